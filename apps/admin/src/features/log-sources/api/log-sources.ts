@@ -1,0 +1,106 @@
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, ApiError } from '@/lib/api-client';
+import { projectKeys } from '@/features/projects/api/projects';
+
+export interface LogSourceField {
+  key: string;
+  label: string;
+  type: 'text' | 'password' | 'textarea';
+  required: boolean;
+  placeholder?: string;
+  location?: 'credentials' | 'settings' | 'region';
+  help?: string;
+}
+
+export interface LogSourceType {
+  type: string;
+  displayName: string;
+  fields: LogSourceField[];
+  sourcesLabel: string;
+  sourcesPlaceholder: string;
+  setupHint: string;
+}
+
+export interface LogSource {
+  id: string;
+  type: string;
+  name: string;
+  sources: string[];
+  region: string | null;
+  settings: Record<string, string> | null;
+  isActive: boolean;
+  lastTestedAt: string | null;
+  lastTestResult: { success: boolean; message: string } | null;
+  createdAt: string;
+}
+
+export interface LogSourceInput {
+  type?: string;
+  name?: string;
+  credentials?: Record<string, string>;
+  sources?: string[];
+  region?: string;
+  settings?: Record<string, string>;
+  isActive?: boolean;
+}
+
+export interface SampleLog {
+  timestamp: string;
+  level: string;
+  service: string;
+  message: string;
+}
+
+export interface TestResult {
+  connected: boolean;
+  message: string;
+  sampleLogs: SampleLog[];
+  code?: string;
+}
+
+export const logSourceKeys = {
+  types: ['log-source-types'] as const,
+  all: (projectId: string) => ['log-sources', projectId] as const,
+  list: (projectId: string) => [...logSourceKeys.all(projectId), 'list'] as const,
+  discovered: (projectId: string, id: string) => [...logSourceKeys.all(projectId), 'sources', id] as const,
+};
+
+export const getLogSourceTypes = () => api.get<LogSourceType[]>('/v1/config/log-source-types');
+export const useLogSourceTypes = () => useQuery(queryOptions({ queryKey: logSourceKeys.types, queryFn: getLogSourceTypes, staleTime: 5 * 60_000 }));
+
+export const getLogSources = (projectId: string) => api.get<LogSource[]>('/v1/config/log-sources', { projectId });
+export const useLogSources = (projectId: string) =>
+  useQuery(queryOptions({ queryKey: logSourceKeys.list(projectId), queryFn: () => getLogSources(projectId) }));
+
+export const getDiscoveredSources = (projectId: string, id: string) =>
+  api.get<{ id: string; name: string; type: string }[]>(`/v1/config/log-sources/${id}/sources`, { projectId });
+
+/** The test endpoint answers 200 with `success:false` on a failed connection: that is a result, not an exception. */
+export async function testLogSource(projectId: string, id: string): Promise<TestResult> {
+  try {
+    return await api.post<TestResult>(`/v1/config/log-sources/${id}/test`, {}, { projectId });
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 200 && err.data && typeof err.data === 'object') {
+      const d = err.data as Partial<TestResult>;
+      return { connected: false, message: d.message || err.message, sampleLogs: d.sampleLogs ?? [], code: err.code };
+    }
+    throw err;
+  }
+}
+
+export function useLogSourceMutations(projectId: string) {
+  const qc = useQueryClient();
+  const invalidate = () => {
+    void qc.invalidateQueries({ queryKey: projectKeys.all });
+    return qc.invalidateQueries({ queryKey: logSourceKeys.all(projectId) });
+  };
+  return {
+    create: useMutation({ mutationFn: (input: LogSourceInput) => api.post<LogSource>('/v1/config/log-sources', input, { projectId }), onSuccess: invalidate }),
+    update: useMutation({
+      mutationFn: ({ id, input }: { id: string; input: LogSourceInput }) => api.put<LogSource>(`/v1/config/log-sources/${id}`, input, { projectId }),
+      onSuccess: invalidate,
+    }),
+    remove: useMutation({ mutationFn: (id: string) => api.del<unknown>(`/v1/config/log-sources/${id}`, undefined, { projectId }), onSuccess: invalidate }),
+    test: useMutation({ mutationFn: (id: string) => testLogSource(projectId, id), onSettled: invalidate }),
+  };
+}

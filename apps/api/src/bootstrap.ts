@@ -1,0 +1,97 @@
+import 'reflect-metadata';
+import { join, resolve } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import { AuthService } from '@app/accounts/auth/auth.service';
+import type { AppConfig } from '@app/core/config/config';
+import { createValidationPipe } from '@app/core/http/validation';
+import { PgBossQueue } from '@app/core/queue/pg-boss.queue';
+import { AppModule } from './app.module';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+import { parsedBodyMiddleware, rawBodyMiddleware } from './http/raw-body';
+import { spaMiddleware } from './http/spa';
+
+export interface StartedApp {
+  app: NestExpressApplication;
+  url: string;
+  port: number;
+  queue: PgBossQueue;
+  bootstrap: Awaited<ReturnType<AuthService['bootstrapOwner']>>;
+  close(): Promise<void>;
+}
+
+export interface CreateAppOptions {
+  config: AppConfig;
+  databaseUrl: string;
+  logStream?: NodeJS.WritableStream;
+  /** Directory of the built SPA. */
+  publicDir?: string;
+}
+
+const MIGRATION_LOCK = 727_001;
+
+/** Runs pending migrations under an advisory lock so several replicas can start at once. */
+export async function runMigrations(ds: DataSource): Promise<void> {
+  const qr = ds.createQueryRunner();
+  await qr.connect();
+  try {
+    await qr.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await ds.runMigrations({ transaction: 'each' });
+  } finally {
+    await qr.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await qr.release();
+  }
+}
+
+export async function createApp(o: CreateAppOptions): Promise<StartedApp> {
+  const { config } = o;
+  const worker = config.role !== 'api';
+  const queue = new PgBossQueue(o.databaseUrl, { worker });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot({ config, databaseUrl: o.databaseUrl, queue, entities: ENTITIES, migrations: MIGRATIONS, logStream: o.logStream }),
+    { bodyParser: false, bufferLogs: true, abortOnError: false },
+  );
+  app.useLogger(app.get(PinoLogger));
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  app.use(cookieParser());
+  app.use(rawBodyMiddleware(config.bodyLimitBytes));
+  app.use(parsedBodyMiddleware(config.bodyLimitBytes));
+  if (config.role === 'worker') {
+    // The worker role answers health and metrics only.
+    app.use((req: any, res: any, next: any) => (/^\/(health|metrics)/.test(req.path) ? next() : res.status(404).json({ success: false, error: { code: 'NOT_FOUND', message: 'This process runs ROLE=worker' } })));
+  } else {
+    app.use(spaMiddleware(o.publicDir ?? resolve(__dirname, '..', 'public')));
+  }
+  app.useGlobalPipes(createValidationPipe());
+  const doc = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle('SigSentry support-desk API').setDescription('SigSentry-compatible /v1 API: sessions or ss_pub_/ss_secret_/ss_org_ keys as Bearer tokens').setVersion('1').addBearerAuth().build(),
+  );
+  SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json' });
+  app.enableShutdownHooks();
+
+  const ds = app.get(DataSource);
+  await runMigrations(ds);
+  await app.init();
+  await queue.start();
+  const bootstrap = config.role === 'worker' ? { created: false } : await app.get(AuthService).bootstrapOwner();
+  await app.listen(config.port, '0.0.0.0');
+  const addr = app.getHttpServer().address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  return {
+    app, port, queue, bootstrap,
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await queue.stop();
+      await app.close();
+    },
+  };
+}
+
+export const repoRoot = join(__dirname, '..', '..', '..');

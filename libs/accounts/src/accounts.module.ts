@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { ApiKeysController } from './api-keys.controller';
+import { ApiKeysService } from './api-keys.service';
+import { AuthController } from './auth/auth.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { AuthService } from './auth/auth.service';
+import { TeamController } from './team.controller';
+import { TeamService } from './team.service';
+
+@Module({
+  controllers: [AuthController, TeamController, ApiKeysController],
+  providers: [AuthService, TeamService, ApiKeysService, AuthGuard],
+  exports: [AuthService, AuthGuard],
+})
+export class AccountsModule {}

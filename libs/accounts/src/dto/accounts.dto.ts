@@ -1,0 +1,32 @@
+import { ArrayUnique, IsArray, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { KEY_PERMISSIONS, KEY_TYPES, ROLES } from '../permissions';
+
+export class LoginDto {
+  @IsEmail() @MaxLength(320) email: string;
+  @IsString() @MinLength(1) @MaxLength(200) password: string;
+}
+
+export class SignupDto {
+  @IsString() @MinLength(1) @MaxLength(255) name: string;
+  @IsEmail() @MaxLength(320) email: string;
+  @IsString() @MinLength(8, { message: 'password must be at least 8 characters' }) @MaxLength(200) password: string;
+  @IsString() @MinLength(1) @MaxLength(255) companyName: string;
+}
+
+export class CreateMemberDto {
+  @IsEmail() @MaxLength(320) email: string;
+  @IsString() @MinLength(1) @MaxLength(255) name: string;
+  @IsString() @MinLength(8, { message: 'password must be at least 8 characters' }) @MaxLength(200) password: string;
+  @IsIn(['admin', 'member', 'viewer'], { message: 'role must be one of admin, member, viewer (there is exactly one owner)' }) role: 'admin' | 'member' | 'viewer';
+}
+
+export class UpdateMemberDto {
+  @IsIn(ROLES as unknown as string[]) role: (typeof ROLES)[number];
+}
+
+export class CreateApiKeyDto {
+  @IsString() @MinLength(1) @MaxLength(255) name: string;
+  @IsIn(KEY_TYPES as unknown as string[]) type: (typeof KEY_TYPES)[number];
+  @IsOptional() @IsUUID() projectId?: string;
+  @IsOptional() @IsArray() @ArrayUnique() @IsIn(KEY_PERMISSIONS as unknown as string[], { each: true }) permissions?: string[];
+}

@@ -1,0 +1,33 @@
+import { maskMessage, maskToken, WILDCARD } from './masking';
+
+describe('masking', () => {
+  it.each([
+    ['PacketResponder 1 for block blk_38865049064139660 terminating', 'PacketResponder <*> for block <*> terminating'],
+    ['user 7f3c2a1e-9b8d-4c6e-a1b2-3c4d5e6f7a8b logged in', 'user <*> logged in'],
+    ['connect to 10.250.19.102:50010 failed', 'connect to <*>:<*> failed'],
+    ['mail sent to jane.doe@example.com', 'mail sent to <*>'],
+    ['cannot open /var/log/app/server.log', 'cannot open <*>'],
+    ['request took 1532ms', 'request took <*>'],
+    ['retry in 2.5s', 'retry in <*>'],
+    ['flags 0x1F3A set', 'flags <*> set'],
+    ['commit deadbeef12345678 pushed', 'commit <*> pushed'],
+    ["unknown option 'max_retires' ignored", 'unknown option <*> ignored'],
+    ['session opened for user root by (uid=0)', 'session opened for user root by (uid=<*>)'],
+    ['PendingReds:0 ScheduledMaps:12', 'PendingReds:<*> ScheduledMaps:<*>'],
+    ['connection from 1.2.3.4 at Sun Jul 17 04:35:47 2005', 'connection from <*> at <*>'],
+    ['GET https://api.example.com/v1/items?id=3 200', 'GET <*> <*>'],
+  ])('masks %s', (input, expected) => {
+    expect(maskMessage(input)).toBe(expected);
+  });
+
+  it('keeps words that merely end with one digit (protocol and product names)', () => {
+    expect(maskToken('ssh2')).toBe('ssh2');
+    expect(maskToken('SOCKS5')).toBe('SOCKS5');
+    expect(maskToken('node42')).toBe(WILDCARD);
+  });
+
+  it('keeps the original whitespace between tokens and trims the ends', () => {
+    expect(maskMessage('  a  b\tc 12 ')).toBe('a  b\tc <*>');
+    expect(maskMessage('')).toBe('');
+  });
+});

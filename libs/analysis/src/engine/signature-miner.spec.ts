@@ -1,0 +1,69 @@
+import { mineAll } from './mine-all';
+import { mergeToken, SignatureMiner } from './signature-miner';
+
+describe('SignatureMiner', () => {
+  it('groups messages that differ only in variables and builds a <*> template', () => {
+    const m = new SignatureMiner();
+    const a = m.add('Failed password for root from 10.0.0.1 port 22 ssh2');
+    const b = m.add('Failed password for admin from 10.0.0.2 port 2222 ssh2');
+    expect(b.clusterId).toBe(a.clusterId);
+    expect(b.template).toBe('Failed password for <*> from <*> port <*> ssh2');
+    expect(m.template(a.clusterId)).toBe(b.template);
+  });
+
+  it('keeps different events apart', () => {
+    const m = new SignatureMiner();
+    const a = m.add('Connection closed by 10.0.0.1 [preauth]');
+    const b = m.add('Received disconnect from 10.0.0.1: 11: Bye Bye [preauth]');
+    const c = m.add('Disk quota exceeded on /dev/sda1');
+    expect(new Set([a.clusterId, b.clusterId, c.clusterId]).size).toBe(3);
+  });
+
+  it('merges only the differing pieces of tokens with the same punctuation skeleton', () => {
+    expect(mergeToken('user=root', 'user=admin')).toBe('user=<*>');
+    expect(mergeToken('abc', 'def')).toBe('<*>');
+    expect(mergeToken('a:b', 'a,b')).toBe('<*>');
+  });
+
+  it('in two passes, splits a variable position that only takes a few words and keeps many-valued ones variable', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 20; i++) lines.push(`VM ${i % 2 ? 'Started' : 'Stopped'} (Lifecycle Event)`);
+    const users = ['root', 'admin', 'oracle', 'test', 'guest', 'ubuntu', 'pi', 'git', 'deploy', 'www'];
+    for (let i = 0; i < 20; i++) lines.push(`Invalid user ${users[i % users.length]} from 10.0.0.${i}`);
+    const out = mineAll(lines);
+    expect(out[0].clusterId).not.toBe(out[1].clusterId);
+    expect(out[0].clusterId).toBe(out[2].clusterId);
+    expect(out[1].template).toBe('VM Started (Lifecycle Event)');
+    expect(new Set(out.slice(20).map((o) => o.clusterId)).size).toBe(1);
+    expect(out[20].template).toBe('Invalid user <*> from <*>');
+  });
+
+  it('reports the final template of a cluster for every line', () => {
+    const out = mineAll(['job 1 done by alpha', 'job 2 done by beta', 'job 3 done by gamma', 'job 4 done by delta', 'job 5 done by eps', 'job 6 done by zeta']);
+    expect(new Set(out.map((o) => o.template))).toEqual(new Set(['job <*> done by <*>']));
+  });
+
+  it('is deterministic', () => {
+    const lines = Array.from({ length: 500 }, (_, i) => `event ${i % 7 === 0 ? 'alpha' : 'beta'} id=${i} took ${i}ms on host-${i % 5}`);
+    expect(mineAll(lines)).toEqual(mineAll(lines));
+  });
+
+  it('bounds memory: never holds more clusters than configured', () => {
+    const m = new SignatureMiner({ maxClusters: 50, maxClustersPerGroup: 10 });
+    const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel'];
+    for (let i = 0; i < 2000; i++) {
+      const w = (k: number) => words[(i * (k + 3) + k) % words.length] + String.fromCharCode(97 + ((i >> k) % 26));
+      m.add(`${w(0)} ${w(1)} ${w(2)} ${w(3)} ${w(4)}`);
+    }
+    expect(m.clusterCount).toBeLessThanOrEqual(50);
+    expect(m.lines).toBe(2000);
+  });
+
+  it('gives empty messages their own cluster with an empty template', () => {
+    const m = new SignatureMiner();
+    const a = m.add('');
+    const b = m.add('   ');
+    expect(a.clusterId).toBe(b.clusterId);
+    expect(a.template).toBe('');
+  });
+});

@@ -1,0 +1,275 @@
+/**
+ * Drain-style online template mining (He et al., ICWS 2017), with one default configuration.
+ *
+ * Messages are masked (see masking.ts) and split into tokens. Candidates are looked up by
+ * (token count, first token); the most similar cluster above the threshold absorbs the message and
+ * its template turns differing positions into `<*>`. Memory is bounded: clusters per group and in
+ * total are capped (least recently used evicted), and the exact-match cache is cleared when full.
+ */
+import { joinTokens, tokenize, WILDCARD } from './masking';
+
+export interface MinedSignature {
+  clusterId: string;
+  template: string;
+}
+
+export interface SignatureMinerOptions {
+  /** Similarity (share of equal positions) needed to join a cluster. */
+  similarityThreshold?: number;
+  /** Clusters kept per (length, first token) group. */
+  maxClustersPerGroup?: number;
+  /** Clusters kept in total. */
+  maxClusters?: number;
+  /** Exact masked-message cache entries. */
+  maxCacheEntries?: number;
+  /**
+   * A variable position that only ever took this many distinct words is
+   * treated as part of the signature by resolve(): "VM Started" and "VM Stopped" stay apart while
+   * user names, which vary a lot, stay variables.
+   */
+  maxSplitValues?: number;
+  /** Distinct values tracked per variable position before it is considered high-cardinality. */
+  maxTrackedValues?: number;
+}
+
+interface Cluster {
+  id: number;
+  tokens: string[];
+  seps: string[];
+  size: number;
+  lastUsed: number;
+  group: string;
+  template: string | null;
+  /** Per position: values seen where the template became variable (undefined: constant; null: too many values). */
+  variants: Array<Map<string, number> | null | undefined>;
+  /** Refined sub-clusters (see resolve()): value tuple → sub index. */
+  subs?: Map<string, number>;
+}
+
+export const DEFAULT_MINER_OPTIONS: Required<SignatureMinerOptions> = {
+  similarityThreshold: 0.5,
+  maxClustersPerGroup: 512,
+  maxClusters: 50_000,
+  maxCacheEntries: 200_000,
+  maxSplitValues: 4,
+  maxTrackedValues: 8,
+};
+
+const PIECE_SPLIT = /([=:,;()[\]{}<>|"'@#/\\]+)/;
+
+/** Merges two differing tokens: when both have the same punctuation skeleton only differing pieces become `<*>`. */
+export function mergeToken(a: string, b: string): string {
+  if (a === b) return a;
+  if (a === WILDCARD || b === WILDCARD) return WILDCARD;
+  const pa = a.split(PIECE_SPLIT);
+  const pb = b.split(PIECE_SPLIT);
+  if (pa.length !== pb.length || pa.length === 1) return WILDCARD;
+  let out = '';
+  for (let i = 0; i < pa.length; i++) {
+    if (i % 2 === 1) {
+      if (pa[i] !== pb[i]) return WILDCARD;
+      out += pa[i];
+    } else if (pa[i] === pb[i]) {
+      out += pa[i];
+    } else out += WILDCARD;
+  }
+  return out;
+}
+
+export class SignatureMiner {
+  private readonly opts: Required<SignatureMinerOptions>;
+  private readonly groups = new Map<string, Cluster[]>();
+  private readonly byId = new Map<number, Cluster>();
+  private readonly cache = new Map<string, { cluster: Cluster; tokens: string[] }>();
+  private nextId = 1;
+  private tick = 0;
+  private linesSeen = 0;
+
+  constructor(options: SignatureMinerOptions = {}) {
+    this.opts = { ...DEFAULT_MINER_OPTIONS, ...options };
+  }
+
+  get clusterCount(): number {
+    return this.byId.size;
+  }
+
+  get lines(): number {
+    return this.linesSeen;
+  }
+
+  /** Adds one message and returns its cluster id and the cluster's current template. */
+  add(message: string): MinedSignature {
+    const c = this.addCluster(message);
+    return { clusterId: String(c.id), template: this.templateOf(c) };
+  }
+
+  /** Adds one message and returns the numeric cluster id (no template string built: fast path). */
+  addId(message: string): number {
+    return this.addCluster(message).id;
+  }
+
+  /** The current template of a cluster, or undefined if it was evicted. */
+  template(clusterId: string | number): string | undefined {
+    const c = this.byId.get(typeof clusterId === 'number' ? clusterId : Number(clusterId));
+    return c ? this.templateOf(c) : undefined;
+  }
+
+  /** Clusters still held, biggest first. */
+  clusters(): Array<{ clusterId: string; template: string; size: number }> {
+    return [...this.byId.values()]
+      .sort((a, b) => b.size - a.size || a.id - b.id)
+      .map((c) => ({ clusterId: String(c.id), template: this.templateOf(c), size: c.size }));
+  }
+
+  /**
+   * The final signature of a message already added: its cluster, refined by the low-cardinality
+   * variable positions of that cluster (see maxSplitValues). Use after mining a batch (two passes).
+   */
+  resolve(message: string, clusterId: number): MinedSignature {
+    const c = this.byId.get(clusterId);
+    if (!c) return { clusterId: String(clusterId), template: joinTokens(tokenize(message).tokens, tokenize(message).seps) };
+    const split = this.splitPositions(c);
+    if (split.length === 0) return { clusterId: String(c.id), template: this.templateOf(c) };
+    const { tokens } = tokenize(message);
+    const out = c.tokens.slice();
+    let key = '';
+    for (const p of split) {
+      out[p] = tokens[p] ?? out[p];
+      key += out[p] + '\u0000';
+    }
+    if (!c.subs) c.subs = new Map();
+    let sub = c.subs.get(key);
+    if (sub === undefined) {
+      sub = c.subs.size + 1;
+      c.subs.set(key, sub);
+    }
+    return { clusterId: `${c.id}.${sub}`, template: joinTokens(out, c.seps) };
+  }
+
+  private splitPositions(c: Cluster): number[] {
+    const res: number[] = [];
+    const max = this.opts.maxSplitValues;
+    for (let i = 0; i < c.variants.length; i++) {
+      const m = c.variants[i];
+      if (!m || m.size > max) continue;
+      let ok = true;
+      for (const val of m.keys()) {
+        if (val.includes(WILDCARD) || !/[A-Za-z]/.test(val)) {
+          ok = false;
+          break;
+        }
+      }
+      if (ok) res.push(i);
+    }
+    return res;
+  }
+
+  private templateOf(c: Cluster): string {
+    if (c.template === null) c.template = joinTokens(c.tokens, c.seps);
+    return c.template;
+  }
+
+  private addCluster(message: string): Cluster {
+    this.linesSeen++;
+    const tick = ++this.tick;
+    const hit = this.cache.get(message);
+    if (hit && this.byId.get(hit.cluster.id) === hit.cluster && hit.cluster.tokens.length === hit.tokens.length) {
+      const c = hit.cluster;
+      c.size++;
+      c.lastUsed = tick;
+      const v = c.variants;
+      for (let i = 0; i < v.length; i++) {
+        const tracked = v[i];
+        if (tracked) this.track(v, i, tracked, hit.tokens[i]);
+      }
+      return c;
+    }
+    const { tokens, seps } = tokenize(message);
+    const first = tokens.length ? tokens[0] : '';
+    const groupKey = `${tokens.length}\u0000${first.includes(WILDCARD) ? WILDCARD : first}`;
+    let group = this.groups.get(groupKey);
+    if (!group) {
+      group = [];
+      this.groups.set(groupKey, group);
+    }
+    let best: Cluster | null = null;
+    let bestSim = -1;
+    const n = tokens.length;
+    for (const c of group) {
+      const t = c.tokens;
+      let eq = 0;
+      for (let i = 0; i < n; i++) if (t[i] === tokens[i]) eq++;
+      const sim = n === 0 ? 1 : eq / n;
+      if (sim > bestSim || (sim === bestSim && best !== null && c.size > best.size)) {
+        bestSim = sim;
+        best = c;
+      }
+    }
+    let cluster: Cluster;
+    if (best && bestSim >= this.opts.similarityThreshold) {
+      cluster = best;
+      let changed = false;
+      const t = cluster.tokens;
+      const v = cluster.variants;
+      for (let i = 0; i < n; i++) {
+        const tracked = v[i];
+        if (tracked) this.track(v, i, tracked, tokens[i]);
+        if (t[i] !== tokens[i]) {
+          if (tracked === undefined) {
+            const m0 = new Map<string, number>();
+            m0.set(t[i], cluster.size);
+            m0.set(tokens[i], 1);
+            v[i] = m0;
+          }
+          const m = mergeToken(t[i], tokens[i]);
+          if (m !== t[i]) {
+            t[i] = m;
+            changed = true;
+          }
+        }
+      }
+      if (changed) cluster.template = null;
+      cluster.size++;
+    } else {
+      cluster = { id: this.nextId++, tokens: tokens.slice(), seps, size: 1, lastUsed: tick, group: groupKey, template: null, variants: new Array(n) };
+      group.push(cluster);
+      this.byId.set(cluster.id, cluster);
+      if (group.length > this.opts.maxClustersPerGroup) this.evictFrom(group);
+      if (this.byId.size > this.opts.maxClusters) this.evictGlobal();
+    }
+    cluster.lastUsed = tick;
+    if (this.cache.size >= this.opts.maxCacheEntries) this.cache.clear();
+    this.cache.set(message, { cluster, tokens });
+    return cluster;
+  }
+
+  private track(v: Cluster['variants'], i: number, tracked: Map<string, number>, k: string): void {
+    const cnt = tracked.get(k);
+    if (cnt !== undefined) tracked.set(k, cnt + 1);
+    else if (tracked.size >= this.opts.maxTrackedValues) v[i] = null;
+    else tracked.set(k, 1);
+  }
+
+  private evictFrom(group: Cluster[]): void {
+    let idx = 0;
+    for (let i = 1; i < group.length; i++) if (group[i].lastUsed < group[idx].lastUsed) idx = i;
+    const [gone] = group.splice(idx, 1);
+    this.byId.delete(gone.id);
+  }
+
+  private evictGlobal(): void {
+    // Drop the least recently used tenth of all clusters at once (amortised).
+    const all = [...this.byId.values()].sort((a, b) => a.lastUsed - b.lastUsed);
+    const drop = Math.max(1, Math.floor(all.length / 10));
+    for (let i = 0; i < drop; i++) {
+      const c = all[i];
+      this.byId.delete(c.id);
+      const g = this.groups.get(c.group);
+      if (g) {
+        const k = g.indexOf(c);
+        if (k >= 0) g.splice(k, 1);
+        if (g.length === 0) this.groups.delete(c.group);
+      }
+    }
+  }
+}

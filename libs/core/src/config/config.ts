@@ -1,0 +1,181 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export type Role = 'api' | 'worker' | 'all';
+
+/** The one validated, typed configuration. Read once at boot (contract §2). Secrets are marked in SECRET_KEYS. */
+export interface AppConfig {
+  port: number;
+  publicUrl: string;
+  databaseUrl: string | null;
+  embedded: boolean;
+  dataDir: string;
+  role: Role;
+  encryptionKey: Buffer;
+  sessionSecret: Buffer;
+  adminEmail: string | null;
+  adminPassword: string | null;
+  allowSignup: boolean;
+  intercom: {
+    sandbox: boolean;
+    clientId: string;
+    clientSecret: string;
+    apiUrl: string;
+    apiUrlOverridden: boolean;
+    oauthUrl: string;
+    apiVersion: string;
+    sandboxPort: number;
+    appPackageCode: string | null;
+  };
+  logFilesDir: string;
+  logSourceTimeoutMs: number;
+  analysisMaxLines: number;
+  logSourceBlockedCidrs: string[];
+  logSourceBlockedHosts: string[];
+  rateLimits: { read: number; write: number; analysis: number };
+  noRecentEventsDays: number;
+  logLevel: string;
+  embeddedPgPort: number | null;
+  bodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export const SECRET_ENV_KEYS = ['ENCRYPTION_KEY', 'SESSION_SECRET', 'ADMIN_PASSWORD', 'INTERCOM_CLIENT_SECRET', 'DATABASE_URL'];
+
+/** 32 bytes: 64 hex characters, or base64 that decodes to exactly 32 bytes. */
+export function parseKey32(name: string, value: string): Buffer {
+  const v = value.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(v)) return Buffer.from(v, 'hex');
+  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(v)) {
+    const b = Buffer.from(v.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    if (b.length === 32) return b;
+  }
+  throw new ConfigError(`${name} must be 32 bytes: 64 hex characters, or base64 that decodes to exactly 32 bytes (generate one with: openssl rand -hex 32)`);
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, def: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+  return n;
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, def: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be true or false (got "${raw}")`);
+}
+
+function url(name: string, raw: string): string {
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
+    return raw.replace(/\/+$/, '');
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL (got "${raw}")`);
+  }
+}
+
+/** A secret generated once into DATA_DIR (embedded mode only), mode 0600. */
+function devSecret(dataDir: string, file: string): string {
+  const p = join(dataDir, file);
+  if (existsSync(p)) return readFileSync(p, 'utf8').trim();
+  const v = randomBytes(32).toString('hex');
+  writeFileSync(p, v + '\n', { mode: 0o600 });
+  chmodSync(p, 0o600);
+  return v;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const publicUrl = url('PUBLIC_URL', env.PUBLIC_URL || `http://localhost:${port}`);
+  const databaseUrl = env.DATABASE_URL?.trim() || null;
+  const embedded = !databaseUrl;
+  const role = (env.ROLE || 'all') as Role;
+  if (!['api', 'worker', 'all'].includes(role)) throw new ConfigError(`ROLE must be api, worker or all (got "${env.ROLE}")`);
+  if (embedded && role !== 'all') {
+    throw new ConfigError(`ROLE=${role} needs DATABASE_URL: the embedded PostgreSQL is only for ROLE=all (one process). Set DATABASE_URL to a shared PostgreSQL to split api and worker.`);
+  }
+  const dataDir = resolve(env.DATA_DIR || './.data');
+  if (embedded) mkdirSync(dataDir, { recursive: true });
+
+  const secret = (name: 'ENCRYPTION_KEY' | 'SESSION_SECRET', file: string): Buffer => {
+    const v = env[name];
+    if (v && v.trim()) return parseKey32(name, v);
+    if (embedded) return parseKey32(name, devSecret(dataDir, file));
+    throw new ConfigError(`${name} is required with DATABASE_URL (32 bytes: 64 hex characters or base64; generate one with: openssl rand -hex 32)`);
+  };
+  const encryptionKey = secret('ENCRYPTION_KEY', 'encryption.key');
+  const sessionSecret = secret('SESSION_SECRET', 'session.secret');
+
+  const clientId = env.INTERCOM_CLIENT_ID?.trim() || '';
+  const sandbox = !clientId;
+  const sandboxPort = int(env, 'SANDBOX_PORT', 3100, 1, 65535);
+  let clientSecret = env.INTERCOM_CLIENT_SECRET?.trim() || '';
+  if (!sandbox && !clientSecret) throw new ConfigError('INTERCOM_CLIENT_SECRET is required when INTERCOM_CLIENT_ID is set (Developer Hub › Basic information)');
+  if (sandbox && !clientSecret) {
+    mkdirSync(dataDir, { recursive: true });
+    clientSecret = devSecret(dataDir, 'sandbox-client.secret');
+  }
+  const sandboxBase = `http://localhost:${sandboxPort}`;
+  const apiUrlEnv = env.INTERCOM_API_URL?.trim();
+  const apiUrl = url('INTERCOM_API_URL', apiUrlEnv || (sandbox ? sandboxBase : 'https://api.intercom.io'));
+  const oauthUrl = url('INTERCOM_OAUTH_URL', env.INTERCOM_OAUTH_URL?.trim() || (sandbox ? `${sandboxBase}/oauth` : 'https://app.intercom.com/oauth'));
+
+  const adminEmail = env.ADMIN_EMAIL?.trim() || null;
+  const adminPassword = env.ADMIN_PASSWORD || null;
+  if (adminPassword !== null && adminPassword.length < 8) throw new ConfigError('ADMIN_PASSWORD must be at least 8 characters');
+
+  const cidrs = env.LOG_SOURCE_BLOCKED_CIDRS !== undefined
+    ? env.LOG_SOURCE_BLOCKED_CIDRS.split(',').map((s) => s.trim()).filter(Boolean)
+    : ['169.254.0.0/16', 'fe80::/10'];
+
+  return {
+    port,
+    publicUrl,
+    databaseUrl,
+    embedded,
+    dataDir,
+    role,
+    encryptionKey,
+    sessionSecret,
+    adminEmail,
+    adminPassword,
+    allowSignup: bool(env, 'ALLOW_SIGNUP', embedded),
+    intercom: {
+      sandbox,
+      clientId: clientId || 'sandbox',
+      clientSecret,
+      apiUrl,
+      apiUrlOverridden: !!apiUrlEnv || sandbox,
+      oauthUrl,
+      apiVersion: env.INTERCOM_API_VERSION?.trim() || '2.14',
+      sandboxPort,
+      appPackageCode: env.INTERCOM_APP_PACKAGE_CODE?.trim() || null,
+    },
+    logFilesDir: resolve(env.LOG_FILES_DIR || join(dataDir, 'logs')),
+    logSourceTimeoutMs: int(env, 'LOG_SOURCE_TIMEOUT_MS', 30000, 100, 600000),
+    analysisMaxLines: int(env, 'ANALYSIS_MAX_LINES', 2000000, 1, 100000000),
+    logSourceBlockedCidrs: cidrs,
+    logSourceBlockedHosts: ['metadata.google.internal', 'metadata', 'metadata.azure.internal', 'instance-data', 'instance-data.ec2.internal'],
+    rateLimits: {
+      read: int(env, 'RATE_LIMIT_READ', 1200, 1, 10000000),
+      write: int(env, 'RATE_LIMIT_WRITE', 300, 1, 10000000),
+      analysis: int(env, 'RATE_LIMIT_ANALYSIS', 60, 1, 10000000),
+    },
+    noRecentEventsDays: int(env, 'NO_RECENT_EVENTS_DAYS', 7, 1, 365),
+    logLevel: env.LOG_LEVEL || 'info',
+    embeddedPgPort: env.EMBEDDED_PG_PORT ? int(env, 'EMBEDDED_PG_PORT', 0, 1, 65535) : null,
+    bodyLimitBytes: 1024 * 1024,
+  };
+}

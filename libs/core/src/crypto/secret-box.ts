@@ -1,0 +1,54 @@
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** AES-256-GCM secret box: `v1:<iv b64>:<tag b64>:<ciphertext b64>`. Used for OAuth tokens and log-source credentials. */
+export class SecretBox {
+  constructor(private readonly key: Buffer) {
+    if (key.length !== 32) throw new Error('SecretBox key must be 32 bytes');
+  }
+
+  seal(plaintext: string): string {
+    const iv = randomBytes(12);
+    const c = createCipheriv('aes-256-gcm', this.key, iv);
+    const ct = Buffer.concat([c.update(plaintext, 'utf8'), c.final()]);
+    return `v1:${iv.toString('base64')}:${c.getAuthTag().toString('base64')}:${ct.toString('base64')}`;
+  }
+
+  open(sealed: string): string {
+    const [v, iv, tag, ct] = sealed.split(':');
+    if (v !== 'v1' || !iv || !tag || ct === undefined) throw new Error('malformed sealed value');
+    const d = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64'));
+    d.setAuthTag(Buffer.from(tag, 'base64'));
+    return Buffer.concat([d.update(Buffer.from(ct, 'base64')), d.final()]).toString('utf8');
+  }
+
+  sealJson(value: unknown): string {
+    return this.seal(JSON.stringify(value));
+  }
+
+  openJson<T>(sealed: string): T {
+    return JSON.parse(this.open(sealed)) as T;
+  }
+}
+
+export function sha256Hex(value: string | Buffer): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+export function hmacHex(alg: 'sha1' | 'sha256', key: string | Buffer, data: string | Buffer): string {
+  return createHmac(alg, key).update(data).digest('hex');
+}
+
+/** Constant-time comparison of two strings (false on length mismatch, without early exit on content). */
+export function safeEqual(a: string, b: string): boolean {
+  const ab = Buffer.from(a, 'utf8');
+  const bb = Buffer.from(b, 'utf8');
+  if (ab.length !== bb.length) {
+    timingSafeEqual(ab, ab);
+    return false;
+  }
+  return timingSafeEqual(ab, bb);
+}
+
+export function randomToken(bytes = 32): string {
+  return randomBytes(bytes).toString('base64url');
+}

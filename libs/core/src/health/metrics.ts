@@ -1,0 +1,34 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One Prometheus registry per process. */
+export const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry, prefix: 'sigsentry_' });
+
+export const httpDuration = new Histogram({
+  name: 'sigsentry_http_request_duration_seconds',
+  help: 'HTTP request duration by route and status',
+  labelNames: ['method', 'route', 'status'],
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  registers: [metricsRegistry],
+});
+
+export const webhookEvents = new Counter({
+  name: 'sigsentry_webhook_events_total',
+  help: 'Inbound support-desk webhook notifications by outcome',
+  labelNames: ['platform', 'outcome'],
+  registers: [metricsRegistry],
+});
+
+export const jobsProcessed = new Counter({
+  name: 'sigsentry_jobs_total',
+  help: 'Jobs handled by the worker by queue and outcome',
+  labelNames: ['queue', 'outcome'],
+  registers: [metricsRegistry],
+});
+
+export const outboundCalls = new Counter({
+  name: 'sigsentry_outbound_calls_total',
+  help: 'Calls to outside systems by target and status class',
+  labelNames: ['target', 'status'],
+  registers: [metricsRegistry],
+});

@@ -1,0 +1,36 @@
+import type { EntityManager } from 'typeorm';
+
+export interface EnqueueOptions {
+  /** Enqueue inside this transaction: the job exists only if the transaction commits. */
+  manager?: EntityManager;
+  /** Dedupe key: a second job with the same key while one is queued/active is not created. */
+  singletonKey?: string;
+  startAfterSeconds?: number;
+  /** Carried into the job's logs (request id of the webhook that caused it). */
+  requestId?: string;
+}
+
+export interface JobContext {
+  id: string;
+  retryCount: number;
+  requestId?: string;
+}
+
+export type JobHandler<T> = (data: T, ctx: JobContext) => Promise<void>;
+
+export interface QueueDefinition {
+  name: string;
+  retryLimit?: number;
+  retryDelaySeconds?: number;
+  retryBackoff?: boolean;
+  expireInSeconds?: number;
+  /** Worker concurrency in this process. */
+  concurrency?: number;
+}
+
+/** The small port every feature uses to enqueue and handle jobs (pg-boss behind it). */
+export abstract class JobQueue {
+  abstract enqueue<T extends object>(queue: string, data: T, opts?: EnqueueOptions): Promise<string | null>;
+  abstract define(def: QueueDefinition): void;
+  abstract handle<T>(queue: string, handler: JobHandler<T>): void;
+}

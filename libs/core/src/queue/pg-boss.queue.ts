@@ -1,0 +1,109 @@
+import { Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { EnqueueOptions, JobHandler, JobQueue, QueueDefinition } from './job-queue';
+
+type PgBossT = any;
+
+function managerDb(manager: EntityManager) {
+  return {
+    executeSql: async (text: string, values?: unknown[]) => {
+      const r = await manager.query(text, values as any[], true as any);
+      return { rows: (r as any)?.records ?? (Array.isArray(r) ? r : []) };
+    },
+  };
+}
+
+/**
+ * pg-boss in the same PostgreSQL. Workers are woken by LISTEN/NOTIFY (queues are created with notify: true)
+ * and keep a short poll as the safety net.
+ */
+export class PgBossQueue extends JobQueue {
+  private readonly logger = new Logger('queue');
+  private boss: PgBossT | null = null;
+  private readonly defs = new Map<string, QueueDefinition>();
+  private readonly handlers = new Map<string, JobHandler<any>>();
+  private started = false;
+
+  constructor(private readonly databaseUrl: string, private readonly opts: { worker: boolean; pollSeconds?: number; schema?: string }) {
+    super();
+  }
+
+  define(def: QueueDefinition): void {
+    this.defs.set(def.name, def);
+  }
+
+  handle<T>(queue: string, handler: JobHandler<T>): void {
+    this.handlers.set(queue, handler as JobHandler<any>);
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    const mod = require('pg-boss');
+    const PgBoss = mod.PgBoss ?? mod.default ?? mod;
+    this.boss = new PgBoss({
+      connectionString: this.databaseUrl,
+      schema: this.opts.schema ?? 'pgboss',
+      useListenNotify: true,
+      max: 10,
+      application_name: 'sigsentry-queue',
+    });
+    this.boss.on('error', (err: unknown) => this.logger.warn({ err }, 'queue.error'));
+    await this.boss.start();
+    for (const def of this.defs.values()) {
+      const options = {
+        retryLimit: def.retryLimit ?? 5,
+        retryDelay: def.retryDelaySeconds ?? 1,
+        retryBackoff: def.retryBackoff ?? true,
+        retryDelayMax: 300,
+        expireInSeconds: def.expireInSeconds ?? 300,
+        notify: true,
+      };
+      const existing = await this.boss.getQueue(def.name);
+      if (!existing) await this.boss.createQueue(def.name, options);
+      else await this.boss.updateQueue(def.name, options);
+    }
+    if (this.opts.worker) {
+      for (const [name, handler] of this.handlers) {
+        const def = this.defs.get(name);
+        await this.boss.work(
+          name,
+          { localConcurrency: def?.concurrency ?? 4, batchSize: 1, pollingIntervalSeconds: this.opts.pollSeconds ?? 2, notifyPollingIntervalSeconds: 5, includeMetadata: true },
+          async (jobs: any[]) => {
+            for (const job of jobs) {
+              await handler(job.data, { id: job.id, retryCount: job.retryCount ?? 0, requestId: job.data?.__requestId });
+            }
+          },
+        );
+      }
+    }
+    this.started = true;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.boss) return;
+    await this.boss.stop({ graceful: true, timeout: 5000 }).catch(() => undefined);
+    this.boss = null;
+    this.started = false;
+  }
+
+  async enqueue<T extends object>(queue: string, data: T, opts: EnqueueOptions = {}): Promise<string | null> {
+    if (!this.boss) throw new Error('queue not started');
+    const payload = opts.requestId ? { ...data, __requestId: opts.requestId } : data;
+    const jobOptions: Record<string, unknown> = {};
+    if (opts.singletonKey) jobOptions.singletonKey = opts.singletonKey;
+    if (opts.startAfterSeconds) jobOptions.startAfter = opts.startAfterSeconds;
+    if (opts.manager) jobOptions.db = managerDb(opts.manager);
+    return this.boss.send(queue, payload, jobOptions);
+  }
+
+  /** Counts for /metrics and tests. */
+  async stats(queue: string): Promise<{ queued: number; active: number }> {
+    if (!this.boss) return { queued: 0, active: 0 };
+    const q = await this.boss.getQueue(queue);
+    return { queued: q?.queuedCount ?? 0, active: q?.activeCount ?? 0 };
+  }
+
+  async findJobs(queue: string): Promise<any[]> {
+    return this.boss ? this.boss.findJobs(queue, {}) : [];
+  }
+}

@@ -1,0 +1,3 @@
+export * from './project.entity';
+export * from './projects.module';
+export * from './projects.service';

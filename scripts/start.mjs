@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// `npm start`: builds the admin SPA when needed, starts the Intercom sandbox (when no INTERCOM_CLIENT_ID is set)
+// as a child process, then the SigSentry process (ROLE=all by default, embedded PostgreSQL without DATABASE_URL).
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, readdirSync, chmodSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const env = { ...process.env };
+const port = Number(env.PORT || 3000);
+const publicUrl = (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
+const dataDir = resolve(env.DATA_DIR || join(root, '.data'));
+const role = env.ROLE || 'all';
+
+function newest(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === 'node_modules') continue;
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+if (role !== 'worker') {
+  const index = join(root, 'apps', 'api', 'public', 'index.html');
+  if (!existsSync(index) || statSync(index).mtimeMs < newest(join(root, 'apps', 'admin'))) {
+    process.stdout.write('building the admin SPA…\n');
+    const r = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/admin/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  }
+}
+
+const children = [];
+if (!env.INTERCOM_CLIENT_ID && role !== 'worker') {
+  // Sandbox mode (contract §2): client id `sandbox`, secret generated into DATA_DIR (shared with the app's config).
+  mkdirSync(dataDir, { recursive: true });
+  const secretFile = join(dataDir, 'sandbox-client.secret');
+  if (!existsSync(secretFile)) {
+    writeFileSync(secretFile, randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
+    chmodSync(secretFile, 0o600);
+  }
+  const sandboxPort = Number(env.SANDBOX_PORT || 3100);
+  const sandbox = spawn(process.execPath, [join(root, 'scripts', 'run-ts.cjs'), join(root, 'apps', 'intercom-sandbox', 'src', 'main.ts')], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: {
+      ...env,
+      SANDBOX_PORT: String(sandboxPort),
+      SANDBOX_CLIENT_ID: 'sandbox',
+      SANDBOX_CLIENT_SECRET: env.INTERCOM_CLIENT_SECRET || readFileSync(secretFile, 'utf8').trim(),
+      SANDBOX_REDIRECT_URI: `${publicUrl}/oauth/intercom/callback`,
+      SANDBOX_WEBHOOK_URL: `${publicUrl}/webhooks/intercom`,
+      SANDBOX_UNINSTALL_URL: `${publicUrl}/webhooks/intercom/uninstall`,
+      SANDBOX_CANVAS_INITIALIZE_URL: `${publicUrl}/canvas-kit/intercom/initialize`,
+      SANDBOX_CANVAS_SUBMIT_URL: `${publicUrl}/canvas-kit/intercom/submit`,
+      SANDBOX_PUBLIC_URL: publicUrl,
+    },
+  });
+  children.push(sandbox);
+}
+
+const app = spawn(process.execPath, [join(root, 'scripts', 'run-ts.cjs'), join(root, 'apps', 'api', 'src', 'main.ts')], { cwd: root, stdio: 'inherit', env });
+children.push(app);
+const stop = (sig) => children.forEach((c) => c.exitCode === null && c.kill(sig));
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));
+app.on('exit', (code) => {
+  stop('SIGTERM');
+  process.exit(code ?? 0);
+});
