@@ -1,6 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { loadConfig } from '@app/core/config/config';
 import { freePort } from '@app/core/database/embedded';
@@ -23,7 +23,12 @@ export interface TestApp extends StartedApp {
  * Starts the real app (all roles by default) on a fresh database of the real test PostgreSQL.
  * Logs are captured in `logs` (JSON lines) so tests can check what is written.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export interface StartTestAppOptions {
+  /** Spec-local Nest modules mounted beside the product (dummy controllers). */
+  extraModules?: any[];
+}
+
+export async function startTestApp(env: Record<string, string> = {}, opts: StartTestAppOptions = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'ss-app-'));
@@ -34,10 +39,13 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     INTERCOM_OAUTH_URL: 'http://127.0.0.1:9/oauth',
     ...env,
   });
+  // nestjs-pino keeps one pino-http instance per process (the first app's stream): reset it so this app's
+  // logs land in this app's `logs`, also when a spec file starts several apps.
+  resetPinoRoot();
   const logs: string[] = [];
   const stream = new PassThrough();
   stream.on('data', (c: Buffer) => logs.push(...c.toString('utf8').split('\n').filter(Boolean)));
-  const started = await createApp({ config, databaseUrl: db.url, logStream: stream, publicDir: join(dataDir, 'public') });
+  const started = await createApp({ config, databaseUrl: db.url, logStream: stream, publicDir: join(dataDir, 'public'), extraModules: opts.extraModules });
   return {
     ...started, dbUrl: db.url, dataDir, logs, config,
     url: `http://127.0.0.1:${started.port}`,
@@ -46,6 +54,12 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       await db.drop();
     },
   };
+}
+
+function resetPinoRoot(): void {
+  // Not exported by the package: load it by absolute path (package "exports" only restrict bare specifiers).
+  const mod = require(join(dirname(require.resolve('nestjs-pino')), 'PinoLogger.js'));
+  mod.__resetOutOfContextForTests?.();
 }
 
 /** Minimal JSON client over fetch. */
@@ -60,7 +74,7 @@ export async function api(base: string, method: string, path: string, opts: { to
   }
   const res = await fetch(base + path, { method, headers, body, redirect: 'manual' });
   const text = await res.text();
-  let json: any = null;
+  let json: any = null as any;
   try {
     json = text ? JSON.parse(text) : null;
   } catch {

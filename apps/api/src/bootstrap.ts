@@ -9,6 +9,8 @@ import { DataSource } from 'typeorm';
 import { AuthService } from '@app/accounts/auth/auth.service';
 import type { AppConfig } from '@app/core/config/config';
 import { createValidationPipe } from '@app/core/http/validation';
+import { requestIdMiddleware } from '@app/core/logging/logging';
+import { httpMetricsMiddleware } from '@app/core/health/metrics';
 import { PgBossQueue } from '@app/core/queue/pg-boss.queue';
 import { AppModule } from './app.module';
 import { ENTITIES } from './entities';
@@ -31,6 +33,8 @@ export interface CreateAppOptions {
   logStream?: NodeJS.WritableStream;
   /** Directory of the built SPA. */
   publicDir?: string;
+  /** Extra Nest modules mounted beside the product (tests declare spec-local controllers this way). */
+  extraModules?: any[];
 }
 
 const MIGRATION_LOCK = 727_001;
@@ -52,13 +56,17 @@ export async function createApp(o: CreateAppOptions): Promise<StartedApp> {
   const { config } = o;
   const worker = config.role !== 'api';
   const queue = new PgBossQueue(o.databaseUrl, { worker });
+  const root = AppModule.forRoot({ config, databaseUrl: o.databaseUrl, queue, entities: ENTITIES, migrations: MIGRATIONS, logStream: o.logStream });
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forRoot({ config, databaseUrl: o.databaseUrl, queue, entities: ENTITIES, migrations: MIGRATIONS, logStream: o.logStream }),
+    o.extraModules?.length ? { module: class RootWithExtras {}, imports: [root, ...o.extraModules] } : root,
     { bodyParser: false, bufferLogs: true, abortOnError: false },
   );
   app.useLogger(app.get(PinoLogger));
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
+  // First: every response (SPA, body-parser errors included) carries X-Request-Id; pino-http reuses req.id.
+  app.use(requestIdMiddleware);
+  app.use(httpMetricsMiddleware);
   app.use(cookieParser());
   app.use(rawBodyMiddleware(config.bodyLimitBytes));
   app.use(parsedBodyMiddleware(config.bodyLimitBytes));

@@ -1,6 +1,7 @@
 /** Server-rendered HTML pages of the sandbox: consent, inbox, composer. All user text is escaped. */
 import { escapeHtml as e, htmlToText } from './html.util';
 import type { Conversation, SandboxStore, Workspace } from './sandbox.store';
+import { CANVAS_STYLE } from './canvas.render';
 
 const STYLE = `
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f5f6f8;color:#1f2430}
@@ -18,7 +19,7 @@ button.secondary{background:#e5e7eb;color:#1f2430} .row{display:flex;gap:8px;ali
 `;
 
 export function layout(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${e(title)}</title><style>${STYLE}</style></head>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${e(title)}</title><style>${STYLE}${CANVAS_STYLE}</style></head>
 <body><header><strong>Intercom sandbox</strong><a href="/">Inbox</a><a href="/composer">Customer composer</a></header><main>${body}</main></body></html>`;
 }
 
@@ -64,7 +65,7 @@ export function consentPage(p: {
 
 const fmt = (sec: number) => new Date(sec * 1000).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
 
-function conversationCard(store: SandboxStore, ws: Workspace, c: Conversation): string {
+function conversationCard(store: SandboxStore, ws: Workspace, c: Conversation, panelHtml = ''): string {
   const attrs = Object.entries(c.custom_attributes);
   const attrTable = attrs.length
     ? `<table><tr><th>Attribute</th><th>Value</th></tr>${attrs.map(([k, v]) => `<tr><td>${e(k)}</td><td>${e(typeof v === 'string' ? v : JSON.stringify(v))}</td></tr>`).join('')}</table>`
@@ -79,12 +80,12 @@ function conversationCard(store: SandboxStore, ws: Workspace, c: Conversation): 
     .join('');
   const adminOptions = ws.admins.map((a) => `<option value="${e(a.id)}">${e(a.name)}</option>`).join('');
   return `<div class="card" id="conv-${e(c.id)}" data-conversation-id="${e(c.id)}">
-<h3>${e(c.subject || '(no subject)')} <span class="muted">#${e(c.id)} · ${e(c.state)}</span></h3>
+<h3>${e(c.subject || '(no subject)')} <span class="muted">#${e(c.id)} · ${e(c.state)}</span> <a class="muted" href="/conversations/${e(c.id)}/view">open with app panel</a></h3>
 <div class="muted">${e(c.contact.name)} &lt;${e(c.contact.email)}&gt; · ${e(fmt(c.created_at))}</div>
 <div class="part user"><div class="muted"><span class="badge user">Customer</span>${e(c.contact.name)}</div>${e(htmlToText(c.sourceBody))}</div>
 ${parts}
 <h4>Conversation attributes</h4>${attrTable}
-<div class="canvas-panel" data-canvas-for="${e(c.id)}"></div>
+<div class="canvas-panel" data-canvas-for="${e(c.id)}">${panelHtml}</div>
 <form method="post" action="/inbox/conversations/${e(c.id)}/admin-reply" class="row">
 <div><label>Teammate</label><select name="admin_id">${adminOptions}</select></div>
 <div><label>Type</label><select name="message_type"><option value="note">Note</option><option value="comment">Reply</option></select></div>
@@ -94,15 +95,25 @@ ${parts}
 </div>`;
 }
 
-export function inboxPage(store: SandboxStore, tokenStatus: (wsId: string) => string): string {
+/** `panels`: rendered Canvas Kit panels by conversation id (when the app's initialize URL is configured). */
+export function inboxPage(store: SandboxStore, tokenStatus: (wsId: string) => string, panels: Map<string, string> = new Map()): string {
   const sections = [...store.workspaces.values()]
     .map((ws) => {
       const convs = store.listConversations(ws.id_code).sort((a, b) => Number(b.id) - Number(a.id));
       return `<section data-workspace="${e(ws.id_code)}"><h2>${e(ws.name)} <span class="muted">${e(ws.id_code)} · ${e(ws.region)} · ${e(ws.timezone)} · app ${e(tokenStatus(ws.id_code))}</span></h2>
-${convs.length ? convs.map((c) => conversationCard(store, ws, c)).join('') : '<p class="muted">No conversations yet — use the <a href="/composer">composer</a>.</p>'}</section>`;
+${convs.length ? convs.map((c) => conversationCard(store, ws, c, panels.get(c.id))).join('') : '<p class="muted">No conversations yet — use the <a href="/composer">composer</a>.</p>'}</section>`;
     })
     .join('');
   return layout('Inbox — Intercom sandbox', sections);
+}
+
+/** One conversation with the app's sidebar panel (GET /conversations/:id/view). */
+export function conversationViewPage(store: SandboxStore, ws: Workspace, c: Conversation, adminId: string, panelHtml: string): string {
+  const admins = ws.admins
+    .map((a) => `<option value="${e(a.id)}"${a.id === adminId ? ' selected' : ''}>${e(a.name)}</option>`)
+    .join('');
+  const picker = `<form method="get" action="/conversations/${e(c.id)}/view" class="row" style="max-width:420px"><div><label>Viewing as teammate</label><select name="admin">${admins}</select></div><div style="flex:0"><button class="secondary">Reload panel</button></div></form>`;
+  return layout(`#${c.id} — Intercom sandbox`, `<p><a href="/">← Inbox</a></p>${picker}${conversationCard(store, ws, c, panelHtml)}`);
 }
 
 export function composerPage(store: SandboxStore): string {

@@ -14,7 +14,8 @@ import type { DeliveryAttempt, Notification, WebhookSettings } from './webhook.e
 import { collectInputValues, findSubmitComponent, postCanvas } from './canvas.driver';
 import type { CanvasCallResult } from './canvas.driver';
 import { bodySignature } from './signing.util';
-import { composerPage, consentPage, errorPage, inboxPage } from './pages.render';
+import { composerPage, consentPage, conversationViewPage, errorPage, inboxPage } from './pages.render';
+import { renderPanel } from './canvas.render';
 
 export { DEFAULT_TOPICS, DEFAULT_WORKSPACE };
 export type { DeliveryAttempt, Notification, WebhookSettings, CanvasCallResult, WorkspaceSeed };
@@ -210,6 +211,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   let rlWindowStart = 0;
   let rlCount = 0;
   const canvasSessions = new Map<string, unknown>();
+  /** last panel result shown per conversation:admin (the canvas a submit returned, shown after the redirect) */
+  const lastPanels = new Map<string, CanvasCallResult & { kind: string }>();
   const pendingNotices = new Set<Promise<void>>();
   const deliveryWaiters = new Set<() => void>();
   let closed = false;
@@ -662,6 +665,74 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     req.url = req.originalUrl;
     rest(req, res, next);
   });
+  // ---------- Canvas Kit panel pages (before the REST mount: /conversations/:id/view is a page) ----------
+  const panelAction = (convId: string) => `/inbox/conversations/${encodeURIComponent(convId)}/canvas/submit`;
+  const failedCall = (e: unknown, kind: string, request: Json = {}): CanvasCallResult & { kind: string } => ({
+    url: '',
+    status: 'error',
+    body: null,
+    rawBody: '',
+    errors: [`sandbox could not send the ${kind} request: ${(e as Error)?.message ?? String(e)}`],
+    durationMs: 0,
+    request,
+    kind,
+  });
+  /** calls the app's initialize endpoint and renders the panel (empty string when no initialize URL is configured) */
+  async function initializePanel(conv: Conversation, adminId: string): Promise<string> {
+    if (!opts.canvasInitializeUrl) return '';
+    let r: CanvasCallResult & { kind: string };
+    try {
+      r = { ...(await canvasInitialize({ conversationId: conv.id, adminId })), kind: 'initialize' };
+    } catch (e) {
+      r = failedCall(e, 'initialize');
+    }
+    lastPanels.set(`${conv.id}:${adminId}`, r);
+    return renderPanel(r, { action: panelAction(conv.id), adminId });
+  }
+
+  app.get('/conversations/:id/view', async (req, res) => {
+    let conv: Conversation;
+    try {
+      conv = store.conversation(String(req.params.id));
+    } catch {
+      return res.status(404).type('html').send(errorPage('Not found', `No conversation ${String(req.params.id)}`));
+    }
+    const w = store.workspace(conv.workspaceId);
+    const admin = (str(req.query.admin) && store.admin(w, str(req.query.admin) as string)) || w.admins[0];
+    const key = `${conv.id}:${admin.id}`;
+    const last = lastPanels.get(key);
+    let panel: string;
+    if (str(req.query.panel) === 'last' && last) panel = renderPanel(last, { action: panelAction(conv.id), adminId: admin.id });
+    else panel = await initializePanel(conv, admin.id);
+    if (!panel) panel = '<p class="muted">No Canvas Kit initialize URL configured (SANDBOX_CANVAS_INITIALIZE_URL).</p>';
+    res.type('html').send(conversationViewPage(store, w, conv, admin.id, panel));
+  });
+
+  app.post('/inbox/conversations/:id/canvas/submit', async (req, res) => {
+    const b = (req.body ?? {}) as Json;
+    let conv: Conversation;
+    try {
+      conv = store.conversation(String(req.params.id));
+    } catch {
+      return res.status(404).type('html').send(errorPage('Not found', `No conversation ${String(req.params.id)}`));
+    }
+    const w = store.workspace(conv.workspaceId);
+    const admin = (str(b.admin_id) && store.admin(w, str(b.admin_id) as string)) || w.admins[0];
+    const inputValues: Json = {};
+    for (const [k, v] of Object.entries(b)) if (k.startsWith('iv:')) inputValues[k.slice(3)] = v;
+    let r: CanvasCallResult & { kind: string };
+    try {
+      r = { ...(await canvasSubmit({ conversationId: conv.id, adminId: admin.id, componentId: str(b.component_id) ?? '', inputValues })), kind: 'submit' };
+    } catch (e) {
+      r = failedCall(e, 'submit');
+      // keep showing the canvas we had, with the error on top
+      const prev = lastPanels.get(`${conv.id}:${admin.id}`);
+      if (prev) r = { ...r, body: prev.body };
+    }
+    lastPanels.set(`${conv.id}:${admin.id}`, r);
+    res.redirect(303, `/conversations/${encodeURIComponent(conv.id)}/view?admin=${encodeURIComponent(admin.id)}&panel=last`);
+  });
+
   app.use(api);
 
   // ---------- OAuth consent page ----------
@@ -716,7 +787,19 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     const s = workspaceSummary(store.workspace(id));
     return s.installed ? 'installed' : s.tokenStatus === 'revoked' ? 'uninstalled' : 'not installed';
   };
-  app.get('/', (_req, res) => res.type('html').send(inboxPage(store, tokenStatusOf)));
+  /** newest conversations of the inbox that get their panel rendered inline (one initialize each) */
+  const INBOX_PANELS = 20;
+  app.get('/', async (_req, res) => {
+    const panels = new Map<string, string>();
+    if (opts.canvasInitializeUrl) {
+      const convs = [...store.workspaces.values()]
+        .flatMap((w) => store.listConversations(w.id_code))
+        .sort((a, b) => Number(b.id) - Number(a.id))
+        .slice(0, INBOX_PANELS);
+      await Promise.all(convs.map(async (c) => panels.set(c.id, await initializePanel(c, store.workspace(c.workspaceId).admins[0].id))));
+    }
+    res.type('html').send(inboxPage(store, tokenStatusOf, panels));
+  });
   app.get('/composer', (_req, res) => res.type('html').send(composerPage(store)));
   app.post('/composer', (req, res) => {
     const b = (req.body ?? {}) as Json;

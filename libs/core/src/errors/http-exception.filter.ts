@@ -7,7 +7,10 @@ import { AppError, ERROR_STATUS } from './error-codes';
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(thrown: unknown, host: ArgumentsHost): void {
+    // The Express adapter wraps body-parser errors (malformed JSON, too large) in an HttpException: unwrap them.
+    const cause = thrown instanceof HttpException ? (thrown as { cause?: unknown }).cause : undefined;
+    const exception = isBodyParserError(cause) ? cause : thrown;
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request & { id?: string }>();
@@ -29,7 +32,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       status = exception.status;
       body = status === 413
         ? { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is larger than the 1 MB limit' }
-        : { code: 'VALIDATION_ERROR', message: 'Malformed JSON body', details: { fields: [{ field: 'body', message: 'must be valid JSON' }] } };
+        : status === 415
+          ? { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Unsupported body charset or encoding' }
+          : { code: 'VALIDATION_ERROR', message: 'Malformed JSON body', details: { fields: [{ field: 'body', message: 'must be valid JSON' }] } };
     } else {
       this.logger.error({ err: exception, requestId }, 'unhandled error');
       body = { code: 'INTERNAL_ERROR', message: 'Internal server error', details: { requestId } };
@@ -47,7 +52,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
 }
 
 function isBodyParserError(e: unknown): e is { status: number; type: string } {
-  return !!e && typeof e === 'object' && typeof (e as any).status === 'number' && typeof (e as any).type === 'string';
+  return !!e && typeof e === 'object' && typeof (e as any).status === 'number' && typeof (e as any).type === 'string' && /^(entity\.|request\.|charset\.|encoding\.)/.test((e as any).type);
 }
 
 function httpCode(status: number): string {

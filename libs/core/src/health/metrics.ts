@@ -32,3 +32,22 @@ export const outboundCalls = new Counter({
   labelNames: ['target', 'status'],
   registers: [metricsRegistry],
 });
+
+/** Route label without ids: the matched route pattern, else a coarse bucket (keeps label cardinality bounded). */
+function routeLabel(req: { route?: { path?: unknown }; baseUrl?: string; path?: string }): string {
+  if (req.route && typeof req.route.path === 'string') return `${req.baseUrl ?? ''}${req.route.path}`;
+  const p = req.path ?? '';
+  if (p.startsWith('/v1')) return '/v1 (unmatched)';
+  if (p.startsWith('/assets/')) return '/assets';
+  return 'other';
+}
+
+/** Express middleware: observes every request's duration in sigsentry_http_request_duration_seconds. */
+export function httpMetricsMiddleware(req: any, res: any, next: () => void): void {
+  const started = process.hrtime.bigint();
+  res.once('finish', () => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    httpDuration.observe({ method: req.method, route: routeLabel(req), status: String(res.statusCode) }, seconds);
+  });
+  next();
+}

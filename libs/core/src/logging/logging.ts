@@ -17,6 +17,13 @@ export function requestIdFor(req: { headers: Record<string, unknown> }): string 
   return typeof incoming === 'string' && REQ_ID.test(incoming) ? incoming : randomUUID();
 }
 
+/** Express middleware: assigns req.id (echoing a well-formed incoming X-Request-Id) and sets the response header. */
+export function requestIdMiddleware(req: any, res: any, next: () => void): void {
+  if (!req.id) req.id = requestIdFor(req);
+  res.setHeader('X-Request-Id', req.id);
+  next();
+}
+
 /** nestjs-pino options: request ids (X-Request-Id in and out), redaction, quiet health checks. */
 export function pinoHttpOptions(config: AppConfig, stream?: NodeJS.WritableStream) {
   return {
@@ -24,7 +31,7 @@ export function pinoHttpOptions(config: AppConfig, stream?: NodeJS.WritableStrea
       level: config.logLevel,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       genReqId: (req: any, res: any) => {
-        const id = requestIdFor(req);
+        const id = typeof req.id === 'string' && req.id ? req.id : requestIdFor(req);
         res.setHeader('X-Request-Id', id);
         return id;
       },

@@ -92,7 +92,20 @@ export class PgBossQueue extends JobQueue {
     const jobOptions: Record<string, unknown> = {};
     if (opts.singletonKey) jobOptions.singletonKey = opts.singletonKey;
     if (opts.startAfterSeconds) jobOptions.startAfter = opts.startAfterSeconds;
-    if (opts.manager) jobOptions.db = managerDb(opts.manager);
+    const db = opts.manager ? managerDb(opts.manager) : this.boss.getDb();
+    if (opts.manager) jobOptions.db = db;
+    if (opts.singletonKey) {
+      // pg-boss dedupes singleton keys only under special queue policies; ours are standard, so dedupe here:
+      // a job with this key still created, retrying or active means no new job. Inside a transaction an
+      // advisory lock serialises concurrent enqueuers until commit.
+      if (opts.manager) await db.executeSql('SELECT pg_advisory_xact_lock(hashtext($1))', [`${queue}:${opts.singletonKey}`]);
+      const schema = this.opts.schema ?? 'pgboss';
+      const found = await db.executeSql(
+        `SELECT 1 FROM ${schema}.job WHERE name = $1 AND singleton_key = $2 AND state IN ('created', 'retry', 'active') LIMIT 1`,
+        [queue, opts.singletonKey],
+      );
+      if (found.rows.length) return null;
+    }
     return this.boss.send(queue, payload, jobOptions);
   }
 

@@ -1,0 +1,28 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, CurrentProject, ProjectScoped, PublicKeyAllowed, RateCategory, RequirePermissions } from '@app/accounts/auth/decorators';
+import type { Principal, ProjectContext } from '@app/accounts/auth/principal';
+import { Idempotent } from '@app/core/http/idempotency.interceptor';
+import { AnalysesService } from './analyses.service';
+import { CreateAnalysisDto, ListAnalysesQuery } from './dto/analysis.dto';
+
+@ApiTags('analyses')
+@Controller('v1/analyses')
+export class AnalysesController {
+  constructor(private readonly analyses: AnalysesService) {}
+
+  @Post() @HttpCode(202) @ProjectScoped() @PublicKeyAllowed() @RateCategory('analysis') @Idempotent() @RequirePermissions('analysis:create')
+  create(@CurrentPrincipal() p: Principal, @CurrentProject() project: ProjectContext, @Body() dto: CreateAnalysisDto) {
+    return this.analyses.createFromApi(p, project, dto);
+  }
+
+  @Get() @ProjectScoped() @PublicKeyAllowed() @RequirePermissions('analysis:read')
+  list(@CurrentProject() project: ProjectContext, @Query() q: ListAnalysesQuery) {
+    return this.analyses.list(project, q);
+  }
+
+  @Get(':id') @ProjectScoped() @PublicKeyAllowed() @RequirePermissions('analysis:read')
+  get(@CurrentProject() project: ProjectContext, @Param('id') id: string) {
+    return this.analyses.get(project, id);
+  }
+}

@@ -1,0 +1,241 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { AnalysisResult, AnalysisStatus, AnalysisTrigger } from '@app/contracts';
+import type { Principal, ProjectContext } from '@app/accounts/auth/principal';
+import { APP_CONFIG } from '@app/core/config/config.module';
+import type { AppConfig } from '@app/core/config/config';
+import { AppError } from '@app/core/errors/error-codes';
+import { page, Page } from '@app/core/http/envelope';
+import { JobQueue } from '@app/core/queue/job-queue';
+import { AnalysisEntity } from './analysis.entity';
+
+export const ANALYSIS_QUEUE = 'analysis.run';
+export const ANALYSIS_FINISHED_QUEUE = 'support-desk.analysis-finished';
+export const TERMINAL_STATUSES: readonly AnalysisStatus[] = ['complete', 'partial', 'failed'];
+
+/** Window rules (reference §2.8, contract §9). */
+export const MAX_WINDOW_MS = 24 * 60 * 60 * 1000;
+export const FUTURE_SLACK_MS = 60 * 1000;
+
+export interface CreateAnalysisInput {
+  tenantId: string;
+  projectId: string;
+  description: string;
+  timeStart: Date;
+  timeEnd: Date;
+  trigger: AnalysisTrigger;
+  triggeredBy?: string | null;
+  bindingId?: string | null;
+  conversationId?: string | null;
+  metadata?: Record<string, string>;
+}
+
+export interface AnalysisSummaryView {
+  id: string;
+  status: AnalysisStatus;
+  severity: string | null;
+  summary: string | null;
+  createdAt: string;
+  timeStart: string;
+  timeEnd: string;
+  description: string;
+  trigger: AnalysisTrigger;
+}
+
+export interface AnalysisView {
+  id: string;
+  projectId: string;
+  status: AnalysisStatus;
+  severity: string | null;
+  description: string;
+  timeStart: string;
+  timeEnd: string;
+  metadata: Record<string, string>;
+  trigger: AnalysisTrigger;
+  createdAt: string;
+  completedAt: string | null;
+  processingTimeMs: number | null;
+  result: AnalysisResult | null;
+  error?: { code: string; message: string };
+  partialReasons: string[];
+  url: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_METADATA_KEYS = 50;
+
+type FieldError = { field: string; message: string };
+
+/** The checks of the analysis window; returns the errors (empty = valid). `now` is injectable for tests. */
+export function checkAnalysisWindow(timeStart: Date, timeEnd: Date, now = Date.now()): FieldError[] {
+  const errors: FieldError[] = [];
+  if (timeStart.getTime() >= now) errors.push({ field: 'timeStart', message: 'timeStart must be in the past' });
+  if (timeEnd.getTime() <= timeStart.getTime()) errors.push({ field: 'timeEnd', message: 'timeEnd must be after timeStart' });
+  else if (timeEnd.getTime() - timeStart.getTime() > MAX_WINDOW_MS) errors.push({ field: 'timeEnd', message: 'the window must be at most 24 hours' });
+  if (timeEnd.getTime() > now + FUTURE_SLACK_MS) errors.push({ field: 'timeEnd', message: 'timeEnd must be at most 60 seconds in the future' });
+  return errors;
+}
+
+function checkMetadata(metadata: unknown): Record<string, string> {
+  if (metadata === undefined || metadata === null) return {};
+  const errors: FieldError[] = [];
+  const out: Record<string, string> = {};
+  if (typeof metadata !== 'object' || Array.isArray(metadata)) errors.push({ field: 'metadata', message: 'metadata must be an object of strings' });
+  else {
+    const entries = Object.entries(metadata as Record<string, unknown>);
+    if (entries.length > MAX_METADATA_KEYS) errors.push({ field: 'metadata', message: `metadata can have at most ${MAX_METADATA_KEYS} keys` });
+    for (const [k, v] of entries) {
+      if (k.length === 0 || k.length > 100) errors.push({ field: 'metadata', message: 'metadata keys must be 1–100 characters' });
+      else if (typeof v !== 'string') errors.push({ field: `metadata.${k}`, message: `metadata.${k} must be a string` });
+      else if (v.length > 1000) errors.push({ field: `metadata.${k}`, message: `metadata.${k} must be at most 1000 characters` });
+      else out[k] = v;
+    }
+  }
+  if (errors.length) throw new AppError('VALIDATION_ERROR', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { fields: errors });
+  return out;
+}
+
+@Injectable()
+export class AnalysesService {
+  private readonly logger = new Logger('analyses');
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly queue: JobQueue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Creates a pending analysis and enqueues its job in the same transaction (the caller's, when `manager` is given).
+   * Other features (support desk, Canvas Kit) call this; it does not re-validate the window.
+   */
+  async createAnalysis(input: CreateAnalysisInput, manager?: EntityManager): Promise<AnalysisEntity> {
+    const work = async (m: EntityManager) => {
+      const repo = m.getRepository(AnalysisEntity);
+      const row = await repo.save(
+        repo.create({
+          tenantId: input.tenantId,
+          projectId: input.projectId,
+          status: 'pending',
+          description: input.description.slice(0, 5000),
+          timeStart: input.timeStart,
+          timeEnd: input.timeEnd,
+          metadata: input.metadata ?? {},
+          trigger: input.trigger,
+          triggeredBy: input.triggeredBy ?? null,
+          bindingId: input.bindingId ?? null,
+          conversationId: input.conversationId ?? null,
+          partialReasons: [],
+        }),
+      );
+      await this.queue.enqueue(ANALYSIS_QUEUE, { analysisId: row.id }, { manager: m });
+      return row;
+    };
+    const row = manager ? await work(manager) : await this.ds.transaction(work);
+    this.logger.log({ event: 'analysis.created', analysisId: row.id, projectId: row.projectId, trigger: row.trigger }, 'analysis created');
+    return row;
+  }
+
+  /** The dashboard page of an analysis. */
+  analysisUrl(analysis: Pick<AnalysisEntity, 'id'>, projectSlug: string): string {
+    return `${this.config.publicUrl.replace(/\/+$/, '')}/projects/${encodeURIComponent(projectSlug)}/analyses/${analysis.id}`;
+  }
+
+  /** POST /v1/analyses: validates the body against the rules and the request's project. */
+  async createFromApi(
+    principal: Principal,
+    project: ProjectContext,
+    dto: { description: string; timeStart: string; timeEnd: string; metadata?: unknown; projectId?: string },
+  ): Promise<AnalysisView> {
+    if (dto.projectId !== undefined && dto.projectId !== project.id) throw new AppError('WRONG_PROJECT', 'projectId does not match the project of this request');
+    const metadata = checkMetadata(dto.metadata);
+    const timeStart = new Date(dto.timeStart);
+    const timeEnd = new Date(dto.timeEnd);
+    const windowErrors = checkAnalysisWindow(timeStart, timeEnd);
+    if (windowErrors.length) {
+      throw new AppError('INVALID_TIME_RANGE', windowErrors.map((e) => `${e.field}: ${e.message}`).join('; '), { fields: windowErrors });
+    }
+    const isKey = principal.kind === 'apiKey';
+    const row = await this.createAnalysis({
+      tenantId: project.tenantId,
+      projectId: project.id,
+      description: dto.description.trim(),
+      timeStart,
+      timeEnd,
+      trigger: isKey ? 'api' : 'dashboard',
+      triggeredBy: isKey ? `key:${principal.keyId}` : principal.userId ? `user:${principal.userId}` : null,
+      metadata,
+    });
+    return this.view(row, project.slug);
+  }
+
+  async list(
+    project: ProjectContext,
+    q: { page: number; limit: number; status?: string; severity?: string; fromDate?: string; toDate?: string },
+  ): Promise<Page<AnalysisSummaryView>> {
+    const from = q.fromDate ? new Date(q.fromDate) : null;
+    const to = q.toDate ? new Date(q.toDate) : null;
+    if (from && to && to.getTime() <= from.getTime()) {
+      throw new AppError('INVALID_TIME_RANGE', 'toDate must be after fromDate', { fields: [{ field: 'toDate', message: 'toDate must be after fromDate' }] });
+    }
+    const qb = this.ds
+      .getRepository(AnalysisEntity)
+      .createQueryBuilder('a')
+      .select(['a.id', 'a.status', 'a.severity', 'a.createdAt', 'a.timeStart', 'a.timeEnd', 'a.description', 'a.trigger'])
+      .addSelect(`a.result->>'summary'`, 'summary')
+      .where('a.tenantId = :tenantId AND a.projectId = :projectId', { tenantId: project.tenantId, projectId: project.id });
+    if (q.status) qb.andWhere('a.status = :status', { status: q.status });
+    if (q.severity) qb.andWhere('a.severity = :severity', { severity: q.severity });
+    if (from) qb.andWhere('a.createdAt >= :from', { from });
+    if (to) qb.andWhere('a.createdAt < :to', { to });
+    const total = await qb.getCount();
+    const { entities, raw } = await qb
+      .orderBy('a.createdAt', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .offset((q.page - 1) * q.limit)
+      .limit(q.limit)
+      .getRawAndEntities();
+    const summaries = new Map<string, string | null>(raw.map((r: any) => [r.a_id, r.summary ?? null]));
+    const items = entities.map((a) => ({
+      id: a.id,
+      status: a.status,
+      severity: a.severity,
+      summary: summaries.get(a.id) ?? null,
+      createdAt: a.createdAt.toISOString(),
+      timeStart: a.timeStart.toISOString(),
+      timeEnd: a.timeEnd.toISOString(),
+      description: a.description,
+      trigger: a.trigger,
+    }));
+    return page(items, total, q.page, q.limit);
+  }
+
+  async get(project: ProjectContext, id: string): Promise<AnalysisView> {
+    const row = UUID.test(id)
+      ? await this.ds.getRepository(AnalysisEntity).findOne({ where: { id, tenantId: project.tenantId, projectId: project.id } })
+      : null;
+    if (!row) throw new AppError('NOT_FOUND', 'Analysis not found');
+    return this.view(row, project.slug);
+  }
+
+  view(a: AnalysisEntity, projectSlug: string): AnalysisView {
+    return {
+      id: a.id,
+      projectId: a.projectId,
+      status: a.status,
+      severity: a.severity,
+      description: a.description,
+      timeStart: a.timeStart.toISOString(),
+      timeEnd: a.timeEnd.toISOString(),
+      metadata: a.metadata ?? {},
+      trigger: a.trigger,
+      createdAt: a.createdAt.toISOString(),
+      completedAt: a.completedAt ? a.completedAt.toISOString() : null,
+      processingTimeMs: a.processingTimeMs,
+      result: a.result,
+      ...(a.errorCode ? { error: { code: a.errorCode, message: a.errorMessage ?? '' } } : {}),
+      partialReasons: a.partialReasons ?? [],
+      url: this.analysisUrl(a, projectSlug),
+    };
+  }
+}

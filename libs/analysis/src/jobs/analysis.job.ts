@@ -1,0 +1,152 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { AnalysisResult } from '@app/contracts';
+import { APP_CONFIG } from '@app/core/config/config.module';
+import type { AppConfig } from '@app/core/config/config';
+import { JobQueue } from '@app/core/queue/job-queue';
+import { LogSourcesService } from '@app/log-sources/log-sources.service';
+import { ProjectEntity } from '@app/projects/project.entity';
+import { ANALYSIS_FINISHED_QUEUE, ANALYSIS_QUEUE, TERMINAL_STATUSES } from '../analyses.service';
+import { AnalysisEntity } from '../analysis.entity';
+import { analyze } from '../engine/analyze';
+import { collectLogs } from '../log-collector';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_REASONS = 50;
+const MAX_REASON_CHARS = 1000;
+
+interface Terminal {
+  status: 'complete' | 'partial' | 'failed';
+  result?: AnalysisResult | null;
+  errorCode?: string | null;
+  errorMessage?: string | null;
+  partialReasons?: string[];
+}
+
+/**
+ * The analysis pipeline (queue `analysis.run`): query every active log source of the project for the window and a
+ * baseline, run the engine, store the result (never the logs). Idempotent: a finished analysis is left alone.
+ */
+@Injectable()
+export class AnalysisJob implements OnModuleInit {
+  private readonly logger = new Logger('analysis.job');
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly queue: JobQueue,
+    private readonly logSources: LogSourcesService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    // Two fetches per source run in parallel, each bounded by LOG_SOURCE_TIMEOUT_MS; leave room for the engine.
+    const expire = Math.max(600, Math.ceil((2 * this.config.logSourceTimeoutMs) / 1000) + 600);
+    this.queue.define({ name: ANALYSIS_QUEUE, retryLimit: 2, retryDelaySeconds: 5, expireInSeconds: expire, concurrency: 2 });
+    this.queue.define({ name: ANALYSIS_FINISHED_QUEUE });
+    this.queue.handle<{ analysisId?: unknown }>(ANALYSIS_QUEUE, (data) => this.handle(data));
+  }
+
+  async handle(data: { analysisId?: unknown } | null | undefined): Promise<void> {
+    const id = data && typeof data === 'object' ? data.analysisId : undefined;
+    if (typeof id !== 'string' || !UUID.test(id)) {
+      this.logger.warn({ event: 'analysis.bad_job', data: typeof data }, 'analysis job without a valid analysisId; dropped');
+      return;
+    }
+    try {
+      await this.run(id);
+    } catch (err) {
+      this.logger.error({ event: 'analysis.crashed', analysisId: id, err }, 'analysis pipeline error');
+      // Mark it failed with a safe message; if even that fails (database down) the job is retried.
+      await this.finish(id, { status: 'failed', errorCode: 'ANALYSIS_FAILED', errorMessage: 'The analysis could not be completed because of an internal error. Try again; if it persists, contact support.' });
+    }
+  }
+
+  async run(id: string): Promise<void> {
+    const repo = this.ds.getRepository(AnalysisEntity);
+    const a = await repo.findOne({ where: { id } });
+    if (!a) {
+      this.logger.warn({ event: 'analysis.missing', analysisId: id }, 'analysis not found; dropped');
+      return;
+    }
+    if (TERMINAL_STATUSES.includes(a.status)) return;
+    const startedAt = new Date();
+    await repo.update({ id, status: a.status }, { status: 'processing', startedAt });
+    this.logger.log({ event: 'analysis.started', analysisId: id, projectId: a.projectId }, 'analysis started');
+
+    const sources = await this.logSources.activeSources(a.projectId, a.tenantId);
+    if (sources.length === 0) {
+      await this.finish(id, {
+        status: 'failed',
+        errorCode: 'LOG_SOURCE_NOT_CONFIGURED',
+        errorMessage: 'This project has no active log source: add one under Settings → Log sources, then run the analysis again.',
+      }, startedAt);
+      return;
+    }
+
+    const collected = await collectLogs({
+      sources,
+      start: a.timeStart,
+      end: a.timeEnd,
+      timeoutMs: this.config.logSourceTimeoutMs,
+      maxLines: this.config.analysisMaxLines,
+    });
+    for (const issue of collected.baselineIssues) this.logger.warn({ event: 'analysis.baseline_failed', analysisId: id, issue }, 'baseline query failed');
+    const reasons = clip(collected.reasons);
+    if (collected.answered === 0) {
+      await this.finish(id, {
+        status: 'failed',
+        errorCode: 'LOG_SOURCE_QUERY_FAILED',
+        errorMessage: `Every log source failed (${collected.failed}): ${reasons.join(' ')}`.slice(0, MAX_REASON_CHARS),
+        partialReasons: reasons,
+      }, startedAt);
+      return;
+    }
+
+    const project = await this.ds.getRepository(ProjectEntity).findOne({ where: { id: a.projectId } });
+    const result = analyze({
+      entries: collected.entries,
+      baseline: collected.baseline,
+      window: { start: a.timeStart.toISOString(), end: a.timeEnd.toISOString() },
+      description: a.description,
+      services: project?.services ?? [],
+    });
+    await this.finish(id, { status: reasons.length ? 'partial' : 'complete', result, partialReasons: reasons }, startedAt);
+  }
+
+  /** Stores the terminal state and, for support-desk analyses, enqueues the follow-up job in the same transaction. */
+  private async finish(id: string, t: Terminal, startedAt?: Date): Promise<void> {
+    const completedAt = new Date();
+    const finished = await this.ds.transaction(async (m) => {
+      const row = await m.getRepository(AnalysisEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!row || TERMINAL_STATUSES.includes(row.status)) return null;
+      const began = startedAt ?? row.startedAt ?? row.createdAt;
+      await m.getRepository(AnalysisEntity).update(
+        { id },
+        {
+          status: t.status,
+          result: t.result ?? null,
+          severity: t.result?.severity ?? null,
+          errorCode: t.errorCode ?? null,
+          errorMessage: t.errorMessage ? t.errorMessage.slice(0, MAX_REASON_CHARS) : null,
+          partialReasons: t.partialReasons ?? [],
+          completedAt,
+          processingTimeMs: Math.max(0, completedAt.getTime() - began.getTime()),
+        },
+      );
+      if (row.bindingId) await this.queue.enqueue(ANALYSIS_FINISHED_QUEUE, { analysisId: id }, { manager: m });
+      return row;
+    });
+    if (finished) {
+      this.logger.log(
+        { event: 'analysis.finished', analysisId: id, status: t.status, errorCode: t.errorCode ?? undefined, severity: t.result?.severity, logsScanned: t.result?.logsScanned },
+        'analysis finished',
+      );
+    }
+  }
+}
+
+function clip(reasons: string[]): string[] {
+  const out = reasons.slice(0, MAX_REASONS).map((r) => (r.length > MAX_REASON_CHARS ? `${r.slice(0, MAX_REASON_CHARS - 1)}…` : r));
+  if (reasons.length > MAX_REASONS) out.push(`…and ${reasons.length - MAX_REASONS} more.`);
+  return out;
+}

@@ -1,0 +1,119 @@
+/* Real: loadConfig over a real temp DATA_DIR; cleanStalePid over a real pid file. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanStalePid } from '../database/embedded';
+import { ConfigError, loadConfig, parseKey32 } from './config';
+
+const HEX = 'c'.repeat(64);
+const DB = 'postgres://u:p@db:5432/sigsentry';
+const tmp = () => mkdtempSync(join(tmpdir(), 'ss-config-'));
+
+describe('loadConfig', () => {
+  it('refuses ROLE=api or worker without DATABASE_URL, with a clear message', () => {
+    for (const ROLE of ['api', 'worker']) {
+      expect(() => loadConfig({ ROLE, DATA_DIR: tmp() })).toThrow(ConfigError);
+      expect(() => loadConfig({ ROLE, DATA_DIR: tmp() })).toThrow(/needs DATABASE_URL/);
+    }
+    expect(() => loadConfig({ ROLE: 'both', DATABASE_URL: DB, ENCRYPTION_KEY: HEX, SESSION_SECRET: HEX })).toThrow(/ROLE must be api, worker or all/);
+  });
+
+  it('requires ENCRYPTION_KEY and SESSION_SECRET with DATABASE_URL, and refuses short ones', () => {
+    expect(() => loadConfig({ DATABASE_URL: DB, SESSION_SECRET: HEX })).toThrow(/ENCRYPTION_KEY is required with DATABASE_URL/);
+    expect(() => loadConfig({ DATABASE_URL: DB, ENCRYPTION_KEY: HEX })).toThrow(/SESSION_SECRET is required with DATABASE_URL/);
+    for (const bad of ['abc', 'c'.repeat(63), 'c'.repeat(66), Buffer.alloc(16).toString('base64'), Buffer.alloc(33).toString('base64'), 'not base64 at all!']) {
+      expect(() => loadConfig({ DATABASE_URL: DB, ENCRYPTION_KEY: bad, SESSION_SECRET: HEX })).toThrow(/ENCRYPTION_KEY must be 32 bytes/);
+    }
+  });
+
+  it('accepts 64 hex characters and base64 (standard or url-safe) of exactly 32 bytes', () => {
+    const raw = Buffer.from(Array.from({ length: 32 }, (_, i) => i * 7 + 250));
+    const c = loadConfig({ DATABASE_URL: DB, ROLE: 'api', ENCRYPTION_KEY: raw.toString('base64'), SESSION_SECRET: raw.toString('base64url') });
+    expect(c.encryptionKey.equals(raw)).toBe(true);
+    expect(c.sessionSecret.equals(raw)).toBe(true);
+    expect(c.role).toBe('api');
+    expect(c.embedded).toBe(false);
+    expect(c.allowSignup).toBe(false);
+    expect(parseKey32('X', HEX).toString('hex')).toBe(HEX);
+  });
+
+  it('embedded mode generates the secrets into DATA_DIR (mode 0600) and reuses them', () => {
+    const dir = join(tmp(), 'nested', 'data');
+    const a = loadConfig({ DATA_DIR: dir });
+    expect(a.embedded).toBe(true);
+    expect(a.role).toBe('all');
+    expect(a.allowSignup).toBe(true);
+    for (const f of ['encryption.key', 'session.secret', 'sandbox-client.secret']) {
+      const p = join(dir, f);
+      expect(existsSync(p)).toBe(true);
+      expect(statSync(p).mode & 0o777).toBe(0o600);
+      expect(readFileSync(p, 'utf8').trim()).toMatch(/^[0-9a-f]{64}$/);
+    }
+    expect(a.encryptionKey.toString('hex')).toBe(readFileSync(join(dir, 'encryption.key'), 'utf8').trim());
+    expect(a.encryptionKey.equals(a.sessionSecret)).toBe(false);
+    const b = loadConfig({ DATA_DIR: dir });
+    expect(b.encryptionKey.equals(a.encryptionKey)).toBe(true);
+    expect(b.sessionSecret.equals(a.sessionSecret)).toBe(true);
+    expect(b.intercom.clientSecret).toBe(a.intercom.clientSecret);
+    // An explicit key wins over the generated one.
+    expect(loadConfig({ DATA_DIR: dir, ENCRYPTION_KEY: HEX }).encryptionKey.toString('hex')).toBe(HEX);
+  });
+
+  it('applies the documented defaults and sandbox mode', () => {
+    const c = loadConfig({ DATA_DIR: tmp() });
+    expect(c.port).toBe(3000);
+    expect(c.publicUrl).toBe('http://localhost:3000');
+    expect(c.rateLimits).toEqual({ read: 1200, write: 300, analysis: 60 });
+    expect(c.logSourceTimeoutMs).toBe(30000);
+    expect(c.analysisMaxLines).toBe(2000000);
+    expect(c.logFilesDir).toBe(join(c.dataDir, 'logs'));
+    expect(c.logSourceBlockedCidrs).toEqual(['169.254.0.0/16', 'fe80::/10']);
+    expect(c.intercom).toMatchObject({ sandbox: true, clientId: 'sandbox', apiUrl: 'http://localhost:3100', oauthUrl: 'http://localhost:3100/oauth', apiVersion: '2.14' });
+    const p = loadConfig({ DATA_DIR: tmp(), PORT: '8080', PUBLIC_URL: 'https://ss.example.com/', SANDBOX_PORT: '4100' });
+    expect(p.publicUrl).toBe('https://ss.example.com');
+    expect(p.intercom.apiUrl).toBe('http://localhost:4100');
+    const real = loadConfig({ DATABASE_URL: DB, ENCRYPTION_KEY: HEX, SESSION_SECRET: HEX, INTERCOM_CLIENT_ID: 'id', INTERCOM_CLIENT_SECRET: 's' });
+    expect(real.intercom).toMatchObject({ sandbox: false, apiUrl: 'https://api.intercom.io', oauthUrl: 'https://app.intercom.com/oauth', apiUrlOverridden: false });
+  });
+
+  it('refuses malformed values by name', () => {
+    const base = { DATABASE_URL: DB, ENCRYPTION_KEY: HEX, SESSION_SECRET: HEX };
+    expect(() => loadConfig({ ...base, PORT: 'eighty' })).toThrow(/PORT must be an integer/);
+    expect(() => loadConfig({ ...base, RATE_LIMIT_READ: '0' })).toThrow(/RATE_LIMIT_READ/);
+    expect(() => loadConfig({ ...base, ALLOW_SIGNUP: 'maybe' })).toThrow(/ALLOW_SIGNUP must be true or false/);
+    expect(() => loadConfig({ ...base, PUBLIC_URL: 'ftp://x' })).toThrow(/PUBLIC_URL must be an http\(s\) URL/);
+    expect(() => loadConfig({ ...base, INTERCOM_CLIENT_ID: 'id' })).toThrow(/INTERCOM_CLIENT_SECRET is required/);
+    expect(() => loadConfig({ ...base, ADMIN_PASSWORD: 'short' })).toThrow(/ADMIN_PASSWORD must be at least 8/);
+    expect(loadConfig({ ...base, ALLOW_SIGNUP: 'true' }).allowSignup).toBe(true);
+  });
+
+  it('never puts a secret in an error message', () => {
+    const secret = 'S3cr3t-value-that-is-wrong';
+    try {
+      loadConfig({ DATABASE_URL: DB, ENCRYPTION_KEY: secret, SESSION_SECRET: HEX });
+      throw new Error('expected a ConfigError');
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as Error).message).not.toContain(secret);
+    }
+  });
+});
+
+describe('cleanStalePid', () => {
+  it('removes a postmaster.pid whose process is gone, keeps a live one', () => {
+    const dir = tmp();
+    mkdirSync(dir, { recursive: true });
+    const pidFile = join(dir, 'postmaster.pid');
+    expect(cleanStalePid(dir)).toBe(false);
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+    writeFileSync(pidFile, `${dead}\n/var/lib/pg\n1700000000\n5432\n`);
+    expect(cleanStalePid(dir)).toBe(true);
+    expect(existsSync(pidFile)).toBe(false);
+    writeFileSync(pidFile, `${process.pid}\n/var/lib/pg\n`);
+    expect(cleanStalePid(dir)).toBe(false);
+    expect(existsSync(pidFile)).toBe(true);
+    writeFileSync(pidFile, 'garbage\n');
+    expect(cleanStalePid(dir)).toBe(true);
+  });
+});

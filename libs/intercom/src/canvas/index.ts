@@ -1,0 +1,2 @@
+export * from './canvas-builder';
+export * from './panel';

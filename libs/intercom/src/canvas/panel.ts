@@ -1,0 +1,245 @@
+/**
+ * The SigSentry sidebar panel (contract §10, issue #7): a pure function from what the service loaded to a
+ * Canvas Kit response. No I/O; time zone formatting with Intl.
+ */
+import { CanvasBuilder, bold, md } from './canvas-builder';
+import type { CanvasResponse, ListItemInput } from './canvas-builder';
+
+/** Component ids the submit handler routes on. */
+export const RUN_ANALYSIS_ID = 'run_analysis';
+export const REFRESH_ID = 'refresh';
+export const RUN_AGAIN_ID = 'run_again';
+export const PANEL_COMPONENT_IDS = { runAnalysis: RUN_ANALYSIS_ID, refresh: REFRESH_ID, runAgain: RUN_AGAIN_ID } as const;
+export type PanelComponentId = (typeof PANEL_COMPONENT_IDS)[keyof typeof PANEL_COMPONENT_IDS];
+
+/** Recent analyses listed before "and N more" (the builder trims further if 64 KB would be exceeded). */
+export const PANEL_MAX_ANALYSES = 10;
+
+export type PanelAnalysisStatus = 'pending' | 'processing' | 'complete' | 'partial' | 'failed';
+
+export interface PanelAnalysis {
+  id: string;
+  status: PanelAnalysisStatus;
+  severity: string | null;
+  /** dashboard | api | support_desk | sidebar */
+  trigger: string;
+  /** ISO-8601 */
+  createdAt: string;
+  /** `$PUBLIC_URL/projects/<slug>/analyses/<id>` */
+  url: string;
+  errorMessage?: string | null;
+  partialReasons?: string[];
+}
+
+export interface PanelTriage {
+  severity: string;
+  affectedService: string | null;
+  /** ISO-8601 */
+  window: { start: string; end: string };
+  summary: string;
+  /** 0–1 */
+  confidence: number;
+  createdAt: string;
+}
+
+export interface PanelView {
+  state: 'ok' | 'not_connected' | 'needs_reinstall';
+  /** the binding's IANA time zone (falls back to UTC when invalid) */
+  timezone: string;
+  triage: PanelTriage | null;
+  /** analyses of this conversation, newest first */
+  analyses: PanelAnalysis[];
+  /** the analysis this panel started (named by `stored_data.analysisId`) */
+  sidebarAnalysis: PanelAnalysis | null;
+  /** false hides Run analysis / Run again (default true) */
+  canRunAgain?: boolean;
+  /** one extra line shown under the title (user-safe: it is escaped) */
+  message?: string;
+  messageStyle?: 'muted' | 'error';
+  /** ISO-8601 "now"; when given, times under 48 h are relative ("5 min ago"), else absolute */
+  now?: string;
+}
+
+const FINISHED: PanelAnalysisStatus[] = ['complete', 'partial', 'failed'];
+export const isFinished = (s: PanelAnalysisStatus): boolean => FINISHED.includes(s);
+
+const STATUS_LABEL: Record<PanelAnalysisStatus, string> = {
+  pending: 'Queued',
+  processing: 'Running',
+  complete: 'Complete',
+  partial: 'Partial',
+  failed: 'Failed',
+};
+
+const TRIGGER_LABEL: Record<string, string> = {
+  sidebar: 'from the Intercom panel',
+  support_desk: 'auto-analysis',
+  dashboard: 'from the dashboard',
+  api: 'via the API',
+};
+
+const cap = (s: string) => (s ? s[0].toUpperCase() + s.slice(1) : s);
+
+const zoneCache = new Map<string, string>();
+function validZone(tz: string): string {
+  let z = zoneCache.get(tz);
+  if (z === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+      z = tz;
+    } catch {
+      z = 'UTC';
+    }
+    if (zoneCache.size > 500) zoneCache.clear();
+    zoneCache.set(tz, z);
+  }
+  return z;
+}
+
+const fmtCache = new Map<string, Intl.DateTimeFormat>();
+function formatter(tz: string, withDate: boolean): Intl.DateTimeFormat {
+  const key = `${tz}|${withDate}`;
+  let f = fmtCache.get(key);
+  if (!f) {
+    if (fmtCache.size > 500) fmtCache.clear();
+    f = makeFormatter(tz, withDate);
+    fmtCache.set(key, f);
+  }
+  return f;
+}
+
+function makeFormatter(tz: string, withDate: boolean): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: tz,
+    ...(withDate ? { day: 'numeric', month: 'short', year: 'numeric' } : {}),
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+}
+
+const dayKey = (d: Date, tz: string) => formatter(tz, true).format(d).split(',')[0];
+
+function parse(iso: string): Date | null {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** "24 Nov 2026, 14:05 – 16:05 (Europe/Paris)"; the end date is repeated only when it is another day. */
+export function formatWindow(win: { start: string; end: string }, timezone: string): string {
+  const tz = validZone(timezone);
+  const s = parse(win.start);
+  const e = parse(win.end);
+  if (!s || !e) return '—';
+  const sameDay = dayKey(s, tz) === dayKey(e, tz);
+  return `${formatter(tz, true).format(s)} – ${formatter(tz, !sameDay).format(e)} (${tz})`;
+}
+
+/** Relative ("just now", "5 min ago", "3 h ago") under 48 h when `now` is known, else absolute in the zone. */
+export function formatWhen(iso: string, timezone: string, now?: string): string {
+  const tz = validZone(timezone);
+  const d = parse(iso);
+  if (!d) return '—';
+  const n = now ? parse(now) : null;
+  if (n) {
+    const sec = Math.round((n.getTime() - d.getTime()) / 1000);
+    if (sec >= -60 && sec < 60) return 'just now';
+    if (sec >= 60 && sec < 3600) return `${Math.floor(sec / 60)} min ago`;
+    if (sec >= 3600 && sec < 48 * 3600) return `${Math.floor(sec / 3600)} h ago`;
+  }
+  return formatter(tz, true).format(d);
+}
+
+function isHttpUrl(u: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(u).protocol);
+  } catch {
+    return false;
+  }
+}
+
+function formatConfidence(c: number): string {
+  if (!Number.isFinite(c)) return '—';
+  const pct = c <= 1 ? c * 100 : c;
+  return `${Math.round(Math.max(0, Math.min(100, pct)))}%`;
+}
+
+function analysisItem(a: PanelAnalysis, idBase: string, tz: string, now?: string): ListItemInput {
+  const title = a.severity ? `${STATUS_LABEL[a.status]} · ${cap(a.severity)}` : STATUS_LABEL[a.status];
+  const reason = whyLine(a);
+  return {
+    id: `${idBase}-${a.id}`,
+    title,
+    subtitle: `${formatWhen(a.createdAt, tz, now)} · ${TRIGGER_LABEL[a.trigger] ?? a.trigger}`,
+    tertiaryText: reason,
+    url: isHttpUrl(a.url) ? a.url : null,
+  };
+}
+
+/** One line why a failed/partial analysis is not complete (null otherwise). */
+function whyLine(a: PanelAnalysis): string | null {
+  if (a.status === 'failed') return a.errorMessage?.trim() ? a.errorMessage : 'The analysis failed.';
+  if (a.status === 'partial') {
+    const r = (a.partialReasons ?? []).filter((x) => x && x.trim());
+    return r.length ? r.join('; ') : 'Some log sources could not be read.';
+  }
+  return null;
+}
+
+export function buildPanel(view: PanelView): CanvasResponse {
+  const b = new CanvasBuilder();
+
+  if (view.state === 'not_connected') {
+    return b.header('SigSentry').text('This Intercom workspace is not connected to SigSentry.', { style: 'muted' }).build();
+  }
+  if (view.state === 'needs_reinstall') {
+    return b
+      .header('SigSentry')
+      .text('SigSentry can no longer access this Intercom workspace. An Intercom admin must reinstall the SigSentry app.', { style: 'error' })
+      .build();
+  }
+
+  const tz = validZone(view.timezone);
+  const canRun = view.canRunAgain !== false;
+  b.header('SigSentry');
+  if (view.message?.trim()) b.text(view.message, { style: view.messageStyle ?? 'muted' });
+
+  // ---- triage
+  b.text(bold('Triage'));
+  if (!view.triage) {
+    b.text('No triage yet for this conversation.', { style: 'muted' });
+  } else {
+    const t = view.triage;
+    b.dataTable([
+      { field: 'Severity', value: cap(t.severity) },
+      { field: 'Service', value: t.affectedService ?? 'Unknown' },
+      { field: 'Time window', value: formatWindow(t.window, tz) },
+      { field: 'Confidence', value: formatConfidence(t.confidence) },
+    ]);
+    if (t.summary?.trim()) b.text(t.summary, { style: 'muted', max: 500 });
+  }
+
+  // ---- the analysis this panel started, or the button to start one
+  b.divider();
+  const mine = view.sidebarAnalysis;
+  if (mine) {
+    b.text(bold('Analysis started here'));
+    b.list([analysisItem(mine, 'sidebar', tz, view.now)], { trimmable: false });
+    const why = whyLine(mine);
+    if (why) b.text(md`${mine.status === 'failed' ? 'Failed' : 'Partial'}: ${why}`, { style: mine.status === 'failed' ? 'error' : 'muted' });
+    if (!isFinished(mine.status)) b.submitButton(REFRESH_ID, 'Refresh', { style: 'secondary' });
+    else if (canRun) b.submitButton(RUN_AGAIN_ID, 'Run again', { style: 'secondary' });
+  } else if (canRun) {
+    b.submitButton(RUN_ANALYSIS_ID, 'Run analysis');
+  }
+
+  // ---- recent analyses of the conversation (the panel's own one is shown above)
+  b.divider();
+  b.text(bold('Recent analyses'));
+  const recent = view.analyses.filter((a) => !mine || a.id !== mine.id);
+  if (!recent.length) b.text('No analyses yet.', { style: 'muted' });
+  else b.list(recent.map((a) => analysisItem(a, 'analysis', tz, view.now)), { id: 'analyses', maxItems: PANEL_MAX_ANALYSES });
+
+  if (mine) b.storedData({ analysisId: mine.id });
+  return b.build();
+}

@@ -1,0 +1,197 @@
+import { createHash } from 'node:crypto';
+import { hmacHex, safeEqual } from '@app/core/crypto/secret-box';
+import {
+  AdminSummary, AttributeDefinition, ConversationContext, NormalizedEvent, NormalizedPart, ProviderAuth, ProviderError, SupportDeskProvider, WorkspaceIdentity,
+} from '@app/support-desk/provider';
+import { IntercomApi, IntercomApiError } from './client/intercom-api';
+import { htmlToText } from './html-text';
+import { CUSTOMER_AUTHOR_TYPES, INTERCOM_TOPICS, TOPIC_ACTIONS } from './intercom.topics';
+
+type Json = Record<string, any>;
+type Headers = Record<string, string | string[] | undefined>;
+
+const header = (h: Headers, name: string): string | undefined => {
+  const v = h[name] ?? h[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+function mapError(e: unknown): never {
+  if (e instanceof IntercomApiError) {
+    throw new ProviderError(e.kind as any, e.message, e.retryable, { status: e.status ?? undefined, attribute: e.attribute, retryAfterMs: e.retryAfterMs });
+  }
+  throw e;
+}
+
+async function guarded<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    return mapError(e);
+  }
+}
+
+export interface IntercomProviderOptions {
+  clientId: string;
+  clientSecret: string;
+  oauthUrl: string;
+}
+
+/** Intercom as a SupportDeskProvider: OAuth, signatures, topic dispatch, conversations, notes, attributes, revoke. */
+export class IntercomProvider implements SupportDeskProvider {
+  readonly platform = 'intercom';
+  readonly displayName = 'Intercom';
+  readonly subscriptions = { events: ['conversation.created', 'conversation_part.created'] as any, topics: [...INTERCOM_TOPICS] };
+
+  constructor(private readonly api: IntercomApi, private readonly opts: IntercomProviderOptions) {}
+
+  authorizeUrl(state: string, redirectUri: string): string {
+    const u = new URL(this.opts.oauthUrl);
+    u.searchParams.set('client_id', this.opts.clientId);
+    u.searchParams.set('state', state);
+    u.searchParams.set('redirect_uri', redirectUri);
+    return u.toString();
+  }
+
+  exchangeCode(code: string): Promise<string> {
+    return guarded(() => this.api.exchangeCode(code));
+  }
+
+  async identify(token: string): Promise<WorkspaceIdentity> {
+    const me = await guarded(() => this.api.me({ token, region: null }));
+    const region = (['US', 'EU', 'AU'].includes(me.region) ? me.region : 'US') as WorkspaceIdentity['region'];
+    return { workspaceId: me.workspaceId, workspaceName: me.workspaceName, region, timezone: me.timezone || 'UTC', admin: { id: String(me.admin.id), name: me.admin.name ?? null, email: me.admin.email ?? null } };
+  }
+
+  /** X-Hub-Signature: sha1=<40 hex> = HMAC-SHA1(client secret, raw body), compared in constant time. */
+  verifyWebhook(rawBody: Buffer, headers: Headers): 'ok' | 'missing' | 'malformed' | 'mismatch' {
+    const sig = header(headers, 'x-hub-signature');
+    if (!sig) return 'missing';
+    if (!/^sha1=[0-9a-f]{40}$/i.test(sig)) return 'malformed';
+    return safeEqual(sig.slice(5).toLowerCase(), hmacHex('sha1', this.opts.clientSecret, rawBody)) ? 'ok' : 'mismatch';
+  }
+
+  /** X-Body-Signature: hex HMAC-SHA256(client secret, raw body) (uninstall notice and Canvas Kit). */
+  verifyUninstallNotice(rawBody: Buffer, headers: Headers): boolean {
+    return this.verifyBodySignature(rawBody, headers);
+  }
+
+  verifyBodySignature(rawBody: Buffer, headers: Headers): boolean {
+    const sig = header(headers, 'x-body-signature');
+    if (!sig || !/^[0-9a-f]{64}$/i.test(sig)) return false;
+    return safeEqual(sig.toLowerCase(), hmacHex('sha256', this.opts.clientSecret, rawBody));
+  }
+
+  normalizeEvent(payload: unknown, binding: { replyAsAdminId: string | null } | null): NormalizedEvent {
+    const p = payload as Json;
+    if (!p || typeof p !== 'object' || Array.isArray(p) || p.type !== 'notification_event' || typeof p.topic !== 'string') {
+      throw new ProviderError('bad_request', 'not an Intercom notification_event', false);
+    }
+    const createdAt = new Date((Number(p.created_at) || Date.now() / 1000) * 1000);
+    const notificationId = typeof p.id === 'string' && p.id ? p.id : `sha256:${createHash('sha256').update(JSON.stringify(p)).digest('hex')}`;
+    if (p.topic === 'ping') return { notificationId, topic: 'ping', workspaceId: String(p.app_id ?? ''), kind: 'ping', event: null, action: 'ignore', conversationId: null, createdAt };
+    if (typeof p.app_id !== 'string' || !p.app_id) throw new ProviderError('bad_request', 'notification without app_id', false);
+    const mapped = TOPIC_ACTIONS[p.topic];
+    if (!mapped) return { notificationId, topic: p.topic, workspaceId: p.app_id, kind: 'unknown', event: null, action: 'ignore', conversationId: null, createdAt };
+    const item = p.data?.item;
+    if (!item || typeof item !== 'object' || item.type !== 'conversation' || item.id === undefined || item.id === null) {
+      throw new ProviderError('bad_request', 'conversation notification without data.item conversation', false);
+    }
+    let action = mapped.action;
+    if (action === 'retriage' && binding) action = this.eventParts(p, binding).length ? 'retriage' : 'record';
+    return { notificationId, topic: p.topic, workspaceId: p.app_id, kind: 'conversation', event: mapped.event, action, conversationId: String(item.id), createdAt };
+  }
+
+  private parts(item: Json, binding: { replyAsAdminId: string | null }): NormalizedPart[] {
+    const list: Json[] = item?.conversation_parts?.conversation_parts ?? [];
+    return list
+      .filter((part) => part && typeof part === 'object')
+      .map((part) => {
+        const authorType = String(part.author?.type ?? '');
+        const authorId = part.author?.id !== undefined && part.author?.id !== null ? String(part.author.id) : null;
+        const fromCustomer = CUSTOMER_AUTHOR_TYPES.has(authorType) && !part.app_package_code && (!binding.replyAsAdminId || authorId !== binding.replyAsAdminId)
+          && ['comment', 'open', undefined, null, ''].includes(part.part_type ?? null) && !part.author?.from_ai_agent;
+        return { id: String(part.id ?? ''), authorType, authorId, text: htmlToText(part.body), createdAt: new Date((Number(part.created_at) || 0) * 1000), fromCustomer };
+      });
+  }
+
+  eventParts(payload: unknown, binding: { replyAsAdminId: string | null }): NormalizedPart[] {
+    return this.parts((payload as Json)?.data?.item, binding).filter((x) => x.fromCustomer && x.text);
+  }
+
+  private context(item: Json, binding: { replyAsAdminId: string | null }): ConversationContext {
+    const source = item.source ?? {};
+    const parts = this.parts(item, binding);
+    const author = source.author ?? {};
+    const sourceFromCustomer = !author.type || CUSTOMER_AUTHOR_TYPES.has(String(author.type));
+    const texts = [sourceFromCustomer ? htmlToText(source.body) : '', ...parts.filter((x) => x.fromCustomer).map((x) => x.text)].filter(Boolean);
+    const contact = item.contacts?.contacts?.[0];
+    return {
+      id: String(item.id),
+      subject: htmlToText(source.subject) || (item.title ? String(item.title) : null),
+      text: texts.join('\n\n'),
+      createdAt: new Date((Number(item.created_at) || Date.now() / 1000) * 1000),
+      customerName: (author.name as string) || (contact?.name as string) || null,
+      customerEmail: (author.email as string) || (contact?.email as string) || null,
+      parts,
+    };
+  }
+
+  conversationFromEvent(payload: unknown, binding: { replyAsAdminId: string | null }): ConversationContext | null {
+    const item = (payload as Json)?.data?.item;
+    if (!item || item.type !== 'conversation') return null;
+    const ctx = this.context(item, binding);
+    return ctx.text.trim() ? ctx : null;
+  }
+
+  uninstallWorkspaceId(payload: unknown): string | null {
+    const id = (payload as Json)?.app_id;
+    return typeof id === 'string' && id ? id : null;
+  }
+
+  async readConversation(auth: ProviderAuth, conversationId: string, binding: { replyAsAdminId: string | null }): Promise<ConversationContext> {
+    const conv = await guarded(() => this.api.getConversation(auth, conversationId));
+    return this.context(conv, binding);
+  }
+
+  async postMessage(auth: ProviderAuth, conversationId: string, msg: { visibility: 'internal' | 'public'; adminId: string; html: string }): Promise<{ partId: string | null }> {
+    const conv: Json = await guarded(() => this.api.reply(auth, conversationId, { messageType: msg.visibility === 'internal' ? 'note' : 'comment', adminId: msg.adminId, body: msg.html }));
+    const parts: Json[] = conv?.conversation_parts?.conversation_parts ?? [];
+    const last = parts[parts.length - 1];
+    return { partId: last?.id ? String(last.id) : null };
+  }
+
+  async hasReference(auth: ProviderAuth, conversationId: string, ref: string): Promise<boolean> {
+    const conv: Json = await guarded(() => this.api.getConversation(auth, conversationId));
+    const parts: Json[] = conv?.conversation_parts?.conversation_parts ?? [];
+    return parts.some((x) => typeof x.body === 'string' && x.body.includes(ref));
+  }
+
+  async updateAttributes(auth: ProviderAuth, conversationId: string, attributes: Record<string, unknown>): Promise<void> {
+    await guarded(() => this.api.updateAttributes(auth, conversationId, attributes));
+  }
+
+  async listAttributes(auth: ProviderAuth): Promise<AttributeDefinition[]> {
+    const list = await guarded(() => this.api.listConversationAttributes(auth));
+    return list.map((a) => ({ name: a.name, dataType: a.dataType, apiWritable: a.apiWritable }));
+  }
+
+  async listAdmins(auth: ProviderAuth): Promise<AdminSummary[]> {
+    const list = await guarded(() => this.api.listAdmins(auth));
+    return list.map((a) => ({ id: String(a.id), name: a.name ?? null, email: a.email ?? null }));
+  }
+
+  async revoke(auth: ProviderAuth): Promise<void> {
+    await guarded(() => this.api.revoke(auth));
+  }
+
+  /** Probe used by unsigned uninstall notices: does the token still work? */
+  async tokenWorks(auth: ProviderAuth): Promise<boolean> {
+    try {
+      await this.api.me(auth);
+      return true;
+    } catch (e) {
+      if (e instanceof IntercomApiError && e.kind === 'unauthorized') return false;
+      return true;
+    }
+  }
+}

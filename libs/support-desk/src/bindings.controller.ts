@@ -1,0 +1,44 @@
+import { Body, Controller, Delete, Get, Param, Put } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { CurrentProject, ProjectScoped, RequirePermissions } from '@app/accounts/auth/decorators';
+import type { ProjectContext } from '@app/accounts/auth/principal';
+import { BindingsService } from './bindings.service';
+import { UpdateBindingDto } from './dto/binding.dto';
+
+@ApiTags('support-desk')
+@Controller('v1/config/support-desk')
+@ProjectScoped()
+export class BindingsController {
+  constructor(private readonly bindings: BindingsService) {}
+
+  @Get() @RequirePermissions('config:read')
+  list(@CurrentProject() project: ProjectContext) {
+    return this.bindings.list(project.tenantId, project.id);
+  }
+
+  @Get(':id') @RequirePermissions('config:read')
+  async get(@CurrentProject() project: ProjectContext, @Param('id') id: string) {
+    return this.bindings.view(await this.bindings.find(project.tenantId, project.id, id));
+  }
+
+  @Put(':id') @RequirePermissions('config:write')
+  async update(@CurrentProject() project: ProjectContext, @Param('id') id: string, @Body() dto: UpdateBindingDto) {
+    return this.bindings.update(await this.bindings.find(project.tenantId, project.id, id), dto as any);
+  }
+
+  @Delete(':id') @RequirePermissions('config:write')
+  async disconnect(@CurrentProject() project: ProjectContext, @Param('id') id: string) {
+    return this.bindings.disconnect(await this.bindings.find(project.tenantId, project.id, id));
+  }
+
+  @Get(':id/attributes') @RequirePermissions('config:read')
+  async attributes(@CurrentProject() project: ProjectContext, @Param('id') id: string) {
+    const list = await this.bindings.attributes(await this.bindings.find(project.tenantId, project.id, id));
+    return list.map((a) => ({ name: a.name, dataType: a.dataType, apiWritable: a.apiWritable }));
+  }
+
+  @Get(':id/admins') @RequirePermissions('config:read')
+  async admins(@CurrentProject() project: ProjectContext, @Param('id') id: string) {
+    return this.bindings.admins(await this.bindings.find(project.tenantId, project.id, id));
+  }
+}

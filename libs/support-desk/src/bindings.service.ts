@@ -1,0 +1,246 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource, Not } from 'typeorm';
+import type { AutoAnalyzeThreshold } from '@app/contracts';
+import { APP_CONFIG } from '@app/core/config/config.module';
+import type { AppConfig } from '@app/core/config/config';
+import { SecretBox } from '@app/core/crypto/secret-box';
+import { AppError } from '@app/core/errors/error-codes';
+import { AttributeMapping, BindingEntity, BindingStatus, MAPPABLE_FIELDS, PostEntity, PostingMode } from './support-desk.entities';
+import { AdminSummary, AttributeDefinition, ProviderAuth, ProviderError, SupportDeskRegistry } from './provider';
+import { DEFAULT_PUBLIC_REPLY_TEMPLATE, validateTemplate } from './templates/reply-template';
+
+export interface HealthCheck {
+  code: 'no_recent_events' | 'token_rejected' | 'attribute_missing' | 'reply_admin_missing' | 'delivery_failing';
+  ok: boolean;
+  detail: string;
+  fix: string;
+  since: string | null;
+}
+
+export interface BindingView {
+  id: string;
+  projectId: string;
+  platform: string;
+  workspaceId: string;
+  workspaceName: string;
+  region: string;
+  timezone: string;
+  status: BindingStatus;
+  inactiveReason: string | null;
+  installedBy: BindingEntity['installedBy'];
+  installedAt: string;
+  replyAsAdminId: string | null;
+  subscriptions: BindingEntity['subscriptions'];
+  health: { ok: boolean; checks: HealthCheck[] };
+  postingMode: PostingMode;
+  autoAnalyzeThreshold: AutoAnalyzeThreshold;
+  timeBufferHours: number;
+  attributeMapping: AttributeMapping;
+  publicReplyTemplate: string;
+  lastEventAt: string | null;
+}
+
+export interface BindingUpdate {
+  postingMode?: PostingMode;
+  autoAnalyzeThreshold?: AutoAnalyzeThreshold;
+  timeBufferHours?: number;
+  attributeMapping?: AttributeMapping;
+  publicReplyTemplate?: string | null;
+  replyAsAdminId?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ATTRIBUTE_CACHE_MS = 10 * 60 * 1000;
+
+@Injectable()
+export class BindingsService {
+  private readonly logger = new Logger('support-desk');
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly box: SecretBox,
+    private readonly registry: SupportDeskRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  auth(b: BindingEntity): ProviderAuth {
+    if (!b.tokenSealed) throw new ProviderError('unauthorized', 'This binding has no access token (disconnected): reinstall it', false);
+    return { token: this.box.open(b.tokenSealed), region: b.region };
+  }
+
+  async find(tenantId: string, projectId: string, id: string): Promise<BindingEntity> {
+    const b = UUID.test(id) ? await this.ds.getRepository(BindingEntity).findOne({ where: { id, tenantId, projectId } }) : null;
+    if (!b) throw new AppError('NOT_FOUND', 'Support-desk binding not found');
+    return b;
+  }
+
+  /** For routes addressed by binding id only (conversations): the binding must belong to the caller's tenant. */
+  async findInTenant(tenantId: string, id: string): Promise<BindingEntity> {
+    const b = UUID.test(id) ? await this.ds.getRepository(BindingEntity).findOne({ where: { id, tenantId } }) : null;
+    if (!b) throw new AppError('NOT_FOUND', 'Support-desk binding not found');
+    return b;
+  }
+
+  async list(tenantId: string, projectId: string): Promise<BindingView[]> {
+    const rows = await this.ds.getRepository(BindingEntity).find({ where: { tenantId, projectId }, order: { createdAt: 'DESC' } });
+    return Promise.all(rows.map((b) => this.view(b)));
+  }
+
+  async view(b: BindingEntity): Promise<BindingView> {
+    return {
+      id: b.id, projectId: b.projectId, platform: b.platform, workspaceId: b.workspaceId, workspaceName: b.workspaceName,
+      region: b.region, timezone: b.timezone, status: b.status, inactiveReason: b.inactiveReason, installedBy: b.installedBy,
+      installedAt: b.installedAt.toISOString(), replyAsAdminId: b.replyAsAdminId, subscriptions: b.subscriptions,
+      health: await this.health(b), postingMode: b.postingMode, autoAnalyzeThreshold: b.autoAnalyzeThreshold,
+      timeBufferHours: b.timeBufferHours, attributeMapping: b.attributeMapping ?? {},
+      publicReplyTemplate: b.publicReplyTemplate ?? DEFAULT_PUBLIC_REPLY_TEMPLATE, lastEventAt: b.lastEventAt?.toISOString() ?? null,
+    };
+  }
+
+  async health(b: BindingEntity): Promise<{ ok: boolean; checks: HealthCheck[] }> {
+    const checks: HealthCheck[] = [];
+    const hs = b.healthState ?? {};
+    const days = this.config.noRecentEventsDays;
+    const staleSince = b.lastEventAt ?? b.installedAt;
+    const stale = Date.now() - staleSince.getTime() > days * 86_400_000;
+    checks.push({
+      code: 'no_recent_events', ok: !stale || b.status === 'inactive',
+      detail: stale ? `No conversation events received for ${days} days` : b.lastEventAt ? `Last event ${b.lastEventAt.toISOString()}` : 'No events yet',
+      fix: "Check the app's webhook URL and topics in the Intercom Developer Hub (see README: Developer Hub checklist)",
+      since: stale ? staleSince.toISOString() : null,
+    });
+    checks.push({
+      code: 'token_rejected', ok: b.status !== 'needs_reinstall',
+      detail: b.status === 'needs_reinstall' ? 'The workspace rejected our access token (access was revoked)' : 'Access token accepted',
+      fix: 'Reinstall: Project → Support Desk → Connect platform → Intercom', since: hs.tokenRejectedSince ?? null,
+    });
+    const mapped = MAPPABLE_FIELDS.map((f) => b.attributeMapping?.[f]).filter((n): n is string => !!n);
+    const known = b.attributeCache?.attributes.map((a) => a.name);
+    const missing = known ? mapped.filter((n) => !known.includes(n)) : [];
+    const rejected = hs.attributeRejected?.names.filter((n) => mapped.includes(n)) ?? [];
+    const allMissing = [...new Set([...missing, ...rejected])];
+    checks.push({
+      code: 'attribute_missing', ok: allMissing.length === 0,
+      detail: allMissing.length ? `Mapped attributes missing in the workspace: ${allMissing.join(', ')}` : 'All mapped attributes exist',
+      fix: 'Create them in Intercom: Settings → Data → Conversation attributes (or change the mapping)',
+      since: allMissing.length ? hs.attributeRejected?.since ?? null : null,
+    });
+    checks.push({
+      code: 'reply_admin_missing', ok: !hs.replyAdminMissingSince,
+      detail: hs.replyAdminMissingSince ? `Admin ${b.replyAsAdminId} no longer exists in the workspace` : 'Reply-as admin exists',
+      fix: 'Choose another reply-as admin in the binding configuration', since: hs.replyAdminMissingSince ?? null,
+    });
+    const failed = await this.ds.getRepository(PostEntity).count({ where: { bindingId: b.id, status: 'failed' } });
+    const lastFailed = failed ? await this.ds.getRepository(PostEntity).findOne({ where: { bindingId: b.id, status: 'failed' }, order: { createdAt: 'DESC' } }) : null;
+    checks.push({
+      code: 'delivery_failing', ok: failed === 0,
+      detail: failed ? `${failed} post(s) could not be delivered after retries${lastFailed?.error ? `: ${lastFailed.error}` : ''}` : 'All posts delivered',
+      fix: 'Check Intercom status and the binding token; new events are retried automatically', since: lastFailed?.createdAt.toISOString() ?? null,
+    });
+    return { ok: b.status !== 'inactive' && checks.every((c) => c.ok), checks };
+  }
+
+  async update(b: BindingEntity, dto: BindingUpdate): Promise<BindingView> {
+    if (dto.publicReplyTemplate !== undefined && dto.publicReplyTemplate !== null) {
+      const err = validateTemplate(dto.publicReplyTemplate);
+      if (err) throw new AppError('VALIDATION_ERROR', err, { fields: [{ field: 'publicReplyTemplate', message: err }] });
+    }
+    if (dto.attributeMapping) {
+      for (const k of Object.keys(dto.attributeMapping)) {
+        if (!(MAPPABLE_FIELDS as readonly string[]).includes(k)) {
+          throw new AppError('VALIDATION_ERROR', `attributeMapping.${k} is not a mappable field`, { fields: [{ field: `attributeMapping.${k}`, message: `must be one of ${MAPPABLE_FIELDS.join(', ')}` }] });
+        }
+      }
+    }
+    if (dto.replyAsAdminId !== undefined && dto.replyAsAdminId !== b.replyAsAdminId) {
+      const admins = await this.admins(b);
+      if (!admins.some((a) => a.id === dto.replyAsAdminId)) {
+        throw new AppError('VALIDATION_ERROR', `replyAsAdminId ${dto.replyAsAdminId} is not an admin of this workspace`, { fields: [{ field: 'replyAsAdminId', message: 'is not an admin of this workspace' }] });
+      }
+      b.replyAsAdminId = dto.replyAsAdminId;
+      b.healthState = { ...(b.healthState ?? {}), replyAdminMissingSince: null };
+    }
+    if (dto.postingMode !== undefined) b.postingMode = dto.postingMode;
+    if (dto.autoAnalyzeThreshold !== undefined) b.autoAnalyzeThreshold = dto.autoAnalyzeThreshold;
+    if (dto.timeBufferHours !== undefined) b.timeBufferHours = dto.timeBufferHours;
+    if (dto.attributeMapping !== undefined) {
+      const clean: AttributeMapping = {};
+      for (const [k, v] of Object.entries(dto.attributeMapping)) if (v && String(v).trim()) clean[k as keyof AttributeMapping] = String(v).trim();
+      b.attributeMapping = clean;
+      b.healthState = { ...(b.healthState ?? {}), attributeRejected: null };
+    }
+    if (dto.publicReplyTemplate !== undefined) b.publicReplyTemplate = dto.publicReplyTemplate;
+    await this.ds.getRepository(BindingEntity).save(b);
+    if (dto.attributeMapping) await this.attributes(b).catch(() => undefined);
+    return this.view(b);
+  }
+
+  /** Conversation attributes of the workspace, cached on the binding for 10 minutes. */
+  async attributes(b: BindingEntity, force = false): Promise<AttributeDefinition[]> {
+    if (!force && b.attributeCache && Date.now() - Date.parse(b.attributeCache.fetchedAt) < ATTRIBUTE_CACHE_MS) return b.attributeCache.attributes;
+    const attributes = await this.call(b, (auth) => this.registry.get(b.platform).listAttributes(auth));
+    b.attributeCache = { fetchedAt: new Date().toISOString(), attributes };
+    await this.ds.getRepository(BindingEntity).update({ id: b.id }, { attributeCache: b.attributeCache });
+    return attributes;
+  }
+
+  async admins(b: BindingEntity): Promise<AdminSummary[]> {
+    return this.call(b, (auth) => this.registry.get(b.platform).listAdmins(auth));
+  }
+
+  /** Runs a provider call for a binding, mapping a rejected token to needs_reinstall and outside failures to 502. */
+  async call<T>(b: BindingEntity, fn: (auth: ProviderAuth) => Promise<T>): Promise<T> {
+    try {
+      return await fn(this.auth(b));
+    } catch (e) {
+      if (e instanceof ProviderError) {
+        if (e.kind === 'unauthorized') {
+          await this.markTokenRejected(b);
+          throw new AppError('SUPPORT_DESK_UNAVAILABLE', 'The workspace rejected our access token: reinstall the binding');
+        }
+        throw new AppError('SUPPORT_DESK_UNAVAILABLE', `The support desk did not answer: ${e.message}`);
+      }
+      throw e;
+    }
+  }
+
+  async markTokenRejected(b: BindingEntity): Promise<void> {
+    if (b.status !== 'active') return;
+    b.status = 'needs_reinstall';
+    b.healthState = { ...(b.healthState ?? {}), tokenRejectedSince: new Date().toISOString() };
+    await this.ds.getRepository(BindingEntity).update({ id: b.id, status: 'active' }, { status: 'needs_reinstall', healthState: b.healthState });
+    this.logger.warn({ event: 'support_desk.token_rejected', bindingId: b.id }, 'token rejected: binding needs reinstall');
+  }
+
+  /**
+   * Disconnect (contract §6): revoke (uninstalls the app from the workspace), mark inactive, keep history.
+   * A token the platform already rejects counts as revoked.
+   */
+  async disconnect(b: BindingEntity): Promise<BindingView> {
+    if (b.status !== 'inactive' && b.tokenSealed) {
+      try {
+        await this.registry.get(b.platform).revoke(this.auth(b));
+      } catch (e) {
+        if (!(e instanceof ProviderError && e.kind === 'unauthorized')) {
+          throw new AppError('SUPPORT_DESK_UNAVAILABLE', `Could not revoke access in ${this.registry.get(b.platform).displayName}; nothing was changed, try again: ${(e as Error).message}`);
+        }
+      }
+    }
+    await this.deactivate(b, 'disconnected');
+    this.logger.log({ event: 'support_desk.disconnected', bindingId: b.id }, 'binding disconnected');
+    return this.view(b);
+  }
+
+  async deactivate(b: BindingEntity, reason: string): Promise<void> {
+    b.status = 'inactive';
+    b.inactiveReason = reason;
+    b.tokenSealed = null;
+    b.subscriptions = { mode: 'app', events: [], topics: [] };
+    await this.ds.getRepository(BindingEntity).update({ id: b.id }, { status: 'inactive', inactiveReason: b.inactiveReason, tokenSealed: null, subscriptions: b.subscriptions });
+  }
+
+  /** Live bindings of a workspace (not inactive). */
+  liveByWorkspace(platform: string, workspaceId: string): Promise<BindingEntity[]> {
+    return this.ds.getRepository(BindingEntity).find({ where: { platform, workspaceId, status: Not('inactive') as any } });
+  }
+}

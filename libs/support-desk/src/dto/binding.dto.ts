@@ -1,0 +1,24 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { AUTO_ANALYZE_THRESHOLDS } from '@app/contracts';
+
+export class AttributeMappingDto {
+  @IsOptional() @IsString() @MaxLength(255) severity?: string;
+  @IsOptional() @IsString() @MaxLength(255) affected_service?: string;
+  @IsOptional() @IsString() @MaxLength(255) analysis_url?: string;
+  @IsOptional() @IsString() @MaxLength(255) confidence?: string;
+  @IsOptional() @IsString() @MaxLength(255) summary?: string;
+}
+
+export class UpdateBindingDto {
+  @IsOptional() @IsIn(['internal', 'public', 'both']) postingMode?: 'internal' | 'public' | 'both';
+  @IsOptional() @IsIn(AUTO_ANALYZE_THRESHOLDS as unknown as string[]) autoAnalyzeThreshold?: (typeof AUTO_ANALYZE_THRESHOLDS)[number];
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'timeBufferHours must be a whole number of hours' }) @Min(1) @Max(24) timeBufferHours?: number;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => AttributeMappingDto) attributeMapping?: AttributeMappingDto;
+  @IsOptional() @IsString() @MaxLength(5000) publicReplyTemplate?: string | null;
+  @IsOptional() @IsString() @MaxLength(64) replyAsAdminId?: string;
+}
+
+export class TemplatePreviewDto {
+  @IsOptional() @IsString() @MaxLength(5000) template?: string;
+}

@@ -1,0 +1,113 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { webhookEvents } from '@app/core/health/metrics';
+import { JobQueue } from '@app/core/queue/job-queue';
+import { BindingEntity, SupportDeskEventEntity } from './support-desk.entities';
+import { ProviderError, SupportDeskRegistry } from './provider';
+import { BindingsService } from './bindings.service';
+
+export const EVENT_QUEUE = 'support-desk.event';
+const DB_DEADLINE_MS = 2000;
+
+export interface IngestAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+function timeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(Object.assign(new Error('database deadline'), { deadline: true })), ms);
+    p.then((v) => (clearTimeout(t), resolve(v)), (e) => (clearTimeout(t), reject(e)));
+  });
+}
+
+/**
+ * Verify ▸ record ▸ enqueue ▸ answer (contract §6). The event row and its job are committed in one transaction;
+ * redeliveries are no-ops thanks to the unique notification id.
+ */
+@Injectable()
+export class IngestService {
+  private readonly logger = new Logger('webhook');
+
+  constructor(private readonly ds: DataSource, private readonly registry: SupportDeskRegistry, private readonly queue: JobQueue, private readonly bindings: BindingsService) {}
+
+  async ingest(platform: string, raw: { body?: Buffer; tooLarge?: boolean }, headers: Record<string, string | string[] | undefined>, requestId: string): Promise<IngestAnswer> {
+    const provider = this.registry.get(platform);
+    const sigHeaderPresent = provider.verifyWebhook(Buffer.alloc(0), headers);
+    if (sigHeaderPresent === 'missing' || sigHeaderPresent === 'malformed') return this.answer(401, 'signature_invalid', `signature ${sigHeaderPresent}`, platform);
+    if (raw.tooLarge) return this.answer(413, 'too_large', 'body over 1 MB', platform);
+    const body = raw.body ?? Buffer.alloc(0);
+    if (provider.verifyWebhook(body, headers) !== 'ok') return this.answer(401, 'signature_invalid', 'signature mismatch', platform);
+
+    let payload: unknown;
+    try {
+      payload = JSON.parse(body.toString('utf8'));
+    } catch {
+      return this.answer(400, 'malformed', 'body is not JSON', platform);
+    }
+    let ev;
+    try {
+      ev = provider.normalizeEvent(payload, null);
+    } catch (e) {
+      return this.answer(400, 'malformed', e instanceof ProviderError ? e.message : 'not a notification', platform);
+    }
+    if (ev.kind === 'ping') return this.answer(200, 'ping', 'ping acknowledged', platform);
+    if (ev.kind === 'unknown' || ev.action === 'ignore') return this.answer(200, 'unknown_topic', `topic ${ev.topic} not handled`, platform);
+
+    try {
+      return await timeout(this.record(platform, provider, payload, ev, requestId), DB_DEADLINE_MS);
+    } catch (e) {
+      this.logger.error({ event: 'webhook.db_unavailable', err: (e as Error).message }, 'could not record webhook');
+      return this.answer(503, 'db_unavailable', 'database unavailable, retry later', platform);
+    }
+  }
+
+  private async record(platform: string, provider: ReturnType<SupportDeskRegistry['get']>, payload: unknown, ev: ReturnType<ReturnType<SupportDeskRegistry['get']>['normalizeEvent']>, requestId: string): Promise<IngestAnswer> {
+    const binding = (await this.bindings.liveByWorkspace(platform, ev.workspaceId))[0] as BindingEntity | undefined;
+    if (!binding) return this.answer(200, 'unknown_workspace', 'unknown or inactive workspace', platform);
+    if (!binding.subscriptions.topics.includes(ev.topic)) return this.answer(200, 'topic_not_subscribed', `topic ${ev.topic} not subscribed`, platform);
+    // Dispatch on the topic and the new parts' authors, with the binding known (our own parts never trigger anything).
+    const decided = provider.normalizeEvent(payload, binding);
+    const action = decided.action === 'ignore' ? 'record' : decided.action;
+    try {
+      const eventId = await this.ds.transaction(async (m) => {
+        const inserted = await m
+          .createQueryBuilder()
+          .insert()
+          .into(SupportDeskEventEntity)
+          .values({
+            platform, notificationId: ev.notificationId, topic: ev.topic, event: ev.event ?? 'unknown', action, workspaceId: ev.workspaceId,
+            bindingId: binding.id, conversationId: ev.conversationId, payload: payload as object, requestId,
+            status: action === 'record' ? 'processed' : 'received', processedAt: action === 'record' ? new Date() : null,
+          })
+          .orIgnore()
+          .returning(['id'])
+          .execute();
+        const id: string | undefined = inserted.raw?.[0]?.id;
+        if (!id) return null;
+        await m.query(`UPDATE support_desk_bindings SET "lastEventAt" = now() WHERE id = $1 AND ("lastEventAt" IS NULL OR "lastEventAt" < now() - interval '1 minute')`, [binding.id]);
+        if (action !== 'record') await this.queue.enqueue(EVENT_QUEUE, { eventId: id }, { manager: m, requestId });
+        return id;
+      });
+      if (!eventId) return this.answer(200, 'duplicate', `duplicate notification ${ev.notificationId}`, platform);
+      webhookEvents.inc({ platform, outcome: 'recorded' });
+      this.logger.log({ event: 'webhook.recorded', eventId, topic: ev.topic, action, bindingId: binding.id }, 'webhook recorded');
+      return { status: 200, body: { received: true } };
+    } catch (e) {
+      if (e instanceof QueryFailedError && (e as any).driverError?.code === '23505') return this.answer(200, 'duplicate', 'duplicate notification', platform);
+      throw e;
+    }
+  }
+
+  private answer(status: number, outcome: string, detail: string, platform: string): IngestAnswer {
+    webhookEvents.inc({ platform, outcome });
+    const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'log';
+    this.logger[level]({ event: `webhook.${outcome}`, detail }, `webhook ${outcome}`);
+    return { status, body: status < 400 ? { received: true, ignored: outcome } : { error: detail } };
+  }
+
+  static dedupeKey(notificationId: unknown, body: Buffer): string {
+    return typeof notificationId === 'string' && notificationId ? notificationId : `sha256:${createHash('sha256').update(body).digest('hex')}`;
+  }
+}

@@ -1,0 +1,129 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { AutoAnalyzeThreshold, TriageResult } from '@app/contracts';
+
+export type BindingStatus = 'active' | 'inactive' | 'needs_reinstall';
+export type PostingMode = 'internal' | 'public' | 'both';
+export const MAPPABLE_FIELDS = ['severity', 'affected_service', 'analysis_url', 'confidence', 'summary'] as const;
+export type MappableField = (typeof MAPPABLE_FIELDS)[number];
+export type AttributeMapping = Partial<Record<MappableField, string>>;
+
+export interface BindingSubscriptions {
+  mode: 'app';
+  events: string[];
+  topics: string[];
+}
+
+/** Problems recorded by the pipeline, turned into health checks on read. */
+export interface BindingHealthState {
+  tokenRejectedSince?: string | null;
+  replyAdminMissingSince?: string | null;
+  attributeRejected?: { names: string[]; since: string } | null;
+}
+
+/** One connected support-desk workspace for one project (contract §7). */
+@Entity('support_desk_bindings')
+@Index('uq_binding_workspace_live', ['platform', 'workspaceId'], { unique: true, where: `"status" <> 'inactive'` })
+export class BindingEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Index() @Column({ type: 'uuid' }) tenantId: string;
+  @Index() @Column({ type: 'uuid' }) projectId: string;
+  @Column({ type: 'varchar', length: 32 }) platform: string;
+  @Column({ type: 'varchar', length: 128 }) workspaceId: string;
+  @Column({ type: 'varchar', length: 255 }) workspaceName: string;
+  @Column({ type: 'varchar', length: 8 }) region: string;
+  @Column({ type: 'varchar', length: 64 }) timezone: string;
+  @Column({ type: 'varchar', length: 20 }) status: BindingStatus;
+  @Column({ type: 'varchar', length: 32, nullable: true }) inactiveReason: string | null;
+  /** AES-256-GCM sealed access token; null once revoked. Never returned. */
+  @Column({ type: 'text', nullable: true }) tokenSealed: string | null;
+  @Column({ type: 'jsonb' }) installedBy: { adminId: string; name: string | null; email: string | null; userId: string | null };
+  @Column({ type: 'timestamptz' }) installedAt: Date;
+  @Column({ type: 'varchar', length: 64, nullable: true }) replyAsAdminId: string | null;
+  @Column({ type: 'jsonb' }) subscriptions: BindingSubscriptions;
+  @Column({ type: 'varchar', length: 16, default: 'internal' }) postingMode: PostingMode;
+  @Column({ type: 'varchar', length: 16, default: 'high' }) autoAnalyzeThreshold: AutoAnalyzeThreshold;
+  @Column({ type: 'integer', default: 2 }) timeBufferHours: number;
+  @Column({ type: 'jsonb', default: () => "'{}'" }) attributeMapping: AttributeMapping;
+  @Column({ type: 'text', nullable: true }) publicReplyTemplate: string | null;
+  @Column({ type: 'jsonb', default: () => "'{}'" }) healthState: BindingHealthState;
+  @Column({ type: 'jsonb', nullable: true }) attributeCache: { fetchedAt: string; attributes: Array<{ name: string; dataType: string; apiWritable: boolean }> } | null;
+  @Column({ type: 'timestamptz', nullable: true }) lastEventAt: Date | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}
+
+/** Server-held OAuth state: single use, hashed, bound to user and project, 10-minute expiry. */
+@Entity('oauth_states')
+export class OAuthStateEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Index({ unique: true }) @Column({ type: 'char', length: 64 }) stateHash: string;
+  @Column({ type: 'varchar', length: 32 }) platform: string;
+  @Column({ type: 'uuid' }) tenantId: string;
+  @Column({ type: 'uuid' }) userId: string;
+  @Column({ type: 'uuid' }) projectId: string;
+  @Column({ type: 'varchar', length: 16, default: 'dashboard' }) flow: 'dashboard' | 'app_store';
+  @Column({ type: 'timestamptz' }) expiresAt: Date;
+  @Column({ type: 'timestamptz', nullable: true }) usedAt: Date | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+}
+
+/** Every accepted inbound notification (deduplicated on the platform's notification id). */
+@Entity('support_desk_events')
+@Index('uq_event_notification', ['platform', 'notificationId'], { unique: true })
+export class SupportDeskEventEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'varchar', length: 32 }) platform: string;
+  @Column({ type: 'varchar', length: 200 }) notificationId: string;
+  @Column({ type: 'varchar', length: 100 }) topic: string;
+  @Column({ type: 'varchar', length: 40 }) event: string;
+  @Column({ type: 'varchar', length: 16 }) action: 'triage' | 'retriage' | 'record';
+  @Column({ type: 'varchar', length: 128 }) workspaceId: string;
+  @Index() @Column({ type: 'uuid' }) bindingId: string;
+  @Column({ type: 'varchar', length: 64, nullable: true }) conversationId: string | null;
+  @Column({ type: 'jsonb' }) payload: unknown;
+  @Column({ type: 'varchar', length: 128, nullable: true }) requestId: string | null;
+  @Column({ type: 'varchar', length: 16, default: 'received' }) status: 'received' | 'processed' | 'ignored' | 'failed';
+  @Column({ type: 'varchar', length: 500, nullable: true }) note: string | null;
+  @CreateDateColumn({ type: 'timestamptz' }) receivedAt: Date;
+  @Column({ type: 'timestamptz', nullable: true }) processedAt: Date | null;
+}
+
+/** A triage of a conversation (the first one, and one per customer reply). */
+@Entity('triages')
+@Index(['bindingId', 'conversationId', 'createdAt'])
+export class TriageEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'uuid' }) tenantId: string;
+  @Column({ type: 'uuid' }) projectId: string;
+  @Column({ type: 'uuid' }) bindingId: string;
+  @Column({ type: 'varchar', length: 64 }) conversationId: string;
+  @Index({ unique: true }) @Column({ type: 'uuid' }) eventId: string;
+  @Column({ type: 'varchar', length: 16 }) reason: 'created' | 'customer_reply';
+  @Column({ type: 'varchar', length: 500, nullable: true }) subject: string | null;
+  @Column({ type: 'varchar', length: 255, nullable: true }) customerName: string | null;
+  /** The conversation text the triage read (customer parts only), for later re-triage. */
+  @Column({ type: 'text' }) text: string;
+  @Column({ type: 'timestamptz' }) conversationCreatedAt: Date;
+  @Column({ type: 'varchar', length: 16 }) severity: string;
+  @Column({ type: 'varchar', length: 100, nullable: true }) affectedService: string | null;
+  @Column({ type: 'jsonb' }) result: TriageResult;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+}
+
+/** One message we post (note or public reply), recorded before the call: exactly-once is ours. */
+@Entity('support_desk_posts')
+@Index('uq_post_purpose', ['bindingId', 'conversationId', 'purpose'], { unique: true })
+export class PostEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'uuid' }) bindingId: string;
+  @Column({ type: 'varchar', length: 64 }) conversationId: string;
+  @Column({ type: 'varchar', length: 120 }) purpose: string;
+  @Column({ type: 'varchar', length: 16 }) visibility: 'internal' | 'public';
+  @Index() @Column({ type: 'varchar', length: 16 }) ref: string;
+  @Column({ type: 'varchar', length: 16 }) status: 'started' | 'completed' | 'failed';
+  @Column({ type: 'integer', default: 0 }) attempts: number;
+  @Column({ type: 'varchar', length: 64, nullable: true }) partId: string | null;
+  @Column({ type: 'varchar', length: 500, nullable: true }) error: string | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @Column({ type: 'timestamptz', nullable: true }) completedAt: Date | null;
+}

@@ -1,0 +1,3 @@
+export * from './engine';
+export * from './triage.module';
+export * from './triage.service';

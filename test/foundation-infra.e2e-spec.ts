@@ -1,0 +1,108 @@
+/*
+ * Real: PostgreSQL (embedded), TypeORM with the product's entities and migrations, pg-boss. Stand-ins: none.
+ */
+import { DataSource } from 'typeorm';
+import { PgBossQueue } from '@app/core/queue/pg-boss.queue';
+import { ENTITIES } from '../apps/api/src/entities';
+import { MIGRATIONS } from '../apps/api/src/migrations';
+import { runMigrations } from '../apps/api/src/bootstrap';
+import { createTestDatabase } from './helpers/database';
+
+describe('foundation: migrations agree with the entities', () => {
+  it('a fresh database migrated to head needs no further schema change', async () => {
+    const db = await createTestDatabase();
+    const ds = new DataSource({ type: 'postgres', url: db.url, entities: ENTITIES, migrations: MIGRATIONS, synchronize: false });
+    await ds.initialize();
+    try {
+      await runMigrations(ds);
+      const applied = await ds.query(`SELECT name FROM migrations ORDER BY id`);
+      expect(applied.map((r: any) => r.name)).toHaveLength(MIGRATIONS.length);
+      expect(await ds.showMigrations()).toBe(false);
+      const log = await ds.driver.createSchemaBuilder().log();
+      expect(log.upQueries.map((q) => q.query)).toEqual([]);
+      // Running again is a no-op (replicas start concurrently under the advisory lock).
+      await Promise.all([runMigrations(ds), runMigrations(ds)]);
+      expect((await ds.query(`SELECT count(*)::int AS n FROM migrations`))[0].n).toBe(MIGRATIONS.length);
+    } finally {
+      await ds.destroy();
+      await db.drop();
+    }
+  });
+});
+
+describe('foundation: enqueue inside a database transaction', () => {
+  let db: { url: string; drop(): Promise<void> };
+  let ds: DataSource;
+  let queue: PgBossQueue;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ds = new DataSource({ type: 'postgres', url: db.url, entities: ENTITIES, migrations: MIGRATIONS });
+    await ds.initialize();
+    await runMigrations(ds);
+    queue = new PgBossQueue(db.url, { worker: false });
+    queue.define({ name: 'spec-jobs' });
+    await queue.start();
+  });
+  afterAll(async () => {
+    await queue?.stop();
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  const jobs = async () => (await queue.findJobs('spec-jobs')) as Array<{ data: any }>;
+
+  it('a rolled-back transaction leaves neither its row nor its job', async () => {
+    await expect(
+      ds.transaction(async (m) => {
+        await m.query(`INSERT INTO tenants (name) VALUES ('rolled-back')`);
+        const id = await queue.enqueue('spec-jobs', { n: 'rolled-back' }, { manager: m });
+        expect(id).toEqual(expect.any(String));
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    expect((await jobs()).filter((j) => j.data.n === 'rolled-back')).toHaveLength(0);
+    expect((await ds.query(`SELECT count(*)::int AS n FROM tenants WHERE name = 'rolled-back'`))[0].n).toBe(0);
+  });
+
+  it('a committed transaction leaves exactly one job, visible only after commit', async () => {
+    let seenOutside = -1;
+    await ds.transaction(async (m) => {
+      await m.query(`INSERT INTO tenants (name) VALUES ('committed')`);
+      await queue.enqueue('spec-jobs', { n: 'committed' }, { manager: m, requestId: 'req-q-1' });
+      seenOutside = (await jobs()).filter((j) => j.data.n === 'committed').length;
+    });
+    expect(seenOutside).toBe(0);
+    const committed = (await jobs()).filter((j) => j.data.n === 'committed');
+    expect(committed).toHaveLength(1);
+    expect(committed[0].data.__requestId).toBe('req-q-1');
+  });
+
+  it('enqueues outside a transaction and dedupes on a singleton key', async () => {
+    expect(await queue.enqueue('spec-jobs', { n: 'single' }, { singletonKey: 'same' })).toEqual(expect.any(String));
+    expect(await queue.enqueue('spec-jobs', { n: 'single' }, { singletonKey: 'same' })).toBeNull();
+    expect(await ds.transaction((m) => queue.enqueue('spec-jobs', { n: 'single' }, { singletonKey: 'same', manager: m }))).toBeNull();
+    expect(await ds.transaction((m) => queue.enqueue('spec-jobs', { n: 'single' }, { singletonKey: 'other', manager: m }))).toEqual(expect.any(String));
+    expect((await jobs()).filter((j) => j.data.n === 'single')).toHaveLength(2);
+  });
+
+  it('a worker handles an enqueued job', async () => {
+    const worker = new PgBossQueue(db.url, { worker: true, pollSeconds: 0.5 });
+    worker.define({ name: 'spec-work' });
+    const seen: unknown[] = [];
+    let done!: () => void;
+    const handled = new Promise<void>((r) => (done = r));
+    worker.handle<{ x: number }>('spec-work', async (data, ctx) => {
+      seen.push({ x: data.x, requestId: ctx.requestId });
+      done();
+    });
+    await worker.start();
+    try {
+      await worker.enqueue('spec-work', { x: 42 }, { requestId: 'r-42' });
+      await handled;
+      expect(seen).toEqual([{ x: 42, requestId: 'r-42' }]);
+    } finally {
+      await worker.stop();
+    }
+  });
+});
