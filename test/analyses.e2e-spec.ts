@@ -289,6 +289,24 @@ describe('analyses: /v1/analyses and the analysis pipeline', () => {
     expect(jobs.map((j: any) => j.data.analysisId)).toContain(row.id);
   });
 
+  it('drops malformed analysis jobs without failing them, and keeps working', async () => {
+    const ids = [
+      await t.queue.enqueue('analysis.run', { analysisId: 'not-a-uuid' }),
+      await t.queue.enqueue('analysis.run', { nothing: true }),
+      await t.queue.enqueue('analysis.run', { analysisId: '00000000-0000-4000-8000-00000000dead' }),
+    ];
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const jobs = (await t.queue.findJobs('analysis.run')).filter((j: any) => ids.includes(j.id));
+      if (jobs.length === 3 && jobs.every((j: any) => j.state === 'completed')) break;
+      expect(jobs.some((j: any) => ['failed', 'retry'].includes(j.state))).toBe(false);
+      if (Date.now() > deadline) throw new Error(`jobs not completed: ${JSON.stringify(jobs.map((j: any) => j.state))}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const r = await call('POST', '/v1/analyses', projects.default.id, { description: 'after bad jobs', ...window() });
+    expect((await settle(r.json.data.id, projects.default.id)).status).toBe('complete');
+  });
+
   async function tenantOf(projectId: string): Promise<string> {
     const rows = await t.app.get(DataSource).query('SELECT "tenantId" FROM projects WHERE id = $1', [projectId]);
     return rows[0].tenantId;

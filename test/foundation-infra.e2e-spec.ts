@@ -1,11 +1,19 @@
 /*
  * Real: PostgreSQL (embedded), TypeORM with the product's entities and migrations, pg-boss. Stand-ins: none.
  */
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { DataSource } from 'typeorm';
+import { AuthService } from '@app/accounts/auth/auth.service';
+import { loadConfig } from '@app/core/config/config';
+import { freePort } from '@app/core/database/embedded';
 import { PgBossQueue } from '@app/core/queue/pg-boss.queue';
 import { ENTITIES } from '../apps/api/src/entities';
 import { MIGRATIONS } from '../apps/api/src/migrations';
-import { runMigrations } from '../apps/api/src/bootstrap';
+import { createApp, runMigrations } from '../apps/api/src/bootstrap';
+import { api, login } from './helpers/app';
 import { createTestDatabase } from './helpers/database';
 
 describe('foundation: migrations agree with the entities', () => {
@@ -103,6 +111,36 @@ describe('foundation: enqueue inside a database transaction', () => {
       expect(seen).toEqual([{ x: 42, requestId: 'r-42' }]);
     } finally {
       await worker.stop();
+    }
+  });
+});
+
+describe('foundation: first-owner bootstrap', () => {
+  it('embedded defaults: admin@localhost, password only in initial-admin.txt (0600), and it logs in', async () => {
+    const db = await createTestDatabase();
+    const dataDir = mkdtempSync(join(tmpdir(), 'ss-boot-'));
+    // Embedded-mode config (no DATABASE_URL), pointed at a test database instead of starting a second PostgreSQL.
+    const config = { ...loadConfig({ DATA_DIR: dataDir, PORT: String(await freePort()), INTERCOM_CLIENT_ID: 'x', INTERCOM_CLIENT_SECRET: 'y' }) };
+    const logs: string[] = [];
+    const stream = new PassThrough();
+    stream.on('data', (c: Buffer) => logs.push(c.toString('utf8')));
+    const app = await createApp({ config, databaseUrl: db.url, logStream: stream, publicDir: join(dataDir, 'public') });
+    try {
+      expect(app.bootstrap).toMatchObject({ created: true, email: 'admin@localhost', passwordFile: join(dataDir, 'initial-admin.txt') });
+      const file = join(dataDir, 'initial-admin.txt');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const password = /password: (\S+)/.exec(readFileSync(file, 'utf8'))![1];
+      expect(password.length).toBeGreaterThanOrEqual(20);
+      const token = await login(app.url, 'admin@localhost', password);
+      const projects = await api(app.url, 'GET', '/v1/config/projects', { token });
+      expect(projects.json.data).toMatchObject([{ slug: 'default', isDefault: true }]);
+      expect(logs.join('')).not.toContain(password);
+      // A second start does not create another owner.
+      const again = await app.app.get(AuthService).bootstrapOwner();
+      expect(again).toEqual({ created: false });
+    } finally {
+      await app.close();
+      await db.drop();
     }
   });
 });

@@ -7,6 +7,7 @@ import { Controller, Get, Module, Put } from '@nestjs/common';
 import { Client } from 'pg';
 import { CurrentProject, ProjectScoped, PublicKeyAllowed, RequirePermissions } from '@app/accounts/auth/decorators';
 import type { ProjectContext } from '@app/accounts/auth/principal';
+import { AuthService } from '@app/accounts/auth/auth.service';
 import { api, login, startTestApp, TestApp } from './helpers/app';
 
 @Controller('v1/spec-only')
@@ -56,7 +57,6 @@ describe('foundation: API keys and the project context', () => {
     projectA = list.json.data.find((p: any) => p.isDefault).id;
     projectB = (await api(t.url, 'POST', '/v1/config/projects', { token: owner, body: { name: 'B', slug: 'b' } })).json.data.id;
     // A second tenant, created through the service (signup is off on this installation).
-    const { AuthService } = await import('@app/accounts/auth/auth.service');
     const other = await t.app.get(AuthService).createTenant({ companyName: 'Other', name: 'O', email: 'o@other.test', password: 'other-password-1' });
     otherTenantProject = other.project.id;
     otherTenantToken = await login(t.url, 'o@other.test', 'other-password-1');

@@ -26,6 +26,6 @@ export function canChangeRole(actor: { id: string; role: UserRole }, target: { i
   if (actor.id === target.id) return false;
   if (target.role === 'owner') return false;
   if (actor.role === 'owner') return true;
-  if (actor.role === 'admin') return target.role !== 'owner';
+  if (actor.role === 'admin') return true; // members, viewers and other admins (the owner is excluded above)
   return false;
 }

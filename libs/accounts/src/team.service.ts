@@ -50,7 +50,6 @@ export class TeamService {
     const user = await this.target(p, id);
     if (user.role === 'owner') throw new AppError('FORBIDDEN', 'The owner cannot be removed');
     if (user.id === p.userId) throw new AppError('FORBIDDEN', 'You cannot remove yourself');
-    if (p.role === 'admin' && user.role === 'owner') throw new AppError('FORBIDDEN', 'You cannot remove this member');
     await this.ds.transaction(async (m) => {
       await m.getRepository(SessionEntity).delete({ userId: user.id });
       await m.getRepository(UserEntity).delete({ id: user.id });

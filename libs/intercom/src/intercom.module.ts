@@ -6,13 +6,17 @@ import type { AppConfig } from '@app/core/config/config';
 import { SupportDeskRegistry } from '@app/support-desk/provider';
 import { SupportDeskModule } from '@app/support-desk/support-desk.module';
 import { IntercomApi } from './client/intercom-api';
+import { AnalysisModule } from '@app/analysis/analysis.module';
+import { CanvasKitController } from './canvas-kit.controller';
+import { CanvasKitService } from './canvas-kit.service';
 import { IntercomController } from './intercom.controller';
 import { IntercomProvider } from './intercom.provider';
 
 @Module({
-  imports: [SupportDeskModule, AccountsModule],
-  controllers: [IntercomController],
+  imports: [SupportDeskModule, AccountsModule, AnalysisModule],
+  controllers: [IntercomController, CanvasKitController],
   providers: [
+    CanvasKitService,
     {
       provide: IntercomApi,
       inject: [APP_CONFIG],

@@ -2,7 +2,8 @@ import { ArrayUnique, IsArray, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxL
 import { KEY_PERMISSIONS, KEY_TYPES, ROLES } from '../permissions';
 
 export class LoginDto {
-  @IsEmail() @MaxLength(320) email: string;
+  // No TLD required: the embedded bootstrap owner is admin@localhost.
+  @IsEmail({ require_tld: false }) @MaxLength(320) email: string;
   @IsString() @MinLength(1) @MaxLength(200) password: string;
 }
 

@@ -7,8 +7,14 @@ type PgBossT = any;
 function managerDb(manager: EntityManager) {
   return {
     executeSql: async (text: string, values?: unknown[]) => {
-      const r = await manager.query(text, values as any[], true as any);
-      return { rows: (r as any)?.records ?? (Array.isArray(r) ? r : []) };
+      // Inside a transaction the manager has its query runner: ask it for the structured result (rows).
+      const qr = manager.queryRunner;
+      if (qr) {
+        const r = await qr.query(text, values as any[], true);
+        return { rows: (r as any)?.records ?? [] };
+      }
+      const r = await manager.query(text, values as any[]);
+      return { rows: Array.isArray(r) ? r : [] };
     },
   };
 }
@@ -47,7 +53,8 @@ export class PgBossQueue extends JobQueue {
       max: 10,
       application_name: 'sigsentry-queue',
     });
-    this.boss.on('error', (err: unknown) => this.logger.warn({ err }, 'queue.error'));
+    // Log the message and code only: a pg error carries its whole client object (connection parameters).
+    this.boss.on('error', (err: any) => this.logger.warn({ event: 'queue.error', error: String(err?.message ?? err), pgCode: err?.code }, 'queue.error'));
     await this.boss.start();
     for (const def of this.defs.values()) {
       const options = {

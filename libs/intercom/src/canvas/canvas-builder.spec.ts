@@ -138,6 +138,9 @@ describe('CanvasBuilder', () => {
     expect(list.items).toHaveLength(6);
     expect(list.items[5]).toEqual({ type: 'item', id: 'l-more', title: 'and 20 more', action: { type: 'url', url: 'https://x.test/all' } });
     expect(validateCanvas(r)).toEqual([]);
+    // items the caller left out are counted too
+    const r2 = new CanvasBuilder().list(items.slice(0, 3), { omitted: 22, moreLabel: (n) => `+${n} older` }).build();
+    expect((r2.canvas.content.components[0] as ListComponent).items.map((i) => i.title)).toEqual(['Item 0', 'Item 1', 'Item 2', '+22 older']);
   });
 
   it('trims long lists to stay within 64 KB, never exceeding it', () => {

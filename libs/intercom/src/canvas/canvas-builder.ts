@@ -239,6 +239,8 @@ export interface ListOptions {
   moreLabel?: (n: number) => string;
   /** where the overflow item links to (optional) */
   moreUrl?: string;
+  /** items the caller already left out (counted in "and N more" without being built) */
+  omitted?: number;
 }
 
 interface PendingList {
@@ -299,7 +301,7 @@ export class CanvasBuilder {
   /** A list of items (title required; subtitle/tertiary text optional; optional URL action). Empty lists are skipped. */
   list(items: ListItemInput[], opts: ListOptions = {}): this {
     const all = items.map((it) => this.item(it));
-    if (!all.length) return this;
+    if (!all.length && !(opts.omitted && opts.omitted > 0)) return this;
     const component: ListComponent = { type: 'list', items: [] };
     if (opts.id !== undefined) component.id = this.claim(opts.id);
     const entry: PendingList = { component, all, opts, keep: all.length };
@@ -400,7 +402,7 @@ export class CanvasBuilder {
   /** Shows the first `keep` items of a list plus, when some are hidden, an "and N more" item. */
   private cut(entry: PendingList, keep: number): void {
     entry.keep = keep;
-    const hidden = entry.all.length - keep;
+    const hidden = entry.all.length - keep + Math.max(0, Math.floor(entry.opts.omitted ?? 0));
     const items = entry.all.slice(0, keep);
     if (hidden > 0) {
       const more: ListItem = {

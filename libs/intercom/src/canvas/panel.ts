@@ -238,7 +238,10 @@ export function buildPanel(view: PanelView): CanvasResponse {
   b.text(bold('Recent analyses'));
   const recent = view.analyses.filter((a) => !mine || a.id !== mine.id);
   if (!recent.length) b.text('No analyses yet.', { style: 'muted' });
-  else b.list(recent.map((a) => analysisItem(a, 'analysis', tz, view.now)), { id: 'analyses', maxItems: PANEL_MAX_ANALYSES });
+  else {
+    const shown = recent.slice(0, PANEL_MAX_ANALYSES).map((a) => analysisItem(a, 'analysis', tz, view.now));
+    b.list(shown, { id: 'analyses', omitted: recent.length - shown.length });
+  }
 
   if (mine) b.storedData({ analysisId: mine.id });
   return b.build();

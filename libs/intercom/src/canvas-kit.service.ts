@@ -1,0 +1,141 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AnalysesService } from '@app/analysis/analyses.service';
+import { AnalysisEntity } from '@app/analysis/analysis.entity';
+import { ProjectEntity } from '@app/projects/project.entity';
+import { BindingsService } from '@app/support-desk/bindings.service';
+import { BindingEntity, TriageEntity } from '@app/support-desk/support-desk.entities';
+import { buildPanel, CanvasResponse, isFinished, PanelAnalysis, PanelView, RUN_AGAIN_ID, RUN_ANALYSIS_ID, REFRESH_ID } from './canvas';
+
+type Json = Record<string, any>;
+
+const FINISH_WAIT_MS = 1200;
+
+/**
+ * The Canvas Kit panel (contract §10): finds the binding by workspace and the conversation's triage and analyses,
+ * and runs "Run analysis" with one-click-one-analysis semantics.
+ */
+@Injectable()
+export class CanvasKitService {
+  private readonly logger = new Logger('canvas-kit');
+
+  constructor(private readonly ds: DataSource, private readonly analyses: AnalysesService, private readonly bindings: BindingsService) {}
+
+  private async binding(workspaceId: unknown): Promise<BindingEntity | null> {
+    if (typeof workspaceId !== 'string' || !workspaceId) return null;
+    return (await this.bindings.liveByWorkspace('intercom', workspaceId))[0] ?? null;
+  }
+
+  private storedData(body: Json): Json {
+    const s = body?.current_canvas?.stored_data ?? body?.stored_data;
+    return s && typeof s === 'object' && !Array.isArray(s) ? s : {};
+  }
+
+  private conversationId(body: Json): string | null {
+    const id = body?.conversation?.id ?? body?.context?.conversation_id;
+    return id === undefined || id === null || id === '' ? null : String(id);
+  }
+
+  async initialize(body: Json): Promise<CanvasResponse> {
+    const b = await this.binding(body?.workspace_id);
+    if (!b) return buildPanel({ state: 'not_connected', timezone: 'UTC', triage: null, analyses: [], sidebarAnalysis: null });
+    const conversationId = this.conversationId(body);
+    return this.panel(b, conversationId, null, { nonce: true });
+  }
+
+  async submit(body: Json): Promise<CanvasResponse> {
+    const b = await this.binding(body?.workspace_id);
+    if (!b) return buildPanel({ state: 'not_connected', timezone: 'UTC', triage: null, analyses: [], sidebarAnalysis: null });
+    const conversationId = this.conversationId(body);
+    if (!conversationId) return this.panel(b, null, null, { message: 'Open a conversation to use SigSentry.' });
+    if (b.status !== 'active') return this.panel(b, conversationId, null, {});
+    const stored = this.storedData(body);
+    const component = String(body?.component_id ?? '');
+    const mine = typeof stored.analysisId === 'string' ? await this.sidebarAnalysis(b, conversationId, stored.analysisId) : null;
+
+    if (mine) {
+      if (!isFinished(mine.status as any) || component !== RUN_AGAIN_ID) return this.panel(b, conversationId, mine, {});
+      const next = await this.startOrFind(b, conversationId, `after:${mine.id}`, body);
+      return this.panel(b, conversationId, await this.settle(next), {});
+    }
+    if (component === RUN_ANALYSIS_ID || component === RUN_AGAIN_ID) {
+      const key = typeof stored.panelNonce === 'string' && stored.panelNonce ? `nonce:${stored.panelNonce}` : null;
+      const started = await this.startOrFind(b, conversationId, key, body);
+      return this.panel(b, conversationId, await this.settle(started), {});
+    }
+    if (component === REFRESH_ID) return this.panel(b, conversationId, null, { nonce: true });
+    return this.panel(b, conversationId, null, { nonce: true, message: 'That action is not available any more: the panel was refreshed.' });
+  }
+
+  /** The canvas the SPA previews for a conversation (no panel-started analysis). */
+  async preview(b: BindingEntity, conversationId: string): Promise<CanvasResponse> {
+    return this.panel(b, conversationId, null, {});
+  }
+
+  private async sidebarAnalysis(b: BindingEntity, conversationId: string, id: string): Promise<AnalysisEntity | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    return this.ds.getRepository(AnalysisEntity).findOne({ where: { id, bindingId: b.id, conversationId, trigger: 'sidebar' } });
+  }
+
+  /** One click, one analysis: keyed by the canvas it came from; without a key an unfinished panel analysis is reused. */
+  private async startOrFind(b: BindingEntity, conversationId: string, key: string | null, body: Json): Promise<AnalysisEntity> {
+    return this.ds.transaction(async (m) => {
+      await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sidebar:${b.id}:${conversationId}`]);
+      const repo = m.getRepository(AnalysisEntity);
+      const existing = key
+        ? await repo.createQueryBuilder('a').where('a.bindingId = :b AND a.conversationId = :c AND a.trigger = :t AND a.metadata->>\'panelKey\' = :k', { b: b.id, c: conversationId, t: 'sidebar', k: key }).getOne()
+        : await repo.createQueryBuilder('a').where('a.bindingId = :b AND a.conversationId = :c AND a.trigger = :t AND a.status IN (:...s)', { b: b.id, c: conversationId, t: 'sidebar', s: ['pending', 'processing'] }).orderBy('a.createdAt', 'DESC').getOne();
+      if (existing) return existing;
+      const triage = await m.getRepository(TriageEntity).findOne({ where: { bindingId: b.id, conversationId }, order: { createdAt: 'DESC' } });
+      const project = await m.getRepository(ProjectEntity).findOneOrFail({ where: { id: b.projectId } });
+      const created = Number(body?.conversation?.created_at);
+      const anchor = triage ? new Date(triage.result.window.end) : Number.isFinite(created) && created > 0 ? new Date(created * 1000) : new Date();
+      let end = anchor.getTime() > Date.now() ? new Date() : anchor;
+      let start = triage ? new Date(triage.result.window.start) : new Date(end.getTime() - b.timeBufferHours * 3_600_000);
+      if (end.getTime() - start.getTime() > 24 * 3_600_000) start = new Date(end.getTime() - 24 * 3_600_000);
+      if (start.getTime() >= end.getTime()) start = new Date(end.getTime() - b.timeBufferHours * 3_600_000);
+      const admin = body?.admin?.name ? String(body.admin.name).slice(0, 100) : 'an agent';
+      const description = `Run from the Intercom sidebar by ${admin}: ${triage?.result.summary || triage?.subject || `conversation ${conversationId}`}`.slice(0, 5000);
+      const analysis = await this.analyses.createAnalysis({
+        tenantId: b.tenantId, projectId: b.projectId, description, timeStart: start, timeEnd: end, trigger: 'sidebar',
+        triggeredBy: body?.admin?.id ? `intercom_admin:${String(body.admin.id).slice(0, 40)}` : `support_desk:${b.id}`, bindingId: b.id, conversationId,
+        metadata: { panelKey: key ?? `auto:${randomBytes(6).toString('hex')}`, ticketId: conversationId, platform: 'intercom', project: project.slug },
+      }, m);
+      this.logger.log({ event: 'canvas.analysis_started', analysisId: analysis.id, bindingId: b.id }, 'sidebar analysis started');
+      return analysis;
+    });
+  }
+
+  /** Gives a just-started analysis a moment to settle (a project without sources fails at once), then re-reads it. */
+  private async settle(a: AnalysisEntity): Promise<AnalysisEntity> {
+    const until = Date.now() + FINISH_WAIT_MS;
+    let cur = a;
+    while (!isFinished(cur.status as any) && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 100));
+      cur = (await this.ds.getRepository(AnalysisEntity).findOne({ where: { id: a.id } })) ?? cur;
+    }
+    return cur;
+  }
+
+  private async panel(b: BindingEntity, conversationId: string | null, mine: AnalysisEntity | null, o: { nonce?: boolean; message?: string }): Promise<CanvasResponse> {
+    if (b.status === 'needs_reinstall') return buildPanel({ state: 'needs_reinstall', timezone: b.timezone, triage: null, analyses: [], sidebarAnalysis: null });
+    if (b.status === 'inactive') return buildPanel({ state: 'not_connected', timezone: 'UTC', triage: null, analyses: [], sidebarAnalysis: null });
+    const project = await this.ds.getRepository(ProjectEntity).findOneOrFail({ where: { id: b.projectId } });
+    const triage = conversationId ? await this.ds.getRepository(TriageEntity).findOne({ where: { bindingId: b.id, conversationId }, order: { createdAt: 'DESC' } }) : null;
+    const rows = conversationId ? await this.ds.getRepository(AnalysisEntity).find({ where: { bindingId: b.id, conversationId }, order: { createdAt: 'DESC' }, take: 50 }) : [];
+    const item = (a: AnalysisEntity): PanelAnalysis => ({
+      id: a.id, status: a.status, severity: a.severity, trigger: a.trigger, createdAt: a.createdAt.toISOString(), url: this.analyses.analysisUrl(a, project.slug),
+      errorMessage: a.errorMessage, partialReasons: a.partialReasons ?? [],
+    });
+    const view: PanelView = {
+      state: 'ok', timezone: b.timezone, now: new Date().toISOString(),
+      triage: triage ? { severity: triage.result.severity, affectedService: triage.result.affectedService, window: triage.result.window, summary: triage.result.summary, confidence: triage.result.confidence, createdAt: triage.createdAt.toISOString() } : null,
+      analyses: rows.map(item), sidebarAnalysis: mine ? item(mine) : null, canRunAgain: !!conversationId,
+      ...(o.message ? { message: o.message } : {}),
+    };
+    const canvas = buildPanel(view);
+    if (o.nonce && !mine) canvas.canvas.stored_data = { ...(canvas.canvas.stored_data ?? {}), panelNonce: randomBytes(9).toString('base64url') };
+    return canvas;
+  }
+}
