@@ -28,6 +28,11 @@ function ourParts(conv: any, type?: 'note' | 'comment') {
   return (conv.conversation_parts?.conversation_parts ?? []).filter((p: any) => p.app_package_code && (!type || p.part_type === type));
 }
 
+/** Our triage notes only (analysis notes follow when an auto-analysis finishes). */
+function triageNotes(conv: any) {
+  return ourParts(conv, 'note').filter((p: any) => /SigSentry triage/.test(p.body));
+}
+
 describe('triage pipeline: notes, posting modes, attributes, auto-analyze gate', () => {
   let s: IntercomStack;
   let bindingId: string;
@@ -80,7 +85,7 @@ describe('triage pipeline: notes, posting modes, attributes, auto-analyze gate',
     await waitFor(async () => ourParts(s.sandbox.getConversation(id), 'note').length >= 1);
     await processed(id);
     const after = s.sandbox.getConversation(id);
-    const notes = ourParts(after, 'note');
+    const notes = triageNotes(after);
     expect(notes).toHaveLength(1);
     expect(notes[0].body).toMatch(/Severity: <b>(HIGH|CRITICAL)<\/b>/);
     expect(notes[0].body).toMatch(/Service: <b>checkout<\/b>/);
