@@ -26,6 +26,8 @@ export interface TestApp extends StartedApp {
 export interface StartTestAppOptions {
   /** Spec-local Nest modules mounted beside the product (dummy controllers). */
   extraModules?: any[];
+  /** Directory of the built admin SPA to serve (default: an empty temp dir). Browser tests pass apps/api/public. */
+  publicDir?: string;
 }
 
 export async function startTestApp(env: Record<string, string> = {}, opts: StartTestAppOptions = {}): Promise<TestApp> {
@@ -45,7 +47,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: Start
   const logs: string[] = [];
   const stream = new PassThrough();
   stream.on('data', (c: Buffer) => logs.push(...c.toString('utf8').split('\n').filter(Boolean)));
-  const started = await createApp({ config, databaseUrl: db.url, logStream: stream, publicDir: join(dataDir, 'public'), extraModules: opts.extraModules });
+  const started = await createApp({ config, databaseUrl: db.url, logStream: stream, publicDir: opts.publicDir ?? join(dataDir, 'public'), extraModules: opts.extraModules });
   return {
     ...started, dbUrl: db.url, dataDir, logs, config,
     url: `http://127.0.0.1:${started.port}`,

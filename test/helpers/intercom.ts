@@ -1,6 +1,6 @@
 import { freePort } from '@app/core/database/embedded';
 import { startSandbox } from '../../apps/intercom-sandbox/src/sandbox';
-import { api, OWNER, startTestApp, TestApp } from './app';
+import { api, OWNER, startTestApp, StartTestAppOptions, TestApp } from './app';
 
 export const CLIENT_ID = 'sigsentry-test';
 export const CLIENT_SECRET = 'test-client-secret-0123456789';
@@ -20,7 +20,11 @@ export interface IntercomStack {
  * Real: our app (api + worker) on a real PostgreSQL. Stand-in: the Intercom sandbox (apps/intercom-sandbox), written
  * independently from the Intercom reference, speaking OAuth, REST and signed webhooks to the app over HTTP.
  */
-export async function startIntercomStack(env: Record<string, string> = {}, sandboxOpts: Partial<Parameters<typeof startSandbox>[0]> = {}): Promise<IntercomStack> {
+export async function startIntercomStack(
+  env: Record<string, string> = {},
+  sandboxOpts: Partial<Parameters<typeof startSandbox>[0]> = {},
+  appOpts: StartTestAppOptions = {},
+): Promise<IntercomStack> {
   const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
   const sandbox = await startSandbox({
@@ -32,7 +36,7 @@ export async function startIntercomStack(env: Record<string, string> = {}, sandb
   const app = await startTestApp({
     PORT: String(port), PUBLIC_URL: appUrl, INTERCOM_CLIENT_ID: CLIENT_ID, INTERCOM_CLIENT_SECRET: CLIENT_SECRET,
     INTERCOM_API_URL: sandbox.url, INTERCOM_OAUTH_URL: `${sandbox.url}/oauth`, ...env,
-  });
+  }, appOpts);
   const login = await api(app.url, 'POST', '/v1/auth/login', { body: OWNER });
   const cookie = login.headers.get('set-cookie')!.split(';')[0];
   const projects = await api(app.url, 'GET', '/v1/config/projects', { token: login.json.data.token });

