@@ -2,9 +2,10 @@
  * Real: our app (api + worker), PostgreSQL (embedded), pg-boss, the triage engine. Stand-in: the Intercom sandbox
  * (independent implementation of reference/intercom.md): conversations, signed webhooks, notes, replies, attributes.
  */
+import { createHmac } from 'node:crypto';
 import { Client } from 'pg';
 import { api } from './helpers/app';
-import { installThroughConsent, IntercomStack, startIntercomStack, waitFor } from './helpers/intercom';
+import { CLIENT_SECRET, installThroughConsent, IntercomStack, startIntercomStack, waitFor } from './helpers/intercom';
 
 const WS = 'sbx12345';
 
@@ -144,6 +145,39 @@ describe('triage pipeline: notes, posting modes, attributes, auto-analyze gate',
     // Our own notes fire admin.noted webhooks: they are recorded only, never re-triaged.
     await new Promise((r) => setTimeout(r, 500));
     expect(ourParts(s.sandbox.getConversation(id), 'note')).toHaveLength(2);
+  });
+
+  it('triages an attachment-only message and a huge message without failing', async () => {
+    const empty = s.sandbox.createConversation({ customer: { name: 'Pic', email: 'pic@example.com' }, body: '<p><img src="https://example.com/screenshot.png"></p>' });
+    const huge = s.sandbox.createConversation({ customer: { name: 'Big', email: 'big@example.com' }, body: `<p>Checkout fails for me. ${'Here is my log line again and again. '.repeat(6000)}</p>` });
+    for (const c of [empty, huge]) {
+      const id = String(c.id);
+      await waitFor(async () => triageNotes(s.sandbox.getConversation(id)).length >= 1);
+      await processed(id);
+      expect(triageNotes(s.sandbox.getConversation(id))).toHaveLength(1);
+    }
+    expect(triageNotes(s.sandbox.getConversation(String(empty.id)))[0].body).toMatch(/Severity: <b>INFO<\/b>/);
+  });
+
+  it('drops an event whose conversation was deleted before the job ran', async () => {
+    const body = JSON.stringify({
+      type: 'notification_event', app_id: WS, id: 'notif_deleted_1', topic: 'conversation.user.created', created_at: Math.floor(Date.now() / 1000),
+      data: { type: 'notification_event_data', item: { type: 'conversation', id: '999999999', created_at: Math.floor(Date.now() / 1000), source: { type: 'conversation', body: '', author: { type: 'user', id: 'u9' } } } },
+    }, null, 2);
+    const r = await fetch(`${s.app.url}/webhooks/intercom`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature': `sha1=${createHmac('sha1', CLIENT_SECRET).update(body).digest('hex')}` }, body });
+    expect(r.status).toBe(200);
+    const row = await waitFor(async () => {
+      const c = new Client({ connectionString: s.app.dbUrl });
+      await c.connect();
+      try {
+        const x = (await c.query(`SELECT status, note FROM support_desk_events WHERE "notificationId" = 'notif_deleted_1'`)).rows[0];
+        return x && x.status !== 'received' ? x : null;
+      } finally {
+        await c.end();
+      }
+    });
+    expect(row.status).toBe('ignored');
+    expect(row.note).toMatch(/not found/);
   });
 
   it('retries an Intercom 500 during posting and still posts exactly once', async () => {

@@ -43,8 +43,9 @@ export class PipelineService implements OnModuleInit {
   ) {}
 
   onModuleInit() {
-    this.queue.define({ name: EVENT_QUEUE, retryLimit: RETRY_LIMIT, retryDelaySeconds: 1, retryBackoff: true, concurrency: 8, expireInSeconds: 120 });
-    this.queue.define({ name: ANALYSIS_FINISHED_QUEUE, retryLimit: RETRY_LIMIT, retryDelaySeconds: 1, retryBackoff: true, concurrency: 4, expireInSeconds: 120 });
+    // Short jobs (a few Intercom calls): a killed worker's job is picked up again after a 10 s heartbeat miss.
+    this.queue.define({ name: EVENT_QUEUE, retryLimit: RETRY_LIMIT, retryDelaySeconds: 1, retryBackoff: true, concurrency: 8, expireInSeconds: 120, heartbeatSeconds: 10 });
+    this.queue.define({ name: ANALYSIS_FINISHED_QUEUE, retryLimit: RETRY_LIMIT, retryDelaySeconds: 1, retryBackoff: true, concurrency: 4, expireInSeconds: 120, heartbeatSeconds: 10 });
     this.queue.handle<{ eventId: string }>(EVENT_QUEUE, (d, ctx) => this.run(EVENT_QUEUE, () => this.handleEvent(d.eventId, ctx)));
     this.queue.handle<{ analysisId: string }>(ANALYSIS_FINISHED_QUEUE, (d, ctx) => this.run(ANALYSIS_FINISHED_QUEUE, () => this.handleAnalysisFinished(d.analysisId, ctx)));
   }

@@ -26,6 +26,11 @@ export interface QueueDefinition {
   expireInSeconds?: number;
   /** Worker concurrency in this process. */
   concurrency?: number;
+  /**
+   * A running job's worker must prove it is alive this often (seconds, ≥ 10); a job whose worker died (SIGKILL,
+   * OOM, lost host) is retried after this instead of after `expireInSeconds`. Default 30.
+   */
+  heartbeatSeconds?: number;
 }
 
 /** The small port every feature uses to enqueue and handle jobs (pg-boss behind it). */

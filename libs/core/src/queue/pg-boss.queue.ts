@@ -52,6 +52,10 @@ export class PgBossQueue extends JobQueue {
       useListenNotify: true,
       max: 10,
       application_name: 'sigsentry-queue',
+      // Expiry and heartbeat checks run in the supervise pass (default every 60 s): a job whose worker was killed
+      // would wait up to expireInSeconds + 60 s. Check every 5 s so a lost job is retried within seconds.
+      superviseIntervalSeconds: 5,
+      monitorIntervalSeconds: 5,
     });
     // Log the message and code only: a pg error carries its whole client object (connection parameters).
     this.boss.on('error', (err: any) => this.logger.warn({ event: 'queue.error', error: String(err?.message ?? err), pgCode: err?.code }, 'queue.error'));
@@ -63,6 +67,7 @@ export class PgBossQueue extends JobQueue {
         retryBackoff: def.retryBackoff ?? true,
         retryDelayMax: 300,
         expireInSeconds: def.expireInSeconds ?? 300,
+        heartbeatSeconds: Math.max(10, def.heartbeatSeconds ?? 30),
         notify: true,
       };
       const existing = await this.boss.getQueue(def.name);
@@ -74,7 +79,7 @@ export class PgBossQueue extends JobQueue {
         const def = this.defs.get(name);
         await this.boss.work(
           name,
-          { localConcurrency: def?.concurrency ?? 4, batchSize: 1, pollingIntervalSeconds: this.opts.pollSeconds ?? 2, notifyPollingIntervalSeconds: 5, includeMetadata: true },
+          { localConcurrency: def?.concurrency ?? 4, batchSize: 1, pollingIntervalSeconds: this.opts.pollSeconds ?? 1, notifyPollingIntervalSeconds: this.opts.pollSeconds ?? 1, includeMetadata: true },
           async (jobs: any[]) => {
             for (const job of jobs) {
               await handler(job.data, { id: job.id, retryCount: job.retryCount ?? 0, requestId: job.data?.__requestId });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LogSource, LogSourceType } from './api/log-sources';
 import { testLogSource } from './api/log-sources';
-import { buildLogSourceInput, initialFormState, parseSources } from './form-model';
+import { buildLogSourceInput, initialFormState, parseSources, testDetail } from './form-model';
 
 const cloudwatch: LogSourceType = {
   type: 'cloudwatch',
@@ -111,5 +111,14 @@ describe('testLogSource', () => {
   it('still throws real errors (404)', async () => {
     vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ success: false, error: { code: 'NOT_FOUND', message: 'Log source not found' } }), { status: 404 }));
     await expect(testLogSource('p', 'x')).rejects.toMatchObject({ status: 404, message: 'Log source not found' });
+  });
+});
+
+describe('testDetail', () => {
+  it('drops the leading verdict the UI already shows, keeps the rest', () => {
+    expect(testDetail('Connected: 1 file(s) matched; 5 recent line(s) read.')).toBe('1 file(s) matched; 5 recent line(s) read.');
+    expect(testDetail('Connection failed: 401 invalid token')).toBe('401 invalid token');
+    expect(testDetail('No file under LOG_FILES_DIR matches a/*.log.')).toBe('No file under LOG_FILES_DIR matches a/*.log.');
+    expect(testDetail('Connected to Loki')).toBe('Connected to Loki');
   });
 });

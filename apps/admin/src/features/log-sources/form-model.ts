@@ -76,3 +76,8 @@ export function buildLogSourceInput(
   if (Object.keys(settings).length > 0 || mode === 'edit') input.settings = settings;
   return { input, errors };
 }
+
+/** The server's test message without a leading "Connected:" / "Connection failed:" (the UI already says which). */
+export function testDetail(message: string): string {
+  return message.replace(/^\s*(connected|connection failed|failed)\s*[:.\u2014-]\s*/i, '');
+}

@@ -6,6 +6,7 @@ import { usePermissions } from '@/features/auth/permissions';
 import { useCurrentProject } from '@/features/projects/project-context';
 import { useLogSourceMutations, useLogSources, useLogSourceTypes, type LogSource, type TestResult } from '../api/log-sources';
 import { LogSourceForm } from '../components/log-source-form';
+import { testDetail } from '../form-model';
 
 export function LogSourcesRoute() {
   const project = useCurrentProject();
@@ -72,7 +73,7 @@ export function LogSourcesRoute() {
                       Last test:{' '}
                       {s.lastTestResult ? (
                         <span className={s.lastTestResult.success ? 'ok' : 'bad'}>
-                          {s.lastTestResult.success ? 'connected' : 'failed'} — {s.lastTestResult.message} ({formatDateTime(s.lastTestedAt)})
+                          {s.lastTestResult.success ? 'connected' : 'failed'} — {testDetail(s.lastTestResult.message)} ({formatDateTime(s.lastTestedAt)})
                         </span>
                       ) : (
                         <span className="muted">never tested</span>
@@ -136,7 +137,7 @@ function TestOutcome({ result }: { result: TestResult | { error: string } }) {
   if ('error' in result) return <div className="alert alert-error" role="alert">{result.error}</div>;
   return (
     <div className={`alert ${result.connected ? 'alert-success' : 'alert-error'}`} role="status" data-testid="log-source-test-result">
-      <strong>{result.connected ? 'Connected' : 'Connection failed'}:</strong> {result.message}
+      <strong>{result.connected ? 'Connected' : 'Connection failed'}:</strong> {testDetail(result.message)}
       {result.sampleLogs.length > 0 ? (
         <table className="table table-compact">
           <caption className="sr-only">Sample logs</caption>
@@ -153,7 +154,7 @@ function TestOutcome({ result }: { result: TestResult | { error: string } }) {
               <tr key={i}>
                 <td className="nowrap">{formatDateTime(l.timestamp)}</td>
                 <td>{l.level}</td>
-                <td>{l.service}</td>
+                <td className="nowrap">{l.service}</td>
                 <td className="mono">{l.message}</td>
               </tr>
             ))}

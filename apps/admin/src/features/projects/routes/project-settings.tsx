@@ -15,7 +15,7 @@ export function ProjectSettingsRoute() {
   return (
     <>
       <PageHeader title="Project settings" subtitle={project.description ?? undefined} />
-      <ProjectForm key={project.id + project.updatedAt} project={project} readOnly={!can('config:write')} />
+      <ProjectForm key={project.id} project={project} readOnly={!can('config:write')} />
       {can('project:delete') ? <DangerZone project={project} /> : null}
     </>
   );
