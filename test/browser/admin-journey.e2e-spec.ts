@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { generateScenario, type Scenario } from '@app/analysis/engine/scenarios/incident-generator';
 import { api, OWNER } from '../helpers/app';
 import { IntercomStack, startIntercomStack, waitFor } from '../helpers/intercom';
@@ -22,9 +22,9 @@ const PUBLIC_DIR = join(ROOT, 'apps', 'api', 'public');
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'browser');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-/** Debian's chromium (or CHROMIUM_PATH); null when none is installed. */
+/** Debian's chromium; CHROMIUM_PATH, when set, is the only candidate. null when none is installed. */
 function findChromium(): string | null {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => !!p);
+  const candidates = process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
   for (const p of candidates) {
     try {
       accessSync(p, constants.X_OK);
@@ -38,7 +38,7 @@ function findChromium(): string | null {
 
 const CHROMIUM = findChromium();
 const REQUIRED = process.env.REQUIRE_BROWSER === '1';
-const NO_BROWSER = `no Chromium found (looked at ${['$CHROMIUM_PATH', '/usr/bin/chromium', '/usr/bin/chromium-browser'].join(', ')}; install it with \`apt-get install chromium\`)`;
+const NO_BROWSER = `no Chromium found (looked at ${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium, /usr/bin/chromium-browser'}; install Debian's with \`apt-get install chromium\`)`;
 
 if (!CHROMIUM) {
   if (REQUIRED) {
@@ -56,7 +56,6 @@ if (!CHROMIUM) {
 } else {
   describe('admin SPA browser journey: login → project → log source → Intercom → triage → analysis', () => {
     let s: IntercomStack;
-    let browser: Browser;
     let context: BrowserContext;
     let page: Page;
     let userDataDir: string;
@@ -100,7 +99,6 @@ if (!CHROMIUM) {
         locale: 'en-GB',
         timezoneId: 'Europe/Paris',
       });
-      browser = context.browser()!;
       context.setDefaultTimeout(15_000);
       page = context.pages()[0] ?? (await context.newPage());
       page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
@@ -111,7 +109,6 @@ if (!CHROMIUM) {
 
     afterAll(async () => {
       await context?.close().catch(() => undefined);
-      void browser;
       await s?.stop();
       if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
     });
@@ -184,7 +181,8 @@ if (!CHROMIUM) {
       await expectVisible(card);
       await card.getByTestId('log-source-test').click();
       const result = card.getByTestId('log-source-test-result');
-      await expectText(result, /Connected/);
+      await expectText(result, /Connected: 1 file\(s\) matched/);
+      expect(await result.innerText()).not.toMatch(/Connected:\s*Connected/);
       expect(await result.locator('tbody tr').count()).toBeGreaterThan(0);
       await expectText(result, /checkout-api|payments-api|edge-proxy|search-service|notification-service|recommendation-api/);
       await expectText(card, /Last test: connected/);
@@ -261,6 +259,8 @@ if (!CHROMIUM) {
       await screenshot('conversations');
 
       await row.getByRole('link', { name: 'Cannot pay' }).click();
+      await page.waitForURL(new RegExp(`/support-desk/${bindingId}/conversations/[^/]+$`));
+      const conversationId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
       const triage = byTestId('triage-card').first();
       await expectText(triage, /checkout-api/);
       await triage.locator('summary', { hasText: 'Evidence' }).click();
@@ -269,7 +269,7 @@ if (!CHROMIUM) {
       await expectVisible(byTestId('canvas-preview'));
       await expectText(byTestId('canvas-preview'), /checkout-api/);
       // The auto-analysis (threshold medium) shows up under Analyses.
-      const analysisLink = page.getByRole('region', { name: /Analyses/ }).or(page.locator('section[aria-labelledby="an-title"]')).locator('tbody a').first();
+      const analysisLink = page.getByRole('region', { name: 'Analyses', exact: true }).locator('tbody a').first();
       await waitFor(async () => {
         if (await analysisLink.isVisible()) return true;
         await page.reload();
@@ -292,6 +292,15 @@ if (!CHROMIUM) {
       await expectText(affected, /payments-api/);
       await expectText(affected, /checkout-api/);
       expect(Number((await byTestId('logs-scanned').innerText()).replace(/\D/g, ''))).toBeGreaterThan(0);
+      // The mapping saved in the browser took effect in Intercom: the analysis URL attribute opens this very page.
+      const attrs = await waitFor(async () => {
+        const a = s.sandbox.getConversation(conversationId)?.custom_attributes as Record<string, unknown> | undefined;
+        return a?.sigsentry_analysis_url ? a : null;
+      });
+      expect(attrs.sigsentry_analysis_url).toBe(page.url());
+      expect(attrs).toMatchObject({ affected_service: 'checkout-api' });
+      expect(['high', 'critical']).toContain(attrs.severity);
+      expect(typeof attrs.triage_summary).toBe('string');
       await screenshot('analysis');
 
       expect(consoleErrors).toEqual([]);
@@ -299,16 +308,16 @@ if (!CHROMIUM) {
   });
 }
 
-async function expectVisible(l: import('playwright-core').Locator, timeout = 15_000) {
+async function expectVisible(l: Locator, timeout = 15_000) {
   await l.first().waitFor({ state: 'visible', timeout });
 }
 
-async function expectHidden(l: import('playwright-core').Locator, timeout = 15_000) {
+async function expectHidden(l: Locator, timeout = 15_000) {
   await l.first().waitFor({ state: 'hidden', timeout });
 }
 
 /** Waits until the locator's text matches (auto-retrying, like Playwright's toHaveText). */
-async function expectText(l: import('playwright-core').Locator, re: RegExp, timeout = 15_000) {
+async function expectText(l: Locator, re: RegExp, timeout = 15_000) {
   const until = Date.now() + timeout;
   let last = '';
   for (;;) {

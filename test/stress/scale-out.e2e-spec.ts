@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { Pool } from 'pg';
 import { Cluster, MESSAGES, sleep, startCluster, summary, triageNoteCounts, v1, waitFor } from './cluster';
 
 const N = Number(process.env.STRESS_N ?? 100);
@@ -23,7 +23,7 @@ const figure = (line: string) => {
 
 describe(`scale-out and faults (STRESS_N=${N})`, () => {
   let c: Cluster;
-  let db: Client;
+  let db: Pool;
   let logDir: string;
   let hang: Server;
   let hangUrl: string;
@@ -62,7 +62,7 @@ describe(`scale-out and faults (STRESS_N=${N})`, () => {
   function diag(what: string) {
     const s = summary(triageNoteCounts(c.sandbox, [...c.sandbox.store.conversations.keys()]));
     process.stdout.write(`[stress] ${what} diagnostics: ${JSON.stringify(s)}\n`);
-    for (const p of [...c.apis, ...c.workers]) process.stdout.write(`--- ${p.role} :${p.port} (exit ${p.proc.exitCode})\n${p.tail.slice(-15).join('\n')}\n`);
+    for (const p of [...c.apis, ...c.workers]) process.stdout.write(`--- ${p.role} :${p.port} (exit ${p.proc.exitCode} ${p.proc.signalCode ?? ''})\n${p.tail.filter((l) => !l.startsWith("{")).slice(-60).join('\n')}\n`);
   }
 
   async function eventRows(ids: string[]) {
@@ -86,9 +86,9 @@ describe(`scale-out and faults (STRESS_N=${N})`, () => {
     hangUrl = `http://127.0.0.1:${(hang.address() as { port: number }).port}`;
 
     c = await startCluster({ env: { LOG_FILES_DIR: logDir, LOG_SOURCE_TIMEOUT_MS: '1500' } });
-    db = new Client({ connectionString: c.pg.url });
+    // A pool: its connections die with the database restart and are replaced.
+    db = new Pool({ connectionString: c.pg.url, max: 2 });
     db.on('error', () => undefined);
-    await db.connect();
     // Notes are what we count here: no auto-analysis until the log-source scenario turns it on.
     const r = await v1(c, 'PUT', `/v1/config/support-desk/${c.bindingId}`, { autoAnalyzeThreshold: 'disabled' });
     expect(r.status).toBe(200);
@@ -193,6 +193,9 @@ describe(`scale-out and faults (STRESS_N=${N})`, () => {
     for (const [nid] of refused) c.sandbox.redeliver(nid);
     const s = await settle(ids, 120_000, 'db restart (all)');
     figure(`db restart: ${K} conversations, database down ${downFor.toFixed(1)} s; ${deliveries.length} deliveries answered ${JSON.stringify(answers)} (slowest 503 in ${slowest503} ms); ${acked.length} acknowledged → ${ackedNotes.notes} notes; ${refused.length} refused and redelivered → ${s.notes} notes in all`);
+    const dead = [...c.apis, ...c.workers].filter((p) => p.proc.exitCode !== null || p.proc.signalCode !== null);
+    if (dead.length) diag('db restart (a process exited)');
+    expect(dead.map((p) => `${p.role}:${p.port}`)).toEqual([]);
     expect(Object.keys(answers).every((st) => st === '200' || st === '503')).toBe(true);
     expect(ackedNotes).toEqual({ conversations: acked.length, notes: acked.length, withOne: acked.length, missing: 0, extra: 0 });
     expect(s).toEqual({ conversations: K, notes: K, withOne: K, missing: 0, extra: 0 });

@@ -9,11 +9,13 @@ import type { AddressInfo } from 'node:net';
 import { LogSourceError, type LogSourceConfig } from '../connector';
 import type { ConnectorContext } from '../registry';
 import { CloudWatchConnector, cloudwatchConnector } from './cloudwatch.connector';
+import { awsError, awsReply, verifySigV4 } from './cloudwatch.stand-in.testing';
 
 interface Seen {
   target: string;
   headers: http.IncomingHttpHeaders;
   body: Record<string, unknown>;
+  raw: string;
   path: string;
 }
 type Handler = (req: Seen, res: http.ServerResponse) => void;
@@ -61,13 +63,7 @@ const cfg = (over: Partial<LogSourceConfig> = {}): LogSourceConfig => ({
 });
 const q = { start: new Date(t0), end: new Date(t0 + 3_600_000), sources: [] as string[] };
 
-function reply(res: http.ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': 'req-id' });
-  res.end(JSON.stringify(body));
-}
-function awsError(res: http.ServerResponse, status: number, type: string, message: string) {
-  reply(res, status, { __type: type, message });
-}
+const reply = awsReply;
 
 /** The service's documented behaviour for the happy path. */
 const logs: Handler = (req, res) => {
@@ -92,6 +88,7 @@ beforeAll(async () => {
         target: String(req.headers['x-amz-target'] ?? ''),
         headers: req.headers,
         body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>,
+        raw: Buffer.concat(chunks).toString('utf8'),
         path: req.url ?? '',
       };
       seen.push(s);
@@ -125,6 +122,10 @@ describe('CloudWatchConnector', () => {
         new RegExp(`^AWS4-HMAC-SHA256 Credential=${KEY_ID}/\\d{8}/eu-west-1/logs/aws4_request, SignedHeaders=[a-z0-9;-]*x-amz-target[a-z0-9;-]*, Signature=[0-9a-f]{64}$`),
       );
       expect(s.headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
+      // The signature itself, recomputed as AWS documents SigV4 (and refused with another secret).
+      const signed = { method: 'POST', path: s.path, query: new URLSearchParams(), headers: s.headers, body: s.raw };
+      expect(verifySigV4(signed, { accessKeyId: KEY_ID, secretAccessKey: SECRET, region: 'eu-west-1', service: 'logs' })).toBeUndefined();
+      expect(verifySigV4(signed, { accessKeyId: KEY_ID, secretAccessKey: 'other', region: 'eu-west-1', service: 'logs' })).toMatchObject({ type: 'InvalidSignatureException' });
     }
     expect(seen.map((s) => s.body)).toEqual([
       { logGroupName: GROUP, startTime: q.start.getTime(), endTime: q.end.getTime(), limit: 2 },

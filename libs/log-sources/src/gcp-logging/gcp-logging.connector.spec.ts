@@ -5,12 +5,13 @@
  * account's public key) and the Cloud Logging v2 REST API (POST /v2/entries:list with pageToken paging,
  * GET /v2/projects/<p>/logs), both as one local node:http server.
  */
-import { generateKeyPairSync, verify } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LogSourceError, type LogSourceConfig } from '../connector';
 import type { ConnectorContext } from '../registry';
 import { buildGcpFilter, GcpLoggingConnector, gcpLoggingConnector } from './gcp-logging.connector';
+import { googleJson, serviceAccountJson, verifyJwtBearer } from './gcp-logging.stand-in.testing';
 
 interface Seen {
   method: string;
@@ -67,24 +68,11 @@ const PAGES: Record<string, { entries: unknown[]; nextPageToken?: string }> = {
   },
 };
 
-function b64url(s: string): Buffer {
-  return Buffer.from(s.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-}
-
 /** Google's token endpoint: JWT-bearer grant, RS256 signature checked against the service account's public key. */
 function tokenEndpoint(req: Seen, res: http.ServerResponse): void {
-  const form = new URLSearchParams(req.raw);
-  const reject = (why: string) => json(res, 400, { error: 'invalid_grant', error_description: why });
-  if (!String(req.headers['content-type']).startsWith('application/x-www-form-urlencoded')) return reject('form expected');
-  if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer') return reject('bad grant_type');
-  const [h, p, sig] = (form.get('assertion') ?? '').split('.');
-  const header = JSON.parse(b64url(h).toString('utf8')) as { alg?: string };
-  if (header.alg !== 'RS256') return reject('alg');
-  if (!verify('RSA-SHA256', Buffer.from(`${h}.${p}`), publicKey, b64url(sig))) return reject('Invalid JWT Signature.');
-  const claims = JSON.parse(b64url(p).toString('utf8')) as Record<string, unknown>;
-  assertions.push(claims);
-  if (claims.iss !== EMAIL || claims.aud !== `${base}/token` || claims.scope !== 'https://www.googleapis.com/auth/logging.read') return reject('claims');
-  if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number' || claims.exp <= claims.iat) return reject('exp');
+  const r = verifyJwtBearer({ headers: req.headers, body: req.raw }, { publicKey, iss: EMAIL, aud: `${base}/token` });
+  if (r.claims) assertions.push(r.claims);
+  if (r.error !== undefined) return json(res, 400, { error: 'invalid_grant', error_description: r.error });
   json(res, 200, { access_token: ACCESS_TOKEN, expires_in: 3599, token_type: 'Bearer' });
 }
 
@@ -106,23 +94,13 @@ const google: Handler = (req, res) => {
   json(res, 404, { error: { code: 404, message: 'not found', status: 'NOT_FOUND' } });
 };
 
-function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=UTF-8', ...headers });
-  res.end(JSON.stringify(body));
-}
+const json = googleJson;
 
 function ctx(over: Partial<ConnectorContext> = {}): ConnectorContext {
   return { logFilesDir: '/nonexistent', blockedCidrs: ['169.254.0.0/16'], blockedHosts: ['metadata.google.internal'], timeoutMs: 5000, maxLines: 1_000_000, ...over };
 }
 function key(pem = privateKey): string {
-  return JSON.stringify({
-    type: 'service_account',
-    project_id: PROJECT,
-    private_key_id: 'kid-1',
-    private_key: pem.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    client_email: EMAIL,
-    token_uri: 'https://oauth2.googleapis.com/token',
-  });
+  return serviceAccountJson(PROJECT, EMAIL, pem);
 }
 const cfg = (over: Partial<LogSourceConfig> = {}): LogSourceConfig => ({
   type: 'gcp_logging',

@@ -67,3 +67,34 @@ export function send(res: ServerResponse, status: number, body: unknown, headers
 export function hang(): void {
   /* intentionally leave the response open */
 }
+
+/**
+ * A log line as a platform stand-in stores it before rendering it in the platform's own format
+ * (the normalised fields; e.g. the entries of a generated incident scenario).
+ */
+export interface StandInLine {
+  timestamp: string;
+  level: 'info' | 'warn' | 'error';
+  service: string;
+  message: string;
+}
+
+/** Epoch milliseconds of a stand-in line. */
+export const msOf = (l: StandInLine): number => Date.parse(l.timestamp);
+
+/** Opaque paging token as platforms hand them out (base64url JSON); `undefined` when it does not decode. */
+export function encodeToken(state: unknown): string {
+  return Buffer.from(JSON.stringify(state), 'utf8').toString('base64url');
+}
+export function decodeToken<T>(token: string): T | undefined {
+  try {
+    return JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Glob with `*` (index patterns, Datadog values) → anchored RegExp. */
+export function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+}

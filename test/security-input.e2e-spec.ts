@@ -1,0 +1,329 @@
+/*
+ * Security — hostile input (issue #9): user text stays plain in Canvas Kit canvases (no Markdown injection); `file`
+ * sources cannot escape LOG_FILES_DIR (absolute, .., braces, symlinked files and directories); blocked CIDRs and
+ * metadata hosts are refused for every connector with a host; bodies over the limit → 413 on /v1, webhooks and Canvas
+ * Kit; property-based fuzzing (fast-check, seeded) of signed webhook and Canvas Kit payloads never gets a 5xx, and the
+ * app keeps answering afterwards. (HTML/script in notes: triage-pipeline.e2e-spec; the SPA: the browser tests.)
+ * Real: our app (api + worker), PostgreSQL (embedded), the file and HTTP connectors. Stand-ins: the Intercom sandbox;
+ * a local node:http server that redirects to the metadata address.
+ */
+import { createHmac } from 'node:crypto';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { api } from './helpers/app';
+import { CLIENT_SECRET, installThroughConsent, IntercomStack, startIntercomStack, waitFor } from './helpers/intercom';
+
+const WS = 'sbx12345';
+const LIMIT = 1_048_576;
+const OUTSIDE_MARK = 'OUTSIDE-SECRET-LINE-7731';
+const hub = (b: string | Buffer) => `sha1=${createHmac('sha1', CLIENT_SECRET).update(b).digest('hex')}`;
+const bodySig = (b: string | Buffer) => createHmac('sha256', CLIENT_SECRET).update(b).digest('hex');
+
+describe('security: hostile input', () => {
+  let s: IntercomStack;
+  let logDir: string;
+  let bindingId: string;
+  let convId: string;
+  let redirector: Server;
+  let redirectUrl: string;
+  const h = () => ({ 'x-project-id': s.projectId });
+
+  const post = async (path: string, body: string | Buffer, headers: Record<string, string>) => {
+    const r = await fetch(`${s.app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const text = await r.text();
+    let json: any = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
+    return { status: r.status, text, json };
+  };
+  const webhook = (body: string | Buffer) => post('/webhooks/intercom', body, { 'x-hub-signature': hub(body) });
+  const canvas = (path: 'initialize' | 'submit', body: string | Buffer) => post(`/canvas-kit/intercom/${path}`, body, { 'x-body-signature': bodySig(body) });
+
+  beforeAll(async () => {
+    logDir = mkdtempSync(join(tmpdir(), 'ss-sec-logs-'));
+    const outside = mkdtempSync(join(tmpdir(), 'ss-sec-outside-'));
+    const ts = () => new Date(Date.now() - 10 * 60_000).toISOString();
+    writeFileSync(join(outside, 'secret.log'), `${ts()} ERROR ${OUTSIDE_MARK}\n`);
+    writeFileSync(join(outside, 'secret.ndjson'), `${JSON.stringify({ timestamp: ts(), level: 'error', service: 'x', message: OUTSIDE_MARK })}\n`);
+    mkdirSync(join(logDir, 'app'));
+    writeFileSync(join(logDir, 'app', 'inside.log'), `${ts()} ERROR checkout inside line\n`);
+    symlinkSync(join(outside, 'secret.log'), join(logDir, 'app', 'link.log'));
+    symlinkSync(outside, join(logDir, 'dirlink'));
+    symlinkSync('/etc', join(logDir, 'etc'));
+    redirector = createServer((_req, res) => {
+      res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' });
+      res.end();
+    });
+    await new Promise<void>((r) => redirector.listen(0, '127.0.0.1', r));
+    redirectUrl = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}`;
+    s = await startIntercomStack({ LOG_FILES_DIR: logDir, LOG_SOURCE_TIMEOUT_MS: '3000', RATE_LIMIT_WRITE: '100000', RATE_LIMIT_READ: '100000', RATE_LIMIT_ANALYSIS: '100000' });
+    const inst = await installThroughConsent(s);
+    if (inst.callback.status !== 302) throw new Error(inst.body);
+    bindingId = inst.callback.headers.get('location')!.split('/').pop()!;
+  });
+  afterAll(async () => {
+    await s?.stop();
+    await new Promise((r) => redirector?.close(r));
+  });
+
+  describe('Canvas Kit: user text is plain text', () => {
+    const INJECT = ['[click here](http://evil.example/x)', '**URGENT**', '*bold*', '![img](http://evil.example/i.png)'];
+
+    it('escapes Markdown from the customer and the conversation in every text component', async () => {
+      await api(s.app.url, 'PUT', `/v1/config/projects/${s.projectId}`, { token: s.token, body: { services: [{ name: 'checkout', critical: true }] } });
+      const conv = s.sandbox.createConversation({
+        customer: { name: 'Eve [admin](http://evil.example/n) **boss**', email: 'eve@example.com' },
+        body: `Checkout is down for everyone ${INJECT.join(' ')} since 9am`,
+      });
+      convId = String(conv.id);
+      await waitFor(async () => (s.sandbox.getConversation(convId).conversation_parts as any)?.conversation_parts?.some((p: any) => p.app_package_code), 20000);
+      const r = await s.sandbox.canvasInitialize({ conversationId: convId });
+      expect(r.status).toBe(200);
+      expect(r.errors).toEqual([]);
+      const texts: string[] = [];
+      const walk = (v: any) => {
+        if (Array.isArray(v)) v.forEach(walk);
+        else if (v && typeof v === 'object') {
+          if (v.type === 'text' && typeof v.text === 'string') texts.push(v.text);
+          Object.values(v).forEach(walk);
+        }
+      };
+      walk(r.body.canvas.content.components);
+      const all = texts.join('\n');
+      // The customer's words are shown (so escaping is exercised) …
+      expect(all).toMatch(/click here/);
+      // … but never as a link, image or bold made from their text: every [ ] ( ) * of user text is backslash-escaped.
+      expect(all).not.toMatch(/(?<!\\)\[click here(?<!\\)\]\(/);
+      expect(all).not.toMatch(/(?<!\\)\]\(http:\/\/evil/);
+      expect(all).not.toMatch(/(?<!\\)\*\*URGENT/);
+      expect(all).toContain('\\[click here\\]\\(http://evil.');
+      // The only links are ours.
+      for (const m of all.matchAll(/(?<!\\)\[[^\]]*(?<!\\)\]\((?<url>[^)]*)\)/g)) expect(m.groups!.url.startsWith(s.app.url)).toBe(true);
+    });
+
+    it('the SPA preview of the canvas is the same escaped canvas', async () => {
+      const r = await api(s.app.url, 'GET', `/v1/support-desk/conversations/${bindingId}/${convId}/canvas`, { token: s.token });
+      expect(r.status).toBe(200);
+      expect(r.text).toContain('\\\\[click here\\\\]');
+      expect(r.text).not.toMatch(/[^\\]\[click here[^\\]\]/);
+    });
+  });
+
+  describe('file sources stay inside LOG_FILES_DIR', () => {
+    it('refuses absolute paths, .. in any form, home and drive paths, NUL — at create and at update', async () => {
+      const bad = ['/etc/passwd', '/', '../secret.log', 'app/../../x.log', './../x', 'app/..', '..', '..\\secret.log', 'app\\..\\..\\x', '~/x.log', '~root/.ssh/id_rsa', 'C:\\Windows\\x.log', '\\\\server\\share\\x', 'a\u0000b.log', '{..,app}/secret.log', 'app/{x,..}/y.log', '@(..)/secret.log', '+(..|app)/*.log'];
+      const ok = await api(s.app.url, 'POST', '/v1/config/log-sources', { token: s.token, headers: h(), body: { type: 'file', name: 'ok', credentials: {}, sources: ['app/*.log'] } });
+      expect(ok.status).toBe(201);
+      for (const glob of bad) {
+        const c = await api(s.app.url, 'POST', '/v1/config/log-sources', { token: s.token, headers: h(), body: { type: 'file', name: 'bad', credentials: {}, sources: [glob] } });
+        expect({ glob, status: c.status, code: c.json?.error?.code }).toEqual({ glob, status: 400, code: 'VALIDATION_ERROR' });
+        const u = await api(s.app.url, 'PUT', `/v1/config/log-sources/${ok.json.data.id}`, { token: s.token, headers: h(), body: { sources: ['app/*.log', glob] } });
+        expect({ glob, status: u.status }).toEqual({ glob, status: 400 });
+      }
+      const after = await api(s.app.url, 'GET', `/v1/config/log-sources/${ok.json.data.id}`, { token: s.token, headers: h() });
+      expect(after.json.data.sources).toEqual(['app/*.log']);
+      await api(s.app.url, 'DELETE', `/v1/config/log-sources/${ok.json.data.id}`, { token: s.token, headers: h() });
+    });
+
+    it('skips symlinked files and directories that lead outside, in test, discovery and analyses', async () => {
+      const src = await api(s.app.url, 'POST', '/v1/config/log-sources', { token: s.token, headers: h(), body: { type: 'file', name: 'globs', credentials: {}, sources: ['**/*.log', '**/*.ndjson', 'dirlink/*', 'etc/passwd', 'app/link.log'] } });
+      expect(src.status).toBe(201);
+      const id = src.json.data.id;
+      const test = await api(s.app.url, 'POST', `/v1/config/log-sources/${id}/test`, { token: s.token, headers: h() });
+      expect(test.status).toBe(200);
+      expect(test.json.data.connected).toBe(true);
+      const disc = await api(s.app.url, 'GET', `/v1/config/log-sources/${id}/sources`, { token: s.token, headers: h() });
+      expect(disc.json.data.map((x: any) => x.name)).toEqual(['app/inside.log']);
+      const an = await api(s.app.url, 'POST', '/v1/analyses', { token: s.token, headers: h(), body: { description: 'checkout errors', timeStart: new Date(Date.now() - 3_600_000).toISOString(), timeEnd: new Date().toISOString() } });
+      expect(an.status).toBe(202);
+      const done = await waitFor(async () => {
+        const r = await api(s.app.url, 'GET', `/v1/analyses/${an.json.data.id}`, { token: s.token, headers: h() });
+        return ['complete', 'partial', 'failed'].includes(r.json.data.status) ? r : null;
+      }, 20000);
+      expect(done.json.data.status).not.toBe('failed');
+      for (const r of [test, disc, done]) {
+        expect(r.text).not.toContain(OUTSIDE_MARK);
+        expect(r.text).not.toMatch(/root:x:0:0/);
+      }
+      expect(s.app.logs.join('\n')).not.toContain(OUTSIDE_MARK);
+      await api(s.app.url, 'DELETE', `/v1/config/log-sources/${id}`, { token: s.token, headers: h() });
+    });
+  });
+
+  describe('blocked network ranges', () => {
+    const HOSTS = [
+      'http://169.254.169.254', 'http://169.254.169.254:80/latest/meta-data', 'http://169.254.169.254.', 'http://169.254.1.1',
+      'http://[fe80::1]', 'http://[fe80::1]:3100', 'http://[FE80::abcd]', 'http://[::ffff:169.254.169.254]', 'http://[::ffff:a9fe:a9fe]',
+      'http://2852039166', 'http://0xa9fea9fe', 'http://0251.0376.0251.0376', 'http://169.254.43518',
+      'http://metadata.google.internal', 'http://METADATA.GOOGLE.INTERNAL.', 'http://metadata.google.internal:8080/computeMetadata/v1',
+      'http://user:pw@169.254.169.254',
+    ];
+    const bodies: Record<string, (host: string) => Record<string, unknown>> = {
+      loki: (host) => ({ type: 'loki', name: 'x', credentials: { host }, sources: ['{job="a"}'] }),
+      elastic: (host) => ({ type: 'elastic', name: 'x', credentials: { host, apiKey: 'k' }, sources: ['logs-*'] }),
+      splunk: (host) => ({ type: 'splunk', name: 'x', credentials: { host, token: 't' }, sources: ['main'] }),
+    };
+
+    it('refuses link-local, metadata addresses in every spelling, for every connector with a host, at create and update', async () => {
+      const ok = await api(s.app.url, 'POST', '/v1/config/log-sources', { token: s.token, headers: h(), body: bodies.loki(redirectUrl) });
+      expect(ok.status).toBe(201);
+      for (const [type, body] of Object.entries(bodies)) {
+        for (const host of HOSTS) {
+          const r = await api(s.app.url, 'POST', '/v1/config/log-sources', { token: s.token, headers: h(), body: body(host) });
+          expect({ type, host, status: r.status, code: r.json?.error?.code }).toEqual({ type, host, status: 400, code: 'VALIDATION_ERROR' });
+        }
+      }
+      for (const host of HOSTS) {
+        const u = await api(s.app.url, 'PUT', `/v1/config/log-sources/${ok.json.data.id}`, { token: s.token, headers: h(), body: { credentials: { host } } });
+        expect({ host, status: u.status }).toEqual({ host, status: 400 });
+      }
+    });
+
+    it('refuses a CloudWatch endpoint override in a blocked range', async () => {
+      const r = await api(s.app.url, 'POST', '/v1/config/log-sources', { token: s.token, headers: h(), body: { type: 'cloudwatch', name: 'cw', credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'x' }, region: 'us-east-1', settings: { endpoint: 'http://169.254.169.254' }, sources: ['/aws/x'] } });
+      expect(r.status).toBe(400);
+    });
+
+    it('does not follow a redirect from an allowed host into the metadata address', async () => {
+      const src = await api(s.app.url, 'GET', '/v1/config/log-sources', { token: s.token, headers: h() });
+      const id = src.json.data.find((x: any) => x.type === 'loki').id;
+      const t = await api(s.app.url, 'POST', `/v1/config/log-sources/${id}/test`, { token: s.token, headers: h() });
+      expect(t.status).toBe(200);
+      expect(t.json.data.connected).toBe(false);
+      expect(t.json.data.message).toMatch(/redirect/i);
+      expect(t.text).not.toContain('meta-data');
+    });
+  });
+
+  describe('bodies over the limit', () => {
+    it('answers 413 on /v1 (JSON), on the signed webhook and on Canvas Kit, and keeps serving', async () => {
+      const big = JSON.stringify({ name: 'x'.repeat(LIMIT + 10), slug: 'big' });
+      const v1 = await api(s.app.url, 'POST', '/v1/config/projects', { token: s.token, raw: big, headers: { 'content-type': 'application/json' } });
+      expect([v1.status, v1.json?.error?.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+      const triage = await api(s.app.url, 'POST', '/v1/triage', { token: s.token, raw: JSON.stringify({ text: 'y'.repeat(LIMIT + 1) }), headers: { 'content-type': 'application/json' } });
+      expect(triage.status).toBe(413);
+      const wbig = JSON.stringify({ type: 'notification_event', app_id: WS, topic: 'conversation.user.created', id: 'big', data: { item: { type: 'conversation', id: '1', x: 'z'.repeat(LIMIT) } } });
+      expect((await webhook(wbig)).status).toBe(413);
+      const cbig = JSON.stringify({ workspace_id: WS, conversation: { id: convId }, pad: 'p'.repeat(LIMIT) });
+      expect((await canvas('initialize', cbig)).status).toBe(413);
+      expect((await canvas('submit', cbig)).status).toBe(413);
+      // The uninstall notice answers 200 without acting on an oversized body.
+      const ubig = JSON.stringify({ app_id: WS, pad: 'u'.repeat(LIMIT) });
+      expect((await post('/webhooks/intercom/uninstall', ubig, { 'x-body-signature': bodySig(ubig) })).status).toBe(200);
+      expect((await api(s.app.url, 'GET', `/v1/config/support-desk/${bindingId}`, { token: s.token, headers: h() })).json.data.status).toBe('active');
+      // Just under the limit is read and verified (not 413).
+      const near = JSON.stringify({ type: 'notification_event', app_id: WS, topic: 'conversation.admin.noted', id: 'near-limit', pad: 'n'.repeat(LIMIT - 200), data: { item: { type: 'conversation', id: '1' } } });
+      expect(Buffer.byteLength(near)).toBeLessThanOrEqual(LIMIT);
+      expect((await webhook(near)).status).toBe(200);
+      expect((await api(s.app.url, 'GET', '/health/ready')).status).toBe(200);
+    });
+  });
+
+  describe('property-based fuzzing (fast-check, seeded)', () => {
+    const TOPICS = ['conversation.user.created', 'conversation.user.replied', 'conversation.admin.replied', 'conversation.admin.noted', 'conversation.operator.replied', 'conversation.admin.single.created', 'ping', 'contact.created'];
+    const scalar = fc.oneof(fc.string({ maxLength: 40 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(''), fc.constant(-1), fc.constant(1e308), fc.constant('1e9999'), fc.constant('__proto__'), fc.constant('<script>alert(1)</script>'));
+    const anyJson = fc.jsonValue({ maxDepth: 6 });
+    const deep = fc.integer({ min: 50, max: 1200 }).map((n) => JSON.parse('['.repeat(n) + ']'.repeat(n)));
+    const hugeString = fc.integer({ min: 1000, max: LIMIT - 4096 }).map((n) => 'h'.repeat(n));
+    const loose = fc.oneof({ weight: 5, arbitrary: scalar }, { weight: 3, arbitrary: anyJson }, { weight: 1, arbitrary: deep });
+    const partArb = fc.record({
+      type: fc.oneof(fc.constant('conversation_part'), scalar), id: loose, part_type: fc.oneof(fc.constantFrom('comment', 'note', 'assignment'), scalar),
+      body: fc.oneof(fc.string(), scalar), created_at: loose, app_package_code: fc.oneof(fc.constant(null), scalar),
+      author: fc.oneof(fc.record({ type: fc.oneof(fc.constantFrom('user', 'lead', 'contact', 'admin', 'bot'), scalar), id: loose, name: loose, email: loose }, { requiredKeys: [] }), loose),
+    }, { requiredKeys: [] });
+    const itemArb = fc.oneof(
+      { weight: 4, arbitrary: fc.record({
+        type: fc.oneof({ weight: 4, arbitrary: fc.constant('conversation') }, scalar),
+        id: fc.oneof(fc.constantFrom('1', '99', '0', '-1', '18446744073709551616'), loose),
+        created_at: loose, updated_at: loose, title: loose,
+        source: fc.oneof(fc.record({ type: loose, body: fc.oneof(fc.string(), hugeString, scalar), author: fc.oneof(fc.record({ type: fc.constantFrom('user', 'admin', 'lead'), id: loose }), loose), subject: loose }, { requiredKeys: [] }), loose),
+        conversation_parts: fc.oneof(fc.record({ type: fc.constant('conversation_part.list'), conversation_parts: fc.oneof(fc.array(partArb, { maxLength: 4 }), loose), total_count: loose }, { requiredKeys: [] }), loose),
+        contacts: loose, admin_assignee_id: loose, custom_attributes: loose,
+      }, { requiredKeys: [] }) },
+      { weight: 1, arbitrary: loose },
+    );
+    const notificationArb = fc.record({
+      type: fc.oneof({ weight: 6, arbitrary: fc.constant('notification_event') }, scalar),
+      app_id: fc.oneof({ weight: 5, arbitrary: fc.constant(WS) }, fc.constantFrom('zzz99999', ''), loose),
+      id: fc.oneof(fc.uuid().map((u) => `notif_${u}`), loose),
+      topic: fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...TOPICS) }, loose),
+      created_at: loose, delivery_attempts: loose, first_sent_at: loose,
+      data: fc.oneof({ weight: 6, arbitrary: fc.record({ type: fc.oneof(fc.constant('notification_event_data'), scalar), item: itemArb }, { requiredKeys: [] }) }, loose),
+    }, { requiredKeys: [] });
+    const webhookBody = fc.oneof(
+      { weight: 8, arbitrary: notificationArb.map((n) => JSON.stringify(n, null, '\t')) },
+      { weight: 1, arbitrary: anyJson.map((v) => JSON.stringify(v)) },
+      { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
+    );
+
+    const canvasArb = (convIds: () => string[]) => fc.record({
+      workspace_id: fc.oneof({ weight: 5, arbitrary: fc.constant(WS) }, fc.constantFrom('nope0000', ''), loose),
+      workspace_region: fc.oneof(fc.constantFrom('US', 'EU', 'AU'), loose),
+      admin: fc.oneof(fc.record({ id: fc.oneof(fc.constantFrom('1', '2'), loose), type: fc.constant('admin'), name: loose, email: loose }, { requiredKeys: [] }), loose),
+      conversation: fc.oneof({ weight: 5, arbitrary: fc.record({ id: fc.oneof(fc.constantFrom(...convIds()), fc.constantFrom('0', '-1', '999999999999'), loose), state: loose, title: loose }, { requiredKeys: [] }) }, loose),
+      contact: loose,
+      context: fc.oneof(fc.record({ conversation_id: loose, location: fc.oneof(fc.constantFrom('conversation', 'inbox', 'home'), loose), locale: loose }, { requiredKeys: [] }), loose),
+      component_id: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('run_analysis', 'run_again', 'refresh', 'open', '') }, loose),
+      input_values: loose,
+      current_canvas: fc.oneof(
+        fc.record({ content: loose, stored_data: fc.oneof(fc.record({ analysisId: fc.oneof(fc.uuid(), fc.constant('00000000-0000-4000-8000-000000000000'), loose), conversationId: loose }, { requiredKeys: [] }), loose) }, { requiredKeys: [] }),
+        loose,
+      ),
+      stored_data: loose,
+    }, { requiredKeys: [] });
+
+    const assertAlive = async () => {
+      expect((await api(s.app.url, 'GET', '/health/ready')).status).toBe(200);
+      const ok = JSON.stringify({ type: 'notification_event', app_id: WS, topic: 'conversation.admin.noted', id: `alive_${Date.now()}`, data: { type: 'notification_event_data', item: { type: 'conversation', id: '1' } } });
+      expect((await webhook(ok)).json).toEqual({ received: true });
+    };
+
+    it('signed webhook payloads of any shape never get a 5xx (200 runs)', async () => {
+      const seen: Record<number, number> = {};
+      await fc.assert(
+        fc.asyncProperty(webhookBody, async (body) => {
+          const r = await webhook(body);
+          seen[r.status] = (seen[r.status] ?? 0) + 1;
+          if (r.status >= 500) throw new Error(`webhook answered ${r.status} ${r.text.slice(0, 200)} for ${body.slice(0, 300)}`);
+          expect(Buffer.byteLength(body) > LIMIT ? [413] : [200, 400]).toContain(r.status);
+        }),
+        { numRuns: 200, seed: 90210, endOnFailure: true },
+      );
+      // The generator reaches both the recorded path and the refusals.
+      expect(seen[200]).toBeGreaterThan(20);
+      expect(seen[400]).toBeGreaterThan(5);
+      await assertAlive();
+    }, 60_000);
+
+    it('signed Canvas Kit payloads of any shape never get a 5xx (200 runs)', async () => {
+      const seen: Record<number, number> = {};
+      const arb = fc.oneof({ weight: 9, arbitrary: canvasArb(() => [convId, '1']).map((v) => JSON.stringify(v)) }, { weight: 1, arbitrary: anyJson.map((v) => JSON.stringify(v)) });
+      await fc.assert(
+        fc.asyncProperty(arb, fc.constantFrom('initialize', 'submit') as fc.Arbitrary<'initialize' | 'submit'>, async (body, path) => {
+          const r = await canvas(path, body);
+          seen[r.status] = (seen[r.status] ?? 0) + 1;
+          if (r.status >= 500) throw new Error(`canvas ${path} answered ${r.status} ${r.text.slice(0, 200)} for ${body.slice(0, 300)}`);
+          expect([200, 400]).toContain(r.status);
+          if (r.status === 200) expect(Array.isArray(r.json?.canvas?.content?.components)).toBe(true);
+        }),
+        { numRuns: 200, seed: 4242, endOnFailure: true },
+      );
+      expect(seen[200]).toBeGreaterThan(100);
+      await assertAlive();
+      const init = await s.sandbox.canvasInitialize({ conversationId: convId });
+      expect([init.status, init.errors]).toEqual([200, []]);
+    }, 60_000);
+
+    it('the worker survives the fuzzed events: the app still triages a real conversation afterwards', async () => {
+      const conv = s.sandbox.createConversation({ customer: { name: 'After', email: 'after@example.com' }, body: 'Login fails for the whole team since this morning' });
+      await waitFor(async () => (s.sandbox.getConversation(String(conv.id)).conversation_parts as any)?.conversation_parts?.some((p: any) => p.app_package_code), 20000);
+    }, 30_000);
+  });
+});
