@@ -19,6 +19,20 @@ if (build.status !== 0) {
   process.exit(1);
 }
 
+// Type-check the server, libs, tests and the SPA (counted as one test each).
+let typeFailures = 0;
+let typePasses = 0;
+if (extra.length === 0) {
+  for (const project of ['tsconfig.json', 'apps/admin/tsconfig.json']) {
+    const tsc = spawnSync(node, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', project], { cwd: root, stdio: 'inherit' });
+    if (tsc.status === 0) typePasses++;
+    else {
+      typeFailures++;
+      process.stdout.write(`type-check failed: ${project}\n`);
+    }
+  }
+}
+
 const jest = spawnSync(node, [join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--json', `--outputFile=${join(reports, 'jest.json')}`, ...extra], {
   cwd: root,
   stdio: 'inherit',
@@ -30,8 +44,8 @@ if (extra.length === 0) {
   vitestStatus = v.status ?? 1;
 }
 
-let passed = 0;
-let failed = 0;
+let passed = typePasses;
+let failed = typeFailures;
 for (const f of ['jest.json', 'vitest.json']) {
   const p = join(reports, f);
   if (!existsSync(p)) continue;
@@ -43,7 +57,7 @@ for (const f of ['jest.json', 'vitest.json']) {
     failed += 1;
   }
 }
-const ok = jest.status === 0 && vitestStatus === 0;
+const ok = jest.status === 0 && vitestStatus === 0 && typeFailures === 0;
 if (!ok && failed === 0) failed = 1;
 process.stdout.write(`\ntest time: ${((Date.now() - started) / 1000).toFixed(0)} s\ntests: ${passed} passed, ${failed} failed\n`);
 process.exit(ok ? 0 : 1);

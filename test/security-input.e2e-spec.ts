@@ -285,6 +285,21 @@ describe('security: hostile input', () => {
       expect((await webhook(ok)).json).toEqual({ received: true });
     };
 
+    /** Hand-picked shapes, tried first (wrong types for data.item and its ids, over-long ids, absurd dates). */
+    const webhookExamples = (): string[] => {
+      const base = (item: unknown, extra: Record<string, unknown> = {}) => JSON.stringify({ type: 'notification_event', app_id: WS, id: `notif_ex_${Math.random().toString(36).slice(2)}`, topic: 'conversation.user.created', created_at: 1_700_000_000, data: { type: 'notification_event_data', item }, ...extra }, null, '\t');
+      const conv = (o: Record<string, unknown>) => ({ type: 'conversation', id: '77', source: { type: 'conversation', body: 'hi', author: { type: 'user', id: 'u' } }, ...o });
+      return [
+        base(conv({ id: { toString: 1 } })), base(conv({ id: ['1', '2'] })), base(conv({ id: 'x'.repeat(65) })), base(conv({ id: Array.from({ length: 40 }, (_, i) => i) })),
+        base(conv({ id: 1e308 })), base(conv({ id: true })), base(conv({ id: '' })), base('conversation'), base([conv({})]), base(null),
+        base(conv({}), { id: 'n'.repeat(5000) }), base(conv({}), { created_at: 1e308 }), base(conv({}), { created_at: 'yesterday' }),
+        base(conv({ created_at: -1, source: { body: 42, author: 'user', subject: { a: 1 } } })),
+        base(conv({ conversation_parts: { conversation_parts: 'not a list' } }), { topic: 'conversation.user.replied' }),
+        base(conv({ conversation_parts: { conversation_parts: [null, 1, 'x', { body: 5, author: { type: 'user', id: { a: 1 } }, created_at: 1e308 }, { id: { toString: 'x' }, author: 'y' }] } }), { topic: 'conversation.user.replied' }),
+        base(conv({ conversation_parts: { conversation_parts: [{ part_type: 'comment', body: { html: '<p>x</p>' }, author: { type: 'user', id: '1' } }] } }), { topic: 'conversation.user.replied' }),
+      ];
+    };
+
     it('signed webhook payloads of any shape never get a 5xx (200 runs)', async () => {
       const seen: Record<number, number> = {};
       await fc.assert(
@@ -294,7 +309,7 @@ describe('security: hostile input', () => {
           if (r.status >= 500) throw new Error(`webhook answered ${r.status} ${r.text.slice(0, 200)} for ${body.slice(0, 300)}`);
           expect(Buffer.byteLength(body) > LIMIT ? [413] : [200, 400]).toContain(r.status);
         }),
-        { numRuns: 200, seed: 90210, endOnFailure: true },
+        { numRuns: 200, seed: 90210, endOnFailure: true, examples: webhookExamples().map((b) => [b] as [string]) },
       );
       // The generator reaches both the recorded path and the refusals.
       expect(seen[200]).toBeGreaterThan(20);

@@ -5,7 +5,14 @@ import { api, OWNER, startTestApp, StartTestAppOptions, TestApp } from './app';
 export const CLIENT_ID = 'sigsentry-test';
 export const CLIENT_SECRET = 'test-client-secret-0123456789';
 
-export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+type SandboxImpl = Awaited<ReturnType<typeof startSandbox>>;
+/** The sandbox as tests use it: Intercom JSON (conversations, canvases) is read loosely. */
+export type Sandbox = Omit<SandboxImpl, 'getConversation' | 'canvasInitialize' | 'canvasSubmit' | 'createConversation'> & {
+  getConversation(id: string, o?: { plaintext?: boolean }): any;
+  createConversation(input: Parameters<SandboxImpl['createConversation']>[0]): any;
+  canvasInitialize(input: Parameters<SandboxImpl['canvasInitialize']>[0]): Promise<{ status: number | string; body: any; errors: string[] } & Record<string, any>>;
+  canvasSubmit(input: Parameters<SandboxImpl['canvasSubmit']>[0]): Promise<{ status: number | string; body: any; errors: string[] } & Record<string, any>>;
+};
 
 export interface IntercomStack {
   app: TestApp;
@@ -27,7 +34,7 @@ export async function startIntercomStack(
 ): Promise<IntercomStack> {
   const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
-  const sandbox = await startSandbox({
+  const sandbox: Sandbox = await startSandbox({
     port: 0, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${appUrl}/oauth/intercom/callback`],
     webhookUrl: `${appUrl}/webhooks/intercom`, uninstallUrl: `${appUrl}/webhooks/intercom/uninstall`,
     canvasInitializeUrl: `${appUrl}/canvas-kit/intercom/initialize`, canvasSubmitUrl: `${appUrl}/canvas-kit/intercom/submit`,

@@ -78,7 +78,7 @@ export async function spawnApp(role: 'api' | 'worker' | 'all', env: Record<strin
   const p = port ?? (await freePort());
   const proc = spawn(process.execPath, [join(ROOT, 'scripts', 'run-ts.cjs'), join(ROOT, 'apps', 'api', 'src', 'main.ts')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env, ROLE: role, PORT: String(p) },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...(process.env.SS_CHILD_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SS_CHILD_NODE_OPTIONS } : {}), ...env, ROLE: role, PORT: String(p) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const tail: string[] = [];

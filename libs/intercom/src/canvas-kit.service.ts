@@ -6,6 +6,7 @@ import { AnalysisEntity } from '@app/analysis/analysis.entity';
 import { ProjectEntity } from '@app/projects/project.entity';
 import { BindingsService } from '@app/support-desk/bindings.service';
 import { BindingEntity, TriageEntity } from '@app/support-desk/support-desk.entities';
+import { intercomId } from './intercom.provider';
 import { buildPanel, CanvasResponse, isFinished, PanelAnalysis, PanelView, RUN_AGAIN_ID, RUN_ANALYSIS_ID, REFRESH_ID } from './canvas';
 
 type Json = Record<string, any>;
@@ -33,8 +34,8 @@ export class CanvasKitService {
   }
 
   private conversationId(body: Json): string | null {
-    const id = body?.conversation?.id ?? body?.context?.conversation_id;
-    return id === undefined || id === null || id === '' ? null : String(id);
+    // Untrusted JSON: only a string/number id fits (arrays, objects or over-long values are no conversation).
+    return intercomId(body?.conversation?.id) ?? intercomId(body?.context?.conversation_id);
   }
 
   async initialize(body: Json): Promise<CanvasResponse> {

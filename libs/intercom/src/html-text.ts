@@ -2,7 +2,8 @@
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
 
 export function htmlToText(body: string | null | undefined): string {
-  if (!body) return '';
+  // Payload fields are untrusted JSON: anything but a string (number, object…) has no text.
+  if (!body || typeof body !== 'string') return '';
   if (!/[<&]/.test(body)) return body.trim();
   return body
     .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')

@@ -22,6 +22,19 @@ function mapError(e: unknown): never {
   throw e;
 }
 
+/** An Intercom id from untrusted JSON: a string or finite number of id characters (≤ 64, the column size), else null. */
+export function intercomId(v: unknown): string | null {
+  const s = typeof v === 'string' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : null;
+  return s !== null && /^[A-Za-z0-9_.:-]{1,64}$/.test(s) ? s : null;
+}
+
+/** Unix seconds from untrusted JSON → a valid Date, else `fallback`. */
+function unixDate(v: unknown, fallback: number): Date {
+  const n = Number(v);
+  const d = new Date((Number.isFinite(n) && n > 0 ? n : fallback) * 1000);
+  return Number.isNaN(d.getTime()) ? new Date(fallback * 1000) : d;
+}
+
 async function guarded<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
@@ -86,31 +99,36 @@ export class IntercomProvider implements SupportDeskProvider {
     if (!p || typeof p !== 'object' || Array.isArray(p) || p.type !== 'notification_event' || typeof p.topic !== 'string') {
       throw new ProviderError('bad_request', 'not an Intercom notification_event', false);
     }
-    const createdAt = new Date((Number(p.created_at) || Date.now() / 1000) * 1000);
-    const notificationId = typeof p.id === 'string' && p.id ? p.id : `sha256:${createHash('sha256').update(JSON.stringify(p)).digest('hex')}`;
+    const createdAt = unixDate(p.created_at, Date.now() / 1000);
+    // Dedupe key: the notification id (hashed when longer than the column), else a hash of the payload.
+    const notificationId = typeof p.id === 'string' && p.id
+      ? (p.id.length <= 200 ? p.id : `sha256:${createHash('sha256').update(p.id).digest('hex')}`)
+      : `sha256:${createHash('sha256').update(JSON.stringify(p)).digest('hex')}`;
     if (p.topic === 'ping') return { notificationId, topic: 'ping', workspaceId: String(p.app_id ?? ''), kind: 'ping', event: null, action: 'ignore', conversationId: null, createdAt };
     if (typeof p.app_id !== 'string' || !p.app_id) throw new ProviderError('bad_request', 'notification without app_id', false);
     const mapped = TOPIC_ACTIONS[p.topic];
     if (!mapped) return { notificationId, topic: p.topic, workspaceId: p.app_id, kind: 'unknown', event: null, action: 'ignore', conversationId: null, createdAt };
     const item = p.data?.item;
-    if (!item || typeof item !== 'object' || item.type !== 'conversation' || item.id === undefined || item.id === null) {
+    const conversationId = item && typeof item === 'object' ? intercomId(item.id) : null;
+    if (!item || typeof item !== 'object' || item.type !== 'conversation' || conversationId === null) {
       throw new ProviderError('bad_request', 'conversation notification without data.item conversation', false);
     }
     let action = mapped.action;
     if (action === 'retriage' && binding) action = this.eventParts(p, binding).length ? 'retriage' : 'record';
-    return { notificationId, topic: p.topic, workspaceId: p.app_id, kind: 'conversation', event: mapped.event, action, conversationId: String(item.id), createdAt };
+    return { notificationId, topic: p.topic, workspaceId: p.app_id, kind: 'conversation', event: mapped.event, action, conversationId, createdAt };
   }
 
   private parts(item: Json, binding: { replyAsAdminId: string | null }): NormalizedPart[] {
-    const list: Json[] = item?.conversation_parts?.conversation_parts ?? [];
+    const raw = item?.conversation_parts?.conversation_parts;
+    const list: Json[] = Array.isArray(raw) ? raw : [];
     return list
       .filter((part) => part && typeof part === 'object')
       .map((part) => {
-        const authorType = String(part.author?.type ?? '');
-        const authorId = part.author?.id !== undefined && part.author?.id !== null ? String(part.author.id) : null;
+        const authorType = typeof part.author?.type === 'string' ? part.author.type : '';
+        const authorId = intercomId(part.author?.id);
         const fromCustomer = CUSTOMER_AUTHOR_TYPES.has(authorType) && !part.app_package_code && (!binding.replyAsAdminId || authorId !== binding.replyAsAdminId)
           && ['comment', 'open', undefined, null, ''].includes(part.part_type ?? null) && !part.author?.from_ai_agent;
-        return { id: String(part.id ?? ''), authorType, authorId, text: htmlToText(part.body), createdAt: new Date((Number(part.created_at) || 0) * 1000), fromCustomer };
+        return { id: intercomId(part.id) ?? '', authorType, authorId, text: htmlToText(part.body), createdAt: unixDate(part.created_at, 0), fromCustomer };
       });
   }
 

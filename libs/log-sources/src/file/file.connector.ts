@@ -250,7 +250,8 @@ export function checkFileGlob(s: unknown): void {
       `File source ${JSON.stringify(s)} is an absolute path; use a glob relative to LOG_FILES_DIR (e.g. "app/*.log").`,
     );
   }
-  if (s.split(/[\\/]+/).some((seg) => seg === '..')) {
+  // `..` as a path segment, or hidden in a brace or extglob alternative (`{..,x}`, `@(..)`), which the glob expands.
+  if (s.split(/[\\/]+/).some((seg) => seg === '..') || /(^|[\\/{,(|])\.\.(?=$|[\\/},)|])/.test(s)) {
     throw new LogSourceError('invalid_config', `File source ${JSON.stringify(s)} contains "..": only files inside LOG_FILES_DIR can be read.`);
   }
 }
