@@ -328,7 +328,17 @@ describe('security: hostile input', () => {
           expect([200, 400]).toContain(r.status);
           if (r.status === 200) expect(Array.isArray(r.json?.canvas?.content?.components)).toBe(true);
         }),
-        { numRuns: 200, seed: 4242, endOnFailure: true },
+        {
+          numRuns: 200, seed: 4242, endOnFailure: true,
+          // Tried first: ids of the wrong type or size on the paths that start an analysis.
+          examples: [
+            [JSON.stringify({ workspace_id: WS, conversation: null, context: { conversation_id: Array.from({ length: 30 }, (_, i) => i) }, component_id: 'run_analysis' }), 'submit'],
+            [JSON.stringify({ workspace_id: WS, conversation: { id: 'c'.repeat(65) }, component_id: 'run_again', current_canvas: { stored_data: { analysisId: 'x'.repeat(36) } } }), 'submit'],
+            [JSON.stringify({ workspace_id: WS, conversation: { id: { toString: 1 } }, component_id: 'refresh' }), 'submit'],
+            [JSON.stringify({ workspace_id: WS, conversation: { id: 1e308 } }), 'initialize'],
+            [JSON.stringify({ workspace_id: [WS], conversation: { id: convId } }), 'initialize'],
+          ],
+        },
       );
       expect(seen[200]).toBeGreaterThan(100);
       await assertAlive();

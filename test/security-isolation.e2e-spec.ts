@@ -207,12 +207,15 @@ describe('security: tenant isolation and roles over every /v1 route', () => {
     const inst = await installThroughConsent(s);
     expect(inst.callback.status).toBe(302);
     A.bindingId = inst.callback.headers.get('location')!.split('/').pop()!;
+    // No auto-analysis: A must not change by itself while the matrix runs.
+    expect((await api(url(), 'PUT', `/v1/config/support-desk/${A.bindingId}`, { token: ownerA, headers: { 'x-project-id': ctx.projectA }, body: { autoAnalyzeThreshold: 'disabled' } })).status).toBe(200);
     const conv = s.sandbox.createConversation({ customer: { name: `${MARK} customer`, email: 'customer@alpha.example' }, body: `${MARK}: checkout is down for everyone, payments fail` });
     A.conversationId = String(conv.id);
     await waitFor(async () => (await api(url(), 'GET', `/v1/support-desk/conversations/${A.bindingId}/${A.conversationId}`, { token: ownerA })).json?.data?.triages?.length > 0, 20000);
     const an = await api(url(), 'POST', '/v1/analyses', { token: ownerA, headers: { 'x-project-id': ctx.projectA }, body: { description: `${MARK} analysis`, ...window() } });
     expect(an.status).toBe(202);
     A.analysisId = an.json.data.id;
+    await waitFor(async () => ['complete', 'partial', 'failed'].includes((await api(url(), 'GET', `/v1/analyses/${A.analysisId}`, { token: ownerA, headers: { 'x-project-id': ctx.projectA } })).json?.data?.status), 20000);
 
     // Tenant B: signup, its team and keys.
     const signup = await api(url(), 'POST', '/v1/auth/signup', { body: { name: 'Bob', email: 'bob@beta.example', password: 'beta owner password', companyName: 'Beta' } });

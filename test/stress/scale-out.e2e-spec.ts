@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import { Cluster, MESSAGES, sleep, startCluster, summary, triageNoteCounts, v1, waitFor } from './cluster';
 
-const N = Number(process.env.STRESS_N ?? 100);
+const N = Number(process.env.STRESS_N ?? 200);
 const FULL = N >= 1000;
 const figures: string[] = [];
 const figure = (line: string) => {

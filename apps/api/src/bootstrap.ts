@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { join, resolve } from 'node:path';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -85,6 +86,7 @@ export async function createApp(o: CreateAppOptions): Promise<StartedApp> {
   app.enableShutdownHooks();
 
   const ds = app.get(DataSource);
+  guardPoolClients(ds);
   await runMigrations(ds);
   await app.init();
   await queue.start();
@@ -100,6 +102,26 @@ export async function createApp(o: CreateAppOptions): Promise<StartedApp> {
       await app.close();
     },
   };
+}
+
+/**
+ * pg-pool takes its own 'error' listener off a client while it is checked out; when the database goes away
+ * (restart, failover) a checked-out client that is between queries emits 'error' with nobody listening, and
+ * Node ends the process. Seen under load in the database-restart scenario (test/stress): both workers died with
+ * 57P01 "terminating connection due to administrator command". Give every client of TypeORM's pool a permanent
+ * listener: the pending query still fails (and its job is retried), the pool drops the client, the process lives.
+ */
+export function guardPoolClients(ds: DataSource): void {
+  const pool = (ds.driver as any).master as { on?: (e: string, f: (c: any) => void) => void; _clients?: any[] } | undefined;
+  if (!pool?.on) return;
+  const logger = new Logger('database');
+  const guard = (client: any) => {
+    if (!client || client.__ssErrorGuard) return;
+    client.__ssErrorGuard = true;
+    client.on('error', (err: any) => logger.warn({ event: 'db.connection_lost', error: String(err?.message ?? err), pgCode: err?.code }, 'database connection lost'));
+  };
+  pool.on('connect', guard);
+  for (const c of pool._clients ?? []) guard(c);
 }
 
 export const repoRoot = join(__dirname, '..', '..', '..');

@@ -8,4 +8,8 @@ describe('htmlToText', () => {
     expect(htmlToText('<script>alert(1)</script>hi')).toBe('hi');
     expect(htmlToText(null)).toBe('');
   });
+
+  it('gives no text for non-string bodies from untrusted payloads (no throw)', () => {
+    for (const v of [42, { html: '<p>x</p>' }, ['a'], true]) expect(htmlToText(v as any)).toBe('');
+  });
 });

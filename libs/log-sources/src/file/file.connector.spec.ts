@@ -62,7 +62,7 @@ describe('FileConnector.validateConfig', () => {
     expect(() => connector.validateConfig(cfg(['app/*.log', '**/*.ndjson']))).not.toThrow();
   });
 
-  it.each([['/var/log/*.log'], ['C:\\logs\\*.log'], ['../outside/*.log'], ['app/../../outside/*.log'], ['app\\..\\..\\x.log']])(
+  it.each([['/var/log/*.log'], ['C:\\logs\\*.log'], ['../outside/*.log'], ['app/../../outside/*.log'], ['app\\..\\..\\x.log'], ['{..,app}/*.log'], ['app/{x,..}/y.log'], ['@(..)/x.log']])(
     'refuses %s with invalid_config',
     (glob) => {
       let err: unknown;
