@@ -9,6 +9,46 @@ import { BindingsService } from './bindings.service';
 
 export const EVENT_QUEUE = 'support-desk.event';
 const DB_DEADLINE_MS = 2000;
+/** Commits running at once before webhooks start to wait for the next group, and the largest group. */
+const GROUP_CONCURRENCY = 2;
+const GROUP_MAX = 200;
+
+type EventRow = Pick<SupportDeskEventEntity, 'platform' | 'notificationId' | 'topic' | 'event' | 'action' | 'workspaceId' | 'bindingId' | 'conversationId' | 'payload' | 'requestId' | 'status' | 'processedAt'>;
+
+/**
+ * Group commit: while GROUP_CONCURRENCY groups are being committed, new items wait and leave together in the next
+ * group. At low load every item is committed at once (no added latency); under load the number of commits stays
+ * flat while the group size grows.
+ */
+export class GroupCommitter<T, R> {
+  private waiting: Array<{ item: T; resolve: (r: R) => void; reject: (e: unknown) => void }> = [];
+  private running = 0;
+
+  constructor(private readonly run: (items: T[]) => Promise<Array<R | Error>>, private readonly concurrency = GROUP_CONCURRENCY, private readonly max = GROUP_MAX) {}
+
+  submit(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.waiting.push({ item, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.running < this.concurrency && this.waiting.length) {
+      const group = this.waiting.splice(0, this.max);
+      this.running++;
+      this.run(group.map((g) => g.item))
+        .then(
+          (results) => group.forEach((g, i) => (results[i] instanceof Error ? g.reject(results[i]) : g.resolve(results[i] as R))),
+          (e) => group.forEach((g) => g.reject(e)),
+        )
+        .finally(() => {
+          this.running--;
+          this.pump();
+        });
+    }
+  }
+}
 
 export interface IngestAnswer {
   status: number;
@@ -29,6 +69,7 @@ function timeout<T>(p: Promise<T>, ms: number): Promise<T> {
 @Injectable()
 export class IngestService {
   private readonly logger = new Logger('webhook');
+  private readonly batcher = new GroupCommitter<EventRow, string | null>((items) => this.recordGroup(items));
 
   constructor(private readonly ds: DataSource, private readonly registry: SupportDeskRegistry, private readonly queue: JobQueue, private readonly bindings: BindingsService) {}
 
@@ -70,34 +111,58 @@ export class IngestService {
     // Dispatch on the topic and the new parts' authors, with the binding known (our own parts never trigger anything).
     const decided = provider.normalizeEvent(payload, binding);
     const action = decided.action === 'ignore' ? 'record' : decided.action;
+    const eventId = await this.batcher.submit({
+      platform, notificationId: ev.notificationId, topic: ev.topic, event: ev.event ?? 'unknown', action, workspaceId: ev.workspaceId,
+      bindingId: binding.id, conversationId: ev.conversationId, payload: payload as object, requestId,
+      status: action === 'record' ? 'processed' : 'received', processedAt: action === 'record' ? new Date() : null,
+    });
+    if (!eventId) return this.answer(200, 'duplicate', `duplicate notification ${ev.notificationId}`, platform);
+    webhookEvents.inc({ platform, outcome: 'recorded' });
+    this.logger.log({ event: 'webhook.recorded', eventId, topic: ev.topic, action, bindingId: binding.id }, 'webhook recorded');
+    return { status: 200, body: { received: true } };
+  }
+
+  /**
+   * Records a group of events (row + job each) in ONE transaction: one commit (one WAL flush) for every webhook that
+   * arrived while the previous commit was running. A row and its job still commit together; duplicates (the unique
+   * notification id, also within one group) get null. If a group fails for another reason, each event is retried
+   * alone so that one bad row cannot refuse its neighbours.
+   */
+  private async recordGroup(items: EventRow[]): Promise<Array<string | null | Error>> {
     try {
-      const eventId = await this.ds.transaction(async (m) => {
-        const inserted = await m
-          .createQueryBuilder()
-          .insert()
-          .into(SupportDeskEventEntity)
-          .values({
-            platform, notificationId: ev.notificationId, topic: ev.topic, event: ev.event ?? 'unknown', action, workspaceId: ev.workspaceId,
-            bindingId: binding.id, conversationId: ev.conversationId, payload: payload as object, requestId,
-            status: action === 'record' ? 'processed' : 'received', processedAt: action === 'record' ? new Date() : null,
-          })
-          .orIgnore()
-          .returning(['id'])
-          .execute();
-        const id: string | undefined = inserted.raw?.[0]?.id;
-        if (!id) return null;
-        await m.query(`UPDATE support_desk_bindings SET "lastEventAt" = now() WHERE id = $1 AND ("lastEventAt" IS NULL OR "lastEventAt" < now() - interval '1 minute')`, [binding.id]);
-        if (action !== 'record') await this.queue.enqueue(EVENT_QUEUE, { eventId: id }, { manager: m, requestId });
-        return id;
-      });
-      if (!eventId) return this.answer(200, 'duplicate', `duplicate notification ${ev.notificationId}`, platform);
-      webhookEvents.inc({ platform, outcome: 'recorded' });
-      this.logger.log({ event: 'webhook.recorded', eventId, topic: ev.topic, action, bindingId: binding.id }, 'webhook recorded');
-      return { status: 200, body: { received: true } };
+      return await this.insertGroup(items);
     } catch (e) {
-      if (e instanceof QueryFailedError && (e as any).driverError?.code === '23505') return this.answer(200, 'duplicate', 'duplicate notification', platform);
-      throw e;
+      if (items.length === 1) {
+        if (e instanceof QueryFailedError && (e as any).driverError?.code === '23505') return [null];
+        throw e;
+      }
+      const out: Array<string | null | Error> = [];
+      for (const it of items) out.push(await this.recordGroup([it]).then((r) => r[0], (err) => (err instanceof Error ? err : new Error(String(err)))));
+      return out;
     }
+  }
+
+  private async insertGroup(items: EventRow[]): Promise<Array<string | null>> {
+    return this.ds.transaction(async (m) => {
+      const inserted = await m.createQueryBuilder().insert().into(SupportDeskEventEntity).values(items as any[]).orIgnore().returning(['id', 'notificationId']).execute();
+      const byNotification = new Map<string, string>();
+      for (const r of (inserted.raw ?? []) as Array<{ id: string; notificationId: string }>) byNotification.set(r.notificationId, r.id);
+      const out: Array<string | null> = [];
+      const bindings = new Set<string>();
+      for (const it of items) {
+        const id = byNotification.get(it.notificationId) ?? null;
+        // The first request of a notification id in the group owns the row; a duplicate in the same group gets null.
+        byNotification.delete(it.notificationId);
+        out.push(id);
+        if (!id) continue;
+        bindings.add(it.bindingId);
+        if (it.action !== 'record') await this.queue.enqueue(EVENT_QUEUE, { eventId: id }, { manager: m, requestId: it.requestId ?? undefined });
+      }
+      if (bindings.size) {
+        await m.query(`UPDATE support_desk_bindings SET "lastEventAt" = now() WHERE id = ANY($1::uuid[]) AND ("lastEventAt" IS NULL OR "lastEventAt" < now() - interval '1 minute')`, [[...bindings]]);
+      }
+      return out;
+    });
   }
 
   private answer(status: number, outcome: string, detail: string, platform: string): IngestAnswer {

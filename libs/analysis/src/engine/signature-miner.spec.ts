@@ -25,6 +25,25 @@ describe('SignatureMiner', () => {
     expect(mergeToken('a:b', 'a,b')).toBe('<*>');
   });
 
+  it('merges tokens of different shapes by their common punctuated ends', () => {
+    expect(mergeToken('()', '(host.example.com)')).toBe('(<*>)');
+    expect(mergeToken('rhost=', 'rhost=<*>')).toBe('rhost=<*>');
+    expect(mergeToken('(<*>)', '(dsl-static-<*>.example.net)')).toBe('(<*>)');
+    expect(mergeToken('started', 'stopped')).toBe('<*>');
+  });
+
+  it('prints templates with single spaces and keeps booleans and key=value values variable', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 12; i++) lines.push(`Failed to renew lease for ${i} seconds.  Will retry`);
+    for (let i = 0; i < 12; i++) lines.push(`cancelPeek: ${i % 2 ? 'true' : 'false'}`);
+    for (let i = 0; i < 12; i++) lines.push(`login ok user=${['root', 'guest'][i % 2]}`);
+    const out = mineAll(lines);
+    expect(out[0].template).toBe('Failed to renew lease for <*> seconds. Will retry');
+    expect(new Set(out.slice(12, 24).map((o) => o.template))).toEqual(new Set(['cancelPeek: <*>']));
+    expect(new Set(out.slice(24).map((o) => o.clusterId)).size).toBe(1);
+    expect(out[24].template).toBe('login ok user=<*>');
+  });
+
   it('in two passes, splits a variable position that only takes a few words and keeps many-valued ones variable', () => {
     const lines: string[] = [];
     for (let i = 0; i < 20; i++) lines.push(`VM ${i % 2 ? 'Started' : 'Stopped'} (Lifecycle Event)`);

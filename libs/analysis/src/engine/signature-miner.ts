@@ -6,7 +6,17 @@
  * its template turns differing positions into `<*>`. Memory is bounded: clusters per group and in
  * total are capped (least recently used evicted), and the exact-match cache is cleared when full.
  */
-import { joinTokens, tokenize, WILDCARD } from './masking';
+import { PIECE_SPLIT, tokenize, WILDCARD } from './masking';
+
+/**
+ * The printed form of a template: tokens joined by single spaces (whitespace runs are not part of an
+ * event), adjacent wildcards within a token folded into one.
+ */
+export function renderTemplate(tokens: readonly string[]): string {
+  let s = tokens.join(' ');
+  if (s.includes('<*><*>')) s = s.replace(/(?:<\*>){2,}/g, WILDCARD);
+  return s;
+}
 
 export interface MinedSignature {
   clusterId: string;
@@ -55,15 +65,82 @@ export const DEFAULT_MINER_OPTIONS: Required<SignatureMinerOptions> = {
   maxTrackedValues: 8,
 };
 
-const PIECE_SPLIT = /([=:,;()[\]{}<>|"'@#/\\]+)/;
 
-/** Merges two differing tokens: when both have the same punctuation skeleton only differing pieces become `<*>`. */
+/**
+ * Values that may name distinct events when a position takes only a few of them: capitalised words
+ * and constants (Started/Stopped, NEW/RUNNING). Lower-case words (user names, hosts) and booleans stay variables.
+ */
+const SPLIT_VALUE = /^[A-Za-z][A-Za-z_.+-]*\d?[A-Za-z_.+-]*$/;
+const BOOLEAN_LIKE = /^(?:true|false|null)$/i;
+/** Quotes, brackets and trailing sentence punctuation around a value. */
+const WRAPPERS = /^["'([{]+|["')\]},.;:!?]+$/g;
+
+/** The value part of `key=value` / `key:value`. */
+const AFTER_KEY = /^[A-Za-z_][\w.]*:/;
+/** `key=value`: the value of an assignment is a variable. */
+const KEY_ASSIGN = /^[A-Za-z_][\w.]*=/;
+
+/**
+ * Whether a value may name a distinct event: a word or dotted name (Started, android.intent.action.SCREEN_ON,
+ * `action:SCREEN_ON`), or a token whose literal parts differ (`(uid=<*>)` vs `LOGIN(uid=<*>)`); never a
+ * boolean-like flag and never a bare wildcard.
+ */
+function splittable(val: string): boolean {
+  if (val === WILDCARD || !/[A-Za-z]/.test(val)) return false;
+  if (KEY_ASSIGN.test(val)) return false;
+  const core = val.replace(AFTER_KEY, '').replace(WRAPPERS, '');
+  if (BOOLEAN_LIKE.test(core)) return false;
+  if (val.includes(WILDCARD)) return SPLIT_WITH_WILDCARD;
+  return SPLIT_VALUE.test(core);
+}
+const SPLIT_WITH_WILDCARD = false;
+
+const patternCache = new Map<string, RegExp>();
+
+/** True when `value` is an instance of `pattern`, each `<*>` standing for any text, the empty one included. */
+function instanceOf(pattern: string, value: string): boolean {
+  let re = patternCache.get(pattern);
+  if (!re) {
+    re = new RegExp(`^${pattern.split(WILDCARD).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*?')}$`, 's');
+    if (patternCache.size >= 4096) patternCache.clear();
+    patternCache.set(pattern, re);
+  }
+  return re.test(value);
+}
+
+/**
+ * Merges two differing tokens: when both have the same punctuation skeleton only differing pieces
+ * become `<*>`; a token that is an instance of the other's pattern (`()` of `(<*>)`, `rhost=` of
+ * `rhost=<*>`) keeps that pattern.
+ */
+const PUNCT = /[^\w*]/;
+
+/** `(` + `<*>` + `)` from `()` and `(host)`: keeps a common prefix ending and suffix starting with punctuation. */
+function mergeByEnds(a: string, b: string): string {
+  const n = Math.min(a.length, b.length);
+  let p = 0;
+  while (p < n && a[p] === b[p]) p++;
+  while (p > 0 && !PUNCT.test(a[p - 1])) p--;
+  let s = 0;
+  while (s < n - p && a[a.length - 1 - s] === b[b.length - 1 - s]) s++;
+  while (s > 0 && !PUNCT.test(a[a.length - s])) s--;
+  if (p === 0 && s === 0) return WILDCARD;
+  const pre = a.slice(0, p);
+  const suf = a.slice(a.length - s);
+  if (pre.endsWith('<') || pre.endsWith('<*') || suf.startsWith('>') || suf.startsWith('*>')) return WILDCARD;
+  return pre + WILDCARD + suf;
+}
+
 export function mergeToken(a: string, b: string): string {
   if (a === b) return a;
   if (a === WILDCARD || b === WILDCARD) return WILDCARD;
+  const aw = a.includes(WILDCARD);
+  const bw = b.includes(WILDCARD);
+  if (aw && !bw && instanceOf(a, b)) return a;
+  if (bw && !aw && instanceOf(b, a)) return b;
   const pa = a.split(PIECE_SPLIT);
   const pb = b.split(PIECE_SPLIT);
-  if (pa.length !== pb.length || pa.length === 1) return WILDCARD;
+  if (pa.length !== pb.length || pa.length === 1) return mergeByEnds(a, b);
   let out = '';
   for (let i = 0; i < pa.length; i++) {
     if (i % 2 === 1) {
@@ -127,7 +204,7 @@ export class SignatureMiner {
    */
   resolve(message: string, clusterId: number): MinedSignature {
     const c = this.byId.get(clusterId);
-    if (!c) return { clusterId: String(clusterId), template: joinTokens(tokenize(message).tokens, tokenize(message).seps) };
+    if (!c) return { clusterId: String(clusterId), template: renderTemplate(tokenize(message).tokens) };
     const split = this.splitPositions(c);
     if (split.length === 0) return { clusterId: String(c.id), template: this.templateOf(c) };
     const { tokens } = tokenize(message);
@@ -143,7 +220,7 @@ export class SignatureMiner {
       sub = c.subs.size + 1;
       c.subs.set(key, sub);
     }
-    return { clusterId: `${c.id}.${sub}`, template: joinTokens(out, c.seps) };
+    return { clusterId: `${c.id}.${sub}`, template: renderTemplate(out) };
   }
 
   private splitPositions(c: Cluster): number[] {
@@ -154,7 +231,7 @@ export class SignatureMiner {
       if (!m || m.size > max) continue;
       let ok = true;
       for (const val of m.keys()) {
-        if (val.includes(WILDCARD) || !/[A-Za-z]/.test(val)) {
+        if (!splittable(val)) {
           ok = false;
           break;
         }
@@ -165,7 +242,7 @@ export class SignatureMiner {
   }
 
   private templateOf(c: Cluster): string {
-    if (c.template === null) c.template = joinTokens(c.tokens, c.seps);
+    if (c.template === null) c.template = renderTemplate(c.tokens);
     return c.template;
   }
 
