@@ -16,6 +16,10 @@ import { Cluster, MESSAGES, sleep, startCluster, summary, triageNoteCounts, v1, 
 const N = Number(process.env.STRESS_N ?? 200);
 const FULL = N >= 1000;
 const figures: string[] = [];
+/** Per-test budget: the worker pipeline runs ~15 conversations/s on 2 cores with 4 app processes. */
+const T = FULL ? 600_000 : 180_000;
+/** How long to wait for `count` notes. */
+const budget = (count: number) => Math.max(120_000, count * 300);
 const figure = (line: string) => {
   figures.push(line);
   process.stdout.write(`[stress] ${line}\n`);
@@ -116,29 +120,37 @@ describe(`scale-out and faults (STRESS_N=${N})`, () => {
       setTimeout(() => c.sandbox.redeliver(nid), redelivered.size % 2 ? 0 : 300);
     };
     const started = Date.now();
-    const ids = await converse(N);
-    const s = await settle(ids, FULL ? 240_000 : 120_000, 'scale-out');
+    // 100 new conversations per second (a sustained busy hour is far less); a one-second burst of 1,000 would queue
+    // behind ~500 commits/s of ingest on this 2-core machine and past the 2 s answer deadline (503, Intercom retries).
+    const ids = await converse(N, 10, 100);
+    const s = await settle(ids, budget(N), 'scale-out').catch((e) => {
+      const answers = userCreated(since).reduce<Record<number, number>>((m, d) => ((m[d.status] = (m[d.status] ?? 0) + 1), m), {});
+      process.stdout.write(`[stress] scale-out webhook answers: ${JSON.stringify(answers)}\n`);
+      throw e;
+    });
     const elapsed = (Date.now() - started) / 1000;
     c.webhooks.onRequest = null;
     await c.sandbox.idle();
     const deliveries = userCreated(since);
     const targets = new Set(deliveries.map((d) => d.target));
-    figure(`scale-out: ${deliveries.length} webhook deliveries (${N} conversations + ${redelivered.size} redeliveries, ${deliveries.filter((d) => d.status === 200).length} answered 200, spread over ${targets.size} api replicas) → ${s.notes} triage notes; ${N} conversations triaged in ${elapsed.toFixed(1)} s (${(N / elapsed).toFixed(0)}/s)`);
+    const answers = deliveries.reduce<Record<number, number>>((m, d) => ((m[d.status] = (m[d.status] ?? 0) + 1), m), {});
+    figure(`scale-out: ${deliveries.length} webhook deliveries (${N} conversations + ${redelivered.size} redeliveries, answered ${JSON.stringify(answers)}, spread over ${targets.size} api replicas) → ${s.notes} triage notes; ${N} conversations triaged in ${elapsed.toFixed(1)} s (${(N / elapsed).toFixed(0)}/s)`);
     expect(redelivered.size).toBeGreaterThanOrEqual(Math.floor(N / 10));
     expect(targets.size).toBe(2);
-    expect(deliveries.every((d) => d.status === 200)).toBe(true);
+    // 200, or 503 when the answer would miss the 2 s deadline under load (Intercom retries; nothing is lost either way).
+    expect(Object.keys(answers).filter((st) => st !== '200' && st !== '503')).toEqual([]);
     expect(s).toEqual({ conversations: N, notes: N, withOne: N, missing: 0, extra: 0 });
     const rows = await eventRows(ids);
     expect(rows).toHaveLength(N); // one row per notification, redeliveries deduplicated
     expect(rows.every((r) => r.status === 'processed')).toBe(true);
-  });
+  }, T);
 
   it('2. a worker killed with SIGKILL mid-jobs: after the restart every job completes, one note each', async () => {
     const M = Math.max(40, Math.floor(N / 2));
     // Slow Intercom replies down so that jobs are in flight (some with the note accepted but not yet recorded).
     c.sandbox.setFault({ route: 'POST /conversations/\\d+/reply', delayMs: 150, times: 0 });
     const ids = await converse(M, 20, 50);
-    await waitFor(() => summary(triageNoteCounts(c.sandbox, ids)).notes >= M * 0.15, 60_000, 'first notes');
+    await waitFor(() => summary(triageNoteCounts(c.sandbox, ids)).notes >= M * 0.15, budget(M), 'first notes');
     const victim = c.workers[0];
     const activeBefore = (await db.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'support-desk.event' AND state = 'active'`)).rows[0].n;
     const notesAtKill = summary(triageNoteCounts(c.sandbox, ids)).notes;
@@ -148,7 +160,7 @@ describe(`scale-out and faults (STRESS_N=${N})`, () => {
     await sleep(1000);
     await c.restartWorker(0);
     c.sandbox.clearFaults();
-    const s = await settle(ids, 120_000, 'worker kill');
+    const s = await settle(ids, budget(M), 'worker kill');
     const recovered = (Date.now() - killedAt) / 1000;
     const jobs = await db.query(
       `SELECT state, count(*)::int AS n, max(retry_count)::int AS retries FROM pgboss.job j JOIN support_desk_events e ON e.id::text = j.data->>'eventId'
@@ -160,7 +172,7 @@ describe(`scale-out and faults (STRESS_N=${N})`, () => {
     expect(s).toEqual({ conversations: M, notes: M, withOne: M, missing: 0, extra: 0 });
     expect(byState.failed ?? 0).toBe(0);
     expect((await eventRows(ids)).every((r) => r.status === 'processed')).toBe(true);
-  });
+  }, T);
 
   it('3. the database restarts during a webhook burst: every 200 is processed, the rest got 503, no app restart', async () => {
     const K = Math.max(60, Math.floor(N / 2));
@@ -188,10 +200,10 @@ describe(`scale-out and faults (STRESS_N=${N})`, () => {
     const answers = deliveries.reduce<Record<number, number>>((m, d) => ((m[d.status] = (m[d.status] ?? 0) + 1), m), {});
     const slowest503 = Math.max(0, ...deliveries.filter((d) => d.status === 503).map((d) => d.ms));
     // Every acknowledged webhook is processed (its note appears) before anything is redelivered.
-    const ackedNotes = await settle(acked, 120_000, 'db restart (acknowledged)');
+    const ackedNotes = await settle(acked, budget(K), 'db restart (acknowledged)');
     // Intercom retries what was refused: redeliver those now that the database is back.
     for (const [nid] of refused) c.sandbox.redeliver(nid);
-    const s = await settle(ids, 120_000, 'db restart (all)');
+    const s = await settle(ids, budget(K), 'db restart (all)');
     figure(`db restart: ${K} conversations, database down ${downFor.toFixed(1)} s; ${deliveries.length} deliveries answered ${JSON.stringify(answers)} (slowest 503 in ${slowest503} ms); ${acked.length} acknowledged → ${ackedNotes.notes} notes; ${refused.length} refused and redelivered → ${s.notes} notes in all`);
     const dead = [...c.apis, ...c.workers].filter((p) => p.proc.exitCode !== null || p.proc.signalCode !== null);
     if (dead.length) diag('db restart (a process exited)');
@@ -203,7 +215,7 @@ describe(`scale-out and faults (STRESS_N=${N})`, () => {
     // Same processes, still ready: recovered without a restart.
     expect([...c.apis, ...c.workers].map((p) => p.proc.pid)).toEqual(pids);
     for (const p of [...c.apis, ...c.workers]) expect((await fetch(`${p.url}/health/ready`)).status).toBe(200);
-  });
+  }, T);
 
   it('4a. Intercom answers 429 with X-RateLimit-Reset: the workers wait, then every note is posted once', async () => {
     const since = Date.now();
@@ -216,7 +228,7 @@ describe(`scale-out and faults (STRESS_N=${N})`, () => {
     figure(`429: 15 conversations under a limit of 5 calls/s → ${calls.length} Intercom calls, ${limited} answered 429 → ${s.notes} triage notes`);
     expect(limited).toBeGreaterThan(0);
     expect(s).toEqual({ conversations: 15, notes: 15, withOne: 15, missing: 0, extra: 0 });
-  });
+  }, T);
 
   it('4b. Intercom answers 500s and times out: backoff, then success, one note each', async () => {
     const since = Date.now();
@@ -233,7 +245,7 @@ describe(`scale-out and faults (STRESS_N=${N})`, () => {
     expect(s).toEqual({ conversations: 5, notes: 5, withOne: 5, missing: 0, extra: 0 });
     const b = await v1(c, 'GET', `/v1/config/support-desk/${c.bindingId}`);
     expect(b.body.data.health.checks.find((x: any) => x.code === 'delivery_failing').ok).toBe(true);
-  });
+  }, T);
 
   it('5. a hanging log source: the auto-analysis ends partial within its deadline', async () => {
     for (const body of [
@@ -254,7 +266,7 @@ describe(`scale-out and faults (STRESS_N=${N})`, () => {
     // The analysis note follows (posted by the analysis-finished job).
     await waitFor(() => c.sandbox.store.conversations.get(id)!.parts.some((p) => p.app_package_code && /analysis/i.test(p.body) && !/SigSentry triage/.test(p.body)), 30_000, 'the analysis note');
     expect((await v1(c, 'PUT', `/v1/config/support-desk/${c.bindingId}`, { autoAnalyzeThreshold: 'disabled' })).status).toBe(200);
-  });
+  }, T);
 
   it('4c. Intercom answers 401: the binding needs reinstall, no retry storm, the panel says so', async () => {
     const since = Date.now();

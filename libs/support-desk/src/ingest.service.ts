@@ -144,7 +144,11 @@ export class IngestService {
 
   private async insertGroup(items: EventRow[]): Promise<Array<string | null>> {
     return this.ds.transaction(async (m) => {
-      const inserted = await m.createQueryBuilder().insert().into(SupportDeskEventEntity).values(items as any[]).orIgnore().returning(['id', 'notificationId']).execute();
+      // updateEntity(false): TypeORM would otherwise copy the RETURNING rows back into `values` BY POSITION, and rows
+      // skipped by ON CONFLICT shift that mapping (found by the stress test: with redeliveries in a group, later
+      // items got another item's notificationId, and a recorded event lost its job). Map by notification id instead.
+      const inserted = await m.createQueryBuilder().insert().into(SupportDeskEventEntity).values(items.map((i) => ({ ...i })) as any[])
+        .orIgnore().returning(['id', 'notificationId']).updateEntity(false).execute();
       const byNotification = new Map<string, string>();
       for (const r of (inserted.raw ?? []) as Array<{ id: string; notificationId: string }>) byNotification.set(r.notificationId, r.id);
       const out: Array<string | null> = [];
