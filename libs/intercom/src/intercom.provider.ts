@@ -75,12 +75,16 @@ export class IntercomProvider implements SupportDeskProvider {
     return { workspaceId: me.workspaceId, workspaceName: me.workspaceName, region, timezone: me.timezone || 'UTC', admin: { id: String(me.admin.id), name: me.admin.name ?? null, email: me.admin.email ?? null } };
   }
 
-  /** X-Hub-Signature: sha1=<40 hex> = HMAC-SHA1(client secret, raw body), compared in constant time. */
-  verifyWebhook(rawBody: Buffer, headers: Headers): 'ok' | 'missing' | 'malformed' | 'mismatch' {
+  webhookSignatureHeader(headers: Headers): 'present' | 'missing' | 'malformed' {
     const sig = header(headers, 'x-hub-signature');
     if (!sig) return 'missing';
-    if (!/^sha1=[0-9a-f]{40}$/i.test(sig)) return 'malformed';
-    return safeEqual(sig.slice(5).toLowerCase(), hmacHex('sha1', this.opts.clientSecret, rawBody)) ? 'ok' : 'mismatch';
+    return /^sha1=[0-9a-f]{40}$/i.test(sig) ? 'present' : 'malformed';
+  }
+
+  /** X-Hub-Signature: sha1=<40 hex> = HMAC-SHA1(client secret, raw body), compared in constant time. */
+  verifyWebhook(rawBody: Buffer, headers: Headers): boolean {
+    if (this.webhookSignatureHeader(headers) !== 'present') return false;
+    return safeEqual(header(headers, 'x-hub-signature')!.slice(5).toLowerCase(), hmacHex('sha1', this.opts.clientSecret, rawBody));
   }
 
   /** X-Body-Signature: hex HMAC-SHA256(client secret, raw body) (uninstall notice and Canvas Kit). */

@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { webhookEvents } from '@app/core/health/metrics';
 import { JobQueue } from '@app/core/queue/job-queue';
@@ -75,11 +74,11 @@ export class IngestService {
 
   async ingest(platform: string, raw: { body?: Buffer; tooLarge?: boolean }, headers: Record<string, string | string[] | undefined>, requestId: string): Promise<IngestAnswer> {
     const provider = this.registry.get(platform);
-    const sigHeaderPresent = provider.verifyWebhook(Buffer.alloc(0), headers);
-    if (sigHeaderPresent === 'missing' || sigHeaderPresent === 'malformed') return this.answer(401, 'signature_invalid', `signature ${sigHeaderPresent}`, platform);
+    const sigHeader = provider.webhookSignatureHeader(headers);
+    if (sigHeader !== 'present') return this.answer(401, 'signature_invalid', `signature ${sigHeader}`, platform);
     if (raw.tooLarge) return this.answer(413, 'too_large', 'body over 1 MB', platform);
     const body = raw.body ?? Buffer.alloc(0);
-    if (provider.verifyWebhook(body, headers) !== 'ok') return this.answer(401, 'signature_invalid', 'signature mismatch', platform);
+    if (!provider.verifyWebhook(body, headers)) return this.answer(401, 'signature_invalid', 'signature mismatch', platform);
 
     let payload: unknown;
     try {
@@ -174,9 +173,5 @@ export class IngestService {
     const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'log';
     this.logger[level]({ event: `webhook.${outcome}`, detail }, `webhook ${outcome}`);
     return { status, body: status < 400 ? { received: true, ignored: outcome } : { error: detail } };
-  }
-
-  static dedupeKey(notificationId: unknown, body: Buffer): string {
-    return typeof notificationId === 'string' && notificationId ? notificationId : `sha256:${createHash('sha256').update(body).digest('hex')}`;
   }
 }

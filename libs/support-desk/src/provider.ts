@@ -91,8 +91,10 @@ export interface SupportDeskProvider {
   exchangeCode(code: string): Promise<string>;
   identify(token: string): Promise<WorkspaceIdentity>;
 
+  /** Is a well-formed webhook signature header present? Checked before the body is read (contract §6 answer order). */
+  webhookSignatureHeader(headers: Record<string, string | string[] | undefined>): 'present' | 'missing' | 'malformed';
   /** Signature over the exact bytes received, compared in constant time. */
-  verifyWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): 'ok' | 'missing' | 'malformed' | 'mismatch';
+  verifyWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): boolean;
   verifyUninstallNotice(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): boolean;
   /** Throws ProviderError('bad_request') when the payload is not one of the platform's notifications. */
   normalizeEvent(payload: unknown, binding: { replyAsAdminId: string | null } | null): NormalizedEvent;
