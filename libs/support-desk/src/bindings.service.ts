@@ -206,6 +206,7 @@ export class BindingsService {
 
   async markTokenRejected(b: BindingEntity): Promise<void> {
     if (b.status !== 'active') return;
+    this.forget(b);
     b.status = 'needs_reinstall';
     b.healthState = { ...(b.healthState ?? {}), tokenRejectedSince: new Date().toISOString() };
     await this.ds.getRepository(BindingEntity).update({ id: b.id, status: 'active' }, { status: 'needs_reinstall', healthState: b.healthState });
@@ -232,6 +233,7 @@ export class BindingsService {
   }
 
   async deactivate(b: BindingEntity, reason: string): Promise<void> {
+    this.forget(b);
     b.status = 'inactive';
     b.inactiveReason = reason;
     b.tokenSealed = null;
@@ -242,5 +244,28 @@ export class BindingsService {
   /** Live bindings of a workspace (not inactive). */
   liveByWorkspace(platform: string, workspaceId: string): Promise<BindingEntity[]> {
     return this.ds.getRepository(BindingEntity).find({ where: { platform, workspaceId, status: Not('inactive') as any } });
+  }
+
+  private readonly liveCache = new Map<string, { at: number; rows: BindingEntity[] }>();
+
+  /**
+   * The webhook path's lookup, with found bindings remembered for 2 s. Only positive answers are cached, so a new
+   * install is seen at once by every replica; a binding disconnected on another replica may still get its event
+   * recorded for 2 s, and the job then finds it inactive and ignores it.
+   */
+  async liveByWorkspaceForIngest(platform: string, workspaceId: string): Promise<BindingEntity[]> {
+    const key = `${platform}:${workspaceId}`;
+    const hit = this.liveCache.get(key);
+    if (hit && Date.now() - hit.at < 2000) return hit.rows;
+    const rows = await this.liveByWorkspace(platform, workspaceId);
+    if (rows.length) {
+      if (this.liveCache.size > 10_000) this.liveCache.clear();
+      this.liveCache.set(key, { at: Date.now(), rows });
+    } else this.liveCache.delete(key);
+    return rows;
+  }
+
+  private forget(b: BindingEntity): void {
+    this.liveCache.delete(`${b.platform}:${b.workspaceId}`);
   }
 }

@@ -104,7 +104,7 @@ export class IngestService {
   }
 
   private async record(platform: string, provider: ReturnType<SupportDeskRegistry['get']>, payload: unknown, ev: ReturnType<ReturnType<SupportDeskRegistry['get']>['normalizeEvent']>, requestId: string): Promise<IngestAnswer> {
-    const binding = (await this.bindings.liveByWorkspace(platform, ev.workspaceId))[0] as BindingEntity | undefined;
+    const binding = (await this.bindings.liveByWorkspaceForIngest(platform, ev.workspaceId))[0] as BindingEntity | undefined;
     if (!binding) return this.answer(200, 'unknown_workspace', 'unknown or inactive workspace', platform);
     if (!binding.subscriptions.topics.includes(ev.topic)) return this.answer(200, 'topic_not_subscribed', `topic ${ev.topic} not subscribed`, platform);
     // Dispatch on the topic and the new parts' authors, with the binding known (our own parts never trigger anything).
@@ -152,6 +152,7 @@ export class IngestService {
       for (const r of (inserted.raw ?? []) as Array<{ id: string; notificationId: string }>) byNotification.set(r.notificationId, r.id);
       const out: Array<string | null> = [];
       const bindings = new Set<string>();
+      const jobs: Array<{ data: { eventId: string }; requestId?: string }> = [];
       for (const it of items) {
         const id = byNotification.get(it.notificationId) ?? null;
         // The first request of a notification id in the group owns the row; a duplicate in the same group gets null.
@@ -159,8 +160,10 @@ export class IngestService {
         out.push(id);
         if (!id) continue;
         bindings.add(it.bindingId);
-        if (it.action !== 'record') await this.queue.enqueue(EVENT_QUEUE, { eventId: id }, { manager: m, requestId: it.requestId ?? undefined });
+        if (it.action !== 'record') jobs.push({ data: { eventId: id }, requestId: it.requestId ?? undefined });
       }
+      // One statement for the whole group's jobs, in the same transaction as the rows.
+      await this.queue.enqueueMany(EVENT_QUEUE, jobs, { manager: m });
       if (bindings.size) {
         await m.query(`UPDATE support_desk_bindings SET "lastEventAt" = now() WHERE id = ANY($1::uuid[]) AND ("lastEventAt" IS NULL OR "lastEventAt" < now() - interval '1 minute')`, [[...bindings]]);
       }

@@ -36,6 +36,8 @@ export interface QueueDefinition {
 /** The small port every feature uses to enqueue and handle jobs (pg-boss behind it). */
 export abstract class JobQueue {
   abstract enqueue<T extends object>(queue: string, data: T, opts?: EnqueueOptions): Promise<string | null>;
+  /** Many jobs in one statement (inside `manager`'s transaction when given): the group-commit path of webhook ingest. */
+  abstract enqueueMany<T extends object>(queue: string, items: Array<{ data: T; requestId?: string }>, opts?: Pick<EnqueueOptions, 'manager'>): Promise<void>;
   abstract define(def: QueueDefinition): void;
   abstract handle<T>(queue: string, handler: JobHandler<T>): void;
 }

@@ -121,6 +121,13 @@ export class PgBossQueue extends JobQueue {
     return this.boss.send(queue, payload, jobOptions);
   }
 
+  async enqueueMany<T extends object>(queue: string, items: Array<{ data: T; requestId?: string }>, opts: Pick<EnqueueOptions, 'manager'> = {}): Promise<void> {
+    if (!this.boss) throw new Error('queue not started');
+    if (!items.length) return;
+    const jobs = items.map((i) => ({ data: i.requestId ? { ...i.data, __requestId: i.requestId } : i.data }));
+    await this.boss.insert(queue, jobs, opts.manager ? { db: managerDb(opts.manager) } : {});
+  }
+
   /** Counts for /metrics and tests. */
   async stats(queue: string): Promise<{ queued: number; active: number }> {
     if (!this.boss) return { queued: 0, active: 0 };
