@@ -183,3 +183,16 @@ describe('parseFileLine', () => {
     expect(parseFileLine('2024-05-01T10:00:00Z hello', 'svc')).toMatchObject({ level: 'info', service: 'svc', message: 'hello' });
   });
 });
+
+describe('quickTimestampMs (window pre-filter)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { quickTimestampMs } = require('./file.connector');
+  it('reads zoned ISO timestamps of NDJSON and text lines, and leaves everything else to the full parser', () => {
+    expect(quickTimestampMs('{"timestamp":"2024-05-01T10:00:00.123Z","level":"error","msg":"x"}')).toBe(Date.parse('2024-05-01T10:00:00.123Z'));
+    expect(quickTimestampMs('{"level":"info","@timestamp":"2024-05-01T10:00:00+02:00"}')).toBe(Date.parse('2024-05-01T08:00:00Z'));
+    expect(quickTimestampMs('2024-05-01T10:00:00Z ERROR boom')).toBe(Date.parse('2024-05-01T10:00:00Z'));
+    expect(quickTimestampMs('{"time": 1714557600}')).toBeNull();
+    expect(quickTimestampMs('2024-05-01 10:00:00 no zone')).toBeNull();
+    expect(quickTimestampMs('    at com.example.Foo(Foo.java:10)')).toBeNull();
+  });
+});

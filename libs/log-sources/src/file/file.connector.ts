@@ -177,6 +177,13 @@ export class FileConnector implements LogSourceConnector {
       for await (const line of rl) {
         if ((++lineNo & 1023) === 0 && o.signal.aborted) throw timeoutError(this.ctx.timeoutMs);
         if (line.trim() === '') continue;
+        // Most lines of a large file fall outside the window: skip them on a cheap look at their timestamp.
+        const quick = quickTimestampMs(line);
+        if (quick !== null && (quick < o.startMs || quick > o.endMs)) {
+          sawTimestamp = true;
+          last = null;
+          continue;
+        }
         const e = parseFileLine(line, service);
         if (!e) {
           // A continuation line (stack trace...) belongs to the previous entry, if that one was kept.
@@ -321,6 +328,20 @@ function toIso(v: unknown): string | null {
   if (!Number.isFinite(ms)) return null;
   const d = new Date(ms);
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+const QUICK_JSON_TS = /^\s*\{.*?"(?:@timestamp|timestamp|time)"\s*:\s*"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}))"/;
+const QUICK_TEXT_TS = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}))\s/;
+
+/**
+ * The timestamp of a line when it can be read without parsing the whole line (NDJSON with a zoned ISO timestamp in
+ * `timestamp`/`time`/`@timestamp`, or a text line starting with one), else null (the full parser decides).
+ */
+export function quickTimestampMs(line: string): number | null {
+  const m = QUICK_TEXT_TS.exec(line) ?? (line.length < 65536 ? QUICK_JSON_TS.exec(line) : null);
+  if (!m) return null;
+  const t = Date.parse(m[1]);
+  return Number.isFinite(t) ? t : null;
 }
 
 function tryJson(s: string): Record<string, unknown> | null {
