@@ -18,14 +18,14 @@ export class AuthController {
     res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: this.config.publicUrl.startsWith('https:'), maxAge: SESSION_TTL_MS, path: '/' });
   }
 
-  @Public() @Post('login') @HttpCode(200)
+  @Public() @Post('login') @HttpCode(200) @RateCategory('auth')
   async login(@Body() dto: LoginDto, @Res({ passthrough: true }) res: Response) {
     const { user, token } = await this.auth.login(dto.email, dto.password);
     this.setCookie(res, token);
     return { user, token };
   }
 
-  @Public() @Post('signup')
+  @Public() @Post('signup') @RateCategory('auth')
   async signup(@Body() dto: SignupDto, @Res({ passthrough: true }) res: Response) {
     if (!this.config.allowSignup) throw new AppError('SIGNUP_DISABLED', 'Signup is disabled on this installation (ALLOW_SIGNUP=false)');
     const { user, tenant, project } = await this.auth.createTenant(dto);

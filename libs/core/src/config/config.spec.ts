@@ -64,7 +64,7 @@ describe('loadConfig', () => {
     const c = loadConfig({ DATA_DIR: tmp() });
     expect(c.port).toBe(3000);
     expect(c.publicUrl).toBe('http://localhost:3000');
-    expect(c.rateLimits).toEqual({ read: 1200, write: 300, analysis: 60 });
+    expect(c.rateLimits).toEqual({ read: 1200, write: 300, analysis: 60, auth: 20 });
     expect(c.logSourceTimeoutMs).toBe(30000);
     expect(c.analysisMaxLines).toBe(2000000);
     expect(c.logFilesDir).toBe(join(c.dataDir, 'logs'));

@@ -33,7 +33,7 @@ export interface AppConfig {
   analysisMaxLines: number;
   logSourceBlockedCidrs: string[];
   logSourceBlockedHosts: string[];
-  rateLimits: { read: number; write: number; analysis: number };
+  rateLimits: { read: number; write: number; analysis: number; auth: number };
   noRecentEventsDays: number;
   logLevel: string;
   embeddedPgPort: number | null;
@@ -172,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       read: int(env, 'RATE_LIMIT_READ', 1200, 1, 10000000),
       write: int(env, 'RATE_LIMIT_WRITE', 300, 1, 10000000),
       analysis: int(env, 'RATE_LIMIT_ANALYSIS', 60, 1, 10000000),
+      auth: int(env, 'RATE_LIMIT_AUTH', 20, 1, 10000000),
     },
     noRecentEventsDays: int(env, 'NO_RECENT_EVENTS_DAYS', 7, 1, 365),
     logLevel: env.LOG_LEVEL || 'info',

@@ -7,7 +7,11 @@ import { AppError } from '../errors/error-codes';
 
 export const META_RATE_CATEGORY = 'auth:rate-category';
 
-/** Per key or session, per minute, counted in PostgreSQL so replicas share it. /v1 only. Runs after AuthGuard. */
+/**
+ * Per key or session, per minute, counted in PostgreSQL so replicas share it. /v1 only. Runs after AuthGuard.
+ * The `auth` category (login, signup) has no principal yet: it counts per client address and email, so password
+ * guessing is slowed without locking the account out for everyone.
+ */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
   private lastSweep = 0;
@@ -17,9 +21,10 @@ export class RateLimitGuard implements CanActivate {
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest();
     const res = ctx.switchToHttp().getResponse();
-    const scope: string | undefined = req.principal?.scopeKey;
+    const declared = this.reflector.getAllAndOverride<'read' | 'write' | 'analysis' | 'auth'>(META_RATE_CATEGORY, [ctx.getHandler(), ctx.getClass()]);
+    const email = typeof req.body?.email === 'string' ? req.body.email.trim().toLowerCase().slice(0, 320) : '';
+    const scope: string | undefined = declared === 'auth' ? `ip:${req.ip}:${email}` : req.principal?.scopeKey;
     if (!String(req.path).startsWith('/v1') || !scope) return true;
-    const declared = this.reflector.getAllAndOverride<'read' | 'write' | 'analysis'>(META_RATE_CATEGORY, [ctx.getHandler(), ctx.getClass()]);
     const category = declared ?? (['GET', 'HEAD', 'OPTIONS'].includes(req.method) ? 'read' : 'write');
     const limit = this.config.rateLimits[category];
     const now = Date.now();
