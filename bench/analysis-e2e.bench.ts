@@ -44,13 +44,20 @@ async function main() {
     (s as { baseline: unknown }).baseline = [];
 
     const registry = createLogSourceRegistry({
-      logFilesDir: dir, logSourceBlockedCidrs: [], logSourceBlockedHosts: [], logSourceTimeoutMs: 600_000, analysisMaxLines: 2_000_000,
+      logFilesDir: dir,
+      logSourceBlockedCidrs: [],
+      logSourceBlockedHosts: [],
+      logSourceTimeoutMs: 600_000,
+      analysisMaxLines: 2_000_000,
     });
     const connector = registry.get('file')!;
     const t0 = process.hrtime.bigint();
     const logs = await collectLogs({
       sources: [{ id: 'bench', name: 'bench-files', type: 'file', connector, config: { type: 'file', credentials: {}, sources: ['*.ndjson'] } }],
-      start: new Date(meta.window.start), end: new Date(meta.window.end), timeoutMs: 600_000, maxLines: 2_000_000,
+      start: new Date(meta.window.start),
+      end: new Date(meta.window.end),
+      timeoutMs: 600_000,
+      maxLines: 2_000_000,
     });
     const t1 = process.hrtime.bigint();
     const result = analyze({ entries: logs.entries, baseline: logs.baseline, window: meta.window, description: 'bench', services: meta.services });
@@ -59,10 +66,14 @@ async function main() {
     const fetchS = Number(t1 - t0) / 1e9;
     const engineS = Number(t2 - t1) / 1e9;
     const total = fetchS + engineS;
-    out(`analysis end to end, file source: window ${windowLines.toLocaleString('en')} lines + baseline ${logs.baseline.length.toLocaleString('en')} lines (${mb.toFixed(0)} MB NDJSON)`);
+    out(
+      `analysis end to end, file source: window ${windowLines.toLocaleString('en')} lines + baseline ${logs.baseline.length.toLocaleString('en')} lines (${mb.toFixed(0)} MB NDJSON)`,
+    );
     out(`  read + parse (file connector, window and baseline in parallel): ${fetchS.toFixed(2)} s`);
     out(`  engine (analyze): ${engineS.toFixed(2)} s`);
-    out(`  total: ${total.toFixed(2)} s = ${Math.round(windowLines / total).toLocaleString('en')} window lines/s (${Math.round((windowLines + logs.baseline.length) / total).toLocaleString('en')} lines/s read)`);
+    out(
+      `  total: ${total.toFixed(2)} s = ${Math.round(windowLines / total).toLocaleString('en')} window lines/s (${Math.round((windowLines + logs.baseline.length) / total).toLocaleString('en')} lines/s read)`,
+    );
     out(`  logsScanned ${result.logsScanned.toLocaleString('en')}, partial reasons: ${logs.reasons.length ? logs.reasons.join(' | ') : 'none'}`);
     out(`  diagnosis: origin ${result.rootCause.service} (expected ${expected.origin}), category ${result.rootCause.category} (expected ${expected.category})`);
     out(`  peak RSS ≈ ${Math.round(process.memoryUsage().rss / 1e6)} MB`);

@@ -27,15 +27,17 @@ function mineRate(lines: string[], repeat: number): number {
 // 1. Mining speed on Loghub lines (each system's 2k lines, fresh miner each time).
 if (existsSync(dir)) {
   const all: string[][] = [];
-  for (const sys of LOGHUB_SYSTEMS) all.push(parseStructuredCsv(readFileSync(path.join(dir, sys, `${sys}_2k.log_structured_corrected.csv`), 'utf8')).map((l) => l.content));
+  for (const sys of LOGHUB_SYSTEMS)
+    all.push(parseStructuredCsv(readFileSync(path.join(dir, sys, `${sys}_2k.log_structured_corrected.csv`), 'utf8')).map((l) => l.content));
   mineRate(all.flat(), 1); // warm-up
   let lines = 0;
   const t0 = process.hrtime.bigint();
-  for (let k = 0; k < 5; k++) for (const sys of all) {
-    const m = new SignatureMiner();
-    for (const l of sys) m.addId(l);
-    lines += sys.length;
-  }
+  for (let k = 0; k < 5; k++)
+    for (const sys of all) {
+      const m = new SignatureMiner();
+      for (const l of sys) m.addId(l);
+      lines += sys.length;
+    }
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
   out(`mining, loghub-2k lines (16 systems × 2000, ×5): ${Math.round(lines / s).toLocaleString('en')} lines/s (Python Drain ≈ 9,000 lines/s)`);
 } else out(`mining, loghub-2k lines: skipped, ${dir} not found`);
@@ -58,9 +60,13 @@ out(`mining, generated lines (300k): ${Math.round(mineRate(gen, 1)).toLocaleStri
   const r = analyze({ entries: s.entries, baseline, window: s.window, services: s.services });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const heapAfter = process.memoryUsage().heapUsed;
-  out(`analyze(): ${s.entries.length.toLocaleString('en')} window entries + ${baseline.length.toLocaleString('en')} baseline entries in ${(ms / 1000).toFixed(2)} s ` +
-    `(${Math.round(((s.entries.length + baseline.length) / ms) * 1000).toLocaleString('en')} entries/s; generation ${(genMs / 1000).toFixed(1)} s; heap delta ${Math.round((heapAfter - heapBefore) / 1e6)} MB)`);
-  out(`  → origin ${r.rootCause.service} (expected ${s.expected.origin}), category ${r.rootCause.category} (expected ${s.expected.category}), confidence ${r.confidence}`);
+  out(
+    `analyze(): ${s.entries.length.toLocaleString('en')} window entries + ${baseline.length.toLocaleString('en')} baseline entries in ${(ms / 1000).toFixed(2)} s ` +
+      `(${Math.round(((s.entries.length + baseline.length) / ms) * 1000).toLocaleString('en')} entries/s; generation ${(genMs / 1000).toFixed(1)} s; heap delta ${Math.round((heapAfter - heapBefore) / 1e6)} MB)`,
+  );
+  out(
+    `  → origin ${r.rootCause.service} (expected ${s.expected.origin}), category ${r.rootCause.category} (expected ${s.expected.category}), confidence ${r.confidence}`,
+  );
 }
 
 // 4. Diagnosis accuracy across scenarios × seeds.
@@ -88,6 +94,8 @@ out(`mining, generated lines (300k): ${Math.round(mineRate(gen, 1)).toLocaleStri
     }
     out(`  ${kind.padEnd(28)} ${k}/${seeds}`);
   }
-  out(`diagnosis accuracy (${SCENARIO_KINDS.length} scenarios × ${seeds} seeds, unseen seeds 1000+): origin ${(originOk / n * 100).toFixed(1)}%, category ${(catOk / n * 100).toFixed(1)}%, both ${(both / n * 100).toFixed(1)}%`);
+  out(
+    `diagnosis accuracy (${SCENARIO_KINDS.length} scenarios × ${seeds} seeds, unseen seeds 1000+): origin ${((originOk / n) * 100).toFixed(1)}%, category ${((catOk / n) * 100).toFixed(1)}%, both ${((both / n) * 100).toFixed(1)}%`,
+  );
   for (const m of misses.slice(0, 10)) out(`  miss ${m}`);
 }

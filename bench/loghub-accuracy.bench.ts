@@ -25,9 +25,18 @@ for (const sys of LOGHUB_SYSTEMS) {
   }
   const lines = parseStructuredCsv(readFileSync(file, 'utf8'));
   const mined = mineAll(lines.map((l) => l.content));
-  const ga = groupingAccuracy(lines.map((l) => l.eventId), mined.map((m) => m.clusterId));
-  const pa = parsingAccuracy(lines.map((l) => l.template), mined.map((m) => m.template));
-  const f1 = groupingF1(lines.map((l) => l.eventId), mined.map((m) => m.clusterId));
+  const ga = groupingAccuracy(
+    lines.map((l) => l.eventId),
+    mined.map((m) => m.clusterId),
+  );
+  const pa = parsingAccuracy(
+    lines.map((l) => l.template),
+    mined.map((m) => m.template),
+  );
+  const f1 = groupingF1(
+    lines.map((l) => l.eventId),
+    mined.map((m) => m.clusterId),
+  );
   const clusters = new Set(mined.map((m) => m.clusterId)).size;
   const truth = new Set(lines.map((l) => l.eventId)).size;
   sumGA += ga;
@@ -50,8 +59,13 @@ for (const sys of LOGHUB_SYSTEMS) {
     });
     const tmplOfTruth = new Map(lines.map((l) => [l.eventId, l.template]));
     const tmplOfPred = new Map(mined.map((m) => [m.clusterId, m.template]));
-    for (const [c, s] of truthOf) if (s.size > 1) process.stdout.write(`  MERGED ${tmplOfPred.get(c)}  <=  ${[...s].map((e) => tmplOfTruth.get(e)).join('  ||  ')}\n`);
-    for (const [e, s] of predOf) if (s.size > 1) process.stdout.write(`  SPLIT ${tmplOfTruth.get(e)}  =>  ${[...s].map((c) => tmplOfPred.get(c)).join('  ||  ')}\n`);
+    for (const [c, s] of truthOf)
+      if (s.size > 1) process.stdout.write(`  MERGED ${tmplOfPred.get(c)}  <=  ${[...s].map((e) => tmplOfTruth.get(e)).join('  ||  ')}\n`);
+    for (const [e, s] of predOf)
+      if (s.size > 1) process.stdout.write(`  SPLIT ${tmplOfTruth.get(e)}  =>  ${[...s].map((c) => tmplOfPred.get(c)).join('  ||  ')}\n`);
   }
 }
-if (n) process.stdout.write(`${'average'.padEnd(12)} ${(sumGA / n).toFixed(3).padStart(6)} ${(sumPA / n).toFixed(3).padStart(6)} ${(sumF1 / n).toFixed(3).padStart(6)}  (${n} systems, one default configuration)\n`);
+if (n)
+  process.stdout.write(
+    `${'average'.padEnd(12)} ${(sumGA / n).toFixed(3).padStart(6)} ${(sumPA / n).toFixed(3).padStart(6)} ${(sumF1 / n).toFixed(3).padStart(6)}  (${n} systems, one default configuration)\n`,
+  );

@@ -25,7 +25,14 @@ print('dev', evaluate(dev, triage, context), verbose);
 print('holdout', evaluate(holdout, triage, context), process.argv.includes('--holdout-misses'));
 
 // Throughput: all conversations, repeated, after a warm-up.
-const inputs: TriageInput[] = [...dev, ...holdout].map((c) => ({ text: c.text, subject: c.subject, createdAt: c.createdAt, timezone: c.timezone, timeBufferHours: 2, context }));
+const inputs: TriageInput[] = [...dev, ...holdout].map((c) => ({
+  text: c.text,
+  subject: c.subject,
+  createdAt: c.createdAt,
+  timezone: c.timezone,
+  timeBufferHours: 2,
+  context,
+}));
 for (const i of inputs) triage(i);
 const rounds = 15;
 const t0 = process.hrtime.bigint();

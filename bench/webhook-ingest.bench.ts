@@ -20,22 +20,54 @@ function notification(): string {
   const k = ++seq;
   const now = Math.floor(Date.now() / 1000);
   const n = {
-    type: 'notification_event', app_id: WORKSPACE, id: `notif_${randomUUID()}`, topic: 'conversation.user.created', created_at: now,
-    delivery_attempts: 1, first_sent_at: now, delivery_status: 'pending', delivered_at: 0, links: {}, self: null,
+    type: 'notification_event',
+    app_id: WORKSPACE,
+    id: `notif_${randomUUID()}`,
+    topic: 'conversation.user.created',
+    created_at: now,
+    delivery_attempts: 1,
+    first_sent_at: now,
+    delivery_status: 'pending',
+    delivered_at: 0,
+    links: {},
+    self: null,
     data: {
       type: 'notification_event_data',
       item: {
-        type: 'conversation', id: String(900000000 + k), title: null, created_at: now, updated_at: now, waiting_since: now, snoozed_until: null,
-        open: true, state: 'open', read: false, priority: 'not_priority', admin_assignee_id: null, team_assignee_id: null,
-        tags: { type: 'tag.list', tags: [] }, conversation_rating: null,
+        type: 'conversation',
+        id: String(900000000 + k),
+        title: null,
+        created_at: now,
+        updated_at: now,
+        waiting_since: now,
+        snoozed_until: null,
+        open: true,
+        state: 'open',
+        read: false,
+        priority: 'not_priority',
+        admin_assignee_id: null,
+        team_assignee_id: null,
+        tags: { type: 'tag.list', tags: [] },
+        conversation_rating: null,
         source: {
-          type: 'conversation', id: String(400000000 + k), delivered_as: 'customer_initiated', subject: '',
+          type: 'conversation',
+          id: String(400000000 + k),
+          delivered_as: 'customer_initiated',
+          subject: '',
           body: `<p>Checkout has been throwing 500s for everyone since 9am (#${k}). Our customers cannot pay and we are losing orders.</p>`,
-          author: { type: 'user', id: `64f0c0ffee${k}`, name: `Customer ${k}`, email: `c${k}@example.com` }, attachments: [], url: null, redacted: false,
+          author: { type: 'user', id: `64f0c0ffee${k}`, name: `Customer ${k}`, email: `c${k}@example.com` },
+          attachments: [],
+          url: null,
+          redacted: false,
         },
         contacts: { type: 'contact.list', contacts: [{ type: 'contact', id: `64f0c0ffee${k}`, external_id: null }] },
-        teammates: { type: 'admin.list', admins: [] }, custom_attributes: {}, first_contact_reply: { created_at: now, type: 'conversation', url: null },
-        sla_applied: null, statistics: null, linked_objects: { type: 'list', data: [], total_count: 0, has_more: false }, ai_agent_participated: false,
+        teammates: { type: 'admin.list', admins: [] },
+        custom_attributes: {},
+        first_contact_reply: { created_at: now, type: 'conversation', url: null },
+        sla_applied: null,
+        statistics: null,
+        linked_objects: { type: 'list', data: [], total_count: 0, has_more: false },
+        ai_agent_participated: false,
         conversation_parts: { type: 'conversation_part.list', conversation_parts: [], total_count: 0 },
       },
     },
@@ -77,32 +109,50 @@ interface Step {
 
 async function load(url: string, rate: number | null, rss?: () => number | null): Promise<Omit<Step, 'target' | 'rate'>> {
   let maxRss: number | null = null;
-  const timer = rss ? setInterval(() => {
-    const v = rss();
-    if (v !== null) maxRss = Math.max(maxRss ?? 0, v);
-  }, 250) : null;
+  const timer = rss
+    ? setInterval(() => {
+        const v = rss();
+        if (v !== null) maxRss = Math.max(maxRss ?? 0, v);
+      }, 250)
+    : null;
   const result = await autocannon({
     url: `${url}/webhooks/intercom`,
     connections: rate ? Math.min(50, Math.max(10, Math.ceil(rate / 20))) : 50,
     duration: SECONDS,
     ...(rate ? { overallRate: rate } : {}),
-    requests: [{
-      method: 'POST',
-      setupRequest: (req: any) => {
-        const body = notification();
-        return { ...req, body, headers: { 'content-type': 'application/json', 'x-hub-signature': sign(body), 'user-agent': 'intercom-parrot-service-client/1.0' } };
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req: any) => {
+          const body = notification();
+          return {
+            ...req,
+            body,
+            headers: { 'content-type': 'application/json', 'x-hub-signature': sign(body), 'user-agent': 'intercom-parrot-service-client/1.0' },
+          };
+        },
       },
-    }],
+    ],
   });
   if (timer) clearInterval(timer);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts, rssMb: maxRss };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    rssMb: maxRss,
+  };
 }
 
 async function main() {
   process.stdout.write('starting PostgreSQL, the app (ROLE=api) and the Intercom sandbox; installing a binding through OAuth…\n');
   const c = await startCluster({ apis: 1, workers: 0, env: { LOG_LEVEL: 'warn' } });
   const bport = await freePort();
-  const bare = spawn(process.execPath, ['-e', BARE], { env: { PATH: process.env.PATH ?? '', SECRET: CLIENT_SECRET, PORT: String(bport) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const bare = spawn(process.execPath, ['-e', BARE], {
+    env: { PATH: process.env.PATH ?? '', SECRET: CLIENT_SECRET, PORT: String(bport) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((r) => bare.stdout!.once('data', () => r()));
   const bareUrl = `http://127.0.0.1:${bport}`;
   const app = c.apis[0];
@@ -113,7 +163,10 @@ async function main() {
     await load(bareUrl, 200);
     const rssIdle = app.rssMb();
     for (const rate of [200, 1000, null] as const) {
-      for (const [target, url] of [['bare node:http + HMAC', bareUrl], ['app (verify + record + enqueue)', app.url]] as const) {
+      for (const [target, url] of [
+        ['bare node:http + HMAC', bareUrl],
+        ['app (verify + record + enqueue)', app.url],
+      ] as const) {
         const r = await load(url, rate, target.startsWith('app') ? () => app.rssMb() : undefined);
         steps.push({ target, rate: rate ? `${rate}/s` : 'max', ...r });
         await sleep(500);
@@ -121,14 +174,23 @@ async function main() {
     }
     const rows = (await fetch(`${c.publicUrl}/health/ready`)).status;
     process.stdout.write(`\nWebhook ingest, ${SECONDS} s per step (2 cores; autocannon shares the machine). App RSS idle after warm-up: ${rssIdle} MB\n`);
-    process.stdout.write(`${'target'.padEnd(34)} ${'rate'.padEnd(7)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'non2xx'.padStart(7)} ${'errors'.padStart(7)} ${'RSS MB'.padStart(7)}\n`);
+    process.stdout.write(
+      `${'target'.padEnd(34)} ${'rate'.padEnd(7)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'non2xx'.padStart(7)} ${'errors'.padStart(7)} ${'RSS MB'.padStart(7)}\n`,
+    );
     for (const s of steps) {
-      process.stdout.write(`${s.target.padEnd(34)} ${s.rate.padEnd(7)} ${s.rps.toFixed(0).padStart(8)} ${String(s.p50).padStart(7)} ${String(s.p99).padStart(7)} ${String(s.non2xx).padStart(7)} ${String(s.errors).padStart(7)} ${String(s.rssMb ?? '').padStart(7)}\n`);
+      process.stdout.write(
+        `${s.target.padEnd(34)} ${s.rate.padEnd(7)} ${s.rps.toFixed(0).padStart(8)} ${String(s.p50).padStart(7)} ${String(s.p99).padStart(7)} ${String(s.non2xx).padStart(7)} ${String(s.errors).padStart(7)} ${String(s.rssMb ?? '').padStart(7)}\n`,
+      );
     }
     const bareMax = steps.find((s) => s.rate === 'max' && s.target.startsWith('bare'))!;
     const appMax = steps.find((s) => s.rate === 'max' && s.target.startsWith('app'))!;
-    process.stdout.write(`ratio app/bare at max: ${(appMax.rps / bareMax.rps * 100).toFixed(1)} % (${appMax.rps.toFixed(0)} vs ${bareMax.rps.toFixed(0)} req/s); app ready after the run: ${rows}\n`);
-    const recorded = await fetch(`${c.publicUrl}/metrics`).then((r) => r.text()).then((t) => /webhook[^\n]*outcome="recorded"[^\n]* (\d+)/.exec(t)?.[1]).catch(() => undefined);
+    process.stdout.write(
+      `ratio app/bare at max: ${((appMax.rps / bareMax.rps) * 100).toFixed(1)} % (${appMax.rps.toFixed(0)} vs ${bareMax.rps.toFixed(0)} req/s); app ready after the run: ${rows}\n`,
+    );
+    const recorded = await fetch(`${c.publicUrl}/metrics`)
+      .then((r) => r.text())
+      .then((t) => /webhook[^\n]*outcome="recorded"[^\n]* (\d+)/.exec(t)?.[1])
+      .catch(() => undefined);
     if (recorded) process.stdout.write(`webhooks recorded by the app (metrics): ${recorded}\n`);
   } finally {
     bare.kill();

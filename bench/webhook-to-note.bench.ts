@@ -36,15 +36,23 @@ async function main() {
       const wait = due - Date.now();
       if (wait > 0) await sleep(wait);
       const t = Date.now();
-      const conv = c.sandbox.createConversation({ customer: { name: `Customer ${i}`, email: `c${i}@example.com` }, body: ['Checkout fails with a 500 error for me', 'How do I export a CSV?', 'Login is down for all our team since 9am'][i % 3] });
+      const conv = c.sandbox.createConversation({
+        customer: { name: `Customer ${i}`, email: `c${i}@example.com` },
+        body: ['Checkout fails with a 500 error for me', 'How do I export a CSV?', 'Login is down for all our team since 9am'][i % 3],
+      });
       sentAt.set(String(conv.id), t); // the webhook leaves on the next tick
     }
     const until = Date.now() + 30_000;
     while (noteAt.size < sentAt.size && Date.now() < until) await sleep(100);
-    const lat = [...sentAt.entries()].filter(([id]) => noteAt.has(id)).map(([id, t]) => noteAt.get(id)! - t).sort((a, b) => a - b);
+    const lat = [...sentAt.entries()]
+      .filter(([id]) => noteAt.has(id))
+      .map(([id, t]) => noteAt.get(id)! - t)
+      .sort((a, b) => a - b);
     const mean = lat.reduce((a, b) => a + b, 0) / lat.length;
     process.stdout.write(`\nWebhook → triage note through the sandbox, ${RATE}/s for ${SECONDS} s (${sentAt.size} conversations, ${noteAt.size} notes)\n`);
-    process.stdout.write(`  median ${percentile(lat, 50)} ms · p95 ${percentile(lat, 95)} ms · p99 ${percentile(lat, 99)} ms · max ${lat[lat.length - 1]} ms · mean ${mean.toFixed(0)} ms · within 300 ms: ${((lat.filter((x) => x <= 300).length / lat.length) * 100).toFixed(1)} %\n`);
+    process.stdout.write(
+      `  median ${percentile(lat, 50)} ms · p95 ${percentile(lat, 95)} ms · p99 ${percentile(lat, 99)} ms · max ${lat[lat.length - 1]} ms · mean ${mean.toFixed(0)} ms · within 300 ms: ${((lat.filter((x) => x <= 300).length / lat.length) * 100).toFixed(1)} %\n`,
+    );
     process.stdout.write(`  RSS: api ${c.apis[0].rssMb()} MB, worker ${c.workers[0].rssMb()} MB\n`);
   } finally {
     await c.stop();

@@ -28,7 +28,11 @@ if (role !== 'worker') {
   const index = join(root, 'apps', 'api', 'public', 'index.html');
   if (!existsSync(index) || statSync(index).mtimeMs < newest(join(root, 'apps', 'admin'))) {
     process.stdout.write('building the admin SPA…\n');
-    const r = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/admin/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+    const r = spawnSync(
+      process.execPath,
+      [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/admin/vite.config.ts', '--logLevel', 'warn'],
+      { cwd: root, stdio: 'inherit' },
+    );
     if (r.status !== 0) process.exit(r.status ?? 1);
   }
 }

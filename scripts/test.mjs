@@ -13,7 +13,10 @@ const node = process.execPath;
 const extra = process.argv.slice(2);
 const started = Date.now();
 
-const build = spawnSync(node, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/admin/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+const build = spawnSync(node, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/admin/vite.config.ts', '--logLevel', 'warn'], {
+  cwd: root,
+  stdio: 'inherit',
+});
 if (build.status !== 0) {
   process.stdout.write('tests: 0 passed, 1 failed\n');
   process.exit(1);
@@ -40,7 +43,19 @@ const jest = spawnSync(node, [join(root, 'node_modules', 'jest', 'bin', 'jest.js
 });
 let vitestStatus = 0;
 if (extra.length === 0) {
-  const v = spawnSync(node, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', 'apps/admin', '--reporter=default', '--reporter=json', `--outputFile.json=${join(reports, 'vitest.json')}`], { cwd: root, stdio: 'inherit' });
+  const v = spawnSync(
+    node,
+    [
+      join(root, 'node_modules', 'vitest', 'vitest.mjs'),
+      'run',
+      '--root',
+      'apps/admin',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${join(reports, 'vitest.json')}`,
+    ],
+    { cwd: root, stdio: 'inherit' },
+  );
   vitestStatus = v.status ?? 1;
 }
 

@@ -89,7 +89,12 @@ describe('analyses: /v1/analyses and the analysis pipeline', () => {
     await addSource('empty', { type: 'file', name: 'inactive-files', sources: ['incident/*.ndjson'], isActive: false });
     await addSource('mixed', { type: 'file', name: 'incident-files', sources: ['incident/*.ndjson'] });
     await addSource('mixed', { type: 'loki', name: 'hanging-loki', credentials: { host: hang.url }, sources: ['{job="api"}'] });
-    await addSource('broken', { type: 'loki', name: 'loki-401', credentials: { host: unauthorized.url, apiKey: 'sk-never-echo-9a8b7c' }, sources: ['{job="api"}'] });
+    await addSource('broken', {
+      type: 'loki',
+      name: 'loki-401',
+      credentials: { host: unauthorized.url, apiKey: 'sk-never-echo-9a8b7c' },
+      sources: ['{job="api"}'],
+    });
     await addSource('broken', { type: 'loki', name: 'loki-closed-port', credentials: { host: 'http://127.0.0.1:9' }, sources: ['{job="api"}'] });
   });
 
@@ -102,10 +107,20 @@ describe('analyses: /v1/analyses and the analysis pipeline', () => {
   });
 
   it('analyses a generated incident from a file source: 202 pending, then complete with the right origin and category', async () => {
-    const r = await call('POST', '/v1/analyses', projects.default.id, { description: 'Checkout errors since the afternoon', ...window(), metadata: { ticketId: 'ZD-1' } });
+    const r = await call('POST', '/v1/analyses', projects.default.id, {
+      description: 'Checkout errors since the afternoon',
+      ...window(),
+      metadata: { ticketId: 'ZD-1' },
+    });
     expect(r.status).toBe(202);
     const created = r.json.data;
-    expect(created).toMatchObject({ status: 'pending', trigger: 'dashboard', metadata: { ticketId: 'ZD-1' }, timeStart: scenario.window.start, timeEnd: scenario.window.end });
+    expect(created).toMatchObject({
+      status: 'pending',
+      trigger: 'dashboard',
+      metadata: { ticketId: 'ZD-1' },
+      timeStart: scenario.window.start,
+      timeEnd: scenario.window.end,
+    });
     expect(created.url).toBe(`${t.config.publicUrl}/projects/${projects.default.slug}/analyses/${created.id}`);
 
     const done = await settle(created.id, projects.default.id);
@@ -186,7 +201,10 @@ describe('analyses: /v1/analyses and the analysis pipeline', () => {
   });
 
   it('accepts a public project key (trigger api) and replays an Idempotency-Key', async () => {
-    const key = await api(t.url, 'POST', '/v1/config/api-keys', { token, body: { name: 'sdk', type: 'public', projectId: projects.empty.id, permissions: ['analysis:create', 'analysis:read'] } });
+    const key = await api(t.url, 'POST', '/v1/config/api-keys', {
+      token,
+      body: { name: 'sdk', type: 'public', projectId: projects.empty.id, permissions: ['analysis:create', 'analysis:read'] },
+    });
     expect(key.status).toBe(201);
     const pub = key.json.data.key;
     const body = { description: 'from the SDK', ...window() };
@@ -216,7 +234,17 @@ describe('analyses: /v1/analyses and the analysis pipeline', () => {
     expect(all.json.data.items.slice(0, 3).map((i: any) => i.id)).toEqual([...ids].reverse());
     const created = all.json.data.items.map((i: any) => i.createdAt);
     expect(created).toEqual([...created].sort().reverse());
-    expect(Object.keys(all.json.data.items[0]).sort()).toEqual(['createdAt', 'description', 'id', 'severity', 'status', 'summary', 'timeEnd', 'timeStart', 'trigger']);
+    expect(Object.keys(all.json.data.items[0]).sort()).toEqual([
+      'createdAt',
+      'description',
+      'id',
+      'severity',
+      'status',
+      'summary',
+      'timeEnd',
+      'timeStart',
+      'trigger',
+    ]);
 
     const p1 = await call('GET', '/v1/analyses?page=1&limit=2', pid);
     const p2 = await call('GET', '/v1/analyses?page=2&limit=2', pid);
@@ -253,7 +281,9 @@ describe('analyses: /v1/analyses and the analysis pipeline', () => {
 
   it('isolates tenants and projects: another tenant gets 404 for our analysis', async () => {
     const mine = (await call('GET', '/v1/analyses?limit=1', projects.default.id)).json.data.items[0].id;
-    const signup = await api(t.url, 'POST', '/v1/auth/signup', { body: { name: 'Eve', email: 'eve@example.com', password: 'another good password', companyName: 'Other Co' } });
+    const signup = await api(t.url, 'POST', '/v1/auth/signup', {
+      body: { name: 'Eve', email: 'eve@example.com', password: 'another good password', companyName: 'Other Co' },
+    });
     expect(signup.status).toBe(201);
     const eve = signup.json.data.token;
     const eveProject = signup.json.data.project.id;

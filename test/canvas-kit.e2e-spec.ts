@@ -21,7 +21,10 @@ describe('Canvas Kit sidebar panel', () => {
     s = await startIntercomStack({ LOG_SOURCE_TIMEOUT_MS: '5000', ALLOW_SIGNUP: 'true' });
     await api(s.app.url, 'PUT', `/v1/config/projects/${s.projectId}`, { token: s.token, body: { services: [{ name: 'checkout', critical: true }] } });
     await installThroughConsent(s);
-    const conv = s.sandbox.createConversation({ customer: { name: 'Joe *bold* [x](http://evil)', email: 'joe@example.com' }, body: 'Checkout is down for everyone, all payments fail with 500 errors' });
+    const conv = s.sandbox.createConversation({
+      customer: { name: 'Joe *bold* [x](http://evil)', email: 'joe@example.com' },
+      body: 'Checkout is down for everyone, all payments fail with 500 errors',
+    });
     convId = String(conv.id);
     await waitFor(async () => (s.sandbox.getConversation(convId).conversation_parts?.conversation_parts ?? []).some((p: any) => p.app_package_code));
   });
@@ -31,18 +34,34 @@ describe('Canvas Kit sidebar panel', () => {
     const body = JSON.stringify({ workspace_id: 'sbx12345', conversation: { id: convId } });
     const none = await fetch(`${s.app.url}/canvas-kit/intercom/initialize`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(none.status).toBe(401);
-    const wrong = await fetch(`${s.app.url}/canvas-kit/intercom/initialize`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-body-signature': createHmac('sha256', 'other').update(body).digest('hex') }, body });
+    const wrong = await fetch(`${s.app.url}/canvas-kit/intercom/initialize`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-body-signature': createHmac('sha256', 'other').update(body).digest('hex') },
+      body,
+    });
     expect(wrong.status).toBe(401);
-    const sha1 = await fetch(`${s.app.url}/canvas-kit/intercom/submit`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-body-signature': createHmac('sha1', CLIENT_SECRET).update(body).digest('hex') }, body });
+    const sha1 = await fetch(`${s.app.url}/canvas-kit/intercom/submit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-body-signature': createHmac('sha1', CLIENT_SECRET).update(body).digest('hex') },
+      body,
+    });
     expect(sha1.status).toBe(401);
     const bad = 'not json';
-    const malformed = await fetch(`${s.app.url}/canvas-kit/intercom/initialize`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-body-signature': createHmac('sha256', CLIENT_SECRET).update(bad).digest('hex') }, body: bad });
+    const malformed = await fetch(`${s.app.url}/canvas-kit/intercom/initialize`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-body-signature': createHmac('sha256', CLIENT_SECRET).update(bad).digest('hex') },
+      body: bad,
+    });
     expect(malformed.status).toBe(400);
   });
 
   it('answers an unknown workspace with the short "not connected" canvas and nothing else', async () => {
     const body = JSON.stringify({ workspace_id: 'nope0000', conversation: { id: convId } });
-    const r = await fetch(`${s.app.url}/canvas-kit/intercom/initialize`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-body-signature': createHmac('sha256', CLIENT_SECRET).update(body).digest('hex') }, body });
+    const r = await fetch(`${s.app.url}/canvas-kit/intercom/initialize`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-body-signature': createHmac('sha256', CLIENT_SECRET).update(body).digest('hex') },
+      body,
+    });
     expect(r.status).toBe(200);
     const canvas = await r.json();
     expect(texts(canvas)).toMatch(/not connected/);
@@ -67,10 +86,12 @@ describe('Canvas Kit sidebar panel', () => {
     expect(r.errors).toEqual([]);
     const id = r.body.canvas.stored_data.analysisId;
     expect(id).toBeTruthy();
-    const shown = /failed|Failed/.test(texts(r.body)) ? r : await waitFor(async () => {
-      const x = await s.sandbox.canvasSubmit({ conversationId: convId, componentId: 'refresh', currentCanvas: r.body.canvas, force: true });
-      return /failed|Failed/.test(texts(x.body)) ? x : null;
-    });
+    const shown = /failed|Failed/.test(texts(r.body))
+      ? r
+      : await waitFor(async () => {
+          const x = await s.sandbox.canvasSubmit({ conversationId: convId, componentId: 'refresh', currentCanvas: r.body.canvas, force: true });
+          return /failed|Failed/.test(texts(x.body)) ? x : null;
+        });
     expect(texts(shown.body)).toMatch(/log source/i);
     expect(componentIds(shown.body)).toContain('run_again');
   });
@@ -82,19 +103,31 @@ describe('Canvas Kit sidebar panel', () => {
     for (let i = 0; i < 200; i++) {
       const ts = new Date(now - 90 * 60_000 + i * 20_000).toISOString();
       lines.push(JSON.stringify({ timestamp: ts, level: 'info', service: 'checkout', message: `order ${i} placed` }));
-      if (i > 120) lines.push(JSON.stringify({ timestamp: ts, level: 'error', service: 'checkout', message: `payment failed: connection pool exhausted after ${i} ms (pool size 20)` }));
+      if (i > 120)
+        lines.push(
+          JSON.stringify({
+            timestamp: ts,
+            level: 'error',
+            service: 'checkout',
+            message: `payment failed: connection pool exhausted after ${i} ms (pool size 20)`,
+          }),
+        );
     }
     writeFileSync(join(logDir(), 'app.ndjson'), lines.join('\n') + '\n');
-    const src = await api(s.app.url, 'POST', '/v1/config/log-sources', { token: s.token, headers: { 'x-project-id': s.projectId }, body: { type: 'file', name: 'local', credentials: {}, sources: ['*.ndjson'] } });
+    const src = await api(s.app.url, 'POST', '/v1/config/log-sources', {
+      token: s.token,
+      headers: { 'x-project-id': s.projectId },
+      body: { type: 'file', name: 'local', credentials: {}, sources: ['*.ndjson'] },
+    });
     expect(src.status).toBe(201);
     const init = await s.sandbox.canvasInitialize({ conversationId: convId });
-    const before = (await api(s.app.url, 'GET', `/v1/support-desk/conversations/${(await bindingId())}/${convId}`, { token: s.token })).json.data.analyses.length;
+    const before = (await api(s.app.url, 'GET', `/v1/support-desk/conversations/${await bindingId()}/${convId}`, { token: s.token })).json.data.analyses.length;
     const [a, b] = await Promise.all([
       s.sandbox.canvasSubmit({ conversationId: convId, componentId: 'run_analysis', currentCanvas: init.body.canvas }),
       s.sandbox.canvasSubmit({ conversationId: convId, componentId: 'run_analysis', currentCanvas: init.body.canvas }),
     ]);
     expect(a.body.canvas.stored_data.analysisId).toBe(b.body.canvas.stored_data.analysisId);
-    const after = (await api(s.app.url, 'GET', `/v1/support-desk/conversations/${(await bindingId())}/${convId}`, { token: s.token })).json.data.analyses.length;
+    const after = (await api(s.app.url, 'GET', `/v1/support-desk/conversations/${await bindingId()}/${convId}`, { token: s.token })).json.data.analyses.length;
     expect(after).toBe(before + 1);
     // A submit from a canvas naming the running analysis never starts another, whatever the component.
     const again = await s.sandbox.canvasSubmit({ conversationId: convId, componentId: 'run_analysis', currentCanvas: a.body.canvas, force: true });

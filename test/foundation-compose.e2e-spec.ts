@@ -53,7 +53,10 @@ describe('foundation: production shape (docker-compose.yml, Dockerfile)', () => 
       }
       const key = path[path.length - 1] ?? '';
       if (secretish.test(key) && typeof node === 'string' && node !== '') {
-        expect({ path: path.join('.'), value: node.replace(/\$\{[^}]+\}/g, '') }).toEqual({ path: path.join('.'), value: node.startsWith('postgres') ? node.replace(/\$\{[^}]+\}/g, '') : '' });
+        expect({ path: path.join('.'), value: node.replace(/\$\{[^}]+\}/g, '') }).toEqual({
+          path: path.join('.'),
+          value: node.startsWith('postgres') ? node.replace(/\$\{[^}]+\}/g, '') : '',
+        });
         if (key === 'DATABASE_URL') expect(node).toMatch(/:\$\{POSTGRES_PASSWORD[^}]*\}@/);
       }
     };

@@ -58,15 +58,23 @@ describe('foundation: /v1 conventions, docs, metrics, SPA', () => {
     });
 
     it('scopes keys per caller: another caller with the same key gets its own create', async () => {
-      const org = (await api(t.url, 'POST', '/v1/config/api-keys', { token: owner, body: { name: 'o', type: 'org', permissions: ['config:write', 'config:read'] } })).json.data.key;
-      const r = await api(t.url, 'POST', '/v1/config/projects', { token: org, body: { name: 'Idem', slug: 'idem-org' }, headers: { 'idempotency-key': 'k-1' } });
+      const org = (
+        await api(t.url, 'POST', '/v1/config/api-keys', { token: owner, body: { name: 'o', type: 'org', permissions: ['config:write', 'config:read'] } })
+      ).json.data.key;
+      const r = await api(t.url, 'POST', '/v1/config/projects', {
+        token: org,
+        body: { name: 'Idem', slug: 'idem-org' },
+        headers: { 'idempotency-key': 'k-1' },
+      });
       expect(r.status).toBe(201);
       expect(r.json.data.slug).toBe('idem-org');
     });
 
     it('creates once when the same key and body arrive concurrently', async () => {
       const body = { name: 'Race', slug: 'race' };
-      const answers = await Promise.all(Array.from({ length: 5 }, () => api(t.url, 'POST', '/v1/config/projects', { token: owner, body, headers: { 'idempotency-key': 'race-1' } })));
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, () => api(t.url, 'POST', '/v1/config/projects', { token: owner, body, headers: { 'idempotency-key': 'race-1' } })),
+      );
       for (const a of answers) expect([201, 409]).toContain(a.status);
       expect(answers.filter((a) => a.status === 201).length).toBeGreaterThanOrEqual(1);
       for (const a of answers.filter((x) => x.status === 409)) expect(a.json.error.code).toBe('CONFLICT');
@@ -77,11 +85,19 @@ describe('foundation: /v1 conventions, docs, metrics, SPA', () => {
     });
 
     it('refuses a key over 255 characters with 400', async () => {
-      const r = await api(t.url, 'POST', '/v1/config/projects', { token: owner, body: { name: 'L', slug: 'long-key' }, headers: { 'idempotency-key': 'x'.repeat(256) } });
+      const r = await api(t.url, 'POST', '/v1/config/projects', {
+        token: owner,
+        body: { name: 'L', slug: 'long-key' },
+        headers: { 'idempotency-key': 'x'.repeat(256) },
+      });
       expect([r.status, r.json.error.code]).toEqual([400, 'VALIDATION_ERROR']);
       expect(r.json.error.details.fields[0].field).toBe('Idempotency-Key');
       expect(await count(t, `SELECT count(*) AS n FROM projects WHERE slug = 'long-key'`)).toBe(0);
-      const ok = await api(t.url, 'POST', '/v1/config/projects', { token: owner, body: { name: 'L', slug: 'long-key' }, headers: { 'idempotency-key': 'x'.repeat(255) } });
+      const ok = await api(t.url, 'POST', '/v1/config/projects', {
+        token: owner,
+        body: { name: 'L', slug: 'long-key' },
+        headers: { 'idempotency-key': 'x'.repeat(255) },
+      });
       expect(ok.status).toBe(201);
     });
 
@@ -99,7 +115,10 @@ describe('foundation: /v1 conventions, docs, metrics, SPA', () => {
       const cookie = r.headers.get('set-cookie')!.split(';')[0];
       const text = await api(t.url, 'POST', '/v1/config/projects', { raw: '{"name":"csrf","slug":"csrf"}', headers: { cookie, 'content-type': 'text/plain' } });
       expect([text.status, text.json.error.code]).toEqual([403, 'FORBIDDEN']);
-      const form = await api(t.url, 'POST', '/v1/config/projects', { raw: 'name=csrf&slug=csrf', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' } });
+      const form = await api(t.url, 'POST', '/v1/config/projects', {
+        raw: 'name=csrf&slug=csrf',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      });
       expect(form.status).toBe(403);
       const none = await api(t.url, 'DELETE', '/v1/config/api-keys/00000000-0000-4000-8000-000000000000', { headers: { cookie } });
       expect(none.status).toBe(403);
@@ -138,8 +157,15 @@ describe('foundation: /v1 conventions, docs, metrics, SPA', () => {
 
     it('malformed JSON → 400 VALIDATION_ERROR naming the body; oversized → 413 PAYLOAD_TOO_LARGE', async () => {
       const bad = await api(t.url, 'POST', '/v1/config/projects', { token: owner, raw: '{"name": ', headers: { 'content-type': 'application/json' } });
-      expect(bad.json).toEqual({ success: false, error: { code: 'VALIDATION_ERROR', message: 'Malformed JSON body', details: { fields: [{ field: 'body', message: 'must be valid JSON' }] } } });
-      const big = await api(t.url, 'PUT', `/v1/config/projects/00000000-0000-4000-8000-000000000000`, { token: owner, raw: JSON.stringify({ description: 'x'.repeat(1_100_000) }), headers: { 'content-type': 'application/json' } });
+      expect(bad.json).toEqual({
+        success: false,
+        error: { code: 'VALIDATION_ERROR', message: 'Malformed JSON body', details: { fields: [{ field: 'body', message: 'must be valid JSON' }] } },
+      });
+      const big = await api(t.url, 'PUT', `/v1/config/projects/00000000-0000-4000-8000-000000000000`, {
+        token: owner,
+        raw: JSON.stringify({ description: 'x'.repeat(1_100_000) }),
+        headers: { 'content-type': 'application/json' },
+      });
       expect([big.status, big.json.error.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
     });
 
@@ -253,7 +279,9 @@ describe('foundation: rate limits counted in PostgreSQL', () => {
     expect(key.status).toBe(201);
     expect(key.headers.get('x-ratelimit-limit')).toBe('2');
     expect((await api(t.url, 'GET', '/v1/config/projects', { token: key.json.data.key })).status).toBe(200);
-    expect((await api(t.url, 'POST', '/v1/config/api-keys', { token: owner, body: { name: 'k2', type: 'org', permissions: ['config:read'] } })).status).toBe(429);
+    expect((await api(t.url, 'POST', '/v1/config/api-keys', { token: owner, body: { name: 'k2', type: 'org', permissions: ['config:read'] } })).status).toBe(
+      429,
+    );
   });
 
   it('never limits /health, /health/ready or /metrics', async () => {
@@ -290,7 +318,10 @@ describe('foundation: no secret in any response or log line', () => {
     const memberLogin = await call('member-login', 'POST', '/v1/auth/login', { body: { email: 'm@example.com', password: memberPassword } });
     const memberToken: string = memberLogin.json.data.token;
     const project = await call('project', 'POST', '/v1/config/projects', { token, body: { name: 'S', slug: 's' } });
-    const keyRes = await call('key', 'POST', '/v1/config/api-keys', { token, body: { name: 'k', type: 'secret', projectId: project.json.data.id, permissions: ['config:read'] } });
+    const keyRes = await call('key', 'POST', '/v1/config/api-keys', {
+      token,
+      body: { name: 'k', type: 'secret', projectId: project.json.data.id, permissions: ['config:read'] },
+    });
     const apiKey: string = keyRes.json.data.key;
     await call('use-key', 'GET', '/v1/config/projects', { token: apiKey });
     await call('use-key-query', 'GET', `/v1/config/projects?token=${apiKey}`, { token: apiKey });
@@ -306,9 +337,16 @@ describe('foundation: no secret in any response or log line', () => {
     await new Promise((r) => setTimeout(r, 100)); // let the last log lines flush
 
     const secrets: Record<string, string> = {
-      ownerPassword: OWNER.password, memberPassword, wrongPassword: 'Wrong-Password-Typed-9', sessionToken: token, memberToken, apiKey,
-      encryptionKey: TEST_ENCRYPTION_KEY, sessionSecret: TEST_SESSION_SECRET,
-      encryptionKeyHexFromConfig: t.config.encryptionKey.toString('hex'), sessionSecretHexFromConfig: t.config.sessionSecret.toString('hex'),
+      ownerPassword: OWNER.password,
+      memberPassword,
+      wrongPassword: 'Wrong-Password-Typed-9',
+      sessionToken: token,
+      memberToken,
+      apiKey,
+      encryptionKey: TEST_ENCRYPTION_KEY,
+      sessionSecret: TEST_SESSION_SECRET,
+      encryptionKeyHexFromConfig: t.config.encryptionKey.toString('hex'),
+      sessionSecretHexFromConfig: t.config.sessionSecret.toString('hex'),
     };
     // The one response that hands a secret out by design: login (its token), key create (its key).
     const allowed: Record<string, string[]> = { login: ['sessionToken'], 'member-login': ['memberToken'], key: ['apiKey'] };
@@ -322,7 +360,11 @@ describe('foundation: no secret in any response or log line', () => {
     expect(t.logs.some((l) => l.includes('apikey.created'))).toBe(true);
     for (const line of t.logs) {
       for (const [name, value] of Object.entries(secrets)) {
-        expect({ leaks: name, found: line.includes(value), line: line.includes(value) ? line.slice(0, 300) : '' }).toEqual({ leaks: name, found: false, line: '' });
+        expect({ leaks: name, found: line.includes(value), line: line.includes(value) ? line.slice(0, 300) : '' }).toEqual({
+          leaks: name,
+          found: false,
+          line: '',
+        });
       }
     }
   });

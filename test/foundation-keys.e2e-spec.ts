@@ -12,17 +12,23 @@ import { api, login, startTestApp, TestApp } from './helpers/app';
 
 @Controller('v1/spec-only')
 class SpecOnlyController {
-  @Get('project') @ProjectScoped() @PublicKeyAllowed() @RequirePermissions('analysis:read')
+  @Get('project')
+  @ProjectScoped()
+  @PublicKeyAllowed()
+  @RequirePermissions('analysis:read')
   project(@CurrentProject() p: ProjectContext) {
     return p;
   }
 
-  @Put('project') @ProjectScoped() @RequirePermissions('config:write')
+  @Put('project')
+  @ProjectScoped()
+  @RequirePermissions('config:write')
   write(@CurrentProject() p: ProjectContext) {
     return { wrote: p.id };
   }
 
-  @Get('boom') @RequirePermissions('config:read')
+  @Get('boom')
+  @RequirePermissions('config:read')
   boom() {
     throw new Error('internal detail: relation "secret_table" does not exist at /srv/app/x.ts:42');
   }
@@ -95,8 +101,14 @@ describe('foundation: API keys and the project context', () => {
     });
 
     it('locks public keys to analysis:create + analysis:read', async () => {
-      expect((await api(t.url, 'GET', '/v1/config/api-keys', { token: owner })).json.data.find((k: any) => k.id === pubA.id).permissions.sort()).toEqual(['analysis:create', 'analysis:read']);
-      const bad = await api(t.url, 'POST', '/v1/config/api-keys', { token: owner, body: { name: 'x', type: 'public', projectId: projectA, permissions: ['config:write'] } });
+      expect((await api(t.url, 'GET', '/v1/config/api-keys', { token: owner })).json.data.find((k: any) => k.id === pubA.id).permissions.sort()).toEqual([
+        'analysis:create',
+        'analysis:read',
+      ]);
+      const bad = await api(t.url, 'POST', '/v1/config/api-keys', {
+        token: owner,
+        body: { name: 'x', type: 'public', projectId: projectA, permissions: ['config:write'] },
+      });
       expect(bad.status).toBe(400);
       expect(bad.json.error.code).toBe('INVALID_PUBLIC_KEY_PERMISSIONS');
     });
@@ -116,7 +128,10 @@ describe('foundation: API keys and the project context', () => {
         expect({ body, status: r.status, code: r.json.error.code }).toEqual({ body, status: 400, code: 'VALIDATION_ERROR' });
         expect(r.json.error.details.fields.map((f: any) => f.field)).toContain(field);
       }
-      const otherTenant = await api(t.url, 'POST', '/v1/config/api-keys', { token: owner, body: { name: 'x', type: 'secret', projectId: otherTenantProject, permissions: ['config:read'] } });
+      const otherTenant = await api(t.url, 'POST', '/v1/config/api-keys', {
+        token: owner,
+        body: { name: 'x', type: 'secret', projectId: otherTenantProject, permissions: ['config:read'] },
+      });
       expect(otherTenant.status).toBe(404);
     });
   });
@@ -197,7 +212,7 @@ describe('foundation: API keys and the project context', () => {
       expect(list.json.data.map((p: any) => p.id)).toEqual([projectA]);
     });
 
-    it('an org key or a session reads another tenant\'s project as 404', async () => {
+    it("an org key or a session reads another tenant's project as 404", async () => {
       for (const token of [org.key, owner]) {
         const r = await api(t.url, 'GET', `/v1/config/projects/${otherTenantProject}`, { token });
         expect([r.status, r.json.error.code]).toEqual([404, 'NOT_FOUND']);

@@ -110,7 +110,11 @@ describe('foundation: team roles, signup, tenant isolation', () => {
   });
 
   it('nobody can become owner, and the owner cannot change its own role', async () => {
-    for (const [token, target] of [[owner, users.admin.id], [users.admin.token, users.member.id], [owner, ownerId]]) {
+    for (const [token, target] of [
+      [owner, users.admin.id],
+      [users.admin.token, users.member.id],
+      [owner, ownerId],
+    ]) {
       const r = await api(t.url, 'PUT', `/v1/team/members/${target}`, { token, body: { role: 'owner' } });
       expect([r.status, r.json.error.code]).toEqual([403, 'FORBIDDEN']);
     }
@@ -129,7 +133,7 @@ describe('foundation: team roles, signup, tenant isolation', () => {
     expect([r.status, r.json.error.code]).toEqual([403, 'FORBIDDEN']);
   });
 
-  it('a removed member\'s session stops working at once, and login fails', async () => {
+  it("a removed member's session stops working at once, and login fails", async () => {
     expect((await api(t.url, 'GET', '/v1/auth/me', { token: users.member.token })).status).toBe(200);
     const del = await api(t.url, 'DELETE', `/v1/team/members/${users.member.id}`, { token: users.admin.token });
     expect(del.status).toBe(200);
@@ -156,7 +160,9 @@ describe('foundation: team roles, signup, tenant isolation', () => {
     let otherUserId: string;
 
     beforeAll(async () => {
-      const r = await api(t.url, 'POST', '/v1/auth/signup', { body: { name: 'Eve', email: 'eve@tenant2.test', password: 'eve-password-123', companyName: 'Tenant Two' } });
+      const r = await api(t.url, 'POST', '/v1/auth/signup', {
+        body: { name: 'Eve', email: 'eve@tenant2.test', password: 'eve-password-123', companyName: 'Tenant Two' },
+      });
       expect(r.status).toBe(201);
       expect(r.json.data).toMatchObject({ user: { email: 'eve@tenant2.test', role: 'owner' }, tenant: { name: 'Tenant Two' }, project: { slug: 'default' } });
       other = r.json.data.token;
@@ -184,7 +190,7 @@ describe('foundation: team roles, signup, tenant isolation', () => {
       expect((await api(t.url, 'POST', '/v1/config/projects', { token: other, body: { name: 'Member proj', slug: 'member-proj' } })).status).toBe(201);
     });
 
-    it('cannot read or write the first tenant\'s projects, keys or members (404, nothing changes)', async () => {
+    it("cannot read or write the first tenant's projects, keys or members (404, nothing changes)", async () => {
       const ownKey = await api(t.url, 'POST', '/v1/config/api-keys', { token: owner, body: { name: 'mine', type: 'org', permissions: ['config:read'] } });
       const attempts: Array<[string, string, unknown]> = [
         ['GET', `/v1/config/projects/${projectId}`, undefined],

@@ -57,7 +57,10 @@ describe('foundation: accounts, projects, keys, /v1 conventions', () => {
     expect(bad.status).toBe(400);
     expect(bad.json.error.code).toBe('VALIDATION_ERROR');
     expect(bad.json.error.details.fields[0].field).toBe('slug');
-    const ok = await api(t.url, 'POST', '/v1/config/projects', { token: owner, body: { name: 'Shop', slug: 'shop', services: [{ name: 'checkout', aliases: ['check-out'], critical: true }] } });
+    const ok = await api(t.url, 'POST', '/v1/config/projects', {
+      token: owner,
+      body: { name: 'Shop', slug: 'shop', services: [{ name: 'checkout', aliases: ['check-out'], critical: true }] },
+    });
     expect(ok.status).toBe(201);
     expect(ok.json.data.services).toEqual([{ name: 'checkout', aliases: ['check-out'], critical: true }]);
     const dup = await api(t.url, 'POST', '/v1/config/projects', { token: owner, body: { name: 'Shop 2', slug: 'shop' } });

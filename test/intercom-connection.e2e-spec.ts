@@ -21,8 +21,23 @@ async function sql(s: IntercomStack, q: string, params: unknown[] = []) {
 
 function notification(appId: string, topic = 'conversation.user.created', id = `notif_${Math.random().toString(36).slice(2)}`) {
   return {
-    type: 'notification_event', app_id: appId, id, topic, created_at: Math.floor(Date.now() / 1000), delivery_attempts: 1, first_sent_at: Math.floor(Date.now() / 1000),
-    data: { type: 'notification_event_data', item: { type: 'conversation', id: '99', created_at: Math.floor(Date.now() / 1000), source: { type: 'conversation', body: '<p>How do I export a CSV?</p>', author: { type: 'user', id: 'u1', name: 'Ann' } }, conversation_parts: { type: 'conversation_part.list', conversation_parts: [], total_count: 0 } } },
+    type: 'notification_event',
+    app_id: appId,
+    id,
+    topic,
+    created_at: Math.floor(Date.now() / 1000),
+    delivery_attempts: 1,
+    first_sent_at: Math.floor(Date.now() / 1000),
+    data: {
+      type: 'notification_event_data',
+      item: {
+        type: 'conversation',
+        id: '99',
+        created_at: Math.floor(Date.now() / 1000),
+        source: { type: 'conversation', body: '<p>How do I export a CSV?</p>', author: { type: 'user', id: 'u1', name: 'Ann' } },
+        conversation_parts: { type: 'conversation_part.list', conversation_parts: [], total_count: 0 },
+      },
+    },
   };
 }
 
@@ -54,10 +69,26 @@ describe('Intercom connection: OAuth install, signed webhooks, disconnect', () =
     const b = await api(s.app.url, 'GET', `/v1/config/support-desk/${bindingId}`, { token: s.token, headers: { 'x-project-id': s.projectId } });
     expect(b.status).toBe(200);
     expect(b.json.data).toMatchObject({
-      platform: 'intercom', workspaceId, region: 'US', timezone: 'Europe/Paris', status: 'active', postingMode: 'internal', autoAnalyzeThreshold: 'high', timeBufferHours: 2,
+      platform: 'intercom',
+      workspaceId,
+      region: 'US',
+      timezone: 'Europe/Paris',
+      status: 'active',
+      postingMode: 'internal',
+      autoAnalyzeThreshold: 'high',
+      timeBufferHours: 2,
       subscriptions: { mode: 'app', events: ['conversation.created', 'conversation_part.created'] },
     });
-    expect(b.json.data.subscriptions.topics).toEqual(expect.arrayContaining(['conversation.user.created', 'conversation.user.replied', 'conversation.admin.replied', 'conversation.admin.noted', 'conversation.operator.replied', 'conversation.admin.single.created']));
+    expect(b.json.data.subscriptions.topics).toEqual(
+      expect.arrayContaining([
+        'conversation.user.created',
+        'conversation.user.replied',
+        'conversation.admin.replied',
+        'conversation.admin.noted',
+        'conversation.operator.replied',
+        'conversation.admin.single.created',
+      ]),
+    );
     expect(b.json.data.replyAsAdminId).toBe(b.json.data.installedBy.adminId);
     const token = s.sandbox.tokensFor(workspaceId).find((t) => t.status === 'active')!.token;
     expect(JSON.stringify(b.json)).not.toContain(token);
@@ -65,7 +96,10 @@ describe('Intercom connection: OAuth install, signed webhooks, disconnect', () =
     const row = (await sql(s, 'SELECT "tokenSealed" FROM support_desk_bindings WHERE id = $1', [bindingId]))[0];
     expect(row.tokenSealed).toMatch(/^v1:/);
     expect(row.tokenSealed).not.toContain(token);
-    const list = await api(s.app.url, 'GET', '/v1/config/support-desk/' + bindingId + '/attributes', { token: s.token, headers: { 'x-project-id': s.projectId } });
+    const list = await api(s.app.url, 'GET', '/v1/config/support-desk/' + bindingId + '/attributes', {
+      token: s.token,
+      headers: { 'x-project-id': s.projectId },
+    });
     expect(list.json.data.map((a: any) => a.name)).toEqual(expect.arrayContaining(['severity', 'affected_service']));
   });
 
@@ -80,7 +114,10 @@ describe('Intercom connection: OAuth install, signed webhooks, disconnect', () =
     expect(cancelled.callback.status).toBe(400);
     expect(cancelled.body).toMatch(/cancelled.*access_denied/);
 
-    const noSession = await fetch(`${s.app.url}/v1/support-desk/intercom/install?projectId=${s.projectId}`, { headers: { cookie: s.cookie }, redirect: 'manual' });
+    const noSession = await fetch(`${s.app.url}/v1/support-desk/intercom/install?projectId=${s.projectId}`, {
+      headers: { cookie: s.cookie },
+      redirect: 'manual',
+    });
     const stateUrl = new URL(noSession.headers.get('location')!);
     const cb = await fetch(`${s.app.url}/oauth/intercom/callback?code=abc&state=${stateUrl.searchParams.get('state')}`, { redirect: 'manual' });
     expect(cb.status).toBe(400);
@@ -89,16 +126,25 @@ describe('Intercom connection: OAuth install, signed webhooks, disconnect', () =
     const exp = await fetch(`${s.app.url}/v1/support-desk/intercom/install?projectId=${s.projectId}`, { headers: { cookie: s.cookie }, redirect: 'manual' });
     const expState = new URL(exp.headers.get('location')!).searchParams.get('state')!;
     await sql(s, `UPDATE oauth_states SET "expiresAt" = now() - interval '1 minute' WHERE "usedAt" IS NULL`);
-    const expired = await fetch(`${s.app.url}/oauth/intercom/callback?code=abc&state=${encodeURIComponent(expState)}`, { headers: { cookie: s.cookie }, redirect: 'manual' });
+    const expired = await fetch(`${s.app.url}/oauth/intercom/callback?code=abc&state=${encodeURIComponent(expState)}`, {
+      headers: { cookie: s.cookie },
+      redirect: 'manual',
+    });
     expect(expired.status).toBe(400);
     expect(await expired.text()).toMatch(/expired/);
 
-    await api(s.app.url, 'POST', '/v1/team/members', { token: s.token, body: { email: 'other@example.com', name: 'Other', password: 'another password', role: 'admin' } });
+    await api(s.app.url, 'POST', '/v1/team/members', {
+      token: s.token,
+      body: { email: 'other@example.com', name: 'Other', password: 'another password', role: 'admin' },
+    });
     const other = await api(s.app.url, 'POST', '/v1/auth/login', { body: { email: 'other@example.com', password: 'another password' } });
     const otherCookie = other.headers.get('set-cookie')!.split(';')[0];
     const mine = await fetch(`${s.app.url}/v1/support-desk/intercom/install?projectId=${s.projectId}`, { headers: { cookie: s.cookie }, redirect: 'manual' });
     const myState = new URL(mine.headers.get('location')!).searchParams.get('state')!;
-    const stolen = await fetch(`${s.app.url}/oauth/intercom/callback?code=abc&state=${encodeURIComponent(myState)}`, { headers: { cookie: otherCookie }, redirect: 'manual' });
+    const stolen = await fetch(`${s.app.url}/oauth/intercom/callback?code=abc&state=${encodeURIComponent(myState)}`, {
+      headers: { cookie: otherCookie },
+      redirect: 'manual',
+    });
     expect(stolen.status).toBe(400);
     expect(await stolen.text()).toMatch(/another SigSentry user/);
 
@@ -109,7 +155,10 @@ describe('Intercom connection: OAuth install, signed webhooks, disconnect', () =
   it('answers a failed token exchange with the 400 page', async () => {
     const mine = await fetch(`${s.app.url}/v1/support-desk/intercom/install?projectId=${s.projectId}`, { headers: { cookie: s.cookie }, redirect: 'manual' });
     const state = new URL(mine.headers.get('location')!).searchParams.get('state')!;
-    const bad = await fetch(`${s.app.url}/oauth/intercom/callback?code=${encodeURIComponent('not-a-code=')}&state=${encodeURIComponent(state)}`, { headers: { cookie: s.cookie }, redirect: 'manual' });
+    const bad = await fetch(`${s.app.url}/oauth/intercom/callback?code=${encodeURIComponent('not-a-code=')}&state=${encodeURIComponent(state)}`, {
+      headers: { cookie: s.cookie },
+      redirect: 'manual',
+    });
     expect(bad.status).toBe(400);
     expect(await bad.text()).toMatch(/did not accept/);
   });
@@ -127,7 +176,13 @@ describe('Intercom connection: OAuth install, signed webhooks, disconnect', () =
     expect((await postWebhook(s, 'not json', { 'x-hub-signature': sign('not json') })).status).toBe(400);
     const notEvent = JSON.stringify({ type: 'something_else' });
     expect((await postWebhook(s, notEvent, { 'x-hub-signature': sign(notEvent) })).status).toBe(400);
-    const ping = JSON.stringify({ type: 'notification_event', app_id: workspaceId, data: { type: 'notification_event_data', item: { type: 'ping', message: 'hi' } }, id: null, topic: 'ping' });
+    const ping = JSON.stringify({
+      type: 'notification_event',
+      app_id: workspaceId,
+      data: { type: 'notification_event_data', item: { type: 'ping', message: 'hi' } },
+      id: null,
+      topic: 'ping',
+    });
     expect((await postWebhook(s, ping, { 'x-hub-signature': sign(ping) })).status).toBe(200);
     const unknownTopic = JSON.stringify(notification(workspaceId, 'contact.created'));
     expect((await postWebhook(s, unknownTopic, { 'x-hub-signature': sign(unknownTopic) })).status).toBe(200);
@@ -200,7 +255,11 @@ describe('Intercom connection: OAuth install, signed webhooks, disconnect', () =
 
   it('marks the binding inactive on a signed uninstall notice', async () => {
     await s.sandbox.uninstallWorkspace(workspaceId);
-    await waitFor(async () => (await api(s.app.url, 'GET', `/v1/config/support-desk/${bindingId}`, { token: s.token, headers: { 'x-project-id': s.projectId } })).json.data.status === 'inactive');
+    await waitFor(
+      async () =>
+        (await api(s.app.url, 'GET', `/v1/config/support-desk/${bindingId}`, { token: s.token, headers: { 'x-project-id': s.projectId } })).json.data.status ===
+        'inactive',
+    );
     const b = await api(s.app.url, 'GET', `/v1/config/support-desk/${bindingId}`, { token: s.token, headers: { 'x-project-id': s.projectId } });
     expect(b.json.data.inactiveReason).toBe('uninstalled');
   });

@@ -102,22 +102,41 @@ const PLATFORMS: Platform[] = [
     kind: 'disk_full',
     seed: 11,
     handler: (lines) => cloudwatchStandIn({ lines, ...AWS }),
-    source: (url, s) => ({ credentials: { accessKeyId: AWS.accessKeyId, secretAccessKey: AWS.secretAccessKey }, region: AWS.region, sources: s.services.map((x) => `/ecs/${x.name}`), settings: { endpoint: url, pageSize: PAGE } }),
+    source: (url, s) => ({
+      credentials: { accessKeyId: AWS.accessKeyId, secretAccessKey: AWS.secretAccessKey },
+      region: AWS.region,
+      sources: s.services.map((x) => `/ecs/${x.name}`),
+      settings: { endpoint: url, pageSize: PAGE },
+    }),
     discovered: (s) => ({ id: `/ecs/${s.expected.origin}`, type: 'log_group' }),
     isQuery: () => true,
-    wrong: (url, s) => ({ credentials: { accessKeyId: AWS.accessKeyId, secretAccessKey: 'not-the-secret' }, region: AWS.region, sources: [`/ecs/${s.expected.origin}`], settings: { endpoint: url } }),
+    wrong: (url, s) => ({
+      credentials: { accessKeyId: AWS.accessKeyId, secretAccessKey: 'not-the-secret' },
+      region: AWS.region,
+      sources: [`/ecs/${s.expected.origin}`],
+      settings: { endpoint: url },
+    }),
     rejected: /^AWS rejected the credentials \(InvalidSignatureException\): re-paste/,
   },
   {
     type: 'gcp_logging',
     kind: 'memory_exhaustion',
     seed: 13,
-    handler: (lines, server) => gcpLoggingStandIn({ lines, projectId: GCP_PROJECT, clientEmail: gcpAccount.clientEmail, publicKey: gcpAccount.publicKey, baseUrl: server }),
-    source: (url) => ({ credentials: { serviceAccountJson: gcpAccount.json }, sources: ['run.googleapis.com%2Fstdout'], settings: { apiEndpoint: url, tokenUri: `${url}/token`, pageSize: PAGE } }),
+    handler: (lines, server) =>
+      gcpLoggingStandIn({ lines, projectId: GCP_PROJECT, clientEmail: gcpAccount.clientEmail, publicKey: gcpAccount.publicKey, baseUrl: server }),
+    source: (url) => ({
+      credentials: { serviceAccountJson: gcpAccount.json },
+      sources: ['run.googleapis.com%2Fstdout'],
+      settings: { apiEndpoint: url, tokenUri: `${url}/token`, pageSize: PAGE },
+    }),
     discovered: () => ({ id: `projects/${GCP_PROJECT}/logs/run.googleapis.com%2Fstdout`, type: 'log' }),
     isQuery: (p) => p === '/v2/entries:list',
     // A key of another (or deleted) service account: the signature does not verify with the account's public key.
-    wrong: (url) => ({ credentials: { serviceAccountJson: otherAccount.json.replace(otherAccount.clientEmail, gcpAccount.clientEmail) }, sources: ['run.googleapis.com%2Fstdout'], settings: { apiEndpoint: url, tokenUri: `${url}/token` } }),
+    wrong: (url) => ({
+      credentials: { serviceAccountJson: otherAccount.json.replace(otherAccount.clientEmail, gcpAccount.clientEmail) },
+      sources: ['run.googleapis.com%2Fstdout'],
+      settings: { apiEndpoint: url, tokenUri: `${url}/token` },
+    }),
     rejected: /^Google rejected the service-account key \(invalid_grant\)/,
   },
 ];
@@ -127,7 +146,8 @@ describe('log platforms: each connector created, tested, discovered and analysed
   let token: string;
   const state = new Map<string, { scenario: Scenario; server: LocalServer; projectId: string; sourceId?: string }>();
 
-  const call = (method: string, path: string, projectId: string, body?: unknown) => api(t.url, method, path, { token, body, headers: { 'x-project-id': projectId } });
+  const call = (method: string, path: string, projectId: string, body?: unknown) =>
+    api(t.url, method, path, { token, body, headers: { 'x-project-id': projectId } });
 
   async function settle(id: string, projectId: string): Promise<any> {
     const deadline = Date.now() + 45_000;
@@ -176,7 +196,9 @@ describe('log platforms: each connector created, tested, discovered and analysed
       for (const line of samples) {
         expect(Date.parse(line.timestamp)).toBeGreaterThanOrEqual(recent);
         // Each sample is a generated line, normalised back: same instant, level and service; the message carries it.
-        const origin = s.scenario.entries.find((e) => e.timestamp === line.timestamp && e.service === line.service && e.level === line.level && line.message.includes(e.message));
+        const origin = s.scenario.entries.find(
+          (e) => e.timestamp === line.timestamp && e.service === line.service && e.level === line.level && line.message.includes(e.message),
+        );
         expect({ line, found: !!origin }).toEqual({ line, found: true });
       }
       const stored = await call('GET', `/v1/config/log-sources/${s.sourceId}`, s.projectId);
@@ -185,7 +207,12 @@ describe('log platforms: each connector created, tested, discovered and analysed
 
     it('Test connection with a wrong credential: LOG_SOURCE_CONNECTION_FAILED with the troubleshooting message', async () => {
       const s = state.get(type)!;
-      const created = await call('POST', '/v1/config/log-sources', s.projectId, { type, name: `${type}-wrong`, isActive: false, ...p.wrong(s.server.url, s.scenario) });
+      const created = await call('POST', '/v1/config/log-sources', s.projectId, {
+        type,
+        name: `${type}-wrong`,
+        isActive: false,
+        ...p.wrong(s.server.url, s.scenario),
+      });
       expect(created.status).toBe(201);
       const tested = await call('POST', `/v1/config/log-sources/${created.json.data.id}/test`, s.projectId);
       expect(tested.status).toBe(200);
@@ -204,10 +231,18 @@ describe('log platforms: each connector created, tested, discovered and analysed
     it('analyses the incident window: complete, with the generated origin and category', async () => {
       const s = state.get(type)!;
       const before = s.server.requests.filter((q) => p.isQuery(q.path)).length;
-      const r = await call('POST', '/v1/analyses', s.projectId, { description: `checkout errors (${type})`, timeStart: s.scenario.window.start, timeEnd: s.scenario.window.end });
+      const r = await call('POST', '/v1/analyses', s.projectId, {
+        description: `checkout errors (${type})`,
+        timeStart: s.scenario.window.start,
+        timeEnd: s.scenario.window.end,
+      });
       expect(r.status).toBe(202);
       const done = await settle(r.json.data.id, s.projectId);
-      expect({ status: done.status, error: done.error, partialReasons: done.partialReasons }).toEqual({ status: 'complete', error: undefined, partialReasons: [] });
+      expect({ status: done.status, error: done.error, partialReasons: done.partialReasons }).toEqual({
+        status: 'complete',
+        error: undefined,
+        partialReasons: [],
+      });
       expect(done.result.logsScanned).toBe(s.scenario.entries.length);
       expect(done.result.rootCause.service).toBe(s.scenario.expected.origin);
       expect(done.result.rootCause.category).toBe(s.scenario.expected.category);

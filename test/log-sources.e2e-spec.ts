@@ -33,7 +33,14 @@ describe('log sources: /v1/config/log-sources and /v1/config/log-source-types', 
     logDir = mkdtempSync(join(tmpdir(), 'ss-logs-'));
     mkdirSync(join(logDir, 'checkout'));
     const now = Date.now();
-    const lines = [0, 1, 2].map((i) => JSON.stringify({ timestamp: new Date(now - (3 - i) * 60_000).toISOString(), level: i === 2 ? 'error' : 'info', service: 'checkout-api', message: `line ${i}` }));
+    const lines = [0, 1, 2].map((i) =>
+      JSON.stringify({
+        timestamp: new Date(now - (3 - i) * 60_000).toISOString(),
+        level: i === 2 ? 'error' : 'info',
+        service: 'checkout-api',
+        message: `line ${i}`,
+      }),
+    );
     writeFileSync(join(logDir, 'checkout', 'app.ndjson'), `${lines.join('\n')}\n`);
     const outside = mkdtempSync(join(tmpdir(), 'ss-outside-'));
     writeFileSync(join(outside, 'secret.log'), `${new Date().toISOString()} ERROR outside\n`);
@@ -70,7 +77,12 @@ describe('log sources: /v1/config/log-sources and /v1/config/log-source-types', 
   });
 
   it('creates a source (201), never returns the credentials, and stores them sealed', async () => {
-    const r = await call('POST', '/v1/config/log-sources', { type: 'loki', name: 'prod-loki', credentials: { host: lokiUrl, apiKey: SECRET, orgId: 'tenant-1' }, sources: ['{job="checkout-api"}'] });
+    const r = await call('POST', '/v1/config/log-sources', {
+      type: 'loki',
+      name: 'prod-loki',
+      credentials: { host: lokiUrl, apiKey: SECRET, orgId: 'tenant-1' },
+      sources: ['{job="checkout-api"}'],
+    });
     expect(r.status).toBe(201);
     expect(r.json.data).toMatchObject({ type: 'loki', name: 'prod-loki', sources: ['{job="checkout-api"}'], isActive: true, lastTestedAt: null, projectId });
     expect(r.json.data.credentialKeys).toEqual(['apiKey', 'host', 'orgId']);
@@ -147,7 +159,12 @@ describe('log sources: /v1/config/log-sources and /v1/config/log-source-types', 
   });
 
   it('updates partially (200, whole resource), replaces credentials, keeps the type immutable, deletes with the final state', async () => {
-    const c = await call('POST', '/v1/config/log-sources', { type: 'loki', name: 'to-update', credentials: { host: lokiUrl, apiKey: SECRET }, sources: ['{job="a"}'] });
+    const c = await call('POST', '/v1/config/log-sources', {
+      type: 'loki',
+      name: 'to-update',
+      credentials: { host: lokiUrl, apiKey: SECRET },
+      sources: ['{job="a"}'],
+    });
     const id = c.json.data.id;
     const renamed = await call('PUT', `/v1/config/log-sources/${id}`, { name: 'renamed', isActive: false });
     expect(renamed.status).toBe(200);
@@ -199,7 +216,12 @@ describe('log sources: /v1/config/log-sources and /v1/config/log-source-types', 
 
   it('tests a connection: failure still answers 200 with the contract shape (no matching file, and a 401 from Loki)', async () => {
     const f = await call('POST', '/v1/config/log-sources', { type: 'file', name: 'empty-glob', sources: ['nothing-here/*.log'] });
-    const l = await call('POST', '/v1/config/log-sources', { type: 'loki', name: 'bad-token', credentials: { host: lokiUrl, apiKey: SECRET }, sources: ['{job="a"}'] });
+    const l = await call('POST', '/v1/config/log-sources', {
+      type: 'loki',
+      name: 'bad-token',
+      credentials: { host: lokiUrl, apiKey: SECRET },
+      sources: ['{job="a"}'],
+    });
     for (const id of [f.json.data.id, l.json.data.id]) {
       const r = await call('POST', `/v1/config/log-sources/${id}/test`);
       expect(r.status).toBe(200);

@@ -63,7 +63,13 @@ describe('security: hostile input', () => {
     });
     await new Promise<void>((r) => redirector.listen(0, '127.0.0.1', r));
     redirectUrl = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}`;
-    s = await startIntercomStack({ LOG_FILES_DIR: logDir, LOG_SOURCE_TIMEOUT_MS: '3000', RATE_LIMIT_WRITE: '100000', RATE_LIMIT_READ: '100000', RATE_LIMIT_ANALYSIS: '100000' });
+    s = await startIntercomStack({
+      LOG_FILES_DIR: logDir,
+      LOG_SOURCE_TIMEOUT_MS: '3000',
+      RATE_LIMIT_WRITE: '100000',
+      RATE_LIMIT_READ: '100000',
+      RATE_LIMIT_ANALYSIS: '100000',
+    });
     const inst = await installThroughConsent(s);
     if (inst.callback.status !== 302) throw new Error(inst.body);
     bindingId = inst.callback.headers.get('location')!.split('/').pop()!;
@@ -118,13 +124,44 @@ describe('security: hostile input', () => {
 
   describe('file sources stay inside LOG_FILES_DIR', () => {
     it('refuses absolute paths, .. in any form, home and drive paths, NUL — at create and at update', async () => {
-      const bad = ['/etc/passwd', '/', '../secret.log', 'app/../../x.log', './../x', 'app/..', '..', '..\\secret.log', 'app\\..\\..\\x', '~/x.log', '~root/.ssh/id_rsa', 'C:\\Windows\\x.log', '\\\\server\\share\\x', 'a\u0000b.log', '{..,app}/secret.log', 'app/{x,..}/y.log', '@(..)/secret.log', '+(..|app)/*.log'];
-      const ok = await api(s.app.url, 'POST', '/v1/config/log-sources', { token: s.token, headers: h(), body: { type: 'file', name: 'ok', credentials: {}, sources: ['app/*.log'] } });
+      const bad = [
+        '/etc/passwd',
+        '/',
+        '../secret.log',
+        'app/../../x.log',
+        './../x',
+        'app/..',
+        '..',
+        '..\\secret.log',
+        'app\\..\\..\\x',
+        '~/x.log',
+        '~root/.ssh/id_rsa',
+        'C:\\Windows\\x.log',
+        '\\\\server\\share\\x',
+        'a\u0000b.log',
+        '{..,app}/secret.log',
+        'app/{x,..}/y.log',
+        '@(..)/secret.log',
+        '+(..|app)/*.log',
+      ];
+      const ok = await api(s.app.url, 'POST', '/v1/config/log-sources', {
+        token: s.token,
+        headers: h(),
+        body: { type: 'file', name: 'ok', credentials: {}, sources: ['app/*.log'] },
+      });
       expect(ok.status).toBe(201);
       for (const glob of bad) {
-        const c = await api(s.app.url, 'POST', '/v1/config/log-sources', { token: s.token, headers: h(), body: { type: 'file', name: 'bad', credentials: {}, sources: [glob] } });
+        const c = await api(s.app.url, 'POST', '/v1/config/log-sources', {
+          token: s.token,
+          headers: h(),
+          body: { type: 'file', name: 'bad', credentials: {}, sources: [glob] },
+        });
         expect({ glob, status: c.status, code: c.json?.error?.code }).toEqual({ glob, status: 400, code: 'VALIDATION_ERROR' });
-        const u = await api(s.app.url, 'PUT', `/v1/config/log-sources/${ok.json.data.id}`, { token: s.token, headers: h(), body: { sources: ['app/*.log', glob] } });
+        const u = await api(s.app.url, 'PUT', `/v1/config/log-sources/${ok.json.data.id}`, {
+          token: s.token,
+          headers: h(),
+          body: { sources: ['app/*.log', glob] },
+        });
         expect({ glob, status: u.status }).toEqual({ glob, status: 400 });
       }
       const after = await api(s.app.url, 'GET', `/v1/config/log-sources/${ok.json.data.id}`, { token: s.token, headers: h() });
@@ -133,7 +170,11 @@ describe('security: hostile input', () => {
     });
 
     it('skips symlinked files and directories that lead outside, in test, discovery and analyses', async () => {
-      const src = await api(s.app.url, 'POST', '/v1/config/log-sources', { token: s.token, headers: h(), body: { type: 'file', name: 'globs', credentials: {}, sources: ['**/*.log', '**/*.ndjson', 'dirlink/*', 'etc/passwd', 'app/link.log'] } });
+      const src = await api(s.app.url, 'POST', '/v1/config/log-sources', {
+        token: s.token,
+        headers: h(),
+        body: { type: 'file', name: 'globs', credentials: {}, sources: ['**/*.log', '**/*.ndjson', 'dirlink/*', 'etc/passwd', 'app/link.log'] },
+      });
       expect(src.status).toBe(201);
       const id = src.json.data.id;
       const test = await api(s.app.url, 'POST', `/v1/config/log-sources/${id}/test`, { token: s.token, headers: h() });
@@ -141,7 +182,11 @@ describe('security: hostile input', () => {
       expect(test.json.data.connected).toBe(true);
       const disc = await api(s.app.url, 'GET', `/v1/config/log-sources/${id}/sources`, { token: s.token, headers: h() });
       expect(disc.json.data.map((x: any) => x.name)).toEqual(['app/inside.log']);
-      const an = await api(s.app.url, 'POST', '/v1/analyses', { token: s.token, headers: h(), body: { description: 'checkout errors', timeStart: new Date(Date.now() - 3_600_000).toISOString(), timeEnd: new Date().toISOString() } });
+      const an = await api(s.app.url, 'POST', '/v1/analyses', {
+        token: s.token,
+        headers: h(),
+        body: { description: 'checkout errors', timeStart: new Date(Date.now() - 3_600_000).toISOString(), timeEnd: new Date().toISOString() },
+      });
       expect(an.status).toBe(202);
       const done = await waitFor(async () => {
         const r = await api(s.app.url, 'GET', `/v1/analyses/${an.json.data.id}`, { token: s.token, headers: h() });
@@ -159,10 +204,22 @@ describe('security: hostile input', () => {
 
   describe('blocked network ranges', () => {
     const HOSTS = [
-      'http://169.254.169.254', 'http://169.254.169.254:80/latest/meta-data', 'http://169.254.169.254.', 'http://169.254.1.1',
-      'http://[fe80::1]', 'http://[fe80::1]:3100', 'http://[FE80::abcd]', 'http://[::ffff:169.254.169.254]', 'http://[::ffff:a9fe:a9fe]',
-      'http://2852039166', 'http://0xa9fea9fe', 'http://0251.0376.0251.0376', 'http://169.254.43518',
-      'http://metadata.google.internal', 'http://METADATA.GOOGLE.INTERNAL.', 'http://metadata.google.internal:8080/computeMetadata/v1',
+      'http://169.254.169.254',
+      'http://169.254.169.254:80/latest/meta-data',
+      'http://169.254.169.254.',
+      'http://169.254.1.1',
+      'http://[fe80::1]',
+      'http://[fe80::1]:3100',
+      'http://[FE80::abcd]',
+      'http://[::ffff:169.254.169.254]',
+      'http://[::ffff:a9fe:a9fe]',
+      'http://2852039166',
+      'http://0xa9fea9fe',
+      'http://0251.0376.0251.0376',
+      'http://169.254.43518',
+      'http://metadata.google.internal',
+      'http://METADATA.GOOGLE.INTERNAL.',
+      'http://metadata.google.internal:8080/computeMetadata/v1',
       'http://user:pw@169.254.169.254',
     ];
     const bodies: Record<string, (host: string) => Record<string, unknown>> = {
@@ -187,7 +244,18 @@ describe('security: hostile input', () => {
     });
 
     it('refuses a CloudWatch endpoint override in a blocked range', async () => {
-      const r = await api(s.app.url, 'POST', '/v1/config/log-sources', { token: s.token, headers: h(), body: { type: 'cloudwatch', name: 'cw', credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'x' }, region: 'us-east-1', settings: { endpoint: 'http://169.254.169.254' }, sources: ['/aws/x'] } });
+      const r = await api(s.app.url, 'POST', '/v1/config/log-sources', {
+        token: s.token,
+        headers: h(),
+        body: {
+          type: 'cloudwatch',
+          name: 'cw',
+          credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'x' },
+          region: 'us-east-1',
+          settings: { endpoint: 'http://169.254.169.254' },
+          sources: ['/aws/x'],
+        },
+      });
       expect(r.status).toBe(400);
     });
 
@@ -207,9 +275,19 @@ describe('security: hostile input', () => {
       const big = JSON.stringify({ name: 'x'.repeat(LIMIT + 10), slug: 'big' });
       const v1 = await api(s.app.url, 'POST', '/v1/config/projects', { token: s.token, raw: big, headers: { 'content-type': 'application/json' } });
       expect([v1.status, v1.json?.error?.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
-      const triage = await api(s.app.url, 'POST', '/v1/triage', { token: s.token, raw: JSON.stringify({ text: 'y'.repeat(LIMIT + 1) }), headers: { 'content-type': 'application/json' } });
+      const triage = await api(s.app.url, 'POST', '/v1/triage', {
+        token: s.token,
+        raw: JSON.stringify({ text: 'y'.repeat(LIMIT + 1) }),
+        headers: { 'content-type': 'application/json' },
+      });
       expect(triage.status).toBe(413);
-      const wbig = JSON.stringify({ type: 'notification_event', app_id: WS, topic: 'conversation.user.created', id: 'big', data: { item: { type: 'conversation', id: '1', x: 'z'.repeat(LIMIT) } } });
+      const wbig = JSON.stringify({
+        type: 'notification_event',
+        app_id: WS,
+        topic: 'conversation.user.created',
+        id: 'big',
+        data: { item: { type: 'conversation', id: '1', x: 'z'.repeat(LIMIT) } },
+      });
       expect((await webhook(wbig)).status).toBe(413);
       const cbig = JSON.stringify({ workspace_id: WS, conversation: { id: convId }, pad: 'p'.repeat(LIMIT) });
       expect((await canvas('initialize', cbig)).status).toBe(413);
@@ -219,7 +297,14 @@ describe('security: hostile input', () => {
       expect((await post('/webhooks/intercom/uninstall', ubig, { 'x-body-signature': bodySig(ubig) })).status).toBe(200);
       expect((await api(s.app.url, 'GET', `/v1/config/support-desk/${bindingId}`, { token: s.token, headers: h() })).json.data.status).toBe('active');
       // Just under the limit is read and verified (not 413).
-      const near = JSON.stringify({ type: 'notification_event', app_id: WS, topic: 'conversation.admin.noted', id: 'near-limit', pad: 'n'.repeat(LIMIT - 200), data: { item: { type: 'conversation', id: '1' } } });
+      const near = JSON.stringify({
+        type: 'notification_event',
+        app_id: WS,
+        topic: 'conversation.admin.noted',
+        id: 'near-limit',
+        pad: 'n'.repeat(LIMIT - 200),
+        data: { item: { type: 'conversation', id: '1' } },
+      });
       expect(Buffer.byteLength(near)).toBeLessThanOrEqual(LIMIT);
       expect((await webhook(near)).status).toBe(200);
       expect((await api(s.app.url, 'GET', '/health/ready')).status).toBe(200);
@@ -227,76 +312,231 @@ describe('security: hostile input', () => {
   });
 
   describe('property-based fuzzing (fast-check, seeded)', () => {
-    const TOPICS = ['conversation.user.created', 'conversation.user.replied', 'conversation.admin.replied', 'conversation.admin.noted', 'conversation.operator.replied', 'conversation.admin.single.created', 'ping', 'contact.created'];
-    const scalar = fc.oneof(fc.string({ maxLength: 40 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(''), fc.constant(-1), fc.constant(1e308), fc.constant('1e9999'), fc.constant('__proto__'), fc.constant('<script>alert(1)</script>'));
+    const TOPICS = [
+      'conversation.user.created',
+      'conversation.user.replied',
+      'conversation.admin.replied',
+      'conversation.admin.noted',
+      'conversation.operator.replied',
+      'conversation.admin.single.created',
+      'ping',
+      'contact.created',
+    ];
+    const scalar = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant(''),
+      fc.constant(-1),
+      fc.constant(1e308),
+      fc.constant('1e9999'),
+      fc.constant('__proto__'),
+      fc.constant('<script>alert(1)</script>'),
+    );
     const anyJson = fc.jsonValue({ maxDepth: 6 });
     const deep = fc.integer({ min: 50, max: 1200 }).map((n) => JSON.parse('['.repeat(n) + ']'.repeat(n)));
     const hugeString = fc.integer({ min: 1000, max: LIMIT - 4096 }).map((n) => 'h'.repeat(n));
     const loose = fc.oneof({ weight: 5, arbitrary: scalar }, { weight: 3, arbitrary: anyJson }, { weight: 1, arbitrary: deep });
-    const partArb = fc.record({
-      type: fc.oneof(fc.constant('conversation_part'), scalar), id: loose, part_type: fc.oneof(fc.constantFrom('comment', 'note', 'assignment'), scalar),
-      body: fc.oneof(fc.string(), scalar), created_at: loose, app_package_code: fc.oneof(fc.constant(null), scalar),
-      author: fc.oneof(fc.record({ type: fc.oneof(fc.constantFrom('user', 'lead', 'contact', 'admin', 'bot'), scalar), id: loose, name: loose, email: loose }, { requiredKeys: [] }), loose),
-    }, { requiredKeys: [] });
+    const partArb = fc.record(
+      {
+        type: fc.oneof(fc.constant('conversation_part'), scalar),
+        id: loose,
+        part_type: fc.oneof(fc.constantFrom('comment', 'note', 'assignment'), scalar),
+        body: fc.oneof(fc.string(), scalar),
+        created_at: loose,
+        app_package_code: fc.oneof(fc.constant(null), scalar),
+        author: fc.oneof(
+          fc.record(
+            { type: fc.oneof(fc.constantFrom('user', 'lead', 'contact', 'admin', 'bot'), scalar), id: loose, name: loose, email: loose },
+            { requiredKeys: [] },
+          ),
+          loose,
+        ),
+      },
+      { requiredKeys: [] },
+    );
     const itemArb = fc.oneof(
-      { weight: 4, arbitrary: fc.record({
-        type: fc.oneof({ weight: 4, arbitrary: fc.constant('conversation') }, scalar),
-        id: fc.oneof(fc.constantFrom('1', '99', '0', '-1', '18446744073709551616'), loose),
-        created_at: loose, updated_at: loose, title: loose,
-        source: fc.oneof(fc.record({ type: loose, body: fc.oneof(fc.string(), hugeString, scalar), author: fc.oneof(fc.record({ type: fc.constantFrom('user', 'admin', 'lead'), id: loose }), loose), subject: loose }, { requiredKeys: [] }), loose),
-        conversation_parts: fc.oneof(fc.record({ type: fc.constant('conversation_part.list'), conversation_parts: fc.oneof(fc.array(partArb, { maxLength: 4 }), loose), total_count: loose }, { requiredKeys: [] }), loose),
-        contacts: loose, admin_assignee_id: loose, custom_attributes: loose,
-      }, { requiredKeys: [] }) },
+      {
+        weight: 4,
+        arbitrary: fc.record(
+          {
+            type: fc.oneof({ weight: 4, arbitrary: fc.constant('conversation') }, scalar),
+            id: fc.oneof(fc.constantFrom('1', '99', '0', '-1', '18446744073709551616'), loose),
+            created_at: loose,
+            updated_at: loose,
+            title: loose,
+            source: fc.oneof(
+              fc.record(
+                {
+                  type: loose,
+                  body: fc.oneof(fc.string(), hugeString, scalar),
+                  author: fc.oneof(fc.record({ type: fc.constantFrom('user', 'admin', 'lead'), id: loose }), loose),
+                  subject: loose,
+                },
+                { requiredKeys: [] },
+              ),
+              loose,
+            ),
+            conversation_parts: fc.oneof(
+              fc.record(
+                { type: fc.constant('conversation_part.list'), conversation_parts: fc.oneof(fc.array(partArb, { maxLength: 4 }), loose), total_count: loose },
+                { requiredKeys: [] },
+              ),
+              loose,
+            ),
+            contacts: loose,
+            admin_assignee_id: loose,
+            custom_attributes: loose,
+          },
+          { requiredKeys: [] },
+        ),
+      },
       { weight: 1, arbitrary: loose },
     );
-    const notificationArb = fc.record({
-      type: fc.oneof({ weight: 6, arbitrary: fc.constant('notification_event') }, scalar),
-      app_id: fc.oneof({ weight: 5, arbitrary: fc.constant(WS) }, fc.constantFrom('zzz99999', ''), loose),
-      id: fc.oneof(fc.uuid().map((u) => `notif_${u}`), loose),
-      topic: fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...TOPICS) }, loose),
-      created_at: loose, delivery_attempts: loose, first_sent_at: loose,
-      data: fc.oneof({ weight: 6, arbitrary: fc.record({ type: fc.oneof(fc.constant('notification_event_data'), scalar), item: itemArb }, { requiredKeys: [] }) }, loose),
-    }, { requiredKeys: [] });
+    const notificationArb = fc.record(
+      {
+        type: fc.oneof({ weight: 6, arbitrary: fc.constant('notification_event') }, scalar),
+        app_id: fc.oneof({ weight: 5, arbitrary: fc.constant(WS) }, fc.constantFrom('zzz99999', ''), loose),
+        id: fc.oneof(
+          fc.uuid().map((u) => `notif_${u}`),
+          loose,
+        ),
+        topic: fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...TOPICS) }, loose),
+        created_at: loose,
+        delivery_attempts: loose,
+        first_sent_at: loose,
+        data: fc.oneof(
+          { weight: 6, arbitrary: fc.record({ type: fc.oneof(fc.constant('notification_event_data'), scalar), item: itemArb }, { requiredKeys: [] }) },
+          loose,
+        ),
+      },
+      { requiredKeys: [] },
+    );
     const webhookBody = fc.oneof(
       { weight: 8, arbitrary: notificationArb.map((n) => JSON.stringify(n, null, '\t')) },
       { weight: 1, arbitrary: anyJson.map((v) => JSON.stringify(v)) },
       { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
     );
 
-    const canvasArb = (convIds: () => string[]) => fc.record({
-      workspace_id: fc.oneof({ weight: 5, arbitrary: fc.constant(WS) }, fc.constantFrom('nope0000', ''), loose),
-      workspace_region: fc.oneof(fc.constantFrom('US', 'EU', 'AU'), loose),
-      admin: fc.oneof(fc.record({ id: fc.oneof(fc.constantFrom('1', '2'), loose), type: fc.constant('admin'), name: loose, email: loose }, { requiredKeys: [] }), loose),
-      conversation: fc.oneof({ weight: 5, arbitrary: fc.record({ id: fc.oneof(fc.constantFrom(...convIds()), fc.constantFrom('0', '-1', '999999999999'), loose), state: loose, title: loose }, { requiredKeys: [] }) }, loose),
-      contact: loose,
-      context: fc.oneof(fc.record({ conversation_id: loose, location: fc.oneof(fc.constantFrom('conversation', 'inbox', 'home'), loose), locale: loose }, { requiredKeys: [] }), loose),
-      component_id: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('run_analysis', 'run_again', 'refresh', 'open', '') }, loose),
-      input_values: loose,
-      current_canvas: fc.oneof(
-        fc.record({ content: loose, stored_data: fc.oneof(fc.record({ analysisId: fc.oneof(fc.uuid(), fc.constant('00000000-0000-4000-8000-000000000000'), loose), conversationId: loose }, { requiredKeys: [] }), loose) }, { requiredKeys: [] }),
-        loose,
-      ),
-      stored_data: loose,
-    }, { requiredKeys: [] });
+    const canvasArb = (convIds: () => string[]) =>
+      fc.record(
+        {
+          workspace_id: fc.oneof({ weight: 5, arbitrary: fc.constant(WS) }, fc.constantFrom('nope0000', ''), loose),
+          workspace_region: fc.oneof(fc.constantFrom('US', 'EU', 'AU'), loose),
+          admin: fc.oneof(
+            fc.record({ id: fc.oneof(fc.constantFrom('1', '2'), loose), type: fc.constant('admin'), name: loose, email: loose }, { requiredKeys: [] }),
+            loose,
+          ),
+          conversation: fc.oneof(
+            {
+              weight: 5,
+              arbitrary: fc.record(
+                { id: fc.oneof(fc.constantFrom(...convIds()), fc.constantFrom('0', '-1', '999999999999'), loose), state: loose, title: loose },
+                { requiredKeys: [] },
+              ),
+            },
+            loose,
+          ),
+          contact: loose,
+          context: fc.oneof(
+            fc.record(
+              { conversation_id: loose, location: fc.oneof(fc.constantFrom('conversation', 'inbox', 'home'), loose), locale: loose },
+              { requiredKeys: [] },
+            ),
+            loose,
+          ),
+          component_id: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('run_analysis', 'run_again', 'refresh', 'open', '') }, loose),
+          input_values: loose,
+          current_canvas: fc.oneof(
+            fc.record(
+              {
+                content: loose,
+                stored_data: fc.oneof(
+                  fc.record(
+                    { analysisId: fc.oneof(fc.uuid(), fc.constant('00000000-0000-4000-8000-000000000000'), loose), conversationId: loose },
+                    { requiredKeys: [] },
+                  ),
+                  loose,
+                ),
+              },
+              { requiredKeys: [] },
+            ),
+            loose,
+          ),
+          stored_data: loose,
+        },
+        { requiredKeys: [] },
+      );
 
     const assertAlive = async () => {
       expect((await api(s.app.url, 'GET', '/health/ready')).status).toBe(200);
-      const ok = JSON.stringify({ type: 'notification_event', app_id: WS, topic: 'conversation.admin.noted', id: `alive_${Date.now()}`, data: { type: 'notification_event_data', item: { type: 'conversation', id: '1' } } });
+      const ok = JSON.stringify({
+        type: 'notification_event',
+        app_id: WS,
+        topic: 'conversation.admin.noted',
+        id: `alive_${Date.now()}`,
+        data: { type: 'notification_event_data', item: { type: 'conversation', id: '1' } },
+      });
       expect((await webhook(ok)).json).toEqual({ received: true });
     };
 
     /** Hand-picked shapes, tried first (wrong types for data.item and its ids, over-long ids, absurd dates). */
     const webhookExamples = (): string[] => {
-      const base = (item: unknown, extra: Record<string, unknown> = {}) => JSON.stringify({ type: 'notification_event', app_id: WS, id: `notif_ex_${Math.random().toString(36).slice(2)}`, topic: 'conversation.user.created', created_at: 1_700_000_000, data: { type: 'notification_event_data', item }, ...extra }, null, '\t');
-      const conv = (o: Record<string, unknown>) => ({ type: 'conversation', id: '77', source: { type: 'conversation', body: 'hi', author: { type: 'user', id: 'u' } }, ...o });
+      const base = (item: unknown, extra: Record<string, unknown> = {}) =>
+        JSON.stringify(
+          {
+            type: 'notification_event',
+            app_id: WS,
+            id: `notif_ex_${Math.random().toString(36).slice(2)}`,
+            topic: 'conversation.user.created',
+            created_at: 1_700_000_000,
+            data: { type: 'notification_event_data', item },
+            ...extra,
+          },
+          null,
+          '\t',
+        );
+      const conv = (o: Record<string, unknown>) => ({
+        type: 'conversation',
+        id: '77',
+        source: { type: 'conversation', body: 'hi', author: { type: 'user', id: 'u' } },
+        ...o,
+      });
       return [
-        base(conv({ id: { toString: 1 } })), base(conv({ id: ['1', '2'] })), base(conv({ id: 'x'.repeat(65) })), base(conv({ id: Array.from({ length: 40 }, (_, i) => i) })),
-        base(conv({ id: 1e308 })), base(conv({ id: true })), base(conv({ id: '' })), base('conversation'), base([conv({})]), base(null),
-        base(conv({}), { id: 'n'.repeat(5000) }), base(conv({}), { created_at: 1e308 }), base(conv({}), { created_at: 'yesterday' }),
+        base(conv({ id: { toString: 1 } })),
+        base(conv({ id: ['1', '2'] })),
+        base(conv({ id: 'x'.repeat(65) })),
+        base(conv({ id: Array.from({ length: 40 }, (_, i) => i) })),
+        base(conv({ id: 1e308 })),
+        base(conv({ id: true })),
+        base(conv({ id: '' })),
+        base('conversation'),
+        base([conv({})]),
+        base(null),
+        base(conv({}), { id: 'n'.repeat(5000) }),
+        base(conv({}), { created_at: 1e308 }),
+        base(conv({}), { created_at: 'yesterday' }),
         base(conv({ created_at: -1, source: { body: 42, author: 'user', subject: { a: 1 } } })),
         base(conv({ conversation_parts: { conversation_parts: 'not a list' } }), { topic: 'conversation.user.replied' }),
-        base(conv({ conversation_parts: { conversation_parts: [null, 1, 'x', { body: 5, author: { type: 'user', id: { a: 1 } }, created_at: 1e308 }, { id: { toString: 'x' }, author: 'y' }] } }), { topic: 'conversation.user.replied' }),
-        base(conv({ conversation_parts: { conversation_parts: [{ part_type: 'comment', body: { html: '<p>x</p>' }, author: { type: 'user', id: '1' } }] } }), { topic: 'conversation.user.replied' }),
+        base(
+          conv({
+            conversation_parts: {
+              conversation_parts: [
+                null,
+                1,
+                'x',
+                { body: 5, author: { type: 'user', id: { a: 1 } }, created_at: 1e308 },
+                { id: { toString: 'x' }, author: 'y' },
+              ],
+            },
+          }),
+          { topic: 'conversation.user.replied' },
+        ),
+        base(conv({ conversation_parts: { conversation_parts: [{ part_type: 'comment', body: { html: '<p>x</p>' }, author: { type: 'user', id: '1' } }] } }), {
+          topic: 'conversation.user.replied',
+        }),
       ];
     };
 
@@ -319,7 +559,10 @@ describe('security: hostile input', () => {
 
     it('signed Canvas Kit payloads of any shape never get a 5xx (200 runs)', async () => {
       const seen: Record<number, number> = {};
-      const arb = fc.oneof({ weight: 9, arbitrary: canvasArb(() => [convId, '1']).map((v) => JSON.stringify(v)) }, { weight: 1, arbitrary: anyJson.map((v) => JSON.stringify(v)) });
+      const arb = fc.oneof(
+        { weight: 9, arbitrary: canvasArb(() => [convId, '1']).map((v) => JSON.stringify(v)) },
+        { weight: 1, arbitrary: anyJson.map((v) => JSON.stringify(v)) },
+      );
       await fc.assert(
         fc.asyncProperty(arb, fc.constantFrom('initialize', 'submit') as fc.Arbitrary<'initialize' | 'submit'>, async (body, path) => {
           const r = await canvas(path, body);
@@ -329,11 +572,29 @@ describe('security: hostile input', () => {
           if (r.status === 200) expect(Array.isArray(r.json?.canvas?.content?.components)).toBe(true);
         }),
         {
-          numRuns: 200, seed: 4242, endOnFailure: true,
+          numRuns: 200,
+          seed: 4242,
+          endOnFailure: true,
           // Tried first: ids of the wrong type or size on the paths that start an analysis.
           examples: [
-            [JSON.stringify({ workspace_id: WS, conversation: null, context: { conversation_id: Array.from({ length: 30 }, (_, i) => i) }, component_id: 'run_analysis' }), 'submit'],
-            [JSON.stringify({ workspace_id: WS, conversation: { id: 'c'.repeat(65) }, component_id: 'run_again', current_canvas: { stored_data: { analysisId: 'x'.repeat(36) } } }), 'submit'],
+            [
+              JSON.stringify({
+                workspace_id: WS,
+                conversation: null,
+                context: { conversation_id: Array.from({ length: 30 }, (_, i) => i) },
+                component_id: 'run_analysis',
+              }),
+              'submit',
+            ],
+            [
+              JSON.stringify({
+                workspace_id: WS,
+                conversation: { id: 'c'.repeat(65) },
+                component_id: 'run_again',
+                current_canvas: { stored_data: { analysisId: 'x'.repeat(36) } },
+              }),
+              'submit',
+            ],
             [JSON.stringify({ workspace_id: WS, conversation: { id: { toString: 1 } }, component_id: 'refresh' }), 'submit'],
             [JSON.stringify({ workspace_id: WS, conversation: { id: 1e308 } }), 'initialize'],
             [JSON.stringify({ workspace_id: [WS], conversation: { id: convId } }), 'initialize'],
@@ -347,8 +608,14 @@ describe('security: hostile input', () => {
     }, 60_000);
 
     it('the worker survives the fuzzed events: the app still triages a real conversation afterwards', async () => {
-      const conv = s.sandbox.createConversation({ customer: { name: 'After', email: 'after@example.com' }, body: 'Login fails for the whole team since this morning' });
-      await waitFor(async () => (s.sandbox.getConversation(String(conv.id)).conversation_parts as any)?.conversation_parts?.some((p: any) => p.app_package_code), 20000);
+      const conv = s.sandbox.createConversation({
+        customer: { name: 'After', email: 'after@example.com' },
+        body: 'Login fails for the whole team since this morning',
+      });
+      await waitFor(
+        async () => (s.sandbox.getConversation(String(conv.id)).conversation_parts as any)?.conversation_parts?.some((p: any) => p.app_package_code),
+        20000,
+      );
     }, 30_000);
   });
 });

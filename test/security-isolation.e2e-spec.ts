@@ -63,30 +63,56 @@ const ROUTES: Record<string, RouteClass> = {
   'GET /v1/auth/me': { kind: 'self', perms: [] },
 
   'GET /v1/config/projects': { kind: 'tenant', perms: ['config:read'] },
-  'POST /v1/config/projects': { kind: 'tenant', perms: ['config:write'], orgLevel: true, body: (c) => ({ name: `B project ${c.n}`, slug: `b-project-${c.n}` }) },
+  'POST /v1/config/projects': {
+    kind: 'tenant',
+    perms: ['config:write'],
+    orgLevel: true,
+    body: (c) => ({ name: `B project ${c.n}`, slug: `b-project-${c.n}` }),
+  },
   'GET /v1/config/projects/:id': { kind: 'resource', perms: ['config:read'] },
   'PUT /v1/config/projects/:id': { kind: 'resource', perms: ['config:write'], body: () => ({ name: 'hacked' }) },
   'DELETE /v1/config/projects/:id': { kind: 'resource', perms: ['project:delete'], body: (c) => ({ confirm: c.projectA2Slug }) },
 
   'GET /v1/config/api-keys': { kind: 'tenant', perms: ['config:read'], dashboardOnly: true },
-  'POST /v1/config/api-keys': { kind: 'tenant', perms: ['apikey:write'], dashboardOnly: true, body: (c) => ({ name: 'stolen', type: 'secret', projectId: c.projectA, permissions: ['config:read'] }) },
+  'POST /v1/config/api-keys': {
+    kind: 'tenant',
+    perms: ['apikey:write'],
+    dashboardOnly: true,
+    body: (c) => ({ name: 'stolen', type: 'secret', projectId: c.projectA, permissions: ['config:read'] }),
+  },
   'DELETE /v1/config/api-keys/:id': { kind: 'resource', perms: ['apikey:write'], dashboardOnly: true },
 
   'GET /v1/team/members': { kind: 'tenant', perms: ['team:read'], dashboardOnly: true },
-  'POST /v1/team/members': { kind: 'tenant', perms: ['team:manage'], dashboardOnly: true, body: (c) => ({ email: `b-new-${c.n}@b.example`, name: 'New', password: 'new member password', role: 'viewer' }) },
+  'POST /v1/team/members': {
+    kind: 'tenant',
+    perms: ['team:manage'],
+    dashboardOnly: true,
+    body: (c) => ({ email: `b-new-${c.n}@b.example`, name: 'New', password: 'new member password', role: 'viewer' }),
+  },
   'PUT /v1/team/members/:id': { kind: 'resource', perms: ['team:manage'], dashboardOnly: true, body: () => ({ role: 'admin' }) },
   'DELETE /v1/team/members/:id': { kind: 'resource', perms: ['team:manage'], dashboardOnly: true },
 
   'GET /v1/config/log-source-types': { kind: 'tenant', perms: ['config:read'] },
   'GET /v1/config/log-sources': { kind: 'tenant', perms: ['config:read'], project: true },
-  'POST /v1/config/log-sources': { kind: 'tenant', perms: ['config:write'], project: true, body: () => ({ type: 'file', name: 'b source', credentials: {}, sources: ['*.ndjson'] }) },
+  'POST /v1/config/log-sources': {
+    kind: 'tenant',
+    perms: ['config:write'],
+    project: true,
+    body: () => ({ type: 'file', name: 'b source', credentials: {}, sources: ['*.ndjson'] }),
+  },
   'GET /v1/config/log-sources/:id': { kind: 'resource', perms: ['config:read'], project: true },
   'PUT /v1/config/log-sources/:id': { kind: 'resource', perms: ['config:write'], project: true, body: () => ({ name: 'hacked' }) },
   'DELETE /v1/config/log-sources/:id': { kind: 'resource', perms: ['config:write'], project: true },
   'POST /v1/config/log-sources/:id/test': { kind: 'resource', perms: ['config:read'], project: true },
   'GET /v1/config/log-sources/:id/sources': { kind: 'resource', perms: ['config:read'], project: true },
 
-  'POST /v1/analyses': { kind: 'tenant', perms: ['analysis:create'], project: true, publicKey: true, body: () => ({ description: 'checkout errors', ...window() }) },
+  'POST /v1/analyses': {
+    kind: 'tenant',
+    perms: ['analysis:create'],
+    project: true,
+    publicKey: true,
+    body: () => ({ description: 'checkout errors', ...window() }),
+  },
   'GET /v1/analyses': { kind: 'tenant', perms: ['analysis:read'], project: true, publicKey: true },
   'GET /v1/analyses/:id': { kind: 'resource', perms: ['analysis:read'], project: true, publicKey: true },
 
@@ -96,7 +122,12 @@ const ROUTES: Record<string, RouteClass> = {
   'DELETE /v1/config/support-desk/:id': { kind: 'resource', perms: ['config:write'], project: true },
   'GET /v1/config/support-desk/:id/attributes': { kind: 'resource', perms: ['config:read'], project: true },
   'GET /v1/config/support-desk/:id/admins': { kind: 'resource', perms: ['config:read'], project: true },
-  'POST /v1/config/support-desk/:id/template-preview': { kind: 'resource', perms: ['config:read'], project: true, body: () => ({ template: 'Hi {{ customer_name }} {{ project_name }}' }) },
+  'POST /v1/config/support-desk/:id/template-preview': {
+    kind: 'resource',
+    perms: ['config:read'],
+    project: true,
+    body: () => ({ template: 'Hi {{ customer_name }} {{ project_name }}' }),
+  },
   'GET /v1/support-desk/intercom/install': { kind: 'resource', perms: ['config:write'], dashboardOnly: true, query: (c) => `projectId=${c.projectA}` },
   'GET /v1/support-desk/conversations/:bindingId': { kind: 'resource', perms: ['analysis:read'] },
   'GET /v1/support-desk/conversations/:bindingId/:conversationId': { kind: 'resource', perms: ['analysis:read'] },
@@ -130,7 +161,10 @@ describe('security: tenant isolation and roles over every /v1 route', () => {
 
   const path = (key: string, ids: { id?: string; bindingId?: string; conversationId?: string }) => {
     const [, p] = key.split(' ');
-    return p.replace(':bindingId', ids.bindingId ?? '').replace(':conversationId', ids.conversationId ?? '').replace(':id', ids.id ?? '');
+    return p
+      .replace(':bindingId', ids.bindingId ?? '')
+      .replace(':conversationId', ids.conversationId ?? '')
+      .replace(':id', ids.id ?? '');
   };
   /** A's real id for each `:id`. */
   const aIdFor = (key: string): string => {
@@ -143,7 +177,11 @@ describe('security: tenant isolation and roles over every /v1 route', () => {
     return '';
   };
 
-  const call = async (key: string, c: Caller, opts: { ids: { id?: string; bindingId?: string; conversationId?: string }; projectHeader?: string | null; query?: string; body?: unknown }) => {
+  const call = async (
+    key: string,
+    c: Caller,
+    opts: { ids: { id?: string; bindingId?: string; conversationId?: string }; projectHeader?: string | null; query?: string; body?: unknown },
+  ) => {
     const [method] = key.split(' ');
     const headers: Record<string, string> = {};
     if (opts.projectHeader) headers['x-project-id'] = opts.projectHeader;
@@ -165,26 +203,67 @@ describe('security: tenant isolation and roles over every /v1 route', () => {
       api(url(), 'GET', `/v1/support-desk/conversations/${A.bindingId}`, { token: s.token }),
     ]);
     for (const r of parts) expect(r.status).toBe(200);
-    const strip = (v: any): any => (Array.isArray(v) ? v.map(strip) : v && typeof v === 'object'
-      ? Object.fromEntries(Object.entries(v).filter(([k]) => !['lastUsedAt', 'updatedAt', 'lastEventAt', 'health', 'lastLoginAt', 'status', 'completedAt', 'startedAt', 'result', 'severity', 'summary', 'lastTestedAt', 'lastTest'].includes(k)).map(([k, x]) => [k, strip(x)]))
-      : v);
+    const strip = (v: any): any =>
+      Array.isArray(v)
+        ? v.map(strip)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.entries(v)
+                .filter(
+                  ([k]) =>
+                    ![
+                      'lastUsedAt',
+                      'updatedAt',
+                      'lastEventAt',
+                      'health',
+                      'lastLoginAt',
+                      'status',
+                      'completedAt',
+                      'startedAt',
+                      'result',
+                      'severity',
+                      'summary',
+                      'lastTestedAt',
+                      'lastTest',
+                    ].includes(k),
+                )
+                .map(([k, x]) => [k, strip(x)]),
+            )
+          : v;
     return JSON.stringify(parts.map((r) => strip(r.json.data)));
   };
 
   beforeAll(async () => {
-    s = await startIntercomStack({ ALLOW_SIGNUP: 'true', RATE_LIMIT_READ: '1000000', RATE_LIMIT_WRITE: '1000000', RATE_LIMIT_ANALYSIS: '1000000', LOG_SOURCE_TIMEOUT_MS: '3000' });
+    s = await startIntercomStack({
+      ALLOW_SIGNUP: 'true',
+      RATE_LIMIT_READ: '1000000',
+      RATE_LIMIT_WRITE: '1000000',
+      RATE_LIMIT_ANALYSIS: '1000000',
+      LOG_SOURCE_TIMEOUT_MS: '3000',
+    });
     ctx.projectA = s.projectId;
     const ownerA = s.token;
-    await api(url(), 'PUT', `/v1/config/projects/${ctx.projectA}`, { token: ownerA, body: { name: `${MARK} default`, description: `${MARK} description`, services: [{ name: 'checkout', critical: true }] } });
+    await api(url(), 'PUT', `/v1/config/projects/${ctx.projectA}`, {
+      token: ownerA,
+      body: { name: `${MARK} default`, description: `${MARK} description`, services: [{ name: 'checkout', critical: true }] },
+    });
     const p2 = await api(url(), 'POST', '/v1/config/projects', { token: ownerA, body: { name: `${MARK} two`, slug: ctx.projectA2Slug } });
     ctx.projectA2 = p2.json.data.id;
     // Team: one member of each role.
     aCallers.push({ name: 'A owner', token: ownerA, kind: 'session', role: 'owner' });
     for (const role of ['admin', 'member', 'viewer'] as const) {
-      const m = await api(url(), 'POST', '/v1/team/members', { token: ownerA, body: { email: `${role}@alpha.example`, name: `${MARK} ${role}`, password: `${role} password alpha`, role } });
+      const m = await api(url(), 'POST', '/v1/team/members', {
+        token: ownerA,
+        body: { email: `${role}@alpha.example`, name: `${MARK} ${role}`, password: `${role} password alpha`, role },
+      });
       expect(m.status).toBe(201);
       if (role === 'viewer') A.memberId = m.json.data.id;
-      aCallers.push({ name: `A ${role}`, token: (await api(url(), 'POST', '/v1/auth/login', { body: { email: `${role}@alpha.example`, password: `${role} password alpha` } })).json.data.token, kind: 'session', role });
+      aCallers.push({
+        name: `A ${role}`,
+        token: (await api(url(), 'POST', '/v1/auth/login', { body: { email: `${role}@alpha.example`, password: `${role} password alpha` } })).json.data.token,
+        kind: 'session',
+        role,
+      });
     }
     // Keys.
     const key = async (token: string, body: Record<string, unknown>) => {
@@ -200,34 +279,80 @@ describe('security: tenant isolation and roles over every /v1 route', () => {
     // A file log source, a binding, a triaged conversation and an analysis.
     const logDir = join(s.app.dataDir, 'logs');
     mkdirSync(logDir, { recursive: true });
-    writeFileSync(join(logDir, 'alpha.ndjson'), `${JSON.stringify({ timestamp: new Date(Date.now() - 60_000).toISOString(), level: 'error', service: 'checkout', message: `${MARK} payment failed` })}\n`);
-    const src = await api(url(), 'POST', '/v1/config/log-sources', { token: ownerA, headers: { 'x-project-id': ctx.projectA }, body: { type: 'file', name: `${MARK} files`, credentials: {}, sources: ['alpha.ndjson'] } });
+    writeFileSync(
+      join(logDir, 'alpha.ndjson'),
+      `${JSON.stringify({ timestamp: new Date(Date.now() - 60_000).toISOString(), level: 'error', service: 'checkout', message: `${MARK} payment failed` })}\n`,
+    );
+    const src = await api(url(), 'POST', '/v1/config/log-sources', {
+      token: ownerA,
+      headers: { 'x-project-id': ctx.projectA },
+      body: { type: 'file', name: `${MARK} files`, credentials: {}, sources: ['alpha.ndjson'] },
+    });
     expect(src.status).toBe(201);
     A.logSourceId = src.json.data.id;
     const inst = await installThroughConsent(s);
     expect(inst.callback.status).toBe(302);
     A.bindingId = inst.callback.headers.get('location')!.split('/').pop()!;
     // No auto-analysis: A must not change by itself while the matrix runs.
-    expect((await api(url(), 'PUT', `/v1/config/support-desk/${A.bindingId}`, { token: ownerA, headers: { 'x-project-id': ctx.projectA }, body: { autoAnalyzeThreshold: 'disabled' } })).status).toBe(200);
-    const conv = s.sandbox.createConversation({ customer: { name: `${MARK} customer`, email: 'customer@alpha.example' }, body: `${MARK}: checkout is down for everyone, payments fail` });
+    expect(
+      (
+        await api(url(), 'PUT', `/v1/config/support-desk/${A.bindingId}`, {
+          token: ownerA,
+          headers: { 'x-project-id': ctx.projectA },
+          body: { autoAnalyzeThreshold: 'disabled' },
+        })
+      ).status,
+    ).toBe(200);
+    const conv = s.sandbox.createConversation({
+      customer: { name: `${MARK} customer`, email: 'customer@alpha.example' },
+      body: `${MARK}: checkout is down for everyone, payments fail`,
+    });
     A.conversationId = String(conv.id);
-    await waitFor(async () => (await api(url(), 'GET', `/v1/support-desk/conversations/${A.bindingId}/${A.conversationId}`, { token: ownerA })).json?.data?.triages?.length > 0, 20000);
-    const an = await api(url(), 'POST', '/v1/analyses', { token: ownerA, headers: { 'x-project-id': ctx.projectA }, body: { description: `${MARK} analysis`, ...window() } });
+    await waitFor(
+      async () =>
+        (await api(url(), 'GET', `/v1/support-desk/conversations/${A.bindingId}/${A.conversationId}`, { token: ownerA })).json?.data?.triages?.length > 0,
+      20000,
+    );
+    const an = await api(url(), 'POST', '/v1/analyses', {
+      token: ownerA,
+      headers: { 'x-project-id': ctx.projectA },
+      body: { description: `${MARK} analysis`, ...window() },
+    });
     expect(an.status).toBe(202);
     A.analysisId = an.json.data.id;
-    await waitFor(async () => ['complete', 'partial', 'failed'].includes((await api(url(), 'GET', `/v1/analyses/${A.analysisId}`, { token: ownerA, headers: { 'x-project-id': ctx.projectA } })).json?.data?.status), 20000);
+    await waitFor(
+      async () =>
+        ['complete', 'partial', 'failed'].includes(
+          (await api(url(), 'GET', `/v1/analyses/${A.analysisId}`, { token: ownerA, headers: { 'x-project-id': ctx.projectA } })).json?.data?.status,
+        ),
+      20000,
+    );
 
     // Tenant B: signup, its team and keys.
-    const signup = await api(url(), 'POST', '/v1/auth/signup', { body: { name: 'Bob', email: 'bob@beta.example', password: 'beta owner password', companyName: 'Beta' } });
+    const signup = await api(url(), 'POST', '/v1/auth/signup', {
+      body: { name: 'Bob', email: 'bob@beta.example', password: 'beta owner password', companyName: 'Beta' },
+    });
     expect(signup.status).toBe(201);
     const ownerB = signup.json.data.token;
     ctx.projectB = signup.json.data.project.id;
     bCallers.push({ name: 'B owner', token: ownerB, kind: 'session', role: 'owner' });
     for (const role of ['admin', 'member', 'viewer'] as const) {
-      await api(url(), 'POST', '/v1/team/members', { token: ownerB, body: { email: `${role}@beta.example`, name: `B ${role}`, password: `${role} password beta`, role } });
-      bCallers.push({ name: `B ${role}`, token: (await api(url(), 'POST', '/v1/auth/login', { body: { email: `${role}@beta.example`, password: `${role} password beta` } })).json.data.token, kind: 'session', role });
+      await api(url(), 'POST', '/v1/team/members', {
+        token: ownerB,
+        body: { email: `${role}@beta.example`, name: `B ${role}`, password: `${role} password beta`, role },
+      });
+      bCallers.push({
+        name: `B ${role}`,
+        token: (await api(url(), 'POST', '/v1/auth/login', { body: { email: `${role}@beta.example`, password: `${role} password beta` } })).json.data.token,
+        kind: 'session',
+        role,
+      });
     }
-    bCallers.push({ name: 'B secret', token: (await key(ownerB, { name: 'b secret', type: 'secret', projectId: ctx.projectB, permissions: KEY_PERMS })).key, kind: 'secret' });
+    bCallers.push({
+      name: 'B secret',
+      token: (await key(ownerB, { name: 'b secret', type: 'secret', projectId: ctx.projectB, permissions: KEY_PERMS })).key,
+      kind: 'secret',
+    });
     bCallers.push({ name: 'B pub', token: (await key(ownerB, { name: 'b pub', type: 'public', projectId: ctx.projectB })).key, kind: 'pub' });
     bCallers.push({ name: 'B org', token: (await key(ownerB, { name: 'b org', type: 'org', permissions: KEY_PERMS })).key, kind: 'org' });
 
@@ -240,7 +365,8 @@ describe('security: tenant isolation and roles over every /v1 route', () => {
     const set = new Set<string>();
     for (const layer of stack) {
       if (!layer.route) continue;
-      for (const [m, on] of Object.entries(layer.route.methods as Record<string, boolean>)) if (on && m !== '_all') set.add(`${m.toUpperCase()} ${layer.route.path}`);
+      for (const [m, on] of Object.entries(layer.route.methods as Record<string, boolean>))
+        if (on && m !== '_all') set.add(`${m.toUpperCase()} ${layer.route.path}`);
     }
     routeKeys = [...set].filter((k) => k.split(' ')[1].startsWith('/v1')).sort();
   }, 90_000);
@@ -265,50 +391,57 @@ describe('security: tenant isolation and roles over every /v1 route', () => {
     for (const key of routeKeys) {
       const rc = ROUTES[key];
       if (rc.kind === 'public' || rc.kind === 'self') continue;
-      await Promise.all(bCallers.map(async (c) => {
-        const n = ++ctx.n;
-        const variants: Array<{ label: string; projectHeader: string | null; ids: any }> = [];
-        const aIds = { id: aIdFor(key), bindingId: A.bindingId, conversationId: A.conversationId };
-        if (rc.kind === 'resource') {
-          // A's resource ids, with A's project, with B's own project, and with no project header.
-          variants.push({ label: 'A ids + A project', projectHeader: ctx.projectA, ids: aIds });
-          variants.push({ label: 'A ids + B project', projectHeader: ctx.projectB, ids: aIds });
-          variants.push({ label: 'A ids, no header', projectHeader: null, ids: aIds });
-        } else if (rc.project) {
-          variants.push({ label: 'A project', projectHeader: ctx.projectA, ids: {} });
-        }
-        for (const v of variants) {
-          const body = rc.body?.({ ...ctx, n });
-          const query = rc.query?.(ctx);
-          const r = await call(key, c, { ids: v.ids, projectHeader: v.projectHeader, body, query });
-          const request = JSON.stringify([path(key, v.ids), query, body, v.projectHeader]);
-          const where = `${key} as ${c.name} (${v.label})`;
-          if (r.status < 300 || r.status >= 500) failures.push(`${where}: ${r.status} ${r.text.slice(0, 200)}`);
-          // 403/404; with no X-Project-Id on a project route, 400 MISSING_PROJECT_ID (nothing is looked up).
-          else if (![403, 404].includes(r.status) && !(r.status === 400 && v.projectHeader === null && r.json?.error?.code === 'MISSING_PROJECT_ID')) failures.push(`${where}: expected 403/404, got ${r.status} ${r.text.slice(0, 200)}`);
-          const leaked = leaks(r.text + (r.headers.get('location') ?? ''), request);
-          if (leaked.length) failures.push(`${where}: body shows A's ${leaked.join(', ')}`);
-        }
-        // Tenant-level routes in B's own context may answer 2xx, but only with B's data.
-        if (rc.kind === 'tenant') {
-          const body = rc.body?.({ ...ctx, n: n + 100_000 });
-          const r = await call(key, c, { ids: {}, projectHeader: rc.project && (c.kind === 'session' || c.kind === 'org') ? ctx.projectB : null, body });
-          if (r.status >= 500) failures.push(`${key} as ${c.name} (own context): ${r.status}`);
-          const leaked = leaks(r.text, JSON.stringify(body ?? null));
-          if (leaked.length) failures.push(`${key} as ${c.name} (own context): body shows A's ${leaked.join(', ')}`);
-        }
-      }));
+      await Promise.all(
+        bCallers.map(async (c) => {
+          const n = ++ctx.n;
+          const variants: Array<{ label: string; projectHeader: string | null; ids: any }> = [];
+          const aIds = { id: aIdFor(key), bindingId: A.bindingId, conversationId: A.conversationId };
+          if (rc.kind === 'resource') {
+            // A's resource ids, with A's project, with B's own project, and with no project header.
+            variants.push({ label: 'A ids + A project', projectHeader: ctx.projectA, ids: aIds });
+            variants.push({ label: 'A ids + B project', projectHeader: ctx.projectB, ids: aIds });
+            variants.push({ label: 'A ids, no header', projectHeader: null, ids: aIds });
+          } else if (rc.project) {
+            variants.push({ label: 'A project', projectHeader: ctx.projectA, ids: {} });
+          }
+          for (const v of variants) {
+            const body = rc.body?.({ ...ctx, n });
+            const query = rc.query?.(ctx);
+            const r = await call(key, c, { ids: v.ids, projectHeader: v.projectHeader, body, query });
+            const request = JSON.stringify([path(key, v.ids), query, body, v.projectHeader]);
+            const where = `${key} as ${c.name} (${v.label})`;
+            if (r.status < 300 || r.status >= 500) failures.push(`${where}: ${r.status} ${r.text.slice(0, 200)}`);
+            // 403/404; with no X-Project-Id on a project route, 400 MISSING_PROJECT_ID (nothing is looked up).
+            else if (![403, 404].includes(r.status) && !(r.status === 400 && v.projectHeader === null && r.json?.error?.code === 'MISSING_PROJECT_ID'))
+              failures.push(`${where}: expected 403/404, got ${r.status} ${r.text.slice(0, 200)}`);
+            const leaked = leaks(r.text + (r.headers.get('location') ?? ''), request);
+            if (leaked.length) failures.push(`${where}: body shows A's ${leaked.join(', ')}`);
+          }
+          // Tenant-level routes in B's own context may answer 2xx, but only with B's data.
+          if (rc.kind === 'tenant') {
+            const body = rc.body?.({ ...ctx, n: n + 100_000 });
+            const r = await call(key, c, { ids: {}, projectHeader: rc.project && (c.kind === 'session' || c.kind === 'org') ? ctx.projectB : null, body });
+            if (r.status >= 500) failures.push(`${key} as ${c.name} (own context): ${r.status}`);
+            const leaked = leaks(r.text, JSON.stringify(body ?? null));
+            if (leaked.length) failures.push(`${key} as ${c.name} (own context): body shows A's ${leaked.join(', ')}`);
+          }
+        }),
+      );
     }
     // A project key naming A's project gets WRONG_PROJECT, whoever owns that id (contract §3).
     for (const c of bCallers.filter((x) => x.kind === 'secret' || x.kind === 'pub')) {
       const r = await api(url(), 'GET', '/v1/analyses', { token: c.token, headers: { 'x-project-id': ctx.projectA } });
-      if (r.status !== 403 || r.json.error.code !== 'WRONG_PROJECT') failures.push(`project key ${c.name} with A's X-Project-Id: ${r.status} ${r.text.slice(0, 120)}`);
+      if (r.status !== 403 || r.json.error.code !== 'WRONG_PROJECT')
+        failures.push(`project key ${c.name} with A's X-Project-Id: ${r.status} ${r.text.slice(0, 120)}`);
     }
     expect(failures).toEqual([]);
     expect(await snapshotA()).toBe(aSnapshot);
     // A's binding, keys and sessions still work.
-    expect((await api(url(), 'GET', `/v1/config/support-desk/${A.bindingId}`, { token: s.token, headers: { 'x-project-id': ctx.projectA } })).json.data.status).toBe('active');
-    for (const c of aCallers.filter((x) => x.kind !== 'pub')) expect({ c: c.name, status: (await api(url(), 'GET', '/v1/config/projects', { token: c.token })).status }).toEqual({ c: c.name, status: 200 });
+    expect(
+      (await api(url(), 'GET', `/v1/config/support-desk/${A.bindingId}`, { token: s.token, headers: { 'x-project-id': ctx.projectA } })).json.data.status,
+    ).toBe('active');
+    for (const c of aCallers.filter((x) => x.kind !== 'pub'))
+      expect({ c: c.name, status: (await api(url(), 'GET', '/v1/config/projects', { token: c.token })).status }).toEqual({ c: c.name, status: 200 });
   }, 120_000);
 
   it('within tenant A, each role and key gets 403 exactly where it lacks the permission or key type (viewers never write)', async () => {
@@ -317,56 +450,68 @@ describe('security: tenant isolation and roles over every /v1 route', () => {
     for (const key of routeKeys) {
       const rc = ROUTES[key];
       if (rc.kind === 'public' || key === 'POST /v1/auth/logout') continue;
-      await Promise.all(aCallers.map(async (c) => {
-        let expected: 'refused' | 'allowed';
-        let code: string | undefined;
-        if (c.kind === 'session') {
-          expected = rc.perms.every((p) => ROLE_PERMS[c.role!].includes(p)) ? 'allowed' : 'refused';
-          code = 'FORBIDDEN';
-        } else if (rc.kind === 'self' && c.kind !== 'pub') {
-          expected = 'allowed';
-        } else if (rc.dashboardOnly) {
-          expected = 'refused';
-          code = 'DASHBOARD_ONLY';
-        } else if (c.kind === 'pub' && !rc.publicKey) {
-          expected = 'refused';
-          code = 'SECRET_KEY_REQUIRED';
-        } else if (c.kind === 'pub') {
-          // Public keys carry analysis:read and analysis:create only.
-          expected = rc.perms.every((p) => p === 'analysis:read' || p === 'analysis:create') ? 'allowed' : 'refused';
-        } else if (rc.orgLevel && c.kind !== 'org') {
-          expected = 'refused';
-          code = 'ORG_KEY_REQUIRED';
-        } else {
-          expected = rc.perms.every((p) => KEY_PERMS.includes(p)) ? 'allowed' : 'refused';
-          code = 'FORBIDDEN';
-        }
-        // "Allowed" probes must not change A: bogus ids (→ 404 after the guard) and, on creates, an invalid body (→ 400).
-        const ids = { id: bogus, bindingId: bogus, conversationId: '1' };
-        const body = rc.kind === 'tenant' && isWrite(key) && key !== 'POST /v1/triage' ? { unknownField: true } : rc.body?.(ctx);
-        const query = key === 'GET /v1/support-desk/intercom/install' ? `projectId=${bogus}` : undefined;
-        const r = await call(key, c, { ids, projectHeader: rc.project && (c.kind === 'session' || c.kind === 'org') ? ctx.projectA : null, body, query });
-        const where = `${key} as ${c.name}`;
-        if (r.status >= 500) failures.push(`${where}: ${r.status} ${r.text.slice(0, 200)}`);
-        else if (expected === 'refused') {
-          if (r.status !== 403 || (code && r.json?.error?.code !== code)) failures.push(`${where}: expected 403 ${code ?? ''}, got ${r.status} ${r.text.slice(0, 160)}`);
-        } else if (c.kind === 'secret' && key.includes('/projects/:id') && r.json?.error?.code === 'WRONG_PROJECT') {
-          // A project key reaches only its own project: any other id is WRONG_PROJECT (contract §3).
-        } else if (r.status === 401 || r.status === 403) failures.push(`${where}: expected to pass the guard, got ${r.status} ${r.text.slice(0, 160)}`);
-      }));
+      await Promise.all(
+        aCallers.map(async (c) => {
+          let expected: 'refused' | 'allowed';
+          let code: string | undefined;
+          if (c.kind === 'session') {
+            expected = rc.perms.every((p) => ROLE_PERMS[c.role!].includes(p)) ? 'allowed' : 'refused';
+            code = 'FORBIDDEN';
+          } else if (rc.kind === 'self' && c.kind !== 'pub') {
+            expected = 'allowed';
+          } else if (rc.dashboardOnly) {
+            expected = 'refused';
+            code = 'DASHBOARD_ONLY';
+          } else if (c.kind === 'pub' && !rc.publicKey) {
+            expected = 'refused';
+            code = 'SECRET_KEY_REQUIRED';
+          } else if (c.kind === 'pub') {
+            // Public keys carry analysis:read and analysis:create only.
+            expected = rc.perms.every((p) => p === 'analysis:read' || p === 'analysis:create') ? 'allowed' : 'refused';
+          } else if (rc.orgLevel && c.kind !== 'org') {
+            expected = 'refused';
+            code = 'ORG_KEY_REQUIRED';
+          } else {
+            expected = rc.perms.every((p) => KEY_PERMS.includes(p)) ? 'allowed' : 'refused';
+            code = 'FORBIDDEN';
+          }
+          // "Allowed" probes must not change A: bogus ids (→ 404 after the guard) and, on creates, an invalid body (→ 400).
+          const ids = { id: bogus, bindingId: bogus, conversationId: '1' };
+          const body = rc.kind === 'tenant' && isWrite(key) && key !== 'POST /v1/triage' ? { unknownField: true } : rc.body?.(ctx);
+          const query = key === 'GET /v1/support-desk/intercom/install' ? `projectId=${bogus}` : undefined;
+          const r = await call(key, c, { ids, projectHeader: rc.project && (c.kind === 'session' || c.kind === 'org') ? ctx.projectA : null, body, query });
+          const where = `${key} as ${c.name}`;
+          if (r.status >= 500) failures.push(`${where}: ${r.status} ${r.text.slice(0, 200)}`);
+          else if (expected === 'refused') {
+            if (r.status !== 403 || (code && r.json?.error?.code !== code))
+              failures.push(`${where}: expected 403 ${code ?? ''}, got ${r.status} ${r.text.slice(0, 160)}`);
+          } else if (c.kind === 'secret' && key.includes('/projects/:id') && r.json?.error?.code === 'WRONG_PROJECT') {
+            // A project key reaches only its own project: any other id is WRONG_PROJECT (contract §3).
+          } else if (r.status === 401 || r.status === 403) failures.push(`${where}: expected to pass the guard, got ${r.status} ${r.text.slice(0, 160)}`);
+        }),
+      );
     }
     expect(failures).toEqual([]);
   }, 120_000);
 
   it("A's viewer cannot write any of A's real resources: every write route answers 403 and nothing changes", async () => {
     const viewer = aCallers.find((c) => c.role === 'viewer')!;
-    const readPosts = new Set(['POST /v1/triage', 'POST /v1/config/support-desk/:id/template-preview', 'POST /v1/config/log-sources/:id/test', 'POST /v1/auth/logout']);
+    const readPosts = new Set([
+      'POST /v1/triage',
+      'POST /v1/config/support-desk/:id/template-preview',
+      'POST /v1/config/log-sources/:id/test',
+      'POST /v1/auth/logout',
+    ]);
     const writes = routeKeys.filter((k) => isWrite(k) && ROUTES[k].kind !== 'public' && !readPosts.has(k));
     expect(writes.length).toBeGreaterThanOrEqual(12);
     const before = await snapshotA();
     for (const key of writes) {
       ctx.n++;
-      const r = await call(key, viewer, { ids: { id: aIdFor(key), bindingId: A.bindingId, conversationId: A.conversationId }, projectHeader: ROUTES[key].project ? ctx.projectA : null, body: ROUTES[key].body?.(ctx) });
+      const r = await call(key, viewer, {
+        ids: { id: aIdFor(key), bindingId: A.bindingId, conversationId: A.conversationId },
+        projectHeader: ROUTES[key].project ? ctx.projectA : null,
+        body: ROUTES[key].body?.(ctx),
+      });
       expect({ key, status: r.status, code: r.json?.error?.code }).toEqual({ key, status: 403, code: 'FORBIDDEN' });
     }
     // The install redirect is a write too (it starts a binding): refused for viewers.

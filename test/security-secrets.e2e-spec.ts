@@ -54,7 +54,11 @@ describe('security: no secret in any response, log line, note or canvas through 
         res.writeHead(400, { 'content-type': 'text/plain' });
         return res.end(`parse error: request had Authorization: ${auth} and X-Scope-OrgID: ${String(req.headers['x-scope-orgid'])}`);
       }
-      const okAuth = [`Bearer ${LOKI_KEY}`, `Basic ${Buffer.from(LOKI_BASIC).toString('base64')}`, `Basic ${Buffer.from(`u:${URL_PASSWORD}`).toString('base64')}`];
+      const okAuth = [
+        `Bearer ${LOKI_KEY}`,
+        `Basic ${Buffer.from(LOKI_BASIC).toString('base64')}`,
+        `Basic ${Buffer.from(`u:${URL_PASSWORD}`).toString('base64')}`,
+      ];
       if (!okAuth.includes(auth)) {
         res.writeHead(401, { 'content-type': 'text/plain' });
         return res.end(`invalid token ${auth}`);
@@ -62,7 +66,10 @@ describe('security: no secret in any response, log line, note or canvas through 
       res.writeHead(200, { 'content-type': 'application/json' });
       if (u.pathname.endsWith('/query_range')) {
         const now = BigInt(Date.now()) * 1_000_000n;
-        const values = Array.from({ length: 20 }, (_, i) => [String(now - BigInt(i + 1) * 60_000_000_000n), JSON.stringify({ level: i % 3 ? 'info' : 'error', message: `payment failed: pool exhausted (${i})` })]);
+        const values = Array.from({ length: 20 }, (_, i) => [
+          String(now - BigInt(i + 1) * 60_000_000_000n),
+          JSON.stringify({ level: i % 3 ? 'info' : 'error', message: `payment failed: pool exhausted (${i})` }),
+        ]);
         return res.end(JSON.stringify({ status: 'success', data: { resultType: 'streams', result: [{ stream: { service: 'checkout' }, values }] } }));
       }
       if (u.pathname.endsWith('/labels')) return res.end(JSON.stringify({ status: 'success', data: ['service'] }));
@@ -72,10 +79,19 @@ describe('security: no secret in any response, log line, note or canvas through 
     lokiUrl = `http://127.0.0.1:${(loki.address() as AddressInfo).port}`;
     s = await startIntercomStack({ LOG_SOURCE_TIMEOUT_MS: '3000', ALLOW_SIGNUP: 'true' });
     Object.assign(secrets, {
-      clientSecret: CLIENT_SECRET, ownerPassword: OWNER.password, memberPassword: MEMBER_PASSWORD, wrongPassword: WRONG_PASSWORD,
-      lokiKey: LOKI_KEY, lokiBasicPassword: LOKI_BASIC.split(':')[1], lokiBasicB64: Buffer.from(LOKI_BASIC).toString('base64'), lokiWrongKey: LOKI_WRONG_KEY, urlPassword: URL_PASSWORD,
-      encryptionKey: TEST_ENCRYPTION_KEY, sessionSecret: TEST_SESSION_SECRET,
-      encryptionKeyB64: s.app.config.encryptionKey.toString('base64'), sessionSecretB64: s.app.config.sessionSecret.toString('base64'),
+      clientSecret: CLIENT_SECRET,
+      ownerPassword: OWNER.password,
+      memberPassword: MEMBER_PASSWORD,
+      wrongPassword: WRONG_PASSWORD,
+      lokiKey: LOKI_KEY,
+      lokiBasicPassword: LOKI_BASIC.split(':')[1],
+      lokiBasicB64: Buffer.from(LOKI_BASIC).toString('base64'),
+      lokiWrongKey: LOKI_WRONG_KEY,
+      urlPassword: URL_PASSWORD,
+      encryptionKey: TEST_ENCRYPTION_KEY,
+      sessionSecret: TEST_SESSION_SECRET,
+      encryptionKeyB64: s.app.config.encryptionKey.toString('base64'),
+      sessionSecretB64: s.app.config.sessionSecret.toString('base64'),
       ownerSession: s.token,
     });
   });
@@ -96,7 +112,15 @@ describe('security: no secret in any response, log line, note or canvas through 
     secrets.memberSession = ml.json.data.token;
     allowed['member-login'] = ['memberSession'];
     for (const type of ['secret', 'public', 'org'] as const) {
-      const k = await call(`key-${type}`, 'POST', '/v1/config/api-keys', { token: owner, body: { name: type, type, ...(type === 'org' ? {} : { projectId: s.projectId }), ...(type === 'public' ? {} : { permissions: ['config:read', 'analysis:read', 'analysis:create'] }) } });
+      const k = await call(`key-${type}`, 'POST', '/v1/config/api-keys', {
+        token: owner,
+        body: {
+          name: type,
+          type,
+          ...(type === 'org' ? {} : { projectId: s.projectId }),
+          ...(type === 'public' ? {} : { permissions: ['config:read', 'analysis:read', 'analysis:create'] }),
+        },
+      });
       expect(k.status).toBe(201);
       secrets[`${type}Key`] = k.json.data.key;
       allowed[`key-${type}`] = [`${type}Key`];
@@ -116,7 +140,11 @@ describe('security: no secret in any response, log line, note or canvas through 
     await call('bindings', 'GET', '/v1/config/support-desk', { token: owner, headers: h });
     await call('attributes', 'GET', `/v1/config/support-desk/${bindingId}/attributes`, { token: owner, headers: h });
     await call('admins', 'GET', `/v1/config/support-desk/${bindingId}/admins`, { token: owner, headers: h });
-    await call('binding-put', 'PUT', `/v1/config/support-desk/${bindingId}`, { token: owner, headers: h, body: { postingMode: 'both', attributeMapping: { severity: 'severity', summary: 'missing_attr' } } });
+    await call('binding-put', 'PUT', `/v1/config/support-desk/${bindingId}`, {
+      token: owner,
+      headers: h,
+      body: { postingMode: 'both', attributeMapping: { severity: 'severity', summary: 'missing_attr' } },
+    });
     await call('preview', 'POST', `/v1/config/support-desk/${bindingId}/template-preview`, { token: owner, headers: h, body: {} });
 
     // Log sources with credentials: bearer, basic, user-info in the URL, a wrong key, an upstream that echoes them.
@@ -146,22 +174,52 @@ describe('security: no secret in any response, log line, note or canvas through 
     // The credentials were really used (so their absence from the answers means something).
     expect(lokiAuth).toEqual(expect.arrayContaining([`Bearer ${LOKI_KEY}`, `Bearer ${LOKI_WRONG_KEY}`, `Basic ${Buffer.from(LOKI_BASIC).toString('base64')}`]));
     await call('ls-list', 'GET', '/v1/config/log-sources', { token: owner, headers: h });
-    await call('ls-put', 'PUT', `/v1/config/log-sources/${wrong}`, { token: owner, headers: h, body: { credentials: { host: lokiUrl, apiKey: `${LOKI_WRONG_KEY}-2` } } });
+    await call('ls-put', 'PUT', `/v1/config/log-sources/${wrong}`, {
+      token: owner,
+      headers: h,
+      body: { credentials: { host: lokiUrl, apiKey: `${LOKI_WRONG_KEY}-2` } },
+    });
     secrets.lokiWrongKey2 = `${LOKI_WRONG_KEY}-2`;
     // Invalid creates and updates carrying credentials: the refusal must not repeat them.
-    await call('ls-bad-host', 'POST', '/v1/config/log-sources', { token: owner, headers: h, body: { type: 'loki', name: 'bad', credentials: { host: `not a url ${LOKI_KEY}`, apiKey: LOKI_KEY }, sources: ['{a="b"}'] } });
-    await call('ls-blocked', 'POST', '/v1/config/log-sources', { token: owner, headers: h, body: { type: 'loki', name: 'meta', credentials: { host: `http://u:${URL_PASSWORD}@169.254.169.254`, apiKey: LOKI_KEY }, sources: ['{a="b"}'] } });
-    await call('ls-unknown-field', 'POST', '/v1/config/log-sources', { token: owner, headers: h, body: { type: 'loki', name: 'x', credentials: { host: lokiUrl, apiKey: LOKI_KEY, password: LOKI_KEY }, sources: ['{a="b"}'], secret: LOKI_KEY } });
-    await call('ls-bad-query', 'POST', '/v1/config/log-sources', { token: owner, headers: h, body: { type: 'loki', name: 'x', credentials: { host: lokiUrl, apiKey: LOKI_KEY }, sources: [`rate({a="b"}[5m])`] } });
+    await call('ls-bad-host', 'POST', '/v1/config/log-sources', {
+      token: owner,
+      headers: h,
+      body: { type: 'loki', name: 'bad', credentials: { host: `not a url ${LOKI_KEY}`, apiKey: LOKI_KEY }, sources: ['{a="b"}'] },
+    });
+    await call('ls-blocked', 'POST', '/v1/config/log-sources', {
+      token: owner,
+      headers: h,
+      body: { type: 'loki', name: 'meta', credentials: { host: `http://u:${URL_PASSWORD}@169.254.169.254`, apiKey: LOKI_KEY }, sources: ['{a="b"}'] },
+    });
+    await call('ls-unknown-field', 'POST', '/v1/config/log-sources', {
+      token: owner,
+      headers: h,
+      body: { type: 'loki', name: 'x', credentials: { host: lokiUrl, apiKey: LOKI_KEY, password: LOKI_KEY }, sources: ['{a="b"}'], secret: LOKI_KEY },
+    });
+    await call('ls-bad-query', 'POST', '/v1/config/log-sources', {
+      token: owner,
+      headers: h,
+      body: { type: 'loki', name: 'x', credentials: { host: lokiUrl, apiKey: LOKI_KEY }, sources: [`rate({a="b"}[5m])`] },
+    });
 
     // Triage through Intercom (note posted), the API, and an analysis over all sources (some fail, one echoes).
-    const conv = s.sandbox.createConversation({ customer: { name: 'Joe', email: 'joe@example.com' }, body: 'Checkout is down for everyone, all payments fail with 500 errors since 9am' });
+    const conv = s.sandbox.createConversation({
+      customer: { name: 'Joe', email: 'joe@example.com' },
+      body: 'Checkout is down for everyone, all payments fail with 500 errors since 9am',
+    });
     const convId = String(conv.id);
     await waitFor(async () => (s.sandbox.getConversation(convId).conversation_parts as any)?.conversation_parts?.some((p: any) => p.app_package_code));
-    for (const [what, token] of [['triage-owner', owner], ['triage-secret', secrets.secretKey], ['triage-org', secrets.orgKey]]) {
+    for (const [what, token] of [
+      ['triage-owner', owner],
+      ['triage-secret', secrets.secretKey],
+      ['triage-org', secrets.orgKey],
+    ]) {
       await call(what, 'POST', '/v1/triage', { token, headers: token === secrets.orgKey ? h : {}, body: { text: 'checkout fails for everyone since 9am' } });
     }
-    const an = await call('analysis-create', 'POST', '/v1/analyses', { token: secrets.publicKey, body: { description: 'checkout errors', timeStart: new Date(Date.now() - 3_600_000).toISOString(), timeEnd: new Date().toISOString() } });
+    const an = await call('analysis-create', 'POST', '/v1/analyses', {
+      token: secrets.publicKey,
+      body: { description: 'checkout errors', timeStart: new Date(Date.now() - 3_600_000).toISOString(), timeEnd: new Date().toISOString() },
+    });
     expect(an.status).toBe(202);
     const done = await waitFor(async () => {
       const r = await call('analysis-get', 'GET', `/v1/analyses/${an.json.data.id}`, { token: secrets.secretKey });
@@ -178,10 +236,28 @@ describe('security: no secret in any response, log line, note or canvas through 
     seen.push({ what: 'canvas-submit', text: sub.rawBody });
 
     // Signed doors refused: their error bodies too.
-    const wbody = JSON.stringify({ type: 'notification_event', app_id: WS, topic: 'conversation.user.created', id: 'n1', data: { item: { type: 'conversation', id: '1' } } });
-    await raw('webhook-bad-sig', `${s.app.url}/webhooks/intercom`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature': `sha1=${createHmac('sha1', 'x').update(wbody).digest('hex')}` }, body: wbody });
-    await raw('webhook-not-json', `${s.app.url}/webhooks/intercom`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature': `sha1=${createHmac('sha1', CLIENT_SECRET).update('{').digest('hex')}` }, body: '{' });
-    await raw('canvas-bad-sig', `${s.app.url}/canvas-kit/intercom/initialize`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-body-signature': 'f'.repeat(64) }, body: '{}' });
+    const wbody = JSON.stringify({
+      type: 'notification_event',
+      app_id: WS,
+      topic: 'conversation.user.created',
+      id: 'n1',
+      data: { item: { type: 'conversation', id: '1' } },
+    });
+    await raw('webhook-bad-sig', `${s.app.url}/webhooks/intercom`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature': `sha1=${createHmac('sha1', 'x').update(wbody).digest('hex')}` },
+      body: wbody,
+    });
+    await raw('webhook-not-json', `${s.app.url}/webhooks/intercom`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature': `sha1=${createHmac('sha1', CLIENT_SECRET).update('{').digest('hex')}` },
+      body: '{',
+    });
+    await raw('canvas-bad-sig', `${s.app.url}/canvas-kit/intercom/initialize`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-body-signature': 'f'.repeat(64) },
+      body: '{}',
+    });
     await raw('oauth-bad-state', `${s.app.url}/oauth/intercom/callback?code=${secrets.oauthCode}&state=nope`, { headers: { cookie: s.cookie } });
     await call('bad-json', 'POST', '/v1/config/projects', { token: owner, raw: `{"name": "${LOKI_KEY}"`, headers: { 'content-type': 'application/json' } });
     await call('bad-auth', 'GET', '/v1/config/projects', { token: `${secrets.secretKey}x` });
@@ -206,7 +282,8 @@ describe('security: no secret in any response, log line, note or canvas through 
     const found: string[] = [];
     for (const b of seen) {
       for (const [name, value] of Object.entries(secrets)) {
-        if (value && !allowed[b.what]?.includes(name) && b.text.includes(value)) found.push(`${b.what} shows ${name}: …${b.text.slice(Math.max(0, b.text.indexOf(value) - 80), b.text.indexOf(value) + 20)}…`);
+        if (value && !allowed[b.what]?.includes(name) && b.text.includes(value))
+          found.push(`${b.what} shows ${name}: …${b.text.slice(Math.max(0, b.text.indexOf(value) - 80), b.text.indexOf(value) + 20)}…`);
       }
     }
     expect(found).toEqual([]);
@@ -225,7 +302,9 @@ describe('security: no secret in any response, log line, note or canvas through 
   it('no secret reaches Intercom: notes, replies and attributes posted to the conversations', () => {
     const convs = JSON.stringify(s.sandbox.listConversations());
     expect(convs).toMatch(/app_package_code/); // our notes are there
-    const found = Object.entries(secrets).filter(([name, v]) => v && convs.includes(v)).map(([n]) => n);
+    const found = Object.entries(secrets)
+      .filter(([name, v]) => v && convs.includes(v))
+      .map(([n]) => n);
     expect(found).toEqual([]);
   });
 });

@@ -20,8 +20,23 @@ const hub = (body: string | Buffer, secret = CLIENT_SECRET) => `sha1=${hmac('sha
 function notification(id: string, topic = 'conversation.admin.noted') {
   const now = Math.floor(Date.now() / 1000);
   return {
-    type: 'notification_event', app_id: WS, id, topic, created_at: now, delivery_attempts: 1, first_sent_at: now,
-    data: { type: 'notification_event_data', item: { type: 'conversation', id: '4242', created_at: now, source: { type: 'conversation', body: '<p>hello</p>', author: { type: 'admin', id: '1' } }, conversation_parts: { type: 'conversation_part.list', conversation_parts: [], total_count: 0 } } },
+    type: 'notification_event',
+    app_id: WS,
+    id,
+    topic,
+    created_at: now,
+    delivery_attempts: 1,
+    first_sent_at: now,
+    data: {
+      type: 'notification_event_data',
+      item: {
+        type: 'conversation',
+        id: '4242',
+        created_at: now,
+        source: { type: 'conversation', body: '<p>hello</p>', author: { type: 'admin', id: '1' } },
+        conversation_parts: { type: 'conversation_part.list', conversation_parts: [], total_count: 0 },
+      },
+    },
   };
 }
 
@@ -40,7 +55,8 @@ describe('security: signatures on webhooks, uninstall notices and Canvas Kit', (
     const r = await fetch(`${s.app.url}/webhooks/intercom`, { method: 'POST', headers, body });
     return { status: r.status, json: (await r.json().catch(() => null)) as any };
   };
-  const binding = async () => (await api(s.app.url, 'GET', `/v1/config/support-desk/${bindingId}`, { token: s.token, headers: { 'x-project-id': s.projectId } })).json.data;
+  const binding = async () =>
+    (await api(s.app.url, 'GET', `/v1/config/support-desk/${bindingId}`, { token: s.token, headers: { 'x-project-id': s.projectId } })).json.data;
 
   beforeAll(async () => {
     s = await startIntercomStack();
@@ -170,7 +186,7 @@ describe('security: signatures on webhooks, uninstall notices and Canvas Kit', (
         ['sha256= prefix', { 'x-body-signature': `sha256=${good}` }],
         ['63 hex', { 'x-body-signature': good.slice(0, 63) }],
         ['65 hex', { 'x-body-signature': `${good}0` }],
-        ['replay of another notice\'s signature', { 'x-body-signature': hmac('sha256', otherBody) }],
+        ["replay of another notice's signature", { 'x-body-signature': hmac('sha256', otherBody) }],
         ['signature of the pretty-printed JSON', { 'x-body-signature': hmac('sha256', JSON.stringify({ app_id: WS }, null, '\t')) }],
         ['webhook scheme instead', { 'x-hub-signature': hub(body) }],
       ];
@@ -205,10 +221,24 @@ describe('security: signatures on webhooks, uninstall notices and Canvas Kit', (
     beforeAll(() => {
       const conv = s.sandbox.createConversation({ customer: { name: 'Sig', email: 'sig@example.com' }, body: 'How do I export a CSV?' });
       convId = String(conv.id);
-      body = JSON.stringify({ workspace_id: WS, workspace_region: 'US', admin: { id: '1', type: 'admin' }, conversation: { id: convId }, context: { conversation_id: Number(convId), location: 'conversation' } }, null, 2);
+      body = JSON.stringify(
+        {
+          workspace_id: WS,
+          workspace_region: 'US',
+          admin: { id: '1', type: 'admin' },
+          conversation: { id: convId },
+          context: { conversation_id: Number(convId), location: 'conversation' },
+        },
+        null,
+        2,
+      );
     });
     const canvas = async (path: 'initialize' | 'submit', b: string | Buffer, headers: Record<string, string>) => {
-      const r = await fetch(`${s.app.url}/canvas-kit/intercom/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: b });
+      const r = await fetch(`${s.app.url}/canvas-kit/intercom/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: b,
+      });
       return { status: r.status, json: (await r.json().catch(() => null)) as any };
     };
 

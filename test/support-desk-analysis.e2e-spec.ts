@@ -23,12 +23,17 @@ describe('support-desk auto-analysis over a file source', () => {
     const scenario = generateScenario('upstream_timeout_chain', 5, { backgroundLines: 1500 });
     const createdAt = Date.now() - 60_000;
     const delta = createdAt - Date.parse(scenario.window.end);
-    const shift = (e: LogEntry) => JSON.stringify({ timestamp: new Date(Date.parse(e.timestamp) + delta).toISOString(), level: e.level, service: e.service, message: e.message });
+    const shift = (e: LogEntry) =>
+      JSON.stringify({ timestamp: new Date(Date.parse(e.timestamp) + delta).toISOString(), level: e.level, service: e.service, message: e.message });
     const dir = join(s.app.dataDir, 'logs', 'prod');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'services.ndjson'), [...scenario.baseline, ...scenario.entries].map(shift).join('\n') + '\n');
     await api(s.app.url, 'PUT', `/v1/config/projects/${s.projectId}`, { token: s.token, body: { services: scenario.services } });
-    const src = await api(s.app.url, 'POST', '/v1/config/log-sources', { token: s.token, headers: { 'x-project-id': s.projectId }, body: { type: 'file', name: 'prod files', credentials: {}, sources: ['prod/*.ndjson'] } });
+    const src = await api(s.app.url, 'POST', '/v1/config/log-sources', {
+      token: s.token,
+      headers: { 'x-project-id': s.projectId },
+      body: { type: 'file', name: 'prod files', credentials: {}, sources: ['prod/*.ndjson'] },
+    });
     expect(src.status).toBe(201);
     await installThroughConsent(s);
 
@@ -45,7 +50,12 @@ describe('support-desk auto-analysis over a file source', () => {
     expect(notes[1].body).toMatch(/SigSentry analysis<\/b> · (COMPLETE|PARTIAL)/);
     expect(notes[1].body).toContain(`service <b>${scenario.expected.origin}</b>`);
     expect(notes[1].body).toContain(`Root cause (${scenario.expected.category})`);
-    const view = await api(s.app.url, 'GET', `/v1/support-desk/conversations/${(await api(s.app.url, 'GET', '/v1/config/support-desk', { token: s.token, headers: { 'x-project-id': s.projectId } })).json.data[0].id}/${id}`, { token: s.token });
+    const view = await api(
+      s.app.url,
+      'GET',
+      `/v1/support-desk/conversations/${(await api(s.app.url, 'GET', '/v1/config/support-desk', { token: s.token, headers: { 'x-project-id': s.projectId } })).json.data[0].id}/${id}`,
+      { token: s.token },
+    );
     const a = await api(s.app.url, 'GET', `/v1/analyses/${view.json.data.analyses[0].id}`, { token: s.token, headers: { 'x-project-id': s.projectId } });
     expect(a.json.data.result.rootCause.service).toBe(scenario.expected.origin);
     expect(a.json.data.trigger).toBe('support_desk');

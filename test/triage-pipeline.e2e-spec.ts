@@ -72,16 +72,35 @@ describe('triage pipeline: notes, posting modes, attributes, auto-analyze gate',
     s = await startIntercomStack();
     await api(s.app.url, 'PUT', `/v1/config/projects/${s.projectId}`, {
       token: s.token,
-      body: { services: [{ name: 'checkout', aliases: ['check-out', 'payment page'], critical: true }, { name: 'auth', aliases: ['login', 'sign in'], critical: true }, { name: 'search' }], llmContext: 'Critical paths: /checkout and login.' },
+      body: {
+        services: [
+          { name: 'checkout', aliases: ['check-out', 'payment page'], critical: true },
+          { name: 'auth', aliases: ['login', 'sign in'], critical: true },
+          { name: 'search' },
+        ],
+        llmContext: 'Critical paths: /checkout and login.',
+      },
     });
     const r = await installThroughConsent(s);
     bindingId = r.callback.headers.get('location')!.split('/').pop()!;
-    await configure({ attributeMapping: { severity: 'severity', affected_service: 'affected_service', analysis_url: 'sigsentry_analysis_url', confidence: 'confidence', summary: 'triage_summary' } });
+    await configure({
+      attributeMapping: {
+        severity: 'severity',
+        affected_service: 'affected_service',
+        analysis_url: 'sigsentry_analysis_url',
+        confidence: 'confidence',
+        summary: 'triage_summary',
+      },
+    });
   });
   afterAll(async () => s?.stop());
 
   it('turns "Checkout has been throwing 500s for everyone since 9am" into one note, the attributes and an analysis', async () => {
-    const conv = s.sandbox.createConversation({ customer: { name: 'Joe', email: 'joe@example.com' }, body: '<p>Checkout has been throwing 500s for everyone since 9am</p>', createdAt: parisAt(10, 30) });
+    const conv = s.sandbox.createConversation({
+      customer: { name: 'Joe', email: 'joe@example.com' },
+      body: '<p>Checkout has been throwing 500s for everyone since 9am</p>',
+      createdAt: parisAt(10, 30),
+    });
     const id = String(conv.id);
     await waitFor(async () => ourParts(s.sandbox.getConversation(id), 'note').length >= 1);
     await processed(id);
@@ -122,7 +141,10 @@ describe('triage pipeline: notes, posting modes, attributes, auto-analyze gate',
   });
 
   it('escapes HTML and script from the customer in the note', async () => {
-    const conv = s.sandbox.createConversation({ customer: { name: '<img src=x onerror=alert(1)>', email: 'x@example.com' }, body: 'Login is broken for everyone: <script>alert("x")</script> &lt;b&gt;' });
+    const conv = s.sandbox.createConversation({
+      customer: { name: '<img src=x onerror=alert(1)>', email: 'x@example.com' },
+      body: 'Login is broken for everyone: <script>alert("x")</script> &lt;b&gt;',
+    });
     const id = String(conv.id);
     await waitFor(async () => ourParts(s.sandbox.getConversation(id), 'note').length >= 1);
     const body = ourParts(s.sandbox.getConversation(id), 'note')[0].body as string;
@@ -132,7 +154,10 @@ describe('triage pipeline: notes, posting modes, attributes, auto-analyze gate',
   it('never posts twice for a redelivered webhook, and re-triages on a customer reply that raises severity', async () => {
     const conv = s.sandbox.createConversation({ customer: { name: 'Bo', email: 'bo@example.com' }, body: 'The search page feels a bit slow for me today' });
     const id = String(conv.id);
-    const d = await s.sandbox.waitForDelivery((x: any) => x.topic === 'conversation.user.created' && x.outcome === 'delivered' && s.sandbox.getConversation(id) && true, 10000);
+    const d = await s.sandbox.waitForDelivery(
+      (x: any) => x.topic === 'conversation.user.created' && x.outcome === 'delivered' && s.sandbox.getConversation(id) && true,
+      10000,
+    );
     await waitFor(async () => ourParts(s.sandbox.getConversation(id), 'note').length >= 1);
     s.sandbox.redeliver(d.notificationId!);
     await new Promise((r) => setTimeout(r, 500));
@@ -148,8 +173,14 @@ describe('triage pipeline: notes, posting modes, attributes, auto-analyze gate',
   });
 
   it('triages an attachment-only message and a huge message without failing', async () => {
-    const empty = s.sandbox.createConversation({ customer: { name: 'Pic', email: 'pic@example.com' }, body: '<p><img src="https://example.com/screenshot.png"></p>' });
-    const huge = s.sandbox.createConversation({ customer: { name: 'Big', email: 'big@example.com' }, body: `<p>Checkout fails for me. ${'Here is my log line again and again. '.repeat(6000)}</p>` });
+    const empty = s.sandbox.createConversation({
+      customer: { name: 'Pic', email: 'pic@example.com' },
+      body: '<p><img src="https://example.com/screenshot.png"></p>',
+    });
+    const huge = s.sandbox.createConversation({
+      customer: { name: 'Big', email: 'big@example.com' },
+      body: `<p>Checkout fails for me. ${'Here is my log line again and again. '.repeat(6000)}</p>`,
+    });
     for (const c of [empty, huge]) {
       const id = String(c.id);
       await waitFor(async () => triageNotes(s.sandbox.getConversation(id)).length >= 1);
@@ -160,11 +191,31 @@ describe('triage pipeline: notes, posting modes, attributes, auto-analyze gate',
   });
 
   it('drops an event whose conversation was deleted before the job ran', async () => {
-    const body = JSON.stringify({
-      type: 'notification_event', app_id: WS, id: 'notif_deleted_1', topic: 'conversation.user.created', created_at: Math.floor(Date.now() / 1000),
-      data: { type: 'notification_event_data', item: { type: 'conversation', id: '999999999', created_at: Math.floor(Date.now() / 1000), source: { type: 'conversation', body: '', author: { type: 'user', id: 'u9' } } } },
-    }, null, 2);
-    const r = await fetch(`${s.app.url}/webhooks/intercom`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature': `sha1=${createHmac('sha1', CLIENT_SECRET).update(body).digest('hex')}` }, body });
+    const body = JSON.stringify(
+      {
+        type: 'notification_event',
+        app_id: WS,
+        id: 'notif_deleted_1',
+        topic: 'conversation.user.created',
+        created_at: Math.floor(Date.now() / 1000),
+        data: {
+          type: 'notification_event_data',
+          item: {
+            type: 'conversation',
+            id: '999999999',
+            created_at: Math.floor(Date.now() / 1000),
+            source: { type: 'conversation', body: '', author: { type: 'user', id: 'u9' } },
+          },
+        },
+      },
+      null,
+      2,
+    );
+    const r = await fetch(`${s.app.url}/webhooks/intercom`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature': `sha1=${createHmac('sha1', CLIENT_SECRET).update(body).digest('hex')}` },
+      body,
+    });
     expect(r.status).toBe(200);
     const row = await waitFor(async () => {
       const c = new Client({ connectionString: s.app.dbUrl });
@@ -222,7 +273,10 @@ describe('triage pipeline: notes, posting modes, attributes, auto-analyze gate',
 
   it('public mode posts the templated public reply at triage and nothing else', async () => {
     await configure({ postingMode: 'public', publicReplyTemplate: 'Hi {{ customer_name }}, we are on it ({{ affected_service }}, {{ severity }}).' });
-    const conv = s.sandbox.createConversation({ customer: { name: 'Flo <b>', email: 'flo@example.com' }, body: 'Checkout is down for all customers since 10 minutes' });
+    const conv = s.sandbox.createConversation({
+      customer: { name: 'Flo <b>', email: 'flo@example.com' },
+      body: 'Checkout is down for all customers since 10 minutes',
+    });
     const id = String(conv.id);
     await waitFor(async () => ourParts(s.sandbox.getConversation(id)).length >= 1);
     await processed(id);
@@ -233,17 +287,28 @@ describe('triage pipeline: notes, posting modes, attributes, auto-analyze gate',
   });
 
   it('rejects an unknown template variable by name', async () => {
-    const r = await api(s.app.url, 'PUT', `/v1/config/support-desk/${bindingId}`, { token: s.token, headers: headers(), body: { publicReplyTemplate: 'Hi {{ ticket.subject }}' } });
+    const r = await api(s.app.url, 'PUT', `/v1/config/support-desk/${bindingId}`, {
+      token: s.token,
+      headers: headers(),
+      body: { publicReplyTemplate: 'Hi {{ ticket.subject }}' },
+    });
     expect(r.status).toBe(400);
     expect(r.json.error.message).toMatch(/ticket\.subject/);
-    const p = await api(s.app.url, 'POST', `/v1/config/support-desk/${bindingId}/template-preview`, { token: s.token, headers: headers(), body: { template: 'Hello {{ customer_name }} <3' } });
+    const p = await api(s.app.url, 'POST', `/v1/config/support-desk/${bindingId}/template-preview`, {
+      token: s.token,
+      headers: headers(),
+      body: { template: 'Hello {{ customer_name }} <3' },
+    });
     expect(p.status).toBe(200);
     expect(p.json.data.rendered).toBe('Hello Jane Doe <3');
   });
 
   it('both mode: internal note at triage; public reply + internal note when the analysis finishes', async () => {
     await configure({ postingMode: 'both', publicReplyTemplate: 'Hi {{ customer_name }}, update: {{ analysis_url }}' });
-    const conv = s.sandbox.createConversation({ customer: { name: 'Gus', email: 'gus@example.com' }, body: 'Nobody can log in, login fails for all our users since 5 minutes' });
+    const conv = s.sandbox.createConversation({
+      customer: { name: 'Gus', email: 'gus@example.com' },
+      body: 'Nobody can log in, login fails for all our users since 5 minutes',
+    });
     const id = String(conv.id);
     await waitFor(async () => ourParts(s.sandbox.getConversation(id)).length >= 3, 20000);
     const parts = ourParts(s.sandbox.getConversation(id));

@@ -20,7 +20,15 @@ import { IntercomStack, startIntercomStack, waitFor } from '../helpers/intercom'
 const ROOT = resolve(__dirname, '..', '..');
 const PUBLIC_DIR = join(ROOT, 'apps', 'api', 'public');
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'browser');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** Debian's chromium; CHROMIUM_PATH, when set, is the only candidate. null when none is installed. */
 function findChromium(): string | null {
@@ -72,7 +80,11 @@ if (!CHROMIUM) {
     beforeAll(async () => {
       if (!existsSync(join(PUBLIC_DIR, 'index.html'))) {
         // `npm test` builds the SPA first; a direct jest run builds it here.
-        const b = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/admin/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+        const b = spawnSync(
+          process.execPath,
+          [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/admin/vite.config.ts', '--logLevel', 'warn'],
+          { cwd: ROOT, stdio: 'inherit' },
+        );
         if (b.status !== 0) throw new Error('building the admin SPA failed');
       }
       rmSync(ARTIFACTS, { recursive: true, force: true });
@@ -118,7 +130,9 @@ if (!CHROMIUM) {
         await journey();
       } catch (err) {
         await page.screenshot({ path: join(ARTIFACTS, 'FAILED.png'), fullPage: true }).catch(() => undefined);
-        throw new Error(`${(err as Error).message}\n(at ${page.url()}; screenshot test-artifacts/browser/FAILED.png; console errors: ${JSON.stringify(consoleErrors)})`);
+        throw new Error(
+          `${(err as Error).message}\n(at ${page.url()}; screenshot test-artifacts/browser/FAILED.png; console errors: ${JSON.stringify(consoleErrors)})`,
+        );
       }
     }, 120_000);
 
@@ -161,11 +175,13 @@ if (!CHROMIUM) {
       await expectVisible(page.getByText('Saved.'));
       const projects = await api(base, 'GET', '/v1/config/projects', { token: s.token });
       const project = projects.json.data.find((p: any) => p.slug === 'checkout-platform');
-      expect(project.services).toEqual([
-        { name: 'checkout-api', aliases: ['checkout', 'payment page'], critical: true },
-        { name: 'payments-api', aliases: ['payments', 'card payments'], critical: true },
-        { name: 'edge-proxy' },
-      ].map((x) => expect.objectContaining(x)));
+      expect(project.services).toEqual(
+        [
+          { name: 'checkout-api', aliases: ['checkout', 'payment page'], critical: true },
+          { name: 'payments-api', aliases: ['payments', 'card payments'], critical: true },
+          { name: 'edge-proxy' },
+        ].map((x) => expect.objectContaining(x)),
+      );
       expect(project.services[2].critical ?? false).toBe(false);
       await screenshot('project-services');
 
@@ -226,7 +242,13 @@ if (!CHROMIUM) {
       const saved = await api(base, 'GET', `/v1/config/support-desk/${bindingId}`, { token: s.token, headers: { 'x-project-id': project.id } });
       expect(saved.json.data).toMatchObject({
         autoAnalyzeThreshold: 'medium',
-        attributeMapping: { severity: 'severity', affected_service: 'affected_service', analysis_url: 'sigsentry_analysis_url', confidence: 'confidence', summary: 'triage_summary' },
+        attributeMapping: {
+          severity: 'severity',
+          affected_service: 'affected_service',
+          analysis_url: 'sigsentry_analysis_url',
+          confidence: 'confidence',
+          summary: 'triage_summary',
+        },
       });
       expect(saved.json.data.publicReplyTemplate).toContain('{{ conversation_id }}');
 
@@ -245,12 +267,16 @@ if (!CHROMIUM) {
       // 7. The triage appears on the Conversations page (reloaded until the webhook has been processed).
       await byTestId('binding-conversations').click();
       await page.waitForURL(`${base}/projects/checkout-platform/support-desk/${bindingId}/conversations`);
-      await waitFor(async () => {
-        if (await byTestId('conversation-list').isVisible()) return true;
-        await page.reload();
-        await page.waitForLoadState('networkidle');
-        return false;
-      }, 20_000, 500);
+      await waitFor(
+        async () => {
+          if (await byTestId('conversation-list').isVisible()) return true;
+          await page.reload();
+          await page.waitForLoadState('networkidle');
+          return false;
+        },
+        20_000,
+        500,
+      );
       const row = byTestId('conversation-list').locator('tbody tr').first();
       await expectText(row, /Cannot pay/);
       await expectText(row, /Joe Customer/);
@@ -270,13 +296,17 @@ if (!CHROMIUM) {
       await expectText(byTestId('canvas-preview'), /checkout-api/);
       // The auto-analysis (threshold medium) shows up under Analyses.
       const analysisLink = page.getByRole('region', { name: 'Analyses', exact: true }).locator('tbody a').first();
-      await waitFor(async () => {
-        if (await analysisLink.isVisible()) return true;
-        await page.reload();
-        await page.waitForLoadState('networkidle');
-        await triage.locator('summary', { hasText: 'Evidence' }).click();
-        return false;
-      }, 20_000, 500);
+      await waitFor(
+        async () => {
+          if (await analysisLink.isVisible()) return true;
+          await page.reload();
+          await page.waitForLoadState('networkidle');
+          await triage.locator('summary', { hasText: 'Evidence' }).click();
+          return false;
+        },
+        20_000,
+        500,
+      );
       await screenshot('conversation-triage');
 
       // 8. The analysis page: summary, root cause, affected services (polls until the analysis is done).

@@ -35,9 +35,17 @@ export async function startTestApp(env: Record<string, string> = {}, opts: Start
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'ss-app-'));
   const config = loadConfig({
-    PORT: String(port), DATABASE_URL: db.url, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, SESSION_SECRET: TEST_SESSION_SECRET,
-    ADMIN_EMAIL: OWNER.email, ADMIN_PASSWORD: OWNER.password, DATA_DIR: dataDir, LOG_LEVEL: 'debug',
-    INTERCOM_CLIENT_ID: 'test-client', INTERCOM_CLIENT_SECRET: 'test-client-secret', INTERCOM_API_URL: 'http://127.0.0.1:9',
+    PORT: String(port),
+    DATABASE_URL: db.url,
+    ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    SESSION_SECRET: TEST_SESSION_SECRET,
+    ADMIN_EMAIL: OWNER.email,
+    ADMIN_PASSWORD: OWNER.password,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'debug',
+    INTERCOM_CLIENT_ID: 'test-client',
+    INTERCOM_CLIENT_SECRET: 'test-client-secret',
+    INTERCOM_API_URL: 'http://127.0.0.1:9',
     INTERCOM_OAUTH_URL: 'http://127.0.0.1:9/oauth',
     ...env,
   });
@@ -47,9 +55,19 @@ export async function startTestApp(env: Record<string, string> = {}, opts: Start
   const logs: string[] = [];
   const stream = new PassThrough();
   stream.on('data', (c: Buffer) => logs.push(...c.toString('utf8').split('\n').filter(Boolean)));
-  const started = await createApp({ config, databaseUrl: db.url, logStream: stream, publicDir: opts.publicDir ?? join(dataDir, 'public'), extraModules: opts.extraModules });
+  const started = await createApp({
+    config,
+    databaseUrl: db.url,
+    logStream: stream,
+    publicDir: opts.publicDir ?? join(dataDir, 'public'),
+    extraModules: opts.extraModules,
+  });
   return {
-    ...started, dbUrl: db.url, dataDir, logs, config,
+    ...started,
+    dbUrl: db.url,
+    dataDir,
+    logs,
+    config,
     url: `http://127.0.0.1:${started.port}`,
     stop: async () => {
       await started.close();
@@ -65,7 +83,12 @@ function resetPinoRoot(): void {
 }
 
 /** Minimal JSON client over fetch. */
-export async function api(base: string, method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {}) {
+export async function api(
+  base: string,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {},
+) {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let body: string | undefined;

@@ -10,7 +10,9 @@ type SandboxImpl = Awaited<ReturnType<typeof startSandbox>>;
 export type Sandbox = Omit<SandboxImpl, 'getConversation' | 'canvasInitialize' | 'canvasSubmit' | 'createConversation'> & {
   getConversation(id: string, o?: { plaintext?: boolean }): any;
   createConversation(input: Parameters<SandboxImpl['createConversation']>[0]): any;
-  canvasInitialize(input: Parameters<SandboxImpl['canvasInitialize']>[0]): Promise<{ status: number | string; body: any; errors: string[] } & Record<string, any>>;
+  canvasInitialize(
+    input: Parameters<SandboxImpl['canvasInitialize']>[0],
+  ): Promise<{ status: number | string; body: any; errors: string[] } & Record<string, any>>;
   canvasSubmit(input: Parameters<SandboxImpl['canvasSubmit']>[0]): Promise<{ status: number | string; body: any; errors: string[] } & Record<string, any>>;
 };
 
@@ -35,20 +37,39 @@ export async function startIntercomStack(
   const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
   const sandbox: Sandbox = await startSandbox({
-    port: 0, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${appUrl}/oauth/intercom/callback`],
-    webhookUrl: `${appUrl}/webhooks/intercom`, uninstallUrl: `${appUrl}/webhooks/intercom/uninstall`,
-    canvasInitializeUrl: `${appUrl}/canvas-kit/intercom/initialize`, canvasSubmitUrl: `${appUrl}/canvas-kit/intercom/submit`,
-    retryDelayMs: 300, deliveryTimeoutMs: 3000, ...sandboxOpts,
+    port: 0,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    redirectUris: [`${appUrl}/oauth/intercom/callback`],
+    webhookUrl: `${appUrl}/webhooks/intercom`,
+    uninstallUrl: `${appUrl}/webhooks/intercom/uninstall`,
+    canvasInitializeUrl: `${appUrl}/canvas-kit/intercom/initialize`,
+    canvasSubmitUrl: `${appUrl}/canvas-kit/intercom/submit`,
+    retryDelayMs: 300,
+    deliveryTimeoutMs: 3000,
+    ...sandboxOpts,
   });
-  const app = await startTestApp({
-    PORT: String(port), PUBLIC_URL: appUrl, INTERCOM_CLIENT_ID: CLIENT_ID, INTERCOM_CLIENT_SECRET: CLIENT_SECRET,
-    INTERCOM_API_URL: sandbox.url, INTERCOM_OAUTH_URL: `${sandbox.url}/oauth`, ...env,
-  }, appOpts);
+  const app = await startTestApp(
+    {
+      PORT: String(port),
+      PUBLIC_URL: appUrl,
+      INTERCOM_CLIENT_ID: CLIENT_ID,
+      INTERCOM_CLIENT_SECRET: CLIENT_SECRET,
+      INTERCOM_API_URL: sandbox.url,
+      INTERCOM_OAUTH_URL: `${sandbox.url}/oauth`,
+      ...env,
+    },
+    appOpts,
+  );
   const login = await api(app.url, 'POST', '/v1/auth/login', { body: OWNER });
   const cookie = login.headers.get('set-cookie')!.split(';')[0];
   const projects = await api(app.url, 'GET', '/v1/config/projects', { token: login.json.data.token });
   return {
-    app, sandbox, cookie, token: login.json.data.token, projectId: projects.json.data[0].id,
+    app,
+    sandbox,
+    cookie,
+    token: login.json.data.token,
+    projectId: projects.json.data[0].id,
     stop: async () => {
       await sandbox.close();
       await app.stop();
@@ -59,15 +80,30 @@ export async function startIntercomStack(
 /** Follows the browser legs of the install: SigSentry → Intercom consent page → "Authorize app" → callback. */
 export async function installThroughConsent(s: IntercomStack, opts: { projectId?: string; decision?: 'authorize' | 'cancel'; cookie?: string } = {}) {
   const cookie = opts.cookie ?? s.cookie;
-  const start = await fetch(`${s.app.url}/v1/support-desk/intercom/install?projectId=${opts.projectId ?? s.projectId}`, { headers: { cookie }, redirect: 'manual' });
+  const start = await fetch(`${s.app.url}/v1/support-desk/intercom/install?projectId=${opts.projectId ?? s.projectId}`, {
+    headers: { cookie },
+    redirect: 'manual',
+  });
   if (start.status !== 302) throw new Error(`install start answered ${start.status}: ${await start.text()}`);
   const authorize = new URL(start.headers.get('location')!);
   const consent = await fetch(authorize, { redirect: 'manual' });
   const html = await consent.text();
   if (!html.includes('Authorize app')) throw new Error('no consent page');
-  const hidden = Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], m[2].replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>')]));
+  const hidden = Object.fromEntries(
+    [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
+      m[1],
+      m[2]
+        .replace(/&amp;/g, '&')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>'),
+    ]),
+  );
   const decision = await fetch(`${authorize.origin}/oauth/decision`, {
-    method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ ...hidden, decision: opts.decision ?? 'authorize' }).toString(),
   });
   const callbackUrl = decision.headers.get('location')!;

@@ -40,7 +40,9 @@ export async function startPg(): Promise<RestartablePg> {
   let db = await startEmbeddedPostgres({ dir, port, persistent: true });
   let running = true;
   return {
-    url: db.url, dir, port,
+    url: db.url,
+    dir,
+    port,
     stop: async () => {
       if (!running) return;
       running = false;
@@ -78,7 +80,14 @@ export async function spawnApp(role: 'api' | 'worker' | 'all', env: Record<strin
   const p = port ?? (await freePort());
   const proc = spawn(process.execPath, [join(ROOT, 'scripts', 'run-ts.cjs'), join(ROOT, 'apps', 'api', 'src', 'main.ts')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...(process.env.SS_CHILD_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SS_CHILD_NODE_OPTIONS } : {}), ...env, ROLE: role, PORT: String(p) },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      ...(process.env.SS_CHILD_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SS_CHILD_NODE_OPTIONS } : {}),
+      ...env,
+      ROLE: role,
+      PORT: String(p),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const tail: string[] = [];
@@ -91,7 +100,12 @@ export async function spawnApp(role: 'api' | 'worker' | 'all', env: Record<strin
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
   const url = `http://127.0.0.1:${p}`;
   const app: AppProcess = {
-    role, port: p, url, proc, tail, exited,
+    role,
+    port: p,
+    url,
+    proc,
+    tail,
+    exited,
     kill: async (signal = 'SIGTERM') => {
       if (proc.exitCode !== null || proc.signalCode !== null) return;
       proc.kill(signal);
@@ -237,24 +251,53 @@ export async function startCluster(o: ClusterOptions = {}): Promise<Cluster> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ss-stress-data-'));
   const apiPorts = await Promise.all(Array.from({ length: o.apis ?? 2 }, () => freePort()));
   const publicUrl = `http://127.0.0.1:${apiPorts[0]}`;
-  const webhooks = await startRelay(apiPorts.map((p) => `http://127.0.0.1:${p}`), { parseWebhooks: true });
+  const webhooks = await startRelay(
+    apiPorts.map((p) => `http://127.0.0.1:${p}`),
+    { parseWebhooks: true },
+  );
   const sandbox = await startSandbox({
-    port: 0, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${publicUrl}/oauth/intercom/callback`],
-    webhookUrl: `${webhooks.url}/webhooks/intercom`, uninstallUrl: `${publicUrl}/webhooks/intercom/uninstall`,
-    canvasInitializeUrl: `${publicUrl}/canvas-kit/intercom/initialize`, canvasSubmitUrl: `${publicUrl}/canvas-kit/intercom/submit`,
-    retryDelayMs: 500, deliveryTimeoutMs: 5000, ...o.sandbox,
+    port: 0,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    redirectUris: [`${publicUrl}/oauth/intercom/callback`],
+    webhookUrl: `${webhooks.url}/webhooks/intercom`,
+    uninstallUrl: `${publicUrl}/webhooks/intercom/uninstall`,
+    canvasInitializeUrl: `${publicUrl}/canvas-kit/intercom/initialize`,
+    canvasSubmitUrl: `${publicUrl}/canvas-kit/intercom/submit`,
+    retryDelayMs: 500,
+    deliveryTimeoutMs: 5000,
+    ...o.sandbox,
   });
   const rest = await startRelay([sandbox.url]);
   const env: Record<string, string> = {
-    DATABASE_URL: pg.url, ENCRYPTION_KEY, SESSION_SECRET, PUBLIC_URL: publicUrl, DATA_DIR: dataDir,
-    ADMIN_EMAIL: OWNER.email, ADMIN_PASSWORD: OWNER.password, LOG_LEVEL: 'warn',
-    INTERCOM_CLIENT_ID: CLIENT_ID, INTERCOM_CLIENT_SECRET: CLIENT_SECRET, INTERCOM_API_URL: rest.url, INTERCOM_OAUTH_URL: `${sandbox.url}/oauth`,
+    DATABASE_URL: pg.url,
+    ENCRYPTION_KEY,
+    SESSION_SECRET,
+    PUBLIC_URL: publicUrl,
+    DATA_DIR: dataDir,
+    ADMIN_EMAIL: OWNER.email,
+    ADMIN_PASSWORD: OWNER.password,
+    LOG_LEVEL: 'warn',
+    INTERCOM_CLIENT_ID: CLIENT_ID,
+    INTERCOM_CLIENT_SECRET: CLIENT_SECRET,
+    INTERCOM_API_URL: rest.url,
+    INTERCOM_OAUTH_URL: `${sandbox.url}/oauth`,
     ...o.env,
   };
   const apis: AppProcess[] = [];
   const workers: AppProcess[] = [];
   const cluster: Cluster = {
-    pg, sandbox, webhooks, rest, apis, workers, env, publicUrl, token: '', projectId: '', bindingId: '',
+    pg,
+    sandbox,
+    webhooks,
+    rest,
+    apis,
+    workers,
+    env,
+    publicUrl,
+    token: '',
+    projectId: '',
+    bindingId: '',
     restartWorker: async (i) => (workers[i] = await spawnApp('worker', env)),
     stop: async () => {
       await Promise.allSettled([...apis, ...workers].map((a) => a.kill('SIGTERM')));
@@ -306,9 +349,21 @@ async function installBinding(c: Cluster) {
   if (start.status !== 302) throw new Error(`install start ${start.status}`);
   const authorize = new URL(start.headers.get('location')!);
   const html = await (await fetch(authorize, { redirect: 'manual' })).text();
-  const hidden = Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], m[2].replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>')]));
+  const hidden = Object.fromEntries(
+    [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
+      m[1],
+      m[2]
+        .replace(/&amp;/g, '&')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>'),
+    ]),
+  );
   const decision = await fetch(`${authorize.origin}/oauth/decision`, {
-    method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ ...hidden, decision: 'authorize' }).toString(),
   });
   const callback = await fetch(decision.headers.get('location')!, { headers: { cookie }, redirect: 'manual' });
@@ -328,7 +383,12 @@ export async function v1(c: Cluster, method: string, path: string, body?: unknow
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function waitFor<T>(fn: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs: number, what: string, stepMs = 100): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  timeoutMs: number,
+  what: string,
+  stepMs = 100,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

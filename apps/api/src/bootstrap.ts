@@ -73,14 +73,23 @@ export async function createApp(o: CreateAppOptions): Promise<StartedApp> {
   app.use(parsedBodyMiddleware(config.bodyLimitBytes));
   if (config.role === 'worker') {
     // The worker role answers health and metrics only.
-    app.use((req: any, res: any, next: any) => (/^\/(health|metrics)/.test(req.path) ? next() : res.status(404).json({ success: false, error: { code: 'NOT_FOUND', message: 'This process runs ROLE=worker' } })));
+    app.use((req: any, res: any, next: any) =>
+      /^\/(health|metrics)/.test(req.path)
+        ? next()
+        : res.status(404).json({ success: false, error: { code: 'NOT_FOUND', message: 'This process runs ROLE=worker' } }),
+    );
   } else {
     app.use(spaMiddleware(o.publicDir ?? resolve(__dirname, '..', 'public')));
   }
   app.useGlobalPipes(createValidationPipe());
   const doc = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder().setTitle('SigSentry support-desk API').setDescription('SigSentry-compatible /v1 API: sessions or ss_pub_/ss_secret_/ss_org_ keys as Bearer tokens').setVersion('1').addBearerAuth().build(),
+    new DocumentBuilder()
+      .setTitle('SigSentry support-desk API')
+      .setDescription('SigSentry-compatible /v1 API: sessions or ss_pub_/ss_secret_/ss_org_ keys as Bearer tokens')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
   );
   SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json' });
   app.enableShutdownHooks();
@@ -95,7 +104,10 @@ export async function createApp(o: CreateAppOptions): Promise<StartedApp> {
   const addr = app.getHttpServer().address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   return {
-    app, port, queue, bootstrap,
+    app,
+    port,
+    queue,
+    bootstrap,
     url: `http://127.0.0.1:${port}`,
     close: async () => {
       await queue.stop();
@@ -118,7 +130,9 @@ export function guardPoolClients(ds: DataSource): void {
   const guard = (client: any) => {
     if (!client || client.__ssErrorGuard) return;
     client.__ssErrorGuard = true;
-    client.on('error', (err: any) => logger.warn({ event: 'db.connection_lost', error: String(err?.message ?? err), pgCode: err?.code }, 'database connection lost'));
+    client.on('error', (err: any) =>
+      logger.warn({ event: 'db.connection_lost', error: String(err?.message ?? err), pgCode: err?.code }, 'database connection lost'),
+    );
   };
   pool.on('connect', guard);
   for (const c of pool._clients ?? []) guard(c);

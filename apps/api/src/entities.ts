@@ -7,7 +7,18 @@ import { BindingEntity, OAuthStateEntity, PostEntity, SupportDeskEventEntity, Tr
 
 /** Every TypeORM entity of the product; migrations must match them (test/migrations.e2e-spec.ts). */
 export const ENTITIES: Function[] = [
-  TenantEntity, UserEntity, SessionEntity, ApiKeyEntity, ProjectEntity, RateLimitCounterEntity, IdempotencyKeyEntity,
-  LogSourceEntity, AnalysisEntity,
-  BindingEntity, OAuthStateEntity, SupportDeskEventEntity, TriageEntity, PostEntity,
+  TenantEntity,
+  UserEntity,
+  SessionEntity,
+  ApiKeyEntity,
+  ProjectEntity,
+  RateLimitCounterEntity,
+  IdempotencyKeyEntity,
+  LogSourceEntity,
+  AnalysisEntity,
+  BindingEntity,
+  OAuthStateEntity,
+  SupportDeskEventEntity,
+  TriageEntity,
+  PostEntity,
 ];

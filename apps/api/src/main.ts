@@ -34,7 +34,8 @@ async function main() {
     `  health        ${config.publicUrl}/health/ready`,
   ];
   if (config.intercom.sandbox) lines.push(`  Intercom      sandbox mode: ${config.intercom.apiUrl} (no INTERCOM_CLIENT_ID set)`);
-  if (started.bootstrap.created && started.bootstrap.passwordFile) lines.push(`  first login   ${started.bootstrap.email} — the password is in ${started.bootstrap.passwordFile}`);
+  if (started.bootstrap.created && started.bootstrap.passwordFile)
+    lines.push(`  first login   ${started.bootstrap.email} — the password is in ${started.bootstrap.passwordFile}`);
   else if (started.bootstrap.created) lines.push(`  first login   ${started.bootstrap.email} (ADMIN_PASSWORD)`);
   else if (started.bootstrap.note) lines.push(`  first login   ${started.bootstrap.note}`);
   process.stdout.write(lines.join('\n') + '\n\n');

@@ -19,7 +19,14 @@ describe('validateCanvasResponse', () => {
           components: [
             { type: 'text', text: '*Severity*: high', style: 'header' },
             { type: 'data-table', items: [{ type: 'field-value', field: 'Service', value: 'checkout' }] },
-            { type: 'single-select', id: 'sev', options: [{ type: 'option', id: 'a', text: 'A' }, { type: 'option', id: 'b', text: 'B' }] },
+            {
+              type: 'single-select',
+              id: 'sev',
+              options: [
+                { type: 'option', id: 'a', text: 'A' },
+                { type: 'option', id: 'b', text: 'B' },
+              ],
+            },
             { type: 'checkbox', id: 'c', option: [{ type: 'option', id: 'x', text: 'X' }] },
             { type: 'divider' },
             { type: 'spacer', size: 'm' },
@@ -86,11 +93,20 @@ describe('Canvas Kit driver', () => {
   it('sends signed initialize/submit requests, carries stored_data in current_canvas and reports errors', async () => {
     const conv = sb.createConversation({ customer: { name: 'Joe', email: 'joe@example.com' }, body: 'help' });
     const canvas = {
-      content: { components: [{ type: 'input', id: 'note', label: 'Note' }, { type: 'button', id: 'save', label: 'Save', action: { type: 'submit' } }] },
+      content: {
+        components: [
+          { type: 'input', id: 'note', label: 'Note' },
+          { type: 'button', id: 'save', label: 'Save', action: { type: 'submit' } },
+        ],
+      },
       stored_data: { step: 1 },
     };
     rx.bodies.push({ canvas }, { canvas: { content: { components: [{ type: 'bogus' }] } } });
-    const init = await fetch(`${sb.url}/_sandbox/canvas/initialize`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ conversationId: conv.id }) });
+    const init = await fetch(`${sb.url}/_sandbox/canvas/initialize`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ conversationId: conv.id }),
+    });
     const initResult = await init.json().then(asAny);
     expect(initResult.status).toBe(200);
     expect(initResult.errors).toEqual([]);
@@ -98,7 +114,13 @@ describe('Canvas Kit driver', () => {
     expect(req1.path).toBe('/canvas-kit/intercom/initialize');
     expect(req1.headers['x-body-signature']).toBe(createHmac('sha256', SECRET).update(req1.raw).digest('hex'));
     const b1 = JSON.parse(req1.raw.toString());
-    expect(b1).toMatchObject({ workspace_id: 'sbx12345', workspace_region: 'US', admin: { type: 'admin', id: '991267001' }, conversation: { type: 'conversation', id: conv.id }, contact: { type: 'contact', email: 'joe@example.com' } });
+    expect(b1).toMatchObject({
+      workspace_id: 'sbx12345',
+      workspace_region: 'US',
+      admin: { type: 'admin', id: '991267001' },
+      conversation: { type: 'conversation', id: conv.id },
+      contact: { type: 'contact', email: 'joe@example.com' },
+    });
 
     const notSubmit = await sb.canvasSubmit({ conversationId: conv.id as string, componentId: 'note' }).catch((e: Error) => e.message);
     expect(notSubmit).toContain('no submit action');

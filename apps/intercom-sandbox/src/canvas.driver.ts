@@ -153,7 +153,10 @@ export function validateCanvasResponse(body: unknown): string[] {
     if (!Array.isArray(comps)) errors.push('canvas.content.components must be an array');
     else {
       comps.forEach((c, i) => validateComponent(c, `components[${i}]`, errors));
-      const ids = comps.filter(isObj).map((c) => c.id).filter((id) => id !== undefined);
+      const ids = comps
+        .filter(isObj)
+        .map((c) => c.id)
+        .filter((id) => id !== undefined);
       const dup = ids.filter((id, i) => ids.indexOf(id) !== i);
       if (dup.length) errors.push(`duplicate component ids: ${[...new Set(dup)].join(', ')}`);
     }
@@ -229,7 +232,15 @@ export async function postCanvas(url: string, secret: string, request: Record<st
     return { url, status: res.status, body, rawBody, errors, durationMs: Date.now() - started, request };
   } catch (e) {
     const status = ctrl.signal.aborted ? 'timeout' : 'error';
-    return { url, status, body: null, rawBody: '', errors: [`request failed: ${status === 'timeout' ? `no answer within ${timeoutMs} ms` : (e as Error).message}`], durationMs: Date.now() - started, request };
+    return {
+      url,
+      status,
+      body: null,
+      rawBody: '',
+      errors: [`request failed: ${status === 'timeout' ? `no answer within ${timeoutMs} ms` : (e as Error).message}`],
+      durationMs: Date.now() - started,
+      request,
+    };
   } finally {
     clearTimeout(timer);
   }

@@ -109,7 +109,8 @@ function renderComponent(c: unknown): string {
         const a = isObj(it.action) ? it.action : null;
         const href = a?.type === 'url' ? safeHref(a.url) : null;
         if (href) return `<li data-item-id="${e(str(it.id))}"><a href="${e(href)}" target="_blank" rel="noopener noreferrer">${body}</a></li>`;
-        if (a?.type === 'submit') return `<li data-item-id="${e(str(it.id))}">${submitButton(str(it.id), str(it.title), 'link', it.disabled === true || disabled)}${extra}</li>`;
+        if (a?.type === 'submit')
+          return `<li data-item-id="${e(str(it.id))}">${submitButton(str(it.id), str(it.title), 'link', it.disabled === true || disabled)}${extra}</li>`;
         return `<li data-item-id="${e(str(it.id))}">${body}</li>`;
       });
       return `<ul class="ck-list" data-type="list">${li.join('')}</ul>`;
@@ -124,7 +125,9 @@ function renderComponent(c: unknown): string {
       return `<div class="ck-spacer-${e(['xs', 's', 'm', 'l', 'xl'].includes(str(c.size)) ? str(c.size) : 's')}" data-type="spacer"></div>`;
     case 'image': {
       const src = safeHref(c.url);
-      return src ? `<img data-type="image" src="${e(src)}" width="${e(Number(c.width) || '')}" height="${e(Number(c.height) || '')}" alt="">` : '<div class="ck-unknown">image: unusable URL</div>';
+      return src
+        ? `<img data-type="image" src="${e(src)}" width="${e(Number(c.width) || '')}" height="${e(Number(c.height) || '')}" alt="">`
+        : '<div class="ck-unknown">image: unusable URL</div>';
     }
     case 'input':
       return `<label>${e(str(c.label))}</label><input name="iv:${e(id)}" value="${e(str(c.value))}" placeholder="${e(str(c.placeholder))}"${disabled ? ' disabled' : ''}>${action?.type === 'submit' ? submitButton(id, '→', 'secondary', disabled) : ''}`;
@@ -132,12 +135,16 @@ function renderComponent(c: unknown): string {
       return `<label>${e(str(c.label))}</label><textarea name="iv:${e(id)}" placeholder="${e(str(c.placeholder))}"${disabled ? ' disabled' : ''}>${e(str(c.value))}</textarea>`;
     case 'single-select':
     case 'dropdown': {
-      const opts = options(c).map((o) => `<option value="${e(str(o.id))}"${o.id === c.value ? ' selected' : ''}${o.disabled === true ? ' disabled' : ''}>${e(str(o.text))}</option>`);
+      const opts = options(c).map(
+        (o) => `<option value="${e(str(o.id))}"${o.id === c.value ? ' selected' : ''}${o.disabled === true ? ' disabled' : ''}>${e(str(o.text))}</option>`,
+      );
       return `<label>${e(str(c.label))}</label><select name="iv:${e(id)}"${disabled ? ' disabled' : ''}>${opts.join('')}</select>${c.type === 'single-select' && action?.type === 'submit' ? submitButton(id, 'Apply', 'secondary', disabled) : ''}`;
     }
     case 'checkbox': {
       const values = Array.isArray(c.value) ? c.value : [];
-      const boxes = options(c).map((o) => `<label><input type="checkbox" name="iv:${e(id)}" value="${e(str(o.id))}"${values.includes(o.id) ? ' checked' : ''}> ${e(str(o.text))}</label>`);
+      const boxes = options(c).map(
+        (o) => `<label><input type="checkbox" name="iv:${e(id)}" value="${e(str(o.id))}"${values.includes(o.id) ? ' checked' : ''}> ${e(str(o.text))}</label>`,
+      );
       return `<fieldset><legend>${e(str(c.label))}</legend>${boxes.join('')}</fieldset>`;
     }
     default:

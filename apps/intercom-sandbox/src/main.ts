@@ -13,7 +13,13 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const port = Number(env.SANDBOX_PORT ?? 3100);
-  const list = (v: string | undefined) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
+  const list = (v: string | undefined) =>
+    v
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined;
   const sandbox = await startSandbox({
     port,
     host: env.SANDBOX_HOST ?? '127.0.0.1',

@@ -37,11 +37,7 @@ export const PERMISSIONS = [
   'Write data attributes',
 ];
 
-export function consentPage(p: {
-  appName: string;
-  workspaces: Workspace[];
-  hidden: Record<string, string>;
-}): string {
+export function consentPage(p: { appName: string; workspaces: Workspace[]; hidden: Record<string, string> }): string {
   const hidden = Object.entries(p.hidden)
     .map(([k, v]) => `<input type="hidden" name="${e(k)}" value="${e(v)}">`)
     .join('');
@@ -109,9 +105,7 @@ ${convs.length ? convs.map((c) => conversationCard(store, ws, c, panels.get(c.id
 
 /** One conversation with the app's sidebar panel (GET /conversations/:id/view). */
 export function conversationViewPage(store: SandboxStore, ws: Workspace, c: Conversation, adminId: string, panelHtml: string): string {
-  const admins = ws.admins
-    .map((a) => `<option value="${e(a.id)}"${a.id === adminId ? ' selected' : ''}>${e(a.name)}</option>`)
-    .join('');
+  const admins = ws.admins.map((a) => `<option value="${e(a.id)}"${a.id === adminId ? ' selected' : ''}>${e(a.name)}</option>`).join('');
   const picker = `<form method="get" action="/conversations/${e(c.id)}/view" class="row" style="max-width:420px"><div><label>Viewing as teammate</label><select name="admin">${admins}</select></div><div style="flex:0"><button class="secondary">Reload panel</button></div></form>`;
   return layout(`#${c.id} — Intercom sandbox`, `<p><a href="/">← Inbox</a></p>${picker}${conversationCard(store, ws, c, panelHtml)}`);
 }

@@ -27,14 +27,39 @@ function panelCanvas(analysis: { id: string; status: string } | null): Json {
   const components: Json[] = [
     { type: 'text', text: 'SigSentry', style: 'header' },
     { type: 'text', text: '**Triage**' },
-    { type: 'data-table', items: [{ type: 'field-value', field: 'Severity', value: 'High' }, { type: 'field-value', field: 'Service', value: '<b>checkout</b>' }] },
+    {
+      type: 'data-table',
+      items: [
+        { type: 'field-value', field: 'Severity', value: 'High' },
+        { type: 'field-value', field: 'Service', value: '<b>checkout</b>' },
+      ],
+    },
     { type: 'text', text: esc(EVIL), style: 'muted' },
     { type: 'divider' },
-    { type: 'list', items: [{ type: 'item', id: 'analysis-a0', title: 'Complete · High', subtitle: '5 min ago', action: { type: 'url', url: 'https://sigsentry.test/projects/shop/analyses/a0' } }] },
+    {
+      type: 'list',
+      items: [
+        {
+          type: 'item',
+          id: 'analysis-a0',
+          title: 'Complete · High',
+          subtitle: '5 min ago',
+          action: { type: 'url', url: 'https://sigsentry.test/projects/shop/analyses/a0' },
+        },
+      ],
+    },
   ];
   if (!analysis) components.push({ type: 'button', id: 'run_analysis', label: 'Run analysis', action: { type: 'submit' } });
-  else if (analysis.status === 'processing') components.push({ type: 'text', text: `Analysis ${analysis.id}: running` }, { type: 'button', id: 'refresh', label: 'Refresh', style: 'secondary', action: { type: 'submit' } });
-  else components.push({ type: 'text', text: `Analysis ${analysis.id}: complete` }, { type: 'button', id: 'run_again', label: 'Run again', style: 'secondary', action: { type: 'submit' } });
+  else if (analysis.status === 'processing')
+    components.push(
+      { type: 'text', text: `Analysis ${analysis.id}: running` },
+      { type: 'button', id: 'refresh', label: 'Refresh', style: 'secondary', action: { type: 'submit' } },
+    );
+  else
+    components.push(
+      { type: 'text', text: `Analysis ${analysis.id}: complete` },
+      { type: 'button', id: 'run_again', label: 'Run again', style: 'secondary', action: { type: 'submit' } },
+    );
   return { canvas: { content: { components }, ...(analysis ? { stored_data: { analysisId: analysis.id } } : {}) } };
 }
 
@@ -171,7 +196,19 @@ describe('sandbox inbox Canvas Kit panel', () => {
   });
 
   it('sends input values of interactive components', async () => {
-    app.queue.push([200, { canvas: { content: { components: [{ type: 'input', id: 'note', label: 'Note' }, { type: 'button', id: 'save', label: 'Save', action: { type: 'submit' } }] } } }]);
+    app.queue.push([
+      200,
+      {
+        canvas: {
+          content: {
+            components: [
+              { type: 'input', id: 'note', label: 'Note' },
+              { type: 'button', id: 'save', label: 'Save', action: { type: 'submit' } },
+            ],
+          },
+        },
+      },
+    ]);
     const html = (await page(`/conversations/${convId}/view`)).html;
     expect(html).toContain('name="iv:note"');
     const n = app.requests.length;
@@ -180,7 +217,20 @@ describe('sandbox inbox Canvas Kit panel', () => {
   });
 
   it("shows the driver's validation errors in a red box", async () => {
-    app.queue.push([200, { canvas: { content: { components: [{ type: 'paragraph', text: 'x' }, { type: 'button', id: 'b', label: 'B', action: { type: 'submit' } }, { type: 'button', id: 'b', label: 'C' }] } } }]);
+    app.queue.push([
+      200,
+      {
+        canvas: {
+          content: {
+            components: [
+              { type: 'paragraph', text: 'x' },
+              { type: 'button', id: 'b', label: 'B', action: { type: 'submit' } },
+              { type: 'button', id: 'b', label: 'C' },
+            ],
+          },
+        },
+      },
+    ]);
     const bad = (await page(`/conversations/${convId}/view`)).html;
     expect(bad).toContain('class="ck-errors"');
     expect(bad).toContain('unknown component type &quot;paragraph&quot;');
@@ -235,8 +285,23 @@ describe('canvas renderer', () => {
           { type: 'spacer', size: 'xl' },
           { type: 'image', url: 'https://x.test/i.png', width: 10, height: 20 },
           { type: 'textarea', id: 'ta', label: 'TA', value: '<v>' },
-          { type: 'single-select', id: 'ss', options: [{ type: 'option', id: 'a', text: 'A' }, { type: 'option', id: 'b', text: 'B' }], value: 'b' },
-          { type: 'dropdown', id: 'dd', options: [{ type: 'option', id: 'a', text: 'A' }, { type: 'option', id: 'b', text: 'B' }] },
+          {
+            type: 'single-select',
+            id: 'ss',
+            options: [
+              { type: 'option', id: 'a', text: 'A' },
+              { type: 'option', id: 'b', text: 'B' },
+            ],
+            value: 'b',
+          },
+          {
+            type: 'dropdown',
+            id: 'dd',
+            options: [
+              { type: 'option', id: 'a', text: 'A' },
+              { type: 'option', id: 'b', text: 'B' },
+            ],
+          },
           { type: 'checkbox', id: 'cb', option: [{ type: 'option', id: 'x', text: 'X' }], value: ['x'] },
         ],
       },
@@ -255,6 +320,7 @@ describe('canvas renderer', () => {
       '<option value="b" selected>B</option>',
       '<select name="iv:dd">',
       'name="iv:cb" value="x" checked',
-    ]) expect(html).toContain(frag);
+    ])
+      expect(html).toContain(frag);
   });
 });

@@ -51,7 +51,15 @@ describe('webhook delivery', () => {
     expect(text).toContain('\n');
     expect(text).not.toBe(JSON.stringify(JSON.parse(text))); // re-serialising changes the bytes
     const n = JSON.parse(text);
-    expect(n).toMatchObject({ type: 'notification_event', topic: 'conversation.user.created', app_id: 'sbx12345', delivery_attempts: 1, delivered_at: 0, links: {}, self: null });
+    expect(n).toMatchObject({
+      type: 'notification_event',
+      topic: 'conversation.user.created',
+      app_id: 'sbx12345',
+      delivery_attempts: 1,
+      delivered_at: 0,
+      links: {},
+      self: null,
+    });
     expect(n.id).toMatch(/^notif_[0-9a-f-]{36}$/);
     expect(n.first_sent_at).toBeGreaterThan(0);
     expect(n.data.type).toBe('notification_event_data');
@@ -77,7 +85,11 @@ describe('webhook delivery', () => {
     expect(topics).toEqual(['conversation.admin.noted', 'conversation.user.created', 'conversation.user.replied']);
     const noted = rx.received.map((r) => JSON.parse(r.raw.toString())).find((n) => n.topic === 'conversation.admin.noted');
     expect(noted.data.item.conversation_parts.total_count).toBe(1);
-    expect(noted.data.item.conversation_parts.conversation_parts[0]).toMatchObject({ part_type: 'note', app_package_code: 'sigsentry-sandbox', author: { type: 'admin', id: '991267002' } });
+    expect(noted.data.item.conversation_parts.conversation_parts[0]).toMatchObject({
+      part_type: 'note',
+      app_package_code: 'sigsentry-sandbox',
+      author: { type: 'admin', id: '991267002' },
+    });
     const replied = rx.received.map((r) => JSON.parse(r.raw.toString())).find((n) => n.topic === 'conversation.user.replied');
     expect(replied.data.item.conversation_parts.conversation_parts).toHaveLength(1);
     expect(replied.data.item.conversation_parts.conversation_parts[0].author.type).toBe('user');

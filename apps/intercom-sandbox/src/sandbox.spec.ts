@@ -31,15 +31,24 @@ async function authorize(state = 'st+/=1'): Promise<URL> {
 
 async function exchange(code: string, json = false) {
   const fields = { code, client_id: CLIENT_ID, client_secret: SECRET };
-  return fetch(`${sb.url}/auth/eagle/token`, json
-    ? { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(fields) }
-    : { method: 'POST', body: new URLSearchParams(fields) });
+  return fetch(
+    `${sb.url}/auth/eagle/token`,
+    json
+      ? { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(fields) }
+      : { method: 'POST', body: new URLSearchParams(fields) },
+  );
 }
 
 const api = (token: string, path: string, init: RequestInit & { version?: string } = {}) =>
   fetch(`${sb.url}${path}`, {
     ...init,
-    headers: { Authorization: `Bearer ${token}`, Accept: 'application/json', 'Content-Type': 'application/json', ...(init.version ? { 'Intercom-Version': init.version } : {}), ...(init.headers ?? {}) },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      Accept: 'application/json',
+      'Content-Type': 'application/json',
+      ...(init.version ? { 'Intercom-Version': init.version } : {}),
+      ...(init.headers ?? {}),
+    },
   });
 
 describe('OAuth', () => {
@@ -79,7 +88,10 @@ describe('OAuth', () => {
     expect(bad.status).toBe(401);
     expect(await bad.json().then(asAny)).toMatchObject({ type: 'error.list', errors: [{ code: 'unauthorized', message: 'Unauthorized Code' }] });
     const code2 = (await authorize()).searchParams.get('code') as string;
-    const wrong = await fetch(`${sb.url}/auth/eagle/token`, { method: 'POST', body: new URLSearchParams({ code: code2, client_id: CLIENT_ID, client_secret: 'wrong' }) });
+    const wrong = await fetch(`${sb.url}/auth/eagle/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ code: code2, client_id: CLIENT_ID, client_secret: 'wrong' }),
+    });
     expect(wrong.status).toBe(401);
   });
 
@@ -97,7 +109,16 @@ describe('OAuth', () => {
     const { token } = await (await exchange(code)).json().then(asAny);
     const me = await (await api(token, '/me')).json().then(asAny);
     expect(me).toMatchObject({ type: 'admin', id: '991267002', email_verified: true, has_inbox_seat: true, avatar: { type: 'avatar' } });
-    expect(me.app).toEqual({ type: 'app', id_code: 'sbx12345', name: 'Sandbox Workspace', created_at: expect.any(Number), secure: false, identity_verification: false, timezone: 'Europe/Paris', region: 'US' });
+    expect(me.app).toEqual({
+      type: 'app',
+      id_code: 'sbx12345',
+      name: 'Sandbox Workspace',
+      created_at: expect.any(Number),
+      secure: false,
+      identity_verification: false,
+      timezone: 'Europe/Paris',
+      region: 'US',
+    });
     const admins = await (await api(token, '/admins')).json().then(asAny);
     expect(admins.type).toBe('admin.list');
     expect(admins.admins).toHaveLength(3);
@@ -162,12 +183,18 @@ describe('conversations', () => {
   let convId: string;
   beforeAll(() => {
     token = sb.install();
-    convId = sb.createConversation({ customer: { name: 'Joe <b>', email: 'joe@example.com' }, subject: 'Down', body: 'Checkout fails\nsince 10:00' }).id as string;
+    convId = sb.createConversation({ customer: { name: 'Joe <b>', email: 'joe@example.com' }, subject: 'Down', body: 'Checkout fails\nsince 10:00' })
+      .id as string;
   });
 
   it('GET returns HTML bodies, or plain text with display_as=plaintext', async () => {
     const c = await (await api(token, `/conversations/${convId}`)).json().then(asAny);
-    expect(c).toMatchObject({ type: 'conversation', id: convId, state: 'open', source: { body: '<p>Checkout fails</p><p>since 10:00</p>', author: { type: 'user', email: 'joe@example.com' } } });
+    expect(c).toMatchObject({
+      type: 'conversation',
+      id: convId,
+      state: 'open',
+      source: { body: '<p>Checkout fails</p><p>since 10:00</p>', author: { type: 'user', email: 'joe@example.com' } },
+    });
     expect(c.source.author.id).toMatch(/^[0-9a-f]{24}$/);
     const p = await (await api(token, `/conversations/${convId}?display_as=plaintext`)).json().then(asAny);
     expect(p.source.body).toBe('Checkout fails\nsince 10:00');
@@ -175,19 +202,40 @@ describe('conversations', () => {
   });
 
   it('reply: admin_id required, unknown admin 404, note carries app_package_code and only the new part', async () => {
-    const missing = await api(token, `/conversations/${convId}/reply`, { method: 'POST', body: JSON.stringify({ message_type: 'note', type: 'admin', body: 'x' }) });
+    const missing = await api(token, `/conversations/${convId}/reply`, {
+      method: 'POST',
+      body: JSON.stringify({ message_type: 'note', type: 'admin', body: 'x' }),
+    });
     expect(missing.status).toBe(400);
     expect((await missing.json().then(asAny)).errors[0].code).toBe('parameter_not_found');
-    const unknown = await api(token, `/conversations/${convId}/reply`, { method: 'POST', body: JSON.stringify({ message_type: 'note', type: 'admin', admin_id: '42', body: 'x' }) });
+    const unknown = await api(token, `/conversations/${convId}/reply`, {
+      method: 'POST',
+      body: JSON.stringify({ message_type: 'note', type: 'admin', admin_id: '42', body: 'x' }),
+    });
     expect(unknown.status).toBe(404);
     expect((await unknown.json().then(asAny)).errors[0].code).toBe('admin_not_found');
     sb.customerReply(convId, 'any update?');
-    const ok = await api(token, `/conversations/${convId}/reply`, { method: 'POST', body: JSON.stringify({ message_type: 'note', type: 'admin', admin_id: '991267001', body: '<p>Internal</p>' }) });
+    const ok = await api(token, `/conversations/${convId}/reply`, {
+      method: 'POST',
+      body: JSON.stringify({ message_type: 'note', type: 'admin', admin_id: '991267001', body: '<p>Internal</p>' }),
+    });
     expect(ok.status).toBe(200);
     const conv = await ok.json().then(asAny);
     expect(conv.conversation_parts.total_count).toBe(1);
-    expect(conv.conversation_parts.conversation_parts[0]).toMatchObject({ part_type: 'note', body: '<p>Internal</p>', app_package_code: 'sigsentry-sandbox', author: { type: 'admin', id: '991267001' } });
-    const comment = await (await api(token, `/conversations/${convId}/reply`, { method: 'POST', body: JSON.stringify({ message_type: 'comment', type: 'admin', admin_id: '991267001', body: 'Hi' }) })).json().then(asAny);
+    expect(conv.conversation_parts.conversation_parts[0]).toMatchObject({
+      part_type: 'note',
+      body: '<p>Internal</p>',
+      app_package_code: 'sigsentry-sandbox',
+      author: { type: 'admin', id: '991267001' },
+    });
+    const comment = await (
+      await api(token, `/conversations/${convId}/reply`, {
+        method: 'POST',
+        body: JSON.stringify({ message_type: 'comment', type: 'admin', admin_id: '991267001', body: 'Hi' }),
+      })
+    )
+      .json()
+      .then(asAny);
     expect(comment.conversation_parts.conversation_parts[0]).toMatchObject({ part_type: 'comment', body: '<p>Hi</p>' });
     const all = await (await api(token, `/conversations/${convId}`)).json().then(asAny);
     expect(all.conversation_parts.conversation_parts.map((x: { part_type: string }) => x.part_type)).toEqual(['comment', 'note', 'comment']);
@@ -205,7 +253,14 @@ describe('conversations', () => {
       expect((await r.json().then(asAny)).errors[0].code).toBe('parameter_invalid');
     }
     expect(sb.getConversation(convId).custom_attributes).toEqual({});
-    const ok = await put({ severity: 'high', confidence: 0.8, is_urgent: true, triage_summary: 'x', affected_service: 'checkout', sigsentry_analysis_url: 'http://a/1' });
+    const ok = await put({
+      severity: 'high',
+      confidence: 0.8,
+      is_urgent: true,
+      triage_summary: 'x',
+      affected_service: 'checkout',
+      sigsentry_analysis_url: 'http://a/1',
+    });
     expect(ok.status).toBe(200);
     expect((await ok.json().then(asAny)).custom_attributes).toMatchObject({ severity: 'high', confidence: 0.8, is_urgent: true });
     const inbox = await (await fetch(`${sb.url}/`)).text();
@@ -222,7 +277,10 @@ describe('conversations', () => {
     expect(byName.is_urgent.data_type).toBe('boolean');
     const create = await api(token, '/data_attributes', { method: 'POST', body: JSON.stringify({ name: 'x', model: 'conversation', data_type: 'string' }) });
     expect(create.status).toBe(400);
-    expect((await create.json().then(asAny)).errors[0]).toMatchObject({ code: 'parameter_invalid', message: 'The Data Attribute model field must be either contact or company' });
+    expect((await create.json().then(asAny)).errors[0]).toMatchObject({
+      code: 'parameter_invalid',
+      message: 'The Data Attribute model field must be either contact or company',
+    });
   });
 
   it('lists conversations with cursor paging', async () => {
@@ -235,7 +293,11 @@ describe('conversations', () => {
   });
 
   it('control API creates conversations and reports workspaces', async () => {
-    const res = await fetch(`${sb.url}/_sandbox/conversations`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ customer: { name: 'C', email: 'c@x.test' }, subject: 'S', body: 'hello' }) });
+    const res = await fetch(`${sb.url}/_sandbox/conversations`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ customer: { name: 'C', email: 'c@x.test' }, subject: 'S', body: 'hello' }),
+    });
     expect(res.status).toBe(201);
     const conv = await res.json().then(asAny);
     const got = await (await fetch(`${sb.url}/_sandbox/conversations/${conv.id}`)).json().then(asAny);
@@ -263,7 +325,10 @@ describe('pages and auto-approve', () => {
       expect(res.status).toBe(302);
       const loc = new URL(res.headers.get('location') as string);
       expect(loc.searchParams.get('state')).toBe('abc');
-      const tok = await fetch(`${auto.url}/auth/eagle/token`, { method: 'POST', body: new URLSearchParams({ code: loc.searchParams.get('code') as string, client_id: 'sandbox', client_secret: 's' }) });
+      const tok = await fetch(`${auto.url}/auth/eagle/token`, {
+        method: 'POST',
+        body: new URLSearchParams({ code: loc.searchParams.get('code') as string, client_id: 'sandbox', client_secret: 's' }),
+      });
       expect(tok.status).toBe(200);
     } finally {
       await auto.close();

@@ -178,7 +178,10 @@ export class SandboxStore {
   private nextAttrId = 1001;
   private nextTagId = 86;
 
-  constructor(seeds: WorkspaceSeed[], readonly appPackageCode: string) {
+  constructor(
+    seeds: WorkspaceSeed[],
+    readonly appPackageCode: string,
+  ) {
     for (const s of seeds) this.addWorkspace(s);
   }
 
@@ -529,6 +532,9 @@ export function valueFits(type: DataType, v: unknown): boolean {
     case 'boolean':
       return typeof v === 'boolean';
     case 'datetime':
-      return (typeof v === 'number' && Number.isInteger(v) && v >= 0) || (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)));
+      return (
+        (typeof v === 'number' && Number.isInteger(v) && v >= 0) ||
+        (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)))
+      );
   }
 }

@@ -264,7 +264,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
         method: 'POST',
         body,
         signal: ctrl.signal,
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'User-Agent': 'intercom-parrot-service-client/1.0', 'X-Body-Signature': signature },
+        headers: {
+          'Content-Type': 'application/json',
+          Accept: 'application/json',
+          'User-Agent': 'intercom-parrot-service-client/1.0',
+          'X-Body-Signature': signature,
+        },
       });
       status = res.status;
       await res.arrayBuffer().catch(() => undefined);
@@ -286,7 +291,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   }
 
   function tokenSummary(workspaceId: string): WorkspaceSummary['tokens'] {
-    return store.tokensFor(workspaceId).map((t) => ({ token: t.token, status: t.revokedAt === null ? 'active' : 'revoked', adminId: t.adminId, createdAt: t.createdAt }));
+    return store
+      .tokensFor(workspaceId)
+      .map((t) => ({ token: t.token, status: t.revokedAt === null ? 'active' : 'revoked', adminId: t.adminId, createdAt: t.createdAt }));
   }
 
   function workspaceSummary(ws: Workspace): WorkspaceSummary {
@@ -349,7 +356,13 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     if (!current) throw new ApiError(400, 'parameter_invalid', 'no current canvas for this conversation/admin: call initialize first');
     const found = findSubmitComponent(current, input.componentId);
     if (found !== 'ok' && !input.force) {
-      throw new ApiError(400, 'parameter_invalid', found === 'missing' ? `component '${input.componentId}' is not on the current canvas` : `component '${input.componentId}' has no submit action: Intercom would not send a submit`);
+      throw new ApiError(
+        400,
+        'parameter_invalid',
+        found === 'missing'
+          ? `component '${input.componentId}' is not on the current canvas`
+          : `component '${input.componentId}' has no submit action: Intercom would not send a submit`,
+      );
     }
     const cur = current as Json;
     request.component_id = input.componentId;
@@ -408,15 +421,24 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       if (closed) return;
       if (fault.rateLimit || fault.status === 429) {
         res.setHeader('X-RateLimit-Remaining', '0');
-        return sendError(res, { status: 429, code: fault.code ?? 'rate_limit_exceeded', message: fault.message ?? `More than ${limit} requests received in ${Math.round(windowMs / 1000)} seconds` });
+        return sendError(res, {
+          status: 429,
+          code: fault.code ?? 'rate_limit_exceeded',
+          message: fault.message ?? `More than ${limit} requests received in ${Math.round(windowMs / 1000)} seconds`,
+        });
       }
       if (fault.status) {
-        const code = fault.code ?? (fault.status >= 500 ? 'server_error' : fault.status === 404 ? 'not_found' : fault.status === 401 ? 'unauthorized' : 'bad_request');
+        const code =
+          fault.code ?? (fault.status >= 500 ? 'server_error' : fault.status === 404 ? 'not_found' : fault.status === 401 ? 'unauthorized' : 'bad_request');
         return sendError(res, { status: fault.status, code, message: fault.message ?? `Injected fault (${fault.status})` });
       }
     }
     if (rateLimit && rlCount > limit) {
-      return sendError(res, { status: 429, code: 'rate_limit_exceeded', message: `More than ${limit} requests received in ${Math.round(windowMs / 1000)} seconds` });
+      return sendError(res, {
+        status: 429,
+        code: 'rate_limit_exceeded',
+        message: `More than ${limit} requests received in ${Math.round(windowMs / 1000)} seconds`,
+      });
     }
     next();
   };
@@ -486,10 +508,19 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   rest.get('/data_attributes', (req, res) => {
     const model = str(req.query.model);
     if (model !== undefined && !['contact', 'company', 'conversation'].includes(model)) {
-      return sendError(res, { status: 400, code: 'parameter_invalid', message: 'The Data Attribute model field must be either contact, company or conversation', field: 'model' });
+      return sendError(res, {
+        status: 400,
+        code: 'parameter_invalid',
+        message: 'The Data Attribute model field must be either contact, company or conversation',
+        field: 'model',
+      });
     }
     if (model === 'conversation' && versionNumber(ver(res)) === Number.POSITIVE_INFINITY) {
-      return sendError(res, { status: 422, code: 'parameter_invalid', message: 'Use /conversations/attributes for conversation attributes in this API version' });
+      return sendError(res, {
+        status: 422,
+        code: 'parameter_invalid',
+        message: 'Use /conversations/attributes for conversation attributes in this API version',
+      });
     }
     const archived = str(req.query.include_archived) === 'true';
     const data = ws(res)
@@ -502,10 +533,16 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     const b = (req.body ?? {}) as Json;
     if (!str(b.name)) return sendError(res, { status: 400, code: 'parameter_not_found', message: 'Name is a required parameter.', field: 'name' });
     if (b.model !== 'contact' && b.model !== 'company') {
-      return sendError(res, { status: 400, code: 'parameter_invalid', message: 'The Data Attribute model field must be either contact or company', field: 'model' });
+      return sendError(res, {
+        status: 400,
+        code: 'parameter_invalid',
+        message: 'The Data Attribute model field must be either contact or company',
+        field: 'model',
+      });
     }
     const types = ['string', 'integer', 'float', 'boolean', 'datetime', 'date', 'options'];
-    if (!types.includes(b.data_type as string)) return sendError(res, { status: 400, code: 'parameter_invalid', message: `Data type must be one of ${types.join(', ')}`, field: 'data_type' });
+    if (!types.includes(b.data_type as string))
+      return sendError(res, { status: 400, code: 'parameter_invalid', message: `Data type must be one of ${types.join(', ')}`, field: 'data_type' });
     const w = ws(res);
     if (w.dataAttributes.some((a) => a.model === b.model && a.name === b.name)) {
       return sendError(res, { status: 400, code: 'parameter_invalid', message: `You already have '${String(b.name)}' in your ${String(b.model)} data.` });
@@ -534,7 +571,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   });
   rest.get('/conversations/attributes', (_req, res) => {
     if (previewOnly(res)) return;
-    res.json({ type: 'list', data: ws(res).dataAttributes.filter((a) => a.model === 'conversation').map((a) => convAttrJson(a)) });
+    res.json({
+      type: 'list',
+      data: ws(res)
+        .dataAttributes.filter((a) => a.model === 'conversation')
+        .map((a) => convAttrJson(a)),
+    });
   });
   rest.post('/conversations/attributes', (req, res) => {
     if (previewOnly(res)) return;
@@ -561,7 +603,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     let start = 0;
     if (after) {
       start = Number(Buffer.from(after, 'base64url').toString());
-      if (!Number.isInteger(start) || start < 0) return sendError(res, { status: 400, code: 'parameter_invalid', message: 'Invalid starting_after', field: 'starting_after' });
+      if (!Number.isInteger(start) || start < 0)
+        return sendError(res, { status: 400, code: 'parameter_invalid', message: 'Invalid starting_after', field: 'starting_after' });
     }
     const page = all.slice(start, start + perPage);
     const next = start + perPage < all.length ? { per_page: perPage, starting_after: Buffer.from(String(start + perPage)).toString('base64url') } : null;
@@ -573,7 +616,13 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
         return j;
       }),
       total_count: all.length,
-      pages: { type: 'pages', page: Math.floor(start / perPage) + 1, per_page: perPage, total_pages: Math.max(1, Math.ceil(all.length / perPage)), ...(next ? { next } : {}) },
+      pages: {
+        type: 'pages',
+        page: Math.floor(start / perPage) + 1,
+        per_page: perPage,
+        total_pages: Math.max(1, Math.ceil(all.length / perPage)),
+        ...(next ? { next } : {}),
+      },
     });
   });
 
@@ -586,8 +635,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     const conv = store.conversation(String(req.params.id), ws(res).id_code);
     const b = req.body;
     if (!b || typeof b !== 'object' || Array.isArray(b)) return sendError(res, { status: 400, code: 'bad_request', message: 'A JSON object body is required' });
-    if (b.read !== undefined && typeof b.read !== 'boolean') return sendError(res, { status: 400, code: 'parameter_invalid', message: 'read must be a boolean', field: 'read' });
-    if (b.title !== undefined && b.title !== null && typeof b.title !== 'string') return sendError(res, { status: 400, code: 'parameter_invalid', message: 'title must be a string', field: 'title' });
+    if (b.read !== undefined && typeof b.read !== 'boolean')
+      return sendError(res, { status: 400, code: 'parameter_invalid', message: 'read must be a boolean', field: 'read' });
+    if (b.title !== undefined && b.title !== null && typeof b.title !== 'string')
+      return sendError(res, { status: 400, code: 'parameter_invalid', message: 'title must be a string', field: 'title' });
     if (b.custom_attributes !== undefined) store.updateAttributes(conv, b.custom_attributes);
     if (b.read !== undefined) conv.read = b.read;
     if (b.title !== undefined) conv.title = b.title;
@@ -600,26 +651,39 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     const b = (req.body ?? {}) as Json;
     const id = String(req.params.id);
     const mt = b.message_type;
-    if (mt === undefined) return sendError(res, { status: 400, code: 'parameter_not_found', message: 'Message type is a required parameter.', field: 'message_type' });
-    if (!['comment', 'note', 'quick_reply'].includes(mt as string)) return sendError(res, { status: 400, code: 'parameter_invalid', message: `Message type '${String(mt)}' is invalid`, field: 'message_type' });
-    if (b.type !== 'admin' && b.type !== 'user') return sendError(res, { status: 400, code: 'parameter_invalid', message: "Type must be 'admin' or 'user'", field: 'type' });
-    if (b.body !== undefined && typeof b.body !== 'string') return sendError(res, { status: 400, code: 'parameter_invalid', message: 'Body must be a string', field: 'body' });
-    if (b.created_at !== undefined && !Number.isInteger(b.created_at)) return sendError(res, { status: 400, code: 'parameter_invalid', message: 'created_at must be an integer', field: 'created_at' });
+    if (mt === undefined)
+      return sendError(res, { status: 400, code: 'parameter_not_found', message: 'Message type is a required parameter.', field: 'message_type' });
+    if (!['comment', 'note', 'quick_reply'].includes(mt as string))
+      return sendError(res, { status: 400, code: 'parameter_invalid', message: `Message type '${String(mt)}' is invalid`, field: 'message_type' });
+    if (b.type !== 'admin' && b.type !== 'user')
+      return sendError(res, { status: 400, code: 'parameter_invalid', message: "Type must be 'admin' or 'user'", field: 'type' });
+    if (b.body !== undefined && typeof b.body !== 'string')
+      return sendError(res, { status: 400, code: 'parameter_invalid', message: 'Body must be a string', field: 'body' });
+    if (b.created_at !== undefined && !Number.isInteger(b.created_at))
+      return sendError(res, { status: 400, code: 'parameter_invalid', message: 'created_at must be an integer', field: 'created_at' });
     if (b.type === 'user') {
-      if (mt !== 'comment') return sendError(res, { status: 400, code: 'parameter_invalid', message: 'Contacts can only reply with a comment', field: 'message_type' });
-      const target = id === 'last'
-        ? store.listConversations(w.id_code).filter((c) => c.contact.id === b.intercom_user_id || c.contact.email === b.email).sort((x, y) => Number(y.id) - Number(x.id))[0]
-        : store.conversation(id, w.id_code);
+      if (mt !== 'comment')
+        return sendError(res, { status: 400, code: 'parameter_invalid', message: 'Contacts can only reply with a comment', field: 'message_type' });
+      const target =
+        id === 'last'
+          ? store
+              .listConversations(w.id_code)
+              .filter((c) => c.contact.id === b.intercom_user_id || c.contact.email === b.email)
+              .sort((x, y) => Number(y.id) - Number(x.id))[0]
+          : store.conversation(id, w.id_code);
       if (!target) return sendError(res, { status: 404, code: 'not_found', message: 'Resource Not Found' });
-      if (b.intercom_user_id !== target.contact.id && b.email !== target.contact.email) return sendError(res, { status: 404, code: 'not_found', message: 'User Not Found' });
+      if (b.intercom_user_id !== target.contact.id && b.email !== target.contact.email)
+        return sendError(res, { status: 404, code: 'not_found', message: 'User Not Found' });
       if (!str(b.body)) return sendError(res, { status: 400, code: 'parameter_not_found', message: 'Body is a required parameter.', field: 'body' });
       const { conv, part } = customerReply(target.id, String(b.body));
       return res.json(store.conversationJson(conv, { version: ver(res), plaintext: plain(req), parts: [part] }));
     }
     const conv = store.conversation(id, w.id_code);
-    if (b.admin_id === undefined || b.admin_id === null || b.admin_id === '') return sendError(res, { status: 400, code: 'parameter_not_found', message: 'Admin ID is a required parameter.', field: 'admin_id' });
+    if (b.admin_id === undefined || b.admin_id === null || b.admin_id === '')
+      return sendError(res, { status: 400, code: 'parameter_not_found', message: 'Admin ID is a required parameter.', field: 'admin_id' });
     if (!store.admin(w, String(b.admin_id))) return sendError(res, { status: 404, code: 'admin_not_found', message: 'Admin not found' });
-    if (mt === 'quick_reply') return sendError(res, { status: 400, code: 'parameter_invalid', message: 'quick_reply is not supported by the sandbox', field: 'message_type' });
+    if (mt === 'quick_reply')
+      return sendError(res, { status: 400, code: 'parameter_invalid', message: 'quick_reply is not supported by the sandbox', field: 'message_type' });
     if (!str(b.body)) return sendError(res, { status: 400, code: 'parameter_not_found', message: 'Body is a required parameter.', field: 'body' });
     const { part } = adminPart(conv.id, String(b.admin_id), String(b.body), mt as 'comment' | 'note', true, b.created_at as number | undefined);
     res.json(store.conversationJson(conv, { version: ver(res), plaintext: plain(req), parts: [part] }));
@@ -652,7 +716,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   rest.delete('/conversations/:id/tags/:tagId', (req, res) => {
     const w = ws(res);
     const conv = store.conversation(String(req.params.id), w.id_code);
-    if (!req.body?.admin_id) return sendError(res, { status: 400, code: 'parameter_not_found', message: 'Admin ID is a required parameter.', field: 'admin_id' });
+    if (!req.body?.admin_id)
+      return sendError(res, { status: 400, code: 'parameter_not_found', message: 'Admin ID is a required parameter.', field: 'admin_id' });
     const tag = conv.tags.find((t) => t.id === String(req.params.tagId));
     if (!tag) return sendError(res, { status: 404, code: 'not_found', message: 'Tag not found' });
     conv.tags = conv.tags.filter((t) => t !== tag);
@@ -695,7 +760,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     try {
       conv = store.conversation(String(req.params.id));
     } catch {
-      return res.status(404).type('html').send(errorPage('Not found', `No conversation ${String(req.params.id)}`));
+      return res
+        .status(404)
+        .type('html')
+        .send(errorPage('Not found', `No conversation ${String(req.params.id)}`));
     }
     const w = store.workspace(conv.workspaceId);
     const admin = (str(req.query.admin) && store.admin(w, str(req.query.admin) as string)) || w.admins[0];
@@ -714,7 +782,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     try {
       conv = store.conversation(String(req.params.id));
     } catch {
-      return res.status(404).type('html').send(errorPage('Not found', `No conversation ${String(req.params.id)}`));
+      return res
+        .status(404)
+        .type('html')
+        .send(errorPage('Not found', `No conversation ${String(req.params.id)}`));
     }
     const w = store.workspace(conv.workspaceId);
     const admin = (str(b.admin_id) && store.admin(w, str(b.admin_id) as string)) || w.admins[0];
@@ -743,7 +814,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     }
     const given = str(q.redirect_uri);
     if (given !== undefined && given !== '' && !opts.redirectUris.includes(given)) {
-      res.status(400).type('html').send(errorPage('Invalid redirect URI', `The redirect_uri is not one of the app's registered redirect URLs: ${given}`));
+      res
+        .status(400)
+        .type('html')
+        .send(errorPage('Invalid redirect URI', `The redirect_uri is not one of the app's registered redirect URLs: ${given}`));
       return null;
     }
     return { redirectUri: given || opts.redirectUris[0], state: str(q.state) };
@@ -804,7 +878,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   app.post('/composer', (req, res) => {
     const b = (req.body ?? {}) as Json;
     if (!str(b.email) || !str(b.message)) return res.status(400).type('html').send(errorPage('Missing fields', 'Email and message are required.'));
-    const conv = createConversation({ workspaceId: str(b.workspace), customer: { name: str(b.name) ?? '', email: String(b.email) }, subject: str(b.subject), body: String(b.message) });
+    const conv = createConversation({
+      workspaceId: str(b.workspace),
+      customer: { name: str(b.name) ?? '', email: String(b.email) },
+      subject: str(b.subject),
+      body: String(b.message),
+    });
     res.redirect(303, `/#conv-${conv.id}`);
   });
   app.post('/inbox/conversations/:id/admin-reply', (req, res) => {

@@ -251,6 +251,17 @@ export class WebhookEmitter {
       n.delivery_status = n.id ? 'failed' : n.delivery_status;
     }
     if (this.closed && outcome === 'retry_scheduled') outcome = 'failed';
-    this.deliveries.push({ topic: n.topic, notificationId: n.id, workspaceId: n.app_id, attempt, status, outcome, at: started, durationMs: Date.now() - started, error, url });
+    this.deliveries.push({
+      topic: n.topic,
+      notificationId: n.id,
+      workspaceId: n.app_id,
+      attempt,
+      status,
+      outcome,
+      at: started,
+      durationMs: Date.now() - started,
+      error,
+      url,
+    });
   }
 }

@@ -12,17 +12,21 @@ import { CreateApiKeyDto } from './dto/accounts.dto';
 export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
-  @Get() @RequirePermissions('config:read')
+  @Get()
+  @RequirePermissions('config:read')
   list(@CurrentPrincipal() p: Principal) {
     return this.keys.list(p);
   }
 
-  @Post() @Idempotent() @RequirePermissions('apikey:write')
+  @Post()
+  @Idempotent()
+  @RequirePermissions('apikey:write')
   create(@CurrentPrincipal() p: Principal, @Body() dto: CreateApiKeyDto) {
     return this.keys.create(p, dto as any);
   }
 
-  @Delete(':id') @RequirePermissions('apikey:write')
+  @Delete(':id')
+  @RequirePermissions('apikey:write')
   revoke(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
     return this.keys.revoke(p, id);
   }

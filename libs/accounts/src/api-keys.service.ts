@@ -21,8 +21,16 @@ export interface ApiKeyView {
 }
 
 const view = (k: ApiKeyEntity): ApiKeyView => ({
-  id: k.id, name: k.name, type: k.type, prefix: k.prefix, projectId: k.projectId, permissions: k.permissions,
-  createdAt: k.createdAt.toISOString(), lastUsedAt: k.lastUsedAt?.toISOString() ?? null, revoked: !!k.revokedAt, revokedAt: k.revokedAt?.toISOString() ?? null,
+  id: k.id,
+  name: k.name,
+  type: k.type,
+  prefix: k.prefix,
+  projectId: k.projectId,
+  permissions: k.permissions,
+  createdAt: k.createdAt.toISOString(),
+  lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+  revoked: !!k.revokedAt,
+  revokedAt: k.revokedAt?.toISOString() ?? null,
 });
 
 @Injectable()
@@ -44,20 +52,34 @@ export class ApiKeysService {
       }
       permissions = ['analysis:create', 'analysis:read'];
     } else if (permissions.length === 0) {
-      throw new AppError('VALIDATION_ERROR', 'permissions must list at least one permission', { fields: [{ field: 'permissions', message: `choose from ${KEY_PERMISSIONS.join(', ')}` }] });
+      throw new AppError('VALIDATION_ERROR', 'permissions must list at least one permission', {
+        fields: [{ field: 'permissions', message: `choose from ${KEY_PERMISSIONS.join(', ')}` }],
+      });
     }
     if (dto.type === 'org') {
-      if (dto.projectId) throw new AppError('VALIDATION_ERROR', 'Org keys are tenant-wide and take no projectId', { fields: [{ field: 'projectId', message: 'must be empty for an org key' }] });
+      if (dto.projectId)
+        throw new AppError('VALIDATION_ERROR', 'Org keys are tenant-wide and take no projectId', {
+          fields: [{ field: 'projectId', message: 'must be empty for an org key' }],
+        });
     } else {
-      if (!dto.projectId) throw new AppError('VALIDATION_ERROR', 'Project keys need a projectId', { fields: [{ field: 'projectId', message: 'is required for public and secret keys' }] });
+      if (!dto.projectId)
+        throw new AppError('VALIDATION_ERROR', 'Project keys need a projectId', {
+          fields: [{ field: 'projectId', message: 'is required for public and secret keys' }],
+        });
       const project = await this.ds.getRepository(ProjectEntity).findOne({ where: { id: dto.projectId, tenantId: p.tenantId } });
       if (!project) throw new AppError('NOT_FOUND', 'Project not found');
     }
     const key = KEY_PREFIX[dto.type] + randomToken(32);
     const entity = await this.ds.getRepository(ApiKeyEntity).save(
       this.ds.getRepository(ApiKeyEntity).create({
-        tenantId: p.tenantId, projectId: dto.type === 'org' ? null : dto.projectId!, name: dto.name, type: dto.type,
-        prefix: key.slice(0, 16), keyHash: sha256Hex(key), permissions, createdBy: p.userId,
+        tenantId: p.tenantId,
+        projectId: dto.type === 'org' ? null : dto.projectId!,
+        name: dto.name,
+        type: dto.type,
+        prefix: key.slice(0, 16),
+        keyHash: sha256Hex(key),
+        permissions,
+        createdBy: p.userId,
       }),
     );
     this.logger.log({ event: 'apikey.created', keyId: entity.id, type: entity.type, actor: p.userId }, 'api key created');

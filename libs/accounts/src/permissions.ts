@@ -2,7 +2,16 @@
 export const ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
 export type UserRole = (typeof ROLES)[number];
 
-export const PERMISSIONS = ['analysis:read', 'analysis:create', 'config:read', 'config:write', 'apikey:write', 'team:read', 'team:manage', 'project:delete'] as const;
+export const PERMISSIONS = [
+  'analysis:read',
+  'analysis:create',
+  'config:read',
+  'config:write',
+  'apikey:write',
+  'team:read',
+  'team:manage',
+  'project:delete',
+] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<UserRole, Permission[]> = {

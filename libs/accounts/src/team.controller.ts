@@ -11,22 +11,26 @@ import { TeamService } from './team.service';
 export class TeamController {
   constructor(private readonly team: TeamService) {}
 
-  @Get() @RequirePermissions('team:read')
+  @Get()
+  @RequirePermissions('team:read')
   list(@CurrentPrincipal() p: Principal) {
     return this.team.list(p);
   }
 
-  @Post() @RequirePermissions('team:manage')
+  @Post()
+  @RequirePermissions('team:manage')
   create(@CurrentPrincipal() p: Principal, @Body() dto: CreateMemberDto) {
     return this.team.create(p, dto);
   }
 
-  @Put(':id') @RequirePermissions('team:manage')
+  @Put(':id')
+  @RequirePermissions('team:manage')
   update(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: UpdateMemberDto) {
     return this.team.updateRole(p, id, dto.role);
   }
 
-  @Delete(':id') @RequirePermissions('team:manage')
+  @Delete(':id')
+  @RequirePermissions('team:manage')
   remove(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
     return this.team.remove(p, id);
   }

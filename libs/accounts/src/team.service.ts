@@ -21,9 +21,13 @@ export class TeamService {
   async create(p: Principal, dto: { email: string; name: string; password: string; role: UserRole }): Promise<PublicUser> {
     const email = dto.email.trim().toLowerCase();
     if (await this.ds.getRepository(UserEntity).exists({ where: { email } })) throw new AppError('EMAIL_EXISTS', 'An account with this email already exists');
-    const user = await this.ds.getRepository(UserEntity).save(
-      this.ds.getRepository(UserEntity).create({ tenantId: p.tenantId, email, name: dto.name, role: dto.role, passwordHash: await hashPassword(dto.password) }),
-    );
+    const user = await this.ds
+      .getRepository(UserEntity)
+      .save(
+        this.ds
+          .getRepository(UserEntity)
+          .create({ tenantId: p.tenantId, email, name: dto.name, role: dto.role, passwordHash: await hashPassword(dto.password) }),
+      );
     this.logger.log({ event: 'team.member_added', actor: p.userId, target: user.id, role: user.role }, 'member added');
     return toPublicUser(user);
   }
@@ -37,7 +41,7 @@ export class TeamService {
   async updateRole(p: Principal, id: string, role: UserRole): Promise<PublicUser> {
     const user = await this.target(p, id);
     if (!canChangeRole({ id: p.userId!, role: p.role! }, { id: user.id, role: user.role }, role)) {
-      throw new AppError('FORBIDDEN', role === 'owner' ? 'There is exactly one owner; ownership cannot be assigned' : 'You cannot change this member\'s role');
+      throw new AppError('FORBIDDEN', role === 'owner' ? 'There is exactly one owner; ownership cannot be assigned' : "You cannot change this member's role");
     }
     const old = user.role;
     user.role = role;

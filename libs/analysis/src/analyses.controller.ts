@@ -11,17 +11,29 @@ import { CreateAnalysisDto, ListAnalysesQuery } from './dto/analysis.dto';
 export class AnalysesController {
   constructor(private readonly analyses: AnalysesService) {}
 
-  @Post() @HttpCode(202) @ProjectScoped() @PublicKeyAllowed() @RateCategory('analysis') @Idempotent() @RequirePermissions('analysis:create')
+  @Post()
+  @HttpCode(202)
+  @ProjectScoped()
+  @PublicKeyAllowed()
+  @RateCategory('analysis')
+  @Idempotent()
+  @RequirePermissions('analysis:create')
   create(@CurrentPrincipal() p: Principal, @CurrentProject() project: ProjectContext, @Body() dto: CreateAnalysisDto) {
     return this.analyses.createFromApi(p, project, dto);
   }
 
-  @Get() @ProjectScoped() @PublicKeyAllowed() @RequirePermissions('analysis:read')
+  @Get()
+  @ProjectScoped()
+  @PublicKeyAllowed()
+  @RequirePermissions('analysis:read')
   list(@CurrentProject() project: ProjectContext, @Query() q: ListAnalysesQuery) {
     return this.analyses.list(project, q);
   }
 
-  @Get(':id') @ProjectScoped() @PublicKeyAllowed() @RequirePermissions('analysis:read')
+  @Get(':id')
+  @ProjectScoped()
+  @PublicKeyAllowed()
+  @RequirePermissions('analysis:read')
   get(@CurrentProject() project: ProjectContext, @Param('id') id: string) {
     return this.analyses.get(project, id);
   }

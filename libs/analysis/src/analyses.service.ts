@@ -147,7 +147,8 @@ export class AnalysesService {
     project: ProjectContext,
     dto: { description: string; timeStart: string; timeEnd: string; metadata?: unknown; projectId?: string },
   ): Promise<AnalysisView> {
-    if (dto.projectId !== undefined && dto.projectId !== project.id) throw new AppError('WRONG_PROJECT', 'projectId does not match the project of this request');
+    if (dto.projectId !== undefined && dto.projectId !== project.id)
+      throw new AppError('WRONG_PROJECT', 'projectId does not match the project of this request');
     const metadata = checkMetadata(dto.metadata);
     const timeStart = new Date(dto.timeStart);
     const timeEnd = new Date(dto.timeEnd);

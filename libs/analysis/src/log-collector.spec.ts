@@ -56,7 +56,13 @@ describe('collectLogs', () => {
   });
 
   it('does not fail on a baseline failure', async () => {
-    const r = await collectLogs({ sources: [source('a', fake([entry(minute(1), 'w')], { failBaseline: true }))], start: START, end: END, timeoutMs: 1000, maxLines: 10 });
+    const r = await collectLogs({
+      sources: [source('a', fake([entry(minute(1), 'w')], { failBaseline: true }))],
+      start: START,
+      end: END,
+      timeoutMs: 1000,
+      maxLines: 10,
+    });
     expect(r).toMatchObject({ answered: 1, failed: 0, reasons: [] });
     expect(r.baselineIssues).toEqual([expect.stringContaining('baseline broke')]);
   });
@@ -64,7 +70,10 @@ describe('collectLogs', () => {
   it('stops waiting for a connector that ignores the abort signal, and names it', async () => {
     const r = await collectLogs({
       sources: [source('ok', fake([entry(minute(1), 'w')])), source('stuck', fake([], { ignoreSignalAndHang: true }))],
-      start: START, end: END, timeoutMs: 150, maxLines: 10,
+      start: START,
+      end: END,
+      timeoutMs: 150,
+      maxLines: 10,
     });
     expect(r).toMatchObject({ answered: 1, failed: 1 });
     expect(r.reasons).toEqual([expect.stringMatching(/"stuck".*timed out.*LOG_SOURCE_TIMEOUT_MS/)]);
@@ -74,7 +83,10 @@ describe('collectLogs', () => {
     const unusable: CollectSource = { id: 'u', name: 'legacy', type: 'gone', connector: null, config: null, problem: 'type "gone" is not supported' };
     const r = await collectLogs({
       sources: [source('denied', fake([], { fail: new LogSourceError('unauthorized', 'Credentials were rejected (401).') })), unusable],
-      start: START, end: END, timeoutMs: 1000, maxLines: 10,
+      start: START,
+      end: END,
+      timeoutMs: 1000,
+      maxLines: 10,
     });
     expect(r).toMatchObject({ answered: 0, failed: 2 });
     expect(r.reasons).toEqual([

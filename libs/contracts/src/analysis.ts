@@ -2,8 +2,19 @@ import type { Severity } from './severity';
 import type { LogLevel } from './log-entry';
 
 export const ROOT_CAUSE_CATEGORIES = [
-  'authentication', 'authorization', 'database', 'network', 'timeout', 'rate_limiting',
-  'validation', 'null_reference', 'configuration', 'dependency', 'memory', 'disk', 'unknown',
+  'authentication',
+  'authorization',
+  'database',
+  'network',
+  'timeout',
+  'rate_limiting',
+  'validation',
+  'null_reference',
+  'configuration',
+  'dependency',
+  'memory',
+  'disk',
+  'unknown',
 ] as const;
 export type RootCauseCategory = (typeof ROOT_CAUSE_CATEGORIES)[number];
 

@@ -15,7 +15,11 @@ type RawReq = Request & { rawBody?: Buffer; rawBodyTooLarge?: boolean };
 @ApiTags('intercom')
 @Controller()
 export class CanvasKitController {
-  constructor(private readonly canvas: CanvasKitService, private readonly provider: IntercomProvider, private readonly bindings: BindingsService) {}
+  constructor(
+    private readonly canvas: CanvasKitService,
+    private readonly provider: IntercomProvider,
+    private readonly bindings: BindingsService,
+  ) {}
 
   private parse(req: RawReq, res: Response): Record<string, unknown> | null {
     if (req.rawBodyTooLarge) {

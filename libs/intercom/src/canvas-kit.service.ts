@@ -21,7 +21,11 @@ const FINISH_WAIT_MS = 1200;
 export class CanvasKitService {
   private readonly logger = new Logger('canvas-kit');
 
-  constructor(private readonly ds: DataSource, private readonly analyses: AnalysesService, private readonly bindings: BindingsService) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly analyses: AnalysesService,
+    private readonly bindings: BindingsService,
+  ) {}
 
   private async binding(workspaceId: unknown): Promise<BindingEntity | null> {
     if (typeof workspaceId !== 'string' || !workspaceId) return null;
@@ -85,8 +89,25 @@ export class CanvasKitService {
       await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sidebar:${b.id}:${conversationId}`]);
       const repo = m.getRepository(AnalysisEntity);
       const existing = key
-        ? await repo.createQueryBuilder('a').where('a.bindingId = :b AND a.conversationId = :c AND a.trigger = :t AND a.metadata->>\'panelKey\' = :k', { b: b.id, c: conversationId, t: 'sidebar', k: key }).getOne()
-        : await repo.createQueryBuilder('a').where('a.bindingId = :b AND a.conversationId = :c AND a.trigger = :t AND a.status IN (:...s)', { b: b.id, c: conversationId, t: 'sidebar', s: ['pending', 'processing'] }).orderBy('a.createdAt', 'DESC').getOne();
+        ? await repo
+            .createQueryBuilder('a')
+            .where("a.bindingId = :b AND a.conversationId = :c AND a.trigger = :t AND a.metadata->>'panelKey' = :k", {
+              b: b.id,
+              c: conversationId,
+              t: 'sidebar',
+              k: key,
+            })
+            .getOne()
+        : await repo
+            .createQueryBuilder('a')
+            .where('a.bindingId = :b AND a.conversationId = :c AND a.trigger = :t AND a.status IN (:...s)', {
+              b: b.id,
+              c: conversationId,
+              t: 'sidebar',
+              s: ['pending', 'processing'],
+            })
+            .orderBy('a.createdAt', 'DESC')
+            .getOne();
       if (existing) return existing;
       const triage = await m.getRepository(TriageEntity).findOne({ where: { bindingId: b.id, conversationId }, order: { createdAt: 'DESC' } });
       const project = await m.getRepository(ProjectEntity).findOneOrFail({ where: { id: b.projectId } });
@@ -97,12 +118,25 @@ export class CanvasKitService {
       if (end.getTime() - start.getTime() > 24 * 3_600_000) start = new Date(end.getTime() - 24 * 3_600_000);
       if (start.getTime() >= end.getTime()) start = new Date(end.getTime() - b.timeBufferHours * 3_600_000);
       const admin = body?.admin?.name ? String(body.admin.name).slice(0, 100) : 'an agent';
-      const description = `Run from the Intercom sidebar by ${admin}: ${triage?.result.summary || triage?.subject || `conversation ${conversationId}`}`.slice(0, 5000);
-      const analysis = await this.analyses.createAnalysis({
-        tenantId: b.tenantId, projectId: b.projectId, description, timeStart: start, timeEnd: end, trigger: 'sidebar',
-        triggeredBy: body?.admin?.id ? `intercom_admin:${String(body.admin.id).slice(0, 40)}` : `support_desk:${b.id}`, bindingId: b.id, conversationId,
-        metadata: { panelKey: key ?? `auto:${randomBytes(6).toString('hex')}`, ticketId: conversationId, platform: 'intercom', project: project.slug },
-      }, m);
+      const description = `Run from the Intercom sidebar by ${admin}: ${triage?.result.summary || triage?.subject || `conversation ${conversationId}`}`.slice(
+        0,
+        5000,
+      );
+      const analysis = await this.analyses.createAnalysis(
+        {
+          tenantId: b.tenantId,
+          projectId: b.projectId,
+          description,
+          timeStart: start,
+          timeEnd: end,
+          trigger: 'sidebar',
+          triggeredBy: body?.admin?.id ? `intercom_admin:${String(body.admin.id).slice(0, 40)}` : `support_desk:${b.id}`,
+          bindingId: b.id,
+          conversationId,
+          metadata: { panelKey: key ?? `auto:${randomBytes(6).toString('hex')}`, ticketId: conversationId, platform: 'intercom', project: project.slug },
+        },
+        m,
+      );
       this.logger.log({ event: 'canvas.analysis_started', analysisId: analysis.id, bindingId: b.id }, 'sidebar analysis started');
       return analysis;
     });
@@ -119,20 +153,49 @@ export class CanvasKitService {
     return cur;
   }
 
-  private async panel(b: BindingEntity, conversationId: string | null, mine: AnalysisEntity | null, o: { nonce?: boolean; message?: string }): Promise<CanvasResponse> {
-    if (b.status === 'needs_reinstall') return buildPanel({ state: 'needs_reinstall', timezone: b.timezone, triage: null, analyses: [], sidebarAnalysis: null });
+  private async panel(
+    b: BindingEntity,
+    conversationId: string | null,
+    mine: AnalysisEntity | null,
+    o: { nonce?: boolean; message?: string },
+  ): Promise<CanvasResponse> {
+    if (b.status === 'needs_reinstall')
+      return buildPanel({ state: 'needs_reinstall', timezone: b.timezone, triage: null, analyses: [], sidebarAnalysis: null });
     if (b.status === 'inactive') return buildPanel({ state: 'not_connected', timezone: 'UTC', triage: null, analyses: [], sidebarAnalysis: null });
     const project = await this.ds.getRepository(ProjectEntity).findOneOrFail({ where: { id: b.projectId } });
-    const triage = conversationId ? await this.ds.getRepository(TriageEntity).findOne({ where: { bindingId: b.id, conversationId }, order: { createdAt: 'DESC' } }) : null;
-    const rows = conversationId ? await this.ds.getRepository(AnalysisEntity).find({ where: { bindingId: b.id, conversationId }, order: { createdAt: 'DESC' }, take: 50 }) : [];
+    const triage = conversationId
+      ? await this.ds.getRepository(TriageEntity).findOne({ where: { bindingId: b.id, conversationId }, order: { createdAt: 'DESC' } })
+      : null;
+    const rows = conversationId
+      ? await this.ds.getRepository(AnalysisEntity).find({ where: { bindingId: b.id, conversationId }, order: { createdAt: 'DESC' }, take: 50 })
+      : [];
     const item = (a: AnalysisEntity): PanelAnalysis => ({
-      id: a.id, status: a.status, severity: a.severity, trigger: a.trigger, createdAt: a.createdAt.toISOString(), url: this.analyses.analysisUrl(a, project.slug),
-      errorMessage: a.errorMessage, partialReasons: a.partialReasons ?? [],
+      id: a.id,
+      status: a.status,
+      severity: a.severity,
+      trigger: a.trigger,
+      createdAt: a.createdAt.toISOString(),
+      url: this.analyses.analysisUrl(a, project.slug),
+      errorMessage: a.errorMessage,
+      partialReasons: a.partialReasons ?? [],
     });
     const view: PanelView = {
-      state: 'ok', timezone: b.timezone, now: new Date().toISOString(),
-      triage: triage ? { severity: triage.result.severity, affectedService: triage.result.affectedService, window: triage.result.window, summary: triage.result.summary, confidence: triage.result.confidence, createdAt: triage.createdAt.toISOString() } : null,
-      analyses: rows.map(item), sidebarAnalysis: mine ? item(mine) : null, canRunAgain: !!conversationId,
+      state: 'ok',
+      timezone: b.timezone,
+      now: new Date().toISOString(),
+      triage: triage
+        ? {
+            severity: triage.result.severity,
+            affectedService: triage.result.affectedService,
+            window: triage.result.window,
+            summary: triage.result.summary,
+            confidence: triage.result.confidence,
+            createdAt: triage.createdAt.toISOString(),
+          }
+        : null,
+      analyses: rows.map(item),
+      sidebarAnalysis: mine ? item(mine) : null,
+      canRunAgain: !!conversationId,
       ...(o.message ? { message: o.message } : {}),
     };
     const canvas = buildPanel(view);

@@ -57,7 +57,8 @@ export class IntercomController {
   async directInstall(@Req() req: Request, @Query('projectId') projectId: string | undefined, @Res() res: Response) {
     const caller = await this.sessionCaller(req);
     if (!caller) return res.redirect(302, `/login?next=${encodeURIComponent('/oauth/intercom/start')}`);
-    if (!caller.permissions.has('config:write')) return res.status(403).type('html').send(errorPage('Your SigSentry role cannot connect platforms (config:write is required).', '/'));
+    if (!caller.permissions.has('config:write'))
+      return res.status(403).type('html').send(errorPage('Your SigSentry role cannot connect platforms (config:write is required).', '/'));
     if (!projectId) {
       const projects = await this.ds.getRepository(ProjectEntity).find({ where: { tenantId: caller.tenantId }, order: { createdAt: 'ASC' } });
       return res.type('html').send(projectPickerPage('Intercom', projects, '/oauth/intercom/start'));
@@ -65,7 +66,10 @@ export class IntercomController {
     try {
       return res.redirect(302, await this.install.start(PLATFORM, caller, projectId, 'app_store'));
     } catch {
-      return res.status(400).type('html').send(errorPage('That project was not found in your organization.', '/oauth/intercom/start', 'Choose another project'));
+      return res
+        .status(400)
+        .type('html')
+        .send(errorPage('That project was not found in your organization.', '/oauth/intercom/start', 'Choose another project'));
     }
   }
 
@@ -74,14 +78,21 @@ export class IntercomController {
   async callback(@Req() req: Request, @Query() q: Record<string, string>, @Res() res: Response) {
     const caller = await this.sessionCaller(req);
     try {
-      const { redirect } = await this.install.complete(PLATFORM, { code: q.code, state: q.state, error: q.error, error_description: q.error_description }, caller);
+      const { redirect } = await this.install.complete(
+        PLATFORM,
+        { code: q.code, state: q.state, error: q.error, error_description: q.error_description },
+        caller,
+      );
       res.redirect(302, redirect);
     } catch (e) {
       if (e instanceof InstallError) {
         if (e.flow === 'app_store' && caller) {
           return res.redirect(302, `https://app.intercom.com/appstore/redirect?install_success=false&error_message=${encodeURIComponent(e.message)}`);
         }
-        return res.status(400).type('html').send(errorPage(e.message, caller ? '/projects' : '/login'));
+        return res
+          .status(400)
+          .type('html')
+          .send(errorPage(e.message, caller ? '/projects' : '/login'));
       }
       throw e;
     }

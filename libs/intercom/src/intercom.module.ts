@@ -22,8 +22,11 @@ import { IntercomProvider } from './intercom.provider';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
         new IntercomApi(axios.create(), {
-          apiUrl: config.intercom.apiUrl, apiUrlOverridden: config.intercom.apiUrlOverridden, apiVersion: config.intercom.apiVersion,
-          clientId: config.intercom.clientId, clientSecret: config.intercom.clientSecret,
+          apiUrl: config.intercom.apiUrl,
+          apiUrlOverridden: config.intercom.apiUrlOverridden,
+          apiVersion: config.intercom.apiVersion,
+          clientId: config.intercom.clientId,
+          clientSecret: config.intercom.clientSecret,
         }),
     },
     {
@@ -36,7 +39,11 @@ import { IntercomProvider } from './intercom.provider';
   exports: [IntercomProvider],
 })
 export class IntercomModule implements OnModuleInit {
-  constructor(private readonly registry: SupportDeskRegistry, private readonly provider: IntercomProvider, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    private readonly registry: SupportDeskRegistry,
+    private readonly provider: IntercomProvider,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   onModuleInit() {
     this.registry.register(this.provider);

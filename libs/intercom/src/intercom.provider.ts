@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import { hmacHex, safeEqual } from '@app/core/crypto/secret-box';
 import {
-  AdminSummary, AttributeDefinition, ConversationContext, NormalizedEvent, NormalizedPart, ProviderAuth, ProviderError, SupportDeskProvider, WorkspaceIdentity,
+  AdminSummary,
+  AttributeDefinition,
+  ConversationContext,
+  NormalizedEvent,
+  NormalizedPart,
+  ProviderAuth,
+  ProviderError,
+  SupportDeskProvider,
+  WorkspaceIdentity,
 } from '@app/support-desk/provider';
 import { IntercomApi, IntercomApiError } from './client/intercom-api';
 import { htmlToText } from './html-text';
@@ -55,7 +63,10 @@ export class IntercomProvider implements SupportDeskProvider {
   readonly displayName = 'Intercom';
   readonly subscriptions = { events: ['conversation.created', 'conversation_part.created'] as any, topics: [...INTERCOM_TOPICS] };
 
-  constructor(private readonly api: IntercomApi, private readonly opts: IntercomProviderOptions) {}
+  constructor(
+    private readonly api: IntercomApi,
+    private readonly opts: IntercomProviderOptions,
+  ) {}
 
   authorizeUrl(state: string, redirectUri: string): string {
     const u = new URL(this.opts.oauthUrl);
@@ -72,7 +83,13 @@ export class IntercomProvider implements SupportDeskProvider {
   async identify(token: string): Promise<WorkspaceIdentity> {
     const me = await guarded(() => this.api.me({ token, region: null }));
     const region = (['US', 'EU', 'AU'].includes(me.region) ? me.region : 'US') as WorkspaceIdentity['region'];
-    return { workspaceId: me.workspaceId, workspaceName: me.workspaceName, region, timezone: me.timezone || 'UTC', admin: { id: String(me.admin.id), name: me.admin.name ?? null, email: me.admin.email ?? null } };
+    return {
+      workspaceId: me.workspaceId,
+      workspaceName: me.workspaceName,
+      region,
+      timezone: me.timezone || 'UTC',
+      admin: { id: String(me.admin.id), name: me.admin.name ?? null, email: me.admin.email ?? null },
+    };
   }
 
   webhookSignatureHeader(headers: Headers): 'present' | 'missing' | 'malformed' {
@@ -105,13 +122,27 @@ export class IntercomProvider implements SupportDeskProvider {
     }
     const createdAt = unixDate(p.created_at, Date.now() / 1000);
     // Dedupe key: the notification id (hashed when longer than the column), else a hash of the payload.
-    const notificationId = typeof p.id === 'string' && p.id
-      ? (p.id.length <= 200 ? p.id : `sha256:${createHash('sha256').update(p.id).digest('hex')}`)
-      : `sha256:${createHash('sha256').update(JSON.stringify(p)).digest('hex')}`;
-    if (p.topic === 'ping') return { notificationId, topic: 'ping', workspaceId: String(p.app_id ?? ''), kind: 'ping', event: null, action: 'ignore', conversationId: null, createdAt };
+    const notificationId =
+      typeof p.id === 'string' && p.id
+        ? p.id.length <= 200
+          ? p.id
+          : `sha256:${createHash('sha256').update(p.id).digest('hex')}`
+        : `sha256:${createHash('sha256').update(JSON.stringify(p)).digest('hex')}`;
+    if (p.topic === 'ping')
+      return {
+        notificationId,
+        topic: 'ping',
+        workspaceId: String(p.app_id ?? ''),
+        kind: 'ping',
+        event: null,
+        action: 'ignore',
+        conversationId: null,
+        createdAt,
+      };
     if (typeof p.app_id !== 'string' || !p.app_id) throw new ProviderError('bad_request', 'notification without app_id', false);
     const mapped = TOPIC_ACTIONS[p.topic];
-    if (!mapped) return { notificationId, topic: p.topic, workspaceId: p.app_id, kind: 'unknown', event: null, action: 'ignore', conversationId: null, createdAt };
+    if (!mapped)
+      return { notificationId, topic: p.topic, workspaceId: p.app_id, kind: 'unknown', event: null, action: 'ignore', conversationId: null, createdAt };
     const item = p.data?.item;
     const conversationId = item && typeof item === 'object' ? intercomId(item.id) : null;
     if (!item || typeof item !== 'object' || item.type !== 'conversation' || conversationId === null) {
@@ -130,8 +161,12 @@ export class IntercomProvider implements SupportDeskProvider {
       .map((part) => {
         const authorType = typeof part.author?.type === 'string' ? part.author.type : '';
         const authorId = intercomId(part.author?.id);
-        const fromCustomer = CUSTOMER_AUTHOR_TYPES.has(authorType) && !part.app_package_code && (!binding.replyAsAdminId || authorId !== binding.replyAsAdminId)
-          && ['comment', 'open', undefined, null, ''].includes(part.part_type ?? null) && !part.author?.from_ai_agent;
+        const fromCustomer =
+          CUSTOMER_AUTHOR_TYPES.has(authorType) &&
+          !part.app_package_code &&
+          (!binding.replyAsAdminId || authorId !== binding.replyAsAdminId) &&
+          ['comment', 'open', undefined, null, ''].includes(part.part_type ?? null) &&
+          !part.author?.from_ai_agent;
         return { id: intercomId(part.id) ?? '', authorType, authorId, text: htmlToText(part.body), createdAt: unixDate(part.created_at, 0), fromCustomer };
       });
   }
@@ -175,8 +210,14 @@ export class IntercomProvider implements SupportDeskProvider {
     return this.context(conv, binding);
   }
 
-  async postMessage(auth: ProviderAuth, conversationId: string, msg: { visibility: 'internal' | 'public'; adminId: string; html: string }): Promise<{ partId: string | null }> {
-    const conv: Json = await guarded(() => this.api.reply(auth, conversationId, { messageType: msg.visibility === 'internal' ? 'note' : 'comment', adminId: msg.adminId, body: msg.html }));
+  async postMessage(
+    auth: ProviderAuth,
+    conversationId: string,
+    msg: { visibility: 'internal' | 'public'; adminId: string; html: string },
+  ): Promise<{ partId: string | null }> {
+    const conv: Json = await guarded(() =>
+      this.api.reply(auth, conversationId, { messageType: msg.visibility === 'internal' ? 'note' : 'comment', adminId: msg.adminId, body: msg.html }),
+    );
     const parts: Json[] = conv?.conversation_parts?.conversation_parts ?? [];
     const last = parts[parts.length - 1];
     return { partId: last?.id ? String(last.id) : null };

@@ -61,7 +61,17 @@ export interface LogSourceTypeMetadata {
 /** Coded failure a connector raises; message is user-facing (troubleshooting table of the product reference). */
 export class LogSourceError extends Error {
   constructor(
-    public readonly code: 'unauthorized' | 'forbidden' | 'not_found' | 'timeout' | 'rate_limited' | 'unreachable' | 'bad_request' | 'blocked_host' | 'invalid_config' | 'upstream_error',
+    public readonly code:
+      | 'unauthorized'
+      | 'forbidden'
+      | 'not_found'
+      | 'timeout'
+      | 'rate_limited'
+      | 'unreachable'
+      | 'bad_request'
+      | 'blocked_host'
+      | 'invalid_config'
+      | 'upstream_error',
     message: string,
   ) {
     super(message);

@@ -9,7 +9,13 @@ import { splunkConnector } from './splunk/splunk.connector';
 
 /** Every log platform we speak, registered by type key (contract §5: `file` plus the six platforms). */
 export const ALL_CONNECTORS: ConnectorFactory[] = [
-  fileConnector, lokiConnector, elasticConnector, datadogConnector, splunkConnector, cloudwatchConnector, gcpLoggingConnector,
+  fileConnector,
+  lokiConnector,
+  elasticConnector,
+  datadogConnector,
+  splunkConnector,
+  cloudwatchConnector,
+  gcpLoggingConnector,
 ];
 
 /** The registry from the validated config (AppConfig's log-source settings). */

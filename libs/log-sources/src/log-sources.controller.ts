@@ -12,43 +12,61 @@ import { LogSourcesService } from './log-sources.service';
 export class LogSourcesController {
   constructor(private readonly logSources: LogSourcesService) {}
 
-  @Get('log-source-types') @RequirePermissions('config:read')
+  @Get('log-source-types')
+  @RequirePermissions('config:read')
   types() {
     return this.logSources.types();
   }
 
-  @Get('log-sources') @ProjectScoped() @RequirePermissions('config:read')
+  @Get('log-sources')
+  @ProjectScoped()
+  @RequirePermissions('config:read')
   list(@CurrentProject() project: ProjectContext) {
     return this.logSources.list(project);
   }
 
-  @Post('log-sources') @ProjectScoped() @Idempotent() @RequirePermissions('config:write')
+  @Post('log-sources')
+  @ProjectScoped()
+  @Idempotent()
+  @RequirePermissions('config:write')
   create(@CurrentProject() project: ProjectContext, @Body() dto: CreateLogSourceDto) {
     return this.logSources.create(project, dto);
   }
 
-  @Get('log-sources/:id') @ProjectScoped() @RequirePermissions('config:read')
+  @Get('log-sources/:id')
+  @ProjectScoped()
+  @RequirePermissions('config:read')
   get(@CurrentProject() project: ProjectContext, @Param('id') id: string) {
     return this.logSources.get(project, id);
   }
 
-  @Put('log-sources/:id') @ProjectScoped() @RequirePermissions('config:write')
+  @Put('log-sources/:id')
+  @ProjectScoped()
+  @RequirePermissions('config:write')
   update(@CurrentProject() project: ProjectContext, @Param('id') id: string, @Body() dto: UpdateLogSourceDto) {
     return this.logSources.update(project, id, dto);
   }
 
-  @Delete('log-sources/:id') @ProjectScoped() @RequirePermissions('config:write')
+  @Delete('log-sources/:id')
+  @ProjectScoped()
+  @RequirePermissions('config:write')
   remove(@CurrentProject() project: ProjectContext, @Param('id') id: string) {
     return this.logSources.remove(project, id);
   }
 
   /** Always HTTP 200 with the contract §9 body (success and failure), so it writes its own envelope. */
-  @Post('log-sources/:id/test') @HttpCode(200) @RawResponse() @ProjectScoped() @RequirePermissions('config:read')
+  @Post('log-sources/:id/test')
+  @HttpCode(200)
+  @RawResponse()
+  @ProjectScoped()
+  @RequirePermissions('config:read')
   test(@CurrentProject() project: ProjectContext, @Param('id') id: string) {
     return this.logSources.test(project, id);
   }
 
-  @Get('log-sources/:id/sources') @ProjectScoped() @RequirePermissions('config:read')
+  @Get('log-sources/:id/sources')
+  @ProjectScoped()
+  @RequirePermissions('config:read')
   discover(@CurrentProject() project: ProjectContext, @Param('id') id: string) {
     return this.logSources.discover(project, id);
   }

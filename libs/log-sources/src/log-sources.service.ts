@@ -84,7 +84,9 @@ export class LogSourcesService {
   }
 
   async list(p: ProjectRef): Promise<LogSourceView[]> {
-    const rows = await this.ds.getRepository(LogSourceEntity).find({ where: { tenantId: p.tenantId, projectId: p.id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const rows = await this.ds
+      .getRepository(LogSourceEntity)
+      .find({ where: { tenantId: p.tenantId, projectId: p.id }, order: { createdAt: 'ASC', id: 'ASC' } });
     return rows.map((r) => this.view(r));
   }
 
@@ -96,7 +98,15 @@ export class LogSourcesService {
     const connector = this.registry.get(dto.type ?? '');
     if (!connector) {
       throw new AppError('VALIDATION_ERROR', `Unknown log source type "${dto.type}"`, {
-        fields: [{ field: 'type', message: `type must be one of ${this.registry.types().map((t) => t.type).join(', ')}` }],
+        fields: [
+          {
+            field: 'type',
+            message: `type must be one of ${this.registry
+              .types()
+              .map((t) => t.type)
+              .join(', ')}`,
+          },
+        ],
       });
     }
     const merged = this.normalise(connector, {
@@ -132,7 +142,10 @@ export class LogSourcesService {
       });
     }
     const connector = this.registry.get(row.type);
-    if (!connector) throw new AppError('VALIDATION_ERROR', `Log source type "${row.type}" is no longer supported`, { fields: [{ field: 'type', message: 'unsupported type' }] });
+    if (!connector)
+      throw new AppError('VALIDATION_ERROR', `Log source type "${row.type}" is no longer supported`, {
+        fields: [{ field: 'type', message: 'unsupported type' }],
+      });
     const touchesConfig = dto.credentials !== undefined || dto.sources !== undefined || dto.region !== undefined || dto.settings !== undefined;
     if (touchesConfig) {
       const current = this.decrypt(row);
@@ -170,7 +183,8 @@ export class LogSourcesService {
     let result: ConnectionTestResult;
     const config = this.toConfig(row);
     if (!connector) result = { connected: false, message: `Log source type "${row.type}" is not supported.`, sampleLogs: [] };
-    else if (!config) result = { connected: false, message: 'The stored credentials cannot be read (was ENCRYPTION_KEY changed?): enter them again.', sampleLogs: [] };
+    else if (!config)
+      result = { connected: false, message: 'The stored credentials cannot be read (was ENCRYPTION_KEY changed?): enter them again.', sampleLogs: [] };
     else {
       const ms = this.config.logSourceTimeoutMs;
       try {
@@ -282,7 +296,10 @@ export class LogSourcesService {
       for (const [k, v] of Object.entries(input.credentials as Record<string, unknown>)) {
         if (!credFields.has(k)) {
           const known = [...credFields.keys()];
-          errors.push({ field: `credentials.${k}`, message: known.length ? `unknown credential for ${meta.type}; expected ${known.join(', ')}` : `${meta.type} sources take no credentials` });
+          errors.push({
+            field: `credentials.${k}`,
+            message: known.length ? `unknown credential for ${meta.type}; expected ${known.join(', ')}` : `${meta.type} sources take no credentials`,
+          });
           continue;
         }
         if (v === null || v === undefined) continue;
@@ -294,7 +311,8 @@ export class LogSourcesService {
         const value = credFields.get(k)!.type === 'textarea' ? v : v.trim();
         if (value !== '') credentials[k] = value;
       }
-      if (size > MAX_CREDENTIAL_CHARS) errors.push({ field: 'credentials', message: `credentials must be at most ${MAX_CREDENTIAL_CHARS} characters in total` });
+      if (size > MAX_CREDENTIAL_CHARS)
+        errors.push({ field: 'credentials', message: `credentials must be at most ${MAX_CREDENTIAL_CHARS} characters in total` });
     }
     for (const f of credFields.values()) {
       if (f.required && !credentials[f.key]) errors.push({ field: `credentials.${f.key}`, message: `${f.label} is required for ${meta.displayName}` });
@@ -316,7 +334,8 @@ export class LogSourcesService {
       }
     }
     for (const f of settingFields.values()) {
-      if (f.required && (settings[f.key] === undefined || settings[f.key] === '')) errors.push({ field: `settings.${f.key}`, message: `${f.label} is required for ${meta.displayName}` });
+      if (f.required && (settings[f.key] === undefined || settings[f.key] === ''))
+        errors.push({ field: `settings.${f.key}`, message: `${f.label} is required for ${meta.displayName}` });
     }
 
     let region = typeof input.region === 'string' && input.region.trim() ? input.region.trim() : null;

@@ -20,7 +20,10 @@ export type ConnectorFactory = (ctx: ConnectorContext) => LogSourceConnector;
 export class LogSourceRegistry {
   private readonly connectors = new Map<string, LogSourceConnector>();
 
-  constructor(private readonly ctx: ConnectorContext, factories: ConnectorFactory[] = []) {
+  constructor(
+    private readonly ctx: ConnectorContext,
+    factories: ConnectorFactory[] = [],
+  ) {
     for (const f of factories) this.register(f);
   }
 

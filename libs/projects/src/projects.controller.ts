@@ -11,27 +11,34 @@ import { ProjectsService } from './projects.service';
 export class ProjectsController {
   constructor(private readonly projects: ProjectsService) {}
 
-  @Get() @RequirePermissions('config:read')
+  @Get()
+  @RequirePermissions('config:read')
   list(@CurrentPrincipal() p: Principal) {
     return this.projects.list(p);
   }
 
-  @Get(':id') @RequirePermissions('config:read')
+  @Get(':id')
+  @RequirePermissions('config:read')
   get(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
     return this.projects.getView(p, id);
   }
 
-  @Post() @OrgLevel() @Idempotent() @RequirePermissions('config:write')
+  @Post()
+  @OrgLevel()
+  @Idempotent()
+  @RequirePermissions('config:write')
   create(@CurrentPrincipal() p: Principal, @Body() dto: CreateProjectDto) {
     return this.projects.create(p, dto);
   }
 
-  @Put(':id') @RequirePermissions('config:write')
+  @Put(':id')
+  @RequirePermissions('config:write')
   update(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: UpdateProjectDto) {
     return this.projects.update(p, id, dto);
   }
 
-  @Delete(':id') @RequirePermissions('project:delete')
+  @Delete(':id')
+  @RequirePermissions('project:delete')
   remove(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: DeleteProjectDto) {
     return this.projects.remove(p, id, dto.confirm);
   }

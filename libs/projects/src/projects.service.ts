@@ -31,9 +31,14 @@ function normaliseServices(services: ServiceDefinition[] | undefined): ServiceDe
   const out: ServiceDefinition[] = [];
   for (const s of services) {
     const name = s.name.trim();
-    if (seen.has(name.toLowerCase())) throw new AppError('VALIDATION_ERROR', `Duplicate service "${name}"`, { fields: [{ field: 'services', message: `duplicate service "${name}"` }] });
+    if (seen.has(name.toLowerCase()))
+      throw new AppError('VALIDATION_ERROR', `Duplicate service "${name}"`, { fields: [{ field: 'services', message: `duplicate service "${name}"` }] });
     seen.add(name.toLowerCase());
-    out.push({ name, ...(s.aliases?.length ? { aliases: [...new Set(s.aliases.map((a) => a.trim()).filter(Boolean))] } : {}), ...(s.critical ? { critical: true } : {}) });
+    out.push({
+      name,
+      ...(s.aliases?.length ? { aliases: [...new Set(s.aliases.map((a) => a.trim()).filter(Boolean))] } : {}),
+      ...(s.critical ? { critical: true } : {}),
+    });
   }
   return out;
 }
@@ -55,9 +60,17 @@ export class ProjectsService {
     for (const r of a) counts.set(r.id, { a: r.n, l: 0 });
     for (const r of l) counts.set(r.id, { a: counts.get(r.id)?.a ?? 0, l: r.n });
     return projects.map((p) => ({
-      id: p.id, name: p.name, slug: p.slug, description: p.description, isDefault: p.isDefault, llmContext: p.llmContext,
-      services: p.services ?? [], createdAt: p.createdAt.toISOString(), updatedAt: p.updatedAt.toISOString(),
-      analysisCount: counts.get(p.id)?.a ?? 0, logSourceCount: counts.get(p.id)?.l ?? 0,
+      id: p.id,
+      name: p.name,
+      slug: p.slug,
+      description: p.description,
+      isDefault: p.isDefault,
+      llmContext: p.llmContext,
+      services: p.services ?? [],
+      createdAt: p.createdAt.toISOString(),
+      updatedAt: p.updatedAt.toISOString(),
+      analysisCount: counts.get(p.id)?.a ?? 0,
+      logSourceCount: counts.get(p.id)?.l ?? 0,
     }));
   }
 
@@ -77,12 +90,20 @@ export class ProjectsService {
     return (await this.views([await this.get(c, id)]))[0];
   }
 
-  async create(c: Caller, dto: { name: string; slug: string; description?: string; llmContext?: string | null; services?: ServiceDefinition[] }): Promise<ProjectView> {
+  async create(
+    c: Caller,
+    dto: { name: string; slug: string; description?: string; llmContext?: string | null; services?: ServiceDefinition[] },
+  ): Promise<ProjectView> {
     try {
       const p = await this.ds.getRepository(ProjectEntity).save(
         this.ds.getRepository(ProjectEntity).create({
-          tenantId: c.tenantId, name: dto.name.trim(), slug: dto.slug, description: dto.description ?? null,
-          llmContext: dto.llmContext ?? null, services: normaliseServices(dto.services) ?? [], isDefault: false,
+          tenantId: c.tenantId,
+          name: dto.name.trim(),
+          slug: dto.slug,
+          description: dto.description ?? null,
+          llmContext: dto.llmContext ?? null,
+          services: normaliseServices(dto.services) ?? [],
+          isDefault: false,
         }),
       );
       return (await this.views([p]))[0];
@@ -91,9 +112,16 @@ export class ProjectsService {
     }
   }
 
-  async update(c: Caller, id: string, dto: Partial<{ name: string; slug: string; description: string | null; llmContext: string | null; services: ServiceDefinition[] }>): Promise<ProjectView> {
+  async update(
+    c: Caller,
+    id: string,
+    dto: Partial<{ name: string; slug: string; description: string | null; llmContext: string | null; services: ServiceDefinition[] }>,
+  ): Promise<ProjectView> {
     const p = await this.get(c, id);
-    if (dto.slug !== undefined && dto.slug !== p.slug && p.isDefault) throw new AppError('VALIDATION_ERROR', 'The default project\'s slug is locked', { fields: [{ field: 'slug', message: 'the default project\'s slug cannot change' }] });
+    if (dto.slug !== undefined && dto.slug !== p.slug && p.isDefault)
+      throw new AppError('VALIDATION_ERROR', "The default project's slug is locked", {
+        fields: [{ field: 'slug', message: "the default project's slug cannot change" }],
+      });
     if (dto.name !== undefined) p.name = dto.name.trim();
     if (dto.slug !== undefined) p.slug = dto.slug;
     if (dto.description !== undefined) p.description = dto.description;
@@ -121,7 +149,8 @@ export class ProjectsService {
   }
 
   private mapUnique(e: unknown, slug: string): unknown {
-    if (e instanceof QueryFailedError && (e as any).driverError?.code === '23505') return new AppError('SLUG_EXISTS', `A project with slug "${slug}" already exists`);
+    if (e instanceof QueryFailedError && (e as any).driverError?.code === '23505')
+      return new AppError('SLUG_EXISTS', `A project with slug "${slug}" already exists`);
     return e;
   }
 }

@@ -37,9 +37,18 @@ export function coerce(value: unknown, dataType: string): unknown {
 export class AttributesService {
   private readonly logger = new Logger('support-desk');
 
-  constructor(private readonly ds: DataSource, private readonly registry: SupportDeskRegistry, private readonly bindings: BindingsService) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly registry: SupportDeskRegistry,
+    private readonly bindings: BindingsService,
+  ) {}
 
-  async write(b: BindingEntity, conversationId: string, values: Partial<Record<MappableField, unknown>>, attempt: { final: boolean }): Promise<{ written: string[]; dropped: string[] }> {
+  async write(
+    b: BindingEntity,
+    conversationId: string,
+    values: Partial<Record<MappableField, unknown>>,
+    attempt: { final: boolean },
+  ): Promise<{ written: string[]; dropped: string[] }> {
     const mapping = b.attributeMapping ?? {};
     const wanted = Object.entries(values).filter(([field, v]) => mapping[field as MappableField] && v !== undefined);
     if (!wanted.length) return { written: [], dropped: [] };

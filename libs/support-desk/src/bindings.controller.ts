@@ -11,33 +11,39 @@ import { UpdateBindingDto } from './dto/binding.dto';
 export class BindingsController {
   constructor(private readonly bindings: BindingsService) {}
 
-  @Get() @RequirePermissions('config:read')
+  @Get()
+  @RequirePermissions('config:read')
   list(@CurrentProject() project: ProjectContext) {
     return this.bindings.list(project.tenantId, project.id);
   }
 
-  @Get(':id') @RequirePermissions('config:read')
+  @Get(':id')
+  @RequirePermissions('config:read')
   async get(@CurrentProject() project: ProjectContext, @Param('id') id: string) {
     return this.bindings.view(await this.bindings.find(project.tenantId, project.id, id));
   }
 
-  @Put(':id') @RequirePermissions('config:write')
+  @Put(':id')
+  @RequirePermissions('config:write')
   async update(@CurrentProject() project: ProjectContext, @Param('id') id: string, @Body() dto: UpdateBindingDto) {
     return this.bindings.update(await this.bindings.find(project.tenantId, project.id, id), dto as any);
   }
 
-  @Delete(':id') @RequirePermissions('config:write')
+  @Delete(':id')
+  @RequirePermissions('config:write')
   async disconnect(@CurrentProject() project: ProjectContext, @Param('id') id: string) {
     return this.bindings.disconnect(await this.bindings.find(project.tenantId, project.id, id));
   }
 
-  @Get(':id/attributes') @RequirePermissions('config:read')
+  @Get(':id/attributes')
+  @RequirePermissions('config:read')
   async attributes(@CurrentProject() project: ProjectContext, @Param('id') id: string) {
     const list = await this.bindings.attributes(await this.bindings.find(project.tenantId, project.id, id));
     return list.map((a) => ({ name: a.name, dataType: a.dataType, apiWritable: a.apiWritable }));
   }
 
-  @Get(':id/admins') @RequirePermissions('config:read')
+  @Get(':id/admins')
+  @RequirePermissions('config:read')
   async admins(@CurrentProject() project: ProjectContext, @Param('id') id: string) {
     return this.bindings.admins(await this.bindings.find(project.tenantId, project.id, id));
   }

@@ -88,12 +88,26 @@ export class BindingsService {
 
   async view(b: BindingEntity): Promise<BindingView> {
     return {
-      id: b.id, projectId: b.projectId, platform: b.platform, workspaceId: b.workspaceId, workspaceName: b.workspaceName,
-      region: b.region, timezone: b.timezone, status: b.status, inactiveReason: b.inactiveReason, installedBy: b.installedBy,
-      installedAt: b.installedAt.toISOString(), replyAsAdminId: b.replyAsAdminId, subscriptions: b.subscriptions,
-      health: await this.health(b), postingMode: b.postingMode, autoAnalyzeThreshold: b.autoAnalyzeThreshold,
-      timeBufferHours: b.timeBufferHours, attributeMapping: b.attributeMapping ?? {},
-      publicReplyTemplate: b.publicReplyTemplate ?? DEFAULT_PUBLIC_REPLY_TEMPLATE, lastEventAt: b.lastEventAt?.toISOString() ?? null,
+      id: b.id,
+      projectId: b.projectId,
+      platform: b.platform,
+      workspaceId: b.workspaceId,
+      workspaceName: b.workspaceName,
+      region: b.region,
+      timezone: b.timezone,
+      status: b.status,
+      inactiveReason: b.inactiveReason,
+      installedBy: b.installedBy,
+      installedAt: b.installedAt.toISOString(),
+      replyAsAdminId: b.replyAsAdminId,
+      subscriptions: b.subscriptions,
+      health: await this.health(b),
+      postingMode: b.postingMode,
+      autoAnalyzeThreshold: b.autoAnalyzeThreshold,
+      timeBufferHours: b.timeBufferHours,
+      attributeMapping: b.attributeMapping ?? {},
+      publicReplyTemplate: b.publicReplyTemplate ?? DEFAULT_PUBLIC_REPLY_TEMPLATE,
+      lastEventAt: b.lastEventAt?.toISOString() ?? null,
     };
   }
 
@@ -104,15 +118,18 @@ export class BindingsService {
     const staleSince = b.lastEventAt ?? b.installedAt;
     const stale = Date.now() - staleSince.getTime() > days * 86_400_000;
     checks.push({
-      code: 'no_recent_events', ok: !stale || b.status === 'inactive',
+      code: 'no_recent_events',
+      ok: !stale || b.status === 'inactive',
       detail: stale ? `No conversation events received for ${days} days` : b.lastEventAt ? `Last event ${b.lastEventAt.toISOString()}` : 'No events yet',
       fix: "Check the app's webhook URL and topics in the Intercom Developer Hub (see README: Developer Hub checklist)",
       since: stale ? staleSince.toISOString() : null,
     });
     checks.push({
-      code: 'token_rejected', ok: b.status !== 'needs_reinstall',
+      code: 'token_rejected',
+      ok: b.status !== 'needs_reinstall',
       detail: b.status === 'needs_reinstall' ? 'The workspace rejected our access token (access was revoked)' : 'Access token accepted',
-      fix: 'Reinstall: Project → Support Desk → Connect platform → Intercom', since: hs.tokenRejectedSince ?? null,
+      fix: 'Reinstall: Project → Support Desk → Connect platform → Intercom',
+      since: hs.tokenRejectedSince ?? null,
     });
     const mapped = MAPPABLE_FIELDS.map((f) => b.attributeMapping?.[f]).filter((n): n is string => !!n);
     const known = b.attributeCache?.attributes.map((a) => a.name);
@@ -120,22 +137,29 @@ export class BindingsService {
     const rejected = hs.attributeRejected?.names.filter((n) => mapped.includes(n)) ?? [];
     const allMissing = [...new Set([...missing, ...rejected])];
     checks.push({
-      code: 'attribute_missing', ok: allMissing.length === 0,
+      code: 'attribute_missing',
+      ok: allMissing.length === 0,
       detail: allMissing.length ? `Mapped attributes missing in the workspace: ${allMissing.join(', ')}` : 'All mapped attributes exist',
       fix: 'Create them in Intercom: Settings → Data → Conversation attributes (or change the mapping)',
-      since: allMissing.length ? hs.attributeRejected?.since ?? null : null,
+      since: allMissing.length ? (hs.attributeRejected?.since ?? null) : null,
     });
     checks.push({
-      code: 'reply_admin_missing', ok: !hs.replyAdminMissingSince,
+      code: 'reply_admin_missing',
+      ok: !hs.replyAdminMissingSince,
       detail: hs.replyAdminMissingSince ? `Admin ${b.replyAsAdminId} no longer exists in the workspace` : 'Reply-as admin exists',
-      fix: 'Choose another reply-as admin in the binding configuration', since: hs.replyAdminMissingSince ?? null,
+      fix: 'Choose another reply-as admin in the binding configuration',
+      since: hs.replyAdminMissingSince ?? null,
     });
     const failed = await this.ds.getRepository(PostEntity).count({ where: { bindingId: b.id, status: 'failed' } });
-    const lastFailed = failed ? await this.ds.getRepository(PostEntity).findOne({ where: { bindingId: b.id, status: 'failed' }, order: { createdAt: 'DESC' } }) : null;
+    const lastFailed = failed
+      ? await this.ds.getRepository(PostEntity).findOne({ where: { bindingId: b.id, status: 'failed' }, order: { createdAt: 'DESC' } })
+      : null;
     checks.push({
-      code: 'delivery_failing', ok: failed === 0,
+      code: 'delivery_failing',
+      ok: failed === 0,
       detail: failed ? `${failed} post(s) could not be delivered after retries${lastFailed?.error ? `: ${lastFailed.error}` : ''}` : 'All posts delivered',
-      fix: 'Check Intercom status and the binding token; new events are retried automatically', since: lastFailed?.createdAt.toISOString() ?? null,
+      fix: 'Check Intercom status and the binding token; new events are retried automatically',
+      since: lastFailed?.createdAt.toISOString() ?? null,
     });
     return { ok: b.status !== 'inactive' && checks.every((c) => c.ok), checks };
   }
@@ -148,14 +172,18 @@ export class BindingsService {
     if (dto.attributeMapping) {
       for (const k of Object.keys(dto.attributeMapping)) {
         if (!(MAPPABLE_FIELDS as readonly string[]).includes(k)) {
-          throw new AppError('VALIDATION_ERROR', `attributeMapping.${k} is not a mappable field`, { fields: [{ field: `attributeMapping.${k}`, message: `must be one of ${MAPPABLE_FIELDS.join(', ')}` }] });
+          throw new AppError('VALIDATION_ERROR', `attributeMapping.${k} is not a mappable field`, {
+            fields: [{ field: `attributeMapping.${k}`, message: `must be one of ${MAPPABLE_FIELDS.join(', ')}` }],
+          });
         }
       }
     }
     if (dto.replyAsAdminId !== undefined && dto.replyAsAdminId !== b.replyAsAdminId) {
       const admins = await this.admins(b);
       if (!admins.some((a) => a.id === dto.replyAsAdminId)) {
-        throw new AppError('VALIDATION_ERROR', `replyAsAdminId ${dto.replyAsAdminId} is not an admin of this workspace`, { fields: [{ field: 'replyAsAdminId', message: 'is not an admin of this workspace' }] });
+        throw new AppError('VALIDATION_ERROR', `replyAsAdminId ${dto.replyAsAdminId} is not an admin of this workspace`, {
+          fields: [{ field: 'replyAsAdminId', message: 'is not an admin of this workspace' }],
+        });
       }
       b.replyAsAdminId = dto.replyAsAdminId;
       b.healthState = { ...(b.healthState ?? {}), replyAdminMissingSince: null };
@@ -223,7 +251,10 @@ export class BindingsService {
         await this.registry.get(b.platform).revoke(this.auth(b));
       } catch (e) {
         if (!(e instanceof ProviderError && e.kind === 'unauthorized')) {
-          throw new AppError('SUPPORT_DESK_UNAVAILABLE', `Could not revoke access in ${this.registry.get(b.platform).displayName}; nothing was changed, try again: ${(e as Error).message}`);
+          throw new AppError(
+            'SUPPORT_DESK_UNAVAILABLE',
+            `Could not revoke access in ${this.registry.get(b.platform).displayName}; nothing was changed, try again: ${(e as Error).message}`,
+          );
         }
       }
     }
@@ -238,7 +269,9 @@ export class BindingsService {
     b.inactiveReason = reason;
     b.tokenSealed = null;
     b.subscriptions = { mode: 'app', events: [], topics: [] };
-    await this.ds.getRepository(BindingEntity).update({ id: b.id }, { status: 'inactive', inactiveReason: b.inactiveReason, tokenSealed: null, subscriptions: b.subscriptions });
+    await this.ds
+      .getRepository(BindingEntity)
+      .update({ id: b.id }, { status: 'inactive', inactiveReason: b.inactiveReason, tokenSealed: null, subscriptions: b.subscriptions });
   }
 
   /** Live bindings of a workspace (not inactive). */

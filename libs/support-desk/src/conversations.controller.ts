@@ -14,7 +14,11 @@ import { DEFAULT_PUBLIC_REPLY_TEMPLATE, renderTemplate, validateTemplate } from 
 @ApiTags('support-desk')
 @Controller()
 export class ConversationsController {
-  constructor(private readonly bindings: BindingsService, private readonly conversations: ConversationsService, private readonly ds: DataSource) {}
+  constructor(
+    private readonly bindings: BindingsService,
+    private readonly conversations: ConversationsService,
+    private readonly ds: DataSource,
+  ) {}
 
   private async binding(p: Principal, bindingId: string) {
     const b = await this.bindings.findInTenant(p.tenantId, bindingId);
@@ -22,18 +26,24 @@ export class ConversationsController {
     return b;
   }
 
-  @Get('v1/support-desk/conversations/:bindingId') @RequirePermissions('analysis:read')
+  @Get('v1/support-desk/conversations/:bindingId')
+  @RequirePermissions('analysis:read')
   async list(@CurrentPrincipal() p: Principal, @Param('bindingId') bindingId: string, @Query() q: PaginationQuery) {
     return this.conversations.list(await this.binding(p, bindingId), q.page, q.limit);
   }
 
-  @Get('v1/support-desk/conversations/:bindingId/:conversationId') @RequirePermissions('analysis:read')
+  @Get('v1/support-desk/conversations/:bindingId/:conversationId')
+  @RequirePermissions('analysis:read')
   async get(@CurrentPrincipal() p: Principal, @Param('bindingId') bindingId: string, @Param('conversationId') conversationId: string) {
     return this.conversations.get(await this.binding(p, bindingId), conversationId);
   }
 
   /** Renders a reply template with sample values (the SPA's live preview). */
-  @Post('v1/config/support-desk/:id/template-preview') @HttpCode(200) @ProjectScoped() @RateCategory('read') @RequirePermissions('config:read')
+  @Post('v1/config/support-desk/:id/template-preview')
+  @HttpCode(200)
+  @ProjectScoped()
+  @RateCategory('read')
+  @RequirePermissions('config:read')
   async preview(@CurrentProject() project: ProjectContext, @Param('id') id: string, @Body() dto: TemplatePreviewDto) {
     const b = await this.bindings.find(project.tenantId, project.id, id);
     const template = dto.template ?? b.publicReplyTemplate ?? DEFAULT_PUBLIC_REPLY_TEMPLATE;
@@ -41,8 +51,13 @@ export class ConversationsController {
     if (err) throw new AppError('VALIDATION_ERROR', err, { fields: [{ field: 'template', message: err }] });
     const p = await this.ds.getRepository(ProjectEntity).findOneOrFail({ where: { id: b.projectId } });
     const sample = {
-      customer_name: 'Jane Doe', conversation_id: '215470000000001', severity: 'high', affected_service: p.services?.[0]?.name ?? 'checkout',
-      summary: 'Checkout has been failing with 500 errors since 9am', project_name: p.name, analysis_url: 'https://sigsentry.example/projects/default/analyses/00000000-0000-4000-8000-000000000000',
+      customer_name: 'Jane Doe',
+      conversation_id: '215470000000001',
+      severity: 'high',
+      affected_service: p.services?.[0]?.name ?? 'checkout',
+      summary: 'Checkout has been failing with 500 errors since 9am',
+      project_name: p.name,
+      analysis_url: 'https://sigsentry.example/projects/default/analyses/00000000-0000-4000-8000-000000000000',
     };
     const r = renderTemplate(template, sample);
     return { rendered: r.text, html: r.html, variables: sample };

@@ -20,7 +20,10 @@ export interface ConversationSummary {
 
 @Injectable()
 export class ConversationsService {
-  constructor(private readonly ds: DataSource, private readonly analyses: AnalysesService) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly analyses: AnalysesService,
+  ) {}
 
   async list(b: BindingEntity, pageNo: number, limit: number) {
     const [{ total }] = await this.ds.query(`SELECT count(DISTINCT "conversationId")::int AS total FROM triages WHERE "bindingId" = $1`, [b.id]);
@@ -35,8 +38,14 @@ export class ConversationsService {
       [b.id, limit, (pageNo - 1) * limit],
     );
     const items: ConversationSummary[] = rows.map((r: any) => ({
-      conversationId: r.conversationId, subject: r.subject, customerName: r.customerName, severity: r.severity, affectedService: r.affectedService,
-      lastTriagedAt: new Date(r.createdAt).toISOString(), triageCount: r.triageCount, analysisCount: r.analysisCount,
+      conversationId: r.conversationId,
+      subject: r.subject,
+      customerName: r.customerName,
+      severity: r.severity,
+      affectedService: r.affectedService,
+      lastTriagedAt: new Date(r.createdAt).toISOString(),
+      triageCount: r.triageCount,
+      analysisCount: r.analysisCount,
     }));
     return page(items, total, pageNo, limit);
   }
@@ -51,7 +60,14 @@ export class ConversationsService {
       subject: triages[0]?.subject ?? null,
       customerName: triages[0]?.customerName ?? null,
       triages: triages.map((t) => ({ id: t.id, createdAt: t.createdAt.toISOString(), reason: t.reason, ...t.result })),
-      analyses: analyses.map((a) => ({ id: a.id, status: a.status, severity: a.severity, trigger: a.trigger, createdAt: a.createdAt.toISOString(), url: this.analyses.analysisUrl(a, project.slug) })),
+      analyses: analyses.map((a) => ({
+        id: a.id,
+        status: a.status,
+        severity: a.severity,
+        trigger: a.trigger,
+        createdAt: a.createdAt.toISOString(),
+        url: this.analyses.analysisUrl(a, project.slug),
+      })),
     };
   }
 }

@@ -4,11 +4,15 @@ describe('GroupCommitter (webhook group commit)', () => {
   it('commits at once when idle, groups what arrives while commits run, and keeps each caller its own result', async () => {
     const groups: number[][] = [];
     const gates: Array<() => void> = [];
-    const c = new GroupCommitter<number, string>(async (items) => {
-      groups.push(items);
-      await new Promise<void>((r) => gates.push(r));
-      return items.map((i) => `id-${i}`);
-    }, 2, 3);
+    const c = new GroupCommitter<number, string>(
+      async (items) => {
+        groups.push(items);
+        await new Promise<void>((r) => gates.push(r));
+        return items.map((i) => `id-${i}`);
+      },
+      2,
+      3,
+    );
     const all = [1, 2, 3, 4, 5, 6, 7].map((i) => c.submit(i));
     await Promise.resolve();
     // Two commits running at once (1 and 2), the rest waits.
@@ -27,10 +31,14 @@ describe('GroupCommitter (webhook group commit)', () => {
 
   it('rejects only the items whose result is an error, and the whole group when the commit fails', async () => {
     let fail = false;
-    const c = new GroupCommitter<number, string | null>(async (items) => {
-      if (fail) throw new Error('database unavailable');
-      return items.map((i) => (i === 2 ? new Error('bad row') : i === 3 ? null : `id-${i}`));
-    }, 1, 10);
+    const c = new GroupCommitter<number, string | null>(
+      async (items) => {
+        if (fail) throw new Error('database unavailable');
+        return items.map((i) => (i === 2 ? new Error('bad row') : i === 3 ? null : `id-${i}`));
+      },
+      1,
+      10,
+    );
     const r = await Promise.allSettled([c.submit(1), c.submit(2), c.submit(3)]);
     expect(r.map((x) => (x.status === 'fulfilled' ? x.value : (x.reason as Error).message))).toEqual(['id-1', 'bad row', null]);
     fail = true;

@@ -12,7 +12,21 @@ const DB_DEADLINE_MS = 2000;
 const GROUP_CONCURRENCY = 2;
 const GROUP_MAX = 200;
 
-type EventRow = Pick<SupportDeskEventEntity, 'platform' | 'notificationId' | 'topic' | 'event' | 'action' | 'workspaceId' | 'bindingId' | 'conversationId' | 'payload' | 'requestId' | 'status' | 'processedAt'>;
+type EventRow = Pick<
+  SupportDeskEventEntity,
+  | 'platform'
+  | 'notificationId'
+  | 'topic'
+  | 'event'
+  | 'action'
+  | 'workspaceId'
+  | 'bindingId'
+  | 'conversationId'
+  | 'payload'
+  | 'requestId'
+  | 'status'
+  | 'processedAt'
+>;
 
 /**
  * Group commit: while GROUP_CONCURRENCY groups are being committed, new items wait and leave together in the next
@@ -23,7 +37,11 @@ export class GroupCommitter<T, R> {
   private waiting: Array<{ item: T; resolve: (r: R) => void; reject: (e: unknown) => void }> = [];
   private running = 0;
 
-  constructor(private readonly run: (items: T[]) => Promise<Array<R | Error>>, private readonly concurrency = GROUP_CONCURRENCY, private readonly max = GROUP_MAX) {}
+  constructor(
+    private readonly run: (items: T[]) => Promise<Array<R | Error>>,
+    private readonly concurrency = GROUP_CONCURRENCY,
+    private readonly max = GROUP_MAX,
+  ) {}
 
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
@@ -57,7 +75,10 @@ export interface IngestAnswer {
 function timeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(Object.assign(new Error('database deadline'), { deadline: true })), ms);
-    p.then((v) => (clearTimeout(t), resolve(v)), (e) => (clearTimeout(t), reject(e)));
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e) => (clearTimeout(t), reject(e)),
+    );
   });
 }
 
@@ -70,9 +91,19 @@ export class IngestService {
   private readonly logger = new Logger('webhook');
   private readonly batcher = new GroupCommitter<EventRow, string | null>((items) => this.recordGroup(items));
 
-  constructor(private readonly ds: DataSource, private readonly registry: SupportDeskRegistry, private readonly queue: JobQueue, private readonly bindings: BindingsService) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly registry: SupportDeskRegistry,
+    private readonly queue: JobQueue,
+    private readonly bindings: BindingsService,
+  ) {}
 
-  async ingest(platform: string, raw: { body?: Buffer; tooLarge?: boolean }, headers: Record<string, string | string[] | undefined>, requestId: string): Promise<IngestAnswer> {
+  async ingest(
+    platform: string,
+    raw: { body?: Buffer; tooLarge?: boolean },
+    headers: Record<string, string | string[] | undefined>,
+    requestId: string,
+  ): Promise<IngestAnswer> {
     const provider = this.registry.get(platform);
     const sigHeader = provider.webhookSignatureHeader(headers);
     if (sigHeader !== 'present') return this.answer(401, 'signature_invalid', `signature ${sigHeader}`, platform);
@@ -103,7 +134,13 @@ export class IngestService {
     }
   }
 
-  private async record(platform: string, provider: ReturnType<SupportDeskRegistry['get']>, payload: unknown, ev: ReturnType<ReturnType<SupportDeskRegistry['get']>['normalizeEvent']>, requestId: string): Promise<IngestAnswer> {
+  private async record(
+    platform: string,
+    provider: ReturnType<SupportDeskRegistry['get']>,
+    payload: unknown,
+    ev: ReturnType<ReturnType<SupportDeskRegistry['get']>['normalizeEvent']>,
+    requestId: string,
+  ): Promise<IngestAnswer> {
     const binding = (await this.bindings.liveByWorkspaceForIngest(platform, ev.workspaceId))[0] as BindingEntity | undefined;
     if (!binding) return this.answer(200, 'unknown_workspace', 'unknown or inactive workspace', platform);
     if (!binding.subscriptions.topics.includes(ev.topic)) return this.answer(200, 'topic_not_subscribed', `topic ${ev.topic} not subscribed`, platform);
@@ -111,9 +148,18 @@ export class IngestService {
     const decided = provider.normalizeEvent(payload, binding);
     const action = decided.action === 'ignore' ? 'record' : decided.action;
     const eventId = await this.batcher.submit({
-      platform, notificationId: ev.notificationId, topic: ev.topic, event: ev.event ?? 'unknown', action, workspaceId: ev.workspaceId,
-      bindingId: binding.id, conversationId: ev.conversationId, payload: payload as object, requestId,
-      status: action === 'record' ? 'processed' : 'received', processedAt: action === 'record' ? new Date() : null,
+      platform,
+      notificationId: ev.notificationId,
+      topic: ev.topic,
+      event: ev.event ?? 'unknown',
+      action,
+      workspaceId: ev.workspaceId,
+      bindingId: binding.id,
+      conversationId: ev.conversationId,
+      payload: payload as object,
+      requestId,
+      status: action === 'record' ? 'processed' : 'received',
+      processedAt: action === 'record' ? new Date() : null,
     });
     if (!eventId) return this.answer(200, 'duplicate', `duplicate notification ${ev.notificationId}`, platform);
     webhookEvents.inc({ platform, outcome: 'recorded' });
@@ -136,7 +182,13 @@ export class IngestService {
         throw e;
       }
       const out: Array<string | null | Error> = [];
-      for (const it of items) out.push(await this.recordGroup([it]).then((r) => r[0], (err) => (err instanceof Error ? err : new Error(String(err)))));
+      for (const it of items)
+        out.push(
+          await this.recordGroup([it]).then(
+            (r) => r[0],
+            (err) => (err instanceof Error ? err : new Error(String(err))),
+          ),
+        );
       return out;
     }
   }
@@ -146,8 +198,15 @@ export class IngestService {
       // updateEntity(false): TypeORM would otherwise copy the RETURNING rows back into `values` BY POSITION, and rows
       // skipped by ON CONFLICT shift that mapping (found by the stress test: with redeliveries in a group, later
       // items got another item's notificationId, and a recorded event lost its job). Map by notification id instead.
-      const inserted = await m.createQueryBuilder().insert().into(SupportDeskEventEntity).values(items.map((i) => ({ ...i })) as any[])
-        .orIgnore().returning(['id', 'notificationId']).updateEntity(false).execute();
+      const inserted = await m
+        .createQueryBuilder()
+        .insert()
+        .into(SupportDeskEventEntity)
+        .values(items.map((i) => ({ ...i })) as any[])
+        .orIgnore()
+        .returning(['id', 'notificationId'])
+        .updateEntity(false)
+        .execute();
       const byNotification = new Map<string, string>();
       for (const r of (inserted.raw ?? []) as Array<{ id: string; notificationId: string }>) byNotification.set(r.notificationId, r.id);
       const out: Array<string | null> = [];
@@ -165,7 +224,10 @@ export class IngestService {
       // One statement for the whole group's jobs, in the same transaction as the rows.
       await this.queue.enqueueMany(EVENT_QUEUE, jobs, { manager: m });
       if (bindings.size) {
-        await m.query(`UPDATE support_desk_bindings SET "lastEventAt" = now() WHERE id = ANY($1::uuid[]) AND ("lastEventAt" IS NULL OR "lastEventAt" < now() - interval '1 minute')`, [[...bindings]]);
+        await m.query(
+          `UPDATE support_desk_bindings SET "lastEventAt" = now() WHERE id = ANY($1::uuid[]) AND ("lastEventAt" IS NULL OR "lastEventAt" < now() - interval '1 minute')`,
+          [[...bindings]],
+        );
       }
       return out;
     });

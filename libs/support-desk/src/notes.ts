@@ -6,7 +6,15 @@ import { escapeHtml } from './templates/reply-template';
 export function formatInZone(iso: string, timeZone: string): string {
   const d = new Date(iso);
   try {
-    return new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
+    return new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: 'short',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(d);
   } catch {
     return d.toISOString();
   }
@@ -18,7 +26,10 @@ export function formatWindow(w: { start: string; end: string }, timeZone: string
 
 const pct = (n: number) => `${Math.round(n * 100)}%`;
 
-export function triageNote(t: TriageResult, o: { timezone: string; link: string; ref: string; updated?: { previousSeverity: string; previousService: string | null } | null }): string {
+export function triageNote(
+  t: TriageResult,
+  o: { timezone: string; link: string; ref: string; updated?: { previousSeverity: string; previousService: string | null } | null },
+): string {
   const title = o.updated ? 'SigSentry triage (updated)' : 'SigSentry triage';
   const changed = o.updated
     ? `<p>Changed after the customer's reply: severity ${escapeHtml(o.updated.previousSeverity.toUpperCase())} → <b>${escapeHtml(t.severity.toUpperCase())}</b>${o.updated.previousService !== t.affectedService ? `, service ${escapeHtml(o.updated.previousService ?? 'unknown')} → ${escapeHtml(t.affectedService ?? 'unknown')}` : ''}</p>`
@@ -40,13 +51,22 @@ export function triageNote(t: TriageResult, o: { timezone: string; link: string;
   ].join('');
 }
 
-export function analysisNote(a: { status: string; result: AnalysisResult | null; errorMessage: string | null; partialReasons: string[] }, o: { timezone: string; link: string; ref: string }): string {
+export function analysisNote(
+  a: { status: string; result: AnalysisResult | null; errorMessage: string | null; partialReasons: string[] },
+  o: { timezone: string; link: string; ref: string },
+): string {
   const head = `<p><b>SigSentry analysis</b> · ${escapeHtml(a.status.toUpperCase())}</p>`;
   const foot = `<p><a href="${escapeHtml(o.link)}">Open the full analysis</a></p><p>Ref ${escapeHtml(o.ref)}</p>`;
   if (!a.result) return `${head}<p>The analysis could not run: ${escapeHtml(a.errorMessage ?? 'unknown error')}</p>${foot}`;
   const r = a.result;
-  const services = r.affectedServices.slice(0, 5).map((s) => `<li>${escapeHtml(s.serviceName)} (${escapeHtml(s.role)}, ${s.errorCount} errors)</li>`).join('');
-  const actions = r.suggestedActions.slice(0, 3).map((s) => `<li>${escapeHtml(s.action)}</li>`).join('');
+  const services = r.affectedServices
+    .slice(0, 5)
+    .map((s) => `<li>${escapeHtml(s.serviceName)} (${escapeHtml(s.role)}, ${s.errorCount} errors)</li>`)
+    .join('');
+  const actions = r.suggestedActions
+    .slice(0, 3)
+    .map((s) => `<li>${escapeHtml(s.action)}</li>`)
+    .join('');
   return [
     head,
     `<p>Severity: <b>${escapeHtml(r.severity.toUpperCase())}</b> · Confidence: ${pct(r.confidence)} · Logs scanned: ${r.logsScanned}</p>`,

@@ -12,13 +12,22 @@ ul{padding:0;list-style:none}li{margin:6px 0}.muted{color:#6b7785;font-size:13px
 }
 
 export function errorPage(message: string, backHref: string, backLabel = 'Back to SigSentry'): string {
-  return page('Installation failed', `<h1>Installation failed</h1><p role="alert">${escapeHtml(message)}</p><p><a class="btn" href="${escapeHtml(backHref)}">${escapeHtml(backLabel)}</a></p>`);
+  return page(
+    'Installation failed',
+    `<h1>Installation failed</h1><p role="alert">${escapeHtml(message)}</p><p><a class="btn" href="${escapeHtml(backHref)}">${escapeHtml(backLabel)}</a></p>`,
+  );
 }
 
 export function projectPickerPage(platformName: string, projects: Array<{ id: string; name: string; slug: string }>, action: string): string {
   if (!projects.length) return errorPage('You have no SigSentry project you can configure: ask an admin for access.', '/');
   const items = projects
-    .map((p) => `<li><form method="get" action="${escapeHtml(action)}"><input type="hidden" name="projectId" value="${escapeHtml(p.id)}"><button type="submit">${escapeHtml(p.name)}</button> <span class="muted">${escapeHtml(p.slug)}</span></form></li>`)
+    .map(
+      (p) =>
+        `<li><form method="get" action="${escapeHtml(action)}"><input type="hidden" name="projectId" value="${escapeHtml(p.id)}"><button type="submit">${escapeHtml(p.name)}</button> <span class="muted">${escapeHtml(p.slug)}</span></form></li>`,
+    )
     .join('');
-  return page(`Install ${platformName}`, `<h1>Connect ${escapeHtml(platformName)}</h1><p>Choose the SigSentry project this workspace reports to:</p><ul>${items}</ul>`);
+  return page(
+    `Install ${platformName}`,
+    `<h1>Connect ${escapeHtml(platformName)}</h1><p>Choose the SigSentry project this workspace reports to:</p><ul>${items}</ul>`,
+  );
 }

@@ -44,10 +44,28 @@ export class PipelineService implements OnModuleInit {
 
   onModuleInit() {
     // Short jobs (a few Intercom calls): a killed worker's job is picked up again after a 10 s heartbeat miss.
-    this.queue.define({ name: EVENT_QUEUE, retryLimit: RETRY_LIMIT, retryDelaySeconds: 1, retryBackoff: true, concurrency: 8, expireInSeconds: 120, heartbeatSeconds: 10 });
-    this.queue.define({ name: ANALYSIS_FINISHED_QUEUE, retryLimit: RETRY_LIMIT, retryDelaySeconds: 1, retryBackoff: true, concurrency: 4, expireInSeconds: 120, heartbeatSeconds: 10 });
+    this.queue.define({
+      name: EVENT_QUEUE,
+      retryLimit: RETRY_LIMIT,
+      retryDelaySeconds: 1,
+      retryBackoff: true,
+      concurrency: 8,
+      expireInSeconds: 120,
+      heartbeatSeconds: 10,
+    });
+    this.queue.define({
+      name: ANALYSIS_FINISHED_QUEUE,
+      retryLimit: RETRY_LIMIT,
+      retryDelaySeconds: 1,
+      retryBackoff: true,
+      concurrency: 4,
+      expireInSeconds: 120,
+      heartbeatSeconds: 10,
+    });
     this.queue.handle<{ eventId: string }>(EVENT_QUEUE, (d, ctx) => this.run(EVENT_QUEUE, () => this.handleEvent(d.eventId, ctx)));
-    this.queue.handle<{ analysisId: string }>(ANALYSIS_FINISHED_QUEUE, (d, ctx) => this.run(ANALYSIS_FINISHED_QUEUE, () => this.handleAnalysisFinished(d.analysisId, ctx)));
+    this.queue.handle<{ analysisId: string }>(ANALYSIS_FINISHED_QUEUE, (d, ctx) =>
+      this.run(ANALYSIS_FINISHED_QUEUE, () => this.handleAnalysisFinished(d.analysisId, ctx)),
+    );
   }
 
   private async run(queue: string, fn: () => Promise<void>) {
@@ -71,7 +89,8 @@ export class PipelineService implements OnModuleInit {
     const ev = await events.findOne({ where: { id: eventId } });
     if (!ev || ev.status === 'processed' || ev.status === 'ignored') return;
     const b = await this.ds.getRepository(BindingEntity).findOne({ where: { id: ev.bindingId } });
-    const done = (status: 'processed' | 'ignored' | 'failed', note: string | null = null) => events.update({ id: ev.id }, { status, note, processedAt: new Date() });
+    const done = (status: 'processed' | 'ignored' | 'failed', note: string | null = null) =>
+      events.update({ id: ev.id }, { status, note, processedAt: new Date() });
     if (!b || b.status === 'inactive') return void (await done('ignored', 'binding inactive'));
     if (b.status === 'needs_reinstall') return void (await done('ignored', 'binding needs reinstall (token rejected)'));
     const project = await this.ds.getRepository(ProjectEntity).findOneOrFail({ where: { id: b.projectId } });
@@ -84,14 +103,22 @@ export class PipelineService implements OnModuleInit {
       let prior: TriageEntity | null = null;
       if (existing) {
         triage = existing;
-        prior = await this.ds.getRepository(TriageEntity).createQueryBuilder('t')
+        prior = await this.ds
+          .getRepository(TriageEntity)
+          .createQueryBuilder('t')
           .where('t.bindingId = :b AND t.conversationId = :c AND t.createdAt < :at', { b: b.id, c: conversationId, at: existing.createdAt })
-          .orderBy('t.createdAt', 'DESC').getOne();
+          .orderBy('t.createdAt', 'DESC')
+          .getOne();
       } else if (ev.action === 'retriage' && previous) {
         prior = previous;
         const parts = provider.eventParts(ev.payload, b).filter((x) => x.text && !previous.text.includes(x.text));
         const text = [previous.text, ...parts.map((x) => x.text)].filter(Boolean).join('\n\n');
-        triage = await this.storeTriage(b, project, ev, 'customer_reply', { subject: previous.subject, text, createdAt: previous.conversationCreatedAt, customerName: previous.customerName });
+        triage = await this.storeTriage(b, project, ev, 'customer_reply', {
+          subject: previous.subject,
+          text,
+          createdAt: previous.conversationCreatedAt,
+          customerName: previous.customerName,
+        });
       } else {
         if (previous && ev.action === 'triage') {
           // A second "created" event for a conversation we already triaged: nothing new to say.
@@ -104,20 +131,49 @@ export class PipelineService implements OnModuleInit {
       const result = triage.result;
       const link = this.conversationLink(b, project.slug, conversationId);
       const isUpdate = !!prior;
-      const changed = prior && (SEVERITY_ORDER[result.severity] > SEVERITY_ORDER[prior.result.severity as keyof typeof SEVERITY_ORDER] || prior.affectedService !== result.affectedService);
+      const changed =
+        prior &&
+        (SEVERITY_ORDER[result.severity] > SEVERITY_ORDER[prior.result.severity as keyof typeof SEVERITY_ORDER] ||
+          prior.affectedService !== result.affectedService);
 
       if (!isUpdate) {
         if (b.postingMode === 'public') {
           await this.posts.post(b, conversationId, 'triage:public', 'public', () => this.publicReply(b, project, conversationId, triage, null), { final });
         } else {
-          await this.posts.post(b, conversationId, 'triage:note', 'internal', (ref) => ({ html: triageNote(result, { timezone: b.timezone, link, ref }), text: '' }), { final });
+          await this.posts.post(
+            b,
+            conversationId,
+            'triage:note',
+            'internal',
+            (ref) => ({ html: triageNote(result, { timezone: b.timezone, link, ref }), text: '' }),
+            { final },
+          );
         }
       } else if (changed && b.postingMode !== 'public') {
-        await this.posts.post(b, conversationId, `triage-update:${triage.id}`, 'internal', (ref) =>
-          ({ html: triageNote(result, { timezone: b.timezone, link, ref, updated: { previousSeverity: prior!.result.severity, previousService: prior!.affectedService } }), text: '' }), { final });
+        await this.posts.post(
+          b,
+          conversationId,
+          `triage-update:${triage.id}`,
+          'internal',
+          (ref) => ({
+            html: triageNote(result, {
+              timezone: b.timezone,
+              link,
+              ref,
+              updated: { previousSeverity: prior!.result.severity, previousService: prior!.affectedService },
+            }),
+            text: '',
+          }),
+          { final },
+        );
       }
       if (!isUpdate || changed) {
-        await this.attributes.write(b, conversationId, { severity: result.severity, affected_service: result.affectedService ?? '', confidence: result.confidence, summary: result.summary }, { final });
+        await this.attributes.write(
+          b,
+          conversationId,
+          { severity: result.severity, affected_service: result.affectedService ?? '', confidence: result.confidence, summary: result.summary },
+          { final },
+        );
       }
       await this.maybeAnalyze(b, project, conversationId, triage, { final });
       await done('processed');
@@ -149,24 +205,55 @@ export class PipelineService implements OnModuleInit {
     }
   }
 
-  private async storeTriage(b: BindingEntity, project: ProjectEntity, ev: SupportDeskEventEntity, reason: 'created' | 'customer_reply', conv: { subject: string | null; text: string; createdAt: Date; customerName: string | null }): Promise<TriageEntity> {
+  private async storeTriage(
+    b: BindingEntity,
+    project: ProjectEntity,
+    ev: SupportDeskEventEntity,
+    reason: 'created' | 'customer_reply',
+    conv: { subject: string | null; text: string; createdAt: Date; customerName: string | null },
+  ): Promise<TriageEntity> {
     const result: TriageResult = this.triage.run({
-      text: conv.text || '(no text: the message has only attachments)', subject: conv.subject, createdAt: conv.createdAt, timezone: b.timezone,
-      timeBufferHours: b.timeBufferHours, services: project.services, llmContext: project.llmContext,
+      text: conv.text || '(no text: the message has only attachments)',
+      subject: conv.subject,
+      createdAt: conv.createdAt,
+      timezone: b.timezone,
+      timeBufferHours: b.timeBufferHours,
+      services: project.services,
+      llmContext: project.llmContext,
     });
     const repo = this.ds.getRepository(TriageEntity);
-    await repo.createQueryBuilder().insert().values({
-      tenantId: b.tenantId, projectId: b.projectId, bindingId: b.id, conversationId: ev.conversationId!, eventId: ev.id, reason,
-      subject: conv.subject?.slice(0, 500) ?? null, customerName: conv.customerName?.slice(0, 255) ?? null, text: conv.text.slice(0, 100_000),
-      conversationCreatedAt: conv.createdAt, severity: result.severity, affectedService: result.affectedService, result,
-    }).orIgnore().execute();
+    await repo
+      .createQueryBuilder()
+      .insert()
+      .values({
+        tenantId: b.tenantId,
+        projectId: b.projectId,
+        bindingId: b.id,
+        conversationId: ev.conversationId!,
+        eventId: ev.id,
+        reason,
+        subject: conv.subject?.slice(0, 500) ?? null,
+        customerName: conv.customerName?.slice(0, 255) ?? null,
+        text: conv.text.slice(0, 100_000),
+        conversationCreatedAt: conv.createdAt,
+        severity: result.severity,
+        affectedService: result.affectedService,
+        result,
+      })
+      .orIgnore()
+      .execute();
     return repo.findOneOrFail({ where: { eventId: ev.id } });
   }
 
   private publicReply(b: BindingEntity, project: ProjectEntity, conversationId: string, triage: TriageEntity, analysisUrl: string | null) {
     return renderTemplate(b.publicReplyTemplate ?? DEFAULT_PUBLIC_REPLY_TEMPLATE, {
-      customer_name: triage.customerName, conversation_id: conversationId, severity: triage.result.severity, affected_service: triage.result.affectedService,
-      summary: triage.result.summary, project_name: project.name, analysis_url: analysisUrl,
+      customer_name: triage.customerName,
+      conversation_id: conversationId,
+      severity: triage.result.severity,
+      affected_service: triage.result.affectedService,
+      summary: triage.result.summary,
+      project_name: project.name,
+      analysis_url: analysisUrl,
     });
   }
 
@@ -185,11 +272,21 @@ export class PipelineService implements OnModuleInit {
       if (end.getTime() > Date.now()) end = new Date();
       if (start.getTime() >= end.getTime()) start = new Date(end.getTime() - bufferMs);
       const description = [triage.subject, triage.result.summary].filter(Boolean).join(' — ').slice(0, 5000) || `Conversation ${conversationId}`;
-      return this.analyses.createAnalysis({
-        tenantId: b.tenantId, projectId: b.projectId, description, timeStart: start, timeEnd: end, trigger: 'support_desk',
-        triggeredBy: `support_desk:${b.id}`, bindingId: b.id, conversationId,
-        metadata: { ticketId: conversationId, platform: b.platform, ticketUrl: this.conversationLink(b, project.slug, conversationId) },
-      }, m);
+      return this.analyses.createAnalysis(
+        {
+          tenantId: b.tenantId,
+          projectId: b.projectId,
+          description,
+          timeStart: start,
+          timeEnd: end,
+          trigger: 'support_desk',
+          triggeredBy: `support_desk:${b.id}`,
+          bindingId: b.id,
+          conversationId,
+          metadata: { ticketId: conversationId, platform: b.platform, ticketUrl: this.conversationLink(b, project.slug, conversationId) },
+        },
+        m,
+      );
     });
     if (analysis) {
       this.logger.log({ event: 'pipeline.analysis_started', analysisId: analysis.id, conversationId }, 'auto-analysis created');
@@ -208,11 +305,23 @@ export class PipelineService implements OnModuleInit {
     const url = this.analyses.analysisUrl(a, project.slug);
     try {
       if (b.postingMode === 'both') {
-        const triage = await this.ds.getRepository(TriageEntity).findOne({ where: { bindingId: b.id, conversationId: a.conversationId }, order: { createdAt: 'DESC' } });
-        if (triage) await this.posts.post(b, a.conversationId, `analysis:${a.id}:public`, 'public', () => this.publicReply(b, project, a.conversationId!, triage, url), { final });
+        const triage = await this.ds
+          .getRepository(TriageEntity)
+          .findOne({ where: { bindingId: b.id, conversationId: a.conversationId }, order: { createdAt: 'DESC' } });
+        if (triage)
+          await this.posts.post(b, a.conversationId, `analysis:${a.id}:public`, 'public', () => this.publicReply(b, project, a.conversationId!, triage, url), {
+            final,
+          });
       }
       if (b.postingMode !== 'public') {
-        await this.posts.post(b, a.conversationId, `analysis:${a.id}:note`, 'internal', (ref) => ({ html: analysisNote(a, { timezone: b.timezone, link: url, ref }), text: '' }), { final });
+        await this.posts.post(
+          b,
+          a.conversationId,
+          `analysis:${a.id}:note`,
+          'internal',
+          (ref) => ({ html: analysisNote(a, { timezone: b.timezone, link: url, ref }), text: '' }),
+          { final },
+        );
       }
       await this.attributes.write(b, a.conversationId, { analysis_url: url }, { final });
     } catch (e) {

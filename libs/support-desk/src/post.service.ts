@@ -24,7 +24,11 @@ export class RetryLater extends Error {
 export class PostService {
   private readonly logger = new Logger('support-desk');
 
-  constructor(private readonly ds: DataSource, private readonly registry: SupportDeskRegistry, private readonly bindings: BindingsService) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly registry: SupportDeskRegistry,
+    private readonly bindings: BindingsService,
+  ) {}
 
   async post(
     b: BindingEntity,

@@ -66,7 +66,7 @@ export interface AdminSummary {
 }
 
 export type ProviderErrorKind =
-  | 'unauthorized' | 'not_found' | 'admin_not_found' | 'attribute_invalid' | 'rate_limited' | 'server' | 'timeout' | 'bad_request' | 'invalid_code' | 'forbidden';
+  'unauthorized' | 'not_found' | 'admin_not_found' | 'attribute_invalid' | 'rate_limited' | 'server' | 'timeout' | 'bad_request' | 'invalid_code' | 'forbidden';
 
 /** A coded failure of the outside platform, already mapped by the provider's adapter. */
 export class ProviderError extends Error {
@@ -105,7 +105,11 @@ export interface SupportDeskProvider {
   uninstallWorkspaceId(payload: unknown): string | null;
 
   readConversation(auth: ProviderAuth, conversationId: string, binding: { replyAsAdminId: string | null }): Promise<ConversationContext>;
-  postMessage(auth: ProviderAuth, conversationId: string, msg: { visibility: 'internal' | 'public'; adminId: string; html: string; text: string }): Promise<{ partId: string | null }>;
+  postMessage(
+    auth: ProviderAuth,
+    conversationId: string,
+    msg: { visibility: 'internal' | 'public'; adminId: string; html: string; text: string },
+  ): Promise<{ partId: string | null }>;
   /** Is a part carrying this reference already in the conversation? (exactly-once after a crash) */
   hasReference(auth: ProviderAuth, conversationId: string, ref: string): Promise<boolean>;
   updateAttributes(auth: ProviderAuth, conversationId: string, attributes: Record<string, unknown>): Promise<void>;

@@ -46,7 +46,10 @@ export class BindingEntity {
   @Column({ type: 'jsonb', default: () => "'{}'" }) attributeMapping: AttributeMapping;
   @Column({ type: 'text', nullable: true }) publicReplyTemplate: string | null;
   @Column({ type: 'jsonb', default: () => "'{}'" }) healthState: BindingHealthState;
-  @Column({ type: 'jsonb', nullable: true }) attributeCache: { fetchedAt: string; attributes: Array<{ name: string; dataType: string; apiWritable: boolean }> } | null;
+  @Column({ type: 'jsonb', nullable: true }) attributeCache: {
+    fetchedAt: string;
+    attributes: Array<{ name: string; dataType: string; apiWritable: boolean }>;
+  } | null;
   @Column({ type: 'timestamptz', nullable: true }) lastEventAt: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;

@@ -18,7 +18,14 @@ import { UninstallService } from './uninstall.service';
   controllers: [BindingsController, ConversationsController],
   providers: [
     { provide: SupportDeskRegistry, useValue: new SupportDeskRegistry() },
-    BindingsService, InstallService, IngestService, UninstallService, PostService, AttributesService, PipelineService, ConversationsService,
+    BindingsService,
+    InstallService,
+    IngestService,
+    UninstallService,
+    PostService,
+    AttributesService,
+    PipelineService,
+    ConversationsService,
   ],
   exports: [SupportDeskRegistry, BindingsService, InstallService, IngestService, UninstallService, ConversationsService, PostService],
 })

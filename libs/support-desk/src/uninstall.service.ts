@@ -10,9 +10,16 @@ import { SupportDeskRegistry } from './provider';
 export class UninstallService {
   private readonly logger = new Logger('webhook');
 
-  constructor(private readonly registry: SupportDeskRegistry, private readonly bindings: BindingsService) {}
+  constructor(
+    private readonly registry: SupportDeskRegistry,
+    private readonly bindings: BindingsService,
+  ) {}
 
-  async handle(platform: string, raw: { body?: Buffer; tooLarge?: boolean }, headers: Record<string, string | string[] | undefined>): Promise<{ deactivated: number }> {
+  async handle(
+    platform: string,
+    raw: { body?: Buffer; tooLarge?: boolean },
+    headers: Record<string, string | string[] | undefined>,
+  ): Promise<{ deactivated: number }> {
     const provider = this.registry.get(platform);
     if (raw.tooLarge || !raw.body) return { deactivated: 0 };
     let payload: unknown;

@@ -9,10 +9,16 @@ import { TriageService } from './triage.service';
 @ApiTags('triage')
 @Controller('v1/triage')
 export class TriageController {
-  constructor(private readonly triage: TriageService, private readonly projects: ProjectsService) {}
+  constructor(
+    private readonly triage: TriageService,
+    private readonly projects: ProjectsService,
+  ) {}
 
   /** Triage a text (contract §8). With a project (key or X-Project-Id) its service catalogue and AI context are used. */
-  @Post() @HttpCode(200) @RateCategory('read') @RequirePermissions('analysis:read')
+  @Post()
+  @HttpCode(200)
+  @RateCategory('read')
+  @RequirePermissions('analysis:read')
   async run(@CurrentPrincipal() p: Principal, @Body() dto: TriageRequestDto, @Headers('x-project-id') projectId?: string) {
     const id = p.keyProjectId ?? projectId;
     const project = id ? await this.projects.get(p, id) : null;

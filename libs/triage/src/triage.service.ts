@@ -19,8 +19,8 @@ export interface TriageRequest {
 @Injectable()
 export class TriageService {
   run(r: TriageRequest): TriageResult {
-    const createdAt = r.createdAt instanceof Date ? r.createdAt.toISOString() : r.createdAt ?? new Date().toISOString();
-    const text = (r.text ?? '').length > MAX_TRIAGE_TEXT ? r.text.slice(0, MAX_TRIAGE_TEXT) : r.text ?? '';
+    const createdAt = r.createdAt instanceof Date ? r.createdAt.toISOString() : (r.createdAt ?? new Date().toISOString());
+    const text = (r.text ?? '').length > MAX_TRIAGE_TEXT ? r.text.slice(0, MAX_TRIAGE_TEXT) : (r.text ?? '');
     const result = triage({
       text,
       subject: r.subject ?? undefined,

@@ -19,16 +19,15 @@ export function AppLayout({ children }: { children: ReactNode }) {
       </a>
       <header className="topbar">
         <Link to="/projects" className="brand">
-          <span className="brand-mark" aria-hidden="true">◆</span> SigSentry
+          <span className="brand-mark" aria-hidden="true">
+            ◆
+          </span>{' '}
+          SigSentry
         </Link>
         {projects.data && projects.data.length > 0 ? (
           <label className="project-switch">
             <span className="sr-only">Current project</span>
-            <select
-              value={currentSlug ?? ''}
-              onChange={(e) => e.target.value && navigate(`/projects/${e.target.value}`)}
-              data-testid="project-switcher"
-            >
+            <select value={currentSlug ?? ''} onChange={(e) => e.target.value && navigate(`/projects/${e.target.value}`)} data-testid="project-switcher">
               <option value="">Choose a project…</option>
               {projects.data.map((p) => (
                 <option key={p.id} value={p.slug}>
@@ -47,7 +46,10 @@ export function AppLayout({ children }: { children: ReactNode }) {
         </nav>
         <div className="user-menu">
           <span className="small" data-testid="current-user">
-            {me.data?.user.name} <span className="muted">· {me.data?.user.role} · {me.data?.tenant.name}</span>
+            {me.data?.user.name}{' '}
+            <span className="muted">
+              · {me.data?.user.role} · {me.data?.tenant.name}
+            </span>
           </span>
           <button
             type="button"

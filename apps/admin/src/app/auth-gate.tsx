@@ -49,7 +49,9 @@ function SessionExpired({ next }: { next: string }) {
   const navigate = useNavigate();
   return (
     <AuthShell title="Your session expired">
-      <p data-testid="session-expired">For your security, sessions end after 24 hours or when you sign out elsewhere. Sign in again to continue where you were.</p>
+      <p data-testid="session-expired">
+        For your security, sessions end after 24 hours or when you sign out elsewhere. Sign in again to continue where you were.
+      </p>
       <button
         type="button"
         className="btn btn-primary btn-block"

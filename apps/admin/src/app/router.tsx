@@ -48,7 +48,14 @@ export function AppRoutes() {
 
 function NotFound() {
   return (
-    <EmptyState title="Page not found" action={<Link className="btn" to="/projects">Go to projects</Link>}>
+    <EmptyState
+      title="Page not found"
+      action={
+        <Link className="btn" to="/projects">
+          Go to projects
+        </Link>
+      }
+    >
       This address does not match any page.
     </EmptyState>
   );

@@ -35,7 +35,11 @@ describe('unwrapEnvelope', () => {
 
   it('keeps data of a 200 failure envelope (log-source test shape)', () => {
     try {
-      unwrapEnvelope(200, { success: false, data: { connected: false, message: 'refused' }, error: { code: 'LOG_SOURCE_CONNECTION_FAILED', message: 'refused' } });
+      unwrapEnvelope(200, {
+        success: false,
+        data: { connected: false, message: 'refused' },
+        error: { code: 'LOG_SOURCE_CONNECTION_FAILED', message: 'refused' },
+      });
       expect.unreachable();
     } catch (e) {
       expect((e as ApiError).data).toEqual({ connected: false, message: 'refused' });

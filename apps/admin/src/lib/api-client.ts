@@ -77,7 +77,12 @@ export function unwrapEnvelope<T>(status: number, body: unknown, requestId?: str
     });
   }
   if (status >= 400 || body === undefined) {
-    return throwError(status, codeForStatus(status), status === 0 ? 'Network error: the server could not be reached' : `Unexpected response from the server (HTTP ${status})`, { requestId });
+    return throwError(
+      status,
+      codeForStatus(status),
+      status === 0 ? 'Network error: the server could not be reached' : `Unexpected response from the server (HTTP ${status})`,
+      { requestId },
+    );
   }
   return throwError(status, 'BAD_RESPONSE', 'The server answered without the expected envelope', { requestId });
 }

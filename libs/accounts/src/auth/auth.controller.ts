@@ -12,20 +12,34 @@ import { Principal, SESSION_COOKIE, SESSION_TTL_MS } from './principal';
 @ApiTags('auth')
 @Controller('v1/auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    private readonly auth: AuthService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   private setCookie(res: Response, token: string) {
-    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: this.config.publicUrl.startsWith('https:'), maxAge: SESSION_TTL_MS, path: '/' });
+    res.cookie(SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.config.publicUrl.startsWith('https:'),
+      maxAge: SESSION_TTL_MS,
+      path: '/',
+    });
   }
 
-  @Public() @Post('login') @HttpCode(200) @RateCategory('auth')
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @RateCategory('auth')
   async login(@Body() dto: LoginDto, @Res({ passthrough: true }) res: Response) {
     const { user, token } = await this.auth.login(dto.email, dto.password);
     this.setCookie(res, token);
     return { user, token };
   }
 
-  @Public() @Post('signup') @RateCategory('auth')
+  @Public()
+  @Post('signup')
+  @RateCategory('auth')
   async signup(@Body() dto: SignupDto, @Res({ passthrough: true }) res: Response) {
     if (!this.config.allowSignup) throw new AppError('SIGNUP_DISABLED', 'Signup is disabled on this installation (ALLOW_SIGNUP=false)');
     const { user, tenant, project } = await this.auth.createTenant(dto);
@@ -34,12 +48,15 @@ export class AuthController {
     return { user: toPublicUser(user), tenant: { id: tenant.id, name: tenant.name }, project: { id: project.id, slug: project.slug }, token };
   }
 
-  @Public() @Get('signup-enabled')
+  @Public()
+  @Get('signup-enabled')
   signupEnabled() {
     return { enabled: this.config.allowSignup };
   }
 
-  @Post('logout') @HttpCode(200) @RateCategory('read')
+  @Post('logout')
+  @HttpCode(200)
+  @RateCategory('read')
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const header = String(req.headers.authorization ?? '');
     const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? req.cookies?.[SESSION_COOKIE];

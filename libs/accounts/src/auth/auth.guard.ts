@@ -4,9 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppError } from '@app/core/errors/error-codes';
 import { ProjectEntity } from '@app/projects/project.entity';
 import { AuthService } from './auth.service';
-import {
-  META_DASHBOARD_ONLY, META_ORG_LEVEL, META_PERMISSIONS, META_PROJECT_SCOPED, META_PUBLIC, META_PUBLIC_KEY_OK,
-} from './decorators';
+import { META_DASHBOARD_ONLY, META_ORG_LEVEL, META_PERMISSIONS, META_PROJECT_SCOPED, META_PUBLIC, META_PUBLIC_KEY_OK } from './decorators';
 import { Principal, SESSION_COOKIE } from './principal';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -17,7 +15,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector, private readonly auth: AuthService, private readonly ds: DataSource) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+    private readonly ds: DataSource,
+  ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest();
@@ -41,11 +43,13 @@ export class AuthGuard implements CanActivate {
 
     if (viaCookie && !['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
       const ct = String(req.headers['content-type'] ?? '');
-      if (!/^application\/json\b/i.test(ct)) throw new AppError('FORBIDDEN', 'Cookie-authenticated writes need Content-Type: application/json (CSRF protection)');
+      if (!/^application\/json\b/i.test(ct))
+        throw new AppError('FORBIDDEN', 'Cookie-authenticated writes need Content-Type: application/json (CSRF protection)');
     }
     if (p.kind === 'apiKey') {
       if (meta<boolean>(META_DASHBOARD_ONLY)) throw new AppError('DASHBOARD_ONLY', 'This action is only available from the dashboard');
-      if (p.keyType === 'public' && !meta<boolean>(META_PUBLIC_KEY_OK)) throw new AppError('SECRET_KEY_REQUIRED', 'A public key cannot call this endpoint: use a secret or org key');
+      if (p.keyType === 'public' && !meta<boolean>(META_PUBLIC_KEY_OK))
+        throw new AppError('SECRET_KEY_REQUIRED', 'A public key cannot call this endpoint: use a secret or org key');
       if (meta<boolean>(META_ORG_LEVEL) && p.keyType !== 'org') throw new AppError('ORG_KEY_REQUIRED', 'This endpoint needs an org key (ss_org_)');
     }
     const needed = meta<string[]>(META_PERMISSIONS) ?? [];

@@ -27,7 +27,10 @@ export function toPublicUser(u: UserEntity): PublicUser {
 export class AuthService {
   private readonly logger = new Logger('auth');
 
-  constructor(private readonly ds: DataSource, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async login(email: string, password: string): Promise<{ user: PublicUser; token: string; expiresAt: Date }> {
     const user = await this.ds.getRepository(UserEntity).findOne({ where: { email: email.trim().toLowerCase() } });
@@ -53,16 +56,23 @@ export class AuthService {
   }
 
   /** Creates a tenant, its owner and its default project in one transaction. */
-  async createTenant(input: { companyName: string; name: string; email: string; password: string }): Promise<{ tenant: TenantEntity; user: UserEntity; project: ProjectEntity }> {
+  async createTenant(input: {
+    companyName: string;
+    name: string;
+    email: string;
+    password: string;
+  }): Promise<{ tenant: TenantEntity; user: UserEntity; project: ProjectEntity }> {
     const email = input.email.trim().toLowerCase();
     const passwordHash = await hashPassword(input.password);
     return this.ds.transaction(async (m) => {
       if (await m.getRepository(UserEntity).exists({ where: { email } })) throw new AppError('EMAIL_EXISTS', 'An account with this email already exists');
       const tenant = await m.getRepository(TenantEntity).save(m.getRepository(TenantEntity).create({ name: input.companyName }));
-      const user = await m.getRepository(UserEntity).save(m.getRepository(UserEntity).create({ tenantId: tenant.id, email, name: input.name, passwordHash, role: 'owner' }));
-      const project = await m.getRepository(ProjectEntity).save(
-        m.getRepository(ProjectEntity).create({ tenantId: tenant.id, name: 'Default', slug: 'default', isDefault: true, services: [] }),
-      );
+      const user = await m
+        .getRepository(UserEntity)
+        .save(m.getRepository(UserEntity).create({ tenantId: tenant.id, email, name: input.name, passwordHash, role: 'owner' }));
+      const project = await m
+        .getRepository(ProjectEntity)
+        .save(m.getRepository(ProjectEntity).create({ tenantId: tenant.id, name: 'Default', slug: 'default', isDefault: true, services: [] }));
       return { tenant, user, project };
     });
   }
@@ -81,15 +91,24 @@ export class AuthService {
 
   /** Resolves a bearer token or cookie value to a principal, or throws the right 401. */
   async resolve(token: string, viaCookie: boolean): Promise<Principal> {
-    if (/^(tb_|ss_live_)/.test(token)) throw new AppError('KEY_FORMAT_DEPRECATED', 'This key format is no longer accepted: create an ss_secret_ or ss_org_ key');
+    if (/^(tb_|ss_live_)/.test(token))
+      throw new AppError('KEY_FORMAT_DEPRECATED', 'This key format is no longer accepted: create an ss_secret_ or ss_org_ key');
     if (/^ss_(pub|secret|org)_/.test(token)) return this.resolveKey(token);
     const session = await this.ds.getRepository(SessionEntity).findOne({ where: { tokenHash: sha256Hex(token), expiresAt: MoreThan(new Date()) } });
     if (!session) throw new AppError('UNAUTHORIZED', 'Session expired or invalid: log in again');
     const user = await this.ds.getRepository(UserEntity).findOneBy({ id: session.userId });
     if (!user) throw new AppError('UNAUTHORIZED', 'Session expired or invalid: log in again');
     return {
-      kind: 'session', tenantId: user.tenantId, userId: user.id, role: user.role, permissions: new Set(ROLE_PERMISSIONS[user.role]),
-      keyId: null, keyType: null, keyProjectId: null, viaCookie, scopeKey: `user:${user.id}`,
+      kind: 'session',
+      tenantId: user.tenantId,
+      userId: user.id,
+      role: user.role,
+      permissions: new Set(ROLE_PERMISSIONS[user.role]),
+      keyId: null,
+      keyType: null,
+      keyProjectId: null,
+      viaCookie,
+      scopeKey: `user:${user.id}`,
     };
   }
 
@@ -103,8 +122,16 @@ export class AuthService {
       repo.update({ id: key.id, revokedAt: IsNull() }, { lastUsedAt: new Date() }).catch(() => undefined);
     }
     return {
-      kind: 'apiKey', tenantId: key.tenantId, userId: null, role: null, permissions: new Set(key.permissions as Permission[]),
-      keyId: key.id, keyType: key.type as KeyType, keyProjectId: key.projectId, viaCookie: false, scopeKey: `key:${key.id}`,
+      kind: 'apiKey',
+      tenantId: key.tenantId,
+      userId: null,
+      role: null,
+      permissions: new Set(key.permissions as Permission[]),
+      keyId: key.id,
+      keyType: key.type as KeyType,
+      keyProjectId: key.projectId,
+      viaCookie: false,
+      scopeKey: `key:${key.id}`,
     };
   }
 

@@ -18,7 +18,8 @@ export class CreateMemberDto {
   @IsEmail() @MaxLength(320) email: string;
   @IsString() @MinLength(1) @MaxLength(255) name: string;
   @IsString() @MinLength(8, { message: 'password must be at least 8 characters' }) @MaxLength(200) password: string;
-  @IsIn(['admin', 'member', 'viewer'], { message: 'role must be one of admin, member, viewer (there is exactly one owner)' }) role: 'admin' | 'member' | 'viewer';
+  @IsIn(['admin', 'member', 'viewer'], { message: 'role must be one of admin, member, viewer (there is exactly one owner)' }) role:
+    'admin' | 'member' | 'viewer';
 }
 
 export class UpdateMemberDto {

@@ -10,7 +10,10 @@ function run(content: string): { stdout: string; status: number | null } {
   try {
     const file = path.join(dir, 'in.log');
     writeFileSync(file, content);
-    const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'run-ts.cjs'), path.join(repoRoot, 'libs/analysis/src/cli/signatures.ts'), file], { encoding: 'utf8', cwd: repoRoot });
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'run-ts.cjs'), path.join(repoRoot, 'libs/analysis/src/cli/signatures.ts'), file], {
+      encoding: 'utf8',
+      cwd: repoRoot,
+    });
     return { stdout: r.stdout, status: r.status };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -24,7 +27,10 @@ describe('signatures CLI', () => {
     const { stdout, status } = run(`Failed password for root from 10.0.0.1 port 22 ssh2\r\nConnection closed by 10.0.0.9\n\n${more}`);
     expect(status).toBe(0);
     expect(stdout.endsWith('\n')).toBe(true);
-    const recs = stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const recs = stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(recs.map((r) => r.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     for (const r of recs) expect(Object.keys(r)).toEqual(['line', 'clusterId', 'template']);
     expect(typeof recs[0].clusterId).toBe('string');

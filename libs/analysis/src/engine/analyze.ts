@@ -92,7 +92,19 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
     }
     let st = svc.sigs.get(id);
     if (!st) {
-      st = { cluster: id, service: svcName, errors: 0, warns: 0, total: 0, baseline: 0, first: ts, last: ts, firstMessage: e.message, level: e.level, samples: [] };
+      st = {
+        cluster: id,
+        service: svcName,
+        errors: 0,
+        warns: 0,
+        total: 0,
+        baseline: 0,
+        first: ts,
+        last: ts,
+        firstMessage: e.message,
+        level: e.level,
+        samples: [],
+      };
       svc.sigs.set(id, st);
     }
     st.total++;
@@ -130,14 +142,26 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
       ranked.push({ stat: st, template: miner.template(st.cluster) ?? st.firstMessage, score, isNew: st.baseline === 0 });
     }
   }
-  ranked.sort((a, b) => b.score - a.score || (a.stat.first < b.stat.first ? -1 : a.stat.first > b.stat.first ? 1 : 0) || a.stat.service.localeCompare(b.stat.service) || a.stat.cluster - b.stat.cluster);
+  ranked.sort(
+    (a, b) =>
+      b.score - a.score ||
+      (a.stat.first < b.stat.first ? -1 : a.stat.first > b.stat.first ? 1 : 0) ||
+      a.stat.service.localeCompare(b.stat.service) ||
+      a.stat.cluster - b.stat.cluster,
+  );
   const top = ranked.length ? ranked[0].score : 0;
   const anomalous = ranked.filter((r) => r.score >= Math.max(2, 0.25 * top));
   if (anomalous.length === 0) {
     const errs = [...services.values()].reduce((s, v) => s + v.errors, 0);
-    return emptyResult(window, windowLines, errs === 0
-      ? `No errors were found among ${windowLines} log entries in the window.`
-      : `${errs} errors were found among ${windowLines} log entries, but none is new or above the baseline.`, ranked, services);
+    return emptyResult(
+      window,
+      windowLines,
+      errs === 0
+        ? `No errors were found among ${windowLines} log entries in the window.`
+        : `${errs} errors were found among ${windowLines} log entries, but none is new or above the baseline.`,
+      ranked,
+      services,
+    );
   }
 
   // Services with anomalous signatures and the cross-service references between them.
@@ -153,7 +177,14 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
   const lowerToName = new Map<string, string>();
   for (const [alias, name] of aliasOf) lowerToName.set(alias.toLowerCase(), name);
 
-  interface SvcAnomaly { name: string; score: number; first: string; sigs: RankedSig[]; refs: Set<string>; inbound: Set<string> }
+  interface SvcAnomaly {
+    name: string;
+    score: number;
+    first: string;
+    sigs: RankedSig[];
+    refs: Set<string>;
+    inbound: Set<string>;
+  }
   const anomalies = new Map<string, SvcAnomaly>();
   for (const r of anomalous) {
     let a = anomalies.get(r.stat.service);
@@ -222,7 +253,12 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
       for (const r of a.sigs) if (r.stat.last > last) last = r.stat.last;
       return { serviceName: a.name, role: roleOf(a), errorCount: svc.errors, firstSeen: first, lastSeen: last };
     })
-    .sort((x, y) => (x.role === 'origin' ? -1 : y.role === 'origin' ? 1 : 0) || (x.firstSeen < y.firstSeen ? -1 : x.firstSeen > y.firstSeen ? 1 : 0) || x.serviceName.localeCompare(y.serviceName));
+    .sort(
+      (x, y) =>
+        (x.role === 'origin' ? -1 : y.role === 'origin' ? 1 : 0) ||
+        (x.firstSeen < y.firstSeen ? -1 : x.firstSeen > y.firstSeen ? 1 : 0) ||
+        x.serviceName.localeCompare(y.serviceName),
+    );
 
   // Timeline: first occurrence of each anomalous signature (chronological), root cause flagged.
   const timeline = anomalous
@@ -247,7 +283,9 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
   const summary =
     `${origin.name} is the most likely origin: its ${winner.isNew ? 'new' : 'surging'} error signature "${truncate(winner.template, 160)}" ` +
     `first appeared at ${winner.stat.first} (${winner.stat.total} occurrences). ` +
-    (others.length ? `${others.length} other service${others.length > 1 ? 's' : ''} (${others.slice(0, 5).join(', ')}) show errors ${origin.inbound.size ? 'pointing at it' : 'in the same window'}. ` : '') +
+    (others.length
+      ? `${others.length} other service${others.length > 1 ? 's' : ''} (${others.slice(0, 5).join(', ')}) show errors ${origin.inbound.size ? 'pointing at it' : 'in the same window'}. `
+      : '') +
     `Likely ${category === 'unknown' ? 'an unclassified failure' : `a ${category.replace('_', ' ')} problem`} (${errorType}); ${windowLines} log entries scanned.`;
 
   const suggestedActions = ACTIONS[category].map((t, i) => ({
@@ -267,7 +305,14 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
     suggestedActions,
     logsScanned: windowLines,
     timeWindow: window,
-    signatures: ranked.slice(0, 10).map((r) => ({ template: r.template, service: r.stat.service, count: r.stat.total, baselineCount: r.stat.baseline, isNew: r.isNew, score: Math.round(r.score * 100) / 100 })),
+    signatures: ranked.slice(0, 10).map((r) => ({
+      template: r.template,
+      service: r.stat.service,
+      count: r.stat.total,
+      baselineCount: r.stat.baseline,
+      isNew: r.isNew,
+      score: Math.round(r.score * 100) / 100,
+    })),
   };
 }
 
@@ -319,10 +364,25 @@ function emptyResult(
       .map((s) => ({ serviceName: s.name, role: 'affected' as const, errorCount: s.errors, firstSeen: s.firstError!, lastSeen: s.lastError! })),
     timeline: [],
     suggestedActions: [
-      { priority: 1, action: logsScanned < 10 ? 'Widen the time window 2–4× and re-run the analysis.' : 'Check that the right log sources and services are connected, or shift the window.', rationale: reason, type: 'investigate' },
+      {
+        priority: 1,
+        action:
+          logsScanned < 10
+            ? 'Widen the time window 2–4× and re-run the analysis.'
+            : 'Check that the right log sources and services are connected, or shift the window.',
+        rationale: reason,
+        type: 'investigate',
+      },
     ],
     logsScanned,
     timeWindow: window,
-    signatures: ranked.slice(0, 10).map((r) => ({ template: r.template, service: r.stat.service, count: r.stat.total, baselineCount: r.stat.baseline, isNew: r.isNew, score: Math.round(r.score * 100) / 100 })),
+    signatures: ranked.slice(0, 10).map((r) => ({
+      template: r.template,
+      service: r.stat.service,
+      count: r.stat.total,
+      baselineCount: r.stat.baseline,
+      isNew: r.isNew,
+      score: Math.round(r.score * 100) / 100,
+    })),
   };
 }

@@ -37,7 +37,10 @@ describe('loghub helpers', () => {
     for (const sys of LOGHUB_SYSTEMS) {
       const lines = parseStructuredCsv(readFileSync(path.join(dir, sys, `${sys}_2k.log_structured_corrected.csv`), 'utf8'));
       const mined = mineAll(lines.map((l) => l.content));
-      sum += groupingAccuracy(lines.map((l) => l.eventId), mined.map((m) => m.clusterId));
+      sum += groupingAccuracy(
+        lines.map((l) => l.eventId),
+        mined.map((m) => m.clusterId),
+      );
     }
     expect(sum / LOGHUB_SYSTEMS.length).toBeGreaterThanOrEqual(0.9);
   });

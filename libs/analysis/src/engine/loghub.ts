@@ -141,6 +141,20 @@ export function groupingF1(truth: readonly string[], predicted: readonly string[
 }
 
 export const LOGHUB_SYSTEMS = [
-  'Android', 'Apache', 'BGL', 'HDFS', 'HPC', 'Hadoop', 'HealthApp', 'Linux',
-  'Mac', 'OpenSSH', 'OpenStack', 'Proxifier', 'Spark', 'Thunderbird', 'Windows', 'Zookeeper',
+  'Android',
+  'Apache',
+  'BGL',
+  'HDFS',
+  'HPC',
+  'Hadoop',
+  'HealthApp',
+  'Linux',
+  'Mac',
+  'OpenSSH',
+  'OpenStack',
+  'Proxifier',
+  'Spark',
+  'Thunderbird',
+  'Windows',
+  'Zookeeper',
 ] as const;

@@ -65,7 +65,6 @@ export const DEFAULT_MINER_OPTIONS: Required<SignatureMinerOptions> = {
   maxTrackedValues: 8,
 };
 
-
 /**
  * Values that may name distinct events when a position takes only a few of them: capitalised words
  * and constants (Started/Stopped, NEW/RUNNING). Lower-case words (user names, hosts) and booleans stay variables.
@@ -101,7 +100,13 @@ const patternCache = new Map<string, RegExp>();
 function instanceOf(pattern: string, value: string): boolean {
   let re = patternCache.get(pattern);
   if (!re) {
-    re = new RegExp(`^${pattern.split(WILDCARD).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*?')}$`, 's');
+    re = new RegExp(
+      `^${pattern
+        .split(WILDCARD)
+        .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*?')}$`,
+      's',
+    );
     if (patternCache.size >= 4096) patternCache.clear();
     patternCache.set(pattern, re);
   }

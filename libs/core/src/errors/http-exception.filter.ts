@@ -30,11 +30,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
       body = { code: httpCode(status), message: String(msg) };
     } else if (isBodyParserError(exception)) {
       status = exception.status;
-      body = status === 413
-        ? { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is larger than the 1 MB limit' }
-        : status === 415
-          ? { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Unsupported body charset or encoding' }
-          : { code: 'VALIDATION_ERROR', message: 'Malformed JSON body', details: { fields: [{ field: 'body', message: 'must be valid JSON' }] } };
+      body =
+        status === 413
+          ? { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is larger than the 1 MB limit' }
+          : status === 415
+            ? { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Unsupported body charset or encoding' }
+            : { code: 'VALIDATION_ERROR', message: 'Malformed JSON body', details: { fields: [{ field: 'body', message: 'must be valid JSON' }] } };
     } else {
       this.logger.error({ err: exception, requestId }, 'unhandled error');
       body = { code: 'INTERNAL_ERROR', message: 'Internal server error', details: { requestId } };
@@ -52,20 +53,35 @@ export class AllExceptionsFilter implements ExceptionFilter {
 }
 
 function isBodyParserError(e: unknown): e is { status: number; type: string } {
-  return !!e && typeof e === 'object' && typeof (e as any).status === 'number' && typeof (e as any).type === 'string' && /^(entity\.|request\.|charset\.|encoding\.)/.test((e as any).type);
+  return (
+    !!e &&
+    typeof e === 'object' &&
+    typeof (e as any).status === 'number' &&
+    typeof (e as any).type === 'string' &&
+    /^(entity\.|request\.|charset\.|encoding\.)/.test((e as any).type)
+  );
 }
 
 function httpCode(status: number): string {
   switch (status) {
-    case 400: return 'VALIDATION_ERROR';
-    case 401: return 'UNAUTHORIZED';
-    case 403: return 'FORBIDDEN';
-    case 404: return 'NOT_FOUND';
-    case 409: return 'CONFLICT';
-    case 413: return 'PAYLOAD_TOO_LARGE';
-    case 415: return 'UNSUPPORTED_MEDIA_TYPE';
-    case 429: return 'RATE_LIMITED';
-    default: return status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST';
+    case 400:
+      return 'VALIDATION_ERROR';
+    case 401:
+      return 'UNAUTHORIZED';
+    case 403:
+      return 'FORBIDDEN';
+    case 404:
+      return 'NOT_FOUND';
+    case 409:
+      return 'CONFLICT';
+    case 413:
+      return 'PAYLOAD_TOO_LARGE';
+    case 415:
+      return 'UNSUPPORTED_MEDIA_TYPE';
+    case 429:
+      return 'RATE_LIMITED';
+    default:
+      return status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST';
   }
 }
 export { ERROR_STATUS };

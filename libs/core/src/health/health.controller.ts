@@ -7,7 +7,10 @@ import { metricsRegistry } from './metrics';
 @ApiExcludeController()
 @Controller()
 export class HealthController {
-  constructor(private readonly health: HealthCheckService, private readonly db: TypeOrmHealthIndicator) {}
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly db: TypeOrmHealthIndicator,
+  ) {}
 
   /** Liveness: the process answers. */
   @Get('health')

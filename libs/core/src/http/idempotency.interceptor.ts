@@ -22,7 +22,10 @@ const PENDING = 0;
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly reflector: Reflector, private readonly ds: DataSource) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly ds: DataSource,
+  ) {}
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = ctx.switchToHttp().getRequest();
@@ -30,10 +33,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const key = req.headers['idempotency-key'];
     if (!this.reflector.getAllAndOverride<boolean>(META_IDEMPOTENT, [ctx.getHandler(), ctx.getClass()]) || key === undefined) return next.handle();
     if (typeof key !== 'string' || key.length === 0 || key.length > 255) {
-      throw new AppError('VALIDATION_ERROR', 'Idempotency-Key must be 1–255 characters', { fields: [{ field: 'Idempotency-Key', message: 'must be 1–255 characters' }] });
+      throw new AppError('VALIDATION_ERROR', 'Idempotency-Key must be 1–255 characters', {
+        fields: [{ field: 'Idempotency-Key', message: 'must be 1–255 characters' }],
+      });
     }
     const scope = `${req.principal?.scopeKey ?? 'anon'}:${req.method}:${req.route?.path ?? req.path}:${req.headers['x-project-id'] ?? ''}`.slice(0, 200);
-    const hash = createHash('sha256').update(JSON.stringify(req.body ?? null)).digest('hex');
+    const hash = createHash('sha256')
+      .update(JSON.stringify(req.body ?? null))
+      .digest('hex');
     const status: number = this.reflector.get<number>(HTTP_CODE_METADATA, ctx.getHandler()) ?? (req.method === 'POST' ? HttpStatus.CREATED : HttpStatus.OK);
 
     return from(this.claim(scope, key, hash)).pipe(
@@ -43,7 +50,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
           // Store before the response leaves, so an immediate repeat replays it.
           concatMap((data) =>
             from(
-              this.ds.query(`UPDATE idempotency_keys SET status = $3, body = $4 WHERE scope = $1 AND key = $2`, [scope, key, status, JSON.stringify(data ?? null)]),
+              this.ds.query(`UPDATE idempotency_keys SET status = $3, body = $4 WHERE scope = $1 AND key = $2`, [
+                scope,
+                key,
+                status,
+                JSON.stringify(data ?? null),
+              ]),
             ).pipe(concatMap(() => of(data))),
           ),
           catchError((err) =>

@@ -16,7 +16,11 @@ export const META_RATE_CATEGORY = 'auth:rate-category';
 export class RateLimitGuard implements CanActivate {
   private lastSweep = 0;
 
-  constructor(private readonly reflector: Reflector, private readonly ds: DataSource, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly ds: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest();
@@ -45,7 +49,12 @@ export class RateLimitGuard implements CanActivate {
     }
     if (count > limit) {
       const retryAfter = String(Math.max(1, reset - Math.floor(now / 1000)));
-      throw new AppError('RATE_LIMITED', `Rate limit of ${limit} ${category} requests per minute exceeded`, { retryAfter: Number(retryAfter) }, { 'Retry-After': retryAfter });
+      throw new AppError(
+        'RATE_LIMITED',
+        `Rate limit of ${limit} ${category} requests per minute exceeded`,
+        { retryAfter: Number(retryAfter) },
+        { 'Retry-After': retryAfter },
+      );
     }
     return true;
   }

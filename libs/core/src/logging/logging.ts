@@ -3,11 +3,31 @@ import type { AppConfig } from '../config/config';
 
 /** Paths pino removes from every log line: tokens, secrets, credentials, cookies. */
 export const REDACT_PATHS = [
-  'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-hub-signature"]', 'req.headers["x-body-signature"]',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-hub-signature"]',
+  'req.headers["x-body-signature"]',
   'res.headers["set-cookie"]',
-  '*.password', '*.passwordHash', '*.token', '*.accessToken', '*.access_token', '*.apiKey', '*.appKey', '*.secretAccessKey',
-  '*.sessionToken', '*.serviceAccountJson', '*.credentials', '*.clientSecret', '*.client_secret', '*.key', '*.code',
-  'password', 'token', 'credentials', 'key', 'secret',
+  '*.password',
+  '*.passwordHash',
+  '*.token',
+  '*.accessToken',
+  '*.access_token',
+  '*.apiKey',
+  '*.appKey',
+  '*.secretAccessKey',
+  '*.sessionToken',
+  '*.serviceAccountJson',
+  '*.credentials',
+  '*.clientSecret',
+  '*.client_secret',
+  '*.key',
+  '*.code',
+  'password',
+  'token',
+  'credentials',
+  'key',
+  'secret',
 ];
 
 const REQ_ID = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -30,7 +30,10 @@ export class PgBossQueue extends JobQueue {
   private readonly handlers = new Map<string, JobHandler<any>>();
   private started = false;
 
-  constructor(private readonly databaseUrl: string, private readonly opts: { worker: boolean; pollSeconds?: number; schema?: string }) {
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly opts: { worker: boolean; pollSeconds?: number; schema?: string },
+  ) {
     super();
   }
 
@@ -79,7 +82,13 @@ export class PgBossQueue extends JobQueue {
         const def = this.defs.get(name);
         await this.boss.work(
           name,
-          { localConcurrency: def?.concurrency ?? 4, batchSize: 1, pollingIntervalSeconds: this.opts.pollSeconds ?? 1, notifyPollingIntervalSeconds: this.opts.pollSeconds ?? 1, includeMetadata: true },
+          {
+            localConcurrency: def?.concurrency ?? 4,
+            batchSize: 1,
+            pollingIntervalSeconds: this.opts.pollSeconds ?? 1,
+            notifyPollingIntervalSeconds: this.opts.pollSeconds ?? 1,
+            includeMetadata: true,
+          },
           async (jobs: any[]) => {
             for (const job of jobs) {
               await handler(job.data, { id: job.id, retryCount: job.retryCount ?? 0, requestId: job.data?.__requestId });

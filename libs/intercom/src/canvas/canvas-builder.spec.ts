@@ -1,16 +1,5 @@
 /** Real: the builder and validator (pure). Stand-ins: none. */
-import {
-  CANVAS_LIMIT_BYTES,
-  CanvasBuildError,
-  CanvasBuilder,
-  bold,
-  cleanText,
-  escapeMarkdown,
-  jsonBytes,
-  link,
-  md,
-  validateCanvas,
-} from './canvas-builder';
+import { CANVAS_LIMIT_BYTES, CanvasBuildError, CanvasBuilder, bold, cleanText, escapeMarkdown, jsonBytes, link, md, validateCanvas } from './canvas-builder';
 import type { ListComponent, TextComponent } from './canvas-builder';
 
 /** Minimal reader of Canvas Kit's Markdown subset: returns the links and bold runs it would interpret. */
@@ -82,8 +71,14 @@ describe('CanvasBuilder', () => {
       .text('err', { style: 'error', align: 'right' })
       .submitButton('go', 'Go')
       .urlButton('open', 'Open', 'https://x.test/a', { style: 'link', disabled: true })
-      .list([{ id: 'a', title: 'A', subtitle: 'sub', tertiaryText: 'ter', url: 'http://x.test/1' }, { id: 'b', title: 'B' }])
-      .dataTable([{ field: 'Severity', value: 'high' }, { field: 'Service', value: null }])
+      .list([
+        { id: 'a', title: 'A', subtitle: 'sub', tertiaryText: 'ter', url: 'http://x.test/1' },
+        { id: 'b', title: 'B' },
+      ])
+      .dataTable([
+        { field: 'Severity', value: 'high' },
+        { field: 'Service', value: null },
+      ])
       .divider()
       .spacer('m')
       .image('https://x.test/i.png', 10, 20, { align: 'full_width', rounded: true })
@@ -93,7 +88,14 @@ describe('CanvasBuilder', () => {
     const types = r.canvas.content.components.map((c) => c.type);
     expect(types).toEqual(['text', 'text', 'text', 'text', 'button', 'button', 'list', 'data-table', 'divider', 'spacer', 'image']);
     expect(r.canvas.stored_data).toEqual({ analysisId: 'a1' });
-    expect(r.canvas.content.components[5]).toEqual({ type: 'button', id: 'open', label: 'Open', action: { type: 'url', url: 'https://x.test/a' }, style: 'link', disabled: true });
+    expect(r.canvas.content.components[5]).toEqual({
+      type: 'button',
+      id: 'open',
+      label: 'Open',
+      action: { type: 'url', url: 'https://x.test/a' },
+      style: 'link',
+      disabled: true,
+    });
     const table = r.canvas.content.components[7] as { items: unknown[] };
     expect(table.items[1]).toEqual({ type: 'field-value', field: 'Service', value: '—' });
   });
@@ -103,7 +105,11 @@ describe('CanvasBuilder', () => {
     expect(() => new CanvasBuilder().submitButton('bad id', 'A')).toThrow(CanvasBuildError);
     const r = new CanvasBuilder()
       .submitButton('a', 'A')
-      .list([{ id: 'a', title: '1' }, { id: 'a', title: '2' }, { id: 'a b', title: '3' }])
+      .list([
+        { id: 'a', title: '1' },
+        { id: 'a', title: '2' },
+        { id: 'a b', title: '3' },
+      ])
       .build();
     const list = r.canvas.content.components[1] as ListComponent;
     expect(list.items.map((i) => i.id)).toEqual(['a-2', 'a-3', 'a-b']);
@@ -122,7 +128,12 @@ describe('CanvasBuilder', () => {
   });
 
   it('trims strings to their limits and escapes text', () => {
-    const r = new CanvasBuilder().text('x'.repeat(5000)).submitButton('b', 'L'.repeat(500)).list([{ id: 'i', title: 'T'.repeat(900) }]).text('**hi**').build();
+    const r = new CanvasBuilder()
+      .text('x'.repeat(5000))
+      .submitButton('b', 'L'.repeat(500))
+      .list([{ id: 'i', title: 'T'.repeat(900) }])
+      .text('**hi**')
+      .build();
     const [t, btn, list, t2] = r.canvas.content.components as [TextComponent, { label: string }, ListComponent, TextComponent];
     expect(Array.from(t.text).length).toBe(1000);
     expect(t.text.endsWith('…')).toBe(true);
@@ -144,7 +155,12 @@ describe('CanvasBuilder', () => {
   });
 
   it('trims long lists to stay within 64 KB, never exceeding it', () => {
-    const items = Array.from({ length: 500 }, (_, i) => ({ id: `analysis-${i}`, title: `T${i} `.padEnd(200, 'x'), subtitle: 's'.repeat(200), url: `https://app.test/a/${i}` }));
+    const items = Array.from({ length: 500 }, (_, i) => ({
+      id: `analysis-${i}`,
+      title: `T${i} `.padEnd(200, 'x'),
+      subtitle: 's'.repeat(200),
+      url: `https://app.test/a/${i}`,
+    }));
     const r = new CanvasBuilder().header('h').list(items, { id: 'l' }).build();
     const size = jsonBytes(r.canvas.content);
     expect(size).toBeLessThanOrEqual(CANVAS_LIMIT_BYTES);
@@ -176,7 +192,13 @@ describe('validateCanvas', () => {
             { type: 'button', id: 'b', label: 'Go' },
             { type: 'button', id: 'b', label: 'S', action: { type: 'sheet', url: 'https://x' } },
             { type: 'text', text: 'x', style: 'bold' },
-            { type: 'list', items: [{ type: 'item', id: 'i' }, { type: 'item', id: 'j', title: 'J', action: { type: 'url', url: 'javascript:x' } }] },
+            {
+              type: 'list',
+              items: [
+                { type: 'item', id: 'i' },
+                { type: 'item', id: 'j', title: 'J', action: { type: 'url', url: 'javascript:x' } },
+              ],
+            },
             { type: 'data-table', items: [{ field: 'a', value: 'b' }] },
             { type: 'image', url: 'http://x/i.png', width: 1, height: 1 },
             { type: 'spacer', size: 'huge' },
@@ -202,7 +224,8 @@ describe('validateCanvas', () => {
       'duplicate ids: b',
       'stored_data must be an object',
       "event must be {type: 'completed'}",
-    ]) expect(all).toContain(frag);
+    ])
+      expect(all).toContain(frag);
     expect(validateCanvas({ content: {} })).toEqual(["response has no 'canvas' object"]);
     expect(validateCanvas({ canvas: { content: { components: [{ type: 'text', text: 'x'.repeat(70_000) }] } } }).join()).toContain('over the 64 KB limit');
   });

@@ -96,14 +96,7 @@ export interface ImageComponent {
   align?: ImageAlign;
   rounded?: boolean;
 }
-export type CanvasComponent =
-  | TextComponent
-  | ButtonComponent
-  | ListComponent
-  | DataTableComponent
-  | DividerComponent
-  | SpacerComponent
-  | ImageComponent;
+export type CanvasComponent = TextComponent | ButtonComponent | ListComponent | DataTableComponent | DividerComponent | SpacerComponent | ImageComponent;
 
 export type StoredData = Record<string, unknown>;
 
@@ -138,7 +131,12 @@ export function cleanText(s: unknown): string {
 export function truncate(s: string, max: number): string {
   const chars = Array.from(s);
   if (chars.length <= max) return s;
-  return chars.slice(0, Math.max(0, max - 1)).join('').trimEnd() + '…';
+  return (
+    chars
+      .slice(0, Math.max(0, max - 1))
+      .join('')
+      .trimEnd() + '…'
+  );
 }
 
 /** Escapes the characters Canvas Kit's Markdown subset interprets, so the text renders literally. */
@@ -340,7 +338,8 @@ export class CanvasBuilder {
 
   /** An https image with its pixel size. */
   image(url: string, width: number, height: number, opts: { align?: ImageAlign; rounded?: boolean; id?: string } = {}): this {
-    if (!(Number.isInteger(width) && width > 0 && Number.isInteger(height) && height > 0)) throw new CanvasBuildError('image needs positive integer width and height');
+    if (!(Number.isInteger(width) && width > 0 && Number.isInteger(height) && height > 0))
+      throw new CanvasBuildError('image needs positive integer width and height');
     const c: ImageComponent = { type: 'image', url: safeUrl(url, true), width, height };
     if (opts.id !== undefined) c.id = this.claim(opts.id);
     if (opts.align) c.align = opts.align;
@@ -372,14 +371,18 @@ export class CanvasBuilder {
 
   private claim(id: string): string {
     const v = String(id ?? '');
-    if (!v || v.length > CANVAS_TEXT_LIMITS.id || !ID_RE.test(v)) throw new CanvasBuildError(`invalid component id ${JSON.stringify(id)} (1–${CANVAS_TEXT_LIMITS.id} of A-Z a-z 0-9 _ . : -)`);
+    if (!v || v.length > CANVAS_TEXT_LIMITS.id || !ID_RE.test(v))
+      throw new CanvasBuildError(`invalid component id ${JSON.stringify(id)} (1–${CANVAS_TEXT_LIMITS.id} of A-Z a-z 0-9 _ . : -)`);
     if (this.ids.has(v)) throw new CanvasBuildError(`duplicate component id '${v}'`);
     this.ids.add(v);
     return v;
   }
 
   private uniqueId(base: string): string {
-    let b = String(base ?? '').replace(/[^A-Za-z0-9_.:-]/g, '-').slice(0, CANVAS_TEXT_LIMITS.id - 6) || 'item';
+    let b =
+      String(base ?? '')
+        .replace(/[^A-Za-z0-9_.:-]/g, '-')
+        .slice(0, CANVAS_TEXT_LIMITS.id - 6) || 'item';
     if (!this.ids.has(b)) return this.claim(b);
     for (let n = 2; ; n++) {
       const cand = `${b}-${n}`;
@@ -408,7 +411,8 @@ export class CanvasBuilder {
       const more: ListItem = {
         type: 'item',
         id: this.moreId(entry),
-        title: truncate(cleanText(entry.opts.moreLabel ? entry.opts.moreLabel(hidden) : `and ${hidden} more`), CANVAS_TEXT_LIMITS.title) || `and ${hidden} more`,
+        title:
+          truncate(cleanText(entry.opts.moreLabel ? entry.opts.moreLabel(hidden) : `and ${hidden} more`), CANVAS_TEXT_LIMITS.title) || `and ${hidden} more`,
       };
       if (entry.opts.moreUrl) more.action = { type: 'url', url: safeUrl(entry.opts.moreUrl) };
       items.push(more);
@@ -518,7 +522,8 @@ function checkAction(where: string, a: unknown, errors: string[], urlOnly: boole
 }
 
 function checkEnum(where: string, c: Obj, field: string, values: string[], errors: string[]): void {
-  if (c[field] !== undefined && !values.includes(c[field] as string)) errors.push(`${where}: ${field} must be one of ${values.join('|')}, got ${JSON.stringify(c[field])}`);
+  if (c[field] !== undefined && !values.includes(c[field] as string))
+    errors.push(`${where}: ${field} must be one of ${values.join('|')}, got ${JSON.stringify(c[field])}`);
 }
 
 function checkOptions(where: string, opts: unknown, min: number, max: number, errors: string[]): void {
@@ -600,7 +605,8 @@ function checkComponent(c: unknown, where: string, errors: string[], ids: string
       if (c.items !== undefined && !Array.isArray(c.items)) errors.push(`${w}: items must be an array`);
       if (Array.isArray(c.items)) {
         c.items.forEach((it, i) => {
-          if (!isObj(it) || it.type !== 'field-value' || !nonEmpty(it.field) || typeof it.value !== 'string') errors.push(`${w}.items[${i}]: must be {type:'field-value', field, value (string)}`);
+          if (!isObj(it) || it.type !== 'field-value' || !nonEmpty(it.field) || typeof it.value !== 'string')
+            errors.push(`${w}.items[${i}]: must be {type:'field-value', field, value (string)}`);
         });
       }
       break;
@@ -612,7 +618,8 @@ function checkComponent(c: unknown, where: string, errors: string[], ids: string
     case 'image':
       need('url', 'width', 'height');
       if (c.url !== undefined && !isHttpUrl(c.url, true)) errors.push(`${w}: url must be an absolute https URL`);
-      for (const f of ['width', 'height']) if (c[f] !== undefined && !(typeof c[f] === 'number' && (c[f] as number) > 0)) errors.push(`${w}: ${f} must be a positive number`);
+      for (const f of ['width', 'height'])
+        if (c[f] !== undefined && !(typeof c[f] === 'number' && (c[f] as number) > 0)) errors.push(`${w}: ${f} must be a positive number`);
       checkEnum(w, c, 'align', IMAGE_ALIGNS, errors);
       if (c.action !== undefined) checkAction(w, c.action, errors, true);
       break;

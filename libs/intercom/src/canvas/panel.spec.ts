@@ -5,8 +5,14 @@ import { PANEL_COMPONENT_IDS, REFRESH_ID, RUN_AGAIN_ID, RUN_ANALYSIS_ID, buildPa
 import type { PanelAnalysis, PanelView } from './panel';
 
 const comps = (r: CanvasResponse): CanvasComponent[] => r.canvas.content.components;
-const buttons = (r: CanvasResponse) => comps(r).filter((c): c is ButtonComponent => c.type === 'button').map((b) => b.id);
-const texts = (r: CanvasResponse) => comps(r).filter((c): c is TextComponent => c.type === 'text').map((t) => t.text);
+const buttons = (r: CanvasResponse) =>
+  comps(r)
+    .filter((c): c is ButtonComponent => c.type === 'button')
+    .map((b) => b.id);
+const texts = (r: CanvasResponse) =>
+  comps(r)
+    .filter((c): c is TextComponent => c.type === 'text')
+    .map((t) => t.text);
 const lists = (r: CanvasResponse) => comps(r).filter((c): c is ListComponent => c.type === 'list');
 const table = (r: CanvasResponse) => comps(r).find((c): c is DataTableComponent => c.type === 'data-table');
 
@@ -89,8 +95,20 @@ describe('buildPanel', () => {
     expect(buttons(r)).toEqual([RUN_ANALYSIS_ID]);
     const [list] = lists(r);
     expect(list.items).toEqual([
-      { type: 'item', id: 'analysis-a1', title: 'Running', subtitle: '5 min ago · auto-analysis', action: { type: 'url', url: 'https://sigsentry.test/projects/shop/analyses/a1' } },
-      { type: 'item', id: 'analysis-a2', title: 'Complete · High', subtitle: '5 min ago · auto-analysis', action: { type: 'url', url: 'https://sigsentry.test/projects/shop/analyses/a2' } },
+      {
+        type: 'item',
+        id: 'analysis-a1',
+        title: 'Running',
+        subtitle: '5 min ago · auto-analysis',
+        action: { type: 'url', url: 'https://sigsentry.test/projects/shop/analyses/a1' },
+      },
+      {
+        type: 'item',
+        id: 'analysis-a2',
+        title: 'Complete · High',
+        subtitle: '5 min ago · auto-analysis',
+        action: { type: 'url', url: 'https://sigsentry.test/projects/shop/analyses/a2' },
+      },
     ]);
   });
 
@@ -112,7 +130,11 @@ describe('buildPanel', () => {
   });
 
   it('sidebar analysis failed / partial: one line why, then Run again', () => {
-    const failed = buildPanel(base({ sidebarAnalysis: analysis('s1', { status: 'failed', severity: null, errorMessage: 'LOG_SOURCE_NOT_CONFIGURED: the project has no log sources' }) }));
+    const failed = buildPanel(
+      base({
+        sidebarAnalysis: analysis('s1', { status: 'failed', severity: null, errorMessage: 'LOG_SOURCE_NOT_CONFIGURED: the project has no log sources' }),
+      }),
+    );
     expectValid(failed);
     expect(buttons(failed)).toEqual([RUN_AGAIN_ID]);
     const errLine = comps(failed).find((c): c is TextComponent => c.type === 'text' && c.style === 'error');
@@ -174,8 +196,12 @@ describe('buildPanel', () => {
 
 describe('time formatting', () => {
   it('formats windows across days and relative/absolute times in the zone', () => {
-    expect(formatWindow({ start: '2026-11-24T22:30:00Z', end: '2026-11-25T01:00:00Z' }, 'America/New_York')).toBe('24 Nov 2026, 17:30 – 20:00 (America/New_York)');
-    expect(formatWindow({ start: '2026-11-24T22:30:00Z', end: '2026-11-25T01:00:00Z' }, 'Europe/Paris')).toBe('24 Nov 2026, 23:30 – 25 Nov 2026, 02:00 (Europe/Paris)');
+    expect(formatWindow({ start: '2026-11-24T22:30:00Z', end: '2026-11-25T01:00:00Z' }, 'America/New_York')).toBe(
+      '24 Nov 2026, 17:30 – 20:00 (America/New_York)',
+    );
+    expect(formatWindow({ start: '2026-11-24T22:30:00Z', end: '2026-11-25T01:00:00Z' }, 'Europe/Paris')).toBe(
+      '24 Nov 2026, 23:30 – 25 Nov 2026, 02:00 (Europe/Paris)',
+    );
     const at = '2026-11-24T10:00:00Z';
     expect(formatWhen(at, 'Asia/Tokyo')).toBe('24 Nov 2026, 19:00');
     expect(formatWhen(at, 'UTC', '2026-11-24T10:00:30Z')).toBe('just now');

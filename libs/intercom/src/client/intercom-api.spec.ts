@@ -129,7 +129,13 @@ describe('host routing (stub adapter, no network)', () => {
         : { type: 'admin', id: '1', name: 'A', email: 'a@x', app: { id_code: 'w1', name: 'W', region: 'eu', timezone: 'UTC' } };
       return { data, status: 200, statusText: 'OK', headers: {}, config };
     };
-    const api = new IntercomApi(axios.create({ adapter }), { apiUrl: 'https://api.intercom.io', apiUrlOverridden: false, apiVersion: '2.14', clientId: 'cid', clientSecret: 'sec' });
+    const api = new IntercomApi(axios.create({ adapter }), {
+      apiUrl: 'https://api.intercom.io',
+      apiUrlOverridden: false,
+      apiVersion: '2.14',
+      clientId: 'cid',
+      clientSecret: 'sec',
+    });
     expect(await api.exchangeCode('c0de')).toBe('tok-from-access_token');
     const me = await api.me({ token: 't', region: 'EU' });
     expect(me).toEqual({ workspaceId: 'w1', workspaceName: 'W', region: 'EU', timezone: 'UTC', admin: { id: '1', name: 'A', email: 'a@x' } });
@@ -210,8 +216,16 @@ describe('wire format (local node:http server)', () => {
     let n = 0;
     respond = (): Canned =>
       n++ === 0
-        ? { status: 429, headers: { 'Retry-After': '3', 'X-RateLimit-Reset': '99999999999', 'X-RateLimit-Limit': '166', 'X-RateLimit-Remaining': '0' }, body: { type: 'error.list', errors: [{ code: 'rate_limit_exceeded' }] } }
-        : { status: 200, headers: { 'X-RateLimit-Limit': '166', 'X-RateLimit-Remaining': '165', 'X-RateLimit-Reset': '1700000010' }, body: { type: 'admin.list', admins: [] } };
+        ? {
+            status: 429,
+            headers: { 'Retry-After': '3', 'X-RateLimit-Reset': '99999999999', 'X-RateLimit-Limit': '166', 'X-RateLimit-Remaining': '0' },
+            body: { type: 'error.list', errors: [{ code: 'rate_limit_exceeded' }] },
+          }
+        : {
+            status: 200,
+            headers: { 'X-RateLimit-Limit': '166', 'X-RateLimit-Remaining': '165', 'X-RateLimit-Reset': '1700000010' },
+            body: { type: 'admin.list', admins: [] },
+          };
     const { api, sleeps } = client({ apiUrl: url, now: () => 1_700_000_000_000 });
     expect(await api.listAdmins({ token: 't' })).toEqual([]);
     expect(sleeps).toEqual([3000]);
@@ -219,7 +233,10 @@ describe('wire format (local node:http server)', () => {
   });
 
   it('never puts the token or the client secret in error messages', async () => {
-    respond = () => ({ status: 400, body: { type: 'error.list', request_id: 'req-1', errors: [{ code: 'bad_request', message: 'token tok-SECRET-42 and csec-SECRET are wrong' }] } });
+    respond = () => ({
+      status: 400,
+      body: { type: 'error.list', request_id: 'req-1', errors: [{ code: 'bad_request', message: 'token tok-SECRET-42 and csec-SECRET are wrong' }] },
+    });
     const { api } = client({ apiUrl: url, clientSecret: 'csec-SECRET' });
     const e = await caught(api.getConversation({ token: 'tok-SECRET-42' }, '1'));
     expect(e).toMatchObject({ kind: 'bad_request', status: 400, code: 'bad_request', requestId: 'req-1', retryable: false });

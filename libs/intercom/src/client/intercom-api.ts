@@ -210,7 +210,14 @@ export class IntercomApi {
       once: true,
     })) as Json | null;
     const token = typeof body?.token === 'string' && body.token ? body.token : typeof body?.access_token === 'string' ? body.access_token : '';
-    if (!token) throw new IntercomApiError('Intercom token exchange answered without a token', { kind: 'bad_request', status: 200, code: null, requestId: null, retryable: false });
+    if (!token)
+      throw new IntercomApiError('Intercom token exchange answered without a token', {
+        kind: 'bad_request',
+        status: 200,
+        code: null,
+        requestId: null,
+        retryable: false,
+      });
     return token;
   }
 
@@ -236,18 +243,35 @@ export class IntercomApi {
 
   /** GET /conversations/{id}[?display_as=plaintext] → Intercom's conversation object as is. */
   async getConversation(auth: IntercomAuth, id: string, opts: { plaintext?: boolean } = {}): Promise<Json> {
-    return (await this.rest(auth, 'GET', `/conversations/${encodeURIComponent(id)}`, 'GET /conversations/{id}', undefined, opts.plaintext ? { display_as: 'plaintext' } : undefined)) as Json;
+    return (await this.rest(
+      auth,
+      'GET',
+      `/conversations/${encodeURIComponent(id)}`,
+      'GET /conversations/{id}',
+      undefined,
+      opts.plaintext ? { display_as: 'plaintext' } : undefined,
+    )) as Json;
   }
 
   /** POST /conversations/{id}/reply as an admin: `note` (internal) or `comment` (public). */
   async reply(auth: IntercomAuth, conversationId: string, msg: { messageType: 'note' | 'comment'; adminId: string; body: string }): Promise<Json> {
     const data = { message_type: msg.messageType, type: 'admin', admin_id: msg.adminId, body: msg.body };
-    return (await this.rest(auth, 'POST', `/conversations/${encodeURIComponent(conversationId)}/reply`, 'POST /conversations/{id}/reply', data, undefined, true)) as Json;
+    return (await this.rest(
+      auth,
+      'POST',
+      `/conversations/${encodeURIComponent(conversationId)}/reply`,
+      'POST /conversations/{id}/reply',
+      data,
+      undefined,
+      true,
+    )) as Json;
   }
 
   /** PUT /conversations/{id} {custom_attributes} */
   async updateAttributes(auth: IntercomAuth, conversationId: string, attributes: Record<string, unknown>): Promise<Json> {
-    return (await this.rest(auth, 'PUT', `/conversations/${encodeURIComponent(conversationId)}`, 'PUT /conversations/{id}', { custom_attributes: attributes })) as Json;
+    return (await this.rest(auth, 'PUT', `/conversations/${encodeURIComponent(conversationId)}`, 'PUT /conversations/{id}', {
+      custom_attributes: attributes,
+    })) as Json;
   }
 
   /** GET /data_attributes?model=conversation → the non-archived conversation attributes. */
@@ -287,7 +311,15 @@ export class IntercomApi {
     };
   }
 
-  private rest(auth: IntercomAuth, method: RequestSpec['method'], path: string, label: string, data?: unknown, params?: Record<string, string>, once = false): Promise<unknown> {
+  private rest(
+    auth: IntercomAuth,
+    method: RequestSpec['method'],
+    path: string,
+    label: string,
+    data?: unknown,
+    params?: Record<string, string>,
+    once = false,
+  ): Promise<unknown> {
     const headers = this.restHeaders(auth.token);
     if (data !== undefined) headers['Content-Type'] = 'application/json';
     return this.send({ label, method, url: `${this.baseUrlFor(auth.region)}${path}`, headers, data, params, once });
@@ -377,13 +409,23 @@ export class IntercomApi {
   }
 
   private transportError(spec: RequestSpec, e: unknown): IntercomApiError {
-    const code = typeof (e as { code?: unknown })?.code === 'string' ? ((e as { code: string }).code) : null;
+    const code = typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : null;
     const timedOut = code !== null && TIMEOUT_CODES.has(code);
     const what = timedOut ? `timed out after ${this.timeoutMs} ms` : `failed: ${code ?? 'connection error'}`;
-    return new IntercomApiError(`Intercom ${spec.label} ${what}`, { kind: timedOut ? 'timeout' : 'network', status: null, code, requestId: null, retryable: true });
+    return new IntercomApiError(`Intercom ${spec.label} ${what}`, {
+      kind: timedOut ? 'timeout' : 'network',
+      status: null,
+      code,
+      requestId: null,
+      retryable: true,
+    });
   }
 
-  private httpError(spec: RequestSpec, res: AxiosResponse, init: Pick<IntercomApiErrorInit, 'kind' | 'retryable' | 'retryAfterMs' | 'attribute'>): IntercomApiError {
+  private httpError(
+    spec: RequestSpec,
+    res: AxiosResponse,
+    init: Pick<IntercomApiErrorInit, 'kind' | 'retryable' | 'retryAfterMs' | 'attribute'>,
+  ): IntercomApiError {
     const env = parseEnvelope(res);
     const detail = env.message ? `: ${this.redact(spec, env.message)}` : '';
     return new IntercomApiError(`Intercom ${spec.label} answered ${res.status}${env.code ? ` ${env.code}` : ''}${detail}`, {

@@ -33,7 +33,13 @@ const t0 = Date.parse('2024-05-01T10:00:00Z');
 const PAGES: Record<string, { events: unknown[]; nextToken?: string }> = {
   '': {
     events: [
-      { logStreamName: '2024/05/01/[$LATEST]abc', timestamp: t0 + 1000, message: '2024-05-01T10:00:01.000Z\treq-1\tERROR\tpayment declined\n', eventId: 'e1', ingestionTime: t0 + 1500 },
+      {
+        logStreamName: '2024/05/01/[$LATEST]abc',
+        timestamp: t0 + 1000,
+        message: '2024-05-01T10:00:01.000Z\treq-1\tERROR\tpayment declined\n',
+        eventId: 'e1',
+        ingestionTime: t0 + 1500,
+      },
       { logStreamName: '2024/05/01/[$LATEST]abc', timestamp: t0 + 2000, message: 'START RequestId: req-2 Version: $LATEST\n', eventId: 'e2' },
     ],
     nextToken: 'tok-page-2',
@@ -119,13 +125,17 @@ describe('CloudWatchConnector', () => {
       expect(s.target).toBe('Logs_20140328.FilterLogEvents');
       expect(s.headers['content-type']).toBe('application/x-amz-json-1.1');
       expect(s.headers.authorization).toMatch(
-        new RegExp(`^AWS4-HMAC-SHA256 Credential=${KEY_ID}/\\d{8}/eu-west-1/logs/aws4_request, SignedHeaders=[a-z0-9;-]*x-amz-target[a-z0-9;-]*, Signature=[0-9a-f]{64}$`),
+        new RegExp(
+          `^AWS4-HMAC-SHA256 Credential=${KEY_ID}/\\d{8}/eu-west-1/logs/aws4_request, SignedHeaders=[a-z0-9;-]*x-amz-target[a-z0-9;-]*, Signature=[0-9a-f]{64}$`,
+        ),
       );
       expect(s.headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
       // The signature itself, recomputed as AWS documents SigV4 (and refused with another secret).
       const signed = { method: 'POST', path: s.path, query: new URLSearchParams(), headers: s.headers, body: s.raw };
       expect(verifySigV4(signed, { accessKeyId: KEY_ID, secretAccessKey: SECRET, region: 'eu-west-1', service: 'logs' })).toBeUndefined();
-      expect(verifySigV4(signed, { accessKeyId: KEY_ID, secretAccessKey: 'other', region: 'eu-west-1', service: 'logs' })).toMatchObject({ type: 'InvalidSignatureException' });
+      expect(verifySigV4(signed, { accessKeyId: KEY_ID, secretAccessKey: 'other', region: 'eu-west-1', service: 'logs' })).toMatchObject({
+        type: 'InvalidSignatureException',
+      });
     }
     expect(seen.map((s) => s.body)).toEqual([
       { logGroupName: GROUP, startTime: q.start.getTime(), endTime: q.end.getTime(), limit: 2 },
@@ -145,7 +155,10 @@ describe('CloudWatchConnector', () => {
   });
 
   it('sends the session token when one is configured', async () => {
-    await new CloudWatchConnector(ctx()).query(cfg({ credentials: { accessKeyId: KEY_ID, secretAccessKey: SECRET, sessionToken: 'sess-tok' } }), { ...q, limit: 1 });
+    await new CloudWatchConnector(ctx()).query(cfg({ credentials: { accessKeyId: KEY_ID, secretAccessKey: SECRET, sessionToken: 'sess-tok' } }), {
+      ...q,
+      limit: 1,
+    });
     expect(seen[0].headers['x-amz-security-token']).toBe('sess-tok');
   });
 
@@ -174,7 +187,10 @@ describe('CloudWatchConnector', () => {
 
   it('maps AccessDeniedException and ResourceNotFoundException with the fixes', async () => {
     handler = (_req, res) => awsError(res, 400, 'AccessDeniedException', 'not authorized to perform: logs:FilterLogEvents');
-    await expect(new CloudWatchConnector(ctx()).query(cfg(), { ...q, limit: 10 })).rejects.toMatchObject({ code: 'forbidden', message: expect.stringContaining('logs:FilterLogEvents') });
+    await expect(new CloudWatchConnector(ctx()).query(cfg(), { ...q, limit: 10 })).rejects.toMatchObject({
+      code: 'forbidden',
+      message: expect.stringContaining('logs:FilterLogEvents'),
+    });
     handler = logs;
     await expect(new CloudWatchConnector(ctx()).query(cfg({ sources: ['/nope'] }), { ...q, limit: 10 })).rejects.toMatchObject({
       code: 'not_found',

@@ -7,15 +7,7 @@ import {
   type FilteredLogEvent,
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { LogEntry } from '@app/contracts';
-import {
-  ConnectionTestResult,
-  LogQuery,
-  LogQueryResult,
-  LogSourceConfig,
-  LogSourceConnector,
-  LogSourceError,
-  LogSourceTypeMetadata,
-} from '../connector';
+import { ConnectionTestResult, LogQuery, LogQueryResult, LogSourceConfig, LogSourceConnector, LogSourceError, LogSourceTypeMetadata } from '../connector';
 import type { ConnectorContext, ConnectorFactory } from '../registry';
 import { assertHostAllowed, redactUrl } from '../shared/host-guard';
 import { levelFromText, normaliseLevel, toIsoTimestamp } from '../shared/normalise';
@@ -41,7 +33,14 @@ export class CloudWatchConnector implements LogSourceConnector {
     fields: [
       { key: 'accessKeyId', label: 'Access key ID', type: 'text', required: true, location: 'credentials', placeholder: 'AKIA…' },
       { key: 'secretAccessKey', label: 'Secret access key', type: 'password', required: true, location: 'credentials' },
-      { key: 'sessionToken', label: 'Session token', type: 'password', required: false, location: 'credentials', help: 'Only for temporary (STS) credentials.' },
+      {
+        key: 'sessionToken',
+        label: 'Session token',
+        type: 'password',
+        required: false,
+        location: 'credentials',
+        help: 'Only for temporary (STS) credentials.',
+      },
       { key: 'region', label: 'Region', type: 'text', required: true, location: 'region', placeholder: 'us-east-1', help: 'The region of the log groups.' },
       {
         key: 'endpoint',
@@ -264,7 +263,10 @@ export function mapAwsError(e: unknown, signal: AbortSignal | undefined, timeout
 }
 
 function timeoutError(ms: number): LogSourceError {
-  return new LogSourceError('timeout', `CloudWatch Logs did not answer within ${ms} ms — source unreachable: check the region / endpoint, or narrow the log groups and time window.`);
+  return new LogSourceError(
+    'timeout',
+    `CloudWatch Logs did not answer within ${ms} ms — source unreachable: check the region / endpoint, or narrow the log groups and time window.`,
+  );
 }
 
 function deadlineSignal(signal: AbortSignal | undefined, ms: number): AbortSignal {

@@ -54,7 +54,12 @@ describe('datadog connector', () => {
 
   beforeEach(async () => {
     server = await new LocalServer(serveSearch).start();
-    config = { type: 'datadog', credentials: { apiKey: 'api-key-1234', appKey: 'app-key-5678' }, sources: ['service:checkout-api'], settings: { endpoint: server.url, pageSize: 3 } };
+    config = {
+      type: 'datadog',
+      credentials: { apiKey: 'api-key-1234', appKey: 'app-key-5678' },
+      sources: ['service:checkout-api'],
+      settings: { endpoint: server.url, pageSize: 3 },
+    };
   });
   afterEach(() => server.close());
 
@@ -67,7 +72,11 @@ describe('datadog connector', () => {
     expect(p1.method).toBe('POST');
     expect(p1.path).toBe('/api/v2/logs/events/search');
     expect(p1.headers['content-type']).toBe('application/json');
-    expect(p1.json).toEqual({ filter: { query: 'service:checkout-api', from: new Date(T0).toISOString(), to: new Date(T0 + 60_000).toISOString() }, sort: 'timestamp', page: { limit: 3 } });
+    expect(p1.json).toEqual({
+      filter: { query: 'service:checkout-api', from: new Date(T0).toISOString(), to: new Date(T0 + 60_000).toISOString() },
+      sort: 'timestamp',
+      page: { limit: 3 },
+    });
     expect((p2.json as SearchBody).page).toEqual({ limit: 3, cursor: Buffer.from('offset:3').toString('base64') });
     expect((p3.json as SearchBody).page.cursor).toBe(Buffer.from('offset:6').toString('base64'));
   });
@@ -84,7 +93,10 @@ describe('datadog connector', () => {
     const first = await connector.query(config, { ...window, sources: config.sources, limit: 3 });
     expect(first.entries).toHaveLength(3);
     expect(first.truncated).toBe(true);
-    const rest = await connector.query({ ...config, settings: { ...config.settings, indexes: ['main', 'web'] } }, { ...window, sources: config.sources, limit: 100, cursor: first.nextCursor });
+    const rest = await connector.query(
+      { ...config, settings: { ...config.settings, indexes: ['main', 'web'] } },
+      { ...window, sources: config.sources, limit: 100, cursor: first.nextCursor },
+    );
     expect([...first.entries, ...rest.entries].map((e) => e.message)).toEqual(LOGS.map((l) => l.attributes.message));
     const resumed = server.requests[1].json as SearchBody;
     expect(resumed.page.cursor).toBe(Buffer.from('offset:3').toString('base64'));
@@ -112,7 +124,9 @@ describe('datadog connector', () => {
   it('retries a 429 honouring X-RateLimit-Reset, then succeeds', async () => {
     let calls = 0;
     server.setHandler((req, res) =>
-      ++calls === 1 ? send(res, 429, { errors: ['Too many requests'] }, { 'X-RateLimit-Limit': '300', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '0' }) : serveSearch(req, res),
+      ++calls === 1
+        ? send(res, 429, { errors: ['Too many requests'] }, { 'X-RateLimit-Limit': '300', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '0' })
+        : serveSearch(req, res),
     );
     const r = await connector.query({ ...config, settings: { endpoint: server.url } }, { ...window, sources: config.sources, limit: 100 });
     expect(r.entries).toHaveLength(7);
@@ -131,10 +145,19 @@ describe('datadog connector', () => {
     server.setHandler((req, res) => {
       const f = (req.json as SearchBody).filter;
       const recent = Date.parse(f.to) - Date.parse(f.from) <= 15 * 60_000;
-      send(res, 200, { data: recent ? [{ id: 'x', type: 'log', attributes: { timestamp: new Date(now - 2000).toISOString(), status: 'error', service: 'api', message: 'boom' } }] : [], meta: { status: 'done' } });
+      send(res, 200, {
+        data: recent
+          ? [{ id: 'x', type: 'log', attributes: { timestamp: new Date(now - 2000).toISOString(), status: 'error', service: 'api', message: 'boom' } }]
+          : [],
+        meta: { status: 'done' },
+      });
     });
     const t = await connector.testConnection(config);
-    expect(t).toEqual({ connected: true, message: expect.stringContaining('Connected to Datadog'), sampleLogs: [{ timestamp: new Date(now - 2000).toISOString(), level: 'error', service: 'api', message: 'boom' }] });
+    expect(t).toEqual({
+      connected: true,
+      message: expect.stringContaining('Connected to Datadog'),
+      sampleLogs: [{ timestamp: new Date(now - 2000).toISOString(), level: 'error', service: 'api', message: 'boom' }],
+    });
   });
 
   it('discovers service and source facet values through the aggregate API', async () => {
@@ -144,7 +167,13 @@ describe('datadog connector', () => {
       expect(body.compute).toEqual([{ aggregation: 'count' }]);
       expect(body.filter.query).toBe('*');
       const facet = body.group_by[0].facet;
-      const buckets = facet === 'service' ? [{ by: { service: 'checkout-api' }, computes: { c0: 10 } }, { by: { service: 'my svc' }, computes: { c0: 2 } }] : [{ by: { source: 'nginx' }, computes: { c0: 5 } }];
+      const buckets =
+        facet === 'service'
+          ? [
+              { by: { service: 'checkout-api' }, computes: { c0: 10 } },
+              { by: { service: 'my svc' }, computes: { c0: 2 } },
+            ]
+          : [{ by: { source: 'nginx' }, computes: { c0: 5 } }];
       send(res, 200, { data: { buckets }, meta: { status: 'done' } });
     });
     expect(await connector.listSources!(config)).toEqual([

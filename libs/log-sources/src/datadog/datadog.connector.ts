@@ -24,8 +24,23 @@ export const DATADOG_METADATA: LogSourceTypeMetadata = {
   displayName: 'Datadog',
   fields: [
     { key: 'apiKey', label: 'API key', type: 'password', required: true, location: 'credentials', help: 'Sent as DD-API-KEY.' },
-    { key: 'appKey', label: 'Application key', type: 'password', required: true, location: 'credentials', help: 'Sent as DD-APPLICATION-KEY; its user needs only Logs Read.' },
-    { key: 'site', label: 'Datadog site', type: 'text', required: false, location: 'settings', placeholder: DEFAULT_DATADOG_SITE, help: 'datadoghq.com (default), datadoghq.eu, us3.datadoghq.com, us5.datadoghq.com, ap1.datadoghq.com, ddog-gov.com…' },
+    {
+      key: 'appKey',
+      label: 'Application key',
+      type: 'password',
+      required: true,
+      location: 'credentials',
+      help: 'Sent as DD-APPLICATION-KEY; its user needs only Logs Read.',
+    },
+    {
+      key: 'site',
+      label: 'Datadog site',
+      type: 'text',
+      required: false,
+      location: 'settings',
+      placeholder: DEFAULT_DATADOG_SITE,
+      help: 'datadoghq.com (default), datadoghq.eu, us3.datadoghq.com, us5.datadoghq.com, ap1.datadoghq.com, ddog-gov.com…',
+    },
   ],
   sourcesLabel: 'Datadog log queries (one per line)',
   sourcesPlaceholder: 'service:checkout-api\nsource:nginx status:error',
@@ -63,9 +78,17 @@ interface DdAggregateResponse {
 /** Normalise a site entry (`https://app.datadoghq.eu/` → `datadoghq.eu`); throws invalid_config on anything else. */
 export function normaliseSite(site: unknown): string {
   if (site === undefined || site === null || site === '') return DEFAULT_DATADOG_SITE;
-  const s = String(site).trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/.*$/, '').replace(/^(app|api)\./, '');
+  const s = String(site)
+    .trim()
+    .toLowerCase()
+    .replace(/^https?:\/\//, '')
+    .replace(/\/.*$/, '')
+    .replace(/^(app|api)\./, '');
   if (!SITE_RE.test(s)) {
-    throw new LogSourceError('invalid_config', `"${String(site)}" is not a Datadog site: use datadoghq.com, datadoghq.eu, us3.datadoghq.com, us5.datadoghq.com, ap1.datadoghq.com or ddog-gov.com.`);
+    throw new LogSourceError(
+      'invalid_config',
+      `"${String(site)}" is not a Datadog site: use datadoghq.com, datadoghq.eu, us3.datadoghq.com, us5.datadoghq.com, ap1.datadoghq.com or ddog-gov.com.`,
+    );
   }
   return s;
 }
@@ -180,7 +203,11 @@ function indexesFrom(config: LogSourceConfig): string[] | undefined {
     const list = v.filter((x): x is string => typeof x === 'string' && !!x.trim());
     return list.length ? list : undefined;
   }
-  if (typeof v === 'string' && v.trim()) return v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (typeof v === 'string' && v.trim())
+    return v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   return undefined;
 }
 

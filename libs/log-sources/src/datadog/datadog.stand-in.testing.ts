@@ -34,7 +34,16 @@ function matchesQuery(log: DdLog, query: string): boolean {
     const [, neg, facet, raw] = m;
     const re = globToRegExp(raw.replace(/^"|"$/g, ''));
     const a = log.attributes;
-    const value = facet === 'service' ? [a.service] : facet === 'status' ? [a.status] : facet === 'host' ? [a.host] : facet === 'source' ? [String(a.attributes.source ?? '')] : a.tags.filter((t) => t.startsWith(`${facet}:`)).map((t) => t.slice(facet.length + 1));
+    const value =
+      facet === 'service'
+        ? [a.service]
+        : facet === 'status'
+          ? [a.status]
+          : facet === 'host'
+            ? [a.host]
+            : facet === 'source'
+              ? [String(a.attributes.source ?? '')]
+              : a.tags.filter((t) => t.startsWith(`${facet}:`)).map((t) => t.slice(facet.length + 1));
     const hit = value.some((v) => re.test(v));
     if (hit === !!neg) return false;
   }
@@ -99,17 +108,31 @@ export function datadogStandIn(o: DatadogStandInOptions): Handler & { logs: DdLo
   }
 
   function aggregate(req: RecordedRequest, res: ServerResponse): void {
-    const body = req.json as { compute?: Array<{ aggregation?: string }>; filter?: { query?: string; from?: string; to?: string }; group_by?: Array<{ facet?: string; limit?: number }> };
+    const body = req.json as {
+      compute?: Array<{ aggregation?: string }>;
+      filter?: { query?: string; from?: string; to?: string };
+      group_by?: Array<{ facet?: string; limit?: number }>;
+    };
     if (body?.compute?.[0]?.aggregation !== 'count') return send(res, 400, { errors: ['the stand-in computes count only'] });
     const found = window(body);
     if (typeof found === 'string') return send(res, 400, { errors: [found] });
     const facet = body.group_by?.[0]?.facet ?? 'service';
     const counts = new Map<string, number>();
     for (const l of found) {
-      const v = facet === 'service' ? l.attributes.service : facet === 'status' ? l.attributes.status : facet === 'source' ? String(l.attributes.attributes.source) : undefined;
+      const v =
+        facet === 'service'
+          ? l.attributes.service
+          : facet === 'status'
+            ? l.attributes.status
+            : facet === 'source'
+              ? String(l.attributes.attributes.source)
+              : undefined;
       if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
     }
-    const buckets = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, body.group_by?.[0]?.limit ?? 10).map(([v, c]) => ({ by: { [facet]: v }, computes: { c0: c } }));
+    const buckets = [...counts.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, body.group_by?.[0]?.limit ?? 10)
+      .map(([v, c]) => ({ by: { [facet]: v }, computes: { c0: c } }));
     send(res, 200, { data: { buckets }, meta: { elapsed: 12, request_id: 'agg', status: 'done' } });
   }
 

@@ -7,8 +7,12 @@ export class CreateLogSourceDto {
   @IsString() @MinLength(1) @MaxLength(255) @Matches(NOT_BLANK, { message: 'name must not be blank' }) name: string;
   /** Per-type credential map (see GET /v1/config/log-source-types); encrypted at rest, never returned. */
   @IsOptional() @IsObject() credentials?: Record<string, string>;
-  @IsArray() @ArrayMinSize(1, { message: 'sources must have at least one entry' }) @ArrayMaxSize(100)
-  @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(2000, { each: true })
+  @IsArray()
+  @ArrayMinSize(1, { message: 'sources must have at least one entry' })
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(2000, { each: true })
   sources: string[];
   @IsOptional() @IsString() @MaxLength(64) region?: string | null;
   @IsOptional() @IsObject() settings?: Record<string, unknown>;
@@ -20,8 +24,13 @@ export class UpdateLogSourceDto {
   @IsOptional() @IsString() @MaxLength(32) type?: string;
   @IsOptional() @IsString() @MinLength(1) @MaxLength(255) @Matches(NOT_BLANK, { message: 'name must not be blank' }) name?: string;
   @IsOptional() @IsObject() credentials?: Record<string, string>;
-  @IsOptional() @IsArray() @ArrayMinSize(1, { message: 'sources must have at least one entry' }) @ArrayMaxSize(100)
-  @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(2000, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1, { message: 'sources must have at least one entry' })
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(2000, { each: true })
   sources?: string[];
   @IsOptional() @IsString() @MaxLength(64) region?: string | null;
   @IsOptional() @IsObject() settings?: Record<string, unknown>;

@@ -72,7 +72,11 @@ describe('elastic connector', () => {
     expect(p1.headers['content-type']).toBe('application/json');
     const b1 = p1.json as SearchBody;
     expect(b1.size).toBe(3);
-    expect(b1.query.bool.filter[0].range['@timestamp']).toEqual({ gte: new Date(T0).toISOString(), lt: new Date(T0 + 60_000).toISOString(), format: 'strict_date_optional_time' });
+    expect(b1.query.bool.filter[0].range['@timestamp']).toEqual({
+      gte: new Date(T0).toISOString(),
+      lt: new Date(T0 + 60_000).toISOString(),
+      format: 'strict_date_optional_time',
+    });
     expect(b1.sort).toEqual([{ '@timestamp': { order: 'asc', unmapped_type: 'date' } }, { _doc: { order: 'asc' } }]);
     expect(b1.search_after).toBeUndefined();
     expect((p2.json as SearchBody).search_after).toEqual([T0 + 2000, 2]);
@@ -96,28 +100,55 @@ describe('elastic connector', () => {
     expect(first.entries).toHaveLength(4);
     expect(first.truncated).toBe(true);
     const rest = await connector.query(config, { ...window, sources: config.sources, limit: 100, cursor: first.nextCursor });
-    expect([...first.entries, ...rest.entries].map((e) => e.message)).toEqual(['payment failed', 'slow upstream', 'disk full', 'ok', 'WARN cache miss', 'trace', 'crash']);
+    expect([...first.entries, ...rest.entries].map((e) => e.message)).toEqual([
+      'payment failed',
+      'slow upstream',
+      'disk full',
+      'ok',
+      'WARN cache miss',
+      'trace',
+      'crash',
+    ]);
   });
 
   it('uses Basic auth for username + password, none without credentials, and a custom timestamp field', async () => {
-    await connector.query({ ...config, credentials: { host: server.url, username: 'reader', password: 'pw-123456' } }, { ...window, sources: config.sources, limit: 1 });
+    await connector.query(
+      { ...config, credentials: { host: server.url, username: 'reader', password: 'pw-123456' } },
+      { ...window, sources: config.sources, limit: 1 },
+    );
     expect(server.requests[0].headers.authorization).toBe(`Basic ${Buffer.from('reader:pw-123456').toString('base64')}`);
     server.setHandler((req, res) => send(res, 200, { hits: { hits: [] }, echo: req.json }));
-    await connector.query({ ...config, credentials: { host: server.url }, settings: { timestampField: 'ts' } }, { ...window, sources: config.sources, limit: 1 });
+    await connector.query(
+      { ...config, credentials: { host: server.url }, settings: { timestampField: 'ts' } },
+      { ...window, sources: config.sources, limit: 1 },
+    );
     expect(server.requests[1].headers.authorization).toBeUndefined();
     expect(Object.keys((server.requests[1].json as SearchBody).query.bool.filter[0].range)).toEqual(['ts']);
   });
 
   it('maps 401, 403 and a missing index (404) to the troubleshooting messages', async () => {
-    server.setHandler((_req, res) => send(res, 401, { error: { type: 'security_exception', reason: 'unable to authenticate with provided credentials' }, status: 401 }));
+    server.setHandler((_req, res) =>
+      send(res, 401, { error: { type: 'security_exception', reason: 'unable to authenticate with provided credentials' }, status: 401 }),
+    );
     const t = await connector.testConnection(config);
     expect(t).toMatchObject({ connected: false, sampleLogs: [] });
     expect(t.message).toMatch(/^Credentials were rejected \(401 Unauthorized\)/);
-    server.setHandler((_req, res) => send(res, 403, { error: { type: 'security_exception', reason: 'action [indices:data/read/search] is unauthorized for API key' }, status: 403 }));
+    server.setHandler((_req, res) =>
+      send(res, 403, { error: { type: 'security_exception', reason: 'action [indices:data/read/search] is unauthorized for API key' }, status: 403 }),
+    );
     const f = await connector.query(config, { ...window, sources: config.sources, limit: 5 }).catch((e: LogSourceError) => e);
     expect(f).toMatchObject({ code: 'forbidden' });
     expect((f as LogSourceError).message).toContain('view_index_metadata');
-    server.setHandler((_req, res) => send(res, 404, { error: { root_cause: [{ type: 'index_not_found_exception', reason: 'no such index [nope]' }], type: 'index_not_found_exception', reason: 'no such index [nope]' }, status: 404 }));
+    server.setHandler((_req, res) =>
+      send(res, 404, {
+        error: {
+          root_cause: [{ type: 'index_not_found_exception', reason: 'no such index [nope]' }],
+          type: 'index_not_found_exception',
+          reason: 'no such index [nope]',
+        },
+        status: 404,
+      }),
+    );
     const n = await connector.query(config, { ...window, sources: ['nope'], limit: 5 }).catch((e: LogSourceError) => e);
     expect(n).toMatchObject({ code: 'not_found' });
     expect((n as LogSourceError).message).toContain('no such index [nope]');
@@ -125,7 +156,11 @@ describe('elastic connector', () => {
 
   it('retries a 429 then succeeds', async () => {
     let calls = 0;
-    server.setHandler((req, res) => (++calls === 1 ? send(res, 429, { error: { type: 'es_rejected_execution_exception', reason: 'rejected' }, status: 429 }, { 'Retry-After': '0' }) : serveSearch(req, res)));
+    server.setHandler((req, res) =>
+      ++calls === 1
+        ? send(res, 429, { error: { type: 'es_rejected_execution_exception', reason: 'rejected' }, status: 429 }, { 'Retry-After': '0' })
+        : serveSearch(req, res),
+    );
     const r = await connector.query({ ...config, settings: {} }, { ...window, sources: config.sources, limit: 1000 });
     expect(r.entries).toHaveLength(7);
     expect(calls).toBe(2);
@@ -137,7 +172,13 @@ describe('elastic connector', () => {
   });
 
   it('reports partial shard failures as warnings and keeps the hits', async () => {
-    server.setHandler((_req, res) => send(res, 200, { timed_out: false, _shards: { total: 2, successful: 1, failed: 1 }, hits: { hits: [{ _index: 'a', _id: '1', _source: { '@timestamp': new Date(T0).toISOString(), message: 'x' }, sort: [T0, 0] }] } }));
+    server.setHandler((_req, res) =>
+      send(res, 200, {
+        timed_out: false,
+        _shards: { total: 2, successful: 1, failed: 1 },
+        hits: { hits: [{ _index: 'a', _id: '1', _source: { '@timestamp': new Date(T0).toISOString(), message: 'x' }, sort: [T0, 0] }] },
+      }),
+    );
     const r = await connector.query(config, { ...window, sources: config.sources, limit: 5 });
     expect(r.entries).toHaveLength(1);
     expect(r.warnings?.[0]).toMatch(/1 shard\(s\) failed/);
@@ -148,7 +189,21 @@ describe('elastic connector', () => {
     server.setHandler((req, res) => {
       const range = (req.json as SearchBody).query.bool.filter[0].range['@timestamp'];
       const span = Date.parse(range.lt) - Date.parse(range.gte);
-      send(res, 200, { hits: { hits: span <= 15 * 60_000 ? [{ _index: 'i', _id: '1', _source: { '@timestamp': new Date(now - 500).toISOString(), level: 'error', service: 'api', message: 'boom' }, sort: [now - 500, 0] }] : [] } });
+      send(res, 200, {
+        hits: {
+          hits:
+            span <= 15 * 60_000
+              ? [
+                  {
+                    _index: 'i',
+                    _id: '1',
+                    _source: { '@timestamp': new Date(now - 500).toISOString(), level: 'error', service: 'api', message: 'boom' },
+                    sort: [now - 500, 0],
+                  },
+                ]
+              : [],
+        },
+      });
     });
     const t = await connector.testConnection(config);
     expect(t.connected).toBe(true);
@@ -160,7 +215,12 @@ describe('elastic connector', () => {
       if (req.path === '/_resolve/index/*') {
         expect(req.query.get('expand_wildcards')).toBe('open');
         return send(res, 200, {
-          indices: [{ name: 'app-logs-2024.01.01', attributes: ['open'] }, { name: 'app-logs-2024.01.02', attributes: ['open'] }, { name: '.kibana_1', attributes: ['open', 'hidden'] }, { name: '.ds-logs-nginx-default-2024.01.01-000001', attributes: ['open'], data_stream: 'logs-nginx-default' }],
+          indices: [
+            { name: 'app-logs-2024.01.01', attributes: ['open'] },
+            { name: 'app-logs-2024.01.02', attributes: ['open'] },
+            { name: '.kibana_1', attributes: ['open', 'hidden'] },
+            { name: '.ds-logs-nginx-default-2024.01.01-000001', attributes: ['open'], data_stream: 'logs-nginx-default' },
+          ],
           aliases: [{ name: 'app-logs', indices: ['app-logs-2024.01.01'] }],
           data_streams: [{ name: 'logs-nginx-default', backing_indices: ['.ds-logs-nginx-default-2024.01.01-000001'], timestamp_field: '@timestamp' }],
         });
@@ -175,7 +235,11 @@ describe('elastic connector', () => {
       { id: 'app-logs-2024.01.02', name: 'app-logs-2024.01.02', type: 'index' },
       { id: 'logs-nginx-default', name: 'logs-nginx-default', type: 'data_stream' },
     ]);
-    server.setHandler((req, res) => (req.path === '/_cat/indices' && req.query.get('format') === 'json' ? send(res, 200, [{ index: 'web-1' }]) : send(res, 400, { error: { reason: 'no handler found for uri' } })));
+    server.setHandler((req, res) =>
+      req.path === '/_cat/indices' && req.query.get('format') === 'json'
+        ? send(res, 200, [{ index: 'web-1' }])
+        : send(res, 400, { error: { reason: 'no handler found for uri' } }),
+    );
     expect(await connector.listSources!(config)).toEqual([{ id: 'web-1', name: 'web-1', type: 'index' }]);
   });
 

@@ -25,11 +25,41 @@ export const ELASTIC_METADATA: LogSourceTypeMetadata = {
   type: 'elastic',
   displayName: 'Elasticsearch / OpenSearch',
   fields: [
-    { key: 'host', label: 'Cluster URL', type: 'text', required: true, location: 'credentials', placeholder: 'https://my-deployment.es.us-east-1.aws.elastic.cloud:443', help: 'Elasticsearch, Elastic Cloud or OpenSearch (incl. Amazon OpenSearch) endpoint.' },
-    { key: 'apiKey', label: 'API key', type: 'password', required: false, location: 'credentials', help: 'Sent as `Authorization: ApiKey <key>` (the encoded key Kibana shows, or `id:api_key`). Use either an API key or username + password, or neither for an open cluster.' },
-    { key: 'username', label: 'Username', type: 'text', required: false, location: 'credentials', help: 'Basic auth (e.g. a dedicated read-only OpenSearch user).' },
+    {
+      key: 'host',
+      label: 'Cluster URL',
+      type: 'text',
+      required: true,
+      location: 'credentials',
+      placeholder: 'https://my-deployment.es.us-east-1.aws.elastic.cloud:443',
+      help: 'Elasticsearch, Elastic Cloud or OpenSearch (incl. Amazon OpenSearch) endpoint.',
+    },
+    {
+      key: 'apiKey',
+      label: 'API key',
+      type: 'password',
+      required: false,
+      location: 'credentials',
+      help: 'Sent as `Authorization: ApiKey <key>` (the encoded key Kibana shows, or `id:api_key`). Use either an API key or username + password, or neither for an open cluster.',
+    },
+    {
+      key: 'username',
+      label: 'Username',
+      type: 'text',
+      required: false,
+      location: 'credentials',
+      help: 'Basic auth (e.g. a dedicated read-only OpenSearch user).',
+    },
     { key: 'password', label: 'Password', type: 'password', required: false, location: 'credentials' },
-    { key: 'timestampField', label: 'Timestamp field', type: 'text', required: false, location: 'settings', placeholder: '@timestamp', help: 'Date field used for the time range and sort (default @timestamp).' },
+    {
+      key: 'timestampField',
+      label: 'Timestamp field',
+      type: 'text',
+      required: false,
+      location: 'settings',
+      placeholder: '@timestamp',
+      help: 'Date field used for the time range and sort (default @timestamp).',
+    },
   ],
   sourcesLabel: 'Index names or patterns (one per line)',
   sourcesPlaceholder: 'prod-app-logs-*\nlogs-nginx-default',
@@ -128,7 +158,12 @@ export class ElasticConnector implements LogSourceConnector {
     const out: Array<{ id: string; name: string; type: string }> = [];
     let names: Array<{ name: string; type: string }>;
     try {
-      const res = await httpJson<EsResolveResponse>({ ...this.request(config, deadline, signal), method: 'GET', url: `${base}/_resolve/index/*`, params: { expand_wildcards: 'open' } });
+      const res = await httpJson<EsResolveResponse>({
+        ...this.request(config, deadline, signal),
+        method: 'GET',
+        url: `${base}/_resolve/index/*`,
+        params: { expand_wildcards: 'open' },
+      });
       names = [
         ...(res.data?.data_streams ?? []).map((d) => ({ name: d.name, type: 'data_stream' })),
         ...(res.data?.aliases ?? []).map((a) => ({ name: a.name, type: 'alias' })),
@@ -137,7 +172,12 @@ export class ElasticConnector implements LogSourceConnector {
     } catch (e) {
       if (!(e instanceof LogSourceError) || (e.code !== 'not_found' && e.code !== 'bad_request')) throw e;
       // Older clusters / gateways without _resolve: fall back to the cat API.
-      const cat = await httpJson<Array<{ index: string }>>({ ...this.request(config, deadline, signal), method: 'GET', url: `${base}/_cat/indices`, params: { format: 'json', h: 'index', expand_wildcards: 'open' } });
+      const cat = await httpJson<Array<{ index: string }>>({
+        ...this.request(config, deadline, signal),
+        method: 'GET',
+        url: `${base}/_cat/indices`,
+        params: { format: 'json', h: 'index', expand_wildcards: 'open' },
+      });
       names = (Array.isArray(cat.data) ? cat.data : []).map((i) => ({ name: i.index, type: 'index' }));
     }
     const visible = names.filter((n) => n.name && !n.name.startsWith('.'));

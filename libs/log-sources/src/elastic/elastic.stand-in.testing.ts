@@ -40,15 +40,34 @@ export function elasticStandIn(o: ElasticStandInOptions): Handler & { docs: Doc[
       _id: `doc${seq.toString(36).padStart(8, '0')}`,
       seq,
       ms,
-      _source: { '@timestamp': new Date(ms).toISOString(), log: { level: l.level }, service: { name: l.service }, host: { name: `${l.service}-7d9f` }, message: l.message, ecs: { version: '8.11.0' } },
+      _source: {
+        '@timestamp': new Date(ms).toISOString(),
+        log: { level: l.level },
+        service: { name: l.service },
+        host: { name: `${l.service}-7d9f` },
+        message: l.message,
+        ecs: { version: '8.11.0' },
+      },
     }));
   const indices = [...new Set(docs.map((d) => d._index))].sort();
 
   const handler = (req: RecordedRequest, res: ServerResponse): void => {
     const auth = req.headers.authorization;
-    const expected = o.apiKey ? `ApiKey ${o.apiKey}` : o.basic ? `Basic ${Buffer.from(`${o.basic.username}:${o.basic.password}`).toString('base64')}` : undefined;
+    const expected = o.apiKey
+      ? `ApiKey ${o.apiKey}`
+      : o.basic
+        ? `Basic ${Buffer.from(`${o.basic.username}:${o.basic.password}`).toString('base64')}`
+        : undefined;
     if (expected && auth !== expected) {
-      return esError(res, 401, 'security_exception', auth ? 'unable to authenticate with provided credentials and anonymous access is not allowed for this request' : 'missing authentication credentials for REST request [' + req.path + ']', { 'WWW-Authenticate': 'ApiKey, Basic realm="security" charset="UTF-8"' });
+      return esError(
+        res,
+        401,
+        'security_exception',
+        auth
+          ? 'unable to authenticate with provided credentials and anonymous access is not allowed for this request'
+          : 'missing authentication credentials for REST request [' + req.path + ']',
+        { 'WWW-Authenticate': 'ApiKey, Basic realm="security" charset="UTF-8"' },
+      );
     }
     const resolve = /^\/_resolve\/index\/([^/]+)$/.exec(req.path);
     if (req.method === 'GET' && resolve) {
@@ -75,16 +94,25 @@ export function elasticStandIn(o: ElasticStandInOptions): Handler & { docs: Doc[
     };
     if (!body || typeof body !== 'object') return esError(res, 400, 'parse_exception', 'request body is required');
     const size = body.size ?? 10;
-    if (!Number.isInteger(size) || size < 0 || size > 10_000) return esError(res, 400, 'illegal_argument_exception', `Result window is too large, from + size must be less than or equal to: [10000] but was [${size}].`);
+    if (!Number.isInteger(size) || size < 0 || size > 10_000)
+      return esError(
+        res,
+        400,
+        'illegal_argument_exception',
+        `Result window is too large, from + size must be less than or equal to: [10000] but was [${size}].`,
+      );
     const ranges = (body.query?.bool?.filter ?? []).map((f) => f.range).filter((r): r is NonNullable<typeof r> => !!r);
-    if (!body.query || ranges.length !== (body.query.bool?.filter ?? []).length) return esError(res, 400, 'parsing_exception', 'the stand-in understands only bool.filter range queries');
+    if (!body.query || ranges.length !== (body.query.bool?.filter ?? []).length)
+      return esError(res, 400, 'parsing_exception', 'the stand-in understands only bool.filter range queries');
     let hits = docs.filter((d) => targets.has(d._index));
     for (const r of ranges) {
       const [field, cond] = Object.entries(r)[0];
       if (field !== '@timestamp') return esError(res, 400, 'parsing_exception', `field [${field}] is not a date field of these indices`);
       const t = (v?: string) => (v === undefined ? undefined : Date.parse(v));
       const [gte, gt, lt, lte] = [t(cond.gte), t(cond.gt), t(cond.lt), t(cond.lte)];
-      hits = hits.filter((d) => (gte === undefined || d.ms >= gte) && (gt === undefined || d.ms > gt) && (lt === undefined || d.ms < lt) && (lte === undefined || d.ms <= lte));
+      hits = hits.filter(
+        (d) => (gte === undefined || d.ms >= gte) && (gt === undefined || d.ms > gt) && (lt === undefined || d.ms < lt) && (lte === undefined || d.ms <= lte),
+      );
     }
     const sort = body.sort ?? [];
     const first = sort[0] ? Object.entries(sort[0])[0] : undefined;

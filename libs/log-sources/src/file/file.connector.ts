@@ -3,15 +3,7 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import fg from 'fast-glob';
 import type { LogEntry, LogLevel } from '@app/contracts';
-import {
-  ConnectionTestResult,
-  LogQuery,
-  LogQueryResult,
-  LogSourceConfig,
-  LogSourceConnector,
-  LogSourceError,
-  LogSourceTypeMetadata,
-} from '../connector';
+import { ConnectionTestResult, LogQuery, LogQueryResult, LogSourceConfig, LogSourceConnector, LogSourceError, LogSourceTypeMetadata } from '../connector';
 import type { ConnectorContext, ConnectorFactory } from '../registry';
 import { normaliseLevel } from '../shared/normalise';
 
@@ -26,7 +18,8 @@ const ISO_PREFIX = /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)
 /** `level=error`, `level="warn"`, `severity: ERROR` inside a text line. */
 const LEVEL_KV = /\b(?:level|severity|lvl)\s*[=:]\s*"?([A-Za-z]+)"?/i;
 /** A standalone level word: ERROR, [warn], <FATAL> ... (upper case, or bracketed in any case). */
-const LEVEL_WORD = /(?:^|[\s[(<|])(FATAL|CRITICAL|CRIT|ERROR|ERR|WARNING|WARN|INFO|NOTICE|DEBUG|TRACE)(?=$|[\s\]):>|])|\[(fatal|critical|error|warning|warn|info|debug|trace)\]/;
+const LEVEL_WORD =
+  /(?:^|[\s[(<|])(FATAL|CRITICAL|CRIT|ERROR|ERR|WARNING|WARN|INFO|NOTICE|DEBUG|TRACE)(?=$|[\s\]):>|])|\[(fatal|critical|error|warning|warn|info|debug|trace)\]/;
 
 const NDJSON_TIME_KEYS = ['timestamp', 'time', '@timestamp'] as const;
 const NDJSON_LEVEL_KEYS = ['level', 'severity'] as const;
@@ -48,7 +41,7 @@ export class FileConnector implements LogSourceConnector {
     sourcesLabel: 'File globs, relative to LOG_FILES_DIR',
     sourcesPlaceholder: 'checkout-api/*.log\n**/*.ndjson',
     setupHint:
-      'No credentials. Copy or mount the log files into the server\'s LOG_FILES_DIR (default $DATA_DIR/logs) and list one glob per line, ' +
+      "No credentials. Copy or mount the log files into the server's LOG_FILES_DIR (default $DATA_DIR/logs) and list one glob per line, " +
       'relative to that directory (e.g. `checkout-api/*.log`); absolute paths and `..` are refused, and symlinks leading outside the directory are skipped. ' +
       'Files are NDJSON (timestamp/time/@timestamp, level/severity, service, message/msg) or text lines starting with an ISO-8601 timestamp.',
   };
@@ -311,7 +304,8 @@ function jsonLevel(v: unknown): LogLevel {
 
 function toIso(v: unknown): string | null {
   let ms: number;
-  if (typeof v === 'number') ms = v < 1e11 ? v * 1000 : v; // epoch seconds or milliseconds
+  if (typeof v === 'number')
+    ms = v < 1e11 ? v * 1000 : v; // epoch seconds or milliseconds
   else if (typeof v === 'string') {
     const s = v.trim();
     if (/^\d+(\.\d+)?$/.test(s)) {

@@ -62,8 +62,20 @@ const PAGES: Record<string, { entries: unknown[]; nextPageToken?: string }> = {
   },
   'page-3': {
     entries: [
-      { logName: `projects/${PROJECT}/logs/cloudaudit.googleapis.com%2Factivity`, resource: { type: 'gce_instance' }, timestamp: '2024-05-01T10:00:03Z', severity: 'NOTICE', protoPayload: { methodName: 'x' } },
-      { logName: `projects/${PROJECT}/logs/app`, resource: { type: 'global' }, timestamp: '2024-05-01T10:00:02Z', severity: 'DEFAULT', jsonPayload: { msg: 'fallback', level: 'error' } },
+      {
+        logName: `projects/${PROJECT}/logs/cloudaudit.googleapis.com%2Factivity`,
+        resource: { type: 'gce_instance' },
+        timestamp: '2024-05-01T10:00:03Z',
+        severity: 'NOTICE',
+        protoPayload: { methodName: 'x' },
+      },
+      {
+        logName: `projects/${PROJECT}/logs/app`,
+        resource: { type: 'global' },
+        timestamp: '2024-05-01T10:00:02Z',
+        severity: 'DEFAULT',
+        jsonPayload: { msg: 'fallback', level: 'error' },
+      },
     ],
   },
 };
@@ -97,7 +109,14 @@ const google: Handler = (req, res) => {
 const json = googleJson;
 
 function ctx(over: Partial<ConnectorContext> = {}): ConnectorContext {
-  return { logFilesDir: '/nonexistent', blockedCidrs: ['169.254.0.0/16'], blockedHosts: ['metadata.google.internal'], timeoutMs: 5000, maxLines: 1_000_000, ...over };
+  return {
+    logFilesDir: '/nonexistent',
+    blockedCidrs: ['169.254.0.0/16'],
+    blockedHosts: ['metadata.google.internal'],
+    timeoutMs: 5000,
+    maxLines: 1_000_000,
+    ...over,
+  };
 }
 function key(pem = privateKey): string {
   return serviceAccountJson(PROJECT, EMAIL, pem);
@@ -150,8 +169,18 @@ describe('GcpLoggingConnector', () => {
       `((logName="projects/${PROJECT}/logs/run.googleapis.com%2Fstdout") OR (resource.labels.container_name="worker"))`;
     expect(lists.map((s) => [s.method, s.headers.authorization, s.headers['content-type'], JSON.parse(s.raw)])).toEqual([
       ['POST', `Bearer ${ACCESS_TOKEN}`, 'application/json', { resourceNames: [`projects/${PROJECT}`], filter, orderBy: 'timestamp desc', pageSize: 2 }],
-      ['POST', `Bearer ${ACCESS_TOKEN}`, 'application/json', { resourceNames: [`projects/${PROJECT}`], filter, orderBy: 'timestamp desc', pageSize: 2, pageToken: 'page-2' }],
-      ['POST', `Bearer ${ACCESS_TOKEN}`, 'application/json', { resourceNames: [`projects/${PROJECT}`], filter, orderBy: 'timestamp desc', pageSize: 2, pageToken: 'page-3' }],
+      [
+        'POST',
+        `Bearer ${ACCESS_TOKEN}`,
+        'application/json',
+        { resourceNames: [`projects/${PROJECT}`], filter, orderBy: 'timestamp desc', pageSize: 2, pageToken: 'page-2' },
+      ],
+      [
+        'POST',
+        `Bearer ${ACCESS_TOKEN}`,
+        'application/json',
+        { resourceNames: [`projects/${PROJECT}`], filter, orderBy: 'timestamp desc', pageSize: 2, pageToken: 'page-3' },
+      ],
     ]);
 
     expect(r.truncated).toBe(false);
@@ -188,7 +217,8 @@ describe('GcpLoggingConnector', () => {
   });
 
   it('maps a 403 to forbidden with the role to grant', async () => {
-    handler = (req, res) => (req.path === '/token' ? google(req, res) : json(res, 403, { error: { code: 403, message: 'Permission denied', status: 'PERMISSION_DENIED' } }));
+    handler = (req, res) =>
+      req.path === '/token' ? google(req, res) : json(res, 403, { error: { code: 403, message: 'Permission denied', status: 'PERMISSION_DENIED' } });
     await expect(new GcpLoggingConnector(ctx()).query(cfg(), { ...q, limit: 10 })).rejects.toMatchObject({
       code: 'forbidden',
       message: expect.stringContaining('roles/logging.viewer'),
@@ -234,8 +264,12 @@ describe('GcpLoggingConnector', () => {
   it('validates the key and refuses blocked endpoints', async () => {
     const c = new GcpLoggingConnector(ctx());
     await expect(c.validateConfig(cfg({ credentials: { serviceAccountJson: '{not json' } }))).rejects.toMatchObject({ code: 'invalid_config' });
-    await expect(c.validateConfig(cfg({ credentials: { serviceAccountJson: '{"type":"authorized_user"}' } }))).rejects.toMatchObject({ code: 'invalid_config' });
-    await expect(c.query(cfg({ settings: { apiEndpoint: 'http://metadata.google.internal', tokenUri: `${base}/token` } }), { ...q, limit: 1 })).rejects.toMatchObject({
+    await expect(c.validateConfig(cfg({ credentials: { serviceAccountJson: '{"type":"authorized_user"}' } }))).rejects.toMatchObject({
+      code: 'invalid_config',
+    });
+    await expect(
+      c.query(cfg({ settings: { apiEndpoint: 'http://metadata.google.internal', tokenUri: `${base}/token` } }), { ...q, limit: 1 }),
+    ).rejects.toMatchObject({
       code: 'blocked_host',
     });
     expect(seen).toHaveLength(0);

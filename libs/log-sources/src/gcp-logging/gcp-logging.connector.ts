@@ -1,14 +1,6 @@
 import { JWT } from 'google-auth-library';
 import type { LogEntry } from '@app/contracts';
-import {
-  ConnectionTestResult,
-  LogQuery,
-  LogQueryResult,
-  LogSourceConfig,
-  LogSourceConnector,
-  LogSourceError,
-  LogSourceTypeMetadata,
-} from '../connector';
+import { ConnectionTestResult, LogQuery, LogQueryResult, LogSourceConfig, LogSourceConnector, LogSourceError, LogSourceTypeMetadata } from '../connector';
 import type { ConnectorContext, ConnectorFactory } from '../registry';
 import { assertHostAllowed, redactUrl } from '../shared/host-guard';
 import { httpJson } from '../shared/http';
@@ -199,7 +191,10 @@ export class GcpLoggingConnector implements LogSourceConnector {
       },
     });
     const timeout = () =>
-      new LogSourceError('timeout', `${PLATFORM} token endpoint did not answer within ${this.ctx.timeoutMs} ms — check network access to ${redactUrl(s.tokenUri)}.`);
+      new LogSourceError(
+        'timeout',
+        `${PLATFORM} token endpoint did not answer within ${this.ctx.timeoutMs} ms — check network access to ${redactUrl(s.tokenUri)}.`,
+      );
     try {
       const got = await new Promise<{ token?: string | null }>((resolve, reject) => {
         if (abort.aborted) return reject(timeout());
@@ -222,13 +217,22 @@ export class GcpLoggingConnector implements LogSourceConnector {
     try {
       key = JSON.parse(raw) as Partial<ServiceAccountKey>;
     } catch {
-      throw new LogSourceError('invalid_config', '`serviceAccountJson` is not valid JSON: paste the whole key file downloaded from IAM → Service accounts → Keys.');
+      throw new LogSourceError(
+        'invalid_config',
+        '`serviceAccountJson` is not valid JSON: paste the whole key file downloaded from IAM → Service accounts → Keys.',
+      );
     }
     if (key.type && key.type !== 'service_account') {
-      throw new LogSourceError('invalid_config', `\`serviceAccountJson\` is a "${key.type}" credential; a service-account key (type "service_account") is needed.`);
+      throw new LogSourceError(
+        'invalid_config',
+        `\`serviceAccountJson\` is a "${key.type}" credential; a service-account key (type "service_account") is needed.`,
+      );
     }
     if (!key.client_email || !key.private_key || !key.project_id) {
-      throw new LogSourceError('invalid_config', '`serviceAccountJson` lacks client_email, private_key or project_id: paste the whole service-account key file.');
+      throw new LogSourceError(
+        'invalid_config',
+        '`serviceAccountJson` lacks client_email, private_key or project_id: paste the whole service-account key file.',
+      );
     }
     return {
       key: key as ServiceAccountKey,

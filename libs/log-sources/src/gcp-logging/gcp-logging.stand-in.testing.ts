@@ -11,7 +11,10 @@ import { decodeToken, encodeToken, send, type Handler, type RecordedRequest, typ
 export const GCP_LOGGING_READ_SCOPE = 'https://www.googleapis.com/auth/logging.read';
 
 /** A fresh RSA service account: its JSON key file (as IAM hands it out) and the public key Google would verify with. */
-export function generateServiceAccount(projectId: string, clientEmail = `sigsentry-reader@${projectId}.iam.gserviceaccount.com`): { json: string; publicKey: KeyObject; privateKey: KeyObject; clientEmail: string } {
+export function generateServiceAccount(
+  projectId: string,
+  clientEmail = `sigsentry-reader@${projectId}.iam.gserviceaccount.com`,
+): { json: string; publicKey: KeyObject; privateKey: KeyObject; clientEmail: string } {
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   return { json: serviceAccountJson(projectId, clientEmail, privateKey), publicKey, privateKey, clientEmail };
 }
@@ -95,7 +98,16 @@ export function gcpLoggingStandIn(o: GcpLoggingStandInOptions): Handler & { entr
       entry: {
         insertId: `${ms.toString(16)}${i.toString(16).padStart(6, '0')}`,
         logName,
-        resource: { type: 'cloud_run_revision', labels: { project_id: o.projectId, service_name: l.service, revision_name: `${l.service}-00042-xyz`, location: 'europe-west1', configuration_name: l.service } },
+        resource: {
+          type: 'cloud_run_revision',
+          labels: {
+            project_id: o.projectId,
+            service_name: l.service,
+            revision_name: `${l.service}-00042-xyz`,
+            location: 'europe-west1',
+            configuration_name: l.service,
+          },
+        },
         timestamp: new Date(ms).toISOString(),
         receiveTimestamp: new Date(ms + 120).toISOString(),
         severity: SEVERITY[l.level],
@@ -112,7 +124,9 @@ export function gcpLoggingStandIn(o: GcpLoggingStandInOptions): Handler & { entr
       return googleJson(res, 200, { access_token: accessToken, expires_in: 3599, token_type: 'Bearer' });
     }
     if (req.headers.authorization !== `Bearer ${accessToken}`) {
-      return googleJson(res, 401, { error: { code: 401, message: 'Request had invalid authentication credentials. Expected OAuth 2 access token.', status: 'UNAUTHENTICATED' } });
+      return googleJson(res, 401, {
+        error: { code: 401, message: 'Request had invalid authentication credentials. Expected OAuth 2 access token.', status: 'UNAUTHENTICATED' },
+      });
     }
     if (req.method === 'POST' && req.path === '/v2/entries:list') return list(req, res);
     if (req.method === 'GET' && req.path === `/v2/projects/${o.projectId}/logs`) {
@@ -125,14 +139,18 @@ export function gcpLoggingStandIn(o: GcpLoggingStandInOptions): Handler & { entr
     const invalid = (message: string) => googleJson(res, 400, { error: { code: 400, message, status: 'INVALID_ARGUMENT' } });
     const body = req.json as { resourceNames?: string[]; filter?: string; orderBy?: string; pageSize?: number; pageToken?: string };
     if (!body?.resourceNames?.length) return invalid('resourceNames is required');
-    if (body.resourceNames.some((r) => r !== `projects/${o.projectId}`)) return googleJson(res, 403, { error: { code: 403, message: 'The caller does not have permission', status: 'PERMISSION_DENIED' } });
+    if (body.resourceNames.some((r) => r !== `projects/${o.projectId}`))
+      return googleJson(res, 403, { error: { code: 403, message: 'The caller does not have permission', status: 'PERMISSION_DENIED' } });
     const filter = body.filter ?? '';
     const ge = /timestamp\s*>=\s*"([^"]+)"/.exec(filter);
     const le = /timestamp\s*<=\s*"([^"]+)"/.exec(filter);
     const from = ge ? Date.parse(ge[1]) : -Infinity;
     const to = le ? Date.parse(le[1]) : Infinity;
     if (Number.isNaN(from) || Number.isNaN(to)) return invalid(`Invalid timestamp in filter: ${filter}`);
-    const clauses = [...filter.replace(/timestamp\s*[<>]=\s*"[^"]+"/g, '').matchAll(/([A-Za-z_][\w.]*)\s*=\s*"([^"]*)"/g)].map((m) => ({ path: m[1], value: m[2] }));
+    const clauses = [...filter.replace(/timestamp\s*[<>]=\s*"[^"]+"/g, '').matchAll(/([A-Za-z_][\w.]*)\s*=\s*"([^"]*)"/g)].map((m) => ({
+      path: m[1],
+      value: m[2],
+    }));
     const pageSize = body.pageSize ?? 50;
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) return invalid('pageSize must be between 1 and 1000');
     const desc = /^timestamp\s+desc$/i.test(body.orderBy ?? '');

@@ -44,7 +44,9 @@ function serveQueryRange(req: RecordedRequest, res: Parameters<typeof send>[0]):
     .filter((e) => BigInt(e.ts) >= start && BigInt(e.ts) < end)
     .sort((a, b) => (forward ? Number(BigInt(a.ts) - BigInt(b.ts)) : Number(BigInt(b.ts) - BigInt(a.ts))))
     .slice(0, limit);
-  const result = STREAMS.map((s) => ({ stream: s.stream, values: all.filter((e) => e.stream === s.stream).map((e) => [e.ts, e.line]) })).filter((s) => s.values.length);
+  const result = STREAMS.map((s) => ({ stream: s.stream, values: all.filter((e) => e.stream === s.stream).map((e) => [e.ts, e.line]) })).filter(
+    (s) => s.values.length,
+  );
   send(res, 200, { status: 'success', data: { resultType: 'streams', result, stats: {} } });
 }
 
@@ -56,13 +58,27 @@ describe('loki connector', () => {
 
   beforeEach(async () => {
     server = await new LocalServer(serveQueryRange).start();
-    config = { type: 'loki', credentials: { host: server.url, apiKey: 'tok-123456', orgId: 'tenant-a' }, sources: ['{job="checkout-api"}'], settings: { pageSize: 3 } };
+    config = {
+      type: 'loki',
+      credentials: { host: server.url, apiKey: 'tok-123456', orgId: 'tenant-a' },
+      sources: ['{job="checkout-api"}'],
+      settings: { pageSize: 3 },
+    };
   });
   afterEach(() => server.close());
 
   it('sends the documented query_range request and pages forward across ≥3 pages without loss or repeats', async () => {
     const r = await connector.query(config, { ...window, sources: config.sources, limit: 1000 });
-    expect(r.entries.map((e) => e.message)).toEqual(['payment failed', 'slow upstream', 'retry failed', 'giving up', 'INFO request ok', 'level=error msg="db down"', 'plain line', 'circuit open']);
+    expect(r.entries.map((e) => e.message)).toEqual([
+      'payment failed',
+      'slow upstream',
+      'retry failed',
+      'giving up',
+      'INFO request ok',
+      'level=error msg="db down"',
+      'plain line',
+      'circuit open',
+    ]);
     expect(r.truncated).toBe(false);
     expect(server.requests.length).toBeGreaterThanOrEqual(3);
     const first = server.requests[0];
@@ -83,7 +99,11 @@ describe('loki connector', () => {
     const r = await connector.query(config, { ...window, sources: config.sources, limit: 1000 });
     const byMsg = Object.fromEntries(r.entries.map((e) => [e.raw, e]));
     expect(byMsg['payment failed']).toMatchObject({ timestamp: new Date(T0 + 1000).toISOString(), level: 'error', service: 'checkout-api' });
-    expect(byMsg['{"level":"warn","msg":"slow upstream","service":"ignored"}']).toMatchObject({ level: 'warn', message: 'slow upstream', service: 'checkout-api' });
+    expect(byMsg['{"level":"warn","msg":"slow upstream","service":"ignored"}']).toMatchObject({
+      level: 'warn',
+      message: 'slow upstream',
+      service: 'checkout-api',
+    });
     expect(byMsg['INFO request ok'].level).toBe('info');
     expect(byMsg['level=error msg="db down"'].level).toBe('error');
     expect(byMsg['plain line']).toMatchObject({ level: 'info', metadata: { labels: { job: 'checkout-api' } } });
@@ -157,7 +177,10 @@ describe('loki connector', () => {
     server.setHandler((req, res) => {
       const start = BigInt(req.query.get('start')!);
       expect(Number(BigInt(req.query.get('end')!) - start) / 1e6).toBeLessThanOrEqual(15 * 60_000 + 1000);
-      send(res, 200, { status: 'success', data: { resultType: 'streams', result: [{ stream: { service_name: 'api' }, values: [[ns(now - 1000), 'ERROR boom']] }] } });
+      send(res, 200, {
+        status: 'success',
+        data: { resultType: 'streams', result: [{ stream: { service_name: 'api' }, values: [[ns(now - 1000), 'ERROR boom']] }] },
+      });
     });
     const ok = await connector.testConnection(config);
     expect(ok.connected).toBe(true);
@@ -202,7 +225,9 @@ describe('loki connector', () => {
 
   it('refuses blocked hosts at create time and at query time', async () => {
     await expect(connector.validateConfig!({ ...config, credentials: { host: 'http://169.254.169.254' } })).rejects.toMatchObject({ code: 'blocked_host' });
-    await expect(connector.validateConfig!({ ...config, credentials: { host: 'http://metadata.google.internal' } })).rejects.toMatchObject({ code: 'blocked_host' });
+    await expect(connector.validateConfig!({ ...config, credentials: { host: 'http://metadata.google.internal' } })).rejects.toMatchObject({
+      code: 'blocked_host',
+    });
     const strict = lokiConnector({ ...ctx, blockedCidrs: ['127.0.0.0/8'] });
     await expect(strict.query(config, { ...window, sources: config.sources, limit: 10 })).rejects.toMatchObject({ code: 'blocked_host' });
     expect(server.requests).toHaveLength(0);

@@ -24,9 +24,31 @@ export const LOKI_METADATA: LogSourceTypeMetadata = {
   type: 'loki',
   displayName: 'Grafana Loki',
   fields: [
-    { key: 'host', label: 'Loki URL', type: 'text', required: true, location: 'credentials', placeholder: 'https://logs-prod-us-central1.grafana.net', help: 'Base URL without /loki/api/v1. Check it with `curl <url>/ready`.' },
-    { key: 'apiKey', label: 'Token', type: 'password', required: false, location: 'credentials', help: 'Sent as `Authorization: Bearer <token>`. For Grafana Cloud enter `<user id>:<token>` (sent as Basic auth). Leave empty for an unauthenticated Loki.' },
-    { key: 'orgId', label: 'Tenant (X-Scope-OrgID)', type: 'text', required: false, location: 'credentials', help: 'Multi-tenant Loki only; sent as the X-Scope-OrgID header.' },
+    {
+      key: 'host',
+      label: 'Loki URL',
+      type: 'text',
+      required: true,
+      location: 'credentials',
+      placeholder: 'https://logs-prod-us-central1.grafana.net',
+      help: 'Base URL without /loki/api/v1. Check it with `curl <url>/ready`.',
+    },
+    {
+      key: 'apiKey',
+      label: 'Token',
+      type: 'password',
+      required: false,
+      location: 'credentials',
+      help: 'Sent as `Authorization: Bearer <token>`. For Grafana Cloud enter `<user id>:<token>` (sent as Basic auth). Leave empty for an unauthenticated Loki.',
+    },
+    {
+      key: 'orgId',
+      label: 'Tenant (X-Scope-OrgID)',
+      type: 'text',
+      required: false,
+      location: 'credentials',
+      help: 'Multi-tenant Loki only; sent as the X-Scope-OrgID header.',
+    },
   ],
   sourcesLabel: 'LogQL selectors (one per line)',
   sourcesPlaceholder: '{job="checkout-api"}\n{cluster="us-east-1", service="api-gateway"} |= "error"',
@@ -70,7 +92,10 @@ export class LokiConnector implements LogSourceConnector {
     for (const s of config.sources) {
       const q = s.trim();
       if (!q.startsWith('{') || !q.includes('}')) {
-        throw new LogSourceError('invalid_config', `"${s}" is not a LogQL log query: each line must start with a stream selector such as {job="checkout-api"}.`);
+        throw new LogSourceError(
+          'invalid_config',
+          `"${s}" is not a LogQL log query: each line must start with a stream selector such as {job="checkout-api"}.`,
+        );
       }
     }
     await assertHostAllowed(host, this.ctx);
@@ -105,7 +130,10 @@ export class LokiConnector implements LogSourceConnector {
         });
         const data = res.data?.data;
         if (data?.resultType && data.resultType !== 'streams') {
-          throw new LogSourceError('bad_request', `"${selector}" is a metric query (result ${data.resultType}); use a log query such as {job="api"} |= "error".`);
+          throw new LogSourceError(
+            'bad_request',
+            `"${selector}" is a metric query (result ${data.resultType}); use a log query such as {job="api"} |= "error".`,
+          );
         }
         const rows: Array<{ ts: bigint; tsText: string; key: string; entry: LogEntry }> = [];
         for (const stream of data?.result ?? []) {
@@ -141,7 +169,12 @@ export class LokiConnector implements LogSourceConnector {
     const end = new Date();
     const start = new Date(end.getTime() - 6 * 3600_000);
     const range = { start: dateToNanos(start), end: dateToNanos(end) };
-    const labels = await httpJson<LokiListResponse>({ ...this.request(config, deadline, signal), method: 'GET', url: `${base}/loki/api/v1/labels`, params: range });
+    const labels = await httpJson<LokiListResponse>({
+      ...this.request(config, deadline, signal),
+      method: 'GET',
+      url: `${base}/loki/api/v1/labels`,
+      params: range,
+    });
     const names = (labels.data?.data ?? []).filter((l) => DISCOVERY_LABELS.includes(l));
     names.sort((a, b) => DISCOVERY_LABELS.indexOf(a) - DISCOVERY_LABELS.indexOf(b));
     const out: Array<{ id: string; name: string; type: string }> = [];
@@ -181,7 +214,10 @@ export class LokiConnector implements LogSourceConnector {
       signal,
       ctx: this.ctx,
       platform: 'Loki',
-      hints: { forbidden: 'a token with the logs:read scope for this tenant', notFound: 'check the Loki endpoint (base URL without /loki/api/v1) and the tenant' },
+      hints: {
+        forbidden: 'a token with the logs:read scope for this tenant',
+        notFound: 'check the Loki endpoint (base URL without /loki/api/v1) and the tenant',
+      },
     };
   }
 }

@@ -102,11 +102,13 @@ export function lokiStandIn(o: LokiStandInOptions): Handler & { entries: StoredE
     const query = req.query.get('query') ?? '';
     const parsed = parseLogQl(query);
     if (!parsed) return send(res, 400, `parse error : syntax error: unexpected input in "${query}"`);
-    if (!/^\d+$/.test(req.query.get('start') ?? '') || !/^\d+$/.test(req.query.get('end') ?? '')) return send(res, 400, 'invalid start or end: expected nanosecond epochs');
+    if (!/^\d+$/.test(req.query.get('start') ?? '') || !/^\d+$/.test(req.query.get('end') ?? ''))
+      return send(res, 400, 'invalid start or end: expected nanosecond epochs');
     const start = BigInt(req.query.get('start')!);
     const end = BigInt(req.query.get('end')!);
     const limit = Number(req.query.get('limit') ?? 100);
-    if (!Number.isInteger(limit) || limit <= 0 || limit > 5000) return send(res, 400, `max entries limit per query exceeded, limit > max_entries_limit (${limit} > 5000)`);
+    if (!Number.isInteger(limit) || limit <= 0 || limit > 5000)
+      return send(res, 400, `max entries limit per query exceeded, limit > max_entries_limit (${limit} > 5000)`);
     const forward = req.query.get('direction') === 'forward';
     const inRange = entries.filter((e) => e.ns >= start && e.ns < end && matches(e, parsed));
     const picked = forward ? inRange.slice(0, limit) : inRange.slice(-limit).reverse();
@@ -116,7 +118,10 @@ export function lokiStandIn(o: LokiStandInOptions): Handler & { entries: StoredE
       if (!streams.has(key)) streams.set(key, { stream: e.labels, values: [] });
       streams.get(key)!.values.push([e.ns.toString(), e.line]);
     }
-    send(res, 200, { status: 'success', data: { resultType: 'streams', result: [...streams.values()], stats: { summary: { totalEntriesReturned: picked.length } } } });
+    send(res, 200, {
+      status: 'success',
+      data: { resultType: 'streams', result: [...streams.values()], stats: { summary: { totalEntriesReturned: picked.length } } },
+    });
   }
 
   return Object.assign(handler, { entries });

@@ -109,7 +109,10 @@ export function extractHost(urlOrHost: string): string {
       throw new LogSourceError('invalid_config', `"${input}" is not a valid host name.`);
     }
   }
-  return host.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  return host
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
 }
 
 /** A URL without user-info, query or fragment, safe to show in messages. */
@@ -181,7 +184,10 @@ export async function assertHostAllowed(urlOrHost: string, ctx: HostGuardContext
  */
 export function guardedLookup(ctx: HostGuardContext) {
   return async (hostname: string): Promise<[Array<{ address: string; family: 4 | 6 }>]> => {
-    const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+    const host = hostname
+      .replace(/^\[|\]$/g, '')
+      .replace(/\.$/, '')
+      .toLowerCase();
     assertNameAllowed(host, ctx);
     const results = await lookup(host, { all: true, verbatim: true });
     for (const { address } of results) assertAddressAllowed(host, address, ctx);

@@ -45,20 +45,36 @@ describe('httpJson against a local server', () => {
 
   it('maps 401 without leaking the credential', async () => {
     server.setHandler((_req, res) => send(res, 401, { error: 'bad token s3cr3t-token-value' }));
-    const e = await failure(httpJson({ method: 'GET', url: `${server.url}/x`, headers: { Authorization: 'Bearer s3cr3t-token-value' }, timeoutMs: 2000, ctx, platform: 'Loki' }));
+    const e = await failure(
+      httpJson({ method: 'GET', url: `${server.url}/x`, headers: { Authorization: 'Bearer s3cr3t-token-value' }, timeoutMs: 2000, ctx, platform: 'Loki' }),
+    );
     expect(e.code).toBe('unauthorized');
     expect(e.message).toMatch(/^Credentials were rejected \(401 Unauthorized\): re-paste the key for Loki/);
     expect(e.message).not.toContain('s3cr3t');
   });
 
   it('maps 403 and 404 to the troubleshooting messages, redacting secrets from platform text', async () => {
-    server.setHandler((req, res) => (req.path === '/forbidden' ? send(res, 403, { errors: ['Forbidden for key abcd1234efgh'] }) : send(res, 404, 'page not found')));
-    const f = await failure(httpJson({ method: 'GET', url: `${server.url}/forbidden`, headers: { 'DD-API-KEY': 'abcd1234efgh' }, timeoutMs: 2000, ctx, platform: 'Datadog', hints: { forbidden: 'Logs Read' } }));
+    server.setHandler((req, res) =>
+      req.path === '/forbidden' ? send(res, 403, { errors: ['Forbidden for key abcd1234efgh'] }) : send(res, 404, 'page not found'),
+    );
+    const f = await failure(
+      httpJson({
+        method: 'GET',
+        url: `${server.url}/forbidden`,
+        headers: { 'DD-API-KEY': 'abcd1234efgh' },
+        timeoutMs: 2000,
+        ctx,
+        platform: 'Datadog',
+        hints: { forbidden: 'Logs Read' },
+      }),
+    );
     expect(f.code).toBe('forbidden');
     expect(f.message).toContain('valid credentials but missing permission: grant the read scopes');
     expect(f.message).toContain('Logs Read');
     expect(f.message).not.toContain('abcd1234efgh');
-    const n = await failure(httpJson({ method: 'GET', url: `${server.url}/nope?token=zzz`, timeoutMs: 2000, ctx, hints: { notFound: 'check the Datadog site' } }));
+    const n = await failure(
+      httpJson({ method: 'GET', url: `${server.url}/nope?token=zzz`, timeoutMs: 2000, ctx, hints: { notFound: 'check the Datadog site' } }),
+    );
     expect(n.code).toBe('not_found');
     expect(n.message).toContain('wrong host or region: check the Datadog site');
     expect(n.message).not.toContain('zzz');

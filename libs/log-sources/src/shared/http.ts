@@ -130,8 +130,10 @@ export function errorDetail(data: unknown): string {
       const err = p.error as Record<string, unknown> | string | undefined;
       const rootCause = typeof err === 'object' && err ? (err.root_cause as Array<{ reason?: string }> | undefined)?.[0]?.reason : undefined;
       const candidate =
-        (typeof err === 'object' && err ? (err.reason as string) ?? rootCause : err) ??
-        (Array.isArray(p.errors) ? p.errors.map((e) => (typeof e === 'string' ? e : (e as { detail?: string; title?: string }).detail ?? (e as { title?: string }).title)).join('; ') : undefined) ??
+        (typeof err === 'object' && err ? ((err.reason as string) ?? rootCause) : err) ??
+        (Array.isArray(p.errors)
+          ? p.errors.map((e) => (typeof e === 'string' ? e : ((e as { detail?: string; title?: string }).detail ?? (e as { title?: string }).title))).join('; ')
+          : undefined) ??
         (p.message as string | undefined);
       if (typeof candidate === 'string' && candidate) text = candidate;
     }

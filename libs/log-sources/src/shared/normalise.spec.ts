@@ -2,10 +2,28 @@ import { dateToNanos, getPath, levelFromText, nanosToIso, normaliseLevel, sortBy
 
 describe('normaliseLevel', () => {
   it.each([
-    ['fatal', 'error'], ['CRITICAL', 'error'], ['error', 'error'], ['err', 'error'], ['emerg', 'error'], ['emergency', 'error'], ['alert', 'error'],
-    ['warn', 'warn'], ['Warning', 'warn'],
-    ['info', 'info'], ['debug', 'info'], ['notice', 'info'], ['ok', 'info'], ['trace', 'info'], ['', 'info'], [undefined, 'info'],
-    [50, 'error'], [40, 'warn'], [30, 'info'], ['3', 'error'], [4, 'warn'], [6, 'info'],
+    ['fatal', 'error'],
+    ['CRITICAL', 'error'],
+    ['error', 'error'],
+    ['err', 'error'],
+    ['emerg', 'error'],
+    ['emergency', 'error'],
+    ['alert', 'error'],
+    ['warn', 'warn'],
+    ['Warning', 'warn'],
+    ['info', 'info'],
+    ['debug', 'info'],
+    ['notice', 'info'],
+    ['ok', 'info'],
+    ['trace', 'info'],
+    ['', 'info'],
+    [undefined, 'info'],
+    [50, 'error'],
+    [40, 'warn'],
+    [30, 'info'],
+    ['3', 'error'],
+    [4, 'warn'],
+    [6, 'info'],
   ])('%p → %p', (input, expected) => {
     expect(normaliseLevel(input)).toBe(expected);
   });
@@ -49,6 +67,13 @@ describe('getPath / sortByTimestamp', () => {
 
   it('sorts oldest first and keeps ties stable', () => {
     const e = (t: string, m: string) => ({ timestamp: t, level: 'info' as const, service: 's', message: m, raw: m });
-    expect(sortByTimestamp([e('2024-01-02T00:00:00.000Z', 'c'), e('2024-01-01T00:00:00.000Z', 'a'), e('2024-01-02T00:00:00.000Z', 'd'), e('2024-01-01T00:00:00.000Z', 'b')]).map((x) => x.message)).toEqual(['a', 'b', 'c', 'd']);
+    expect(
+      sortByTimestamp([
+        e('2024-01-02T00:00:00.000Z', 'c'),
+        e('2024-01-01T00:00:00.000Z', 'a'),
+        e('2024-01-02T00:00:00.000Z', 'd'),
+        e('2024-01-01T00:00:00.000Z', 'b'),
+      ]).map((x) => x.message),
+    ).toEqual(['a', 'b', 'c', 'd']);
   });
 });

@@ -23,7 +23,9 @@ export function normaliseLevel(value: unknown): LogLevel {
 
 /** Find a level word at the start of a text line ("ERROR ...", "[warn] ...", "level=error ..."); undefined when none. */
 export function levelFromText(text: string): LogLevel | undefined {
-  const m = /\b(?:level|lvl|severity)\s*[=:]\s*"?([a-z]+)/i.exec(text) ?? /^\W{0,3}(?:\S+\s+){0,3}?\[?(fatal|critical|crit|error|err|emerg|alert|panic|warn|warning|info|debug|trace|notice)\]?\b/i.exec(text);
+  const m =
+    /\b(?:level|lvl|severity)\s*[=:]\s*"?([a-z]+)/i.exec(text) ??
+    /^\W{0,3}(?:\S+\s+){0,3}?\[?(fatal|critical|crit|error|err|emerg|alert|panic|warn|warning|info|debug|trace|notice)\]?\b/i.exec(text);
   if (!m) return undefined;
   return normaliseLevel(m[1]);
 }
@@ -35,9 +37,12 @@ export function toIsoTimestamp(value: unknown): string | undefined {
   if (typeof value === 'number' || (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()))) {
     const n = Number(value);
     let ms: number;
-    if (n >= 1e17) ms = n / 1e6; // nanoseconds
-    else if (n >= 1e14) ms = n / 1e3; // microseconds
-    else if (n >= 1e11) ms = n; // milliseconds
+    if (n >= 1e17)
+      ms = n / 1e6; // nanoseconds
+    else if (n >= 1e14)
+      ms = n / 1e3; // microseconds
+    else if (n >= 1e11)
+      ms = n; // milliseconds
     else ms = n * 1000; // seconds
     const d = new Date(ms);
     return Number.isNaN(d.getTime()) ? undefined : d.toISOString();

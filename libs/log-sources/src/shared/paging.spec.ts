@@ -2,7 +2,13 @@ import type { LogEntry } from '@app/contracts';
 import { LogSourceError } from '../connector';
 import { collectAcrossSources, decodeCursor, runConnectionTest } from './paging';
 
-const entry = (i: number, service = 's'): LogEntry => ({ timestamp: new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString(), level: 'info', service, message: `m${i}`, raw: `m${i}` });
+const entry = (i: number, service = 's'): LogEntry => ({
+  timestamp: new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString(),
+  level: 'info',
+  service,
+  message: `m${i}`,
+  raw: `m${i}`,
+});
 
 /** A fake source of `n` entries served `per` at a time; position = offset. */
 function pager(data: Record<string, LogEntry[]>, per = 2) {
@@ -53,7 +59,9 @@ describe('collectAcrossSources', () => {
     expect(r.entries).toHaveLength(1);
     expect(r.warnings?.[0]).toMatch(/^bad: Credentials were rejected \(stopped/);
     await expect(collectAcrossSources({ sources: ['bad', 'ok'], limit: 10, fetchPage })).rejects.toMatchObject({ code: 'unauthorized' });
-    await expect(collectAcrossSources({ sources: ['missing', 'b'], limit: 10, fetchPage: pager(data), strict: true })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(collectAcrossSources({ sources: ['missing', 'b'], limit: 10, fetchPage: pager(data), strict: true })).rejects.toMatchObject({
+      code: 'not_found',
+    });
   });
 
   it('rejects a forged cursor', () => {

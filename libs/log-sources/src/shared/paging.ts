@@ -22,7 +22,15 @@ export interface CollectOptions<P> {
 }
 
 /** Failures that concern the whole connection, not one `sources` entry: stop at once. */
-const CONNECTION_CODES = new Set<LogSourceError['code']>(['unauthorized', 'forbidden', 'blocked_host', 'timeout', 'unreachable', 'invalid_config', 'rate_limited']);
+const CONNECTION_CODES = new Set<LogSourceError['code']>([
+  'unauthorized',
+  'forbidden',
+  'blocked_host',
+  'timeout',
+  'unreachable',
+  'invalid_config',
+  'rate_limited',
+]);
 
 interface CursorState<P> {
   s: number;

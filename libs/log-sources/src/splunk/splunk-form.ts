@@ -101,7 +101,12 @@ export function splunkMessage(body: unknown): string {
     }
   }
   const msgs = (parsed as { messages?: Array<{ text?: string }> } | null)?.messages;
-  const text = Array.isArray(msgs) ? msgs.map((m) => m?.text).filter(Boolean).join('; ') : '';
+  const text = Array.isArray(msgs)
+    ? msgs
+        .map((m) => m?.text)
+        .filter(Boolean)
+        .join('; ')
+    : '';
   return text.slice(0, 300);
 }
 
@@ -112,19 +117,32 @@ function statusError(
   secrets: string[],
 ): LogSourceError {
   let d = detail;
-  for (const s of secrets) if (s && s.length >= 4) d = d.split(s).join('[redacted]').split(s.replace(/^Bearer /, '')).join('[redacted]');
+  for (const s of secrets)
+    if (s && s.length >= 4)
+      d = d
+        .split(s)
+        .join('[redacted]')
+        .split(s.replace(/^Bearer /, ''))
+        .join('[redacted]');
   const tail = d ? ` Platform said: ${d}` : '';
   const who = o.platform;
   if (status === 401) {
-    return new LogSourceError('unauthorized', `Credentials were rejected (401 Unauthorized) by ${who}: re-paste the key; check it is still active and was not revoked.`);
+    return new LogSourceError(
+      'unauthorized',
+      `Credentials were rejected (401 Unauthorized) by ${who}: re-paste the key; check it is still active and was not revoked.`,
+    );
   }
   if (status === 403) {
-    return new LogSourceError('forbidden', `${who} answered 403 Forbidden — valid credentials but missing permission: grant the read scopes the connector needs (${o.hints.forbidden}).${tail}`);
+    return new LogSourceError(
+      'forbidden',
+      `${who} answered 403 Forbidden — valid credentials but missing permission: grant the read scopes the connector needs (${o.hints.forbidden}).${tail}`,
+    );
   }
   if (status === 404) {
     return new LogSourceError('not_found', `${who} answered 404 Not Found at ${redactUrl(o.url)} — wrong host or region: ${o.hints.notFound}.${tail}`);
   }
-  if (status === 429) return new LogSourceError('rate_limited', `${who} is rate limiting requests (429 Too Many Requests): retry later or lower the query volume.${tail}`);
+  if (status === 429)
+    return new LogSourceError('rate_limited', `${who} is rate limiting requests (429 Too Many Requests): retry later or lower the query volume.${tail}`);
   if (status >= 400 && status < 500) return new LogSourceError('bad_request', `${who} refused the query (HTTP ${status}): check the sources entries.${tail}`);
   return new LogSourceError('upstream_error', `${who} failed (HTTP ${status}): the platform had an error; retry later.${tail}`);
 }

@@ -27,7 +27,15 @@ let handler: Handler;
 
 const TOKEN = 'tok-secret-123';
 const EVENTS = [
-  { _time: '2024-05-01T10:00:01.000+00:00', _raw: 'ERROR payment declined', _cd: '1:1', host: 'web-1', source: 'checkout-api', sourcetype: 'json', index: 'main' },
+  {
+    _time: '2024-05-01T10:00:01.000+00:00',
+    _raw: 'ERROR payment declined',
+    _cd: '1:1',
+    host: 'web-1',
+    source: 'checkout-api',
+    sourcetype: 'json',
+    index: 'main',
+  },
   { _time: '2024-05-01T10:00:02.000+00:00', _raw: 'slow request', severity: 'WARNING', host: 'web-1', sourcetype: 'access' },
   { _time: '2024-05-01T10:00:03.000+00:00', _raw: 'boom', level: 'fatal', sourcetype: 'syslog' },
   { _time: '2024-05-01T10:00:04.000+00:00', _raw: 'ok', source: 'payments', user: ['a', 'b'] },
@@ -37,7 +45,14 @@ const EVENTS = [
 ];
 
 function ctx(over: Partial<ConnectorContext> = {}): ConnectorContext {
-  return { logFilesDir: '/nonexistent', blockedCidrs: ['169.254.0.0/16'], blockedHosts: ['metadata.google.internal'], timeoutMs: 5000, maxLines: 1_000_000, ...over };
+  return {
+    logFilesDir: '/nonexistent',
+    blockedCidrs: ['169.254.0.0/16'],
+    blockedHosts: ['metadata.google.internal'],
+    timeoutMs: 5000,
+    maxLines: 1_000_000,
+    ...over,
+  };
 }
 const cfg = (sources: string[] = ['main'], token = TOKEN): LogSourceConfig => ({ type: 'splunk', credentials: { host: base, token }, sources });
 const q = { start: new Date('2024-05-01T10:00:00Z'), end: new Date('2024-05-01T11:00:00Z'), sources: [] as string[] };
@@ -57,7 +72,13 @@ const splunkd: Handler = (req, res) => {
     return json(res, 200, { preview: false, init_offset: offset, messages: [], results: EVENTS.slice(offset, offset + count) });
   }
   if (req.method === 'GET' && req.path === '/services/data/indexes') {
-    return json(res, 200, { entry: [{ name: 'main', content: {} }, { name: 'prod_app_logs', content: {} }, { name: '_internal', content: {} }] });
+    return json(res, 200, {
+      entry: [
+        { name: 'main', content: {} },
+        { name: 'prod_app_logs', content: {} },
+        { name: '_internal', content: {} },
+      ],
+    });
   }
   json(res, 404, { messages: [{ type: 'ERROR', text: 'Not Found' }] });
 };
@@ -208,8 +229,9 @@ describe('SplunkConnector', () => {
     expect((err as Error).message).toMatch(/did not answer within 300 ms/);
   });
 
-  it('maps a bad search (400) to bad_request with splunkd\'s message', async () => {
-    handler = (req, res) => (req.method === 'POST' ? json(res, 400, { messages: [{ type: 'FATAL', text: 'Unknown search command \'foo\'.' }] }) : splunkd(req, res));
+  it("maps a bad search (400) to bad_request with splunkd's message", async () => {
+    handler = (req, res) =>
+      req.method === 'POST' ? json(res, 400, { messages: [{ type: 'FATAL', text: "Unknown search command 'foo'." }] }) : splunkd(req, res);
     await expect(new SplunkConnector(ctx()).query(cfg(['search | foo']), { ...q, limit: 10 })).rejects.toMatchObject({
       code: 'bad_request',
       message: expect.stringContaining("Unknown search command 'foo'"),

@@ -1,13 +1,5 @@
 import type { LogEntry } from '@app/contracts';
-import {
-  ConnectionTestResult,
-  LogQuery,
-  LogQueryResult,
-  LogSourceConfig,
-  LogSourceConnector,
-  LogSourceError,
-  LogSourceTypeMetadata,
-} from '../connector';
+import { ConnectionTestResult, LogQuery, LogQueryResult, LogSourceConfig, LogSourceConnector, LogSourceError, LogSourceTypeMetadata } from '../connector';
 import type { ConnectorContext, ConnectorFactory } from '../registry';
 import { assertHostAllowed } from '../shared/host-guard';
 import { httpJson } from '../shared/http';

@@ -59,21 +59,32 @@ export function splunkStandIn(o: SplunkStandInOptions): Handler & { events: Splu
       const offset = Number(req.query.get('offset') ?? 0);
       const count = Number(req.query.get('count') ?? 100);
       const page = count === 0 ? job.slice(offset) : job.slice(offset, offset + count);
-      return send(res, 200, { preview: false, init_offset: offset, messages: [], fields: [{ name: '_raw' }, { name: '_time' }, { name: 'host' }, { name: 'source' }, { name: 'sourcetype' }], results: page });
+      return send(res, 200, {
+        preview: false,
+        init_offset: offset,
+        messages: [],
+        fields: [{ name: '_raw' }, { name: '_time' }, { name: 'host' }, { name: 'source' }, { name: 'sourcetype' }],
+        results: page,
+      });
     }
     if (req.method === 'GET' && req.path === '/services/data/indexes') {
       const names = [...new Set([index, 'main', '_internal', '_audit'])];
-      return send(res, 200, { entry: names.map((name) => ({ name, content: { datatype: 'event', disabled: false } })), paging: { total: names.length, perPage: 0, offset: 0 } });
+      return send(res, 200, {
+        entry: names.map((name) => ({ name, content: { datatype: 'event', disabled: false } })),
+        paging: { total: names.length, perPage: 0, offset: 0 },
+      });
     }
     messages(res, 404, 'ERROR', 'Not Found');
   };
 
   function createJob(req: RecordedRequest, res: ServerResponse): void {
-    if (!String(req.headers['content-type']).startsWith('application/x-www-form-urlencoded')) return messages(res, 400, 'FATAL', 'Expected form-encoded arguments.');
+    if (!String(req.headers['content-type']).startsWith('application/x-www-form-urlencoded'))
+      return messages(res, 400, 'FATAL', 'Expected form-encoded arguments.');
     const form = new URLSearchParams(req.body);
     const spl = (form.get('search') ?? '').trim();
     const m = /^search\s+(.*)$/s.exec(spl);
-    if (!m) return messages(res, 400, 'FATAL', spl.startsWith('|') ? 'The stand-in runs event searches only.' : `Unknown search command '${spl.split(/\s/)[0]}'.`);
+    if (!m)
+      return messages(res, 400, 'FATAL', spl.startsWith('|') ? 'The stand-in runs event searches only.' : `Unknown search command '${spl.split(/\s/)[0]}'.`);
     const earliest = Number(form.get('earliest_time'));
     const latest = Number(form.get('latest_time'));
     if (!Number.isFinite(earliest) || !Number.isFinite(latest)) return messages(res, 400, 'FATAL', 'earliest_time and latest_time must be epoch seconds');

@@ -11,7 +11,11 @@ export class ServiceDto {
 
 export class CreateProjectDto {
   @IsString() @MinLength(1) @MaxLength(255) name: string;
-  @IsString() @MinLength(1) @MaxLength(100) @Matches(SLUG_RE, { message: 'slug must be lowercase letters, digits and single hyphens (e.g. "checkout-prod")' }) slug: string;
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  @Matches(SLUG_RE, { message: 'slug must be lowercase letters, digits and single hyphens (e.g. "checkout-prod")' })
+  slug: string;
   @IsOptional() @IsString() @MaxLength(1000) description?: string;
   @IsOptional() @IsString() @MaxLength(2000, { message: 'llmContext must be at most 2000 characters' }) llmContext?: string | null;
   @IsOptional() @IsArray() @ArrayMaxSize(200) @ValidateNested({ each: true }) @Type(() => ServiceDto) services?: ServiceDto[];
@@ -19,7 +23,12 @@ export class CreateProjectDto {
 
 export class UpdateProjectDto {
   @IsOptional() @IsString() @MinLength(1) @MaxLength(255) name?: string;
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(100) @Matches(SLUG_RE, { message: 'slug must be lowercase letters, digits and single hyphens (e.g. "checkout-prod")' }) slug?: string;
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  @Matches(SLUG_RE, { message: 'slug must be lowercase letters, digits and single hyphens (e.g. "checkout-prod")' })
+  slug?: string;
   @IsOptional() @IsString() @MaxLength(1000) description?: string | null;
   @IsOptional() @IsString() @MaxLength(2000, { message: 'llmContext must be at most 2000 characters' }) llmContext?: string | null;
   @IsOptional() @IsArray() @ArrayMaxSize(200) @ValidateNested({ each: true }) @Type(() => ServiceDto) services?: ServiceDto[];

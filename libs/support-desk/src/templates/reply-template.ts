@@ -23,7 +23,8 @@ export function unknownVariables(template: string): string[] {
 export function validateTemplate(template: string): string | null {
   if (template.length > MAX_TEMPLATE) return `the template must be at most ${MAX_TEMPLATE} characters`;
   const bad = unknownVariables(template);
-  if (bad.length) return `unknown template variable${bad.length > 1 ? 's' : ''}: ${bad.map((b) => `{{ ${b} }}`).join(', ')} (allowed: ${TEMPLATE_VARIABLES.join(', ')})`;
+  if (bad.length)
+    return `unknown template variable${bad.length > 1 ? 's' : ''}: ${bad.map((b) => `{{ ${b} }}`).join(', ')} (allowed: ${TEMPLATE_VARIABLES.join(', ')})`;
   return null;
 }
 
@@ -35,14 +36,14 @@ const FALLBACKS: Partial<Record<TemplateVariable, string>> = { customer_name: 't
 export function renderTemplate(template: string, values: TemplateValues): { html: string; text: string } {
   const text = template.replace(PLACEHOLDER, (_m, name: string) => {
     const v = values[name as TemplateVariable];
-    return v !== undefined && v !== null && String(v).trim() !== '' ? String(v) : FALLBACKS[name as TemplateVariable] ?? '';
+    return v !== undefined && v !== null && String(v).trim() !== '' ? String(v) : (FALLBACKS[name as TemplateVariable] ?? '');
   });
   const html = template
     .split(PLACEHOLDER)
     .map((chunk, i) => {
       if (i % 2 === 0) return escapeHtml(chunk);
       const v = values[chunk as TemplateVariable];
-      return escapeHtml(v !== undefined && v !== null && String(v).trim() !== '' ? String(v) : FALLBACKS[chunk as TemplateVariable] ?? '');
+      return escapeHtml(v !== undefined && v !== null && String(v).trim() !== '' ? String(v) : (FALLBACKS[chunk as TemplateVariable] ?? ''));
     })
     .join('')
     .replace(/\r?\n/g, '<br>');

@@ -72,7 +72,11 @@ export function triage(input: TriageInput): TriageResult {
     severity: sev.severity,
     affectedService,
     window: { start: new Date(win.start).toISOString(), end: new Date(win.end).toISOString() },
-    summary: summarize(subject || undefined, splitSentences(body), signals.problem.map((p) => p.offset - (subject ? subject.replace(/[.!?\s]+$/, '').length + 2 : 0))),
+    summary: summarize(
+      subject || undefined,
+      splitSentences(body),
+      signals.problem.map((p) => p.offset - (subject ? subject.replace(/[.!?\s]+$/, '').length + 2 : 0)),
+    ),
     keywords: kw,
     confidence,
     model: 'heuristic',

@@ -31,7 +31,10 @@ const GENERIC_SUFFIX = new Set(['service', 'svc', 'server', 'srv', 'app', 'backe
 
 /** Built-in concepts: words customers use → service kinds (matched on the service's name/aliases). */
 const CONCEPTS: { keys: RegExp; words: string[] }[] = [
-  { keys: /pay|billing|stripe|charge/, words: ['charged', 'charge', 'charges', 'refund', 'refunds', 'chargeback', 'overcharged', 'declined', 'credit card', 'card'] },
+  {
+    keys: /pay|billing|stripe|charge/,
+    words: ['charged', 'charge', 'charges', 'refund', 'refunds', 'chargeback', 'overcharged', 'declined', 'credit card', 'card'],
+  },
   { keys: /notif|e-?mail|mail|messag/, words: ['email', 'emails', 'mail', 'inbox', 'spam', 'newsletter', 'digest', 'sms', 'push'] },
   { keys: /media|image|upload|asset|photo/, words: ['image', 'picture', 'photo', 'thumbnail', 'upload'] },
   { keys: /profile|account|user/, words: ['display name', 'saved addresses', 'avatar', 'profile'] },
@@ -44,7 +47,35 @@ const CONCEPTS: { keys: RegExp; words: string[] }[] = [
 ];
 
 /** Common words one typo away from a service name ("stuck" ~ "stock"). Never fuzzy-matched. */
-const FUZZY_STOP = new Set(['stuck', 'stack', 'stick', 'shock', 'start', 'state', 'store', 'share', 'short', 'sales', 'cards', 'check', 'admit', 'email', 'search', 'reach', 'repost', 'report', 'import', 'export', 'support', 'sport', 'profit', 'paying', 'playing', 'placement', 'tracing']);
+const FUZZY_STOP = new Set([
+  'stuck',
+  'stack',
+  'stick',
+  'shock',
+  'start',
+  'state',
+  'store',
+  'share',
+  'short',
+  'sales',
+  'cards',
+  'check',
+  'admit',
+  'email',
+  'search',
+  'reach',
+  'repost',
+  'report',
+  'import',
+  'export',
+  'support',
+  'sport',
+  'profit',
+  'paying',
+  'playing',
+  'placement',
+  'tracing',
+]);
 
 function tokenize(s: string): string[] {
   return (s.toLowerCase().match(/[a-z0-9]+/g) ?? []).map(normToken);
@@ -85,7 +116,10 @@ export function buildServiceIndex(services: ServiceDefinition[], seenInLogs: str
     names.push(s.name);
     const w = s.kind === 'name' ? 1.2 : 0.9;
     addForm(forms, seen, s.name, s.name, w, s.kind);
-    const parts = s.name.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+    const parts = s.name
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter(Boolean);
     while (parts.length > 1 && GENERIC_SUFFIX.has(parts[parts.length - 1])) parts.pop();
     if (parts.length >= 1 && parts.join('').length >= 3) addForm(forms, seen, s.name, parts.join(' '), w, s.kind);
     for (const a of s.aliases) addForm(forms, seen, s.name, a, s.kind === 'name' ? 1 : 0.8, 'alias');
@@ -160,8 +194,57 @@ interface Tok {
 const CHECK_OUT_VERB_NEXT = /^\s+(?:the|this|that|our|my|your|it|order|these|those|why|what|how|if|whether|a|an)\b/;
 
 const VERB_WORDS = new Set(['report', 'reports', 'reported', 'reporting', 'ship', 'ships', 'track', 'tracks', 'stocked', 'searched']);
-const SUBJECT_BEFORE = new Set(['customer', 'customers', 'user', 'users', 'they', 'people', 'merchant', 'merchants', 'someone', 'few', 'several', 'many', 'some', 'staff', 'colleague', 'colleagues', 'i', 'we', 'also', 'who', 'shopper', 'shoppers', 'client', 'clients', 'to', 'please', 'and', 'not']);
-const OBJECT_AFTER = new Set(['that', 'the', 'their', 'his', 'her', 'seeing', 'getting', 'issues', 'problems', 'errors', 'an', 'a', 'it', 'this', 'same', 'back', 'to', 'having', 'being']);
+const SUBJECT_BEFORE = new Set([
+  'customer',
+  'customers',
+  'user',
+  'users',
+  'they',
+  'people',
+  'merchant',
+  'merchants',
+  'someone',
+  'few',
+  'several',
+  'many',
+  'some',
+  'staff',
+  'colleague',
+  'colleagues',
+  'i',
+  'we',
+  'also',
+  'who',
+  'shopper',
+  'shoppers',
+  'client',
+  'clients',
+  'to',
+  'please',
+  'and',
+  'not',
+]);
+const OBJECT_AFTER = new Set([
+  'that',
+  'the',
+  'their',
+  'his',
+  'her',
+  'seeing',
+  'getting',
+  'issues',
+  'problems',
+  'errors',
+  'an',
+  'a',
+  'it',
+  'this',
+  'same',
+  'back',
+  'to',
+  'having',
+  'being',
+]);
 
 /** "customers report the page is slow" uses "report" as a verb, not the reports service. */
 function isVerbUse(toks: Tok[], i: number): boolean {
@@ -224,11 +307,7 @@ export interface ServiceDecision {
  * Picks the service: sum of mention scores, boosted when the sentence carries a problem word and
  * when the mention is in the subject; ties go to the earliest mention.
  */
-export function decideService(
-  mentions: ServiceMention[],
-  idx: ServiceIndex,
-  problemSpans: (offset: number) => number,
-): ServiceDecision {
+export function decideService(mentions: ServiceMention[], idx: ServiceIndex, problemSpans: (offset: number) => number): ServiceDecision {
   if (mentions.length === 0) return { service: null, critical: false, mentions, evidence: [], strength: 0 };
   const totals = new Map<string, { score: number; first: number; best: ServiceMention; strong: boolean }>();
   for (const mm of mentions) {
@@ -257,7 +336,14 @@ export function decideService(
         kind: 'service',
         signal: `service.${top.best.kind}`,
         match: top.best.match,
-        detail: `"${top.best.match}" names ${name}${idx.critical.has(name) ? ' (critical)' : ''}${ranked.length > 1 ? `; also mentioned: ${ranked.slice(1, 4).map((r) => r[0]).join(', ')}` : ''}`,
+        detail: `"${top.best.match}" names ${name}${idx.critical.has(name) ? ' (critical)' : ''}${
+          ranked.length > 1
+            ? `; also mentioned: ${ranked
+                .slice(1, 4)
+                .map((r) => r[0])
+                .join(', ')}`
+            : ''
+        }`,
         weight: Math.round(top.score * 100) / 100,
       },
     ],

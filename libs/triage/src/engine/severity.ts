@@ -94,8 +94,19 @@ export function extractSignals(lower: string, sentences: Sentence[]): TextSignal
   while ((m = S.ERROR_CODE.exec(lower))) {
     const around = lower.slice(Math.max(0, m.index - 30), m.index + 30);
     // A bare number needs an error-ish neighbour ("500 error", "a 403", "throwing 500s", "http 503").
-    if (!m[2] && !/(error|http|status|code|got|get|getting|gives?|giving|throw|return|respon|fail|bad gateway|internal|forbidden|not found|unauthori|unavailable|timeout|gateway|with an? |a \d|an? \d)/.test(around)) continue;
-    errorCodes.push({ code: m[1][0] === '5' ? 'error.5xx' : 'error.4xx', match: m[0], offset: m.index, hedged: hedgedSentence(sentenceAt(sentences, m.index)) });
+    if (
+      !m[2] &&
+      !/(error|http|status|code|got|get|getting|gives?|giving|throw|return|respon|fail|bad gateway|internal|forbidden|not found|unauthori|unavailable|timeout|gateway|with an? |a \d|an? \d)/.test(
+        around,
+      )
+    )
+      continue;
+    errorCodes.push({
+      code: m[1][0] === '5' ? 'error.5xx' : 'error.4xx',
+      match: m[0],
+      offset: m.index,
+      hedged: hedgedSentence(sentenceAt(sentences, m.index)),
+    });
   }
   return {
     problem: collect(S.PROBLEM, lower, sentences, 'problem', { negatable: true }),
@@ -267,7 +278,8 @@ export function decideSeverity(sig: TextSignals, service: { name: string | null;
   if (outage) evidence.push(ev('outage.down', outage, 'outage wording', 1));
   if (fiveXX) evidence.push(ev('error.5xx', fiveXX, 'server error code', 1));
   else if (sig.errorCodes[0]) evidence.push(ev('error.4xx', sig.errorCodes[0], 'client error code (weaker than 5xx)', 0));
-  if (service.critical) evidence.push({ kind: 'severity', signal: 'service.critical', match: service.name ?? '', detail: 'service is a critical path', weight: 1 });
+  if (service.critical)
+    evidence.push({ kind: 'severity', signal: 'service.critical', match: service.name ?? '', detail: 'service is a critical path', weight: 1 });
 
   // 4. Money problem for one customer → at least medium.
   const money = pick(sig.money);

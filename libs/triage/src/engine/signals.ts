@@ -48,18 +48,21 @@ export const PARTIAL =
 export const BREADTH_ONE =
   /\b(?:for me|to me|i (?:can'?t|cannot|get|got|am|'m|keep|see|tried|was|have|had|noticed|couldn'?t|upload|uploaded|pick|open|try)|i'm (?:not|getting|seeing|unable)|my (?:account|profile|export|avatar|phone|order|laptop|password|picture|subscription|card|screen|email|store|daily|weekly|own|browser|computer|login|display)|one (?:of (?:my|our) )?(?:customers?|users?|clients?|shoppers?|orders?|payments?|skus?|accounts?|merchants?|images?|uploads?|parcels?|customer's)|a (?:single|specific) |single (?:customer|user|order|account|payment)|only (?:that|this|one) (?:order|customer|user|account|payment)|just me|everyone else|everybody else|other orders (?:look|are|seem)|one-off|(?:this|that) (?:one )?(?:order|customer|account)|order #?\d{3,}|a customer (?:says|said|reports|reported|told|complained|wrote|got|is|was|can'?t)|the customer (?:says|said|reports|told|complained|wrote)|(?:one|a) (?:customer|user) (?:got|gets|has|had|says|said|reports|can'?t))/g;
 
-export const URGENCY = /(?:\b(?:urgent(?:ly)?|asap|immediately|emergency|p1|sev ?1|please help|help ?!|right now|big launch|biggest (?:sale|day)|black friday|cyber monday)\b|!!+)/g;
+export const URGENCY =
+  /(?:\b(?:urgent(?:ly)?|asap|immediately|emergency|p1|sev ?1|please help|help ?!|right now|big launch|biggest (?:sale|day)|black friday|cyber monday)\b|!!+)/g;
 
 export const OVER =
   /\b(?:works? (?:now|again|fine now)|(?:working|fine|ok|okay|good|normal) (?:again|now)|back (?:up|to normal|online)|came back|come back|resolved (?:itself|on its own)|recovered|all good now|fixed itself|(?:did|does) work eventually|seems fine now|everything (?:is |'s )?fine (?:now|again)|no longer (?:happening|an issue|a problem|failing|broken)|blip|briefly|brief (?:outage|glitch|error|spike)|momentar(?:y|ily)|for (?:a|one) (?:minute|moment|second|few (?:minutes|seconds))|for (?:like |about |maybe )?(?:\d|two|three|five|ten) ?(?:minutes|mins|seconds|secs)(?: or so)? but|short (?:blip|outage|glitch|hiccup)|hiccup)/g;
 
-export const ONGOING = /\b(?:still (?:ongoing|happening|failing|down|broken|not|the same|getting|seeing|an issue)|ongoing|continues|keeps? (?:failing|happening|crashing)|again and again|currently (?:down|failing|broken|unable))\b/g;
+export const ONGOING =
+  /\b(?:still (?:ongoing|happening|failing|down|broken|not|the same|getting|seeing|an issue)|ongoing|continues|keeps? (?:failing|happening|crashing)|again and again|currently (?:down|failing|broken|unable))\b/g;
 
 export const WORKAROUND =
   /\b(?:work ?-?around|work around it|retry(?:ing)? (?:works|worked|fixes|fixed|helps|helped|succeeded)|retried (?:and|,)|tried again (?:and|,)|re-?(?:add(?:ing|ed)?|load(?:ing|ed)?|fresh(?:ing|ed)?|try(?:ing)?|start(?:ing|ed)?) (?:the (?:page|items?) )?(?:and|fixes|helps|works|solves)|after (?:clearing|refreshing|reloading|re-?adding|logging out|restarting|a retry)|(?:by|after) (?:reloading|refreshing)|i can (?:still|copy|zoom|just|use|do it)|can see everything|(?:just|simply) (?:export|do it|try|run it)(?: \w+)? (?:twice|again)|went through (?:on|after|the second)|smaller (?:ranges|files|exports|batches) work|if i (?:retry|refresh|reload)|eventually (?:works|worked|loads|loaded|went through|did)|manually)/g;
 
 /** Negated workarounds ("refresh doesn't help"). */
-export const NO_WORKAROUND = /\b(?:no (?:work ?-?around|way around)|(?:refresh(?:ing)?|reload(?:ing)?|retry(?:ing)?|restarting|clearing (?:the )?cache)[^.!?]{0,20}(?:doesn'?t|does not|didn'?t|won'?t|not) (?:help|work|fix)|(?:doesn'?t|does not|didn'?t) help)/g;
+export const NO_WORKAROUND =
+  /\b(?:no (?:work ?-?around|way around)|(?:refresh(?:ing)?|reload(?:ing)?|retry(?:ing)?|restarting|clearing (?:the )?cache)[^.!?]{0,20}(?:doesn'?t|does not|didn'?t|won'?t|not) (?:help|work|fix)|(?:doesn'?t|does not|didn'?t) help)/g;
 
 export const MINOR =
   /\b(?:minor|cosmetic|small (?:thing|issue|bug|glitch|problem|detail)|(?:not a|no) big deal|not (?:a )?(?:huge|big|major) (?:deal|issue|problem)|typo|misaligned|alignment|cut off|rotated|placeholder|wrong (?:label|colou?r|icon|font|translation|language)|(?:broken|dead) link|link[^.!?]{0,40}?(?:is|was|are) broken|links? (?:is |are )?(?:dead|404)|a (?:bit|little) (?:slow|sluggish|laggy|off)|(?:but|still) usable|slightly|annoying|one-?off|low priority|not urgent at all|nothing urgent|just (?:flagging|letting you know|fyi|so you know)|fyi)/g;
@@ -73,13 +76,17 @@ export const REQUEST =
 export const BILLING_ACCOUNT =
   /\b(?:invoices?|billing|(?:pro|business|free|starter|enterprise) plan|plans|upgrade|downgrade|subscription|vat|pricing|seats?|cancel (?:our|my) (?:subscription|account|plan)|add (?:a )?(?:new )?(?:team member|user|admin|colleague)|(?:team member|admin rights|permissions|read-only access)|change (?:the |my |our )?(?:email|password|address|name|timezone|currency|language))\b/g;
 
-export const PRAISE = /(?:\b(?:thank(?:s| you)|love (?:the|it|your)|loves it|great (?:job|work)|awesome|amazing|kudos|well done|appreciate|perfect(?:ly)?|nice work|so much (?:faster|better))\b|🙌|👍|❤️|🎉)/g;
+export const PRAISE =
+  /(?:\b(?:thank(?:s| you)|love (?:the|it|your)|loves it|great (?:job|work)|awesome|amazing|kudos|well done|appreciate|perfect(?:ly)?|nice work|so much (?:faster|better))\b|🙌|👍|❤️|🎉)/g;
 
-export const DOCS_TYPO = /\b(?:typo (?:in|on) (?:the |your )?(?:doc|docs|documentation|api docs|help|guide|readme)|(?:doc|docs|documentation|guide)[^.!?]{0,40}?typo|typo[^.!?]{0,40}?(?:doc|docs|documentation))/g;
+export const DOCS_TYPO =
+  /\b(?:typo (?:in|on) (?:the |your )?(?:doc|docs|documentation|api docs|help|guide|readme)|(?:doc|docs|documentation|guide)[^.!?]{0,40}?typo|typo[^.!?]{0,40}?(?:doc|docs|documentation))/g;
 
-export const HEARSAY = /\b(?:(?:might|may|could) (?:be|have gone) (?:down|broken|offline|having|an? (?:issue|outage|problem|incident))|heard|mentioned|someone said|somebody said|apparently|rumou?rs?|not sure (?:if|whether)|i wonder|wondering (?:if|whether)|is there an? (?:incident|outage|issue|problem)|seems? to be (?:down|having)|any (?:known )?(?:incident|outage|issues?))\b/g;
+export const HEARSAY =
+  /\b(?:(?:might|may|could) (?:be|have gone) (?:down|broken|offline|having|an? (?:issue|outage|problem|incident))|heard|mentioned|someone said|somebody said|apparently|rumou?rs?|not sure (?:if|whether)|i wonder|wondering (?:if|whether)|is there an? (?:incident|outage|issue|problem)|seems? to be (?:down|having)|any (?:known )?(?:incident|outage|issues?))\b/g;
 
-export const CONDITIONAL = /\b(?:when (?:i|we|you|they|the|a|an|using|trying)|if (?:i|we|you|they|the|a)|for (?:orders|products|items|users|customers|files|accounts) (?:with|that|in|from|over|above|containing)|with more than|more than \d+|only (?:when|if|for|on))\b/;
+export const CONDITIONAL =
+  /\b(?:when (?:i|we|you|they|the|a|an|using|trying)|if (?:i|we|you|they|the|a)|for (?:orders|products|items|users|customers|files|accounts) (?:with|that|in|from|over|above|containing)|with more than|more than \d+|only (?:when|if|for|on))\b/;
 
 export const SITE_WIDE = /\b(?:site|store|shop|website|web ?site|platform|homepage|home page|storefront|app|everything|service|system)\b/;
 
@@ -87,4 +94,5 @@ export const SITE_WIDE = /\b(?:site|store|shop|website|web ?site|platform|homepa
 export const NEGATION_BEFORE = /\b(?:not|no|never|isn'?t|aren'?t|wasn'?t|weren'?t|without|nor|zero)\s+(?:\w+\s+)?$/;
 
 /** Error codes: HTTP-ish status numbers in an error context. */
-export const ERROR_CODE = /(?<![#$€£\d.,/-])\b([45]\d\d)(s)?\b(?! ?(?:orders?|products?|items?|parcels?|customers?|users?|people|euros?|dollars?|eur|usd|gbp|km|ms|mb|kb|gb|skus?|units?|rows?|lines?|pages?|calls?|requests?|emails?|times?|x|px|%|\.\d))/g;
+export const ERROR_CODE =
+  /(?<![#$€£\d.,/-])\b([45]\d\d)(s)?\b(?! ?(?:orders?|products?|items?|parcels?|customers?|users?|people|euros?|dollars?|eur|usd|gbp|km|ms|mb|kb|gb|skus?|units?|rows?|lines?|pages?|calls?|requests?|emails?|times?|x|px|%|\.\d))/g;

@@ -1,7 +1,8 @@
 /** One-sentence summary and salient keywords. */
 import type { Sentence } from './text';
 
-const GREETING = /^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|bonjour|hallo|hola|greetings)\b[^,.!?]{0,30}[,.!?-]*\s*|(?:hope (?:you'?re|you are|all is) (?:well|good)[^.!?]*[.!?]\s*)|(?:so,?\s+))+/i;
+const GREETING =
+  /^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|bonjour|hallo|hola|greetings)\b[^,.!?]{0,30}[,.!?-]*\s*|(?:hope (?:you'?re|you are|all is) (?:well|good)[^.!?]*[.!?]\s*)|(?:so,?\s+))+/i;
 const FILLER = /^(?:thanks?|thank you|cheers|regards|best|br|kind regards)\b/i;
 
 export function summarize(subject: string | undefined, sentences: Sentence[], problemOffsets: number[]): string {

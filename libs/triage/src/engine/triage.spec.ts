@@ -6,8 +6,7 @@ import { evaluate, triage, type EvaluationCase } from './index';
 const catalogue = JSON.parse(readFileSync(join(__dirname, '..', '..', 'data', 'catalogue.json'), 'utf8'));
 const context: TriageInput['context'] = { services: catalogue.services, llmContext: catalogue.llmContext, servicesSeenInLogs: catalogue.servicesSeenInLogs };
 const createdAt = '2026-03-10T09:30:00.000Z'; // 10:30 in Paris
-const run = (text: string, extra: Partial<TriageInput> = {}) =>
-  triage({ text, createdAt, timezone: 'Europe/Paris', timeBufferHours: 2, context, ...extra });
+const run = (text: string, extra: Partial<TriageInput> = {}) => triage({ text, createdAt, timezone: 'Europe/Paris', timeBufferHours: 2, context, ...extra });
 
 describe('triage — must-pass examples', () => {
   it('"Checkout has been throwing 500s for everyone since 9am"', () => {
@@ -75,7 +74,13 @@ describe('triage — severity rubric rows', () => {
 
   it('uses llmContext critical paths even when the catalogue flag is absent', () => {
     const services = [{ name: 'billing-engine', aliases: ['billing'] }, { name: 'search' }];
-    const withCtx = triage({ text: 'billing is down', createdAt, timezone: 'UTC', timeBufferHours: 2, context: { services, llmContext: 'Critical path: billing.' } });
+    const withCtx = triage({
+      text: 'billing is down',
+      createdAt,
+      timezone: 'UTC',
+      timeBufferHours: 2,
+      context: { services, llmContext: 'Critical path: billing.' },
+    });
     const without = triage({ text: 'billing is down', createdAt, timezone: 'UTC', timeBufferHours: 2, context: { services } });
     expect(withCtx.severity).toBe('critical');
     expect(without.severity).toBe('high');

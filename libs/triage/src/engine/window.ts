@@ -22,9 +22,34 @@ export interface WindowDecision {
 const UNIT_MS: Record<string, number> = { s: 1000, m: MIN, h: 60 * MIN, d: 24 * 60 * MIN, w: 7 * 24 * 60 * MIN };
 const UNIT = String.raw`(sec(?:ond)?s?|min(?:ute)?s?|mins?|m|h(?:ou)?rs?|hours?|h|days?|weeks?)`;
 const WORD_NUM: Record<string, number> = {
-  a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  fifteen: 15, twenty: 20, thirty: 30, forty: 40, 'forty-five': 45, fifty: 50, sixty: 60, 'half an': 0.5, 'a half': 0.5,
-  couple: 2, 'a couple of': 2, 'a couple': 2, 'couple of': 2, 'a few': 3, few: 3, several: 3,
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  fifteen: 15,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  'forty-five': 45,
+  fifty: 50,
+  sixty: 60,
+  'half an': 0.5,
+  'a half': 0.5,
+  couple: 2,
+  'a couple of': 2,
+  'a couple': 2,
+  'couple of': 2,
+  'a few': 3,
+  few: 3,
+  several: 3,
 };
 const NUM = String.raw`(\d+(?:[.,]\d+)?|half an|a couple of|a couple|couple of|a few|few|several|an|a|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty|forty-five|forty|fifty|sixty)`;
 const APPROX = String.raw`(?:(?:about|around|roughly|approx(?:imately)?|almost|nearly|like|over|more than|at least|~|a good|the)\s*)*`;
@@ -47,7 +72,10 @@ function numValue(n: string | undefined): number {
 
 const DURATION_PATTERNS: { re: RegExp; code: string }[] = [
   // "for the last 2 hours", "in the past hour", "over the last 30 min", "the last couple of hours"
-  { re: new RegExp(String.raw`\b(?:(?:for|in|over|during|within)\s+(?:the\s+)?|the\s+)(?:last|past)\s+${APPROX}${NUM}?\s*${UNIT}\b`, 'gi'), code: 'window.duration.last' },
+  {
+    re: new RegExp(String.raw`\b(?:(?:for|in|over|during|within)\s+(?:the\s+)?|the\s+)(?:last|past)\s+${APPROX}${NUM}?\s*${UNIT}\b`, 'gi'),
+    code: 'window.duration.last',
+  },
   // "30 minutes ago", "an hour ago", "2h ago"
   { re: new RegExp(String.raw`\b${APPROX}${NUM}\s*${UNIT}\s+ago\b`, 'gi'), code: 'window.duration.ago' },
   // "for 2 hours", "for about 45 mins now", "since 2 hours" (non-native), "down 20 minutes now"
@@ -55,7 +83,8 @@ const DURATION_PATTERNS: { re: RegExp; code: string }[] = [
 ];
 
 /** Verbs whose "for N minutes" is not about when the problem began ("loads for 30 seconds"). */
-const NOT_ONSET_BEFORE = /\b(after|wait(?:ed|ing)?|spins?|spinning|loads?|loading|hangs?|hanging|takes?|took|every|in|within|using|used|customer|member|subscribed|trial|plan|each|per|only|just)\s+$/i;
+const NOT_ONSET_BEFORE =
+  /\b(after|wait(?:ed|ing)?|spins?|spinning|loads?|loading|hangs?|hanging|takes?|took|every|in|within|using|used|customer|member|subscribed|trial|plan|each|per|only|just)\s+$/i;
 
 interface Candidate {
   start: number;
@@ -90,10 +119,12 @@ function durationCandidates(text: string, created: number): Candidate[] {
 }
 
 /** Cheap pre-filter: only run chrono where a clock time may be written. */
-const CLOCK_HINT = /\d\s*(?:am|pm|a\.m\.|p\.m\.)\b|\b\d{1,2}[:h.]\d{2}\b|\b\d{1,2}h\b|\bnoon\b|\bmidnight\b|\b(?:at|since|from|around|about|by|after|before)\s+\d{1,2}\b/i;
+const CLOCK_HINT =
+  /\d\s*(?:am|pm|a\.m\.|p\.m\.)\b|\b\d{1,2}[:h.]\d{2}\b|\b\d{1,2}h\b|\bnoon\b|\bmidnight\b|\b(?:at|since|from|around|about|by|after|before)\s+\d{1,2}\b/i;
 const CLOCK_TEXT = /\d\s*(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}[:.]\d{2}|noon|midnight|\b(?:at|since|from|around|about)\s+\d{1,2}\b/i;
 /** Contexts where a clock time is not when the problem began. */
-const NOT_ONSET_CLOCK_BEFORE = /\b(?:every|each|daily|until|till|til|by|before|tomorrow|next|meeting|call|demo|appointment|schedule[sd]?|run|runs|sent|send|scheduled|reopen|open(?:s)?|close[sd]?)\b[^.!?]{0,25}$/i;
+const NOT_ONSET_CLOCK_BEFORE =
+  /\b(?:every|each|daily|until|till|til|by|before|tomorrow|next|meeting|call|demo|appointment|schedule[sd]?|run|runs|sent|send|scheduled|reopen|open(?:s)?|close[sd]?)\b[^.!?]{0,25}$/i;
 const NOT_ONSET_CLOCK_AFTER = /^\s*(?:every|each|daily|tomorrow|next)\b/i;
 
 /** "13h", "08h30" (French style) → clock time; chrono does not read these. */

@@ -23,7 +23,12 @@ export function Field(props: {
     <div className={`field ${props.error ? 'field-invalid' : ''} ${props.className ?? ''}`}>
       <label htmlFor={id}>
         {props.label}
-        {props.required ? <span className="req" aria-hidden="true"> *</span> : null}
+        {props.required ? (
+          <span className="req" aria-hidden="true">
+            {' '}
+            *
+          </span>
+        ) : null}
       </label>
       {props.children({ id, 'aria-invalid': props.error ? true : undefined, 'aria-describedby': describedBy })}
       {props.hint ? (

@@ -55,7 +55,14 @@ describe('API key form', () => {
   it('public keys are limited to analysis permissions; project keys need a project', () => {
     expect(validateKey({ name: 'sdk', type: 'public', projectId: 'p', permissions: ['analysis:read', 'config:write'] }).permissions).toMatch(/Public keys/);
     expect(validateKey({ name: 'ci', type: 'secret', projectId: '', permissions: ['config:read'] }).projectId).toBeDefined();
-    expect(validateKey({ name: 'org', type: 'org', projectId: '', permissions: ['config:read'] })).toEqual({ name: undefined, projectId: undefined, permissions: undefined });
-    expect(validateKey({ name: ' ', type: 'org', projectId: '', permissions: [] })).toMatchObject({ name: 'Enter a name', permissions: 'Choose at least one permission' });
+    expect(validateKey({ name: 'org', type: 'org', projectId: '', permissions: ['config:read'] })).toEqual({
+      name: undefined,
+      projectId: undefined,
+      permissions: undefined,
+    });
+    expect(validateKey({ name: ' ', type: 'org', projectId: '', permissions: [] })).toMatchObject({
+      name: 'Enter a name',
+      permissions: 'Choose at least one permission',
+    });
   });
 });

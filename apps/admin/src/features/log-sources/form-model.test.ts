@@ -45,10 +45,21 @@ describe('log source form model', () => {
   });
 
   it('create: splits values by location', () => {
-    const s = { type: 'cloudwatch', name: ' prod ', sources: '/a\n\n /b \n', values: { accessKeyId: ' AK ', secretAccessKey: ' s3cret ', region: 'us-east-1', endpoint: '' } };
+    const s = {
+      type: 'cloudwatch',
+      name: ' prod ',
+      sources: '/a\n\n /b \n',
+      values: { accessKeyId: ' AK ', secretAccessKey: ' s3cret ', region: 'us-east-1', endpoint: '' },
+    };
     const { input, errors } = buildLogSourceInput(cloudwatch, s, 'create');
     expect(Object.values(errors).filter(Boolean)).toEqual([]);
-    expect(input).toEqual({ type: 'cloudwatch', name: 'prod', sources: ['/a', '/b'], credentials: { accessKeyId: 'AK', secretAccessKey: ' s3cret ' }, region: 'us-east-1' });
+    expect(input).toEqual({
+      type: 'cloudwatch',
+      name: 'prod',
+      sources: ['/a', '/b'],
+      credentials: { accessKeyId: 'AK', secretAccessKey: ' s3cret ' },
+      region: 'us-east-1',
+    });
   });
 
   it('edit: omits credentials when none typed (unchanged on the server)', () => {
@@ -78,15 +89,17 @@ describe('testLogSource', () => {
   afterEach(() => vi.unstubAllGlobals());
 
   it('returns a failed test (HTTP 200, success:false) as a result with the server message', async () => {
-    vi.stubGlobal('fetch', async () =>
-      new Response(
-        JSON.stringify({
-          success: false,
-          data: { connected: false, message: 'ECONNREFUSED 127.0.0.1:9', sampleLogs: [] },
-          error: { code: 'LOG_SOURCE_CONNECTION_FAILED', message: 'ECONNREFUSED 127.0.0.1:9' },
-        }),
-        { status: 200 },
-      ),
+    vi.stubGlobal(
+      'fetch',
+      async () =>
+        new Response(
+          JSON.stringify({
+            success: false,
+            data: { connected: false, message: 'ECONNREFUSED 127.0.0.1:9', sampleLogs: [] },
+            error: { code: 'LOG_SOURCE_CONNECTION_FAILED', message: 'ECONNREFUSED 127.0.0.1:9' },
+          }),
+          { status: 200 },
+        ),
     );
     await expect(testLogSource('p', 'ls1')).resolves.toEqual({
       connected: false,
@@ -100,7 +113,13 @@ describe('testLogSource', () => {
     let seen: Headers | undefined;
     vi.stubGlobal('fetch', async (_url: string, init: RequestInit) => {
       seen = new Headers(init.headers);
-      return new Response(JSON.stringify({ success: true, data: { connected: true, message: 'ok', sampleLogs: [{ timestamp: 't', level: 'error', service: 's', message: 'm' }] } }), { status: 200 });
+      return new Response(
+        JSON.stringify({
+          success: true,
+          data: { connected: true, message: 'ok', sampleLogs: [{ timestamp: 't', level: 'error', service: 's', message: 'm' }] },
+        }),
+        { status: 200 },
+      );
     });
     const r = await testLogSource('proj', 'ls1');
     expect(r.connected).toBe(true);
@@ -109,7 +128,10 @@ describe('testLogSource', () => {
   });
 
   it('still throws real errors (404)', async () => {
-    vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ success: false, error: { code: 'NOT_FOUND', message: 'Log source not found' } }), { status: 404 }));
+    vi.stubGlobal(
+      'fetch',
+      async () => new Response(JSON.stringify({ success: false, error: { code: 'NOT_FOUND', message: 'Log source not found' } }), { status: 404 }),
+    );
     await expect(testLogSource('p', 'x')).rejects.toMatchObject({ status: 404, message: 'Log source not found' });
   });
 });

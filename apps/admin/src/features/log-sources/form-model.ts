@@ -31,11 +31,7 @@ export function parseSources(text: string): string[] {
  * Validates and builds the request body. On edit, credentials are sent only when the user typed at least one
  * (full replacement: then every required credential must be given); omitted = unchanged.
  */
-export function buildLogSourceInput(
-  type: LogSourceType,
-  state: LogSourceFormState,
-  mode: 'create' | 'edit',
-): { input: LogSourceInput; errors: FieldErrors } {
+export function buildLogSourceInput(type: LogSourceType, state: LogSourceFormState, mode: 'create' | 'edit'): { input: LogSourceInput; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const name = state.name.trim();
   if (!name) errors.name = 'Enter a name';
@@ -55,8 +51,7 @@ export function buildLogSourceInput(
     if (loc === 'credentials') {
       if (v.trim()) credentials[f.key] = v;
       const needed = mode === 'create' || anyCredTyped;
-      if (f.required && needed && !v.trim())
-        errors[f.key] = mode === 'edit' ? `${f.label} is required when replacing credentials` : `Enter ${f.label}`;
+      if (f.required && needed && !v.trim()) errors[f.key] = mode === 'edit' ? `${f.label} is required when replacing credentials` : `Enter ${f.label}`;
     } else if (loc === 'settings') {
       if (v) settings[f.key] = v;
       if (f.required && !v) errors[f.key] = `Enter ${f.label}`;

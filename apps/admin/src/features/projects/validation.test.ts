@@ -19,7 +19,10 @@ describe('validateProject', () => {
 
 describe('service catalogue rows', () => {
   it('round-trips aliases and the critical flag', () => {
-    const services = [{ name: 'checkout-api', aliases: ['checkout', 'payments'], critical: true }, { name: 'search', aliases: [], critical: false }];
+    const services = [
+      { name: 'checkout-api', aliases: ['checkout', 'payments'], critical: true },
+      { name: 'search', aliases: [], critical: false },
+    ];
     const rows = toServiceRows(services);
     expect(rows[0]).toEqual({ name: 'checkout-api', aliases: 'checkout, payments', critical: true });
     expect(fromServiceRows(rows)).toEqual({ services });
@@ -27,7 +30,12 @@ describe('service catalogue rows', () => {
 
   it('refuses empty names and a label used by two services', () => {
     expect(fromServiceRows([{ name: ' ', aliases: '', critical: false }]).error).toMatch(/Service 1/);
-    expect(fromServiceRows([{ name: 'a', aliases: 'pay', critical: false }, { name: 'b', aliases: 'Pay', critical: false }]).error).toMatch(/"Pay" is used twice/);
+    expect(
+      fromServiceRows([
+        { name: 'a', aliases: 'pay', critical: false },
+        { name: 'b', aliases: 'Pay', critical: false },
+      ]).error,
+    ).toMatch(/"Pay" is used twice/);
     expect(fromServiceRows([{ name: 'auth', aliases: 'auth, login', critical: false }]).error).toBeUndefined();
   });
 });

@@ -9,7 +9,9 @@ describe('attribute mapping', () => {
 
   it('flags mapped names missing from the workspace, ignoring empty rows', () => {
     const attrs = [{ name: 'severity' }, { name: 'sigsentry_analysis_url' }];
-    expect(missingAttributes({ severity: 'severity', analysis_url: 'sigsentry_analysis_url', summary: 'ai_summary', confidence: '  ' }, attrs)).toEqual(['summary']);
+    expect(missingAttributes({ severity: 'severity', analysis_url: 'sigsentry_analysis_url', summary: 'ai_summary', confidence: '  ' }, attrs)).toEqual([
+      'summary',
+    ]);
     expect(missingAttributes({ summary: 'x' }, undefined)).toEqual([]);
   });
 
@@ -31,7 +33,13 @@ describe('posting modes and thresholds', () => {
 describe('Intercom connect', () => {
   it('lists the real Developer Hub permission names, not the seed’s', () => {
     const names = INTERCOM_PERMISSIONS.map((p) => p.name);
-    expect(names).toEqual(['Read conversations', 'Write conversations', 'Read admins (or Read one admin)', 'Read and list users and companies', 'Gather App data']);
+    expect(names).toEqual([
+      'Read conversations',
+      'Write conversations',
+      'Read admins (or Read one admin)',
+      'Read and list users and companies',
+      'Gather App data',
+    ]);
     expect(names.join(' ')).not.toMatch(/Manage subscriptions|Sidebar app/);
   });
 

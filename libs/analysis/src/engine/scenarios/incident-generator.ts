@@ -7,8 +7,16 @@
 import type { LogEntry, LogLevel, RootCauseCategory, ServiceDefinition } from '@app/contracts';
 
 export const SCENARIO_KINDS = [
-  'db_pool_exhaustion', 'upstream_timeout_chain', 'bad_deploy_null_reference', 'auth_provider_outage', 'rate_limiting',
-  'disk_full', 'memory_exhaustion', 'configuration_error', 'dns_failure', 'certificate_expiry',
+  'db_pool_exhaustion',
+  'upstream_timeout_chain',
+  'bad_deploy_null_reference',
+  'auth_provider_outage',
+  'rate_limiting',
+  'disk_full',
+  'memory_exhaustion',
+  'configuration_error',
+  'dns_failure',
+  'certificate_expiry',
 ] as const;
 export type ScenarioKind = (typeof SCENARIO_KINDS)[number];
 
@@ -48,7 +56,10 @@ const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)
 const int = (r: Rand, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
 const hex = (r: Rand, n: number) => {
   let s = '';
-  while (s.length < n) s += Math.floor(r() * 0x100000000).toString(16).padStart(8, '0');
+  while (s.length < n)
+    s += Math.floor(r() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
   return s.slice(0, n);
 };
 const uuid = (r: Rand) => `${hex(r, 8)}-${hex(r, 4)}-4${hex(r, 3)}-a${hex(r, 3)}-${hex(r, 12)}`;
@@ -59,7 +70,16 @@ const MID = ['checkout-api', 'orders-service', 'cart-service', 'booking-api', 's
 const DEEP = ['payments-api', 'inventory-service', 'pricing-service', 'ledger-service', 'catalog-service'];
 const AUTH = ['auth-service', 'identity-api', 'session-service'];
 const WORKERS = ['report-worker', 'export-worker', 'media-processor', 'billing-worker', 'invoice-renderer'];
-const NOISE = ['search-service', 'notification-service', 'recommendation-api', 'email-sender', 'cache-warmer', 'analytics-collector', 'feature-flags', 'user-profile'];
+const NOISE = [
+  'search-service',
+  'notification-service',
+  'recommendation-api',
+  'email-sender',
+  'cache-warmer',
+  'analytics-collector',
+  'feature-flags',
+  'user-profile',
+];
 const PATHS = ['/api/v1/items', '/api/v1/orders', '/api/v2/cart', '/api/v1/users/me', '/api/v1/search', '/health'];
 
 type Msg = (r: Rand) => string;
@@ -110,10 +130,7 @@ function callerMsgs(target: string, style: 'timeout' | 'error' | 'auth'): Msg[] 
       (r) => `deadline exceeded waiting for ${target} response (${int(r, 5, 30)}s)`,
     ];
   if (style === 'auth')
-    return [
-      (r) => `${target} rejected token for request ${uuid(r)}: 401 Unauthorized`,
-      (r) => `login failed: ${target} unavailable (status 503)`,
-    ];
+    return [(r) => `${target} rejected token for request ${uuid(r)}: 401 Unauthorized`, (r) => `login failed: ${target} unavailable (status 503)`];
   return [
     (r) => `POST ${pick(r, PATHS)} failed: ${target} responded 500 after ${int(r, 20, 900)}ms`,
     (r) => `upstream ${target} returned 502 Bad Gateway for request ${uuid(r)}`,
@@ -131,12 +148,17 @@ function buildChain(kind: ScenarioKind, r: Rand): Chain {
         origin: deep,
         category: 'database',
         originMsgs: [
-          (r) => `Connection pool exhausted: timeout acquiring connection after ${int(r, 5000, 30000)}ms (active=${int(r, 20, 100)}, idle=0, waiting=${int(r, 10, 400)})`,
-          (r) => `java.sql.SQLTransientConnectionException: HikariPool-${int(r, 1, 3)} - Connection is not available, request timed out after ${int(r, 5000, 30000)}ms.`,
+          (r) =>
+            `Connection pool exhausted: timeout acquiring connection after ${int(r, 5000, 30000)}ms (active=${int(r, 20, 100)}, idle=0, waiting=${int(r, 10, 400)})`,
+          (r) =>
+            `java.sql.SQLTransientConnectionException: HikariPool-${int(r, 1, 3)} - Connection is not available, request timed out after ${int(r, 5000, 30000)}ms.`,
           (r) => `could not acquire database connection from pool 'primary' within ${int(r, 1000, 5000)}ms`,
           (r) => `sorry, too many clients already: remaining connection slots are reserved (pid ${int(r, 100, 99999)})`,
         ],
-        callers: [{ name: mid, msgs: callerMsgs(deep, 'error') }, { name: front, msgs: callerMsgs(mid, 'error') }],
+        callers: [
+          { name: mid, msgs: callerMsgs(deep, 'error') },
+          { name: front, msgs: callerMsgs(mid, 'error') },
+        ],
       };
     case 'upstream_timeout_chain': {
       const ext = pick(r, ['bank-gateway.example.net', 'api.partner-psp.com', 'shipping-rates.vendor.io']);
@@ -148,7 +170,10 @@ function buildChain(kind: ScenarioKind, r: Rand): Chain {
           (r) => `ETIMEDOUT: socket timeout talking to ${ext}:443 after ${int(r, 8, 15)}s`,
           (r) => `provider call exceeded deadline of ${int(r, 5, 10)}s (host ${ext}, attempt ${int(r, 1, 3)})`,
         ],
-        callers: [{ name: mid, msgs: callerMsgs(deep, 'timeout') }, { name: front, msgs: callerMsgs(mid, 'timeout') }],
+        callers: [
+          { name: mid, msgs: callerMsgs(deep, 'timeout') },
+          { name: front, msgs: callerMsgs(mid, 'timeout') },
+        ],
       };
     }
     case 'bad_deploy_null_reference':
@@ -157,7 +182,8 @@ function buildChain(kind: ScenarioKind, r: Rand): Chain {
         category: 'null_reference',
         marker: (r) => `deployed version v2.${int(r, 1, 40)}.${int(r, 0, 9)} (commit ${hex(r, 7)})`,
         originMsgs: [
-          (r) => `TypeError: Cannot read properties of undefined (reading '${pick(r, ['price', 'address', 'currency', 'items'])}') at ${pick(r, ['CartService.total', 'OrderMapper.toDto', 'Pricing.apply'])} (/app/dist/main.js:${int(r, 10, 999)}:${int(r, 2, 80)})`,
+          (r) =>
+            `TypeError: Cannot read properties of undefined (reading '${pick(r, ['price', 'address', 'currency', 'items'])}') at ${pick(r, ['CartService.total', 'OrderMapper.toDto', 'Pricing.apply'])} (/app/dist/main.js:${int(r, 10, 999)}:${int(r, 2, 80)})`,
           (r) => `java.lang.NullPointerException: Cannot invoke "Address.getZip()" because "customer.address" is null (order ${int(r, 1, 1e6)})`,
           (r) => `unhandled error for request ${uuid(r)}: TypeError: Cannot read properties of null (reading 'id')`,
         ],
@@ -174,7 +200,10 @@ function buildChain(kind: ScenarioKind, r: Rand): Chain {
           (r) => `JWKS fetch from https://${idp}/.well-known/jwks.json failed: status 503`,
           (r) => `OIDC token exchange failed for client ${hex(r, 10)}: identity provider unavailable`,
         ],
-        callers: [{ name: front, msgs: callerMsgs(auth, 'auth') }, { name: mid, msgs: callerMsgs(auth, 'auth') }],
+        callers: [
+          { name: front, msgs: callerMsgs(auth, 'auth') },
+          { name: mid, msgs: callerMsgs(auth, 'auth') },
+        ],
       };
     }
     case 'rate_limiting': {
@@ -214,7 +243,9 @@ function buildChain(kind: ScenarioKind, r: Rand): Chain {
           (r) => `java.lang.OutOfMemoryError: Java heap space (thread worker-${int(r, 1, 64)})`,
           (r) => `container ${s}-${hex(r, 5)} killed: OOMKilled (memory limit ${pick(r, ['512Mi', '1Gi', '2Gi'])})`,
         ],
-        callers: [{ name: front, msgs: [(r) => `upstream ${s} connection reset by peer (request ${uuid(r)})`, (r) => `${s} responded 502 Bad Gateway after restart`] }],
+        callers: [
+          { name: front, msgs: [(r) => `upstream ${s} connection reset by peer (request ${uuid(r)})`, (r) => `${s} responded 502 Bad Gateway after restart`] },
+        ],
       };
     }
     case 'configuration_error': {
@@ -241,7 +272,10 @@ function buildChain(kind: ScenarioKind, r: Rand): Chain {
           () => `could not resolve host ${host}: Name or service not known`,
           (r) => `DNS lookup for ${host} failed: SERVFAIL after ${int(r, 1, 5)} retries`,
         ],
-        callers: [{ name: mid, msgs: callerMsgs(deep, 'error') }, { name: front, msgs: callerMsgs(mid, 'error') }],
+        callers: [
+          { name: mid, msgs: callerMsgs(deep, 'error') },
+          { name: front, msgs: callerMsgs(mid, 'error') },
+        ],
       };
     }
     case 'certificate_expiry': {
@@ -250,7 +284,8 @@ function buildChain(kind: ScenarioKind, r: Rand): Chain {
         origin: deep,
         category: 'network',
         originMsgs: [
-          (r) => `x509: certificate has expired or is not yet valid: current time 2024-0${int(r, 1, 9)}-1${int(r, 0, 9)}T0${int(r, 0, 9)}:00:00Z is after 2024-01-01T00:00:00Z`,
+          (r) =>
+            `x509: certificate has expired or is not yet valid: current time 2024-0${int(r, 1, 9)}-1${int(r, 0, 9)}T0${int(r, 0, 9)}:00:00Z is after 2024-01-01T00:00:00Z`,
           () => `TLS handshake with ${peer}:443 failed: CERT_HAS_EXPIRED`,
           () => `SSL error: certificate expired for ${peer}`,
         ],
@@ -312,7 +347,10 @@ export function generateScenario(kind: ScenarioKind, seed: number, options: Scen
   background(r, bgServices, habits, bStart, start, options.baselineLines ?? bgLines, baseline);
   background(r, bgServices, habits, start, end, bgLines, entries);
   // A red herring: a rare error in a noise service, only in the window.
-  const herring = pick(r, bgServices.filter((s) => !involved.has(s)));
+  const herring = pick(
+    r,
+    bgServices.filter((s) => !involved.has(s)),
+  );
   for (let i = int(r, 1, 3); i > 0; i--) entries.push(levelLine(start + Math.floor(r() * (end - start)), herring, 'error', pick(r, RARE_ERROR)(r)));
 
   // The incident: origin starts at t0, each caller a little later.
@@ -354,4 +392,3 @@ export function generateMessages(n: number, seed: number): string[] {
   for (let i = 0; i < n; i++) out[i] = pick(r, all)(r);
   return out;
 }
-

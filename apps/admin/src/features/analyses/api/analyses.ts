@@ -62,7 +62,8 @@ export const POLL_MS = 2000;
 export const useAnalyses = (projectId: string, f: AnalysisFilters) =>
   useQuery({
     queryKey: analysisKeys.list(projectId, f),
-    queryFn: () => api.get<Paginated<AnalysisSummary>>('/v1/analyses', { projectId, query: { page: f.page, limit: 20, status: f.status, severity: f.severity } }),
+    queryFn: () =>
+      api.get<Paginated<AnalysisSummary>>('/v1/analyses', { projectId, query: { page: f.page, limit: 20, status: f.status, severity: f.severity } }),
     placeholderData: (prev) => prev,
     refetchInterval: (q) => (q.state.data?.items.some((a) => isRunning(a.status)) ? POLL_MS * 2 : false),
   });

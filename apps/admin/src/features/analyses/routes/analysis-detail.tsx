@@ -28,7 +28,11 @@ export function AnalysisDetailRoute() {
           </>
         }
         subtitle={a.description}
-        actions={<Link className="btn" to={base}>All analyses</Link>}
+        actions={
+          <Link className="btn" to={base}>
+            All analyses
+          </Link>
+        }
       />
       <dl className="kv panel small" data-testid="analysis-meta">
         <dt>Window</dt>
@@ -47,7 +51,11 @@ export function AnalysisDetailRoute() {
         {a.metadata && Object.keys(a.metadata).length > 0 ? (
           <>
             <dt>Metadata</dt>
-            <dd className="mono">{Object.entries(a.metadata).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' · ')}</dd>
+            <dd className="mono">
+              {Object.entries(a.metadata)
+                .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+                .join(' · ')}
+            </dd>
           </>
         ) : null}
       </dl>
@@ -60,7 +68,8 @@ export function AnalysisDetailRoute() {
       ) : null}
       {a.status === 'failed' ? (
         <div className="alert alert-error" role="alert" data-testid="analysis-error">
-          <strong>The analysis failed.</strong> {a.error?.message ?? 'No reason was given.'} {a.error?.code ? <code className="code-tag">{a.error.code}</code> : null}
+          <strong>The analysis failed.</strong> {a.error?.message ?? 'No reason was given.'}{' '}
+          {a.error?.code ? <code className="code-tag">{a.error.code}</code> : null}
           {a.error?.code === 'LOG_SOURCE_NOT_CONFIGURED' ? (
             <div>
               <Link to={`/projects/${project.slug}/log-sources`}>Add a log source</Link> and run it again.
@@ -69,9 +78,7 @@ export function AnalysisDetailRoute() {
         </div>
       ) : null}
       {a.status === 'partial' ? (
-        <Notice kind="warning">
-          Partial result: {(a.partialReasons ?? []).map((r) => PARTIAL_TEXT[r] ?? r).join('; ') || 'some sources did not answer'}.
-        </Notice>
+        <Notice kind="warning">Partial result: {(a.partialReasons ?? []).map((r) => PARTIAL_TEXT[r] ?? r).join('; ') || 'some sources did not answer'}.</Notice>
       ) : null}
       {a.result ? <ResultView r={a.result} /> : null}
     </>
@@ -170,9 +177,15 @@ function ResultView({ r }: { r: AnalysisResult }) {
           <ol className="timeline">
             {r.timeline.map((t, i) => (
               <li key={i} className={`tl-${t.level} ${t.isRootCause ? 'tl-root' : ''}`}>
-                <span className="nowrap small muted">{formatDateTime(t.timestamp)}</span> <Badge tone={t.level === 'error' ? 'danger' : t.level === 'warn' ? 'caution' : 'neutral'}>{t.level}</Badge>{' '}
-                <strong>{t.service}</strong> <span className="mono">{t.message}</span>
-                {t.isRootCause ? <> <Badge tone="danger">root cause</Badge></> : null}
+                <span className="nowrap small muted">{formatDateTime(t.timestamp)}</span>{' '}
+                <Badge tone={t.level === 'error' ? 'danger' : t.level === 'warn' ? 'caution' : 'neutral'}>{t.level}</Badge> <strong>{t.service}</strong>{' '}
+                <span className="mono">{t.message}</span>
+                {t.isRootCause ? (
+                  <>
+                    {' '}
+                    <Badge tone="danger">root cause</Badge>
+                  </>
+                ) : null}
               </li>
             ))}
           </ol>

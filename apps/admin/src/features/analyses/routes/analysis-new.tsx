@@ -19,8 +19,7 @@ export function NewAnalysisRoute() {
   const [to, setTo] = useState(() => toLocalInput(new Date()));
   const [errors, setErrors] = useState<FieldErrors>({});
 
-  if (!can('analysis:create'))
-    return <Notice kind="warning">Running analyses needs the analysis:create permission.</Notice>;
+  if (!can('analysis:create')) return <Notice kind="warning">Running analyses needs the analysis:create permission.</Notice>;
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -45,7 +44,8 @@ export function NewAnalysisRoute() {
       <PageHeader title="New analysis" subtitle={`Searches the active log sources of ${project.name} for the cause.`} />
       {project.logSourceCount === 0 ? (
         <Notice kind="warning">
-          This project has no log source: the analysis will fail with “log source not configured”. <Link to={`/projects/${project.slug}/log-sources`}>Add one first</Link>.
+          This project has no log source: the analysis will fail with “log source not configured”.{' '}
+          <Link to={`/projects/${project.slug}/log-sources`}>Add one first</Link>.
         </Notice>
       ) : null}
       <form className="panel" onSubmit={onSubmit} noValidate aria-label="New analysis">
@@ -62,19 +62,43 @@ export function NewAnalysisRoute() {
             </>
           }
         >
-          {(p) => <textarea {...p} rows={5} value={description} onChange={(e) => setDescription(e.target.value)} placeholder="e.g. Checkout returns 500 for some customers since about 14:00" data-testid="analysis-description" autoFocus />}
+          {(p) => (
+            <textarea
+              {...p}
+              rows={5}
+              value={description}
+              onChange={(e) => setDescription(e.target.value)}
+              placeholder="e.g. Checkout returns 500 for some customers since about 14:00"
+              data-testid="analysis-description"
+              autoFocus
+            />
+          )}
         </Field>
         <fieldset className="fieldset">
           <legend>Time window</legend>
           <div className="radio-row" role="radiogroup" aria-label="Time window">
             {PRESETS.map((p) => (
               <label key={p.key} className={`pill ${mode === p.key ? 'selected' : ''}`} title={p.hint}>
-                <input type="radio" name="window" value={p.key} checked={mode === p.key} onChange={() => setMode(p.key)} data-testid={`analysis-window-${p.key}`} />
+                <input
+                  type="radio"
+                  name="window"
+                  value={p.key}
+                  checked={mode === p.key}
+                  onChange={() => setMode(p.key)}
+                  data-testid={`analysis-window-${p.key}`}
+                />
                 {p.label}
               </label>
             ))}
             <label className={`pill ${mode === 'custom' ? 'selected' : ''}`}>
-              <input type="radio" name="window" value="custom" checked={mode === 'custom'} onChange={() => setMode('custom')} data-testid="analysis-window-custom" />
+              <input
+                type="radio"
+                name="window"
+                value="custom"
+                checked={mode === 'custom'}
+                onChange={() => setMode('custom')}
+                data-testid="analysis-window-custom"
+              />
               Custom
             </label>
           </div>
@@ -83,19 +107,31 @@ export function NewAnalysisRoute() {
               <Field label="From" error={errors.timeStart}>
                 {(p) => <input {...p} type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="analysis-from" />}
               </Field>
-              <Field label="To" error={errors.timeEnd} hint={customStart && customEnd && customEnd > customStart ? `Window: ${formatSpan(customStart.toISOString(), customEnd.toISOString())} (max 24 h)` : 'Max 24 h'}>
+              <Field
+                label="To"
+                error={errors.timeEnd}
+                hint={
+                  customStart && customEnd && customEnd > customStart
+                    ? `Window: ${formatSpan(customStart.toISOString(), customEnd.toISOString())} (max 24 h)`
+                    : 'Max 24 h'
+                }
+              >
                 {(p) => <input {...p} type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} data-testid="analysis-to" />}
               </Field>
             </div>
           ) : (
             <>
               <p className="hint">{PRESETS.find((p) => p.key === mode)?.hint}. The window ends now.</p>
-              {errors.timeStart || errors.timeEnd ? <div className="field-error" role="alert">{errors.timeStart ?? errors.timeEnd}</div> : null}
+              {errors.timeStart || errors.timeEnd ? (
+                <div className="field-error" role="alert">
+                  {errors.timeStart ?? errors.timeEnd}
+                </div>
+              ) : null}
             </>
           )}
           <p className="hint">
-            Tips: a known start → begin 5 minutes before it. Ongoing → last 15–30 minutes. Unknown → last hour, then tighten. Results jumping between
-            unrelated services usually mean two incidents: narrow the window.
+            Tips: a known start → begin 5 minutes before it. Ongoing → last 15–30 minutes. Unknown → last hour, then tighten. Results jumping between unrelated
+            services usually mean two incidents: narrow the window.
           </p>
         </fieldset>
         {mut.error ? <ErrorBox error={mut.error} /> : null}

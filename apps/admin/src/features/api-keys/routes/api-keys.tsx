@@ -31,7 +31,15 @@ export function ApiKeysRoute() {
         subtitle="Keys for scripts and integrations. A key does not inherit your role; it has only the permissions you give it."
         actions={
           can('apikey:write') && !creating ? (
-            <button type="button" className="btn btn-primary" onClick={() => { setCreating(true); setCreated(null); }} data-testid="api-key-new">
+            <button
+              type="button"
+              className="btn btn-primary"
+              onClick={() => {
+                setCreating(true);
+                setCreated(null);
+              }}
+              data-testid="api-key-new"
+            >
               New key
             </button>
           ) : null
@@ -43,7 +51,9 @@ export function ApiKeysRoute() {
             <strong>Key “{created.name}” created.</strong> Copy it now: it will not be shown again.
           </p>
           <div className="secret-row">
-            <code className="secret" data-testid="api-key-value">{created.key}</code>
+            <code className="secret" data-testid="api-key-value">
+              {created.key}
+            </code>
             <CopyButton text={created.key} testId="api-key-copy" />
           </div>
           <button type="button" className="btn btn-small btn-ghost" onClick={() => setCreated(null)}>
@@ -66,7 +76,9 @@ export function ApiKeysRoute() {
       ) : keys.error ? (
         <ErrorBox error={keys.error} title="Could not load API keys" onRetry={() => keys.refetch()} />
       ) : keys.data.length === 0 ? (
-        <EmptyState title="No API keys">{can('apikey:write') ? 'Create a key to call the API from scripts, CI or your backend.' : 'Nobody has created a key yet.'}</EmptyState>
+        <EmptyState title="No API keys">
+          {can('apikey:write') ? 'Create a key to call the API from scripts, CI or your backend.' : 'Nobody has created a key yet.'}
+        </EmptyState>
       ) : (
         <table className="table" data-testid="api-key-list">
           <thead>
@@ -78,7 +90,9 @@ export function ApiKeysRoute() {
               <th scope="col">Created</th>
               <th scope="col">Last used</th>
               <th scope="col">Status</th>
-              <th scope="col"><span className="sr-only">Actions</span></th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -109,7 +123,13 @@ export function ApiKeysRoute() {
         <p>Requests with this key fail immediately. This cannot be undone; the record stays for audit.</p>
         {revoke.error ? <ErrorBox error={revoke.error} /> : null}
         <div className="form-actions">
-          <button type="button" className="btn btn-danger" disabled={revoke.isPending} onClick={() => revoking && revoke.mutate(revoking.id, { onSuccess: () => setRevoking(null) })} data-testid="api-key-revoke-confirm">
+          <button
+            type="button"
+            className="btn btn-danger"
+            disabled={revoke.isPending}
+            onClick={() => revoking && revoke.mutate(revoking.id, { onSuccess: () => setRevoking(null) })}
+            data-testid="api-key-revoke-confirm"
+          >
             Revoke
           </button>
           <button type="button" className="btn" onClick={() => setRevoking(null)}>

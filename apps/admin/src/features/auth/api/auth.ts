@@ -2,15 +2,7 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/r
 import { api } from '@/lib/api-client';
 
 export type Role = 'owner' | 'admin' | 'member' | 'viewer' | 'analyst';
-export type Permission =
-  | 'analysis:read'
-  | 'analysis:create'
-  | 'config:read'
-  | 'config:write'
-  | 'apikey:write'
-  | 'team:read'
-  | 'team:manage'
-  | 'project:delete';
+export type Permission = 'analysis:read' | 'analysis:create' | 'config:read' | 'config:write' | 'apikey:write' | 'team:read' | 'team:manage' | 'project:delete';
 
 export interface User {
   id: string;

@@ -37,15 +37,32 @@ export function LoginRoute() {
   const err = loginMut.error;
   return (
     <AuthShell title="Sign in to SigSentry">
-      {params.get('expired') ? <div className="alert alert-warning" role="alert">Your session expired. Sign in again to continue.</div> : null}
+      {params.get('expired') ? (
+        <div className="alert alert-warning" role="alert">
+          Your session expired. Sign in again to continue.
+        </div>
+      ) : null}
       <form onSubmit={onSubmit} noValidate aria-label="Sign in">
         <Field label="Email" error={errors.email} required>
-          {(p) => <input {...p} type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} data-testid="login-email" autoFocus />}
+          {(p) => (
+            <input {...p} type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} data-testid="login-email" autoFocus />
+          )}
         </Field>
         <Field label="Password" error={errors.password} required>
-          {(p) => <input {...p} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} data-testid="login-password" />}
+          {(p) => (
+            <input
+              {...p}
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              data-testid="login-password"
+            />
+          )}
         </Field>
-        {err ? <ErrorBox error={err instanceof ApiError && err.status === 401 ? new ApiError(401, err.code, err.message || 'Wrong email or password') : err} /> : null}
+        {err ? (
+          <ErrorBox error={err instanceof ApiError && err.status === 401 ? new ApiError(401, err.code, err.message || 'Wrong email or password') : err} />
+        ) : null}
         <button type="submit" className="btn btn-primary btn-block" disabled={loginMut.isPending} data-testid="login-submit">
           {loginMut.isPending ? 'Signing in…' : 'Sign in'}
         </button>

@@ -21,7 +21,10 @@ export function SignupRoute() {
     if (hasErrors(local)) return;
     try {
       await mut.mutateAsync({ ...form, name: form.name.trim(), email: form.email.trim(), companyName: form.companyName.trim() });
-      const signedIn = await getMe().then(() => true, () => false);
+      const signedIn = await getMe().then(
+        () => true,
+        () => false,
+      );
       navigate(signedIn ? '/projects' : '/login', { replace: true });
     } catch (err) {
       setErrors(mergeFieldErrors({}, err, ['name', 'email', 'password', 'companyName']));

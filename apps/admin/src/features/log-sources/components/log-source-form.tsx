@@ -64,7 +64,15 @@ export function LogSourceForm(props: { projectId: string; types: LogSourceType[]
           )}
         </Field>
         <Field label="Name" error={errors.name} required>
-          {(p) => <input {...p} value={state.name} placeholder="e.g. prod-logs" onChange={(e) => setState({ ...state, name: e.target.value })} data-testid="log-source-name" />}
+          {(p) => (
+            <input
+              {...p}
+              value={state.name}
+              placeholder="e.g. prod-logs"
+              onChange={(e) => setState({ ...state, name: e.target.value })}
+              data-testid="log-source-name"
+            />
+          )}
         </Field>
       </div>
       {type.setupHint ? <p className="hint setup-hint">{type.setupHint}</p> : null}
@@ -76,10 +84,25 @@ export function LogSourceForm(props: { projectId: string; types: LogSourceType[]
           const isCred = (f.location ?? 'credentials') === 'credentials';
           const placeholder = mode === 'edit' && isCred ? (f.type === 'password' ? '•••••• (unchanged)' : '(unchanged)') : f.placeholder;
           return (
-            <Field key={f.key} label={f.label} error={errors[f.key]} hint={f.help} required={f.required && (mode === 'create' || !isCred)} className={f.type === 'textarea' ? 'span-2' : ''}>
+            <Field
+              key={f.key}
+              label={f.label}
+              error={errors[f.key]}
+              hint={f.help}
+              required={f.required && (mode === 'create' || !isCred)}
+              className={f.type === 'textarea' ? 'span-2' : ''}
+            >
               {(p) =>
                 f.type === 'textarea' ? (
-                  <textarea {...p} rows={4} value={state.values[f.key] ?? ''} placeholder={placeholder} onChange={(e) => setState({ ...state, values: { ...state.values, [f.key]: e.target.value } })} data-testid={`log-source-field-${f.key}`} spellCheck={false} />
+                  <textarea
+                    {...p}
+                    rows={4}
+                    value={state.values[f.key] ?? ''}
+                    placeholder={placeholder}
+                    onChange={(e) => setState({ ...state, values: { ...state.values, [f.key]: e.target.value } })}
+                    data-testid={`log-source-field-${f.key}`}
+                    spellCheck={false}
+                  />
                 ) : (
                   <input
                     {...p}
@@ -97,14 +120,28 @@ export function LogSourceForm(props: { projectId: string; types: LogSourceType[]
         })}
       </div>
       <Field label={type.sourcesLabel || 'Sources'} error={errors.sources} hint="One per line." required>
-        {(p) => <textarea {...p} rows={3} value={state.sources} placeholder={type.sourcesPlaceholder} onChange={(e) => setState({ ...state, sources: e.target.value })} data-testid="log-source-sources" spellCheck={false} />}
+        {(p) => (
+          <textarea
+            {...p}
+            rows={3}
+            value={state.sources}
+            placeholder={type.sourcesPlaceholder}
+            onChange={(e) => setState({ ...state, sources: e.target.value })}
+            data-testid="log-source-sources"
+            spellCheck={false}
+          />
+        )}
       </Field>
       {mode === 'edit' ? (
         <div className="discover">
           <button type="button" className="btn btn-small" onClick={discover} data-testid="log-source-discover">
             List available {type.sourcesLabel ? type.sourcesLabel.toLowerCase() : 'sources'}
           </button>
-          {discoverError ? <div className="field-error" role="alert">{discoverError}</div> : null}
+          {discoverError ? (
+            <div className="field-error" role="alert">
+              {discoverError}
+            </div>
+          ) : null}
           {discovered ? (
             discovered.length === 0 ? (
               <p className="muted small">Nothing found with the saved credentials.</p>

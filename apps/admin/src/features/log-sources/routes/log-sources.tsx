@@ -44,7 +44,13 @@ export function LogSourcesRoute() {
       />
       {types.error ? <ErrorBox error={types.error} title="Could not load log source types" /> : null}
       {editing && types.data ? (
-        <LogSourceForm key={editing === 'new' ? 'new' : editing.id} projectId={project.id} types={types.data} existing={editing === 'new' ? undefined : editing} onDone={() => setEditing(null)} />
+        <LogSourceForm
+          key={editing === 'new' ? 'new' : editing.id}
+          projectId={project.id}
+          types={types.data}
+          existing={editing === 'new' ? undefined : editing}
+          onDone={() => setEditing(null)}
+        />
       ) : null}
       {sources.isPending ? (
         <Spinner />
@@ -52,7 +58,8 @@ export function LogSourcesRoute() {
         <ErrorBox error={sources.error} title="Could not load log sources" onRetry={() => sources.refetch()} />
       ) : sources.data.length === 0 ? (
         <EmptyState title="No log sources yet">
-          Analyses need at least one log source. {can('config:write') ? 'Use “Add log source” to connect one, then “Test” it.' : 'Ask someone with config:write to add one.'}
+          Analyses need at least one log source.{' '}
+          {can('config:write') ? 'Use “Add log source” to connect one, then “Test” it.' : 'Ask someone with config:write to add one.'}
         </EmptyState>
       ) : (
         <ul className="stack" data-testid="log-source-list">
@@ -81,7 +88,13 @@ export function LogSourcesRoute() {
                     </div>
                   </div>
                   <div className="btn-row">
-                    <button type="button" className="btn btn-small" onClick={() => runTest(s.id)} disabled={muts.test.isPending && muts.test.variables === s.id} data-testid="log-source-test">
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      onClick={() => runTest(s.id)}
+                      disabled={muts.test.isPending && muts.test.variables === s.id}
+                      data-testid="log-source-test"
+                    >
                       {muts.test.isPending && muts.test.variables === s.id ? 'Testing…' : 'Test'}
                     </button>
                     {can('config:write') ? (
@@ -134,7 +147,12 @@ export function LogSourcesRoute() {
 }
 
 function TestOutcome({ result }: { result: TestResult | { error: string } }) {
-  if ('error' in result) return <div className="alert alert-error" role="alert">{result.error}</div>;
+  if ('error' in result)
+    return (
+      <div className="alert alert-error" role="alert">
+        {result.error}
+      </div>
+    );
   return (
     <div className={`alert ${result.connected ? 'alert-success' : 'alert-error'}`} role="status" data-testid="log-source-test-result">
       <strong>{result.connected ? 'Connected' : 'Connection failed'}:</strong> {testDetail(result.message)}

@@ -12,7 +12,14 @@ export function ProjectLayout() {
   const project = projects.data.find((p) => p.slug === slug);
   if (!project)
     return (
-      <EmptyState title="Project not found" action={<Link className="btn" to="/projects">All projects</Link>}>
+      <EmptyState
+        title="Project not found"
+        action={
+          <Link className="btn" to="/projects">
+            All projects
+          </Link>
+        }
+      >
         No project has the slug <code>{slug}</code> in this organisation. It may have been renamed or deleted.
       </EmptyState>
     );
@@ -24,7 +31,9 @@ export function ProjectLayout() {
           <Link to="/projects">Projects</Link> <span aria-hidden="true">/</span> <strong>{project.name}</strong>
         </div>
         <nav className="tabs" aria-label="Project sections">
-          <NavLink end to={base}>Settings</NavLink>
+          <NavLink end to={base}>
+            Settings
+          </NavLink>
           <NavLink to={`${base}/log-sources`}>Log sources</NavLink>
           <NavLink to={`${base}/support-desk`}>Support desk</NavLink>
           <NavLink to={`${base}/analyses`}>Analyses</NavLink>

@@ -64,8 +64,15 @@ function ProjectForm({ project, readOnly }: { project: Project; readOnly: boolea
         <Field label="Name" error={errors.name} required>
           {(p) => <input {...p} value={name} readOnly={readOnly} onChange={(e) => setName(e.target.value)} data-testid="project-settings-name" />}
         </Field>
-        <Field label="Slug" error={errors.slug} hint={project.isDefault ? 'The default project’s slug is locked.' : 'Changing it changes this project’s URLs.'} required>
-          {(p) => <input {...p} value={slug} readOnly={readOnly || project.isDefault} onChange={(e) => setSlug(e.target.value)} data-testid="project-settings-slug" />}
+        <Field
+          label="Slug"
+          error={errors.slug}
+          hint={project.isDefault ? 'The default project’s slug is locked.' : 'Changing it changes this project’s URLs.'}
+          required
+        >
+          {(p) => (
+            <input {...p} value={slug} readOnly={readOnly || project.isDefault} onChange={(e) => setSlug(e.target.value)} data-testid="project-settings-slug" />
+          )}
         </Field>
       </div>
       <Field label="Description" error={errors.description}>
@@ -76,15 +83,16 @@ function ProjectForm({ project, readOnly }: { project: Project; readOnly: boolea
         error={errors.llmContext}
         hint={
           <>
-            Prepended to every analysis and triage of this project: tech stack, critical paths (e.g. “Critical paths: /checkout”), known quirks,
-            deploy cadence.{' '}
+            Prepended to every analysis and triage of this project: tech stack, critical paths (e.g. “Critical paths: /checkout”), known quirks, deploy cadence.{' '}
             <span className={remaining < 0 ? 'counter over' : 'counter'} aria-live="polite" data-testid="llm-context-counter">
               {llmContext.length} / {LLM_CONTEXT_MAX}
             </span>
           </>
         }
       >
-        {(p) => <textarea {...p} rows={6} value={llmContext} readOnly={readOnly} onChange={(e) => setLlmContext(e.target.value)} data-testid="project-llm-context" />}
+        {(p) => (
+          <textarea {...p} rows={6} value={llmContext} readOnly={readOnly} onChange={(e) => setLlmContext(e.target.value)} data-testid="project-llm-context" />
+        )}
       </Field>
       <ServicesEditor rows={rows} onChange={setRows} readOnly={readOnly} />
       {errors.services ? (
@@ -134,7 +142,13 @@ function DangerZone({ project }: { project: Project }) {
             );
           }}
         >
-          <Field label={<>Type the slug <code>{project.slug}</code> to confirm</>}>
+          <Field
+            label={
+              <>
+                Type the slug <code>{project.slug}</code> to confirm
+              </>
+            }
+          >
             {(p) => <input {...p} value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="off" data-testid="project-delete-confirm" />}
           </Field>
           {mut.error ? <ErrorBox error={mut.error} /> : null}

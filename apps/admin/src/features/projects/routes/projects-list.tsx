@@ -43,8 +43,12 @@ export function ProjectsListRoute() {
               </div>
               {p.description ? <p>{p.description}</p> : null}
               <div className="card-stats small">
-                <Link to={`/projects/${p.slug}/log-sources`}>{p.logSourceCount} log source{p.logSourceCount === 1 ? '' : 's'}</Link>
-                <Link to={`/projects/${p.slug}/analyses`}>{p.analysisCount} analys{p.analysisCount === 1 ? 'is' : 'es'}</Link>
+                <Link to={`/projects/${p.slug}/log-sources`}>
+                  {p.logSourceCount} log source{p.logSourceCount === 1 ? '' : 's'}
+                </Link>
+                <Link to={`/projects/${p.slug}/analyses`}>
+                  {p.analysisCount} analys{p.analysisCount === 1 ? 'is' : 'es'}
+                </Link>
                 <Link to={`/projects/${p.slug}/support-desk`}>Support desk</Link>
               </div>
             </li>

@@ -36,7 +36,9 @@ export interface Binding {
   publicReplyTemplate: string;
 }
 
-export type BindingUpdate = Partial<Pick<Binding, 'postingMode' | 'autoAnalyzeThreshold' | 'timeBufferHours' | 'attributeMapping' | 'publicReplyTemplate' | 'replyAsAdminId'>>;
+export type BindingUpdate = Partial<
+  Pick<Binding, 'postingMode' | 'autoAnalyzeThreshold' | 'timeBufferHours' | 'attributeMapping' | 'publicReplyTemplate' | 'replyAsAdminId'>
+>;
 
 export interface WorkspaceAttribute {
   name: string;

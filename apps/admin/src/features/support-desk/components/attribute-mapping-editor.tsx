@@ -14,8 +14,8 @@ export function AttributeMappingEditor(props: {
     <fieldset className="fieldset">
       <legend>Conversation attribute mapping</legend>
       <p className="hint">
-        Writes SigSentry’s results into Intercom conversation attributes (usable in Intercom’s rules, e.g. route high severity to a team). The attribute
-        must already exist in the workspace; leave a row empty to skip it.
+        Writes SigSentry’s results into Intercom conversation attributes (usable in Intercom’s rules, e.g. route high severity to a team). The attribute must
+        already exist in the workspace; leave a row empty to skip it.
       </p>
       {props.attributesError ? <div className="alert alert-warning">Could not load the workspace’s attributes: {props.attributesError}</div> : null}
       <datalist id="ws-attributes">
@@ -59,7 +59,8 @@ export function AttributeMappingEditor(props: {
                   <div id={`${inputId}-note`} className="small">
                     {missing.has(f.key) ? (
                       <span className="warn" data-testid={`mapping-missing-${f.key}`}>
-                        ⚠ No attribute “{value.trim()}” in this workspace. It will be saved, and the health check will report it until you create it in Intercom.
+                        ⚠ No attribute “{value.trim()}” in this workspace. It will be saved, and the health check will report it until you create it in
+                        Intercom.
                       </span>
                     ) : attr ? (
                       <span className="muted">

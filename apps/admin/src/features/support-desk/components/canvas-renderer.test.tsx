@@ -42,7 +42,19 @@ describe('CanvasRenderer', () => {
   it('renders data-table, list with url action, divider, spacer and image', () => {
     const html = render([
       { type: 'data-table', items: [{ type: 'field-value', field: 'Severity', value: 'high' }] },
-      { type: 'list', items: [{ type: 'item', id: 'a1', title: 'Analysis', subtitle: 'complete', tertiary_text: '2 min ago', action: { type: 'url', url: '/projects/p/analyses/1' } }] },
+      {
+        type: 'list',
+        items: [
+          {
+            type: 'item',
+            id: 'a1',
+            title: 'Analysis',
+            subtitle: 'complete',
+            tertiary_text: '2 min ago',
+            action: { type: 'url', url: '/projects/p/analyses/1' },
+          },
+        ],
+      },
       { type: 'divider' },
       { type: 'spacer', size: 'm' },
       { type: 'image', url: 'https://cdn.example/x.png', width: 10, height: 10 },

@@ -121,7 +121,9 @@ function CanvasComponent({ c }: { c: Obj }): ReactNode {
       return <div className={`ck-spacer ck-spacer-${['xs', 's', 'm', 'l', 'xl'].includes(str(c.size)) ? str(c.size) : 's'}`} aria-hidden="true" />;
     case 'image': {
       const src = safeUrl(c.url);
-      return src ? <img className="ck-image" src={src} alt={str(c.alt) || ''} width={Number(c.width) || undefined} height={Number(c.height) || undefined} /> : null;
+      return src ? (
+        <img className="ck-image" src={src} alt={str(c.alt) || ''} width={Number(c.width) || undefined} height={Number(c.height) || undefined} />
+      ) : null;
     }
     case 'input':
     case 'textarea':
@@ -169,7 +171,11 @@ export function CanvasRenderer({ canvas }: { canvas: unknown }) {
   const components = arr(((canvas as Obj | null)?.content as Obj | undefined)?.components);
   return (
     <div className="ck-canvas" data-testid="canvas-preview">
-      {components.length === 0 ? <p className="ck-text ck-muted">The panel is empty.</p> : components.map((c, i) => <CanvasComponent key={str(c.id) || i} c={c} />)}
+      {components.length === 0 ? (
+        <p className="ck-text ck-muted">The panel is empty.</p>
+      ) : (
+        components.map((c, i) => <CanvasComponent key={str(c.id) || i} c={c} />)
+      )}
     </div>
   );
 }

@@ -23,8 +23,8 @@ export function ConnectIntercom({ projectId, label = 'Connect Intercom' }: { pro
         ))}
       </ul>
       <p className="hint">
-        Events arrive through the app’s webhooks (new conversations and customer replies); nothing is subscribed per workspace. After you approve, you
-        come back to this project’s configuration page.
+        Events arrive through the app’s webhooks (new conversations and customer replies); nothing is subscribed per workspace. After you approve, you come back
+        to this project’s configuration page.
       </p>
       <div className="form-actions">
         <a className="btn btn-primary" href={installUrl(projectId)} data-testid="connect-intercom-continue">

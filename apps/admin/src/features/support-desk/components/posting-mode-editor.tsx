@@ -8,7 +8,15 @@ export function PostingModeEditor({ value, onChange, readOnly }: { value: Postin
       <div className="radio-cards" role="radiogroup" aria-label="Posting mode">
         {POSTING_MODES.map((m) => (
           <label key={m.mode} className={`radio-card ${value === m.mode ? 'selected' : ''}`}>
-            <input type="radio" name="postingMode" value={m.mode} checked={value === m.mode} disabled={readOnly} onChange={() => onChange(m.mode)} data-testid={`posting-mode-${m.mode}`} />
+            <input
+              type="radio"
+              name="postingMode"
+              value={m.mode}
+              checked={value === m.mode}
+              disabled={readOnly}
+              onChange={() => onChange(m.mode)}
+              data-testid={`posting-mode-${m.mode}`}
+            />
             <span className="radio-title">{m.label}</span>
             <span className="small muted">{m.use}</span>
           </label>

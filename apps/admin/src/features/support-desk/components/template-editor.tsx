@@ -39,8 +39,7 @@ export function TemplateEditor(props: {
     <fieldset className="fieldset">
       <legend>Public reply template</legend>
       <p className="hint">
-        Sent to the customer in the <em>public</em> and <em>both</em> modes. Plain text with <code>{'{{ name }}'}</code> placeholders; values are
-        escaped.
+        Sent to the customer in the <em>public</em> and <em>both</em> modes. Plain text with <code>{'{{ name }}'}</code> placeholders; values are escaped.
       </p>
       <label htmlFor="tpl-input" className="sr-only">
         Template text
@@ -68,7 +67,14 @@ export function TemplateEditor(props: {
         <ul className="chip-list">
           {TEMPLATE_VARIABLES.map((v) => (
             <li key={v.name}>
-              <button type="button" className="chip" title={v.help} disabled={props.readOnly} onClick={() => insert(v.name)} data-testid={`template-var-${v.name}`}>
+              <button
+                type="button"
+                className="chip"
+                title={v.help}
+                disabled={props.readOnly}
+                onClick={() => insert(v.name)}
+                data-testid={`template-var-${v.name}`}
+              >
                 {`{{ ${v.name} }}`}
               </button>
             </li>

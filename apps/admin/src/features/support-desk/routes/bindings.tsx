@@ -21,10 +21,13 @@ export function BindingsRoute() {
         <ErrorBox error={bindings.error} title="Could not load connections" onRetry={() => bindings.refetch()} />
       ) : bindings.data.length === 0 ? (
         <EmptyState title="No support desk connected">
-          {can('config:write') ? 'Use “Connect Intercom” to install the SigSentry app in your workspace.' : 'Ask someone with config:write to connect Intercom.'}
+          {can('config:write')
+            ? 'Use “Connect Intercom” to install the SigSentry app in your workspace.'
+            : 'Ask someone with config:write to connect Intercom.'}
           {project.logSourceCount === 0 ? (
             <>
-              {' '}Also <Link to={`/projects/${project.slug}/log-sources`}>add a log source</Link> so conversations can be analysed.
+              {' '}
+              Also <Link to={`/projects/${project.slug}/log-sources`}>add a log source</Link> so conversations can be analysed.
             </>
           ) : null}
         </EmptyState>
@@ -37,7 +40,9 @@ export function BindingsRoute() {
               <th scope="col">Health</th>
               <th scope="col">Posting</th>
               <th scope="col">Installed</th>
-              <th scope="col"><span className="sr-only">Actions</span></th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -52,7 +57,9 @@ export function BindingsRoute() {
                 <td>
                   <StatusBadge status={b.status} />
                 </td>
-                <td>{b.health.ok ? <Badge tone="success">healthy</Badge> : <Badge tone="warning">{b.health.checks.filter((c) => !c.ok).length} issue(s)</Badge>}</td>
+                <td>
+                  {b.health.ok ? <Badge tone="success">healthy</Badge> : <Badge tone="warning">{b.health.checks.filter((c) => !c.ok).length} issue(s)</Badge>}
+                </td>
                 <td>{b.postingMode}</td>
                 <td className="nowrap">{formatDateTime(b.installedAt)}</td>
                 <td className="btn-row">

@@ -21,7 +21,14 @@ export function ConfigureBindingRoute() {
   if (binding.isPending) return <Spinner label="Loading connection…" />;
   if (binding.error)
     return binding.error instanceof ApiError && binding.error.status === 404 ? (
-      <EmptyState title="Connection not found" action={<Link className="btn" to={`/projects/${project.slug}/support-desk`}>Support desk</Link>}>
+      <EmptyState
+        title="Connection not found"
+        action={
+          <Link className="btn" to={`/projects/${project.slug}/support-desk`}>
+            Support desk
+          </Link>
+        }
+      >
         This support-desk connection does not exist in the project {project.name}.
       </EmptyState>
     ) : (
@@ -113,7 +120,14 @@ function ConfigureBinding({ binding }: { binding: Binding }) {
       ) : null}
       {binding.status === 'needs_reinstall' ? (
         <Notice kind="warning">
-          Intercom rejected the stored access. {can('config:write') ? <a href={installUrl(project.id)} data-testid="binding-reinstall">Reinstall the app</a> : 'Ask an admin to reinstall the app'}{' '}
+          Intercom rejected the stored access.{' '}
+          {can('config:write') ? (
+            <a href={installUrl(project.id)} data-testid="binding-reinstall">
+              Reinstall the app
+            </a>
+          ) : (
+            'Ask an admin to reinstall the app'
+          )}{' '}
           to resume triage.
         </Notice>
       ) : null}
@@ -130,7 +144,8 @@ function ConfigureBinding({ binding }: { binding: Binding }) {
           </dd>
           <dt>Events</dt>
           <dd>
-            {binding.subscriptions?.events?.join(', ') || '—'} <span className="muted small">({binding.subscriptions?.mode === 'app' ? 'app-level webhooks' : binding.subscriptions?.mode})</span>
+            {binding.subscriptions?.events?.join(', ') || '—'}{' '}
+            <span className="muted small">({binding.subscriptions?.mode === 'app' ? 'app-level webhooks' : binding.subscriptions?.mode})</span>
           </dd>
           <dt>Topics</dt>
           <dd className="small mono">{binding.subscriptions?.topics?.join(', ') || '—'}</dd>
@@ -147,7 +162,13 @@ function ConfigureBinding({ binding }: { binding: Binding }) {
         <div className="grid-2">
           <Field label="Auto-analyze threshold" hint={`Runs a full log analysis for ${THRESHOLDS.find((t) => t.value === threshold)?.analyzes}.`}>
             {(p) => (
-              <select {...p} value={threshold} disabled={readOnly} onChange={(e) => setThreshold(e.target.value as Binding['autoAnalyzeThreshold'])} data-testid="binding-threshold">
+              <select
+                {...p}
+                value={threshold}
+                disabled={readOnly}
+                onChange={(e) => setThreshold(e.target.value as Binding['autoAnalyzeThreshold'])}
+                data-testid="binding-threshold"
+              >
                 {THRESHOLDS.map((t) => (
                   <option key={t.value} value={t.value}>
                     {t.label}
@@ -156,15 +177,33 @@ function ConfigureBinding({ binding }: { binding: Binding }) {
               </select>
             )}
           </Field>
-          <Field label="Default time buffer (hours)" error={errors.timeBufferHours} hint="Log history searched before the conversation when the customer gives no time. 1–24.">
-            {(p) => <input {...p} type="number" min={1} max={24} step={1} value={buffer} readOnly={readOnly} onChange={(e) => setBuffer(e.target.value)} data-testid="binding-buffer" />}
+          <Field
+            label="Default time buffer (hours)"
+            error={errors.timeBufferHours}
+            hint="Log history searched before the conversation when the customer gives no time. 1–24."
+          >
+            {(p) => (
+              <input
+                {...p}
+                type="number"
+                min={1}
+                max={24}
+                step={1}
+                value={buffer}
+                readOnly={readOnly}
+                onChange={(e) => setBuffer(e.target.value)}
+                data-testid="binding-buffer"
+              />
+            )}
           </Field>
         </div>
 
         <Field
           label="Post as"
           error={errors.replyAsAdminId}
-          hint={admins.error ? `Could not load the workspace’s admins: ${errorMessage(admins.error)}` : 'The Intercom teammate notes and replies are posted as.'}
+          hint={
+            admins.error ? `Could not load the workspace’s admins: ${errorMessage(admins.error)}` : 'The Intercom teammate notes and replies are posted as.'
+          }
         >
           {(p) => (
             <select {...p} value={replyAs} disabled={readOnly || !admins.data} onChange={(e) => setReplyAs(e.target.value)} data-testid="binding-reply-as">
@@ -187,7 +226,14 @@ function ConfigureBinding({ binding }: { binding: Binding }) {
           readOnly={readOnly}
         />
 
-        <TemplateEditor projectId={project.id} bindingId={binding.id} value={template} onChange={setTemplate} readOnly={readOnly} serverError={errors.publicReplyTemplate} />
+        <TemplateEditor
+          projectId={project.id}
+          bindingId={binding.id}
+          value={template}
+          onChange={setTemplate}
+          readOnly={readOnly}
+          serverError={errors.publicReplyTemplate}
+        />
 
         {save.error ? <ErrorBox error={save.error} /> : null}
         {saved ? <Notice kind="success">Saved.</Notice> : null}
@@ -210,7 +256,12 @@ function ConfigureBinding({ binding }: { binding: Binding }) {
         </section>
       ) : null}
 
-      <Dialog open={confirmOpen} title={`Disconnect ${binding.workspaceName || 'this workspace'}?`} onClose={() => setConfirmOpen(false)} testId="disconnect-dialog">
+      <Dialog
+        open={confirmOpen}
+        title={`Disconnect ${binding.workspaceName || 'this workspace'}?`}
+        onClose={() => setConfirmOpen(false)}
+        testId="disconnect-dialog"
+      >
         <ul className="consequences">
           <li>SigSentry’s access is revoked and the app is uninstalled from this Intercom workspace.</li>
           <li>Webhooks stop: new conversations are no longer triaged or analysed.</li>
@@ -250,9 +301,7 @@ function HealthPanel({ binding }: { binding: Binding }) {
   const checks = binding.health?.checks ?? [];
   return (
     <section className="panel" aria-labelledby="health-title" data-testid="binding-health">
-      <h2 id="health-title">
-        Health {binding.health?.ok ? <Badge tone="success">all good</Badge> : <Badge tone="warning">needs attention</Badge>}
-      </h2>
+      <h2 id="health-title">Health {binding.health?.ok ? <Badge tone="success">all good</Badge> : <Badge tone="warning">needs attention</Badge>}</h2>
       {checks.length === 0 ? (
         <p className="muted">No checks reported yet.</p>
       ) : (

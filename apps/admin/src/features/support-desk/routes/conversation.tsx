@@ -27,7 +27,11 @@ export function ConversationRoute() {
       <PageHeader
         title={conv.data?.subject || `Conversation ${conversationId}`}
         subtitle={<span className="mono">{conversationId}</span>}
-        actions={<Link className="btn" to={`${base}/conversations`}>All conversations</Link>}
+        actions={
+          <Link className="btn" to={`${base}/conversations`}>
+            All conversations
+          </Link>
+        }
       />
       <div className="split">
         <div>
@@ -40,7 +44,9 @@ export function ConversationRoute() {
               <section className="panel" aria-labelledby="an-title">
                 <h2 id="an-title">Analyses</h2>
                 {conv.data.analyses.length === 0 ? (
-                  <p className="muted">No analysis yet. One runs automatically above the auto-analyze threshold, or from the Intercom sidebar’s “Run analysis”.</p>
+                  <p className="muted">
+                    No analysis yet. One runs automatically above the auto-analyze threshold, or from the Intercom sidebar’s “Run analysis”.
+                  </p>
                 ) : (
                   <table className="table table-compact">
                     <thead>

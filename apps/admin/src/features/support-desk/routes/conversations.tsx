@@ -14,7 +14,15 @@ export function ConversationsRoute() {
   const base = `/projects/${project.slug}/support-desk/${bindingId}`;
   return (
     <>
-      <PageHeader title="Triaged conversations" subtitle="Conversations this connection has triaged, newest first." actions={<Link className="btn" to={base}>Configure</Link>} />
+      <PageHeader
+        title="Triaged conversations"
+        subtitle="Conversations this connection has triaged, newest first."
+        actions={
+          <Link className="btn" to={base}>
+            Configure
+          </Link>
+        }
+      />
       {list.isPending ? (
         <Spinner />
       ) : list.error ? (
@@ -54,7 +62,12 @@ export function ConversationsRoute() {
               ))}
             </tbody>
           </table>
-          <Pagination page={list.data.pagination.page} totalPages={list.data.pagination.totalPages} total={list.data.pagination.total} onPage={(p) => setParams({ page: String(p) })} />
+          <Pagination
+            page={list.data.pagination.page}
+            totalPages={list.data.pagination.totalPages}
+            total={list.data.pagination.total}
+            onPage={(p) => setParams({ page: String(p) })}
+          />
         </>
       )}
     </>

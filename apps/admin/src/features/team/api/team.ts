@@ -24,7 +24,10 @@ export function useTeamMutations() {
       mutationFn: (input: { email: string; name: string; password: string; role: string }) => api.post<Member>('/v1/team/members', input),
       onSuccess: invalidate,
     }),
-    changeRole: useMutation({ mutationFn: ({ id, role }: { id: string; role: string }) => api.put<Member>(`/v1/team/members/${id}`, { role }), onSuccess: invalidate }),
+    changeRole: useMutation({
+      mutationFn: ({ id, role }: { id: string; role: string }) => api.put<Member>(`/v1/team/members/${id}`, { role }),
+      onSuccess: invalidate,
+    }),
     remove: useMutation({ mutationFn: (id: string) => api.del<unknown>(`/v1/team/members/${id}`), onSuccess: invalidate }),
   };
 }

@@ -44,7 +44,9 @@ export function TeamRoute() {
               <th scope="col">Email</th>
               <th scope="col">Role</th>
               <th scope="col">Added</th>
-              <th scope="col"><span className="sr-only">Actions</span></th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -88,12 +90,20 @@ export function TeamRoute() {
           </tbody>
         </table>
       )}
-      <p className="small muted">Roles: owner (one per organisation), admin (manages the team), member (runs analyses, edits configuration), viewer (read only).</p>
+      <p className="small muted">
+        Roles: owner (one per organisation), admin (manages the team), member (runs analyses, edits configuration), viewer (read only).
+      </p>
       <Dialog open={!!removing} title={`Remove ${removing?.name ?? ''}?`} onClose={() => setRemoving(null)} testId="member-remove-dialog">
         <p>Their access ends immediately. Their past activity is kept.</p>
         {remove.error ? <ErrorBox error={remove.error} /> : null}
         <div className="form-actions">
-          <button type="button" className="btn btn-danger" disabled={remove.isPending} onClick={() => removing && remove.mutate(removing.id, { onSuccess: () => setRemoving(null) })} data-testid="member-remove-confirm">
+          <button
+            type="button"
+            className="btn btn-danger"
+            disabled={remove.isPending}
+            onClick={() => removing && remove.mutate(removing.id, { onSuccess: () => setRemoving(null) })}
+            data-testid="member-remove-confirm"
+          >
             Remove
           </button>
           <button type="button" className="btn" onClick={() => setRemoving(null)}>
