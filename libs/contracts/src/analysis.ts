@@ -33,6 +33,21 @@ export interface AnalysisResult {
   timeWindow: { start: string; end: string };
   /** Top error signatures found (our extension). */
   signatures?: Array<{ template: string; service: string; count: number; baselineCount: number; isNew: boolean; score: number }>;
+  /**
+   * The log lines behind the top signatures (the SDK's shape), most relevant first: at most 5 per signature and
+   * 50 per analysis, secrets and personal data masked. Absent on results stored before it existed.
+   */
+  logEvidence?: LogEvidence[];
+}
+
+export interface LogEvidence {
+  timestamp: string;
+  service: string;
+  level: LogLevel;
+  message: string;
+  raw: string;
+  /** 0–1: the signature's score relative to the top one, slightly lower for its later examples. */
+  relevanceScore: number;
 }
 
 export const ANALYSIS_STATUSES = ['pending', 'processing', 'complete', 'partial', 'failed'] as const;
