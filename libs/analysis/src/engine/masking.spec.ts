@@ -1,4 +1,4 @@
-import { maskMessage, maskToken, WILDCARD } from './masking';
+import { MAX_LINE_CHARS, MAX_TOKEN_CHARS, maskedTokens, maskMessage, maskToken, WILDCARD } from './masking';
 
 describe('masking', () => {
   it.each([
@@ -41,5 +41,44 @@ describe('masking', () => {
   it('keeps the original whitespace between tokens and trims the ends', () => {
     expect(maskMessage('  a  b\tc 12 ')).toBe('a  b\tc <*>');
     expect(maskMessage('')).toBe('');
+  });
+});
+
+describe('tokenising long lines (linear work, counted)', () => {
+  const shapes: Record<string, (n: number) => string> = {
+    'one long token': (n) => 'x1'.repeat(n / 2),
+    'many key=value tokens': (n) => 'ab=12 '.repeat(n / 6),
+    'dates and quotes': (n) => 'at 2024-01-02 10:11:12 k="v w" '.repeat(n / 32),
+    'wrapped values': (n) => '(((a:1,'.repeat(n / 8),
+    'dotted numbers': (n) => '1.2.3.4.'.repeat(n / 8),
+  };
+
+  it.each(Object.keys(shapes))('%s: work grows linearly with the line length', (name) => {
+    const work = (n: number) => {
+      const w = { chars: 0 };
+      maskedTokens(shapes[name](n), w);
+      return w.chars;
+    };
+    const small = work(500);
+    const big = work(4000);
+    expect(small).toBeGreaterThan(0);
+    // 8× the text costs at most ~8× the work (never 64×, as a quadratic pass would).
+    expect(big / small).toBeLessThanOrEqual(8 * 1.3);
+  });
+
+  it('mines only the first MAX_LINE_CHARS characters of a 200 kB line', () => {
+    for (const name of Object.keys(shapes)) {
+      const line = shapes[name](200_000);
+      expect(line.length).toBeGreaterThan(150_000);
+      const w = { chars: 0 };
+      const tokens = maskedTokens(line, w);
+      // Every character is looked at a bounded number of times, and only within the cap.
+      expect(w.chars).toBeLessThanOrEqual(4 * MAX_LINE_CHARS);
+      expect(tokens).toEqual(maskedTokens(line.slice(0, MAX_LINE_CHARS)));
+    }
+  });
+
+  it('masks a token longer than MAX_TOKEN_CHARS as one variable', () => {
+    expect(maskedTokens(`blob ${'Ab'.repeat(MAX_TOKEN_CHARS)} end`)).toEqual(['blob', WILDCARD, 'end']);
   });
 });

@@ -61,11 +61,41 @@ function isValuePiece(p: string): boolean {
   return true;
 }
 
-/** Wrapping punctuation around a token's core value: `(`, `[`, `"`, `name(` before; `)`, `:`, `,`, `.` after. */
-const WRAPPED = /^((?:[A-Za-z_]\w*\()?[([{"'<]*)(.*?)([)\]}"'>,.;:]*)$/;
+/** `name(`: an identifier and an opening parenthesis at the start of a token. */
+const CALL_PREFIX = /^[A-Za-z_]\w*\(/;
+const OPENERS = '([{"\'<';
+const CLOSERS = ')]}"\'>,.;:';
+
+/**
+ * Wrapping punctuation around a token's core value: `(`, `[`, `"`, `name(` before; `)`, `:`, `,`, `.` after.
+ * Returns [before, core, after]; linear in the token's length.
+ */
+function unwrap(token: string): [string, string, string] {
+  let p = 0;
+  const call = CALL_PREFIX.exec(token);
+  if (call) p = call[0].length;
+  while (p < token.length && OPENERS.includes(token[p])) p++;
+  let e = token.length;
+  while (e > p && CLOSERS.includes(token[e - 1])) e--;
+  return [token.slice(0, p), token.slice(p, e), token.slice(e)];
+}
 
 function isWholeValue(core: string): boolean {
-  return EMAIL.test(core) || URL.test(core) || PATH.test(core) || HEX_PREFIXED.test(core) || NUM_UNIT.test(core) || HOST_PORT.test(core);
+  // Each pattern is tried only when the token has the character it needs.
+  const c0 = core.charCodeAt(0);
+  if (core.includes('@') && EMAIL.test(core)) return true;
+  if (core.includes('/') || core.includes('\\')) {
+    if (URL.test(core) || PATH.test(core)) return true;
+  }
+  if (c0 === 48 && HEX_PREFIXED.test(core)) return true;
+  if (((c0 >= 48 && c0 <= 57) || c0 === 43 || c0 === 45) && NUM_UNIT.test(core)) return true;
+  return core.includes(':') && HOST_PORT.test(core);
+}
+
+function hasThreeDots(t: string): boolean {
+  let k = 0;
+  for (let i = t.indexOf('.'); i >= 0; i = t.indexOf('.', i + 1)) if (++k === 3) return true;
+  return false;
 }
 
 /** Masks one whitespace-free token. */
@@ -78,13 +108,13 @@ export function maskToken(token: string): string {
     const inner = maskToken(q[2]);
     return q[1] + (inner.includes(WILDCARD) ? WILDCARD : inner) + q[1] + q[3];
   }
-  const w = WRAPPED.exec(token);
+  const w = unwrap(token);
   // A path keeps a trailing '.' (file names end in one), other wrappers stay literal around the value.
-  if (w && w[2] !== '' && (w[1] !== '' || w[3] !== '') && !(w[3] === '.' && PATH.test(w[2])) && isWholeValue(w[2])) return w[1] + WILDCARD + w[3];
+  if (w[1] !== '' && (w[0] !== '' || w[2] !== '') && !(w[2] === '.' && PATH.test(w[1])) && isWholeValue(w[1])) return w[0] + WILDCARD + w[2];
   if (isWholeValue(token)) return WILDCARD;
   let t = token;
-  if (t.length >= 36) t = t.replace(UUID, WILDCARD);
-  if (t.length >= 7) t = t.replace(IP_VALUE, WILDCARD);
+  if (t.length >= 36 && t.includes('-')) t = t.replace(UUID, WILDCARD);
+  if (t.length >= 7 && hasThreeDots(t)) t = t.replace(IP_VALUE, WILDCARD);
   if (!HAS_DIGIT.test(t) && !BOOLEAN_PIECE.test(t)) return t;
   const parts = t.split(PIECE_SPLIT);
   let out = '';
@@ -118,24 +148,112 @@ export interface Tokenized {
   seps: string[];
 }
 
-const WS = /(\s+)/;
+/** Only the first MAX_LINE_CHARS characters of a message are mined (a 200 kB line costs what 4 kB does). */
+export const MAX_LINE_CHARS = 4096;
+/** A token longer than this is one variable (a blob, a long path or URL): the per-token checks stay bounded. */
+export const MAX_TOKEN_CHARS = 512;
+
+/** Optional work counter: characters scanned plus characters handed to the per-token checks. */
+export interface TokenizerWork {
+  chars: number;
+}
+
+function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 160) return false;
+  return (
+    c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
+}
+
+const F_DIGIT = 1;
+/** `@`, `/`, `\`, `<`: a token that may be an e-mail, URL, path or already hold a wildcard. */
+const F_SPECIAL = 2;
+/** `t`/`f` (a boolean may be inside) or `-` (a UUID may be inside). */
+const F_MAYBE = 4;
+const F_NONDIGIT = 8;
+
+/** Masks one token given the flags the scanner collected: cheap answers first, the full rules otherwise. */
+function maskScanned(tok: string, flags: number, work: TokenizerWork | undefined): string {
+  if (tok.length > MAX_TOKEN_CHARS) return WILDCARD;
+  if ((flags & (F_DIGIT | F_SPECIAL | F_MAYBE)) === 0) return tok;
+  if ((flags & (F_DIGIT | F_NONDIGIT)) === F_DIGIT) return WILDCARD;
+  if ((flags & (F_DIGIT | F_SPECIAL)) === 0 && !(tok.length >= 36 && tok.includes('-')) && !BOOLEAN_PIECE.test(tok)) return tok;
+  if (work) work.chars += tok.length;
+  return maskToken(tok);
+}
+
+function applyLineRules(trimmed: string): string {
+  let t = trimmed;
+  if (t.length > 9 && HAS_DIGIT.test(t)) t = t.replace(DATETIME, WILDCARD);
+  if (t.includes('=')) t = t.replace(KEYED_QUOTE, (m, qc: string, inner: string) => (inner === '' ? m : `=${qc}${WILDCARD}${qc}`));
+  return t;
+}
+
+/**
+ * Splits a message on whitespace and masks each token, in one pass over the characters (linear: the message is
+ * capped at MAX_LINE_CHARS, each token's checks are linear or bounded by MAX_TOKEN_CHARS).
+ */
+export function maskedTokens(message: string, work?: TokenizerWork, seps?: string[]): string[] {
+  const s = message.length > MAX_LINE_CHARS ? message.slice(0, MAX_LINE_CHARS) : message;
+  const out = scanTokens(s, work, seps, true);
+  if (out !== null) return out;
+  // The line has a date/time or a quoted value after `=`: rewrite those first, then split.
+  const t = applyLineRules(s.trim());
+  if (work) work.chars += t.length;
+  if (seps) seps.length = 0;
+  return scanTokens(t, work, seps, false)!;
+}
+
+/**
+ * One pass: splits on whitespace, collects each token's flags and masks it. With `detect`, gives up (null) as
+ * soon as it sees what the line rules rewrite: `=` before a quote, a time `d:dd` or a date `dddd-dd`.
+ */
+function scanTokens(s: string, work: TokenizerWork | undefined, seps: string[] | undefined, detect: boolean): string[] | null {
+  const len = s.length;
+  if (work) work.chars += len;
+  const out: string[] = [];
+  let i = 0;
+  while (i < len && isSpace(s.charCodeAt(i))) i++;
+  while (i < len) {
+    const start = i;
+    let flags = 0;
+    for (; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 48 && c <= 57) flags |= F_DIGIT;
+      else if (c <= 32 && isSpace(c)) break;
+      else {
+        flags |= F_NONDIGIT;
+        if (c === 64 || c === 47 || c === 92 || c === 60) flags |= F_SPECIAL;
+        else if (c === 116 || c === 84 || c === 102 || c === 70) flags |= F_MAYBE;
+        else if (c === 45 || c === 58) {
+          flags |= F_MAYBE;
+          if (detect && i > start) {
+            const a = s.charCodeAt(i - 1);
+            const b = s.charCodeAt(i + 1);
+            const b2 = s.charCodeAt(i + 2);
+            if (a >= 48 && a <= 57 && b >= 48 && b <= 57 && b2 >= 48 && b2 <= 57) return null;
+          }
+        } else if (c === 61 && detect) {
+          const d = s.charCodeAt(i + 1);
+          if (d === 34 || d === 39) return null;
+        } else if (c >= 160 && isSpace(c)) break;
+      }
+    }
+    out.push(maskScanned(s.slice(start, i), flags, work));
+    const ws = i;
+    while (i < len && isSpace(s.charCodeAt(i))) i++;
+    if (seps && i < len) seps.push(s.slice(ws, i));
+  }
+  return out;
+}
 
 /** Splits a message on whitespace and masks each token. */
 export function tokenize(message: string): Tokenized {
-  let trimmed = message.trim();
-  if (trimmed.length > 9 && HAS_DIGIT.test(trimmed)) trimmed = trimmed.replace(DATETIME, WILDCARD);
-  if (trimmed.includes('=')) trimmed = trimmed.replace(KEYED_QUOTE, (m, qc: string, inner: string) => (inner === '' ? m : `=${qc}${WILDCARD}${qc}`));
-  if (trimmed === '') return { tokens: [], seps: [] };
-  const parts = trimmed.split(WS);
-  const tokens: string[] = [];
   const seps: string[] = [];
-  for (let i = 0; i < parts.length; i += 2) {
-    tokens.push(maskToken(parts[i]));
-    if (i + 1 < parts.length) seps.push(parts[i + 1]);
-  }
+  const tokens = maskedTokens(message, undefined, seps);
   return { tokens, seps };
 }
-
 /** The masked message as one string (tokens joined with the original whitespace). */
 export function maskMessage(message: string): string {
   const { tokens, seps } = tokenize(message);

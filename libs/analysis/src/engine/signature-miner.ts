@@ -6,7 +6,7 @@
  * its template turns differing positions into `<*>`. Memory is bounded: clusters per group and in
  * total are capped (least recently used evicted), and the exact-match cache is cleared when full.
  */
-import { PIECE_SPLIT, tokenize, WILDCARD } from './masking';
+import { maskedTokens, PIECE_SPLIT, WILDCARD } from './masking';
 
 /**
  * The printed form of a template: tokens joined by single spaces (whitespace runs are not part of an
@@ -30,7 +30,7 @@ export interface SignatureMinerOptions {
   maxClustersPerGroup?: number;
   /** Clusters kept in total. */
   maxClusters?: number;
-  /** Exact masked-message cache entries. */
+  /** Exact-message cache entries (0: no cache; every line is tokenised and searched). */
   maxCacheEntries?: number;
   /**
    * A variable position that only ever took this many distinct words is
@@ -45,10 +45,10 @@ export interface SignatureMinerOptions {
 interface Cluster {
   id: number;
   tokens: string[];
-  seps: string[];
   size: number;
   lastUsed: number;
-  group: string;
+  /** Token count and first-token key of its group. */
+  group: [number, string];
   template: string | null;
   /** Per position: values seen where the template became variable (undefined: constant; null: too many values). */
   variants: Array<Map<string, number> | null | undefined>;
@@ -94,23 +94,22 @@ function splittable(val: string): boolean {
 }
 const SPLIT_WITH_WILDCARD = false;
 
-const patternCache = new Map<string, RegExp>();
-
-/** True when `value` is an instance of `pattern`, each `<*>` standing for any text, the empty one included. */
+/**
+ * True when `value` is an instance of `pattern`, each `<*>` standing for any text, the empty one included.
+ * Greedy leftmost matching of the literal pieces (exact for `*`-only globs): O(pattern × value) at worst.
+ */
 function instanceOf(pattern: string, value: string): boolean {
-  let re = patternCache.get(pattern);
-  if (!re) {
-    re = new RegExp(
-      `^${pattern
-        .split(WILDCARD)
-        .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*?')}$`,
-      's',
-    );
-    if (patternCache.size >= 4096) patternCache.clear();
-    patternCache.set(pattern, re);
+  const pieces = pattern.split(WILDCARD);
+  const first = pieces[0];
+  const last = pieces[pieces.length - 1];
+  if (!value.startsWith(first)) return false;
+  let pos = first.length;
+  for (let i = 1; i < pieces.length - 1; i++) {
+    const at = value.indexOf(pieces[i], pos);
+    if (at < 0) return false;
+    pos = at + pieces[i].length;
   }
-  return re.test(value);
+  return value.length - last.length >= pos && value.endsWith(last);
 }
 
 /**
@@ -160,7 +159,7 @@ export function mergeToken(a: string, b: string): string {
 
 export class SignatureMiner {
   private readonly opts: Required<SignatureMinerOptions>;
-  private readonly groups = new Map<string, Cluster[]>();
+  private readonly groups = new Map<number, Map<string, Cluster[]>>();
   private readonly byId = new Map<number, Cluster>();
   private readonly cache = new Map<string, { cluster: Cluster; tokens: string[] }>();
   private nextId = 1;
@@ -209,10 +208,10 @@ export class SignatureMiner {
    */
   resolve(message: string, clusterId: number): MinedSignature {
     const c = this.byId.get(clusterId);
-    if (!c) return { clusterId: String(clusterId), template: renderTemplate(tokenize(message).tokens) };
+    if (!c) return { clusterId: String(clusterId), template: renderTemplate(maskedTokens(message)) };
     const split = this.splitPositions(c);
     if (split.length === 0) return { clusterId: String(c.id), template: this.templateOf(c) };
-    const { tokens } = tokenize(message);
+    const tokens = maskedTokens(message);
     const out = c.tokens.slice();
     let key = '';
     for (const p of split) {
@@ -254,30 +253,33 @@ export class SignatureMiner {
   private addCluster(message: string): Cluster {
     this.linesSeen++;
     const tick = ++this.tick;
-    const hit = this.cache.get(message);
-    if (hit && this.byId.get(hit.cluster.id) === hit.cluster && hit.cluster.tokens.length === hit.tokens.length) {
-      const c = hit.cluster;
-      c.size++;
-      c.lastUsed = tick;
-      const v = c.variants;
-      for (let i = 0; i < v.length; i++) {
-        const tracked = v[i];
-        if (tracked) this.track(v, i, tracked, hit.tokens[i]);
+    const useCache = this.opts.maxCacheEntries > 0;
+    if (useCache) {
+      const hit = this.cache.get(message);
+      if (hit && this.byId.get(hit.cluster.id) === hit.cluster && hit.cluster.tokens.length === hit.tokens.length) {
+        const c = hit.cluster;
+        c.size++;
+        c.lastUsed = tick;
+        const v = c.variants;
+        for (let i = 0; i < v.length; i++) {
+          const tracked = v[i];
+          if (tracked) this.track(v, i, tracked, hit.tokens[i]);
+        }
+        return c;
       }
-      return c;
     }
-    const { tokens, seps } = tokenize(message);
-    const first = tokens.length ? tokens[0] : '';
-    const groupKey = `${tokens.length}\u0000${first.includes(WILDCARD) ? WILDCARD : first}`;
-    let group = this.groups.get(groupKey);
-    if (!group) {
-      group = [];
-      this.groups.set(groupKey, group);
-    }
+    const tokens = maskedTokens(message);
+    const n = tokens.length;
+    const first = n ? tokens[0] : '';
+    const firstKey = first.includes(WILDCARD) ? WILDCARD : first;
+    let byFirst = this.groups.get(n);
+    if (!byFirst) this.groups.set(n, (byFirst = new Map()));
+    let group = byFirst.get(firstKey);
+    if (!group) byFirst.set(firstKey, (group = []));
     let best: Cluster | null = null;
     let bestSim = -1;
-    const n = tokens.length;
-    for (const c of group) {
+    for (let g = 0; g < group.length; g++) {
+      const c = group[g];
       const t = c.tokens;
       let eq = 0;
       for (let i = 0; i < n; i++) if (t[i] === tokens[i]) eq++;
@@ -313,15 +315,17 @@ export class SignatureMiner {
       if (changed) cluster.template = null;
       cluster.size++;
     } else {
-      cluster = { id: this.nextId++, tokens: tokens.slice(), seps, size: 1, lastUsed: tick, group: groupKey, template: null, variants: new Array(n) };
+      cluster = { id: this.nextId++, tokens: tokens.slice(), size: 1, lastUsed: tick, group: [n, firstKey], template: null, variants: new Array(n) };
       group.push(cluster);
       this.byId.set(cluster.id, cluster);
       if (group.length > this.opts.maxClustersPerGroup) this.evictFrom(group);
       if (this.byId.size > this.opts.maxClusters) this.evictGlobal();
     }
     cluster.lastUsed = tick;
-    if (this.cache.size >= this.opts.maxCacheEntries) this.cache.clear();
-    this.cache.set(message, { cluster, tokens });
+    if (useCache) {
+      if (this.cache.size >= this.opts.maxCacheEntries) this.cache.clear();
+      this.cache.set(message, { cluster, tokens });
+    }
     return cluster;
   }
 
@@ -346,11 +350,12 @@ export class SignatureMiner {
     for (let i = 0; i < drop; i++) {
       const c = all[i];
       this.byId.delete(c.id);
-      const g = this.groups.get(c.group);
-      if (g) {
+      const byFirst = this.groups.get(c.group[0]);
+      const g = byFirst?.get(c.group[1]);
+      if (byFirst && g) {
         const k = g.indexOf(c);
         if (k >= 0) g.splice(k, 1);
-        if (g.length === 0) this.groups.delete(c.group);
+        if (g.length === 0) byFirst.delete(c.group[1]);
       }
     }
   }
