@@ -257,7 +257,7 @@ function build(
       const total = st.total.at(wt);
       if (total === 0) continue;
       const errors = st.errors.at(wt);
-      const template = miner.template(st.cluster) ?? st.firstMessage;
+      const template = miner.finalTemplate(st.cluster) ?? st.firstMessage;
       const baseline = base?.get(st.cluster)?.at(bt) ?? 0;
       const s = byTemplate.get(template);
       if (!s) {

@@ -89,7 +89,16 @@ function isWholeValue(core: string): boolean {
   }
   if (c0 === 48 && HEX_PREFIXED.test(core)) return true;
   if (((c0 >= 48 && c0 <= 57) || c0 === 43 || c0 === 45) && NUM_UNIT.test(core)) return true;
-  return core.includes(':') && HOST_PORT.test(core);
+  return core.includes(':') && (HOST_PORT.test(core) || isIpv6(core));
+}
+
+/** An IPv6 address (hex groups, `::` compression, an IPv4 tail): one value, however many groups it shows. */
+const IPV6 = /^(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|\d{1,3}(?:\.\d{1,3}){3})?$/;
+function isIpv6(core: string): boolean {
+  if (core.length > 45 || !IPV6.test(core)) return false;
+  let colons = 0;
+  for (let i = 0; i < core.length; i++) if (core.charCodeAt(i) === 58) colons++;
+  return core.includes('::') || colons >= 5;
 }
 
 function hasThreeDots(t: string): boolean {

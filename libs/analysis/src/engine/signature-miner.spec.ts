@@ -85,4 +85,31 @@ describe('SignatureMiner', () => {
     expect(a.clusterId).toBe(b.clusterId);
     expect(a.template).toBe('');
   });
+
+  it('treats a varying number of values as one event (variable-length runs, quantities with their conversions)', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 6; i++) lines.push(`purge ask node-${i} to delete ${Array.from({ length: 1 + (i % 4) }, (_, k) => `blk_${i}${k}`).join(' ')}`);
+    for (let i = 0; i < 6; i++)
+      lines.push(i % 2 ? `stream closed, ${100 + i} bytes sent, lifetime ${i}:0${i}` : `stream closed, ${100 + i} bytes (${i}.5 KB) sent, lifetime <${i} sec`);
+    const out = mineAll(lines);
+    expect(new Set(out.slice(0, 6).map((o) => o.clusterId)).size).toBe(1);
+    expect(out[0].template).toBe('purge ask node-<*> to delete <*>');
+    expect(new Set(out.slice(6).map((o) => o.clusterId)).size).toBe(1);
+    expect(out[6].template).toBe('stream closed, <*> bytes sent, lifetime <*>');
+  });
+
+  it('keeps names after user-like keywords and units after numbers variable, even with few values', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 12; i++) lines.push(`session closed for user ${['root', 'news', 'cyrus'][i % 3]}`);
+    for (let i = 0; i < 12; i++) lines.push(`cache stored (size ${i}.5 ${['KB', 'B', 'MB'][i % 3]}, free ${i} KB)`);
+    const out = mineAll(lines);
+    expect(new Set(out.slice(0, 12).map((o) => o.clusterId)).size).toBe(1);
+    expect(new Set(out.slice(12).map((o) => o.clusterId)).size).toBe(1);
+  });
+
+  it('masks an IPv6 address as one value', () => {
+    const out = mineAll(['addr fe80::1c3f:22ff:fe01:ab12 up', 'addr 2001:db8:0:0:0:0:2:1 up', 'addr ::ffff:10.0.0.1 up']);
+    expect(new Set(out.map((o) => o.clusterId)).size).toBe(1);
+    expect(out[0].template).toBe('addr <*> up');
+  });
 });

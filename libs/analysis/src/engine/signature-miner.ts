@@ -89,10 +89,12 @@ function splittable(val: string): boolean {
   if (KEY_ASSIGN.test(val)) return false;
   const core = val.replace(AFTER_KEY, '').replace(WRAPPERS, '');
   if (BOOLEAN_LIKE.test(core)) return false;
-  if (val.includes(WILDCARD)) return SPLIT_WITH_WILDCARD;
+  // `(uid=<*>)` vs `LOGIN(uid=<*>)`: the literal parts around the variable differ, a different event.
+  if (val.includes(WILDCARD)) return true;
   return SPLIT_VALUE.test(core);
 }
-const SPLIT_WITH_WILDCARD = false;
+/** Keywords whose next word is a name (a user, an account, a host), never an event word. */
+const NAME_KEYWORD = /^(?:user|username|account|login|logname|owner|host|hostname|group)[:=]?$/i;
 
 /**
  * True when `value` is an instance of `pattern`, each `<*>` standing for any text, the empty one included.
@@ -157,6 +159,96 @@ export function mergeToken(a: string, b: string): string {
   return out;
 }
 
+/** Units that follow a number: part of the quantity, not of the event. */
+const UNIT_WORD = /^[(]?(?:[kmgtp]i?b|b|bytes?|bits?|[kmg]bps|ms|us|µs|ns|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|%)[)\],.;:]*$/i;
+/** A token of wildcards and punctuation only. */
+function isRunToken(t: string): boolean {
+  if (!t.includes(WILDCARD)) return false;
+  return !/[A-Za-z0-9]/.test(t.replaceAll(WILDCARD, ''));
+}
+
+interface Skeleton {
+  key: string;
+  words: number;
+  hasRun: boolean;
+  /** Per token: true when it is part of a run of variables. */
+  run: boolean[];
+}
+
+function skeletonOf(tokens: readonly string[]): Skeleton {
+  const run = new Array<boolean>(tokens.length);
+  let key = '';
+  let words = 0;
+  let hasRun = false;
+  let prevRun = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    const r: boolean = isRunToken(t) || (prevRun && UNIT_WORD.test(t));
+    run[i] = r;
+    if (r) {
+      if (!prevRun) key += '\u0001';
+      hasRun = true;
+    } else {
+      key += `${t}\u0000`;
+      words++;
+    }
+    prevRun = r;
+  }
+  return { key, words, hasRun, run };
+}
+
+/** One template for clusters with the same skeleton: words kept, each run kept where all agree, else `<*>`. */
+function mergeTemplates(members: ReadonlyArray<readonly string[]>): string {
+  const split = members.map((tokens) => {
+    const sk = skeletonOf(tokens);
+    const parts: string[] = [];
+    let gap: string[] = [];
+    for (let i = 0; i < tokens.length; i++) {
+      if (sk.run[i]) gap.push(tokens[i]);
+      else {
+        parts.push(gap.join(' '), tokens[i]);
+        gap = [];
+      }
+    }
+    parts.push(gap.join(' '));
+    return parts;
+  });
+  const n = split[0].length;
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = split[0][i];
+    const same = split.every((p) => p[i] === v);
+    const piece = i % 2 === 1 || same ? v : WILDCARD;
+    if (piece !== '') out.push(piece);
+  }
+  return renderTemplate(out);
+}
+
+/**
+ * A quantity's conversion in parentheses after it — `1234 bytes (1.2 KB)`, `5 s (5000ms)` — is part of that
+ * quantity: the parenthesised group (variables and units only) is dropped, its trailing punctuation kept.
+ */
+function absorbQuantities(tokens: string[]): string[] {
+  let out: string[] | null = null;
+  for (let i = 1; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.charCodeAt(0) !== 40 || !t.includes(WILDCARD)) continue;
+    const prev = tokens[i - 1];
+    const afterUnit = UNIT_WORD.test(prev) && i >= 2 && isRunToken(tokens[i - 2]);
+    if (!(isRunToken(prev) || afterUnit)) continue;
+    let end = -1;
+    if (afterUnit && /^\(<\*>\)[,.;:]*$/.test(t)) end = i;
+    else if (/^\(<\*>$/.test(t) && i + 1 < tokens.length && /\)[,.;:]*$/.test(tokens[i + 1]) && UNIT_WORD.test(tokens[i + 1])) end = i + 1;
+    if (end < 0) continue;
+    if (!out) out = tokens.slice(0, i);
+    const tail = /[,.;:]*$/.exec(tokens[end])![0];
+    if (tail) out[out.length - 1] += tail;
+    for (let k = end + 1; k < tokens.length; k++) out.push(tokens[k]);
+    return absorbQuantities(out);
+  }
+  return out ?? tokens;
+}
+
 export class SignatureMiner {
   private readonly opts: Required<SignatureMinerOptions>;
   private readonly groups = new Map<number, Map<string, Cluster[]>>();
@@ -164,6 +256,8 @@ export class SignatureMiner {
   private readonly cache = new Map<string, { cluster: Cluster; tokens: string[] }>();
   private nextId = 1;
   private tick = 0;
+  private readonly merges = new Map<number, MinedSignature>();
+  private mergesDirty = true;
   private linesSeen = 0;
 
   constructor(options: SignatureMinerOptions = {}) {
@@ -208,10 +302,12 @@ export class SignatureMiner {
    */
   resolve(message: string, clusterId: number): MinedSignature {
     const c = this.byId.get(clusterId);
-    if (!c) return { clusterId: String(clusterId), template: renderTemplate(maskedTokens(message)) };
+    if (!c) return { clusterId: String(clusterId), template: renderTemplate(absorbQuantities(maskedTokens(message))) };
+    const merged = this.mergedOf(c);
+    if (merged) return merged;
     const split = this.splitPositions(c);
     if (split.length === 0) return { clusterId: String(c.id), template: this.templateOf(c) };
-    const tokens = maskedTokens(message);
+    const tokens = absorbQuantities(maskedTokens(message));
     const out = c.tokens.slice();
     let key = '';
     for (const p of split) {
@@ -233,6 +329,12 @@ export class SignatureMiner {
     for (let i = 0; i < c.variants.length; i++) {
       const m = c.variants[i];
       if (!m || m.size > max) continue;
+      // The word after `user`, `account`, `host`... names an entity: a variable however few values it took.
+      if (i > 0 && NAME_KEYWORD.test(c.tokens[i - 1])) continue;
+      // Units after a number (`KB`, `B`, `ms`) are part of the quantity.
+      let units = true;
+      for (const val of m.keys()) if (!UNIT_WORD.test(val)) units = false;
+      if (units) continue;
       let ok = true;
       for (const val of m.keys()) {
         if (!splittable(val)) {
@@ -245,6 +347,47 @@ export class SignatureMiner {
     return res;
   }
 
+  /**
+   * The final template of a cluster: its own, or that of the clusters it merges with when their templates differ
+   * only in runs of variables (see mergedOf). What the analysis reports.
+   */
+  finalTemplate(clusterId: number): string | undefined {
+    const c = this.byId.get(clusterId);
+    if (!c) return undefined;
+    return this.mergedOf(c)?.template ?? this.templateOf(c);
+  }
+
+  /**
+   * Variable-length runs: clusters whose templates have the same words once runs of variables are taken out
+   * (tokens that are only wildcards and punctuation, and unit words right after them: `<*> bytes (<*> KB)`,
+   * `<*> <*> <*>` lists) are one event with a varying number of values. Recomputed lazily after new lines.
+   */
+  private mergedOf(c: Cluster): MinedSignature | null {
+    if (this.mergesDirty) this.computeMerges();
+    return this.merges.get(c.id) ?? null;
+  }
+
+  private computeMerges(): void {
+    this.mergesDirty = false;
+    this.merges.clear();
+    const bySkeleton = new Map<string, Cluster[]>();
+    for (const c of this.byId.values()) {
+      const sk = skeletonOf(c.tokens);
+      // A cluster whose variables are really a few words (split by resolve) is not a run of values.
+      if (sk.words === 0 || !sk.hasRun || this.splitPositions(c).length > 0) continue;
+      const list = bySkeleton.get(sk.key);
+      if (list) list.push(c);
+      else bySkeleton.set(sk.key, [c]);
+    }
+    for (const list of bySkeleton.values()) {
+      if (list.length < 2) continue;
+      list.sort((a, b) => a.id - b.id);
+      const template = mergeTemplates(list.map((c) => c.tokens));
+      const sig = { clusterId: `m${list[0].id}`, template };
+      for (const c of list) this.merges.set(c.id, sig);
+    }
+  }
+
   private templateOf(c: Cluster): string {
     if (c.template === null) c.template = renderTemplate(c.tokens);
     return c.template;
@@ -252,6 +395,7 @@ export class SignatureMiner {
 
   private addCluster(message: string): Cluster {
     this.linesSeen++;
+    this.mergesDirty = true;
     const tick = ++this.tick;
     const useCache = this.opts.maxCacheEntries > 0;
     if (useCache) {
@@ -268,7 +412,7 @@ export class SignatureMiner {
         return c;
       }
     }
-    const tokens = maskedTokens(message);
+    const tokens = absorbQuantities(maskedTokens(message));
     const n = tokens.length;
     const first = n ? tokens[0] : '';
     const firstKey = first.includes(WILDCARD) ? WILDCARD : first;
