@@ -134,7 +134,11 @@ describe('analyses: /v1/analyses and the analysis pipeline', () => {
     expect(done.severity).toBe(done.result.severity);
     expect(typeof done.processingTimeMs).toBe('number');
     expect(Date.parse(done.completedAt)).toBeGreaterThanOrEqual(Date.parse(done.createdAt));
-    expect(JSON.stringify(done.result)).not.toContain('"raw"');
+    // The only log text stored is logEvidence: capped, masked excerpts (contract §12).
+    const { logEvidence, ...rest } = done.result;
+    expect(JSON.stringify(rest)).not.toContain('"raw"');
+    expect(logEvidence.length).toBeGreaterThan(0);
+    expect(logEvidence.length).toBeLessThanOrEqual(50);
   });
 
   it('fails with LOG_SOURCE_NOT_CONFIGURED when the project has no active source (the record exists)', async () => {
