@@ -5,7 +5,8 @@ import { AnalysesService } from '@app/analysis/analyses.service';
 import { AnalysisEntity } from '@app/analysis/analysis.entity';
 import { ProjectEntity } from '@app/projects/project.entity';
 import { BindingsService } from '@app/support-desk/bindings.service';
-import { BindingEntity, TriageEntity } from '@app/support-desk/support-desk.entities';
+import { BindingEntity } from '@app/support-desk/support-desk.entities';
+import { TriageRecords } from '@app/triage';
 import { intercomId } from './intercom.provider';
 import { buildPanel, CanvasResponse, isFinished, PanelAnalysis, PanelView, RUN_AGAIN_ID, RUN_ANALYSIS_ID, REFRESH_ID } from './canvas';
 
@@ -25,6 +26,7 @@ export class CanvasKitService {
     private readonly ds: DataSource,
     private readonly analyses: AnalysesService,
     private readonly bindings: BindingsService,
+    private readonly triages: TriageRecords,
   ) {}
 
   private async binding(workspaceId: unknown): Promise<BindingEntity | null> {
@@ -109,7 +111,7 @@ export class CanvasKitService {
             .orderBy('a.createdAt', 'DESC')
             .getOne();
       if (existing) return existing;
-      const triage = await m.getRepository(TriageEntity).findOne({ where: { bindingId: b.id, conversationId }, order: { createdAt: 'DESC' } });
+      const triage = await this.triages.latest(b.id, conversationId);
       const project = await m.getRepository(ProjectEntity).findOneOrFail({ where: { id: b.projectId } });
       const created = Number(body?.conversation?.created_at);
       const anchor = triage ? new Date(triage.result.window.end) : Number.isFinite(created) && created > 0 ? new Date(created * 1000) : new Date();
@@ -163,9 +165,7 @@ export class CanvasKitService {
       return buildPanel({ state: 'needs_reinstall', timezone: b.timezone, triage: null, analyses: [], sidebarAnalysis: null });
     if (b.status === 'inactive') return buildPanel({ state: 'not_connected', timezone: 'UTC', triage: null, analyses: [], sidebarAnalysis: null });
     const project = await this.ds.getRepository(ProjectEntity).findOneOrFail({ where: { id: b.projectId } });
-    const triage = conversationId
-      ? await this.ds.getRepository(TriageEntity).findOne({ where: { bindingId: b.id, conversationId }, order: { createdAt: 'DESC' } })
-      : null;
+    const triage = conversationId ? await this.triages.latest(b.id, conversationId) : null;
     const rows = conversationId
       ? await this.ds.getRepository(AnalysisEntity).find({ where: { bindingId: b.id, conversationId }, order: { createdAt: 'DESC' }, take: 50 })
       : [];

@@ -7,13 +7,14 @@ import { SupportDeskRegistry } from '@app/support-desk/provider';
 import { SupportDeskModule } from '@app/support-desk/support-desk.module';
 import { IntercomApi } from './client/intercom-api';
 import { AnalysisModule } from '@app/analysis/analysis.module';
+import { TriageModule } from '@app/triage';
 import { CanvasKitController } from './canvas-kit.controller';
 import { CanvasKitService } from './canvas-kit.service';
 import { IntercomController } from './intercom.controller';
 import { IntercomProvider } from './intercom.provider';
 
 @Module({
-  imports: [SupportDeskModule, AccountsModule, AnalysisModule],
+  imports: [SupportDeskModule, AccountsModule, AnalysisModule, TriageModule],
   controllers: [IntercomController, CanvasKitController],
   providers: [
     CanvasKitService,

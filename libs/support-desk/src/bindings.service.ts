@@ -7,7 +7,8 @@ import { SecretBox } from '@app/core/crypto/secret-box';
 import { AppError } from '@app/core/errors/error-codes';
 import { AttributeMapping, BindingEntity, BindingStatus, MAPPABLE_FIELDS, PostEntity, PostingMode } from './support-desk.entities';
 import { AdminSummary, AttributeDefinition, ProviderAuth, ProviderError, SupportDeskRegistry } from './provider';
-import { DEFAULT_PUBLIC_REPLY_TEMPLATE, validateTemplate } from './templates/reply-template';
+import { ProjectEntity } from '@app/projects/project.entity';
+import { DEFAULT_PUBLIC_REPLY_TEMPLATE, renderTemplate, validateTemplate } from './templates/reply-template';
 
 export interface HealthCheck {
   code: 'no_recent_events' | 'token_rejected' | 'attribute_missing' | 'reply_admin_missing' | 'delivery_failing';
@@ -201,6 +202,25 @@ export class BindingsService {
     await this.ds.getRepository(BindingEntity).save(b);
     if (dto.attributeMapping) await this.attributes(b).catch(() => undefined);
     return this.view(b);
+  }
+
+  /** The binding's reply template (or `template`) rendered with sample values: the SPA's live preview. */
+  async previewTemplate(b: BindingEntity, template?: string) {
+    const t = template ?? b.publicReplyTemplate ?? DEFAULT_PUBLIC_REPLY_TEMPLATE;
+    const err = validateTemplate(t);
+    if (err) throw new AppError('VALIDATION_ERROR', err, { fields: [{ field: 'template', message: err }] });
+    const p = await this.ds.getRepository(ProjectEntity).findOneOrFail({ where: { id: b.projectId } });
+    const sample = {
+      customer_name: 'Jane Doe',
+      conversation_id: '215470000000001',
+      severity: 'high',
+      affected_service: p.services?.[0]?.name ?? 'checkout',
+      summary: 'Checkout has been failing with 500 errors since 9am',
+      project_name: p.name,
+      analysis_url: 'https://sigsentry.example/projects/default/analyses/00000000-0000-4000-8000-000000000000',
+    };
+    const r = renderTemplate(t, sample);
+    return { rendered: r.text, html: r.html, variables: sample };
   }
 
   /** Conversation attributes of the workspace, cached on the binding for 10 minutes. */

@@ -5,8 +5,7 @@ import { JobQueue } from '@app/core/queue/job-queue';
 import { BindingEntity, SupportDeskEventEntity } from './support-desk.entities';
 import { ProviderError, SupportDeskRegistry } from './provider';
 import { BindingsService } from './bindings.service';
-
-export const EVENT_QUEUE = 'support-desk.event';
+import { SUPPORT_DESK_EVENT_QUEUE, SupportDeskEventJob } from './support-desk.queues';
 const DB_DEADLINE_MS = 2000;
 /** Commits running at once before webhooks start to wait for the next group, and the largest group. */
 const GROUP_CONCURRENCY = 2;
@@ -211,7 +210,7 @@ export class IngestService {
       for (const r of (inserted.raw ?? []) as Array<{ id: string; notificationId: string }>) byNotification.set(r.notificationId, r.id);
       const out: Array<string | null> = [];
       const bindings = new Set<string>();
-      const jobs: Array<{ data: { eventId: string }; requestId?: string }> = [];
+      const jobs: Array<{ data: SupportDeskEventJob; requestId?: string }> = [];
       for (const it of items) {
         const id = byNotification.get(it.notificationId) ?? null;
         // The first request of a notification id in the group owns the row; a duplicate in the same group gets null.
@@ -222,7 +221,7 @@ export class IngestService {
         if (it.action !== 'record') jobs.push({ data: { eventId: id }, requestId: it.requestId ?? undefined });
       }
       // One statement for the whole group's jobs, in the same transaction as the rows.
-      await this.queue.enqueueMany(EVENT_QUEUE, jobs, { manager: m });
+      await this.queue.enqueueMany(SUPPORT_DESK_EVENT_QUEUE.name, jobs, { manager: m });
       if (bindings.size) {
         await m.query(
           `UPDATE support_desk_bindings SET "lastEventAt" = now() WHERE id = ANY($1::uuid[]) AND ("lastEventAt" IS NULL OR "lastEventAt" < now() - interval '1 minute')`,

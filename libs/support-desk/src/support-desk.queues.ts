@@ -1,0 +1,43 @@
+import { declareQueue } from '@app/core/queue/job-queue';
+import type { AnalysisNoteContent } from './notes';
+
+/**
+ * The queues support-desk owns, declared once here (name, options, payload); SupportDeskModule defines them.
+ * Short jobs (a few platform calls): a killed worker's job is picked up again after a 10 s heartbeat miss.
+ */
+
+/** A recorded conversation event to act on (enqueued with its row, in the ingest transaction). Handled by triage. */
+export interface SupportDeskEventJob {
+  eventId: string;
+}
+
+export const SUPPORT_DESK_EVENT_QUEUE = declareQueue<SupportDeskEventJob>({
+  name: 'support-desk.event',
+  retryLimit: 6,
+  retryDelaySeconds: 1,
+  retryBackoff: true,
+  concurrency: 8,
+  expireInSeconds: 120,
+  heartbeatSeconds: 10,
+});
+
+/** A finished analysis of one conversation to post back (enqueued when analysis announces it). Handled here. */
+export interface AnalysisPostJob {
+  analysisId: string;
+  bindingId: string;
+  conversationId: string;
+  /** The analysis's dashboard page (note link and `analysis_url`). */
+  url: string;
+  /** What the note shows (no log excerpts). */
+  note: AnalysisNoteContent;
+}
+
+export const ANALYSIS_POST_QUEUE = declareQueue<AnalysisPostJob>({
+  name: 'support-desk.analysis-finished',
+  retryLimit: 6,
+  retryDelaySeconds: 1,
+  retryBackoff: true,
+  concurrency: 4,
+  expireInSeconds: 120,
+  heartbeatSeconds: 10,
+});
