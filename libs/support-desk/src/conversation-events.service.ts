@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { BindingsService } from './bindings.service';
+import { BindingClients } from './binding-client';
 import { RetryLater } from './post.service';
 import { ConversationContext, NormalizedPart, ProviderError, SupportDeskRegistry } from './provider';
 import { BindingEntity, SupportDeskEventEntity } from './support-desk.entities';
@@ -22,7 +22,7 @@ export class ConversationEventsService {
   constructor(
     private readonly ds: DataSource,
     private readonly registry: SupportDeskRegistry,
-    private readonly bindings: BindingsService,
+    private readonly clients: BindingClients,
   ) {}
 
   /** The event and its binding; null when the event is unknown or already done (processed or ignored). */
@@ -52,13 +52,11 @@ export class ConversationEventsService {
     const fromEvent = provider.conversationFromEvent(event.payload, b);
     if (fromEvent) return fromEvent;
     try {
-      return await provider.readConversation(this.bindings.auth(b), event.conversationId!, b);
+      return await this.clients.for(b).readConversation(event.conversationId!);
     } catch (e) {
       if (e instanceof ProviderError && e.kind === 'not_found') return null;
-      if (e instanceof ProviderError && e.kind === 'unauthorized') {
-        await this.bindings.markTokenRejected(b);
-        return null;
-      }
+      // A refused token: the client already set the binding's state; there is nothing to read.
+      if (e instanceof ProviderError && e.kind === 'unauthorized') return null;
       if (e instanceof ProviderError && e.retryable && !attempt.final) throw new RetryLater('conversation read failed');
       throw e;
     }

@@ -2,12 +2,15 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { JobQueue } from '@app/core/queue/job-queue';
 import { AnalysisPostsService } from './analysis-posts.service';
 import { AttributesService } from './attributes.service';
+import { BindingClients } from './binding-client';
 import { BindingsController } from './bindings.controller';
 import { BindingsService } from './bindings.service';
 import { ConversationEventsService } from './conversation-events.service';
 import { ConversationFactsPort } from './conversation-facts.port';
 import { IngestService } from './ingest.service';
 import { InstallService } from './install.service';
+import { LiveBindings } from './live-bindings.service';
+import { OAuthDoors } from './oauth-doors.service';
 import { PostService } from './post.service';
 import { SupportDeskRegistry } from './provider';
 import { ANALYSIS_POST_QUEUE, SUPPORT_DESK_EVENT_QUEUE } from './support-desk.queues';
@@ -21,7 +24,10 @@ import { UninstallService } from './uninstall.service';
   controllers: [BindingsController],
   providers: [
     { provide: SupportDeskRegistry, useValue: new SupportDeskRegistry() },
+    LiveBindings,
+    BindingClients,
     BindingsService,
+    OAuthDoors,
     InstallService,
     IngestService,
     UninstallService,
@@ -33,7 +39,10 @@ import { UninstallService } from './uninstall.service';
   ],
   exports: [
     SupportDeskRegistry,
+    LiveBindings,
+    BindingClients,
     BindingsService,
+    OAuthDoors,
     InstallService,
     IngestService,
     UninstallService,

@@ -52,7 +52,7 @@ describe('conversation-triage plan (pure branching of the job)', () => {
   });
 
   it('maps a failed attempt to retry, dead-letter or rethrow', () => {
-    const retryable = new ProviderError('server', 'Intercom answered 500', true);
+    const retryable = new ProviderError('server', 'the platform answered 500', true);
     const refused = new ProviderError('bad_request', 'refused', false);
     expect(onFailure(new RetryLater('later'), false)).toBe('rethrow');
     expect(onFailure(retryable, false)).toBe('retry_later');
