@@ -3,34 +3,12 @@
  * independently from the Intercom reference): a misreading of the canvas rules in the product shows up here instead
  * of being mirrored by a copy of the validator. Real: the canvas builder, buildPanel, the sandbox's validator.
  */
-import { buildPanel, CanvasBuilder, type CanvasResponse, type PanelAnalysis, type PanelView } from '@app/intercom/canvas';
+import { buildPanel, CanvasBuilder, type CanvasResponse, type PanelView } from '@app/intercom/canvas';
+import { everyComponentCanvas, panelAnalysis, panelView } from '@app/intercom/canvas/canvas.testing';
 import { validateCanvasResponse } from '../apps/intercom-sandbox/src/canvas.driver';
 
-const analysis = (id: string, over: Partial<PanelAnalysis> = {}): PanelAnalysis => ({
-  id,
-  status: 'complete',
-  severity: 'high',
-  trigger: 'support_desk',
-  createdAt: '2026-11-24T13:00:00.000Z',
-  url: `https://sigsentry.test/projects/shop/analyses/${id}`,
-  ...over,
-});
-
-const view = (over: Partial<PanelView> = {}): PanelView => ({
-  state: 'ok',
-  timezone: 'Europe/Paris',
-  triage: {
-    severity: 'high',
-    affectedService: 'checkout',
-    window: { start: '2026-11-24T12:00:00.000Z', end: '2026-11-24T14:00:00.000Z' },
-    summary: 'Checkout fails with 502 for many users',
-    confidence: 0.82,
-    createdAt: '2026-11-24T12:58:00.000Z',
-  },
-  analyses: [],
-  sidebarAnalysis: null,
-  ...over,
-});
+const analysis = panelAnalysis;
+const view = panelView;
 
 const evil = 'Hi [click](http://evil) **x** \u0000\u202E';
 
@@ -65,30 +43,7 @@ const panels: Array<[string, PanelView]> = [
 ];
 
 const builderCanvases: Array<[string, () => CanvasResponse]> = [
-  [
-    'every component type',
-    () =>
-      new CanvasBuilder()
-        .header('Title')
-        .text('para', { style: 'paragraph', align: 'center', id: 't1' })
-        .text('muted', { style: 'muted' })
-        .text('err', { style: 'error', align: 'right' })
-        .submitButton('go', 'Go')
-        .urlButton('open', 'Open', 'https://x.test/a', { style: 'link', disabled: true })
-        .list([
-          { id: 'a', title: 'A', subtitle: 'sub', tertiaryText: 'ter', url: 'http://x.test/1' },
-          { id: 'b', title: 'B' },
-        ])
-        .dataTable([
-          { field: 'Severity', value: 'high' },
-          { field: 'Service', value: null },
-        ])
-        .divider()
-        .spacer('m')
-        .image('https://x.test/i.png', 10, 20, { align: 'full_width', rounded: true })
-        .storedData({ analysisId: 'a1' })
-        .build(),
-  ],
+  ['every component type', everyComponentCanvas],
   [
     'suffixed list ids',
     () =>

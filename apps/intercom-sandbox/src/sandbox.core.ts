@@ -21,7 +21,7 @@ import type {
   WorkspaceSummary,
 } from './sandbox.types';
 import { bodySignature } from './signing.util';
-import { DEFAULT_TOPICS, WebhookEmitter } from './webhook.emitter';
+import { DEFAULT_TOPICS, postSigned, WebhookEmitter } from './webhook.emitter';
 import type { DeliveryAttempt, Notification, WebhookSettings } from './webhook.emitter';
 
 export interface Fault extends FaultSpec {
@@ -146,24 +146,10 @@ export class SandboxCore {
     const signature = bodySignature(this.opts.clientSecret, body);
     const ctrl = new AbortController();
     const timer = setTimeout(() => ctrl.abort(), this.opts.deliveryTimeoutMs ?? 5000);
-    let status: UninstallNotice['status'];
     const at = Date.now();
+    let status: UninstallNotice['status'];
     try {
-      const res = await fetch(url, {
-        method: 'POST',
-        body,
-        signal: ctrl.signal,
-        headers: {
-          'Content-Type': 'application/json',
-          Accept: 'application/json',
-          'User-Agent': 'intercom-parrot-service-client/1.0',
-          'X-Body-Signature': signature,
-        },
-      });
-      status = res.status;
-      await res.arrayBuffer().catch(() => undefined);
-    } catch {
-      status = ctrl.signal.aborted ? 'timeout' : 'error';
+      ({ status } = await postSigned(url, body, { 'X-Body-Signature': signature }, ctrl));
     } finally {
       clearTimeout(timer);
     }

@@ -20,38 +20,26 @@ import { UninstallService } from './uninstall.service';
  * The port to support platforms (architecture.md): bindings, install, ingest, posting, attributes, templates and the
  * provider registry. Platforms register a provider; features above (triage, analysis, incidents) use the exports.
  */
+/** What support-desk offers the platforms and features above it. */
+const SERVICES = [
+  LiveBindings,
+  BindingClients,
+  BindingsService,
+  OAuthDoors,
+  InstallService,
+  IngestService,
+  UninstallService,
+  PostService,
+  AttributesService,
+  ConversationEventsService,
+  ConversationFactsPort,
+  AnalysisPostsService,
+];
+
 @Module({
   controllers: [BindingsController],
-  providers: [
-    { provide: SupportDeskRegistry, useValue: new SupportDeskRegistry() },
-    LiveBindings,
-    BindingClients,
-    BindingsService,
-    OAuthDoors,
-    InstallService,
-    IngestService,
-    UninstallService,
-    PostService,
-    AttributesService,
-    ConversationEventsService,
-    ConversationFactsPort,
-    AnalysisPostsService,
-  ],
-  exports: [
-    SupportDeskRegistry,
-    LiveBindings,
-    BindingClients,
-    BindingsService,
-    OAuthDoors,
-    InstallService,
-    IngestService,
-    UninstallService,
-    PostService,
-    AttributesService,
-    ConversationEventsService,
-    ConversationFactsPort,
-    AnalysisPostsService,
-  ],
+  providers: [{ provide: SupportDeskRegistry, useValue: new SupportDeskRegistry() }, ...SERVICES],
+  exports: [SupportDeskRegistry, ...SERVICES],
 })
 export class SupportDeskModule implements OnModuleInit {
   constructor(private readonly queue: JobQueue) {}

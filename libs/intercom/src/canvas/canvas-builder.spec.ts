@@ -1,6 +1,7 @@
 /** Real: the builder (pure). Stand-ins: none. Its canvases are checked with the sandbox's validator in test/canvas-kit-canvases.spec.ts. */
 import { CANVAS_LIMIT_BYTES, CanvasBuildError, CanvasBuilder, bold, cleanText, escapeMarkdown, jsonBytes, link, md } from './canvas-builder';
 import type { ListComponent, TextComponent } from './canvas-builder';
+import { everyComponentCanvas } from './canvas.testing';
 
 /** Minimal reader of Canvas Kit's Markdown subset: returns the links and bold runs it would interpret. */
 function interpret(text: string): { links: string[]; bold: string[]; plain: string } {
@@ -64,26 +65,7 @@ describe('escaping', () => {
 
 describe('CanvasBuilder', () => {
   it('emits every supported component type', () => {
-    const r = new CanvasBuilder()
-      .header('Title')
-      .text('para', { style: 'paragraph', align: 'center', id: 't1' })
-      .text('muted', { style: 'muted' })
-      .text('err', { style: 'error', align: 'right' })
-      .submitButton('go', 'Go')
-      .urlButton('open', 'Open', 'https://x.test/a', { style: 'link', disabled: true })
-      .list([
-        { id: 'a', title: 'A', subtitle: 'sub', tertiaryText: 'ter', url: 'http://x.test/1' },
-        { id: 'b', title: 'B' },
-      ])
-      .dataTable([
-        { field: 'Severity', value: 'high' },
-        { field: 'Service', value: null },
-      ])
-      .divider()
-      .spacer('m')
-      .image('https://x.test/i.png', 10, 20, { align: 'full_width', rounded: true })
-      .storedData({ analysisId: 'a1' })
-      .build();
+    const r = everyComponentCanvas();
     const types = r.canvas.content.components.map((c) => c.type);
     expect(types).toEqual(['text', 'text', 'text', 'text', 'button', 'button', 'list', 'data-table', 'divider', 'spacer', 'image']);
     expect(r.canvas.stored_data).toEqual({ analysisId: 'a1' });

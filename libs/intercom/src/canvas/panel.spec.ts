@@ -2,7 +2,7 @@
 import { CANVAS_LIMIT_BYTES, jsonBytes } from './canvas-builder';
 import type { ButtonComponent, CanvasComponent, CanvasResponse, DataTableComponent, ListComponent, TextComponent } from './canvas-builder';
 import { PANEL_COMPONENT_IDS, REFRESH_ID, RUN_AGAIN_ID, RUN_ANALYSIS_ID, buildPanel, formatWhen, formatWindow } from './panel';
-import type { PanelAnalysis, PanelView } from './panel';
+import { panelAnalysis, panelView } from './canvas.testing';
 
 const comps = (r: CanvasResponse): CanvasComponent[] => r.canvas.content.components;
 const buttons = (r: CanvasResponse) =>
@@ -16,31 +16,8 @@ const texts = (r: CanvasResponse) =>
 const lists = (r: CanvasResponse) => comps(r).filter((c): c is ListComponent => c.type === 'list');
 const table = (r: CanvasResponse) => comps(r).find((c): c is DataTableComponent => c.type === 'data-table');
 
-const analysis = (id: string, over: Partial<PanelAnalysis> = {}): PanelAnalysis => ({
-  id,
-  status: 'complete',
-  severity: 'high',
-  trigger: 'support_desk',
-  createdAt: '2026-11-24T13:00:00.000Z',
-  url: `https://sigsentry.test/projects/shop/analyses/${id}`,
-  ...over,
-});
-
-const base = (over: Partial<PanelView> = {}): PanelView => ({
-  state: 'ok',
-  timezone: 'Europe/Paris',
-  triage: {
-    severity: 'high',
-    affectedService: 'checkout',
-    window: { start: '2026-11-24T12:00:00.000Z', end: '2026-11-24T14:00:00.000Z' },
-    summary: 'Checkout fails with 502 for many users',
-    confidence: 0.82,
-    createdAt: '2026-11-24T12:58:00.000Z',
-  },
-  analyses: [],
-  sidebarAnalysis: null,
-  ...over,
-});
+const analysis = panelAnalysis;
+const base = panelView;
 
 describe('buildPanel', () => {
   it('exports the component ids', () => {
