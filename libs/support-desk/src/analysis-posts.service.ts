@@ -6,12 +6,11 @@ import { JobContext, JobQueue } from '@app/core/queue/job-queue';
 import { ProjectEntity } from '@app/projects/project.entity';
 import { AttributesService } from './attributes.service';
 import { ConversationFactsPort } from './conversation-facts.port';
-import { countedAttempt } from './jobs';
 import { analysisNote, analysisNoteContent } from './notes';
+import { renderPublicReply } from './templates/reply-template';
 import { PostService, RetryLater } from './post.service';
 import { ProviderError } from './provider';
-import { renderPublicReply } from './public-reply';
-import { ANALYSIS_POST_QUEUE, AnalysisPostJob } from './support-desk.queues';
+import { ANALYSIS_POST_QUEUE, AnalysisPostJob, countedAttempt } from './support-desk.queues';
 import { BindingEntity } from './support-desk.entities';
 
 /** What support-desk reads of a finished analysis (a structural subset of analysis's FinishedAnalysis). */

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { webhookEvents } from '@app/core/health/metrics';
 import { JobQueue } from '@app/core/queue/job-queue';
-import { Answer } from './http/answer';
+import { Answer } from './http/doors';
 import { LiveBindings } from './live-bindings.service';
 import { BindingEntity, SupportDeskEventEntity } from './support-desk.entities';
 import { NormalizedEvent, ProviderError, SupportDeskProvider, SupportDeskRegistry } from './provider';

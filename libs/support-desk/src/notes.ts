@@ -89,3 +89,8 @@ export function analysisNote(a: AnalysisNoteContent, o: { timezone: string; link
     foot,
   ].join('');
 }
+
+/** The dashboard page of a conversation of a binding. */
+export function conversationUrl(publicUrl: string, projectSlug: string, bindingId: string, conversationId: string): string {
+  return `${publicUrl}/projects/${projectSlug}/support-desk/${bindingId}/conversations/${encodeURIComponent(conversationId)}`;
+}
