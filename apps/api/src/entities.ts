@@ -3,7 +3,8 @@ import { AnalysisEntity } from '@app/analysis/analysis.entity';
 import { IdempotencyKeyEntity, RateLimitCounterEntity } from '@app/core/http/http-state.entities';
 import { LogSourceEntity } from '@app/log-sources/log-source.entity';
 import { ProjectEntity } from '@app/projects/project.entity';
-import { BindingEntity, OAuthStateEntity, PostEntity, SupportDeskEventEntity, TriageEntity } from '@app/support-desk/support-desk.entities';
+import { BindingEntity, OAuthStateEntity, PostEntity, SupportDeskEventEntity } from '@app/support-desk/support-desk.entities';
+import { TriageEntity } from '@app/triage/triage.entity';
 
 /** Every TypeORM entity of the product; migrations must match them (test/migrations.e2e-spec.ts). */
 export const ENTITIES: Function[] = [

@@ -4,12 +4,13 @@ import { ApiKeysService } from './api-keys.service';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
+import { ProjectDirectoryPort } from './project-directory.port';
 import { TeamController } from './team.controller';
 import { TeamService } from './team.service';
 
 @Module({
   controllers: [AuthController, TeamController, ApiKeysController],
-  providers: [AuthService, TeamService, ApiKeysService, AuthGuard],
-  exports: [AuthService, AuthGuard],
+  providers: [AuthService, TeamService, ApiKeysService, AuthGuard, ProjectDirectoryPort],
+  exports: [AuthService, AuthGuard, ProjectDirectoryPort],
 })
 export class AccountsModule {}

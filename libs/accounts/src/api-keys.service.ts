@@ -2,10 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppError } from '@app/core/errors/error-codes';
 import { randomToken, sha256Hex } from '@app/core/crypto/secret-box';
-import { ProjectEntity } from '@app/projects/project.entity';
 import { ApiKeyEntity } from './accounts.entities';
 import type { Principal } from './auth/principal';
 import { KEY_PERMISSIONS, KEY_PREFIX, KeyType } from './permissions';
+import { ProjectDirectoryPort } from './project-directory.port';
 
 export interface ApiKeyView {
   id: string;
@@ -37,7 +37,10 @@ const view = (k: ApiKeyEntity): ApiKeyView => ({
 export class ApiKeysService {
   private readonly logger = new Logger('api-keys');
 
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly projects: ProjectDirectoryPort,
+  ) {}
 
   async list(p: Principal): Promise<ApiKeyView[]> {
     const keys = await this.ds.getRepository(ApiKeyEntity).find({ where: { tenantId: p.tenantId }, order: { createdAt: 'DESC' } });
@@ -66,7 +69,7 @@ export class ApiKeysService {
         throw new AppError('VALIDATION_ERROR', 'Project keys need a projectId', {
           fields: [{ field: 'projectId', message: 'is required for public and secret keys' }],
         });
-      const project = await this.ds.getRepository(ProjectEntity).findOne({ where: { id: dto.projectId, tenantId: p.tenantId } });
+      const project = await this.projects.findInTenant(p.tenantId, dto.projectId);
       if (!project) throw new AppError('NOT_FOUND', 'Project not found');
     }
     const key = KEY_PREFIX[dto.type] + randomToken(32);

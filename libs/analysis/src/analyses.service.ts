@@ -8,9 +8,8 @@ import { AppError } from '@app/core/errors/error-codes';
 import { page, Page } from '@app/core/http/envelope';
 import { JobQueue } from '@app/core/queue/job-queue';
 import { AnalysisEntity } from './analysis.entity';
+import { ANALYSIS_RUN_QUEUE, type AnalysisRunJob } from './analysis.queues';
 
-export const ANALYSIS_QUEUE = 'analysis.run';
-export const ANALYSIS_FINISHED_QUEUE = 'support-desk.analysis-finished';
 export const TERMINAL_STATUSES: readonly AnalysisStatus[] = ['complete', 'partial', 'failed'];
 
 /** Window rules (reference §2.8, contract §9). */
@@ -58,6 +57,15 @@ export interface AnalysisView {
   result: AnalysisResult | null;
   error?: { code: string; message: string };
   partialReasons: string[];
+  url: string;
+}
+
+export interface ConversationAnalysisView {
+  id: string;
+  status: AnalysisStatus;
+  severity: string | null;
+  trigger: AnalysisTrigger;
+  createdAt: string;
   url: string;
 }
 
@@ -128,12 +136,49 @@ export class AnalysesService {
           partialReasons: [],
         }),
       );
-      await this.queue.enqueue(ANALYSIS_QUEUE, { analysisId: row.id }, { manager: m });
+      await this.queue.enqueue<AnalysisRunJob>(ANALYSIS_RUN_QUEUE.name, { analysisId: row.id }, { manager: m });
       return row;
     };
     const row = manager ? await work(manager) : await this.ds.transaction(work);
     this.logger.log({ event: 'analysis.created', analysisId: row.id, projectId: row.projectId, trigger: row.trigger }, 'analysis created');
     return row;
+  }
+
+  /**
+   * The support-desk analysis of one conversation, created at most once (serialised per conversation): null when
+   * one with this trigger already exists.
+   */
+  async createOncePerConversation(input: CreateAnalysisInput & { bindingId: string; conversationId: string }): Promise<AnalysisEntity | null> {
+    return this.ds.transaction(async (m) => {
+      await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`analysis:${input.bindingId}:${input.conversationId}`]);
+      const exists = await m
+        .getRepository(AnalysisEntity)
+        .exists({ where: { bindingId: input.bindingId, conversationId: input.conversationId, trigger: input.trigger } });
+      return exists ? null : this.createAnalysis(input, m);
+    });
+  }
+
+  /** The analyses of one support-desk conversation, newest first. */
+  async forConversation(bindingId: string, conversationId: string, projectSlug: string): Promise<ConversationAnalysisView[]> {
+    const rows = await this.ds.getRepository(AnalysisEntity).find({ where: { bindingId, conversationId }, order: { createdAt: 'DESC' } });
+    return rows.map((a) => ({
+      id: a.id,
+      status: a.status,
+      severity: a.severity,
+      trigger: a.trigger,
+      createdAt: a.createdAt.toISOString(),
+      url: this.analysisUrl(a, projectSlug),
+    }));
+  }
+
+  /** How many analyses each of these conversations of a binding has. */
+  async countByConversation(bindingId: string, conversationIds: string[]): Promise<Map<string, number>> {
+    if (!conversationIds.length) return new Map();
+    const rows: Array<{ conversationId: string; n: number }> = await this.ds.query(
+      `SELECT "conversationId", count(*)::int AS n FROM analyses WHERE "bindingId" = $1 AND "conversationId" = ANY($2) GROUP BY 1`,
+      [bindingId, conversationIds],
+    );
+    return new Map(rows.map((r) => [r.conversationId, r.n]));
   }
 
   /** The dashboard page of an analysis. */

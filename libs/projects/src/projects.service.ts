@@ -86,6 +86,11 @@ export class ProjectsService {
     return p;
   }
 
+  /** A project by id, for work that already knows it belongs to the caller (jobs). */
+  findById(id: string): Promise<ProjectEntity | null> {
+    return this.ds.getRepository(ProjectEntity).findOne({ where: { id } });
+  }
+
   async getView(c: Caller, id: string): Promise<ProjectView> {
     return (await this.views([await this.get(c, id)]))[0];
   }

@@ -1,9 +1,9 @@
-import { Body, Controller, Delete, Get, Param, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CurrentProject, ProjectScoped, RequirePermissions } from '@app/accounts/auth/decorators';
+import { CurrentProject, ProjectScoped, RateCategory, RequirePermissions } from '@app/accounts/auth/decorators';
 import type { ProjectContext } from '@app/accounts/auth/principal';
 import { BindingsService } from './bindings.service';
-import { UpdateBindingDto } from './dto/binding.dto';
+import { TemplatePreviewDto, UpdateBindingDto } from './dto/binding.dto';
 
 @ApiTags('support-desk')
 @Controller('v1/config/support-desk')
@@ -46,5 +46,14 @@ export class BindingsController {
   @RequirePermissions('config:read')
   async admins(@CurrentProject() project: ProjectContext, @Param('id') id: string) {
     return this.bindings.admins(await this.bindings.find(project.tenantId, project.id, id));
+  }
+
+  /** Renders a reply template with sample values (the SPA's live preview). */
+  @Post(':id/template-preview')
+  @HttpCode(200)
+  @RateCategory('read')
+  @RequirePermissions('config:read')
+  async preview(@CurrentProject() project: ProjectContext, @Param('id') id: string, @Body() dto: TemplatePreviewDto) {
+    return this.bindings.previewTemplate(await this.bindings.find(project.tenantId, project.id, id), dto.template);
   }
 }

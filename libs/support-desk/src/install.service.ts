@@ -117,13 +117,12 @@ export class InstallService {
         flow,
       );
     }
-    const project = await this.ds.getRepository(ProjectEntity).findOneOrFail({ where: { id: row.projectId } });
+    const project = await this.ds.getRepository(ProjectEntity).findOne({ where: { id: row.projectId } });
+    if (!project) throw new InstallError('The SigSentry project of this installation was deleted: start the installation again from another project.', flow);
     const binding = await this.upsertBinding(platform, row.tenantId, project.id, caller.userId, token, identity);
     this.logger.log({ event: 'oauth.installed', bindingId: binding.id, workspaceId: binding.workspaceId }, 'support desk installed');
     const redirect =
-      flow === 'app_store'
-        ? 'https://app.intercom.com/appstore/redirect?install_success=true'
-        : `${this.config.publicUrl}/projects/${project.slug}/support-desk/${binding.id}`;
+      flow === 'app_store' ? provider.installRedirects.appStoreSuccess : `${this.config.publicUrl}/projects/${project.slug}/support-desk/${binding.id}`;
     return { redirect, binding };
   }
 

@@ -4,9 +4,9 @@ import { APP_CONFIG } from '@app/core/config/config.module';
 import type { AppConfig } from '@app/core/config/config';
 import { AppError } from '@app/core/errors/error-codes';
 import { randomToken, sha256Hex } from '@app/core/crypto/secret-box';
-import { ProjectEntity } from '@app/projects/project.entity';
 import { ApiKeyEntity, SessionEntity, TenantEntity, UserEntity } from '../accounts.entities';
 import { dummyHash, hashPassword, verifyPassword } from '../password';
+import { ProjectDirectoryPort, type ProjectRef } from '../project-directory.port';
 import { KeyType, Permission, ROLE_PERMISSIONS, UserRole } from '../permissions';
 import { Principal, SESSION_TTL_MS } from './principal';
 
@@ -30,6 +30,7 @@ export class AuthService {
   constructor(
     private readonly ds: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly projects: ProjectDirectoryPort,
   ) {}
 
   async login(email: string, password: string): Promise<{ user: PublicUser; token: string; expiresAt: Date }> {
@@ -61,7 +62,7 @@ export class AuthService {
     name: string;
     email: string;
     password: string;
-  }): Promise<{ tenant: TenantEntity; user: UserEntity; project: ProjectEntity }> {
+  }): Promise<{ tenant: TenantEntity; user: UserEntity; project: ProjectRef }> {
     const email = input.email.trim().toLowerCase();
     const passwordHash = await hashPassword(input.password);
     return this.ds.transaction(async (m) => {
@@ -70,9 +71,7 @@ export class AuthService {
       const user = await m
         .getRepository(UserEntity)
         .save(m.getRepository(UserEntity).create({ tenantId: tenant.id, email, name: input.name, passwordHash, role: 'owner' }));
-      const project = await m
-        .getRepository(ProjectEntity)
-        .save(m.getRepository(ProjectEntity).create({ tenantId: tenant.id, name: 'Default', slug: 'default', isDefault: true, services: [] }));
+      const project = await this.projects.createDefault(tenant.id, m);
       return { tenant, user, project };
     });
   }

@@ -6,8 +6,10 @@ import type { AppConfig } from '@app/core/config/config';
 import { JobQueue } from '@app/core/queue/job-queue';
 import { LogSourcesService } from '@app/log-sources/log-sources.service';
 import { ProjectEntity } from '@app/projects/project.entity';
-import { ANALYSIS_FINISHED_QUEUE, ANALYSIS_QUEUE, TERMINAL_STATUSES } from '../analyses.service';
+import { AnalysesService, TERMINAL_STATUSES } from '../analyses.service';
 import { AnalysisEntity } from '../analysis.entity';
+import { AnalysisFinishedPort } from '../analysis-finished.port';
+import { ANALYSIS_RUN_QUEUE, type AnalysisRunJob } from '../analysis.queues';
 import { analyze } from '../engine/analyze';
 import { collectLogs } from '../log-collector';
 
@@ -35,15 +37,17 @@ export class AnalysisJob implements OnModuleInit {
     private readonly ds: DataSource,
     private readonly queue: JobQueue,
     private readonly logSources: LogSourcesService,
+    private readonly finished: AnalysisFinishedPort,
+    private readonly analyses: AnalysesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
     // Two fetches per source run in parallel, each bounded by LOG_SOURCE_TIMEOUT_MS; leave room for the engine.
     const expire = Math.max(600, Math.ceil((2 * this.config.logSourceTimeoutMs) / 1000) + 600);
-    this.queue.define({ name: ANALYSIS_QUEUE, retryLimit: 2, retryDelaySeconds: 5, expireInSeconds: expire, concurrency: 2 });
-    this.queue.define({ name: ANALYSIS_FINISHED_QUEUE });
-    this.queue.handle<{ analysisId?: unknown }>(ANALYSIS_QUEUE, (data) => this.handle(data));
+    this.queue.define({ ...ANALYSIS_RUN_QUEUE, expireInSeconds: expire });
+    // The payload is read defensively: a job may have been enqueued by hand or by an older version.
+    this.queue.handle<Partial<Record<keyof AnalysisRunJob, unknown>>>(ANALYSIS_RUN_QUEUE.name, (data) => this.handle(data));
   }
 
   async handle(data: { analysisId?: unknown } | null | undefined): Promise<void> {
@@ -125,7 +129,7 @@ export class AnalysisJob implements OnModuleInit {
     await this.finish(id, { status: reasons.length ? 'partial' : 'complete', result, partialReasons: reasons }, startedAt);
   }
 
-  /** Stores the terminal state and, for support-desk analyses, enqueues the follow-up job in the same transaction. */
+  /** Stores the terminal state and announces it through the AnalysisFinishedPort in the same transaction. */
   private async finish(id: string, t: Terminal, startedAt?: Date): Promise<void> {
     const completedAt = new Date();
     const finished = await this.ds.transaction(async (m) => {
@@ -145,7 +149,26 @@ export class AnalysisJob implements OnModuleInit {
           processingTimeMs: Math.max(0, completedAt.getTime() - began.getTime()),
         },
       );
-      if (row.bindingId) await this.queue.enqueue(ANALYSIS_FINISHED_QUEUE, { analysisId: id }, { manager: m });
+      const project = await m.getRepository(ProjectEntity).findOne({ where: { id: row.projectId } });
+      await this.finished.announce(
+        {
+          id,
+          tenantId: row.tenantId,
+          projectId: row.projectId,
+          status: t.status,
+          severity: t.result?.severity ?? null,
+          trigger: row.trigger,
+          bindingId: row.bindingId,
+          conversationId: row.conversationId,
+          metadata: row.metadata ?? {},
+          result: t.result ?? null,
+          errorCode: t.errorCode ?? null,
+          errorMessage: t.errorMessage ? t.errorMessage.slice(0, MAX_REASON_CHARS) : null,
+          partialReasons: t.partialReasons ?? [],
+          url: this.analyses.analysisUrl(row, project?.slug ?? 'default'),
+        },
+        m,
+      );
       return row;
     });
     if (finished) {

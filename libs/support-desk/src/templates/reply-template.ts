@@ -1,4 +1,6 @@
 /** The public reply template (contract §7): plain text with `{{ name }}` placeholders, HTML-escaped output. */
+import type { ConversationFacts } from '../conversation-facts.port';
+import type { BindingEntity } from '../support-desk.entities';
 
 export const TEMPLATE_VARIABLES = ['customer_name', 'conversation_id', 'severity', 'affected_service', 'summary', 'project_name', 'analysis_url'] as const;
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
@@ -48,4 +50,20 @@ export function renderTemplate(template: string, values: TemplateValues): { html
     .join('')
     .replace(/\r?\n/g, '<br>');
   return { html: `<p>${html}</p>`, text };
+}
+
+/** The binding's public reply (contract §7 template) for a conversation, with what the last triage knew. */
+export function renderPublicReply(
+  b: Pick<BindingEntity, 'publicReplyTemplate'>,
+  v: { conversationId: string; projectName: string; facts: ConversationFacts | null; analysisUrl: string | null },
+): { html: string; text: string } {
+  return renderTemplate(b.publicReplyTemplate ?? DEFAULT_PUBLIC_REPLY_TEMPLATE, {
+    customer_name: v.facts?.customerName,
+    conversation_id: v.conversationId,
+    severity: v.facts?.severity,
+    affected_service: v.facts?.affectedService,
+    summary: v.facts?.summary,
+    project_name: v.projectName,
+    analysis_url: v.analysisUrl,
+  });
 }
