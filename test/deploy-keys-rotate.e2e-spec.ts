@@ -53,7 +53,13 @@ describe('npm run -s keys:rotate (ENCRYPTION_KEY_PREVIOUS → ENCRYPTION_KEY)', 
     const src = await api(s.app.url, 'POST', '/v1/config/log-sources', {
       token: s.token,
       headers: { 'x-project-id': s.projectId },
-      body: { type: 'datadog', name: 'dd', credentials: { apiKey: 'dd-api-key-0123456789abcdef', appKey: 'dd-app-key-0123456789abcdef' }, sources: ['checkout'], settings: { endpoint: 'http://127.0.0.1:9' } },
+      body: {
+        type: 'datadog',
+        name: 'dd',
+        credentials: { apiKey: 'dd-api-key-0123456789abcdef', appKey: 'dd-app-key-0123456789abcdef' },
+        sources: ['checkout'],
+        settings: { endpoint: 'http://127.0.0.1:9' },
+      },
     });
     if (src.status !== 201) throw new Error(src.text);
     db = s.app.dbUrl;
@@ -111,7 +117,10 @@ describe('npm run -s keys:rotate (ENCRYPTION_KEY_PREVIOUS → ENCRYPTION_KEY)', 
       expect(newBox.isCurrent(r.v)).toBe(true);
     }
     expect(newBox.open(after.find((r) => r.t === 'binding')!.v)).toBe(token);
-    expect(newBox.openJson<any>(after.find((r) => r.t === 'source')!.v)).toEqual({ apiKey: 'dd-api-key-0123456789abcdef', appKey: 'dd-app-key-0123456789abcdef' });
+    expect(newBox.openJson<any>(after.find((r) => r.t === 'source')!.v)).toEqual({
+      apiKey: 'dd-api-key-0123456789abcdef',
+      appKey: 'dd-app-key-0123456789abcdef',
+    });
 
     const second = await rotate({ DATABASE_URL: db, ENCRYPTION_KEY: NEW, ENCRYPTION_KEY_PREVIOUS: OLD });
     expect(second.code).toBe(0);

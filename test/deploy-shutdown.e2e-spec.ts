@@ -80,7 +80,10 @@ describe('graceful shutdown (SIGTERM/SIGINT)', () => {
       const original = s.sandbox.webhookSettings().url;
       await s.sandbox.setWebhookSettings({ url: `http://127.0.0.1:${(capture.address() as any).port}/` });
       captured = [];
-      const conv = s.sandbox.createConversation({ customer: { name: 'Ann', email: 'ann@example.com' }, body: '<p>Login fails with error 500 since this morning</p>' });
+      const conv = s.sandbox.createConversation({
+        customer: { name: 'Ann', email: 'ann@example.com' },
+        body: '<p>Login fails with error 500 since this morning</p>',
+      });
       await waitFor(async () => captured.length === 1);
       await s.sandbox.setWebhookSettings({ url: original });
       const { body, signature } = captured[0];
@@ -143,7 +146,10 @@ describe('graceful shutdown (SIGTERM/SIGINT)', () => {
         // 1. Finishes: the note call takes 1.5 s, the grace period is 3 s.
         s.sandbox.clearFaults();
         s.sandbox.setFault({ route: 'POST /conversations/[^/]+/reply', delayMs: 1500, times: 1 });
-        const slow = s.sandbox.createConversation({ customer: { name: 'Bo', email: 'bo@example.com' }, body: '<p>Checkout throws 500 errors for everyone</p>' });
+        const slow = s.sandbox.createConversation({
+          customer: { name: 'Bo', email: 'bo@example.com' },
+          body: '<p>Checkout throws 500 errors for everyone</p>',
+        });
         await noteCallInFlight(String(slow.id));
         await app.close();
         expect(ourNotes(s.sandbox.getConversation(String(slow.id)))).toHaveLength(1);

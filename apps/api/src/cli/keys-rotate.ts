@@ -48,7 +48,9 @@ async function main(): Promise<number> {
     process.stdout.write(`keys:rotate: done, ${report.rotated} re-encrypted, ${report.alreadyCurrent} already on ENCRYPTION_KEY\n`);
     return 0;
   } catch (e) {
-    process.stderr.write(`keys:rotate: ${e instanceof KeyRotationError ? e.message : `failed, nothing was changed: ${e instanceof Error ? e.message : String(e)}`}\n`);
+    process.stderr.write(
+      `keys:rotate: ${e instanceof KeyRotationError ? e.message : `failed, nothing was changed: ${e instanceof Error ? e.message : String(e)}`}\n`,
+    );
     return 1;
   } finally {
     if (ds.isInitialized) await ds.destroy().catch(() => undefined);

@@ -47,7 +47,11 @@ export async function rotateSealedSecrets(ds: DataSource, keys: { current: Buffe
   if (keys.current.equals(keys.previous)) throw new KeyRotationError('ENCRYPTION_KEY_PREVIOUS is the same key as ENCRYPTION_KEY: nothing to rotate');
   const to = new SecretBox(keys.current);
   const from = new SecretBox(keys.previous);
-  const q = (name: string) => name.split('.').map((p) => ds.driver.escape(p)).join('.');
+  const q = (name: string) =>
+    name
+      .split('.')
+      .map((p) => ds.driver.escape(p))
+      .join('.');
   return ds.transaction(async (m) => {
     const report: RotationReport = { columns: [], rotated: 0, alreadyCurrent: 0 };
     for (const col of sealedColumns(ds)) {

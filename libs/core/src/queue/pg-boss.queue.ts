@@ -120,7 +120,9 @@ export class PgBossQueue extends JobQueue {
     if (!this.boss) return;
     const boss = this.boss;
     const running = this.opts.worker ? this.activeJobs() : 0;
-    await boss.stop({ graceful: true, timeout: Math.max(1000, graceMs) }).catch((e: unknown) => this.logger.warn({ event: 'queue.stop_failed', error: String(e) }));
+    await boss
+      .stop({ graceful: true, timeout: Math.max(1000, graceMs) })
+      .catch((e: unknown) => this.logger.warn({ event: 'queue.stop_failed', error: String(e) }));
     if (running) this.logger.log({ event: 'queue.stopped', runningAtStop: running }, 'queue stopped');
     this.boss = null;
     this.started = false;
