@@ -59,7 +59,15 @@ describe('graceful shutdown (SIGTERM/SIGINT)', () => {
 
     beforeAll(async () => {
       s = await startIntercomStack({ SHUTDOWN_GRACE_SECONDS: '3' });
-      await installThroughConsent(s);
+      const installed = await installThroughConsent(s);
+      // Triage notes only: an auto-analysis would post a second note later, through the faults set below.
+      const bindingId = installed.callback.headers.get('location')!.split('/').pop();
+      const put = await api(s.app.url, 'PUT', `/v1/config/support-desk/${bindingId}`, {
+        token: s.token,
+        headers: { 'x-project-id': s.projectId },
+        body: { autoAnalyzeThreshold: 'disabled' },
+      });
+      expect(put.status).toBe(200);
       capture = createServer((req, res) => {
         const chunks: Buffer[] = [];
         req.on('data', (c: Buffer) => chunks.push(c));
@@ -128,19 +136,24 @@ describe('graceful shutdown (SIGTERM/SIGINT)', () => {
       } finally {
         await again.close();
       }
-    });
+    }, 120000);
 
     /** The job is running and inside the note call (its post is recorded as started, one attempt made). */
-    const noteCallInFlight = (conversationId: string) =>
-      waitFor(
-        async () =>
-          (await sql(s.app.dbUrl, `SELECT 1 FROM support_desk_posts WHERE "conversationId" = $1 AND status = 'started' AND attempts >= 1`, [conversationId]))
-            .length === 1,
-        20000,
-        20,
-      );
+    const noteCallInFlight = async (conversationId: string) => {
+      const state = async () => ({
+        events: await sql(s.app.dbUrl, `SELECT status, note, action FROM support_desk_events WHERE "conversationId" = $1`, [conversationId]),
+        posts: await sql(s.app.dbUrl, `SELECT purpose, status, attempts, error FROM support_desk_posts WHERE "conversationId" = $1`, [conversationId]),
+        jobs: await jobStatesFor(s.app.dbUrl, conversationId),
+      });
+      try {
+        await waitFor(async () => (await state()).posts.some((p) => p.status === 'started' && p.attempts >= 1), 60000, 20);
+      } catch (e) {
+        throw new Error(`${(e as Error).message}; state of conversation ${conversationId}: ${JSON.stringify(await state())}`);
+      }
+    };
 
     it('lets a running job finish within the grace period, and releases one that does not; it then runs again exactly once', async () => {
+      await s.app.close(); // the stack's first process (already closed when the test above ran)
       let app = await restart(s);
       try {
         // 1. Finishes: the note call takes 1.5 s, the grace period is 3 s.
@@ -174,7 +187,7 @@ describe('graceful shutdown (SIGTERM/SIGINT)', () => {
         s.sandbox.clearFaults();
         await app.close();
       }
-    });
+    }, 180000);
   });
 
   describe('npm start', () => {

@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from
 import { dirname, resolve as resolvePath } from 'node:path';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { Client } from 'pg';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -131,7 +132,29 @@ export async function startEmbeddedPostgres(opts: {
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/sigsentry`,
     stop: async () => {
+      // A pool's end() returns before the server has seen its sessions' goodbyes; a fast shutdown then terminates
+      // those sessions ("terminating connection due to administrator command"). Wait for them to leave first.
+      await waitForSessionsToEnd(`postgres://postgres:${password}@127.0.0.1:${port}/postgres`, 3000);
       await pg.stop();
     },
   };
+}
+
+/** Polls until no other client session is connected (or `timeoutMs` passed). */
+async function waitForSessionsToEnd(url: string, timeoutMs: number): Promise<void> {
+  const client = new Client({ connectionString: url });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      const r = await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`);
+      if (r.rows[0].n === 0) return;
+      await new Promise((res) => setTimeout(res, 25));
+    }
+  } catch {
+    /* the server is gone already: nothing to wait for */
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
