@@ -1,5 +1,6 @@
 /*
- * Real: the repository's docker-compose.yml and Dockerfile, parsed (no Docker engine runs here).
+ * Real: the repository's docker-compose.yml, Dockerfile, .env.example and proxy config, parsed. Building and running
+ * them for real is `npm run test:deploy` (scripts/deploy-test/run.mjs; .ci/run runs it where Docker can be started).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,9 +12,50 @@ const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
 const env = (svc: string): Record<string, string> => compose.services[svc].environment;
 
 describe('foundation: production shape (docker-compose.yml, Dockerfile)', () => {
-  it('has postgres, an api and a worker service', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['api', 'postgres', 'worker']);
-    expect(compose.services.postgres.image).toMatch(/^postgres:\d+/);
+  it('has postgres, a one-shot migrate service, api, worker, the proxy and an optional sandbox', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['api', 'migrate', 'postgres', 'proxy', 'sandbox', 'worker']);
+    expect(compose.services.postgres.image).toMatch(/^\$\{POSTGRES_IMAGE:-postgres:\d+\}$/);
+    expect(compose.services.proxy.image).toMatch(/^\$\{PROXY_IMAGE:-haproxy:[\d.]+\}$/);
+    expect(compose.services.sandbox.profiles).toEqual(['sandbox']);
+    for (const svc of ['api', 'worker', 'migrate', 'postgres', 'proxy']) expect(compose.services[svc].profiles).toBeUndefined();
+    expect(Object.keys(compose.volumes)).toContain('pgdata');
+    expect(compose.services.postgres.volumes).toContain('pgdata:/var/lib/postgresql');
+  });
+
+  it('stays readable by docker-compose 1.29 (no top-level name, no env_file long syntax, no version key needed)', () => {
+    expect(compose.name).toBeUndefined();
+    for (const svc of Object.values<any>(compose.services)) if (svc.env_file !== undefined) expect(typeof svc.env_file).toBe('string');
+  });
+
+  it('migrates once, before api and worker start; only the proxy publishes a port, so api and worker scale with --scale', () => {
+    expect(env('migrate').ROLE).toBe('migrate');
+    expect(compose.services.migrate.restart).toBe('no');
+    for (const svc of ['api', 'worker']) {
+      expect(compose.services[svc].depends_on.migrate.condition).toBe('service_completed_successfully');
+      expect(compose.services[svc].ports).toBeUndefined();
+      expect(compose.services[svc].container_name).toBeUndefined();
+      expect(compose.services[svc].stop_grace_period).toBe('30s');
+    }
+    expect(compose.services.proxy.ports).toHaveLength(1);
+    expect(compose.services.proxy.volumes).toContain('./deploy/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro');
+    const cfg = readFileSync(join(root, 'deploy', 'haproxy.cfg'), 'utf8');
+    expect(cfg).toMatch(/server-template api \S+ api:3000/);
+    expect(cfg).toMatch(/uri \/health\/ready/);
+    expect(cfg).toMatch(/retry-on conn-failure/);
+  });
+
+  it('.env.example documents every variable the compose file reads', () => {
+    const text = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
+    const used = new Set([...text.matchAll(/\$\{([A-Z0-9_]+)/g)].map((m) => m[1]));
+    const documented = new Set(
+      readFileSync(join(root, '.env.example'), 'utf8')
+        .split('\n')
+        .map((l) => l.match(/^#?\s*([A-Z0-9_]+)=/)?.[1])
+        .filter(Boolean),
+    );
+    expect([...used].filter((v) => !documented.has(v))).toEqual([]);
+    for (const v of ['ENCRYPTION_KEY_PREVIOUS', 'SHUTDOWN_GRACE_SECONDS', 'INTERCOM_API_URL', 'ADMIN_EMAIL', 'TRUST_PROXY'])
+      expect(documented.has(v)).toBe(true);
   });
 
   it('runs api and worker from the same image with ROLE=api and ROLE=worker', () => {
@@ -21,8 +63,7 @@ describe('foundation: production shape (docker-compose.yml, Dockerfile)', () => 
     expect(env('worker').ROLE).toBe('worker');
     expect(compose.services.api.image).toBe(compose.services.worker.image);
     expect(compose.services.api.build).toEqual(compose.services.worker.build);
-    expect(compose.services.api.ports?.length).toBeGreaterThan(0);
-    expect(compose.services.worker.ports).toBeUndefined();
+    expect(compose.services.migrate.image).toBe(compose.services.api.image);
   });
 
   it('wires DATABASE_URL of both roles to the postgres service, after it is healthy', () => {
@@ -64,13 +105,17 @@ describe('foundation: production shape (docker-compose.yml, Dockerfile)', () => 
     expect(readFileSync(join(root, 'docker-compose.yml'), 'utf8')).not.toMatch(/[0-9a-f]{64}/i);
   });
 
-  it('builds a multi-stage node:24 image that runs as non-root with a health check and no baked secret', () => {
+  it('builds a multi-stage Node 24 image that runs as non-root with a health check and no baked secret', () => {
     const froms = dockerfile.match(/^FROM\s+\S+/gm) ?? [];
     expect(froms.length).toBeGreaterThanOrEqual(2);
-    for (const f of froms) expect(f).toMatch(/node:24/);
+    for (const f of froms) expect(f).toMatch(/^FROM \$\{NODE_IMAGE\}/);
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:24-bookworm-slim$/m);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    expect(dockerfile).toMatch(/--mount=type=secret,id=npm_ca/);
+    expect(dockerfile).not.toMatch(/^#\s*syntax=/m);
     expect(dockerfile).toMatch(/^USER\s+(?!root)\w+/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\n?.*\/health\/ready/m);
+    expect(dockerfile).not.toMatch(/^ENV[^\n]*\bROLE=/m);
     expect(dockerfile).toMatch(/^CMD \["node", "dist\/apps\/api\/src\/main\.js"\]/m);
     expect(dockerfile).not.toMatch(/^(ENV|ARG)\s+.*(ENCRYPTION_KEY|SESSION_SECRET|PASSWORD|CLIENT_SECRET)/m);
     const ignore = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n');

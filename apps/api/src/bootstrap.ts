@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -25,6 +26,11 @@ export interface StartedApp {
   port: number;
   queue: PgBossQueue;
   bootstrap: Awaited<ReturnType<AuthService['bootstrapOwner']>>;
+  /**
+   * Graceful shutdown (SIGTERM/SIGINT): takes no new request or job, answers in-flight requests and lets running jobs
+   * finish within SHUTDOWN_GRACE_SECONDS (jobs still running then are released to the queue), then closes the
+   * database pool. Idempotent: a second call waits for the first.
+   */
   close(): Promise<void>;
 }
 
@@ -40,16 +46,27 @@ export interface CreateAppOptions {
 
 const MIGRATION_LOCK = 727_001;
 
-/** Runs pending migrations under an advisory lock so several replicas can start at once. */
-export async function runMigrations(ds: DataSource): Promise<void> {
+/** Runs pending migrations under an advisory lock so several replicas can start at once. Returns the names applied. */
+export async function runMigrations(ds: DataSource): Promise<string[]> {
   const qr = ds.createQueryRunner();
   await qr.connect();
   try {
     await qr.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await ds.runMigrations({ transaction: 'each' });
+    return (await ds.runMigrations({ transaction: 'each' })).map((m) => m.name);
   } finally {
     await qr.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     await qr.release();
+  }
+}
+
+/** ROLE=migrate: applies pending migrations on a plain connection (no HTTP, no queue) and returns their names. */
+export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
+  const ds = new DataSource({ type: 'postgres', url: databaseUrl, entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false });
+  await ds.initialize();
+  try {
+    return await runMigrations(ds);
+  } finally {
+    await ds.destroy();
   }
 }
 
@@ -92,7 +109,8 @@ export async function createApp(o: CreateAppOptions): Promise<StartedApp> {
       .build(),
   );
   SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json' });
-  app.enableShutdownHooks();
+  // No app.enableShutdownHooks(): Nest's own signal handlers would close the server and the pool at once. main.ts
+  // handles SIGTERM/SIGINT and calls close() below, which drains first.
 
   const ds = app.get(DataSource);
   guardPoolClients(ds);
@@ -101,19 +119,64 @@ export async function createApp(o: CreateAppOptions): Promise<StartedApp> {
   await queue.start();
   const bootstrap = config.role === 'worker' ? { created: false } : await app.get(AuthService).bootstrapOwner();
   await app.listen(config.port, '0.0.0.0');
-  const addr = app.getHttpServer().address();
+  const server = app.getHttpServer() as Server;
+  const inFlight = countInFlight(server);
+  const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  let closing: Promise<void> | null = null;
+  const shutdown = async () => {
+    const logger = new Logger('shutdown');
+    const deadline = Date.now() + config.shutdownGraceMs;
+    logger.log(
+      { event: 'shutdown.started', graceMs: config.shutdownGraceMs, inFlightRequests: inFlight(), runningJobs: queue.activeJobs() },
+      'shutting down: no new requests or jobs; finishing in-flight ones',
+    );
+    await queue.stopWorkers();
+    const http = await drainHttp(server, deadline);
+    // Running jobs get what is left of the grace period; any still running then is released back to the queue.
+    await queue.stop(deadline - Date.now());
+    await app.close();
+    logger.log({ event: 'shutdown.finished', forcedConnections: http.forced }, 'shut down');
+  };
   return {
     app,
     port,
     queue,
     bootstrap,
     url: `http://127.0.0.1:${port}`,
-    close: async () => {
-      await queue.stop();
-      await app.close();
-    },
+    close: () => (closing ??= shutdown()),
   };
+}
+
+/** Live count of requests being served (for the shutdown log). */
+function countInFlight(server: Server): () => number {
+  let n = 0;
+  server.on('request', (_req, res) => {
+    n++;
+    res.once('close', () => n--);
+  });
+  return () => n;
+}
+
+/**
+ * Stops accepting connections and waits until every in-flight request has been answered (idle keep-alive connections
+ * are closed as they go idle), at most until `deadline`; connections still open then are cut.
+ */
+export async function drainHttp(server: Server, deadline: number): Promise<{ forced: boolean }> {
+  if (!server.listening) return { forced: false };
+  const closed = new Promise<void>((r) => server.close(() => r()));
+  server.closeIdleConnections();
+  const idle = setInterval(() => server.closeIdleConnections(), 50);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), Math.max(0, deadline - Date.now()))));
+  const outcome = await Promise.race([closed.then(() => 'closed' as const), timeout]);
+  clearInterval(idle);
+  clearTimeout(timer);
+  if (outcome === 'timeout') {
+    server.closeAllConnections();
+    await closed;
+  }
+  return { forced: outcome === 'timeout' };
 }
 
 /**

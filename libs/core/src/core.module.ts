@@ -44,7 +44,7 @@ export class CoreModule {
       controllers: [HealthController],
       providers: [
         { provide: JobQueue, useValue: o.queue },
-        { provide: SecretBox, useValue: new SecretBox(o.config.encryptionKey) },
+        { provide: SecretBox, useValue: new SecretBox(o.config.encryptionKey, o.config.encryptionKeyPrevious) },
       ],
       exports: [JobQueue, SecretBox, TypeOrmModule],
     };

@@ -16,7 +16,19 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ ROLE, DATA_DIR: tmp() })).toThrow(ConfigError);
       expect(() => loadConfig({ ROLE, DATA_DIR: tmp() })).toThrow(/needs DATABASE_URL/);
     }
-    expect(() => loadConfig({ ROLE: 'both', DATABASE_URL: DB, ENCRYPTION_KEY: HEX, SESSION_SECRET: HEX })).toThrow(/ROLE must be api, worker or all/);
+    expect(() => loadConfig({ ROLE: 'both', DATABASE_URL: DB, ENCRYPTION_KEY: HEX, SESSION_SECRET: HEX })).toThrow(/ROLE must be api, worker, all or migrate/);
+  });
+
+  it('accepts ROLE=migrate with or without DATABASE_URL, ENCRYPTION_KEY_PREVIOUS and SHUTDOWN_GRACE_SECONDS', () => {
+    expect(loadConfig({ ROLE: 'migrate', DATA_DIR: tmp() })).toMatchObject({ role: 'migrate', embedded: true });
+    const c = loadConfig({ ROLE: 'migrate', DATABASE_URL: DB, ENCRYPTION_KEY: HEX, SESSION_SECRET: HEX, ENCRYPTION_KEY_PREVIOUS: 'd'.repeat(64) });
+    expect(c.role).toBe('migrate');
+    expect(c.encryptionKeyPrevious?.toString('hex')).toBe('d'.repeat(64));
+    expect(c.shutdownGraceMs).toBe(10000);
+    expect(loadConfig({ DATA_DIR: tmp() }).encryptionKeyPrevious).toBeNull();
+    expect(loadConfig({ DATA_DIR: tmp(), SHUTDOWN_GRACE_SECONDS: '25' }).shutdownGraceMs).toBe(25000);
+    expect(() => loadConfig({ DATA_DIR: tmp(), SHUTDOWN_GRACE_SECONDS: '0' })).toThrow(/SHUTDOWN_GRACE_SECONDS must be an integer between 1 and 3600/);
+    expect(() => loadConfig({ DATA_DIR: tmp(), ENCRYPTION_KEY_PREVIOUS: 'short' })).toThrow(/ENCRYPTION_KEY_PREVIOUS must be 32 bytes/);
   });
 
   it('requires ENCRYPTION_KEY and SESSION_SECRET with DATABASE_URL, and refuses short ones', () => {

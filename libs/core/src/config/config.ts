@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export type Role = 'api' | 'worker' | 'all';
+/** `migrate` applies pending migrations and exits (contract §1). */
+export type Role = 'api' | 'worker' | 'all' | 'migrate';
 
 /** The one validated, typed configuration. Read once at boot (contract §2). Secrets are marked in SECRET_KEYS. */
 export interface AppConfig {
@@ -13,6 +14,8 @@ export interface AppConfig {
   dataDir: string;
   role: Role;
   encryptionKey: Buffer;
+  /** ENCRYPTION_KEY_PREVIOUS: the key `npm run -s keys:rotate` re-encrypts from (null when unset). */
+  encryptionKeyPrevious: Buffer | null;
   sessionSecret: Buffer;
   adminEmail: string | null;
   adminPassword: string | null;
@@ -38,6 +41,8 @@ export interface AppConfig {
   logLevel: string;
   embeddedPgPort: number | null;
   bodyLimitBytes: number;
+  /** SHUTDOWN_GRACE_SECONDS: on SIGTERM/SIGINT, how long in-flight requests and running jobs may take to finish. */
+  shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -47,7 +52,7 @@ export class ConfigError extends Error {
   }
 }
 
-export const SECRET_ENV_KEYS = ['ENCRYPTION_KEY', 'SESSION_SECRET', 'ADMIN_PASSWORD', 'INTERCOM_CLIENT_SECRET', 'DATABASE_URL'];
+export const SECRET_ENV_KEYS = ['ENCRYPTION_KEY', 'ENCRYPTION_KEY_PREVIOUS', 'SESSION_SECRET', 'ADMIN_PASSWORD', 'INTERCOM_CLIENT_SECRET', 'DATABASE_URL'];
 
 /** 32 bytes: 64 hex characters, or base64 that decodes to exactly 32 bytes. */
 export function parseKey32(name: string, value: string): Buffer {
@@ -102,8 +107,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const databaseUrl = env.DATABASE_URL?.trim() || null;
   const embedded = !databaseUrl;
   const role = (env.ROLE || 'all') as Role;
-  if (!['api', 'worker', 'all'].includes(role)) throw new ConfigError(`ROLE must be api, worker or all (got "${env.ROLE}")`);
-  if (embedded && role !== 'all') {
+  if (!['api', 'worker', 'all', 'migrate'].includes(role)) throw new ConfigError(`ROLE must be api, worker, all or migrate (got "${env.ROLE}")`);
+  if (embedded && role !== 'all' && role !== 'migrate') {
     throw new ConfigError(
       `ROLE=${role} needs DATABASE_URL: the embedded PostgreSQL is only for ROLE=all (one process). Set DATABASE_URL to a shared PostgreSQL to split api and worker.`,
     );
@@ -119,6 +124,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
   const encryptionKey = secret('ENCRYPTION_KEY', 'encryption.key');
   const sessionSecret = secret('SESSION_SECRET', 'session.secret');
+  const previousRaw = env.ENCRYPTION_KEY_PREVIOUS?.trim();
+  const encryptionKeyPrevious = previousRaw ? parseKey32('ENCRYPTION_KEY_PREVIOUS', previousRaw) : null;
 
   const clientId = env.INTERCOM_CLIENT_ID?.trim() || '';
   const sandbox = !clientId;
@@ -153,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir,
     role,
     encryptionKey,
+    encryptionKeyPrevious,
     sessionSecret,
     adminEmail,
     adminPassword,
@@ -183,5 +191,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: env.LOG_LEVEL || 'info',
     embeddedPgPort: env.EMBEDDED_PG_PORT ? int(env, 'EMBEDDED_PG_PORT', 0, 1, 65535) : null,
     bodyLimitBytes: 1024 * 1024,
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_SECONDS', 10, 1, 3600) * 1000,
   };
 }

@@ -14,6 +14,11 @@ export interface JobContext {
   id: string;
   retryCount: number;
   requestId?: string;
+  /**
+   * Aborted when this job was released back to the queue (shutdown grace over, or its claim lost): the job will run
+   * again elsewhere, so a handler that sees it should stop before its next side effect.
+   */
+  signal?: AbortSignal;
 }
 
 export type JobHandler<T> = (data: T, ctx: JobContext) => Promise<void>;

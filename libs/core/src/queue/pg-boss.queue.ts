@@ -29,6 +29,7 @@ export class PgBossQueue extends JobQueue {
   private readonly defs = new Map<string, QueueDefinition>();
   private readonly handlers = new Map<string, JobHandler<any>>();
   private started = false;
+  private running = 0;
 
   constructor(
     private readonly databaseUrl: string,
@@ -91,7 +92,12 @@ export class PgBossQueue extends JobQueue {
           },
           async (jobs: any[]) => {
             for (const job of jobs) {
-              await handler(job.data, { id: job.id, retryCount: job.retryCount ?? 0, requestId: job.data?.__requestId });
+              this.running++;
+              try {
+                await handler(job.data, { id: job.id, retryCount: job.retryCount ?? 0, requestId: job.data?.__requestId, signal: job.signal });
+              } finally {
+                this.running--;
+              }
             }
           },
         );
@@ -100,11 +106,31 @@ export class PgBossQueue extends JobQueue {
     this.started = true;
   }
 
-  async stop(): Promise<void> {
+  /** Shutdown, first step: this process takes no new job (running ones go on; enqueueing still works). */
+  async stopWorkers(): Promise<void> {
+    if (!this.boss || !this.opts.worker) return;
+    await Promise.all([...this.handlers.keys()].map((name) => this.boss.offWork(name, { wait: false }).catch(() => undefined)));
+  }
+
+  /**
+   * Shutdown, last step: waits up to `graceMs` for running jobs to finish; any still running then is released — failed
+   * back to the queue with its retry, so another worker runs it again (handlers are idempotent) — and the pool closes.
+   */
+  async stop(graceMs = 5000): Promise<void> {
     if (!this.boss) return;
-    await this.boss.stop({ graceful: true, timeout: 5000 }).catch(() => undefined);
+    const boss = this.boss;
+    const running = this.opts.worker ? this.activeJobs() : 0;
+    await boss
+      .stop({ graceful: true, timeout: Math.max(1000, graceMs) })
+      .catch((e: unknown) => this.logger.warn({ event: 'queue.stop_failed', error: String(e) }));
+    if (running) this.logger.log({ event: 'queue.stopped', runningAtStop: running }, 'queue stopped');
     this.boss = null;
     this.started = false;
+  }
+
+  /** Jobs this process's handlers are running now. */
+  activeJobs(): number {
+    return this.running;
   }
 
   async enqueue<T extends object>(queue: string, data: T, opts: EnqueueOptions = {}): Promise<string | null> {
