@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // `npm start`: builds the admin SPA when needed, starts the Intercom sandbox (when no INTERCOM_CLIENT_ID is set)
 // as a child process, then the SigSentry process (ROLE=all by default, embedded PostgreSQL without DATABASE_URL).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, readdirSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildAdmin } from './build-admin.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const env = { ...process.env };
@@ -14,27 +15,9 @@ const publicUrl = (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/,
 const dataDir = resolve(env.DATA_DIR || join(root, '.data'));
 const role = env.ROLE || 'all';
 
-function newest(dir) {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.name === 'node_modules') continue;
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
 if (role !== 'worker' && role !== 'migrate') {
-  const index = join(root, 'apps', 'api', 'public', 'index.html');
-  if (!existsSync(index) || statSync(index).mtimeMs < newest(join(root, 'apps', 'admin'))) {
-    process.stdout.write('building the admin SPA…\n');
-    const r = spawnSync(
-      process.execPath,
-      [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/admin/vite.config.ts', '--logLevel', 'warn'],
-      { cwd: root, stdio: 'inherit' },
-    );
-    if (r.status !== 0) process.exit(r.status ?? 1);
-  }
+  const status = buildAdmin({ ifStale: true });
+  if (status !== 0) process.exit(status);
 }
 
 const children = [];

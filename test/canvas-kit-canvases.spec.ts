@@ -3,8 +3,8 @@
  * independently from the Intercom reference): a misreading of the canvas rules in the product shows up here instead
  * of being mirrored by a copy of the validator. Real: the canvas builder, buildPanel, the sandbox's validator.
  */
-import { buildPanel, CanvasBuilder, type CanvasResponse, type PanelView } from '@app/intercom/canvas';
-import { everyComponentCanvas, panelAnalysis, panelView } from '@app/intercom/canvas/canvas.testing';
+import { buildPanel, CanvasBuilder, type CanvasResponse, type PanelView } from '@app/intercom';
+import { everyComponentCanvas, panelAnalysis, panelView } from '@app/intercom/testing';
 import { validateCanvasResponse } from '../apps/intercom-sandbox/src/canvas.driver';
 
 const analysis = panelAnalysis;

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { SecretBox } from '@app/core/crypto/secret-box';
+import { SecretBox } from '@app/core';
 import { api, TEST_ENCRYPTION_KEY } from './helpers/app';
 import { installThroughConsent, IntercomStack, startIntercomStack } from './helpers/intercom';
 

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Client } from 'pg';
-import { freePort } from '@app/core/database/embedded';
+import { freePort } from '@app/core';
 import { createApp, StartedApp } from '../apps/api/src/bootstrap';
 import { api } from './helpers/app';
 import { createTestDatabase } from './helpers/database';

@@ -13,7 +13,7 @@ import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { generateScenario, type Scenario } from '@app/analysis/engine/scenarios/incident-generator';
+import { generateScenario, type Scenario } from '@app/analysis/testing';
 import { api, OWNER } from '../helpers/app';
 import { IntercomStack, startIntercomStack, waitFor } from '../helpers/intercom';
 
@@ -132,6 +132,7 @@ if (!CHROMIUM) {
         await page.screenshot({ path: join(ARTIFACTS, 'FAILED.png'), fullPage: true }).catch(() => undefined);
         throw new Error(
           `${(err as Error).message}\n(at ${page.url()}; screenshot test-artifacts/browser/FAILED.png; console errors: ${JSON.stringify(consoleErrors)})`,
+          { cause: err },
         );
       }
     }, 120_000);

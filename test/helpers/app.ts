@@ -2,8 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { loadConfig } from '@app/core/config/config';
-import { freePort } from '@app/core/database/embedded';
+import { loadConfig, freePort } from '@app/core';
 import { createApp, StartedApp } from '../../apps/api/src/bootstrap';
 import { createTestDatabase } from './database';
 

@@ -1,22 +1,22 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
-import { Logger } from '@nestjs/common';
+import { Logger, type ModuleMetadata } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import type { Pool, PoolClient } from 'pg';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { AuthService } from '@app/accounts/auth/auth.service';
-import type { AppConfig } from '@app/core/config/config';
-import { createValidationPipe } from '@app/core/http/validation';
-import { requestIdMiddleware } from '@app/core/logging/logging';
-import { httpMetricsMiddleware } from '@app/core/health/metrics';
-import { PgBossQueue } from '@app/core/queue/pg-boss.queue';
+import { AuthService } from '@app/accounts';
+import type { AppConfig } from '@app/core';
+import { createValidationPipe, requestIdMiddleware, httpMetricsMiddleware, PgBossQueue, QuietStartupLogger } from '@app/core';
 import { AppModule } from './app.module';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { buildOpenApiDocument } from './openapi';
 import { parsedBodyMiddleware, rawBodyMiddleware } from './http/raw-body';
 import { spaMiddleware } from './http/spa';
 
@@ -41,7 +41,7 @@ export interface CreateAppOptions {
   /** Directory of the built SPA. */
   publicDir?: string;
   /** Extra Nest modules mounted beside the product (tests declare spec-local controllers this way). */
-  extraModules?: any[];
+  extraModules?: NonNullable<ModuleMetadata['imports']>;
 }
 
 const MIGRATION_LOCK = 727_001;
@@ -79,7 +79,7 @@ export async function createApp(o: CreateAppOptions): Promise<StartedApp> {
     o.extraModules?.length ? { module: class RootWithExtras {}, imports: [root, ...o.extraModules] } : root,
     { bodyParser: false, bufferLogs: true, abortOnError: false },
   );
-  app.useLogger(app.get(PinoLogger));
+  app.useLogger(new QuietStartupLogger(app.get(PinoLogger)));
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   // First: every response (SPA, body-parser errors included) carries X-Request-Id; pino-http reuses req.id.
@@ -90,7 +90,7 @@ export async function createApp(o: CreateAppOptions): Promise<StartedApp> {
   app.use(parsedBodyMiddleware(config.bodyLimitBytes));
   if (config.role === 'worker') {
     // The worker role answers health and metrics only.
-    app.use((req: any, res: any, next: any) =>
+    app.use((req: Request, res: Response, next: NextFunction) =>
       /^\/(health|metrics)/.test(req.path)
         ? next()
         : res.status(404).json({ success: false, error: { code: 'NOT_FOUND', message: 'This process runs ROLE=worker' } }),
@@ -99,15 +99,7 @@ export async function createApp(o: CreateAppOptions): Promise<StartedApp> {
     app.use(spaMiddleware(o.publicDir ?? resolve(__dirname, '..', 'public')));
   }
   app.useGlobalPipes(createValidationPipe());
-  const doc = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('SigSentry support-desk API')
-      .setDescription('SigSentry-compatible /v1 API: sessions or ss_pub_/ss_secret_/ss_org_ keys as Bearer tokens')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
+  const doc = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json' });
   // No app.enableShutdownHooks(): Nest's own signal handlers would close the server and the pool at once. main.ts
   // handles SIGTERM/SIGINT and calls close() below, which drains first.
@@ -187,13 +179,15 @@ export async function drainHttp(server: Server, deadline: number): Promise<{ for
  * listener: the pending query still fails (and its job is retried), the pool drops the client, the process lives.
  */
 export function guardPoolClients(ds: DataSource): void {
-  const pool = (ds.driver as any).master as { on?: (e: string, f: (c: any) => void) => void; _clients?: any[] } | undefined;
+  type GuardedClient = PoolClient & { __ssErrorGuard?: boolean };
+  // TypeORM's postgres driver keeps its pg Pool in `master`; `_clients` is pg's list of the pool's open clients.
+  const pool = (ds.driver as unknown as { master?: Pool & { _clients?: GuardedClient[] } }).master;
   if (!pool?.on) return;
   const logger = new Logger('database');
-  const guard = (client: any) => {
+  const guard = (client: GuardedClient) => {
     if (!client || client.__ssErrorGuard) return;
     client.__ssErrorGuard = true;
-    client.on('error', (err: any) =>
+    client.on('error', (err: Error & { code?: string }) =>
       logger.warn({ event: 'db.connection_lost', error: String(err?.message ?? err), pgCode: err?.code }, 'database connection lost'),
     );
   };

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { loadConfig, ConfigError } from '@app/core/config/config';
-import { startEmbeddedPostgres } from '@app/core/database/embedded';
+import { loadConfig, ConfigError, startEmbeddedPostgres } from '@app/core';
 import { join } from 'node:path';
 import { createApp, migrateDatabase } from './bootstrap';
 

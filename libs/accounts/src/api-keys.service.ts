@@ -1,24 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppError } from '@app/core/errors/error-codes';
-import { randomToken, sha256Hex } from '@app/core/crypto/secret-box';
+import type { ApiKeyView, CreatedApiKey } from '@app/contracts';
+import { AppError, randomToken, sha256Hex } from '@app/core';
 import { ApiKeyEntity } from './accounts.entities';
 import type { Principal } from './auth/principal';
 import { KEY_PERMISSIONS, KEY_PREFIX, KeyType } from './permissions';
 import { ProjectDirectoryPort } from './project-directory.port';
-
-export interface ApiKeyView {
-  id: string;
-  name: string;
-  type: KeyType;
-  prefix: string;
-  projectId: string | null;
-  permissions: string[];
-  createdAt: string;
-  lastUsedAt: string | null;
-  revoked: boolean;
-  revokedAt: string | null;
-}
 
 const view = (k: ApiKeyEntity): ApiKeyView => ({
   id: k.id,
@@ -47,7 +34,7 @@ export class ApiKeysService {
     return keys.map(view);
   }
 
-  async create(p: Principal, dto: { name: string; type: KeyType; projectId?: string; permissions?: string[] }): Promise<ApiKeyView & { key: string }> {
+  async create(p: Principal, dto: { name: string; type: KeyType; projectId?: string; permissions?: string[] }): Promise<CreatedApiKey> {
     let permissions = dto.permissions ?? [];
     if (dto.type === 'public') {
       if (permissions.some((x) => x !== 'analysis:create' && x !== 'analysis:read')) {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppError } from '@app/core/errors/error-codes';
+import { AppError } from '@app/core';
 import { SessionEntity, UserEntity } from './accounts.entities';
 import { PublicUser, toPublicUser } from './auth/auth.service';
 import type { Principal } from './auth/principal';

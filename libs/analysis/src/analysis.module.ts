@@ -1,5 +1,5 @@
 import { Module, OnModuleInit } from '@nestjs/common';
-import { LogSourcesModule } from '@app/log-sources/log-sources.module';
+import { LogSourcesModule } from '@app/log-sources';
 import { AnalysisPostsService, SupportDeskModule } from '@app/support-desk';
 import { AnalysesController } from './analyses.controller';
 import { AnalysesService } from './analyses.service';

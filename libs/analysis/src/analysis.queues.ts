@@ -1,4 +1,4 @@
-import { declareQueue } from '@app/core/queue/job-queue';
+import { declareQueue } from '@app/core';
 
 /** One analysis to run (enqueued with the pending row, in its transaction). Owner: analysis. */
 export interface AnalysisRunJob {

@@ -3,3 +3,4 @@ export * from './analysis.entity';
 export * from './analyses.service';
 export * from './analysis.queues';
 export * from './analysis-finished.port';
+export * from './engine';

@@ -27,7 +27,7 @@ export class CoreModule {
       module: CoreModule,
       imports: [
         ConfigModule.forRoot(o.config),
-        LoggerModule.forRoot(pinoHttpOptions(o.config, o.logStream) as any),
+        LoggerModule.forRoot(pinoHttpOptions(o.config, o.logStream)),
         TypeOrmModule.forRoot({
           type: 'postgres',
           url: o.databaseUrl,

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequirePermissions, type Principal } from '@app/accounts';
+import { ApiContract } from '@app/core';
 import { AnswerFilter } from '@app/support-desk';
 import type { CanvasResponse } from './canvas';
 import { CanvasKitService } from './canvas-kit.service';
@@ -32,6 +33,7 @@ export class CanvasKitController {
 
   @Get('v1/support-desk/conversations/:bindingId/:conversationId/canvas')
   @RequirePermissions('analysis:read')
+  @ApiContract({ data: 'CanvasResponse' })
   preview(@CurrentPrincipal() p: Principal, @Param('bindingId') bindingId: string, @Param('conversationId') conversationId: string): Promise<CanvasResponse> {
     return this.canvas.preview(p, bindingId, conversationId);
   }

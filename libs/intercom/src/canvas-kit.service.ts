@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AnalysesService } from '@app/analysis/analyses.service';
-import { AnalysisEntity } from '@app/analysis/analysis.entity';
-import { ProjectEntity } from '@app/projects/project.entity';
+import { AnalysesService, AnalysisEntity } from '@app/analysis';
+import { ProjectEntity } from '@app/projects';
 import type { Principal } from '@app/accounts';
 import { AppError } from '@app/core';
 import { BindingEntity, BindingsService, LiveBindings } from '@app/support-desk';

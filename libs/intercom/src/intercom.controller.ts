@@ -1,5 +1,5 @@
 import { Controller, Get, Head, HttpCode, Post, Query, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, DashboardOnly, RequirePermissions, type Principal } from '@app/accounts';
 import { RawResponse } from '@app/core';
 import {
@@ -40,6 +40,7 @@ export class IntercomController {
   @DashboardOnly()
   @RequirePermissions('config:write')
   @RawResponse()
+  @ApiResponse({ status: 302, description: "Redirect to Intercom's authorize page (a single-use OAuth state is stored)" })
   startInstall(@CurrentPrincipal() p: Principal, @Query('projectId') projectId?: string): Promise<Answer> {
     return this.oauth.dashboardStart(PLATFORM, { tenantId: p.tenantId, userId: p.userId! }, projectId);
   }

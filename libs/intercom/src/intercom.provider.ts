@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { hmacHex, safeEqual } from '@app/core/crypto/secret-box';
+import { hmacHex, safeEqual } from '@app/core';
 import {
   AdminSummary,
   AttributeDefinition,

@@ -1,4 +1,5 @@
 import type { LogEntry } from '@app/contracts';
+import type { ConnectionTestResult, CredentialField, LogSourceTypeMetadata } from '@app/contracts';
 
 /** Decrypted configuration of one log source, as handed to its connector. */
 export interface LogSourceConfig {
@@ -31,33 +32,6 @@ export interface LogQueryResult {
   warnings?: string[];
 }
 
-export interface ConnectionTestResult {
-  connected: boolean;
-  message: string;
-  sampleLogs: Array<Pick<LogEntry, 'timestamp' | 'level' | 'service' | 'message'>>;
-}
-
-export interface CredentialField {
-  key: string;
-  label: string;
-  type: 'text' | 'password' | 'textarea';
-  required: boolean;
-  placeholder?: string;
-  /** Where it lives on the log-source record: credentials (secret, write-only), settings, or the top-level region. */
-  location?: 'credentials' | 'settings' | 'region';
-  help?: string;
-}
-
-export interface LogSourceTypeMetadata {
-  type: string;
-  displayName: string;
-  fields: CredentialField[];
-  sourcesLabel: string;
-  sourcesPlaceholder: string;
-  /** What the user must create on the platform (least privilege). */
-  setupHint: string;
-}
-
 /** Coded failure a connector raises; message is user-facing (troubleshooting table of the product reference). */
 export class LogSourceError extends Error {
   constructor(
@@ -87,3 +61,5 @@ export interface LogSourceConnector {
   query(config: LogSourceConfig, query: LogQuery): Promise<LogQueryResult>;
   listSources?(config: LogSourceConfig, signal?: AbortSignal): Promise<Array<{ id: string; name: string; type: string }>>;
 }
+
+export type { ConnectionTestResult, CredentialField, LogSourceTypeMetadata };

@@ -11,3 +11,7 @@ export * from './file/file.connector';
 export * from './splunk/splunk.connector';
 export * from './cloudwatch/cloudwatch.connector';
 export * from './gcp-logging/gcp-logging.connector';
+export * from './log-source.entity';
+export * from './log-sources.module';
+export * from './log-sources.service';
+export * from './log-source-registry.factory';

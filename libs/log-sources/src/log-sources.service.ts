@@ -8,29 +8,7 @@ import { ConnectionTestResult, CredentialField, LogSourceConfig, LogSourceConnec
 import { withDeadline } from './deadline.util';
 import { LogSourceEntity } from './log-source.entity';
 import { LogSourceRegistry } from './registry';
-
-/** What every endpoint returns for a log source: never the credentials, only which keys are set. */
-export interface LogSourceView {
-  id: string;
-  projectId: string;
-  type: string;
-  name: string;
-  sources: string[];
-  region: string | null;
-  settings: Record<string, unknown>;
-  isActive: boolean;
-  /** Names of the credential keys that are set (values are write-only). */
-  credentialKeys: string[];
-  lastTestedAt: string | null;
-  lastTestResult: { success: boolean; message: string } | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** The body of POST /:id/test (contract §9): always HTTP 200. */
-export type LogSourceTestBody =
-  | { success: true; data: ConnectionTestResult }
-  | { success: false; data: ConnectionTestResult; error: { code: 'LOG_SOURCE_CONNECTION_FAILED'; message: string } };
+import type { LogSourceTestBody, LogSourceView } from '@app/contracts';
 
 /** A source ready to be queried by the analysis pipeline (or why it cannot be). */
 export interface ActiveLogSource {
@@ -377,3 +355,5 @@ export function connectorMessage(e: unknown): string {
   if (e instanceof LogSourceError) return e.message;
   return 'The log source could not be reached (unexpected connector error).';
 }
+
+export type { LogSourceTestBody, LogSourceView };

@@ -1,12 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { SUMMARY_ATTRIBUTE_MAX } from '@app/contracts';
 import { BindingEntity, MappableField } from './support-desk.entities';
 import { BindingClients } from './binding-client';
 import { AttributeDefinition, ProviderError } from './provider';
 import { BindingsService } from './bindings.service';
 import { RetryLater } from './post.service';
 
-export const SUMMARY_ATTRIBUTE_MAX = 250;
+export { SUMMARY_ATTRIBUTE_MAX };
 
 /** Coerces a value to the attribute's data type (contract §7); undefined when it cannot be represented. */
 export function coerce(value: unknown, dataType: string): unknown {

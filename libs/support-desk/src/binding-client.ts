@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { SecretBox } from '@app/core/crypto/secret-box';
+import { SecretBox } from '@app/core';
 import { LiveBindings } from './live-bindings.service';
 import { AdminSummary, AttributeDefinition, ConversationContext, ProviderError, SupportDeskRegistry, WorkspaceApi } from './provider';
 import { BindingEntity } from './support-desk.entities';

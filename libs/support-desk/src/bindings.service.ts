@@ -1,56 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { AutoAnalyzeThreshold } from '@app/contracts';
-import { APP_CONFIG } from '@app/core/config/config.module';
-import type { AppConfig } from '@app/core/config/config';
-import { AppError } from '@app/core/errors/error-codes';
+import { APP_CONFIG, AppError } from '@app/core';
+import type { AppConfig } from '@app/core';
 import { BindingClient, BindingClients } from './binding-client';
 import { LiveBindings } from './live-bindings.service';
-import { AttributeMapping, BindingEntity, BindingStatus, MAPPABLE_FIELDS, PostEntity, PostingMode } from './support-desk.entities';
-import { AdminSummary, AttributeDefinition, HealthCheckCode, ProviderError, SupportDeskRegistry } from './provider';
-import { ProjectEntity } from '@app/projects/project.entity';
+import { AttributeMapping, BindingEntity, MAPPABLE_FIELDS, PostEntity } from './support-desk.entities';
+import { AdminSummary, AttributeDefinition, ProviderError, SupportDeskRegistry } from './provider';
+import { ProjectEntity } from '@app/projects';
 import { DEFAULT_PUBLIC_REPLY_TEMPLATE, renderTemplate, validateTemplate } from './templates/reply-template';
+import type { BindingUpdate, BindingView, HealthCheck } from '@app/contracts';
 
-export interface HealthCheck {
-  code: HealthCheckCode;
-  ok: boolean;
-  detail: string;
-  fix: string;
-  since: string | null;
-}
-
-export interface BindingView {
-  id: string;
-  projectId: string;
-  platform: string;
-  workspaceId: string;
-  workspaceName: string;
-  /** Flat: the platform's region name (its values and hosts live with the platform). */
-  region: string;
-  timezone: string;
-  status: BindingStatus;
-  inactiveReason: string | null;
-  installedBy: BindingEntity['installedBy'];
-  installedAt: string;
-  replyAsAdminId: string | null;
-  subscriptions: BindingEntity['subscriptions'];
-  health: { ok: boolean; checks: HealthCheck[] };
-  postingMode: PostingMode;
-  autoAnalyzeThreshold: AutoAnalyzeThreshold;
-  timeBufferHours: number;
-  attributeMapping: AttributeMapping;
-  publicReplyTemplate: string;
-  lastEventAt: string | null;
-}
-
-export interface BindingUpdate {
-  postingMode?: PostingMode;
-  autoAnalyzeThreshold?: AutoAnalyzeThreshold;
-  timeBufferHours?: number;
-  attributeMapping?: AttributeMapping;
-  publicReplyTemplate?: string | null;
-  replyAsAdminId?: string;
-}
+export type { BindingUpdate, BindingView, HealthCheck };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ATTRIBUTE_CACHE_MS = 10 * 60 * 1000;

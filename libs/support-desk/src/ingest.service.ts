@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, QueryFailedError } from 'typeorm';
-import { webhookEvents } from '@app/core/health/metrics';
-import { JobQueue } from '@app/core/queue/job-queue';
+import { webhookEvents, JobQueue } from '@app/core';
 import { Answer } from './http/doors';
 import { LiveBindings } from './live-bindings.service';
 import { BindingEntity, SupportDeskEventEntity } from './support-desk.entities';

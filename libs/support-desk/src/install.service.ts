@@ -1,10 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, QueryFailedError } from 'typeorm';
-import { APP_CONFIG } from '@app/core/config/config.module';
-import type { AppConfig } from '@app/core/config/config';
-import { randomToken, SecretBox, sha256Hex } from '@app/core/crypto/secret-box';
-import { AppError } from '@app/core/errors/error-codes';
-import { ProjectEntity } from '@app/projects/project.entity';
+import { APP_CONFIG, randomToken, SecretBox, sha256Hex, AppError } from '@app/core';
+import type { AppConfig } from '@app/core';
+import { ProjectEntity } from '@app/projects';
 import { BindingEntity, OAuthStateEntity } from './support-desk.entities';
 import { ProviderError, SupportDeskRegistry } from './provider';
 

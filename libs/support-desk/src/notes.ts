@@ -1,4 +1,4 @@
-import type { AnalysisResult, TriageResult } from '@app/contracts';
+import type { AnalysisResult } from '@app/contracts';
 import { escapeHtml } from './templates/reply-template';
 
 /** Readable HTML notes (internal). Every value from users or logs is escaped. */

@@ -2,7 +2,7 @@
  * Unit: the app-store entry and the OAuth callback as answers, with InstallService replaced by an in-memory fake.
  * The full flow (real app, database and a platform stand-in) is covered by the e2e specs under test/.
  */
-import { AppError } from '@app/core/errors/error-codes';
+import { AppError } from '@app/core';
 import type { DataSource } from 'typeorm';
 import { InstallError, type InstallService } from './install.service';
 import { OAuthDoors } from './oauth-doors.service';

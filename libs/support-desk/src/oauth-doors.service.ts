@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppError } from '@app/core/errors/error-codes';
-import { ProjectEntity } from '@app/projects/project.entity';
+import { AppError } from '@app/core';
+import { ProjectEntity } from '@app/projects';
 import { Answer, type OAuthCallbackQuery, type SessionCaller } from './http/doors';
 import { InstallError, InstallService } from './install.service';
 import { errorPage, projectPickerPage } from './pages';

@@ -1,5 +1,5 @@
 import { Module, OnModuleInit } from '@nestjs/common';
-import { JobQueue } from '@app/core/queue/job-queue';
+import { JobQueue } from '@app/core';
 import { AnalysisPostsService } from './analysis-posts.service';
 import { AttributesService } from './attributes.service';
 import { BindingClients } from './binding-client';

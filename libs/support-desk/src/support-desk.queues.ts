@@ -1,6 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import { jobsProcessed } from '@app/core/health/metrics';
-import { declareQueue } from '@app/core/queue/job-queue';
+import { jobsProcessed, declareQueue } from '@app/core';
 import type { AnalysisNoteContent } from './notes';
 import { RetryLater } from './post.service';
 

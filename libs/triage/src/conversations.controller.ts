@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequirePermissions, type Principal } from '@app/accounts';
-import { AppError, PaginationQuery } from '@app/core';
+import { ApiContract, AppError, PaginationQuery } from '@app/core';
 import { BindingsService } from '@app/support-desk';
 import { ConversationsService } from './conversations.service';
 
@@ -21,12 +21,14 @@ export class ConversationsController {
 
   @Get(':bindingId')
   @RequirePermissions('analysis:read')
+  @ApiContract({ data: 'ConversationSummary', paged: true })
   async list(@CurrentPrincipal() p: Principal, @Param('bindingId') bindingId: string, @Query() q: PaginationQuery) {
     return this.conversations.list(await this.binding(p, bindingId), q.page, q.limit);
   }
 
   @Get(':bindingId/:conversationId')
   @RequirePermissions('analysis:read')
+  @ApiContract({ data: 'ConversationDetail' })
   async get(@CurrentPrincipal() p: Principal, @Param('bindingId') bindingId: string, @Param('conversationId') conversationId: string) {
     return this.conversations.get(await this.binding(p, bindingId), conversationId);
   }

@@ -1,20 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AnalysesService } from '@app/analysis';
-import { AppError, page } from '@app/core';
+import type { ConversationDetail, ConversationSummary } from '@app/contracts';
+import { AppError, page, type Page } from '@app/core';
 import { ProjectsService } from '@app/projects';
 import type { BindingEntity } from '@app/support-desk';
 import { TriageRecords } from './triage-records.service';
 
-export interface ConversationSummary {
-  conversationId: string;
-  subject: string | null;
-  customerName: string | null;
-  severity: string;
-  affectedService: string | null;
-  lastTriagedAt: string;
-  triageCount: number;
-  analysisCount: number;
-}
+export type { ConversationSummary } from '@app/contracts';
 
 /** The triaged conversations of a binding, with their triages and analyses (contract §5 "triage" rows). */
 @Injectable()
@@ -25,7 +17,7 @@ export class ConversationsService {
     private readonly projects: ProjectsService,
   ) {}
 
-  async list(b: BindingEntity, pageNo: number, limit: number) {
+  async list(b: BindingEntity, pageNo: number, limit: number): Promise<Page<ConversationSummary>> {
     const { total, rows } = await this.records.conversations(b.id, pageNo, limit);
     const counts = await this.analyses.countByConversation(
       b.id,
@@ -44,7 +36,7 @@ export class ConversationsService {
     return page(items, total, pageNo, limit);
   }
 
-  async get(b: BindingEntity, conversationId: string) {
+  async get(b: BindingEntity, conversationId: string): Promise<ConversationDetail> {
     const project = await this.projects.findById(b.projectId);
     if (!project) throw new Error(`project ${b.projectId} of binding ${b.id} not found`);
     const triages = await this.records.all(b.id, conversationId);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { TriageResult } from '@app/contracts';
+import type { Severity, TriageResult } from '@app/contracts';
 import type { ConversationFacts, ConversationFactsSource } from '@app/support-desk';
 import { TriageEntity } from './triage.entity';
 
@@ -82,7 +82,7 @@ export class TriageRecords implements ConversationFactsSource {
       conversationId: string;
       subject: string | null;
       customerName: string | null;
-      severity: string;
+      severity: Severity;
       affectedService: string | null;
       createdAt: Date;
       triageCount: number;

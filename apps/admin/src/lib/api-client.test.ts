@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, buildUrl, createApiClient, onUnauthorized, unwrapEnvelope } from './api-client';
+import { ApiError, buildUrl, createApiClient, onUnauthorized, unwrapEnvelope, type ApiPath } from './api-client';
 
 function fakeFetch(status: number, body: unknown, headers: Record<string, string> = {}) {
   const calls: { url: string; init: RequestInit }[] = [];
@@ -123,6 +123,18 @@ describe('createApiClient', () => {
 
   it('reports an HTML error page as an HTTP error, not a JSON crash', async () => {
     const f = fakeFetch(404, '<html>Not found</html>', { 'X-Request-Id': 'r9' });
-    await expect(createApiClient(f.impl).get('/v1/nope')).rejects.toMatchObject({ code: 'NOT_FOUND', requestId: 'r9' });
+    await expect(createApiClient(f.impl).request('/v1/nope')).rejects.toMatchObject({ code: 'NOT_FOUND', requestId: 'r9' });
+  });
+});
+
+describe('routes are typed by the served OpenAPI document', () => {
+  it('refuses, at type-check time, a route the server does not have', () => {
+    const client = createApiClient(fakeFetch(200, '{"success":true,"data":null}').impl);
+    const typed = (path: ApiPath<'get'>) => path;
+    expect(typed('/v1/analyses/abc')).toBe('/v1/analyses/abc');
+    // @ts-expect-error -- not a route of apps/api/openapi.json: `npm run typecheck` fails if this line compiles
+    void client.get('/v1/no-such-route');
+    // @ts-expect-error -- /v1/auth/me answers GET, not DELETE
+    void client.del('/v1/auth/me');
   });
 });

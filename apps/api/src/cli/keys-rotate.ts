@@ -6,9 +6,7 @@
  */
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { ConfigError, loadConfig } from '@app/core/config/config';
-import { KeyRotationError, rotateSealedSecrets } from '@app/core/crypto/rotate';
-import { startEmbeddedPostgres } from '@app/core/database/embedded';
+import { ConfigError, loadConfig, KeyRotationError, rotateSealedSecrets, startEmbeddedPostgres } from '@app/core';
 import { ENTITIES } from '../entities';
 
 async function main(): Promise<number> {

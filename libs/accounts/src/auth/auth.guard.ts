@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AppError } from '@app/core/errors/error-codes';
+import { AppError } from '@app/core';
 import { ProjectDirectoryPort } from '../project-directory.port';
 import { AuthService } from './auth.service';
 import { META_DASHBOARD_ONLY, META_ORG_LEVEL, META_PERMISSIONS, META_PROJECT_SCOPED, META_PUBLIC, META_PUBLIC_KEY_OK } from './decorators';

@@ -1,23 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager, IsNull, MoreThan } from 'typeorm';
-import { APP_CONFIG } from '@app/core/config/config.module';
-import type { AppConfig } from '@app/core/config/config';
-import { AppError } from '@app/core/errors/error-codes';
-import { randomToken, sha256Hex } from '@app/core/crypto/secret-box';
+import type { MeView, UserView } from '@app/contracts';
+import { APP_CONFIG, AppError, randomToken, sha256Hex } from '@app/core';
+import type { AppConfig } from '@app/core';
 import { ApiKeyEntity, SessionEntity, TenantEntity, UserEntity } from '../accounts.entities';
 import { dummyHash, hashPassword, verifyPassword } from '../password';
 import { ProjectDirectoryPort, type ProjectRef } from '../project-directory.port';
-import { KeyType, Permission, ROLE_PERMISSIONS, UserRole } from '../permissions';
+import { KeyType, Permission, ROLE_PERMISSIONS } from '../permissions';
 import { Principal, SESSION_TTL_MS } from './principal';
 
-export interface PublicUser {
-  id: string;
-  email: string;
-  name: string;
-  role: UserRole;
-  tenantId: string;
-  createdAt: string;
-}
+/** A user as the API shows it (never the password hash). */
+export type PublicUser = UserView;
 
 export function toPublicUser(u: UserEntity): PublicUser {
   return { id: u.id, email: u.email, name: u.name, role: u.role, tenantId: u.tenantId, createdAt: u.createdAt.toISOString() };
@@ -76,15 +69,15 @@ export class AuthService {
     });
   }
 
-  async me(p: Principal) {
+  async me(p: Principal): Promise<MeView> {
     const tenant = await this.ds.getRepository(TenantEntity).findOneByOrFail({ id: p.tenantId });
     const user = p.userId ? await this.ds.getRepository(UserEntity).findOneBy({ id: p.userId }) : null;
     return {
       user: user ? toPublicUser(user) : null,
       tenant: { id: tenant.id, name: tenant.name },
-      permissions: [...p.permissions].sort(),
+      permissions: [...p.permissions].sort() as MeView['permissions'],
       authenticatedBy: p.kind,
-      ...(p.kind === 'apiKey' ? { key: { id: p.keyId, type: p.keyType, projectId: p.keyProjectId } } : {}),
+      ...(p.kind === 'apiKey' ? { key: { id: p.keyId!, type: p.keyType!, projectId: p.keyProjectId } } : {}),
     };
   }
 

@@ -7,7 +7,7 @@ export const META_DASHBOARD_ONLY = 'auth:dashboard-only';
 export const META_ORG_LEVEL = 'auth:org-level';
 export const META_PUBLIC_KEY_OK = 'auth:public-key-ok';
 export const META_PROJECT_SCOPED = 'auth:project-scoped';
-import { META_RATE_CATEGORY } from '@app/core/http/rate-limit.guard';
+import { META_RATE_CATEGORY } from '@app/core';
 export { META_RATE_CATEGORY };
 
 /** No authentication (login, signup, health). */

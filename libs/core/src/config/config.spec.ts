@@ -109,6 +109,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...base, INTERCOM_CLIENT_ID: 'id' })).toThrow(/INTERCOM_CLIENT_SECRET is required/);
     expect(() => loadConfig({ ...base, ADMIN_PASSWORD: 'short' })).toThrow(/ADMIN_PASSWORD must be at least 8/);
     expect(loadConfig({ ...base, ALLOW_SIGNUP: 'true' }).allowSignup).toBe(true);
+    expect(() => loadConfig({ ...base, LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT must be pretty or json \(got "xml"\)/);
+  });
+
+  it('logs pretty on a terminal and JSON otherwise, unless LOG_FORMAT says', () => {
+    const base = { DATABASE_URL: DB, ENCRYPTION_KEY: HEX, SESSION_SECRET: HEX };
+    expect(loadConfig(base, true).logFormat).toBe('pretty');
+    expect(loadConfig(base, false).logFormat).toBe('json');
+    expect(loadConfig({ ...base, LOG_FORMAT: 'json' }, true).logFormat).toBe('json');
+    expect(loadConfig({ ...base, LOG_FORMAT: 'Pretty' }, false).logFormat).toBe('pretty');
   });
 
   it('never puts a secret in an error message', () => {

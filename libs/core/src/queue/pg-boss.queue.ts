@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { JobWithMetadata, PgBoss } from 'pg-boss' with { 'resolution-mode': 'import' };
 import { EnqueueOptions, JobHandler, JobQueue, QueueDefinition } from './job-queue';
 
-type PgBossT = any;
+type PgBossT = PgBoss;
 
 function managerDb(manager: EntityManager) {
   return {
@@ -10,10 +11,10 @@ function managerDb(manager: EntityManager) {
       // Inside a transaction the manager has its query runner: ask it for the structured result (rows).
       const qr = manager.queryRunner;
       if (qr) {
-        const r = await qr.query(text, values as any[], true);
-        return { rows: (r as any)?.records ?? [] };
+        const r = await qr.query(text, values as unknown[], true);
+        return { rows: (r as { records?: unknown[] } | undefined)?.records ?? [] };
       }
-      const r = await manager.query(text, values as any[]);
+      const r = await manager.query(text, values as unknown[]);
       return { rows: Array.isArray(r) ? r : [] };
     },
   };
@@ -27,7 +28,7 @@ export class PgBossQueue extends JobQueue {
   private readonly logger = new Logger('queue');
   private boss: PgBossT | null = null;
   private readonly defs = new Map<string, QueueDefinition>();
-  private readonly handlers = new Map<string, JobHandler<any>>();
+  private readonly handlers = new Map<string, JobHandler<unknown>>();
   private started = false;
   private running = 0;
 
@@ -43,14 +44,16 @@ export class PgBossQueue extends JobQueue {
   }
 
   handle<T>(queue: string, handler: JobHandler<T>): void {
-    this.handlers.set(queue, handler as JobHandler<any>);
+    this.handlers.set(queue, handler as JobHandler<unknown>);
   }
 
   async start(): Promise<void> {
     if (this.started) return;
-    const mod = require('pg-boss');
-    const PgBoss = mod.PgBoss ?? mod.default ?? mod;
-    this.boss = new PgBoss({
+    // pg-boss is ESM-only; Node's require(esm) loads it from our CommonJS output.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a static import would be compiled to an ESM import TypeScript refuses in CommonJS
+    const mod = require('pg-boss') as { PgBoss?: typeof PgBoss; default?: typeof PgBoss };
+    const PgBossClass = (mod.PgBoss ?? mod.default) as typeof PgBoss;
+    this.boss = new PgBossClass({
       connectionString: this.databaseUrl,
       schema: this.opts.schema ?? 'pgboss',
       useListenNotify: true,
@@ -62,7 +65,9 @@ export class PgBossQueue extends JobQueue {
       monitorIntervalSeconds: 5,
     });
     // Log the message and code only: a pg error carries its whole client object (connection parameters).
-    this.boss.on('error', (err: any) => this.logger.warn({ event: 'queue.error', error: String(err?.message ?? err), pgCode: err?.code }, 'queue.error'));
+    this.boss.on('error', (err: Error & { code?: string }) =>
+      this.logger.warn({ event: 'queue.error', error: String(err?.message ?? err), pgCode: err?.code }, 'queue.error'),
+    );
     await this.boss.start();
     for (const def of this.defs.values()) {
       const options = {
@@ -90,11 +95,16 @@ export class PgBossQueue extends JobQueue {
             notifyPollingIntervalSeconds: this.opts.pollSeconds ?? 1,
             includeMetadata: true,
           },
-          async (jobs: any[]) => {
+          async (jobs: JobWithMetadata<Record<string, unknown>>[]) => {
             for (const job of jobs) {
               this.running++;
               try {
-                await handler(job.data, { id: job.id, retryCount: job.retryCount ?? 0, requestId: job.data?.__requestId, signal: job.signal });
+                await handler(job.data, {
+                  id: job.id,
+                  retryCount: job.retryCount ?? 0,
+                  requestId: typeof job.data?.__requestId === 'string' ? job.data.__requestId : undefined,
+                  signal: job.signal,
+                });
               } finally {
                 this.running--;
               }
@@ -108,8 +118,9 @@ export class PgBossQueue extends JobQueue {
 
   /** Shutdown, first step: this process takes no new job (running ones go on; enqueueing still works). */
   async stopWorkers(): Promise<void> {
-    if (!this.boss || !this.opts.worker) return;
-    await Promise.all([...this.handlers.keys()].map((name) => this.boss.offWork(name, { wait: false }).catch(() => undefined)));
+    const boss = this.boss;
+    if (!boss || !this.opts.worker) return;
+    await Promise.all([...this.handlers.keys()].map((name) => boss.offWork(name, { wait: false }).catch(() => undefined)));
   }
 
   /**
@@ -170,7 +181,7 @@ export class PgBossQueue extends JobQueue {
     return { queued: q?.queuedCount ?? 0, active: q?.activeCount ?? 0 };
   }
 
-  async findJobs(queue: string): Promise<any[]> {
+  async findJobs(queue: string): Promise<unknown[]> {
     return this.boss ? this.boss.findJobs(queue, {}) : [];
   }
 }

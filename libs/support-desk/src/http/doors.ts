@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { map, Observable } from 'rxjs';
-import { AppError } from '@app/core/errors/error-codes';
+import { AppError } from '@app/core';
 import { AuthService, SESSION_COOKIE } from '@app/accounts';
 
 /**

@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from 'react';
+import { type LogSourceView, type LogSourceTypeMetadata } from '@app/contracts';
 import { Field, hasErrors, mergeFieldErrors, type FieldErrors } from '@/components/ui/field';
 import { ErrorBox } from '@/components/ui/feedback';
-import { getDiscoveredSources, useLogSourceMutations, type LogSource, type LogSourceType } from '../api/log-sources';
+import { getDiscoveredSources, useLogSourceMutations } from '../api/log-sources';
 import { buildLogSourceInput, initialFormState, parseSources } from '../form-model';
 import { errorMessage } from '@/lib/api-client';
 
-export function LogSourceForm(props: { projectId: string; types: LogSourceType[]; existing?: LogSource; onDone: () => void }) {
+export function LogSourceForm(props: { projectId: string; types: LogSourceTypeMetadata[]; existing?: LogSourceView; onDone: () => void }) {
   const mode = props.existing ? 'edit' : 'create';
   const { create, update } = useLogSourceMutations(props.projectId);
   const mut = mode === 'create' ? create : update;

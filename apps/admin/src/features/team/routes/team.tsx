@@ -5,14 +5,15 @@ import { Dialog } from '@/components/ui/dialog';
 import { formatDateTime } from '@/lib/format';
 import { usePermissions } from '@/features/auth/permissions';
 import { EMAIL_RE, validatePassword } from '@/features/auth/validation';
-import { ASSIGNABLE_ROLES, canManageMember, useMembers, useTeamMutations, type Member } from '../api/team';
+import { ASSIGNABLE_ROLES, canManageMember, type UserRole, type UserView } from '@app/contracts';
+import { useMembers, useTeamMutations } from '../api/team';
 
 export function TeamRoute() {
   const { can, me } = usePermissions();
   const members = useMembers();
   const { changeRole, remove } = useTeamMutations();
   const [adding, setAdding] = useState(false);
-  const [removing, setRemoving] = useState<Member | null>(null);
+  const [removing, setRemoving] = useState<UserView | null>(null);
   const manage = can('team:manage');
 
   return (
@@ -51,11 +52,11 @@ export function TeamRoute() {
           </thead>
           <tbody>
             {members.data.map((m) => {
-              const editable = me ? canManageMember(me.user, m, manage) : false;
+              const editable = me?.user ? manage && canManageMember(me.user, m) : false;
               return (
                 <tr key={m.id}>
                   <td>
-                    {m.name} {me?.user.id === m.id ? <Badge>you</Badge> : null}
+                    {m.name} {me?.user?.id === m.id ? <Badge>you</Badge> : null}
                   </td>
                   <td>{m.email}</td>
                   <td>
@@ -64,7 +65,7 @@ export function TeamRoute() {
                         aria-label={`Role of ${m.name}`}
                         value={m.role}
                         disabled={changeRole.isPending}
-                        onChange={(e) => changeRole.mutate({ id: m.id, role: e.target.value })}
+                        onChange={(e) => changeRole.mutate({ id: m.id, role: e.target.value as UserRole })}
                         data-testid="member-role"
                       >
                         {ASSIGNABLE_ROLES.map((r) => (
@@ -117,7 +118,7 @@ export function TeamRoute() {
 
 function AddMemberForm({ onDone }: { onDone: () => void }) {
   const { add } = useTeamMutations();
-  const [form, setForm] = useState({ name: '', email: '', password: '', role: 'member' });
+  const [form, setForm] = useState<{ name: string; email: string; password: string; role: UserRole }>({ name: '', email: '', password: '', role: 'member' });
   const [errors, setErrors] = useState<FieldErrors>({});
   const set = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setForm({ ...form, [k]: e.target.value });
 

@@ -3,10 +3,10 @@
  * middleware over a small built folder written by the test. Stand-ins: none.
  * The /v1 conventions of contract §4 and the routes of §5 that the foundation owns.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { api, login, OWNER, startTestApp, TEST_ENCRYPTION_KEY, TEST_SESSION_SECRET, TestApp } from './helpers/app';
+import { api, login, OWNER, startTestApp, TEST_ENCRYPTION_KEY, TEST_SESSION_SECRET, TestApp } from '../helpers/app';
 
 async function count(t: TestApp, sql: string, params: unknown[] = []): Promise<number> {
   const c = new Client({ connectionString: t.dbUrl });
@@ -18,7 +18,7 @@ async function count(t: TestApp, sql: string, params: unknown[] = []): Promise<n
   }
 }
 
-describe('foundation: /v1 conventions, docs, metrics, SPA', () => {
+describe('/v1 conventions, docs, metrics, SPA', () => {
   let t: TestApp;
   let owner: string;
 
@@ -221,6 +221,9 @@ describe('foundation: /v1 conventions, docs, metrics, SPA', () => {
       expect(doc.json.openapi).toMatch(/^3\./);
       for (const p of ['/v1/auth/login', '/v1/config/projects', '/v1/config/api-keys', '/v1/team/members']) expect(Object.keys(doc.json.paths)).toContain(p);
       expect(Object.keys(doc.json.paths).some((p) => p.startsWith('/health'))).toBe(false);
+      // The committed document (built without a database by `npm run openapi`, the source of the SPA's typed client) is the served one.
+      const committed = JSON.parse(readFileSync(join(__dirname, '..', '..', 'apps', 'api', 'openapi.json'), 'utf8'));
+      expect(doc.json).toEqual(committed);
     });
 
     it('falls back to index.html for app paths, but not for API, docs, health or missing assets', async () => {
@@ -245,7 +248,7 @@ describe('foundation: /v1 conventions, docs, metrics, SPA', () => {
   });
 });
 
-describe('foundation: rate limits counted in PostgreSQL', () => {
+describe('rate limits counted in PostgreSQL', () => {
   let t: TestApp;
   let owner: string;
   beforeAll(async () => {
@@ -295,7 +298,7 @@ describe('foundation: rate limits counted in PostgreSQL', () => {
   });
 });
 
-describe('foundation: no secret in any response or log line', () => {
+describe('no secret in any response or log line', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp();

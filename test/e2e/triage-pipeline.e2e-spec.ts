@@ -4,8 +4,8 @@
  */
 import { createHmac } from 'node:crypto';
 import { Client } from 'pg';
-import { api } from './helpers/app';
-import { CLIENT_SECRET, installThroughConsent, IntercomStack, startIntercomStack, waitFor } from './helpers/intercom';
+import { api } from '../helpers/app';
+import { CLIENT_SECRET, installThroughConsent, IntercomStack, startIntercomStack, waitFor } from '../helpers/intercom';
 
 const WS = 'sbx12345';
 

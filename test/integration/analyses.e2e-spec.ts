@@ -9,9 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { AnalysesService } from '@app/analysis/analyses.service';
-import { generateScenario, Scenario } from '@app/analysis/engine/scenarios/incident-generator';
-import { api, login, startTestApp, TestApp } from './helpers/app';
+import { AnalysesService } from '@app/analysis';
+import { generateScenario, Scenario } from '@app/analysis/testing';
+import { api, login, startTestApp, TestApp } from '../helpers/app';
 
 const TERMINAL = ['complete', 'partial', 'failed'];
 

@@ -5,9 +5,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogEntry } from '@app/contracts';
-import { generateScenario } from '@app/analysis/engine/scenarios/incident-generator';
-import { api } from './helpers/app';
-import { installThroughConsent, IntercomStack, startIntercomStack, waitFor } from './helpers/intercom';
+import { generateScenario } from '@app/analysis/testing';
+import { api } from '../helpers/app';
+import { installThroughConsent, IntercomStack, startIntercomStack, waitFor } from '../helpers/intercom';
 
 const ourNotes = (conv: any) => (conv.conversation_parts?.conversation_parts ?? []).filter((p: any) => p.app_package_code && p.part_type === 'note');
 

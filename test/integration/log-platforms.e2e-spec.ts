@@ -6,15 +6,20 @@
  * generated incident (shifted to end two minutes ago, so Test connection's recent window sees it).
  * Each platform gets its own project, so its source is the only active one there.
  */
-import { generateScenario, type Scenario, type ScenarioKind } from '@app/analysis/engine/scenarios/incident-generator';
-import { cloudwatchStandIn } from '@app/log-sources/cloudwatch/cloudwatch.stand-in.testing';
-import { datadogStandIn } from '@app/log-sources/datadog/datadog.stand-in.testing';
-import { elasticStandIn } from '@app/log-sources/elastic/elastic.stand-in.testing';
-import { gcpLoggingStandIn, generateServiceAccount } from '@app/log-sources/gcp-logging/gcp-logging.stand-in.testing';
-import { lokiStandIn } from '@app/log-sources/loki/loki.stand-in.testing';
-import { LocalServer, type Handler, type StandInLine } from '@app/log-sources/shared/local-server.testing';
-import { splunkStandIn } from '@app/log-sources/splunk/splunk.stand-in.testing';
-import { api, login, startTestApp, TestApp } from './helpers/app';
+import { generateScenario, type Scenario, type ScenarioKind } from '@app/analysis/testing';
+import {
+  cloudwatchStandIn,
+  datadogStandIn,
+  elasticStandIn,
+  gcpLoggingStandIn,
+  generateServiceAccount,
+  lokiStandIn,
+  LocalServer,
+  type Handler,
+  type StandInLine,
+  splunkStandIn,
+} from '@app/log-sources/testing';
+import { api, login, startTestApp, TestApp } from '../helpers/app';
 
 const TERMINAL = ['complete', 'partial', 'failed'];
 const PAGE = 1000;

@@ -2,9 +2,9 @@
  * Real: the whole app, PostgreSQL (embedded), sessions. Stand-ins: none.
  * Team roles (reference §2.2), signup (ALLOW_SIGNUP), tenant isolation.
  */
-import { api, login, OWNER, startTestApp, TestApp } from './helpers/app';
+import { api, login, OWNER, startTestApp, TestApp } from '../helpers/app';
 
-describe('foundation: team roles, signup, tenant isolation', () => {
+describe('team roles, signup, tenant isolation', () => {
   let t: TestApp;
   let owner: string;
   let ownerId: string;
@@ -213,7 +213,7 @@ describe('foundation: team roles, signup, tenant isolation', () => {
   });
 });
 
-describe('foundation: signup disabled', () => {
+describe('signup disabled', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp(); // DATABASE_URL set → ALLOW_SIGNUP defaults to false

@@ -12,8 +12,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { api, OWNER } from './helpers/app';
-import { installThroughConsent, IntercomStack, startIntercomStack, waitFor } from './helpers/intercom';
+import { api, OWNER } from '../helpers/app';
+import { installThroughConsent, IntercomStack, startIntercomStack, waitFor } from '../helpers/intercom';
 
 type Perm = 'analysis:read' | 'analysis:create' | 'config:read' | 'config:write' | 'apikey:write' | 'team:read' | 'team:manage' | 'project:delete';
 type Kind = 'public' | 'self' | 'tenant' | 'resource';

@@ -6,8 +6,8 @@
 import { createHmac } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { api } from './helpers/app';
-import { CLIENT_SECRET, installThroughConsent, IntercomStack, startIntercomStack, waitFor } from './helpers/intercom';
+import { api } from '../helpers/app';
+import { CLIENT_SECRET, installThroughConsent, IntercomStack, startIntercomStack, waitFor } from '../helpers/intercom';
 
 const texts = (canvas: any): string => JSON.stringify(canvas?.canvas?.content?.components ?? []);
 const componentIds = (canvas: any): string[] => (canvas?.canvas?.content?.components ?? []).map((c: any) => c.id).filter(Boolean);

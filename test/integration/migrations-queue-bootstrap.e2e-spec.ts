@@ -6,17 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { DataSource } from 'typeorm';
-import { AuthService } from '@app/accounts/auth/auth.service';
-import { loadConfig } from '@app/core/config/config';
-import { freePort } from '@app/core/database/embedded';
-import { PgBossQueue } from '@app/core/queue/pg-boss.queue';
-import { ENTITIES } from '../apps/api/src/entities';
-import { MIGRATIONS } from '../apps/api/src/migrations';
-import { createApp, runMigrations } from '../apps/api/src/bootstrap';
-import { api, login } from './helpers/app';
-import { createTestDatabase } from './helpers/database';
+import { AuthService } from '@app/accounts';
+import { loadConfig, freePort, PgBossQueue } from '@app/core';
+import { ENTITIES } from '../../apps/api/src/entities';
+import { MIGRATIONS } from '../../apps/api/src/migrations';
+import { createApp, runMigrations } from '../../apps/api/src/bootstrap';
+import { api, login } from '../helpers/app';
+import { createTestDatabase } from '../helpers/database';
 
-describe('foundation: migrations agree with the entities', () => {
+describe('migrations agree with the entities', () => {
   it('a fresh database migrated to head needs no further schema change', async () => {
     const db = await createTestDatabase();
     const ds = new DataSource({ type: 'postgres', url: db.url, entities: ENTITIES, migrations: MIGRATIONS, synchronize: false });
@@ -38,7 +36,7 @@ describe('foundation: migrations agree with the entities', () => {
   });
 });
 
-describe('foundation: enqueue inside a database transaction', () => {
+describe('enqueue inside a database transaction', () => {
   let db: { url: string; drop(): Promise<void> };
   let ds: DataSource;
   let queue: PgBossQueue;
@@ -115,7 +113,7 @@ describe('foundation: enqueue inside a database transaction', () => {
   });
 });
 
-describe('foundation: first-owner bootstrap', () => {
+describe('first-owner bootstrap', () => {
   it('embedded defaults: admin@localhost, password only in initial-admin.txt (0600), and it logs in', async () => {
     const db = await createTestDatabase();
     const dataDir = mkdtempSync(join(tmpdir(), 'ss-boot-'));

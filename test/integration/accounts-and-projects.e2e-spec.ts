@@ -1,9 +1,9 @@
 /*
  * Real: the whole app (api + worker roles), PostgreSQL (embedded), pg-boss. Stand-ins: none needed here.
  */
-import { api, login, OWNER, startTestApp, TestApp } from './helpers/app';
+import { api, login, OWNER, startTestApp, TestApp } from '../helpers/app';
 
-describe('foundation: accounts, projects, keys, /v1 conventions', () => {
+describe('accounts, projects, keys, /v1 conventions', () => {
   let t: TestApp;
   let owner: string;
   let defaultProjectId: string;

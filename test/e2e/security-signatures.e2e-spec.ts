@@ -10,8 +10,8 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { Client } from 'pg';
-import { api } from './helpers/app';
-import { CLIENT_ID, CLIENT_SECRET, installThroughConsent, IntercomStack, startIntercomStack } from './helpers/intercom';
+import { api } from '../helpers/app';
+import { CLIENT_ID, CLIENT_SECRET, installThroughConsent, IntercomStack, startIntercomStack } from '../helpers/intercom';
 
 const WS = 'sbx12345';
 const hmac = (alg: string, body: string | Buffer, secret = CLIENT_SECRET) => createHmac(alg, secret).update(body).digest('hex');

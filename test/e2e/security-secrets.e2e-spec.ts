@@ -4,15 +4,15 @@
  * to Intercom and every canvas is scanned for: the Intercom access tokens, the client secret, log-source credentials,
  * passwords, API key plaintexts, session tokens, the OAuth code, ENCRYPTION_KEY and SESSION_SECRET. None may appear
  * (the login/signup answer carries its own session token and the key create answer its key, by design).
- * Extends foundation-http's scan (accounts only) to the Intercom and log-source paths.
+ * Extends test/integration/http-conventions' scan (accounts only) to the Intercom and log-source paths.
  * Real: our app (api + worker), PostgreSQL (embedded), the Loki connector. Stand-ins: the Intercom sandbox; a local
  * node:http Loki that checks the credentials and, on its error route, echoes them back (a verbose upstream/proxy).
  */
 import { createHmac } from 'node:crypto';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { api, OWNER, TEST_ENCRYPTION_KEY, TEST_SESSION_SECRET } from './helpers/app';
-import { CLIENT_SECRET, installThroughConsent, IntercomStack, startIntercomStack, waitFor } from './helpers/intercom';
+import { api, OWNER, TEST_ENCRYPTION_KEY, TEST_SESSION_SECRET } from '../helpers/app';
+import { CLIENT_SECRET, installThroughConsent, IntercomStack, startIntercomStack, waitFor } from '../helpers/intercom';
 
 const WS = 'sbx12345';
 const LOKI_KEY = 'loki-api-key-SECRET-4f9c2a71e0';

@@ -6,12 +6,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
-const root = join(__dirname, '..');
+const root = join(__dirname, '..', '..');
 const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
 const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
 const env = (svc: string): Record<string, string> => compose.services[svc].environment;
 
-describe('foundation: production shape (docker-compose.yml, Dockerfile)', () => {
+describe('production shape (docker-compose.yml, Dockerfile)', () => {
   it('has postgres, a one-shot migrate service, api, worker, the proxy and an optional sandbox', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['api', 'migrate', 'postgres', 'proxy', 'sandbox', 'worker']);
     expect(compose.services.postgres.image).toMatch(/^\$\{POSTGRES_IMAGE:-postgres:\d+\}$/);

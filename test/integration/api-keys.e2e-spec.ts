@@ -5,10 +5,9 @@
 import { createHash } from 'node:crypto';
 import { Controller, Get, Module, Put } from '@nestjs/common';
 import { Client } from 'pg';
-import { CurrentProject, ProjectScoped, PublicKeyAllowed, RequirePermissions } from '@app/accounts/auth/decorators';
-import type { ProjectContext } from '@app/accounts/auth/principal';
-import { AuthService } from '@app/accounts/auth/auth.service';
-import { api, login, startTestApp, TestApp } from './helpers/app';
+import { CurrentProject, ProjectScoped, PublicKeyAllowed, RequirePermissions, AuthService } from '@app/accounts';
+import type { ProjectContext } from '@app/accounts';
+import { api, login, startTestApp, TestApp } from '../helpers/app';
 
 @Controller('v1/spec-only')
 class SpecOnlyController {
@@ -39,7 +38,7 @@ class SpecOnlyModule {}
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-describe('foundation: API keys and the project context', () => {
+describe('API keys and the project context', () => {
   let t: TestApp;
   let owner: string;
   let projectA: string; // default project of tenant 1

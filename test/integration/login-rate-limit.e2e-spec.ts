@@ -1,5 +1,5 @@
 /* Real: the app and PostgreSQL (counters shared by replicas). Login and signup are limited per address and email. */
-import { api, OWNER, startTestApp, TestApp } from './helpers/app';
+import { api, OWNER, startTestApp, TestApp } from '../helpers/app';
 
 describe('login attempts are rate limited per client address and email', () => {
   let t: TestApp;

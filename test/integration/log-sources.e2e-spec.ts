@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { api, login, startTestApp, TestApp } from './helpers/app';
+import { api, login, startTestApp, TestApp } from '../helpers/app';
 
 const SECRET = 'loki-secret-token-7f3a9c1e';
 const SECRET2 = 'rotated-secret-token-55e0b2';
