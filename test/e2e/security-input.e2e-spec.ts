@@ -3,17 +3,20 @@
  * sources cannot escape LOG_FILES_DIR (absolute, .., braces, symlinked files and directories); blocked CIDRs and
  * metadata hosts are refused for every connector with a host; bodies over the limit → 413 on /v1, webhooks and Canvas
  * Kit; property-based fuzzing (fast-check, seeded) of signed webhook and Canvas Kit payloads never gets a 5xx, and the
- * app keeps answering afterwards. (HTML/script in notes: triage-pipeline.e2e-spec; the SPA: the browser tests.)
+ * app keeps answering afterwards. Issue 19.8: out-of-range page/limit on every paged route and JSON nested 5,000 deep
+ * on every JSON route → 400; a wrong signature over a body past 1 MB → 401 (not 413), past 64 MB reading stops; the
+ * security headers. (HTML/script in notes: triage-pipeline.e2e-spec; the SPA: the browser tests.)
  * Real: our app (api + worker), PostgreSQL (embedded), the file and HTTP connectors. Stand-ins: the Intercom sandbox;
  * a local node:http server that redirects to the metadata address.
  */
 import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer, Server } from 'node:http';
+import { createServer, request as httpRequest, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { Client } from 'pg';
 import { api } from '../helpers/app';
 import { CLIENT_SECRET, installThroughConsent, IntercomStack, startIntercomStack, waitFor } from '../helpers/intercom';
 
@@ -617,5 +620,222 @@ describe('security: hostile input', () => {
         20000,
       );
     }, 30_000);
+  });
+
+  /** Every /v1 route the app serves, as "METHOD /path", from Express's router. */
+  const v1Routes = (): string[] => {
+    const inst = s.app.app.getHttpAdapter().getInstance();
+    const out = new Set<string>();
+    for (const layer of (inst.router ?? inst._router).stack as any[]) {
+      if (!layer.route) continue;
+      for (const [m, on] of Object.entries(layer.route.methods as Record<string, boolean>))
+        if (on && m !== '_all' && String(layer.route.path).startsWith('/v1')) out.add(`${m.toUpperCase()} ${layer.route.path}`);
+    }
+    return [...out].sort();
+  };
+  const fill = (p: string) =>
+    p
+      .replace(':bindingId', bindingId)
+      .replace(':conversationId', convId || '1')
+      .replace(':id', '00000000-0000-4000-8000-000000000001');
+  /** What a user would notice: the projects, log sources, analyses and bindings of the tenant. */
+  const tenantState = async () => {
+    const reads = await Promise.all(
+      ['/v1/config/projects', '/v1/config/log-sources', '/v1/config/support-desk', '/v1/analyses?limit=100', '/v1/team/members', '/v1/config/api-keys'].map(
+        (p) => api(s.app.url, 'GET', p, { token: s.token, headers: h() }),
+      ),
+    );
+    for (const r of reads) expect(r.status).toBe(200);
+    return JSON.stringify(reads.map((r) => r.json.data));
+  };
+
+  // Issue 19.8: `page=99999999999999999999` answered 500.
+  describe('page numbers on every paged route', () => {
+    it('finds the paged routes by asking each GET route, and refuses out-of-range page/limit with 400 naming the field', async () => {
+      const paged: string[] = [];
+      for (const key of v1Routes().filter((k) => k.startsWith('GET '))) {
+        const path = fill(key.slice(4));
+        const probe = await api(s.app.url, 'GET', `${path}?page=1&limit=1`, { token: s.token, headers: h() });
+        if (probe.json?.data?.pagination) paged.push(path);
+        // Any GET route, paged or not, never answers 5xx to a huge page number.
+        const huge = await api(s.app.url, 'GET', `${path}?page=99999999999999999999`, { token: s.token, headers: h() });
+        expect({ key, status: huge.status < 500 }).toEqual({ key, status: true });
+      }
+      // The contract's paged lists that exist today (the others arrive with their issues and are found the same way).
+      expect(paged).toEqual(expect.arrayContaining(['/v1/analyses', `/v1/support-desk/conversations/${bindingId}`]));
+      const before = await tenantState();
+      const bad: Array<[string, string]> = [
+        ['page=99999999999999999999', 'page'],
+        ['page=1e400', 'page'],
+        ['page=10000001', 'page'],
+        ['page=0', 'page'],
+        ['page=-3', 'page'],
+        ['page=1.5', 'page'],
+        ['page=abc', 'page'],
+        ['page=', 'page'],
+        ['page=1&page=2', 'page'],
+        ['limit=101', 'limit'],
+        ['limit=0', 'limit'],
+        ['limit=99999999999999999999', 'limit'],
+      ];
+      for (const path of paged) {
+        for (const [query, field] of bad) {
+          const r = await api(s.app.url, 'GET', `${path}?${query}`, { token: s.token, headers: h() });
+          expect({ path, query, status: r.status, code: r.json?.error?.code }).toEqual({ path, query, status: 400, code: 'VALIDATION_ERROR' });
+          expect(r.json.error.details.fields.map((f: any) => f.field)).toContain(field);
+        }
+        // The largest page accepted is simply empty, with the real total.
+        const last = await api(s.app.url, 'GET', `${path}?page=10000000&limit=100`, { token: s.token, headers: h() });
+        expect(last.status).toBe(200);
+        expect(last.json.data.items).toEqual([]);
+        expect(last.json.data.pagination).toMatchObject({ page: 10000000, limit: 100 });
+      }
+      expect(await tenantState()).toBe(before);
+    });
+  });
+
+  // Issue 19.8: metadata nested 5,000 deep answered 500.
+  describe('JSON nested too deep', () => {
+    const deep = (n: number, leaf = '"x"') => '{"a":'.repeat(n) + leaf + '}'.repeat(n);
+    const deepArray = (n: number) => '['.repeat(n) + ']'.repeat(n);
+
+    it('every JSON route answers 400 VALIDATION_ERROR to a body nested 5,000 deep, and nothing is stored', async () => {
+      const before = await tenantState();
+      const now = Date.now();
+      const analysis = `{"description":"deep","timeStart":"${new Date(now - 3_600_000).toISOString()}","timeEnd":"${new Date(now).toISOString()}","metadata":${deep(5000)}}`;
+      const writes = v1Routes().filter((k) => !k.startsWith('GET '));
+      expect(writes.length).toBeGreaterThan(10);
+      for (const key of writes) {
+        const [method, route] = key.split(' ');
+        for (const raw of [deep(5000), deepArray(5000), `{"name":"x","services":[${deep(4990)}]}`]) {
+          const r = await api(s.app.url, method, fill(route), { token: s.token, headers: { ...h(), 'content-type': 'application/json' }, raw });
+          expect({ key, status: r.status, code: r.json?.error?.code }).toEqual({ key, status: 400, code: 'VALIDATION_ERROR' });
+          expect(r.json.error.details.fields).toEqual([{ field: 'body', message: 'is nested too deep' }]);
+        }
+      }
+      const r = await api(s.app.url, 'POST', '/v1/analyses', { token: s.token, headers: { ...h(), 'content-type': 'application/json' }, raw: analysis });
+      expect([r.status, r.json.error.message]).toEqual([400, 'JSON body is nested deeper than 64 levels']);
+      // Login and signup parse bodies too (no session needed to reach the parser).
+      for (const p of ['/v1/auth/login', '/v1/auth/signup']) {
+        const anon = await api(s.app.url, 'POST', p, { headers: { 'content-type': 'application/json' }, raw: deep(5000) });
+        expect([anon.status, anon.json.error.code]).toEqual([400, 'VALIDATION_ERROR']);
+      }
+      expect(await tenantState()).toBe(before);
+    });
+
+    it('ordinary nesting still passes the parser and meets field validation (metadata is a string map)', async () => {
+      const now = Date.now();
+      const raw = `{"description":"nested","timeStart":"${new Date(now - 3_600_000).toISOString()}","timeEnd":"${new Date(now).toISOString()}","metadata":${deep(20)}}`;
+      const r = await api(s.app.url, 'POST', '/v1/analyses', { token: s.token, headers: { ...h(), 'content-type': 'application/json' }, raw });
+      expect([r.status, r.json.error.code]).toEqual([400, 'VALIDATION_ERROR']);
+      expect(r.json.error.details.fields[0].field).toMatch(/^metadata/);
+    });
+  });
+
+  // Issue 19.8 / contract §6: the signature is checked before the size, also past 1 MB.
+  describe('webhook bodies over 1 MB: signature first', () => {
+    const eventCount = async () => {
+      const c = new Client({ connectionString: s.app.dbUrl });
+      await c.connect();
+      try {
+        return Number((await c.query('SELECT count(*) AS n FROM support_desk_events')).rows[0].n);
+      } finally {
+        await c.end();
+      }
+    };
+    const bigEvent = (id: string, bytes: number) =>
+      JSON.stringify({
+        type: 'notification_event',
+        app_id: WS,
+        topic: 'conversation.user.created',
+        id,
+        data: { item: { type: 'conversation', id: '1', pad: 'p'.repeat(bytes) } },
+      });
+
+    it('answers 401 to a well-formed but wrong signature over 1 MB (and over 20 MB), 413 only to a valid one, and records nothing', async () => {
+      const before = await eventCount();
+      const body = bigEvent('big-wrong', LIMIT + 10);
+      const wrong = await post('/webhooks/intercom', body, { 'x-hub-signature': hub(`${body} `) });
+      expect([wrong.status, wrong.json]).toEqual([401, { error: 'signature mismatch' }]);
+      const forged = await post('/webhooks/intercom', body, { 'x-hub-signature': `sha1=${'0'.repeat(40)}` });
+      expect(forged.status).toBe(401);
+      expect((await post('/webhooks/intercom', body, {})).status).toBe(401);
+      expect((await post('/webhooks/intercom', body, { 'x-hub-signature': 'sha256=abc' })).status).toBe(401);
+      // Twenty times the limit: hashed as it streams (never held), still a 401.
+      const huge = Buffer.alloc(20 * LIMIT, 'w');
+      expect((await post('/webhooks/intercom', huge, { 'x-hub-signature': hub('something else') })).status).toBe(401);
+      // The right signature over the same oversized body: 413.
+      expect((await webhook(body)).status).toBe(413);
+      expect(await eventCount()).toBe(before);
+      // Just under the limit, signed, is still recorded (positive control).
+      const near = bigEvent('near-limit-2', LIMIT - 400);
+      expect(Buffer.byteLength(near)).toBeLessThanOrEqual(LIMIT);
+      expect((await webhook(near)).status).toBe(200);
+      expect(await eventCount()).toBe(before + 1);
+    });
+  });
+
+  describe('webhook bodies past the 64 MB read cap', () => {
+    it('stops reading (413 with Connection: close, or the connection cut while the client still writes), and keeps serving', async () => {
+      // Without the cap the 100 MB would be read and hashed to the end, and the answer would be 401.
+      const answer = await new Promise<{ status?: number; connection?: string; body?: string; error?: string }>((resolve) => {
+        const req = httpRequest(
+          `${s.app.url}/webhooks/intercom`,
+          { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature': hub('not this body') } },
+          (res) => {
+            let body = '';
+            res.on('data', (c) => (body += c));
+            res.on('end', () => resolve({ status: res.statusCode, connection: res.headers.connection, body }));
+          },
+        );
+        req.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code }));
+        const chunk = Buffer.alloc(LIMIT, 'x');
+        let sent = 0;
+        const pump = () => {
+          while (sent < 100) {
+            sent++;
+            if (!req.write(chunk)) return void req.once('drain', pump);
+          }
+          req.end();
+        };
+        pump();
+      });
+      if (answer.error) expect(['EPIPE', 'ECONNRESET']).toContain(answer.error);
+      else expect(answer).toEqual({ status: 413, connection: 'close', body: JSON.stringify({ error: 'body over 64 MB: not read' }) });
+      expect((await api(s.app.url, 'GET', '/health/ready')).status).toBe(200);
+    });
+  });
+
+  // Issue 19.8: the SPA gets security headers (the browser test checks that the SPA and Swagger UI still work with them).
+  describe('security headers', () => {
+    it('sends CSP, X-Frame-Options: DENY, nosniff and Referrer-Policy on the SPA, the API, the docs and the OAuth pages', async () => {
+      for (const path of [
+        '/',
+        '/projects/default/support-desk',
+        '/v1/auth/signup-enabled',
+        '/docs',
+        '/oauth/intercom/callback?error=access_denied',
+        '/health',
+      ]) {
+        const r = await fetch(`${s.app.url}${path}`, { redirect: 'manual' });
+        const csp = r.headers.get('content-security-policy') ?? '';
+        expect({ path, frame: r.headers.get('x-frame-options'), nosniff: r.headers.get('x-content-type-options') }).toEqual({
+          path,
+          frame: 'DENY',
+          nosniff: 'nosniff',
+        });
+        expect(r.headers.get('referrer-policy')).toBe('no-referrer');
+        expect(csp).toContain("frame-ancestors 'none'");
+        expect(csp).toContain("script-src 'self'");
+        expect(csp).toContain("object-src 'none'");
+        expect(csp).not.toMatch(/script-src[^;]*unsafe/);
+        // Plain http here: no HSTS, and no upgrade-insecure-requests (it would break an http installation).
+        expect(r.headers.get('strict-transport-security')).toBeNull();
+        expect(csp).not.toContain('upgrade-insecure-requests');
+        // The SPA's styles come from its own files; only the server-rendered pages may inline theirs.
+        if (/^\/(docs|oauth)/.test(path)) expect(csp).toContain("style-src 'self' 'unsafe-inline'");
+        else expect(csp).toMatch(/style-src 'self'(;|$)/);
+      }
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { ApiKeyEntity, SessionEntity, TenantEntity, UserEntity } from '@app/accounts';
+import { ApiKeyEntity, LoginKnownAddressEntity, SessionEntity, TenantEntity, UserEntity } from '@app/accounts';
 import { AnalysisEntity } from '@app/analysis';
 import { IdempotencyKeyEntity, RateLimitCounterEntity } from '@app/core';
 import { LogSourceEntity } from '@app/log-sources';
@@ -12,6 +12,7 @@ export const ENTITIES: Function[] = [
   UserEntity,
   SessionEntity,
   ApiKeyEntity,
+  LoginKnownAddressEntity,
   ProjectEntity,
   RateLimitCounterEntity,
   IdempotencyKeyEntity,

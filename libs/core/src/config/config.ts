@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import proxyaddr from 'proxy-addr';
 
 /** `migrate` applies pending migrations and exits (contract §1). */
 export type Role = 'api' | 'worker' | 'all' | 'migrate';
@@ -36,7 +37,13 @@ export interface AppConfig {
   analysisMaxLines: number;
   logSourceBlockedCidrs: string[];
   logSourceBlockedHosts: string[];
-  rateLimits: { read: number; write: number; analysis: number; auth: number };
+  /**
+   * Limits per minute. `auth`: failed logins (and signups) per client address; `authAccount`: failed logins per account
+   * (email) across addresses; `authGlobal`: failed logins across the installation.
+   */
+  rateLimits: { read: number; write: number; analysis: number; auth: number; authAccount: number; authGlobal: number };
+  /** Express `trust proxy`: a hop count, or the addresses/CIDRs/names (loopback, linklocal, uniquelocal) of trusted proxies. */
+  trustProxy: number | string[];
   noRecentEventsDays: number;
   logLevel: string;
   /** LOG_FORMAT: `pretty` (readable, one line per event) or `json` (one JSON object per line). Default: pretty on a terminal, else json. */
@@ -81,6 +88,35 @@ function bool(env: NodeJS.ProcessEnv, name: string, def: boolean): boolean {
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
   throw new ConfigError(`${name} must be true or false (got "${raw}")`);
+}
+
+/** TRUST_PROXY (contract §2): a hop count, or comma-separated proxy addresses/CIDRs/names, checked by proxy-addr. */
+export function parseTrustProxy(raw: string | undefined): number | string[] {
+  const v = (raw ?? '').trim();
+  if (!v) return ['loopback'];
+  if (/^\d+$/.test(v)) {
+    const n = Number(v);
+    if (n > 100) throw new ConfigError(`TRUST_PROXY hop count must be at most 100 (got "${raw}")`);
+    return n;
+  }
+  if (/^(false|none)$/i.test(v)) return 0;
+  if (/^true$/i.test(v)) {
+    throw new ConfigError(
+      'TRUST_PROXY=true would let any client forge its address: set the number of proxies in front of the app (e.g. 1) or their addresses/CIDRs',
+    );
+  }
+  const list = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  try {
+    proxyaddr.compile(list);
+  } catch (e) {
+    throw new ConfigError(
+      `TRUST_PROXY must be a hop count or comma-separated addresses, CIDRs or loopback/linklocal/uniquelocal (${(e as Error).message}; got "${raw}")`,
+    );
+  }
+  return list;
 }
 
 function url(name: string, raw: string): string {
@@ -195,7 +231,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTTY: bo
       write: int(env, 'RATE_LIMIT_WRITE', 300, 1, 10000000),
       analysis: int(env, 'RATE_LIMIT_ANALYSIS', 60, 1, 10000000),
       auth: int(env, 'RATE_LIMIT_AUTH', 20, 1, 10000000),
+      authAccount: int(env, 'RATE_LIMIT_AUTH_ACCOUNT', 10, 1, 10000000),
+      authGlobal: int(env, 'RATE_LIMIT_AUTH_GLOBAL', 300, 1, 10000000),
     },
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     noRecentEventsDays: int(env, 'NO_RECENT_EVENTS_DAYS', 7, 1, 365),
     logLevel: env.LOG_LEVEL || 'info',
     logFormat: logFormat(env.LOG_FORMAT, stdoutIsTTY),
