@@ -2,6 +2,7 @@ import { ApiKeyEntity, SessionEntity, TenantEntity, UserEntity } from '@app/acco
 import { AnalysisEntity } from '@app/analysis/analysis.entity';
 import { IdempotencyKeyEntity, RateLimitCounterEntity } from '@app/core/http/http-state.entities';
 import { LogSourceEntity } from '@app/log-sources/log-source.entity';
+import { LogSourceSlotEntity } from '@app/log-sources/log-source-slot.entity';
 import { ProjectEntity } from '@app/projects/project.entity';
 import { BindingEntity, OAuthStateEntity, PostEntity, SupportDeskEventEntity } from '@app/support-desk/support-desk.entities';
 import { TriageEntity } from '@app/triage/triage.entity';
@@ -16,6 +17,7 @@ export const ENTITIES: Function[] = [
   RateLimitCounterEntity,
   IdempotencyKeyEntity,
   LogSourceEntity,
+  LogSourceSlotEntity,
   AnalysisEntity,
   BindingEntity,
   OAuthStateEntity,

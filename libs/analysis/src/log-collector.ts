@@ -1,128 +1,384 @@
 /**
- * Fetches the logs of one analysis: every active source in parallel, for the incident window and for a baseline
- * window of the same length right before it, each call under its own LOG_SOURCE_TIMEOUT_MS deadline, at most
- * ANALYSIS_MAX_LINES lines in total. Failures are collected as user-facing reasons, never thrown.
+ * Reads the logs of one analysis and hands them to the engine page by page, as the sources answer: every active source
+ * in parallel, for the incident window and for a baseline window of the same length right before it. Each source waits
+ * for one of its query slots (LOG_SOURCE_CONCURRENCY across all workers) within the analysis's wait budget, then runs
+ * its queries, each under its own LOG_SOURCE_TIMEOUT_MS from its start. Above ANALYSIS_MAX_LINES the window is sampled
+ * evenly across time (a second, thinned read), never cut at its start. Failures become user-facing reasons, never throws.
  */
-import type { LogEntry } from '@app/contracts';
-import { LogSourceError, type LogQueryResult, type LogSourceConfig, type LogSourceConnector } from '@app/log-sources/connector';
-import { withDeadline } from '@app/log-sources/deadline.util';
+import type { AnalysisResult, LogEntry } from '@app/contracts';
+import { LogSourceError, type LogPage } from '@app/log-sources/connector';
+import type { SlotGate, SlotLease } from '@app/log-sources/log-source-slots';
+import type { ActiveLogSource } from '@app/log-sources/log-sources.service';
+import { analyze, type AnalyzeInput } from './engine/analyze';
 
-export interface CollectSource {
-  id: string;
-  name: string;
-  type: string;
-  connector: LogSourceConnector | null;
-  config: LogSourceConfig | null;
-  problem?: string;
+/** A source to read: the log-sources library's own description of an active source. */
+export type CollectSource = ActiveLogSource;
+
+/** Where the lines go: the engine, page by page, window and baseline apart. */
+export interface LogSink {
+  addWindow(entries: readonly LogEntry[]): void;
+  addBaseline(entries: readonly LogEntry[]): void;
 }
 
-export interface CollectOptions {
+export interface CollectOptions<S extends LogSink> {
   sources: CollectSource[];
   start: Date;
   end: Date;
+  /** LOG_SOURCE_TIMEOUT_MS: each query's deadline, from its start (waiting for a slot is not counted). */
   timeoutMs: number;
+  /** ANALYSIS_MAX_LINES: lines of the window (and of the baseline) the sink receives at most. */
   maxLines: number;
-  /** Also fetch the baseline window [start - (end - start), start). Default true. */
+  /** A fresh sink; a second one is made when the window has to be sampled. */
+  createSink: () => S;
+  /** Also read the baseline window [start - (end - start), start). Default true. */
   baseline?: boolean;
+  /** Per-source query slots shared by all workers; without it sources are queried at once. */
+  slots?: SlotGate;
+  /** Time an analysis may spend waiting for slots and on platforms' rate limits (default: timeoutMs). */
+  waitCapMs?: number;
+  /** Who is asking (shown in the slot table), e.g. `analysis <id>`. */
+  purpose?: string;
 }
 
-export interface CollectedLogs {
-  entries: LogEntry[];
-  baseline: LogEntry[];
-  /** Sources whose window query answered. */
+export interface CollectedLogs<S extends LogSink> {
+  /** The sink holding the lines the result should come from. */
+  sink: S;
+  /** Window lines the sink received. */
+  windowLines: number;
+  /** Window lines the sources held (more than windowLines when sampled or cut). */
+  windowTotal: number;
+  baselineLines: number;
+  /** Sources whose window query answered (fully, or with lines before a failure). */
   answered: number;
-  /** Sources whose window query failed or timed out. */
+  /** Sources whose window query failed, timed out before any line, or got no slot. */
   failed: number;
-  /** Why the diagnosis has caveats: failed/timed-out sources, truncation, skipped files. */
+  /** Why the diagnosis has caveats: failed/timed-out/rate-limited sources, sampling, truncation, skipped files. */
   reasons: string[];
-  /** Baseline problems (do not make the analysis partial). */
+  /** Baseline problems (they do not make the analysis partial). */
   baselineIssues: string[];
+  /** The window was thinned evenly across time (reason `sampled`). */
+  sampled: boolean;
+  /** Lines were cut (an unexpected excess on the sampled read, or the sampled read failed). */
   truncated: boolean;
 }
 
-type Outcome = { ok: true; result: LogQueryResult } | { ok: false; message: string; timedOut: boolean };
+/** Pass 1 keeps counting past the budget up to this multiple, to know the sampling rate; beyond it, lines are cut. */
+const OVERREAD = 16;
+
+type Kind = 'window' | 'baseline';
+
+/** A keep rate as the exact fraction keep/of (integers, so that 1 in k is exact over any number of lines). */
+interface Rate {
+  keep: number;
+  of: number;
+}
+const ALL: Rate = { keep: 1, of: 1 };
+
+/**
+ * Counts every line and passes on those kept — all, or systematically `keep` of every `of` in reading order (the n-th
+ * line is kept when ⌊n·keep/of⌋ steps up), which spreads them evenly over the whole read — up to a cap.
+ */
+class Feeder<S extends LogSink> {
+  readonly total = { window: 0, baseline: 0 };
+  readonly fed = { window: 0, baseline: 0 };
+  /** The cap stopped lines that the rate would have kept. */
+  readonly over = { window: false, baseline: false };
+
+  constructor(
+    readonly sink: S,
+    private readonly max: number,
+    private readonly rate: Record<Kind, Rate>,
+    private readonly windowStartIso: string,
+  ) {}
+
+  add(kind: Kind, entries: readonly LogEntry[]): void {
+    const n = entries.length;
+    if (n === 0) return;
+    const seen = this.total[kind];
+    this.total[kind] += n;
+    const room = this.max - this.fed[kind];
+    const put = (batch: readonly LogEntry[]) => {
+      if (batch.length === 0) return;
+      this.fed[kind] += batch.length;
+      if (kind === 'window') this.sink.addWindow(batch);
+      else this.sink.addBaseline(batch);
+    };
+    const { keep, of } = this.rate[kind];
+    if (keep >= of) {
+      if (n <= room) put(entries);
+      else {
+        put(entries.slice(0, Math.max(0, room)));
+        this.over[kind] = true;
+      }
+      return;
+    }
+    const batch: LogEntry[] = [];
+    let step = Math.floor((seen * keep) / of);
+    for (let i = 0; i < n; i++) {
+      const next = Math.floor(((seen + i + 1) * keep) / of);
+      if (next > step) {
+        if (batch.length < room) batch.push(entries[i]);
+        else this.over[kind] = true;
+      }
+      step = next;
+    }
+    put(batch);
+  }
+
+  /** One read covering both windows: each entry goes where its timestamp falls. */
+  route(entries: readonly LogEntry[]): void {
+    const w: LogEntry[] = [];
+    const b: LogEntry[] = [];
+    for (const e of entries) (e.timestamp < this.windowStartIso ? b : w).push(e);
+    this.add('baseline', b);
+    this.add('window', w);
+  }
+
+  /** Enough was read to know the rate (pass 1 stops reading there). */
+  saturated(cap: number): boolean {
+    return this.total.window >= cap;
+  }
+}
+
+type QueryOutcome =
+  | { ok: true; warnings: string[]; lines: number; stopped?: { message: string; timedOut: boolean } }
+  | { ok: false; message: string; code: 'timeout' | 'rate_limited' | 'failed' };
+
+interface SourceRun {
+  s: CollectSource;
+  win: QueryOutcome;
+  base: QueryOutcome | null;
+  /** Time spent waiting for the slot. */
+  waitedMs: number;
+}
 
 function label(s: CollectSource): string {
   return `Log source "${s.name}" (${s.type})`;
 }
 
-async function run(s: CollectSource, start: Date, end: Date, limit: number, timeoutMs: number): Promise<Outcome> {
-  if (!s.connector || !s.config) return { ok: false, message: s.problem ?? 'it cannot be used', timedOut: false };
-  const connector = s.connector;
-  const config = s.config;
-  const timeoutText = `no answer within ${timeoutMs} ms (LOG_SOURCE_TIMEOUT_MS): the source is unreachable or too slow; self-hosted sources must allow SigSentry's outbound IPs, or narrow the sources / time window`;
+function timeoutText(ms: number): string {
+  return `no answer within ${ms} ms (LOG_SOURCE_TIMEOUT_MS): the source is unreachable or too slow; self-hosted sources must allow SigSentry's outbound IPs, or narrow the sources / time window`;
+}
+
+/**
+ * Runs one query of one source, feeding each page to `onPage` as it arrives, under `timeoutMs` from now. Lines fed
+ * before a failure stay fed (the outcome says so); a connector that ignores the abort signal is abandoned at the deadline.
+ */
+async function runQuery(
+  s: CollectSource,
+  range: { start: Date; end: Date },
+  o: { timeoutMs: number; limit: number; waitUntil: number; onPage: (entries: LogEntry[]) => void; enough: () => boolean },
+): Promise<QueryOutcome> {
+  const connector = s.connector!;
+  const config = s.config!;
+  const ctl = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = new LogSourceError('timeout', timeoutText(o.timeoutMs));
+      ctl.abort(err);
+      reject(err);
+    }, o.timeoutMs);
+  });
+  deadline.catch(() => undefined);
+  const warnings: string[] = [];
+  let lines = 0;
+  let it: AsyncIterator<LogPage> | undefined;
   try {
-    const result = await withDeadline(timeoutMs, (signal) => connector.query(config, { start, end, sources: config.sources, limit, signal }), timeoutText);
-    return { ok: true, result };
-  } catch (e) {
-    if (e instanceof LogSourceError) {
-      return { ok: false, message: e.message, timedOut: e.code === 'timeout' };
+    it = connector
+      .pages(config, { start: range.start, end: range.end, sources: config.sources, limit: o.limit, signal: ctl.signal, waitUntil: o.waitUntil })
+      [Symbol.asyncIterator]();
+    for (;;) {
+      const next = it.next();
+      next.catch(() => undefined); // a late rejection after the deadline must not be unhandled
+      const step = await Promise.race([next, deadline]);
+      if (step.done) break;
+      if (step.value.warnings) warnings.push(...step.value.warnings);
+      if (step.value.entries.length) {
+        lines += step.value.entries.length;
+        o.onPage(step.value.entries);
+      }
+      if (o.enough()) break;
     }
-    return { ok: false, message: 'the query failed with an unexpected connector error', timedOut: false };
+    return { ok: true, warnings, lines };
+  } catch (e) {
+    const err = e instanceof LogSourceError ? e : null;
+    const message = err ? err.message : 'the query failed with an unexpected connector error';
+    const timedOut = err?.code === 'timeout' || ctl.signal.aborted;
+    if (lines > 0) return { ok: true, warnings, lines, stopped: { message: timedOut ? timeoutText(o.timeoutMs) : message, timedOut } };
+    return { ok: false, message: timedOut && !err ? timeoutText(o.timeoutMs) : message, code: timedOut ? 'timeout' : err?.code === 'rate_limited' ? 'rate_limited' : 'failed' };
+  } finally {
+    clearTimeout(timer);
+    if (!ctl.signal.aborted) ctl.abort(new LogSourceError('timeout', 'the read was stopped'));
+    // Stop the connector's reading (its generator's finally blocks close files and clients); never wait for a hung one.
+    void it?.return?.()?.catch(() => undefined);
   }
 }
 
-const byTime = (a: LogEntry, b: LogEntry) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0);
-
-/** Concatenates per-source results; when over `max`, keeps the earliest `max` lines (the incident's start matters most). */
-function merge(parts: LogEntry[][], max: number): { entries: LogEntry[]; cut: boolean } {
-  let total = 0;
-  for (const p of parts) total += p.length;
-  if (parts.length === 1 && total <= max) return { entries: parts[0], cut: false };
-  const all: LogEntry[] = new Array(total);
-  let i = 0;
-  for (const p of parts) for (const e of p) all[i++] = e;
-  if (total <= max) return { entries: all, cut: false };
-  all.sort(byTime);
-  all.length = max;
-  return { entries: all, cut: true };
+async function readSource<S extends LogSink>(
+  s: CollectSource,
+  feeder: Feeder<S>,
+  o: {
+    start: Date;
+    end: Date;
+    bStart: Date;
+    bEnd: Date;
+    wantBaseline: boolean;
+    timeoutMs: number;
+    limit: number;
+    waitMs: number;
+    slots?: SlotGate;
+    purpose: string;
+  },
+): Promise<SourceRun> {
+  if (!s.connector || !s.config) return { s, win: { ok: false, message: s.problem ?? 'it cannot be used', code: 'failed' }, base: null, waitedMs: 0 };
+  const asked = Date.now();
+  const waitUntil = asked + Math.max(0, o.waitMs);
+  let lease: SlotLease | null = null;
+  if (o.slots) {
+    try {
+      lease = await o.slots.acquire({ id: s.id, projectId: s.config.projectId ?? s.id }, { waitUntil, purpose: o.purpose });
+    } catch {
+      lease = null;
+    }
+    if (!lease) {
+      const waited = Math.round((Date.now() - asked) / 1000);
+      const message = `every query slot of this source stayed busy for ${waited} s (LOG_SOURCE_CONCURRENCY queries at a time per source, across all workers); the analysis stopped waiting. Retry later, or raise LOG_SOURCE_CONCURRENCY if the platform allows more.`;
+      return { s, win: { ok: false, message, code: 'rate_limited' }, base: null, waitedMs: Date.now() - asked };
+    }
+  }
+  const waitedMs = Date.now() - asked;
+  const q = (range: { start: Date; end: Date }, onPage: (e: LogEntry[]) => void) =>
+    runQuery(s, range, { timeoutMs: o.timeoutMs, limit: o.limit, waitUntil, onPage, enough: () => feeder.saturated(o.limit) });
+  try {
+    if (s.connector.oneQueryPerAnalysis && o.wantBaseline) {
+      // One pass over [baseline start, window end]: each line goes where its timestamp falls.
+      const both = await q({ start: o.bStart, end: o.end }, (e) => feeder.route(e));
+      return { s, win: both, base: both, waitedMs };
+    }
+    const win = await q({ start: o.start, end: o.end }, (e) => feeder.add('window', e));
+    const base = o.wantBaseline ? await q({ start: o.bStart, end: o.bEnd }, (e) => feeder.add('baseline', e)) : null;
+    return { s, win, base, waitedMs };
+  } finally {
+    await lease?.release().catch(() => undefined);
+  }
 }
 
-export async function collectLogs(o: CollectOptions): Promise<CollectedLogs> {
+function fmt(n: number): string {
+  return n.toLocaleString('en');
+}
+
+export async function collectLogs<S extends LogSink>(o: CollectOptions<S>): Promise<CollectedLogs<S>> {
   const len = o.end.getTime() - o.start.getTime();
   const bStart = new Date(o.start.getTime() - len);
   const bEnd = new Date(o.start.getTime() - 1);
   const wantBaseline = o.baseline !== false;
-  const outcomes = await Promise.all(
-    o.sources.map(async (s) => {
-      const [win, base] = await Promise.all([
-        run(s, o.start, o.end, o.maxLines, o.timeoutMs),
-        wantBaseline && s.connector && s.config ? run(s, bStart, bEnd, o.maxLines, o.timeoutMs) : Promise.resolve(null),
-      ]);
-      return { s, win, base };
-    }),
-  );
+  const waitCap = o.waitCapMs ?? o.timeoutMs;
+  const limit = Math.max(1, o.maxLines) * OVERREAD;
+  const windowStartIso = o.start.toISOString();
+  const common = { start: o.start, end: o.end, bStart, bEnd, wantBaseline, timeoutMs: o.timeoutMs, limit, slots: o.slots, purpose: o.purpose ?? 'analysis' };
+
+  // Pass 1: everything, as it comes; past the budget, lines are only counted.
+  const first = new Feeder(o.createSink(), o.maxLines, { window: ALL, baseline: ALL }, windowStartIso);
+  const runs = await Promise.all(o.sources.map((s) => readSource(s, first, { ...common, waitMs: waitCap })));
 
   const reasons: string[] = [];
   const baselineIssues: string[] = [];
-  const windowParts: LogEntry[][] = [];
-  const baselineParts: LogEntry[][] = [];
   let answered = 0;
   let failed = 0;
-  let truncated = false;
-  for (const { s, win, base } of outcomes) {
+  for (const { s, win, base } of runs) {
     if (win.ok) {
       answered++;
-      windowParts.push(win.result.entries);
-      if (win.result.truncated) {
-        truncated = true;
-        reasons.push(`${label(s)} returned more than ${o.maxLines} lines (ANALYSIS_MAX_LINES); the logs were truncated.`);
-      }
-      for (const w of win.result.warnings ?? []) reasons.push(`${label(s)}: ${w}`);
+      for (const w of win.warnings) reasons.push(`${label(s)}: ${w}`);
+      if (win.stopped) reasons.push(`${label(s)} ${win.stopped.timedOut ? 'timed out' : 'failed'} after ${fmt(win.lines)} lines: ${win.stopped.message}`);
     } else {
       failed++;
-      reasons.push(`${label(s)} ${win.timedOut ? 'timed out' : 'failed'}: ${win.message}`);
+      if (win.code === 'rate_limited') reasons.push(`rate_limited: ${label(s)}: ${win.message}`);
+      else reasons.push(`${label(s)} ${win.code === 'timeout' ? 'timed out' : 'failed'}: ${win.message}`);
     }
-    if (base) {
-      if (base.ok) baselineParts.push(base.result.entries);
-      else baselineIssues.push(`${label(s)} baseline: ${base.message}`);
+    if (base && base !== win) {
+      if (!base.ok) baselineIssues.push(`${label(s)} baseline: ${base.message}`);
+      else if (base.stopped) baselineIssues.push(`${label(s)} baseline: ${base.stopped.message}`);
     }
   }
-  const win = merge(windowParts, o.maxLines);
-  if (win.cut && !truncated) {
-    truncated = true;
-    reasons.push(`The sources returned more than ${o.maxLines} lines together (ANALYSIS_MAX_LINES); the logs were truncated.`);
+
+  let result: Feeder<S> = first;
+  let sampled = false;
+  let truncated = false;
+  if (first.over.window || first.over.baseline) {
+    // Pass 2: the same sources again, keeping 1 line in k evenly over the whole read, so the whole window is seen.
+    const rateOf = (total: number): Rate => (total > o.maxLines ? { keep: o.maxLines, of: total } : ALL);
+    const rate = { window: rateOf(first.total.window), baseline: rateOf(first.total.baseline) };
+    const second = new Feeder(o.createSink(), o.maxLines, rate, windowStartIso);
+    const again = runs.filter((r) => r.win.ok);
+    const runs2 = await Promise.all(again.map((r) => readSource(r.s, second, { ...common, waitMs: Math.max(0, waitCap - r.waitedMs) })));
+    // Sources that answered cleanly the first time must do so again (one that timed out may do so again: its lines count).
+    const clean = (r: SourceRun) => r.win.ok && !r.win.stopped;
+    const cleanBefore = new Set(again.filter(clean).map((r) => r.s));
+    const allClean = runs2.every((r) => clean(r) || !cleanBefore.has(r.s));
+    if (allClean && second.fed.window > 0) {
+      result = second;
+      sampled = rate.window.keep < rate.window.of;
+      truncated = second.over.window;
+      if (sampled) {
+        reasons.push(
+          `sampled: the sources held ${fmt(first.total.window)}${first.saturated(limit) ? '+' : ''} lines in the window, more than ANALYSIS_MAX_LINES (${fmt(o.maxLines)}); ` +
+            `${fmt(second.fed.window)} were analysed, 1 in ${(first.total.window / o.maxLines).toFixed(1)}, evenly across the window.`,
+        );
+      }
+      if (rate.baseline.keep < rate.baseline.of) baselineIssues.push(`the baseline held ${fmt(first.total.baseline)} lines; 1 in ${(first.total.baseline / o.maxLines).toFixed(1)} was used`);
+    } else {
+      truncated = true;
+      for (const r of runs2) {
+        if (!r.win.ok) reasons.push(`${label(r.s)} failed while re-reading the window to sample it: ${r.win.message}`);
+        else if (r.win.stopped) reasons.push(`${label(r.s)} stopped while re-reading the window to sample it: ${r.win.stopped.message}`);
+      }
+    }
+    if (truncated) {
+      reasons.push(
+        `The sources held more than ANALYSIS_MAX_LINES (${fmt(o.maxLines)}) lines in the window and it could not be sampled evenly; the logs were truncated to ${fmt(result.fed.window)} lines.`,
+      );
+    }
   }
-  const base = merge(baselineParts, o.maxLines);
-  return { entries: win.entries, baseline: base.entries, answered, failed, reasons, baselineIssues, truncated };
+
+  return {
+    sink: result.sink,
+    windowLines: result.fed.window,
+    windowTotal: first.total.window,
+    baselineLines: result.fed.baseline,
+    answered,
+    failed,
+    reasons,
+    baselineIssues,
+    sampled,
+    truncated,
+  };
+}
+
+/**
+ * TEMPORARY adapter (issue 17): the engine's incremental API (pages in, result out) is being built in
+ * libs/analysis/src/engine. Until it lands, pages are kept here as slim entries (no `raw`, no `metadata`: the engine
+ * reads neither) and handed to the whole-array `analyze()` at finish(). Replace it with the incremental analyzer.
+ */
+export class BufferedAnalyzer implements LogSink {
+  private readonly window: LogEntry[] = [];
+  private readonly baseline: LogEntry[] = [];
+
+  constructor(private readonly input: Omit<AnalyzeInput, 'entries' | 'baseline'>) {}
+
+  addWindow(entries: readonly LogEntry[]): void {
+    for (const e of entries) this.window.push(slim(e));
+  }
+
+  addBaseline(entries: readonly LogEntry[]): void {
+    for (const e of entries) this.baseline.push(slim(e));
+  }
+
+  finish(): AnalysisResult {
+    return analyze({ ...this.input, entries: this.window, baseline: this.baseline });
+  }
+}
+
+function slim(e: LogEntry): LogEntry {
+  return { timestamp: e.timestamp, level: e.level, service: e.service, message: e.message, raw: '' };
 }

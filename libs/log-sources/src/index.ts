@@ -11,3 +11,6 @@ export * from './file/file.connector';
 export * from './splunk/splunk.connector';
 export * from './cloudwatch/cloudwatch.connector';
 export * from './gcp-logging/gcp-logging.connector';
+export * from './file/file-glob';
+export * from './log-source-slots';
+export * from './shared/mask-sample';

@@ -168,18 +168,18 @@ describe('GcpLoggingConnector', () => {
       'timestamp>="2024-05-01T10:00:00.000Z" AND timestamp<="2024-05-01T11:00:00.000Z" AND ' +
       `((logName="projects/${PROJECT}/logs/run.googleapis.com%2Fstdout") OR (resource.labels.container_name="worker"))`;
     expect(lists.map((s) => [s.method, s.headers.authorization, s.headers['content-type'], JSON.parse(s.raw)])).toEqual([
-      ['POST', `Bearer ${ACCESS_TOKEN}`, 'application/json', { resourceNames: [`projects/${PROJECT}`], filter, orderBy: 'timestamp desc', pageSize: 2 }],
+      ['POST', `Bearer ${ACCESS_TOKEN}`, 'application/json', { resourceNames: [`projects/${PROJECT}`], filter, orderBy: 'timestamp asc', pageSize: 2 }],
       [
         'POST',
         `Bearer ${ACCESS_TOKEN}`,
         'application/json',
-        { resourceNames: [`projects/${PROJECT}`], filter, orderBy: 'timestamp desc', pageSize: 2, pageToken: 'page-2' },
+        { resourceNames: [`projects/${PROJECT}`], filter, orderBy: 'timestamp asc', pageSize: 2, pageToken: 'page-2' },
       ],
       [
         'POST',
         `Bearer ${ACCESS_TOKEN}`,
         'application/json',
-        { resourceNames: [`projects/${PROJECT}`], filter, orderBy: 'timestamp desc', pageSize: 2, pageToken: 'page-3' },
+        { resourceNames: [`projects/${PROJECT}`], filter, orderBy: 'timestamp asc', pageSize: 2, pageToken: 'page-3' },
       ],
     ]);
 
