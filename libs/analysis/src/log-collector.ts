@@ -141,7 +141,7 @@ class Feeder<S extends LogSink> {
 }
 
 type QueryOutcome =
-  | { ok: true; warnings: string[]; lines: number; stopped?: { message: string; timedOut: boolean } }
+  | { ok: true; warnings: string[]; lines: number; stopped?: { message: string; timedOut: boolean; rateLimited: boolean } }
   | { ok: false; message: string; code: 'timeout' | 'rate_limited' | 'failed' };
 
 interface SourceRun {
@@ -205,7 +205,9 @@ async function runQuery(
     const err = e instanceof LogSourceError ? e : null;
     const message = err ? err.message : 'the query failed with an unexpected connector error';
     const timedOut = err?.code === 'timeout' || ctl.signal.aborted;
-    if (lines > 0) return { ok: true, warnings, lines, stopped: { message: timedOut ? timeoutText(o.timeoutMs) : message, timedOut } };
+    if (lines > 0) {
+      return { ok: true, warnings, lines, stopped: { message: timedOut ? timeoutText(o.timeoutMs) : message, timedOut, rateLimited: err?.code === 'rate_limited' } };
+    }
     return { ok: false, message: timedOut && !err ? timeoutText(o.timeoutMs) : message, code: timedOut ? 'timeout' : err?.code === 'rate_limited' ? 'rate_limited' : 'failed' };
   } finally {
     clearTimeout(timer);
@@ -290,7 +292,10 @@ export async function collectLogs<S extends LogSink>(o: CollectOptions<S>): Prom
     if (win.ok) {
       answered++;
       for (const w of win.warnings) reasons.push(`${label(s)}: ${w}`);
-      if (win.stopped) reasons.push(`${label(s)} ${win.stopped.timedOut ? 'timed out' : 'failed'} after ${fmt(win.lines)} lines: ${win.stopped.message}`);
+      if (win.stopped) {
+        const what = win.stopped.timedOut ? 'timed out' : win.stopped.rateLimited ? 'was rate limited' : 'failed';
+        reasons.push(`${win.stopped.rateLimited ? 'rate_limited: ' : ''}${label(s)} ${what} after ${fmt(win.lines)} lines: ${win.stopped.message}`);
+      }
     } else {
       failed++;
       if (win.code === 'rate_limited') reasons.push(`rate_limited: ${label(s)}: ${win.message}`);

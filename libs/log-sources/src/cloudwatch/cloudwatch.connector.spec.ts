@@ -242,4 +242,46 @@ describe('CloudWatchConnector', () => {
     await expect(c.validateConfig(cfg({ region: null }))).rejects.toMatchObject({ code: 'invalid_config' });
     expect(seen).toHaveLength(0);
   });
+
+  it("sends the SDK's own requests through the host guard (issue 19.4): a blocked address is never connected to", async () => {
+    // The SDK client exactly as the connector builds it, sent to directly (no create-time check in front).
+    const c = new CloudWatchConnector(ctx({ blockedCidrs: ['127.0.0.0/8', '::1/128'] }));
+    const client = (c as unknown as { client(s: object): { send(cmd: unknown, o?: object): Promise<unknown>; destroy(): void } }).client({
+      accessKeyId: KEY_ID,
+      secretAccessKey: SECRET,
+      region: 'eu-west-1',
+      endpoint,
+    });
+    const { DescribeLogGroupsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
+    try {
+      const err = await client.send(new DescribeLogGroupsCommand({})).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(LogSourceError);
+      expect(err).toMatchObject({ code: 'blocked_host' });
+    } finally {
+      client.destroy();
+    }
+    expect(seen).toHaveLength(0);
+  });
+
+  it('does not follow a redirect from the endpoint to another host', async () => {
+    let elsewhere = 0;
+    const other = http.createServer((req, res) => {
+      elsewhere++;
+      req.resume();
+      reply(res, 200, { logGroups: [] });
+    });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.2', r));
+    try {
+      handler = (_req, res) => {
+        res.writeHead(307, { Location: `http://127.0.0.2:${(other.address() as AddressInfo).port}/` });
+        res.end();
+      };
+      const err = await new CloudWatchConnector(ctx({ blockedCidrs: ['169.254.0.0/16', '127.0.0.2/32'] })).listSources(cfg()).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(LogSourceError);
+      expect(elsewhere).toBe(0);
+    } finally {
+      other.closeAllConnections();
+      await new Promise((r) => other.close(r));
+    }
+  });
 });

@@ -275,6 +275,46 @@ describe('GcpLoggingConnector', () => {
     expect(seen).toHaveLength(0);
   });
 
+  it('never follows a token endpoint redirect to a blocked host (issue 19.4), so no token is sent on', async () => {
+    // The attacker's endpoint, on a blocked address (127.0.0.2 plays "another machine"); it would hand out a token.
+    let attackerHits = 0;
+    const attacker = http.createServer((req, res) => {
+      attackerHits++;
+      req.resume();
+      json(res, 200, { access_token: 'attacker-token', expires_in: 3599, token_type: 'Bearer' });
+    });
+    await new Promise<void>((r) => attacker.listen(0, '127.0.0.2', r));
+    const evil = `http://127.0.0.2:${(attacker.address() as AddressInfo).port}`;
+    try {
+      const guarded = ctx({ blockedCidrs: ['169.254.0.0/16', '127.0.0.2/32'] });
+      for (const status of [302, 307, 308]) {
+        handler = (req, res) => {
+          if (req.path === '/token') {
+            res.writeHead(status, { Location: `${evil}/token` });
+            return res.end();
+          }
+          return google(req, res);
+        };
+        const err = await new GcpLoggingConnector(guarded).query(cfg(), { ...q, limit: 10 }).catch((e: unknown) => e);
+        expect([status, err]).toMatchObject([status, { code: 'upstream_error', message: expect.stringMatching(/redirect/) }]);
+      }
+      expect(attackerHits).toBe(0);
+      // Nothing was sent to the Logging API either: no token ever came back.
+      expect(seen.filter((r) => r.path === '/v2/entries:list')).toHaveLength(0);
+    } finally {
+      attacker.closeAllConnections();
+      await new Promise((r) => attacker.close(r));
+    }
+  });
+
+  it('refuses a token endpoint whose name resolves into a blocked range, before any request', async () => {
+    const err = await new GcpLoggingConnector(ctx({ blockedCidrs: ['127.0.0.0/8', '::1/128'] }))
+      .query(cfg({ settings: { apiEndpoint: 'http://example.invalid', tokenUri: `http://localhost:${new URL(base).port}/token` } }), { ...q, limit: 1 })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'blocked_host' });
+    expect(seen).toHaveLength(0);
+  });
+
   it('builds the filter from log names and expressions', () => {
     expect(buildGcpFilter(q.start, q.end, ['stdout', `projects/${PROJECT}/logs/app`, 'severity>=ERROR'], PROJECT)).toBe(
       'timestamp>="2024-05-01T10:00:00.000Z" AND timestamp<="2024-05-01T11:00:00.000Z" AND ' +

@@ -55,8 +55,8 @@ export function decodeCursor<P>(cursor: string | undefined): CursorState<P> {
 /**
  * Query each `sources` entry on its own, page by page as the platform answers, until every source is exhausted or
  * `limit` entries were handed out. A failing entry becomes a warning (the others still answer); a connection-level
- * failure (401, 403, timeout…) stops the run, and is thrown when nothing was handed out yet. Each page carries the
- * cursor that resumes right after it.
+ * failure (401, 403, timeout, rate limit…) stops the run and is thrown — after the pages already handed out, which the
+ * consumer keeps. Each page carries the cursor that resumes right after it.
  */
 export async function* pagesAcrossSources<P>(o: CollectOptions<P>): AsyncGenerator<LogPage> {
   const errors: LogSourceError[] = [];
@@ -79,11 +79,7 @@ export async function* pagesAcrossSources<P>(o: CollectOptions<P>): AsyncGenerat
         errors.push(err);
         failedSources++;
         const resume = encodeCursor<P>({ s: s + 1 });
-        if (CONNECTION_CODES.has(err.code)) {
-          if (given === 0) throw err;
-          yield { entries: [], warnings: [`${source}: ${err.message} (stopped; ${given} lines collected)`] };
-          return;
-        }
+        if (CONNECTION_CODES.has(err.code)) throw err;
         yield { entries: [], warnings: [`${source}: ${err.message}`], resume };
         break;
       }
@@ -108,9 +104,20 @@ export async function collectPages(pages: AsyncIterable<LogPage>, limit: number,
   const it = pages[Symbol.asyncIterator]();
   let resume: string | undefined;
   let truncated = false;
+  const next = async (): Promise<IteratorResult<LogPage> | null> => {
+    try {
+      return await it.next();
+    } catch (e) {
+      // A connection-level failure after some pages: keep them and say where it stopped.
+      if (!(e instanceof LogSourceError) || entries.length === 0) throw e;
+      warnings.push(`${e.message} (stopped; ${entries.length} lines collected)`);
+      return null;
+    }
+  };
   try {
     for (;;) {
-      const step = await it.next();
+      const step = await next();
+      if (step === null) break;
       if (step.done) break;
       const page = step.value;
       if (page.warnings) warnings.push(...page.warnings);
@@ -129,8 +136,8 @@ export async function collectPages(pages: AsyncIterable<LogPage>, limit: number,
         } else {
           // No cursor to tell: look at what follows (a source without cursors, e.g. files).
           for (;;) {
-            const more = await it.next();
-            if (more.done) break;
+            const more = await next();
+            if (more === null || more.done) break;
             if (more.value.warnings) warnings.push(...more.value.warnings);
             if (more.value.entries.length > 0) {
               truncated = true;
