@@ -1,5 +1,6 @@
 /*
- * Query slots per log source across workers (issue 14: LOG_SOURCE_CONCURRENCY).
+ * Query slots per log source across workers (issue 14: LOG_SOURCE_CONCURRENCY), and what the migration that adds them
+ * tells existing `file` sources about their new per-project folder (issue 19.1).
  * Real: PostgreSQL (embedded) with the product's migrations, the LogSourceSlots gate. Each "worker" is its own
  * DataSource (its own connection pool, as a separate process has) with its own gate over the same table.
  * Stand-ins: none.
@@ -9,6 +10,7 @@ import { DataSource } from 'typeorm';
 import { LogSourceSlots, type SlotLease } from '@app/log-sources/log-source-slots';
 import { ENTITIES } from '../apps/api/src/entities';
 import { MIGRATIONS } from '../apps/api/src/migrations';
+import { LogSourceSlots1796167266365 } from '../apps/api/src/migrations/1796167266365-log-source-slots';
 import { runMigrations } from '../apps/api/src/bootstrap';
 import { createTestDatabase } from './helpers/database';
 
@@ -126,5 +128,43 @@ describe('log-source query slots, shared by every worker through PostgreSQL', ()
     expect(await workers[2].acquire(source, { waitUntil: Date.now() + 200, purpose: 'third' })).toBeNull();
     await a!.release();
     await b!.release();
+  });
+});
+
+describe('migration of existing file sources to per-project folders', () => {
+  it('keeps their globs, and says on each where its files must now be', async () => {
+    const db = await createTestDatabase();
+    // Every migration but the one that introduced per-project folders, then that one.
+    const before = MIGRATIONS.filter((m) => m !== LogSourceSlots1796167266365);
+    const old = new DataSource({ type: 'postgres', url: db.url, entities: ENTITIES, migrations: before, synchronize: false });
+    await old.initialize();
+    const project = randomUUID();
+    try {
+      await old.runMigrations();
+      const insert = (type: string, sources: string[]) =>
+        old.query(
+          `INSERT INTO log_sources ("tenantId", "projectId", type, name, "credentialsSealed", sources, "lastTestResult") VALUES ($1, $2, $3, $4, 'v1:x', $5, $6) RETURNING id`,
+          [randomUUID(), project, type, `${type} source`, sources, JSON.stringify({ success: true, message: 'Connected' })],
+        );
+      await insert('file', ['checkout/*.log', '**/*.ndjson']);
+      await insert('loki', ['{job="a"}']);
+    } finally {
+      await old.destroy();
+    }
+    const ds = new DataSource({ type: 'postgres', url: db.url, entities: ENTITIES, migrations: MIGRATIONS, synchronize: false });
+    await ds.initialize();
+    try {
+      await runMigrations(ds);
+      const rows = await ds.query(`SELECT type, sources, "lastTestResult" FROM log_sources ORDER BY type`);
+      expect(rows[0]).toEqual({
+        type: 'file',
+        sources: ['checkout/*.log', '**/*.ndjson'],
+        lastTestResult: { success: false, message: expect.stringContaining(`LOG_FILES_DIR/${project}/`) },
+      });
+      expect(rows[1]).toEqual({ type: 'loki', sources: ['{job="a"}'], lastTestResult: { success: true, message: 'Connected' } });
+    } finally {
+      await ds.destroy();
+      await db.drop();
+    }
   });
 });
