@@ -28,6 +28,8 @@ export interface LogSource {
   sources: string[];
   region: string | null;
   settings: Record<string, string> | null;
+  /** `file` sources: the server folder this source reads ($LOG_FILES_DIR/<projectId>/). */
+  folder?: string;
   isActive: boolean;
   lastTestedAt: string | null;
   lastTestResult: { success: boolean; message: string } | null;
