@@ -32,8 +32,12 @@ const RULES: Array<[RegExp, string | ((m: string, ...g: string[]) => string)]> =
   [/\b(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{8,}/g, '[KEY]'],
   [/\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, '[KEY]'],
   [/\b(?:gh[pousr]_[A-Za-z0-9]{20,}|xox[abprs]-[A-Za-z0-9-]{10,})/g, '[KEY]'],
-  // key=value secrets.
-  [/\b(password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key)(\s*[=:]\s*)("?)[^\s"&,;]+/gi, '$1$2$3[REDACTED]'],
+  // key=value secrets (`password=…`, `"token": "…"`): values that look like one (a digit, or 16+ characters), so
+  // that prose such as "failed to validate token: provider down" is left alone.
+  [
+    /\b(password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret)("?\s*[=:]\s*"?)([^\s"&,;]{4,})/gi,
+    (m: string, key: string, sep: string, value: string) => (/\d/.test(value) || value.length >= 16 ? `${key}${sep}[REDACTED]` : m),
+  ],
   // Card numbers (13–19 digits, spaces or dashes allowed), only when the Luhn check passes.
   [
     /\b\d(?:[ -]?\d){12,18}\b/g,
