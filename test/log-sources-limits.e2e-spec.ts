@@ -36,7 +36,8 @@ describe('log sources are protected: query slots, platform rate limits, the wait
   let logDir: string;
   const servers: LocalServer[] = [];
 
-  const call = (method: string, path: string, projectId: string, body?: unknown) => api(t.url, method, path, { token, body, headers: { 'x-project-id': projectId } });
+  const call = (method: string, path: string, projectId: string, body?: unknown) =>
+    api(t.url, method, path, { token, body, headers: { 'x-project-id': projectId } });
 
   async function project(slug: string, s: Scenario): Promise<string> {
     const r = await api(t.url, 'POST', '/v1/config/projects', { token, body: { name: slug, slug, services: s.services } });

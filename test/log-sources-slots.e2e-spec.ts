@@ -61,7 +61,10 @@ describe('log-source query slots, shared by every worker through PostgreSQL', ()
   it('serves one source first in, first out, and other sources independently', async () => {
     const source = { id: randomUUID(), projectId: PROJECT };
     const other = { id: randomUUID(), projectId: randomUUID() };
-    const held = [await workers[0].acquire(source, { waitUntil: Date.now() + 1000, purpose: 'h1' }), await workers[1].acquire(source, { waitUntil: Date.now() + 1000, purpose: 'h2' })];
+    const held = [
+      await workers[0].acquire(source, { waitUntil: Date.now() + 1000, purpose: 'h1' }),
+      await workers[1].acquire(source, { waitUntil: Date.now() + 1000, purpose: 'h2' }),
+    ];
     const order: string[] = [];
     const waiters: Array<Promise<SlotLease | null>> = [];
     for (const [i, name] of ['first', 'second', 'third'].entries()) {

@@ -52,7 +52,10 @@ describe('log sources: /v1/config/log-sources and /v1/config/log-source-types', 
     const mine = join(logDir, projectId);
     mkdirSync(join(mine, 'checkout'), { recursive: true });
     mkdirSync(join(logDir, otherProjectId), { recursive: true });
-    writeFileSync(join(logDir, otherProjectId, 'theirs.ndjson'), `${JSON.stringify({ timestamp: new Date().toISOString(), level: 'error', message: 'OTHER-PROJECT-LINE' })}\n`);
+    writeFileSync(
+      join(logDir, otherProjectId, 'theirs.ndjson'),
+      `${JSON.stringify({ timestamp: new Date().toISOString(), level: 'error', message: 'OTHER-PROJECT-LINE' })}\n`,
+    );
     writeFileSync(join(logDir, 'root.ndjson'), `${JSON.stringify({ timestamp: new Date().toISOString(), level: 'error', message: 'ROOT-LINE' })}\n`);
     const now = Date.now();
     const lines = [0, 1, 2].map((i) =>

@@ -188,7 +188,12 @@ describe('security: hostile input', () => {
       const src = await api(s.app.url, 'POST', '/v1/config/log-sources', {
         token: s.token,
         headers: h(),
-        body: { type: 'file', name: 'globs', credentials: {}, sources: ['**/*.log', '**/*.ndjson', 'dirlink/*', 'etc/passwd', 'app/link.log', 'up/**/*', 'dirlink/**'] },
+        body: {
+          type: 'file',
+          name: 'globs',
+          credentials: {},
+          sources: ['**/*.log', '**/*.ndjson', 'dirlink/*', 'etc/passwd', 'app/link.log', 'up/**/*', 'dirlink/**'],
+        },
       });
       expect(src.status).toBe(201);
       const id = src.json.data.id;
@@ -221,11 +226,14 @@ describe('security: hostile input', () => {
   });
 
   describe("another tenant's files (issue 19.1)", () => {
-    it('a tenant made by signup who creates `**/*` sees none of tenant A\'s lines or file names, in test, discovery and analyses', async () => {
+    it("a tenant made by signup who creates `**/*` sees none of tenant A's lines or file names, in test, discovery and analyses", async () => {
       const MARK_A = 'TENANT-A-CONFIDENTIAL-4411';
       const mineA = join(logDir, s.projectId, 'tenant-a');
       mkdirSync(mineA, { recursive: true });
-      writeFileSync(join(mineA, 'payments.ndjson'), `${JSON.stringify({ timestamp: new Date(Date.now() - 60_000).toISOString(), level: 'error', service: 'payments', message: `${MARK_A} card declined` })}\n`);
+      writeFileSync(
+        join(mineA, 'payments.ndjson'),
+        `${JSON.stringify({ timestamp: new Date(Date.now() - 60_000).toISOString(), level: 'error', service: 'payments', message: `${MARK_A} card declined` })}\n`,
+      );
       const signup = await api(s.app.url, 'POST', '/v1/auth/signup', {
         body: { name: 'Mallory', email: 'mallory@tenant-b.example', password: 'tenant b owner password', companyName: 'Tenant B' },
       });
@@ -274,7 +282,11 @@ describe('security: hostile input', () => {
       expect(guessed.json.data.connected).toBe(false);
       expect(guessed.text).not.toContain(MARK_A);
       // The same source in tenant A's project reads A's lines: the files are there, B just cannot reach them.
-      const srcA = await api(s.app.url, 'POST', '/v1/config/log-sources', { token: s.token, headers: h(), body: { type: 'file', name: 'a-own', credentials: {}, sources: ['tenant-a/*'] } });
+      const srcA = await api(s.app.url, 'POST', '/v1/config/log-sources', {
+        token: s.token,
+        headers: h(),
+        body: { type: 'file', name: 'a-own', credentials: {}, sources: ['tenant-a/*'] },
+      });
       const testA = await api(s.app.url, 'POST', `/v1/config/log-sources/${srcA.json.data.id}/test`, { token: s.token, headers: h() });
       expect(testA.text).toContain(MARK_A);
       await api(s.app.url, 'DELETE', `/v1/config/log-sources/${srcA.json.data.id}`, { token: s.token, headers: h() });
@@ -363,7 +375,12 @@ describe('security: hostile input', () => {
     it('no connector follows a redirect: GCP token endpoint, Datadog, Elastic and Splunk all stop at the allowed host', async () => {
       const sa = generateServiceAccount('redirect-test');
       const sources: Array<Record<string, unknown>> = [
-        { type: 'gcp_logging', credentials: { serviceAccountJson: sa.json }, settings: { apiEndpoint: redirectUrl, tokenUri: `${redirectUrl}/token` }, sources: ['stdout'] },
+        {
+          type: 'gcp_logging',
+          credentials: { serviceAccountJson: sa.json },
+          settings: { apiEndpoint: redirectUrl, tokenUri: `${redirectUrl}/token` },
+          sources: ['stdout'],
+        },
         { type: 'datadog', credentials: { apiKey: 'dd-api', appKey: 'dd-app' }, settings: { endpoint: redirectUrl }, sources: ['service:x'] },
         { type: 'elastic', credentials: { host: redirectUrl, apiKey: 'k' }, sources: ['logs-*'] },
         { type: 'splunk', credentials: { host: redirectUrl, token: 't' }, sources: ['main'] },

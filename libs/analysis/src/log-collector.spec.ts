@@ -1,6 +1,8 @@
 import type { LogEntry } from '@app/contracts';
 import { LogSourceError, type LogPage, type LogQuery, type LogSourceConnector } from '@app/log-sources/connector';
 import type { SlotGate } from '@app/log-sources/log-source-slots';
+import { analyze } from './engine/analyze';
+import { generateScenario } from './engine/scenarios/incident-generator';
 import { BufferedAnalyzer, collectLogs, type CollectSource, type LogSink } from './log-collector';
 
 const START = new Date('2024-05-01T10:00:00.000Z');
@@ -110,7 +112,9 @@ describe('collectLogs', () => {
     const minutes = r.sink.window.map((m) => Number(m.slice(1)));
     expect(Math.max(...minutes)).toBeGreaterThanOrEqual(18);
     expect(Math.min(...minutes)).toBeLessThanOrEqual(6);
-    expect(r.reasons).toEqual([expect.stringMatching(/^sampled: the sources held 48 lines in the window, more than ANALYSIS_MAX_LINES \(8\); 8 were analysed/)]);
+    expect(r.reasons).toEqual([
+      expect.stringMatching(/^sampled: the sources held 48 lines in the window, more than ANALYSIS_MAX_LINES \(8\); 8 were analysed/),
+    ]);
   });
 
   it('falls back to the first lines, saying truncated, when the sampled re-read fails', async () => {
@@ -221,10 +225,27 @@ describe('BufferedAnalyzer (adapter to the whole-array engine)', () => {
     }));
     a.addWindow(lines);
     a.addBaseline([entry(minute(-10), 'all good', 'checkout')]);
-    const held = (a as unknown as { window: LogEntry[] }).window;
-    expect(held.every((e) => e.raw === '' && e.metadata === undefined)).toBe(true);
+    const held = (a as unknown as { window: { problems: LogEntry[]; info: Map<string, number> } }).window;
+    expect(held.problems).toHaveLength(30);
+    expect(held.problems.every((e) => e.raw === '' && e.metadata === undefined)).toBe(true);
+    expect([...held.info]).toEqual([]);
     const result = a.finish();
     expect(result.logsScanned).toBe(30);
     expect(result.rootCause.service).toBe('checkout');
+  });
+});
+
+describe('BufferedAnalyzer gives the same result as the whole-array engine', () => {
+  it.each([
+    ['db_pool_exhaustion', 3],
+    ['upstream_timeout_chain', 5],
+    ['bad_deploy_null_reference', 7],
+  ] as const)('on the generated %s incident (seed %i), fed in pages', (kind, seed) => {
+    const s = generateScenario(kind, seed, { backgroundLines: 4000 });
+    const input = { window: s.window, description: 'customers report errors', services: s.services };
+    const a = new BufferedAnalyzer(input);
+    for (let i = 0; i < s.baseline.length; i += 500) a.addBaseline(s.baseline.slice(i, i + 500));
+    for (let i = 0; i < s.entries.length; i += 500) a.addWindow(s.entries.slice(i, i + 500));
+    expect(a.finish()).toEqual(analyze({ ...input, entries: s.entries, baseline: s.baseline }));
   });
 });

@@ -18,6 +18,8 @@ export type CollectSource = ActiveLogSource;
 export interface LogSink {
   addWindow(entries: readonly LogEntry[]): void;
   addBaseline(entries: readonly LogEntry[]): void;
+  /** `problems` when only the timestamp, level and service of info lines are read (sources may then skip their text). */
+  readonly detail?: 'full' | 'problems';
 }
 
 export interface CollectOptions<S extends LogSink> {
@@ -167,31 +169,29 @@ function timeoutText(ms: number): string {
 async function runQuery(
   s: CollectSource,
   range: { start: Date; end: Date },
-  o: { timeoutMs: number; limit: number; waitUntil: number; onPage: (entries: LogEntry[]) => void; enough: () => boolean },
+  o: { timeoutMs: number; limit: number; waitUntil: number; detail?: LogSink['detail']; onPage: (entries: LogEntry[]) => void; enough: () => boolean },
 ): Promise<QueryOutcome> {
   const connector = s.connector!;
   const config = s.config!;
   const ctl = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const err = new LogSourceError('timeout', timeoutText(o.timeoutMs));
-      ctl.abort(err);
-      reject(err);
-    }, o.timeoutMs);
-  });
-  deadline.catch(() => undefined);
+  const timer = setTimeout(() => ctl.abort(new LogSourceError('timeout', timeoutText(o.timeoutMs))), o.timeoutMs);
   const warnings: string[] = [];
   let lines = 0;
   let it: AsyncIterator<LogPage> | undefined;
   try {
     it = connector
-      .pages(config, { start: range.start, end: range.end, sources: config.sources, limit: o.limit, signal: ctl.signal, waitUntil: o.waitUntil })
+      .pages(config, {
+        start: range.start,
+        end: range.end,
+        sources: config.sources,
+        limit: o.limit,
+        signal: ctl.signal,
+        waitUntil: o.waitUntil,
+        ...(o.detail ? { detail: o.detail } : {}),
+      })
       [Symbol.asyncIterator]();
     for (;;) {
-      const next = it.next();
-      next.catch(() => undefined); // a late rejection after the deadline must not be unhandled
-      const step = await Promise.race([next, deadline]);
+      const step = await untilAborted(it.next(), ctl.signal);
       if (step.done) break;
       if (step.value.warnings) warnings.push(...step.value.warnings);
       if (step.value.entries.length) {
@@ -206,9 +206,18 @@ async function runQuery(
     const message = err ? err.message : 'the query failed with an unexpected connector error';
     const timedOut = err?.code === 'timeout' || ctl.signal.aborted;
     if (lines > 0) {
-      return { ok: true, warnings, lines, stopped: { message: timedOut ? timeoutText(o.timeoutMs) : message, timedOut, rateLimited: err?.code === 'rate_limited' } };
+      return {
+        ok: true,
+        warnings,
+        lines,
+        stopped: { message: timedOut ? timeoutText(o.timeoutMs) : message, timedOut, rateLimited: err?.code === 'rate_limited' },
+      };
     }
-    return { ok: false, message: timedOut && !err ? timeoutText(o.timeoutMs) : message, code: timedOut ? 'timeout' : err?.code === 'rate_limited' ? 'rate_limited' : 'failed' };
+    return {
+      ok: false,
+      message: timedOut && !err ? timeoutText(o.timeoutMs) : message,
+      code: timedOut ? 'timeout' : err?.code === 'rate_limited' ? 'rate_limited' : 'failed',
+    };
   } finally {
     clearTimeout(timer);
     if (!ctl.signal.aborted) ctl.abort(new LogSourceError('timeout', 'the read was stopped'));
@@ -251,7 +260,7 @@ async function readSource<S extends LogSink>(
   }
   const waitedMs = Date.now() - asked;
   const q = (range: { start: Date; end: Date }, onPage: (e: LogEntry[]) => void) =>
-    runQuery(s, range, { timeoutMs: o.timeoutMs, limit: o.limit, waitUntil, onPage, enough: () => feeder.saturated(o.limit) });
+    runQuery(s, range, { timeoutMs: o.timeoutMs, limit: o.limit, waitUntil, detail: feeder.sink.detail, onPage, enough: () => feeder.saturated(o.limit) });
   try {
     if (s.connector.oneQueryPerAnalysis && o.wantBaseline) {
       // One pass over [baseline start, window end]: each line goes where its timestamp falls.
@@ -264,6 +273,29 @@ async function readSource<S extends LogSink>(
   } finally {
     await lease?.release().catch(() => undefined);
   }
+}
+
+/**
+ * `p`, or the signal's reason once it aborts — whichever comes first. (Not Promise.race with one long-lived deadline
+ * promise: every race would leave a reaction on it holding its page until the deadline.)
+ */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  p.catch(() => undefined); // a late rejection after the deadline must not be unhandled
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }
 
 function fmt(n: number): string {
@@ -331,7 +363,8 @@ export async function collectLogs<S extends LogSink>(o: CollectOptions<S>): Prom
             `${fmt(second.fed.window)} were analysed, 1 in ${(first.total.window / o.maxLines).toFixed(1)}, evenly across the window.`,
         );
       }
-      if (rate.baseline.keep < rate.baseline.of) baselineIssues.push(`the baseline held ${fmt(first.total.baseline)} lines; 1 in ${(first.total.baseline / o.maxLines).toFixed(1)} was used`);
+      if (rate.baseline.keep < rate.baseline.of)
+        baselineIssues.push(`the baseline held ${fmt(first.total.baseline)} lines; 1 in ${(first.total.baseline / o.maxLines).toFixed(1)} was used`);
     } else {
       truncated = true;
       for (const r of runs2) {
@@ -362,28 +395,44 @@ export async function collectLogs<S extends LogSink>(o: CollectOptions<S>): Prom
 
 /**
  * TEMPORARY adapter (issue 17): the engine's incremental API (pages in, result out) is being built in
- * libs/analysis/src/engine. Until it lands, pages are kept here as slim entries (no `raw`, no `metadata`: the engine
- * reads neither) and handed to the whole-array `analyze()` at finish(). Replace it with the incremental analyzer.
+ * libs/analysis/src/engine. Until it lands, pages are kept here and handed to the whole-array `analyze()` at finish(),
+ * keeping only what that engine reads: error and warn lines (timestamp, level, service, message) in order, and for
+ * every other line only a count per service (the engine counts them per service and reads nothing else of them).
+ * Replace it with the incremental analyzer.
  */
 export class BufferedAnalyzer implements LogSink {
-  private readonly window: LogEntry[] = [];
-  private readonly baseline: LogEntry[] = [];
+  readonly detail = 'problems' as const;
+  private readonly window = { problems: [] as LogEntry[], info: new Map<string, number>() };
+  private readonly baseline = { problems: [] as LogEntry[], info: new Map<string, number>() };
 
   constructor(private readonly input: Omit<AnalyzeInput, 'entries' | 'baseline'>) {}
 
   addWindow(entries: readonly LogEntry[]): void {
-    for (const e of entries) this.window.push(slim(e));
+    keep(this.window, entries);
   }
 
   addBaseline(entries: readonly LogEntry[]): void {
-    for (const e of entries) this.baseline.push(slim(e));
+    keep(this.baseline, entries);
   }
 
   finish(): AnalysisResult {
-    return analyze({ ...this.input, entries: this.window, baseline: this.baseline });
+    return analyze({ ...this.input, entries: replay(this.window), baseline: replay(this.baseline) });
   }
 }
 
-function slim(e: LogEntry): LogEntry {
-  return { timestamp: e.timestamp, level: e.level, service: e.service, message: e.message, raw: '' };
+function keep(into: { problems: LogEntry[]; info: Map<string, number> }, entries: readonly LogEntry[]): void {
+  for (const e of entries) {
+    if (e.level === 'error' || e.level === 'warn')
+      into.problems.push({ timestamp: e.timestamp, level: e.level, service: e.service, message: e.message, raw: '' });
+    else into.info.set(e.service, (into.info.get(e.service) ?? 0) + 1);
+  }
+}
+
+/** The kept lines as the engine reads them: each service's info lines (one shared entry each), then the problems in order. */
+function* replay(kept: { problems: LogEntry[]; info: Map<string, number> }): Generator<LogEntry> {
+  for (const [service, n] of kept.info) {
+    const e: LogEntry = { timestamp: '', level: 'info', service, message: '', raw: '' };
+    for (let i = 0; i < n; i++) yield e;
+  }
+  yield* kept.problems;
 }

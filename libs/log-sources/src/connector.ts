@@ -27,6 +27,11 @@ export interface LogQuery {
    * a rate-limit answer whose backoff would end later fails the query with `rate_limited`.
    */
   waitUntil?: number;
+  /**
+   * `problems`: the consumer reads only the timestamp, level and service of info lines (it counts them), so a connector
+   * may leave their message empty when that saves work (the file connector then skips parsing them). Default `full`.
+   */
+  detail?: 'full' | 'problems';
 }
 
 /** One page of normalised entries as the platform handed it out (not necessarily sorted). */

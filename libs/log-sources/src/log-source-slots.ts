@@ -93,10 +93,9 @@ export class LogSourceSlots implements SlotGate {
 
   /** Tickets of a source right now (tests and operators). */
   async line(sourceId: string): Promise<Array<{ state: string; holder: string }>> {
-    return this.ds.query(
-      `SELECT state, holder FROM log_source_slots WHERE "logSourceId" = $1 AND "expiresAt" >= clock_timestamp() ORDER BY "enqueuedAt", id`,
-      [sourceId],
-    );
+    return this.ds.query(`SELECT state, holder FROM log_source_slots WHERE "logSourceId" = $1 AND "expiresAt" >= clock_timestamp() ORDER BY "enqueuedAt", id`, [
+      sourceId,
+    ]);
   }
 
   private async enqueue(source: { id: string; projectId: string }, holder: string): Promise<string> {

@@ -266,7 +266,11 @@ export class LogSourcesService {
   }
 
   /** Connectors that read local files: create the source's folder so the operator sees where the files go. */
-  private async prepareFolder(connector: LogSourceConnector, projectId: string, merged: { credentials: Record<string, string>; sources: string[] }): Promise<void> {
+  private async prepareFolder(
+    connector: LogSourceConnector,
+    projectId: string,
+    merged: { credentials: Record<string, string>; sources: string[] },
+  ): Promise<void> {
     if (!connector.localFolder) return;
     const folder = connector.localFolder({ type: connector.metadata.type, projectId, ...merged });
     await mkdir(folder, { recursive: true }).catch((err: unknown) =>

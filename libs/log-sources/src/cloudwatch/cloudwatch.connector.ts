@@ -7,7 +7,16 @@ import {
   type FilteredLogEvent,
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { LogEntry } from '@app/contracts';
-import { ConnectionTestResult, LogPage, LogQuery, LogQueryResult, LogSourceConfig, LogSourceConnector, LogSourceError, LogSourceTypeMetadata } from '../connector';
+import {
+  ConnectionTestResult,
+  LogPage,
+  LogQuery,
+  LogQueryResult,
+  LogSourceConfig,
+  LogSourceConnector,
+  LogSourceError,
+  LogSourceTypeMetadata,
+} from '../connector';
 import type { ConnectorContext, ConnectorFactory } from '../registry';
 import { assertHostAllowed, createGuardedAgents, redactUrl } from '../shared/host-guard';
 import { levelFromText, normaliseLevel, toIsoTimestamp } from '../shared/normalise';

@@ -79,7 +79,8 @@ export function expandFileGlob(glob: unknown): string[] {
   if (absolute(glob)) refuse(glob, `is an absolute path; use a glob relative to ${FOLDER_WORDS} (e.g. "app/*.log").`);
   // `..` hidden in a brace or extglob alternative that the expander leaves as text (`{..,app}` is not expanded by
   // braces, yet reads like one): refused as written, too.
-  if (/(^|[\\/{,(|])\.\.(?=$|[\\/},)|])/.test(glob)) refuse(glob, `leads out of ${FOLDER_WORDS} (it contains or can match ".."); only files inside it can be read.`);
+  if (/(^|[\\/{,(|])\.\.(?=$|[\\/},)|])/.test(glob))
+    refuse(glob, `leads out of ${FOLDER_WORDS} (it contains or can match ".."); only files inside it can be read.`);
   const bound = braceExpansionBound(glob);
   if (bound > MAX_GLOB_EXPANSIONS) refuse(glob, `expands to more than ${MAX_GLOB_EXPANSIONS} patterns; use fewer or smaller {…} groups.`);
   const expanded = bound > 1 ? micromatch.braces(glob, { expand: true, nodupes: true, keepEscaping: true }) : [glob];

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { LogSourceError, type LogSourceConfig } from '../connector';
 import type { ConnectorContext } from '../registry';
 import { braceExpansionBound, expandFileGlob } from './file-glob';
-import { FileConnector, fileConnector, isoToMs, parseFileLine, quickTimestampMs } from './file.connector';
+import fc from 'fast-check';
+import { FileConnector, fileConnector, isoToMs, parseFileLine, quickInfoEntry, quickTimestampMs } from './file.connector';
 
 const PROJECT = '0b7e5b0e-1c1a-4c43-9e51-5e2d7f3a9a01';
 const OTHER = '6f1d2c3b-4a59-4e68-8f70-91a2b3c4d5e6';
@@ -319,5 +320,63 @@ describe('cheap timestamps (window pre-filter)', () => {
       expect([s, isoToMs(s, 0, s.length)]).toEqual([s, Date.parse(norm)]);
     }
     expect(isoToMs('2024-05-01T10:00:00Zjunk', 0, 24)).toBeNull();
+  });
+});
+
+describe('info lines read without parsing (LogQuery.detail "problems")', () => {
+  const key = fc.constantFrom('timestamp', 'time', '@timestamp', 'level', 'severity', 'service', 'message', 'msg', 'user', 'id', 'path');
+  const value = fc.oneof(
+    fc.constantFrom('info', 'INFO', 'debug', 'warn', 'error', 'WARNING', 'fatal', 'notice', '', 'checkout-api'),
+    fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2090-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString()),
+    fc.constantFrom('2024-05-01 10:00:00', '2024-05-01T10:00:00+02:00', '2024-05-01T10:00Z'),
+    fc.string({ maxLength: 12 }),
+    fc.integer(),
+    fc.constant(null),
+    fc.constant({ nested: 'level' }),
+    fc.constant(['a']),
+  );
+  const line = fc.dictionary(key, value, { minKeys: 1, maxKeys: 6 }).map((o) => JSON.stringify(o));
+
+  it('agrees with the full parser on every line it accepts (property, seeded)', () => {
+    fc.assert(
+      fc.property(line, (l) => {
+        const quick = quickInfoEntry(l, 'file-svc');
+        if (!quick) return true;
+        const full = parseFileLine(l, 'file-svc');
+        expect(full).not.toBeNull();
+        expect({ timestamp: quick.timestamp, level: quick.level, service: quick.service }).toEqual({
+          timestamp: full!.timestamp,
+          level: full!.level,
+          service: full!.service,
+        });
+        return true;
+      }),
+      { seed: 1719, numRuns: 3000 },
+    );
+  });
+
+  it('accepts the common info lines and leaves the rest to the parser', () => {
+    const ts = '2024-05-01T10:00:00.000Z';
+    expect(quickInfoEntry(`{"timestamp":"${ts}","level":"info","service":"api","message":"ok"}`, 'f')).toMatchObject({
+      timestamp: ts,
+      level: 'info',
+      service: 'api',
+      message: '',
+    });
+    expect(quickInfoEntry(`{"timestamp":"${ts}","message":"no level"}`, 'f')).toMatchObject({ level: 'info', service: 'f' });
+    expect(quickInfoEntry(`{"timestamp":"${ts}","level":"error","message":"x"}`, 'f')).toBeNull();
+    expect(quickInfoEntry(`{"timestamp":"${ts}","level":"info","ctx":{"level":"error"}}`, 'f')).toBeNull();
+    expect(quickInfoEntry(`{"timestamp":"${ts}","level":30}`, 'f')).toBeNull();
+    expect(quickInfoEntry(`{"timestamp":"${ts}","level":"info","service":"a\\"b"}`, 'f')).toBeNull();
+    expect(quickInfoEntry(`{"timestamp":"${ts}","level":"info"`, 'f')).toBeNull();
+  });
+
+  it('reads the same lines, levels and services as a full read', async () => {
+    const q = { ...window, sources: [], limit: 1000 };
+    const full = await connector.query(cfg(['app/*']), q);
+    const quick = await connector.query(cfg(['app/*']), { ...q, detail: 'problems' });
+    const shape = (r: typeof full) => r.entries.map((e) => [e.timestamp, e.level, e.service]);
+    expect(shape(quick)).toEqual(shape(full));
+    expect(quick.entries.filter((e) => e.level !== 'info')).toEqual(full.entries.filter((e) => e.level !== 'info'));
   });
 });

@@ -105,7 +105,7 @@ export class FileConnector implements LogSourceConnector {
     let given = 0;
     for (const f of found.files) {
       if (given >= limit) return;
-      const reader = readFileEntries(f, { startMs, endMs, signal, timeoutMs: this.ctx.timeoutMs });
+      const reader = readFileEntries(f, { startMs, endMs, signal, timeoutMs: this.ctx.timeoutMs, detail: query.detail });
       for await (const chunk of reader) {
         if (chunk.warning) {
           yield { entries: [], warnings: [chunk.warning] };
@@ -223,10 +223,13 @@ interface ReadChunk {
  */
 export async function* readFileEntries(
   f: ResolvedFile,
-  o: { startMs: number; endMs: number; signal: AbortSignal; timeoutMs: number },
+  o: { startMs: number; endMs: number; signal: AbortSignal; timeoutMs: number; detail?: LogQuery['detail'] },
 ): AsyncGenerator<ReadChunk> {
   const service = serviceFromFile(f.rel);
   const stream = createReadStream(f.real, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  const bounds = windowBounds(o.startMs, o.endMs);
+  const problemsOnly = o.detail === 'problems';
+  const services: string[] = [];
   let page: LogEntry[] = [];
   let last: LogEntry | null = null;
   let sawTimestamp = false;
@@ -239,16 +242,25 @@ export async function* readFileEntries(
   const onLine = (line: string): void => {
     if (line.length === 0) return;
     // Most lines of a large file fall outside the window: skip them on a cheap look at their timestamp.
-    const quick = quickTimestampMs(line);
-    if (quick !== null) {
+    const where = quickWindow(line, bounds);
+    if (where !== UNKNOWN) {
       sawTimestamp = true;
-      if (quick < o.startMs || quick > o.endMs) {
+      if (where !== INSIDE) {
         if (last) page.push(last);
         last = null;
         return;
       }
+      // Info lines, when only their counts matter: no JSON parse (their message is left empty).
+      if (problemsOnly && line.charCodeAt(0) === 123) {
+        const info = infoEntryAt(line, service, services);
+        if (info) {
+          if (last) page.push(last);
+          last = info;
+          return;
+        }
+      }
     }
-    const e = parseFileLine(line, service, quick);
+    const e = parseFileLine(line, service, where === INSIDE ? 0 : null);
     if (!e) {
       if (line.trim() === '') return;
       // A continuation line (stack trace...) belongs to the previous entry, if that one was kept.
@@ -261,8 +273,10 @@ export async function* readFileEntries(
     sawTimestamp = true;
     if (last) page.push(last);
     last = null;
-    const t = quick ?? Date.parse(e.timestamp);
-    if (t < o.startMs || t > o.endMs) return;
+    if (where !== INSIDE) {
+      const t = Date.parse(e.timestamp);
+      if (t < o.startMs || t > o.endMs) return;
+    }
     last = e;
   };
 
@@ -379,7 +393,7 @@ function jsonLevel(v: unknown): LogLevel {
 
 /** `YYYY-MM-DDTHH:MM:SS.sssZ`, exactly what Date#toISOString produces (so it can be kept as is). */
 function canonicalIso(s: string): boolean {
-  return s.length === 24 && s.charCodeAt(23) === 90 /* Z */ && s.charCodeAt(10) === 84 /* T */ && s.charCodeAt(19) === 46 /* . */;
+  return s.length === 24 && s.charCodeAt(23) === 90 /* Z */ && s.charCodeAt(10) === 84 /* T */ && s.charCodeAt(19) === 46; /* . */
 }
 
 function toIso(v: unknown): string | null {
@@ -481,33 +495,166 @@ export function isoToMs(s: string, i: number, end: number, open = false): number
   return Number.isFinite(t) ? t : null;
 }
 
+/** End (closing quote) of the value found by the last jsonStringValue call. */
+let valueEnd = 0;
+
 /**
- * The timestamp of a line when it can be read without parsing the line (a text line starting with an ISO date-time
- * followed by a space, or NDJSON whose `timestamp`/`@timestamp`/`time` is an ISO string), else null (the full parser
- * decides).
+ * Start of the plain JSON string value of `quotedKey` (`"timestamp"`, quotes included) in an NDJSON line, without
+ * parsing it: the index after the opening quote (`valueEnd` is then its closing quote); -1 when the key is absent; -2
+ * when what follows is not a plain string (a number, an escape, not a key) — the full parser decides then.
  */
-export function quickTimestampMs(line: string): number | null {
+function jsonStringValue(line: string, quotedKey: string): number {
+  const k = line.indexOf(quotedKey);
+  if (k < 0) return -1;
+  let p = k + quotedKey.length;
+  while (line.charCodeAt(p) === 32) p++;
+  if (line.charCodeAt(p) !== 58 /* : */) return -2;
+  p++;
+  while (line.charCodeAt(p) === 32) p++;
+  if (line.charCodeAt(p) !== 34 /* " */) return -2;
+  const close = line.indexOf('"', p + 1);
+  if (close < 0) return -2;
+  for (let i = p + 1; i < close; i++) if (line.charCodeAt(i) === 92 /* \\ */) return -2;
+  valueEnd = close;
+  return p + 1;
+}
+
+interface WindowBounds {
+  startMs: number;
+  endMs: number;
+  /** The bounds as canonical ISO strings (24 characters, UTC), compared with canonical timestamps as text. */
+  startIso: string;
+  endIso: string;
+}
+
+function windowBounds(startMs: number, endMs: number): WindowBounds {
+  const iso = (ms: number, fallback: string) => {
+    const d = new Date(ms);
+    return Number.isNaN(d.getTime()) || d.getUTCFullYear() < 1000 || d.getUTCFullYear() > 9999 ? fallback : d.toISOString();
+  };
+  return { startMs, endMs, startIso: iso(startMs, '0000'), endIso: iso(endMs, '9999') };
+}
+
+const BEFORE = -1;
+const INSIDE = 0;
+const AFTER = 1;
+const UNKNOWN = 2;
+
+/** Compares the 24 characters at line[at] with a canonical ISO string, as text (same order as the instants). */
+function compareAt(line: string, at: number, iso: string): number {
+  for (let i = 0; i < 24; i++) {
+    const d = line.charCodeAt(at + i) - iso.charCodeAt(i);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+function place(line: string, s: number, e: number, b: WindowBounds): number {
+  // Canonical UTC with milliseconds (what most loggers write): compared as text, nothing is converted.
+  if (e - s === 24 && line.charCodeAt(s + 23) === 90 /* Z */ && line.charCodeAt(s + 19) === 46 /* . */ && line.charCodeAt(s + 10) === 84 /* T */) {
+    if (compareAt(line, s, b.startIso) < 0) return BEFORE;
+    if (compareAt(line, s, b.endIso) > 0) return AFTER;
+    return INSIDE;
+  }
+  const ms = isoToMs(line, s, e);
+  if (ms === null) return UNKNOWN;
+  return ms < b.startMs ? BEFORE : ms > b.endMs ? AFTER : INSIDE;
+}
+
+/**
+ * Where a line falls against the window, read cheaply: a text line starting with an ISO date-time followed by a space,
+ * or NDJSON whose first present time key (`timestamp`, `time`, `@timestamp`) is an ISO string. UNKNOWN otherwise (the
+ * full parser decides).
+ */
+function quickWindow(line: string, b: WindowBounds): number {
   const c0 = line.charCodeAt(0);
   if (c0 >= 48 && c0 <= 57) {
-    const sp = line.indexOf(' ', 19);
-    if (sp < 0 || sp > 40) return null;
-    return isoToMs(line, 0, sp);
+    const sp = line.indexOf(' ', 16);
+    if (sp < 0 || sp > 40) return UNKNOWN;
+    return place(line, 0, sp, b);
   }
-  if (c0 !== 123 /* { */ || line.length > 65536) return null;
+  if (c0 !== 123 /* { */ || line.length > 65536) return UNKNOWN;
   for (const key of QUICK_JSON_KEYS) {
-    const k = line.indexOf(key);
-    if (k < 0) continue;
-    let p = k + key.length;
-    while (line.charCodeAt(p) === 32) p++;
-    if (line.charCodeAt(p) !== 58 /* : */) continue;
-    p++;
-    while (line.charCodeAt(p) === 32) p++;
-    if (line.charCodeAt(p) !== 34 /* " */) return null;
-    const close = line.indexOf('"', p + 1);
-    if (close < 0 || close - p > 40) return null;
-    return isoToMs(line, p + 1, close);
+    const v = jsonStringValue(line, key);
+    if (v === -1) continue;
+    if (v === -2) return UNKNOWN;
+    tsStart = v;
+    tsEnd = valueEnd;
+    return place(line, v, valueEnd, b);
+  }
+  return UNKNOWN;
+}
+
+/** Where quickWindow found the timestamp of the last NDJSON line it placed. */
+let tsStart = -1;
+let tsEnd = -1;
+
+/** The timestamp of a line when quickWindow could read it (epoch ms), else null. */
+export function quickTimestampMs(line: string): number | null {
+  const b = windowBounds(Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+  const c0 = line.charCodeAt(0);
+  if (c0 >= 48 && c0 <= 57) {
+    const sp = line.indexOf(' ', 16);
+    return sp < 0 || sp > 40 ? null : isoToMs(line, 0, sp);
+  }
+  if (c0 !== 123 || line.length > 65536 || quickWindow(line, b) === UNKNOWN) return null;
+  for (const key of QUICK_JSON_KEYS) {
+    const v = jsonStringValue(line, key);
+    if (v >= 0) return isoToMs(line, v, valueEnd);
   }
   return null;
+}
+
+const QUICK_LEVEL_KEYS = NDJSON_LEVEL_KEYS.map((k) => `"${k}"`);
+
+/**
+ * An NDJSON line whose level reads as info, as an entry with timestamp, level and service only (message left empty),
+ * without parsing the line — for consumers that only count info lines (LogQuery.detail 'problems'). Null for
+ * anything else: error and warn lines, nested objects or arrays (a key could be inside them), escapes, numbers.
+ * `services` interns service names (one string per name, found without slicing the line).
+ */
+export function quickInfoEntry(line: string, fileService: string, services: string[] = []): LogEntry | null {
+  tsStart = -1;
+  if (quickWindow(line, ALL_TIME) === UNKNOWN || tsStart < 0) return null;
+  return infoEntryAt(line, fileService, services);
+}
+
+/** quickInfoEntry once quickWindow has placed the line (tsStart/tsEnd set for it). */
+function infoEntryAt(line: string, fileService: string, services: string[]): LogEntry | null {
+  if (line.charCodeAt(0) !== 123 /* { */ || line.charCodeAt(line.length - 1) !== 125 /* } */) return null;
+  if (line.indexOf('{', 1) >= 0 || line.indexOf('[') >= 0) return null;
+  let lv = -1;
+  for (const key of QUICK_LEVEL_KEYS) {
+    lv = jsonStringValue(line, key);
+    if (lv !== -1) break;
+  }
+  if (lv === -2) return null;
+  if (lv >= 0 && !isInfoLevel(line, lv, valueEnd)) return null;
+  const ts = line.slice(tsStart, tsEnd);
+  const timestamp = canonicalIso(ts) ? ts : toIso(ts);
+  if (!timestamp) return null;
+  let service = fileService;
+  const sv = jsonStringValue(line, '"service"');
+  if (sv === -2) return null;
+  if (sv >= 0 && sv < valueEnd) service = intern(services, line, sv, valueEnd);
+  return { timestamp, level: 'info', service, message: '', raw: line };
+}
+
+const ALL_TIME: WindowBounds = { startMs: Number.NEGATIVE_INFINITY, endMs: Number.POSITIVE_INFINITY, startIso: '0000', endIso: '9999' };
+const INFO_WORDS = ['info', 'INFO', 'Info', 'debug', 'DEBUG', 'trace', 'TRACE'];
+
+function isInfoLevel(line: string, s: number, e: number): boolean {
+  for (const w of INFO_WORDS) if (e - s === w.length && line.startsWith(w, s)) return true;
+  return jsonLevel(line.slice(s, e)) === 'info';
+}
+
+/** The string line[s, e) from `known` when it is there (no new string), else added to it (at most 64 kept). */
+function intern(known: string[], line: string, s: number, e: number): string {
+  const n = e - s;
+  for (const k of known) if (k.length === n && line.startsWith(k, s)) return k;
+  const v = line.slice(s, e);
+  if (known.length < 64) known.push(v);
+  return v;
 }
 
 function tryJson(s: string): Record<string, unknown> | null {

@@ -1,6 +1,15 @@
 import { JWT } from 'google-auth-library';
 import type { LogEntry } from '@app/contracts';
-import { ConnectionTestResult, LogPage, LogQuery, LogQueryResult, LogSourceConfig, LogSourceConnector, LogSourceError, LogSourceTypeMetadata } from '../connector';
+import {
+  ConnectionTestResult,
+  LogPage,
+  LogQuery,
+  LogQueryResult,
+  LogSourceConfig,
+  LogSourceConnector,
+  LogSourceError,
+  LogSourceTypeMetadata,
+} from '../connector';
 import type { ConnectorContext, ConnectorFactory } from '../registry';
 import { assertHostAllowed, redactUrl } from '../shared/host-guard';
 import { httpJson, httpRaw, type HttpMethod } from '../shared/http';

@@ -110,10 +110,29 @@ describe('httpJson against a local server', () => {
     const at: number[] = [];
     server.setHandler((_req, res) => {
       at.push(Date.now());
-      if (++n === 1) send(res, 429, { errors: ['Too many requests'] }, { 'X-RateLimit-Limit': '300', 'X-RateLimit-Period': '3600', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '1', 'X-RateLimit-Name': 'logs_query' });
+      if (++n === 1)
+        send(
+          res,
+          429,
+          { errors: ['Too many requests'] },
+          {
+            'X-RateLimit-Limit': '300',
+            'X-RateLimit-Period': '3600',
+            'X-RateLimit-Remaining': '0',
+            'X-RateLimit-Reset': '1',
+            'X-RateLimit-Name': 'logs_query',
+          },
+        );
       else send(res, 200, { n });
     });
-    const r = await httpJson<{ n: number }>({ method: 'POST', url: `${server.url}/api/v2/logs/events/search`, body: {}, timeoutMs: 5000, ctx, platform: 'Datadog' });
+    const r = await httpJson<{ n: number }>({
+      method: 'POST',
+      url: `${server.url}/api/v2/logs/events/search`,
+      body: {},
+      timeoutMs: 5000,
+      ctx,
+      platform: 'Datadog',
+    });
     expect(r.data.n).toBe(2);
     // The second request waited for the reset (1 s), not the 200 ms default backoff.
     expect(at[1] - at[0]).toBeGreaterThanOrEqual(950);
@@ -122,15 +141,39 @@ describe('httpJson against a local server', () => {
   it('treats a platform\'s own "slow down" status (Splunk\'s 503) as a rate limit, with backoff and Retry-After', async () => {
     let n = 0;
     server.setHandler((_req, res) => {
-      if (++n < 3) send(res, 503, { messages: [{ type: 'ERROR', text: 'Search not executed: The maximum number of concurrent historical searches on this instance has been reached.' }] }, { 'Retry-After': '0' });
+      if (++n < 3)
+        send(
+          res,
+          503,
+          {
+            messages: [{ type: 'ERROR', text: 'Search not executed: The maximum number of concurrent historical searches on this instance has been reached.' }],
+          },
+          { 'Retry-After': '0' },
+        );
       else send(res, 201, { sid: 'job-1' });
     });
-    const r = await httpJson<{ sid: string }>({ method: 'POST', url: `${server.url}/services/search/jobs`, form: { search: 'search index=main' }, timeoutMs: 5000, ctx, rateLimitStatuses: [503] });
+    const r = await httpJson<{ sid: string }>({
+      method: 'POST',
+      url: `${server.url}/services/search/jobs`,
+      form: { search: 'search index=main' },
+      timeoutMs: 5000,
+      ctx,
+      rateLimitStatuses: [503],
+    });
     expect(r.data.sid).toBe('job-1');
     expect(server.requests).toHaveLength(3);
     server.setHandler((_req, res) => send(res, 503, { messages: [{ type: 'ERROR', text: 'Search not executed: quota reached' }] }, { 'Retry-After': '0' }));
     const e = await failure(
-      httpJson({ method: 'POST', url: `${server.url}/services/search/jobs`, form: { a: 1 }, timeoutMs: 5000, ctx, rateLimitStatuses: [503], maxTries: 2, errorText: (d) => JSON.stringify(d) }),
+      httpJson({
+        method: 'POST',
+        url: `${server.url}/services/search/jobs`,
+        form: { a: 1 },
+        timeoutMs: 5000,
+        ctx,
+        rateLimitStatuses: [503],
+        maxTries: 2,
+        errorText: (d) => JSON.stringify(d),
+      }),
     );
     expect(e.code).toBe('rate_limited');
     expect(e.message).toContain('quota reached');
@@ -147,10 +190,18 @@ describe('httpJson against a local server', () => {
 
   it('sends form bodies (splunkd, OAuth) through the same client, with the same size cap', async () => {
     server.setHandler((req, res) => send(res, 200, { got: req.body, type: req.headers['content-type'] }));
-    const r = await httpJson<{ got: string; type: string }>({ method: 'POST', url: `${server.url}/f`, form: { search: 'search index=main', count: 5 }, timeoutMs: 2000, ctx });
+    const r = await httpJson<{ got: string; type: string }>({
+      method: 'POST',
+      url: `${server.url}/f`,
+      form: { search: 'search index=main', count: 5 },
+      timeoutMs: 2000,
+      ctx,
+    });
     expect(r.data).toEqual({ got: 'search=search+index%3Dmain&count=5', type: 'application/x-www-form-urlencoded' });
     server.setHandler((_req, res) => send(res, 200, { results: 'z'.repeat(20_000) }));
-    const big = await failure(httpJson({ method: 'POST', url: `${server.url}/f`, form: { a: 1 }, timeoutMs: 2000, ctx, platform: 'Splunk', maxBodyBytes: 10_000 }));
+    const big = await failure(
+      httpJson({ method: 'POST', url: `${server.url}/f`, form: { a: 1 }, timeoutMs: 2000, ctx, platform: 'Splunk', maxBodyBytes: 10_000 }),
+    );
     expect(big.code).toBe('upstream_error');
     expect(big.message).toMatch(/Splunk answered with more than 10 KB for one request/);
     const bigJson = await failure(httpJson({ method: 'GET', url: `${server.url}/f`, timeoutMs: 2000, ctx, maxBodyBytes: 10_000 }));

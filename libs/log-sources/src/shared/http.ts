@@ -206,7 +206,10 @@ function statusError(status: number, data: unknown, o: HttpRequestOptions, secre
       );
     default:
       if (status >= 300 && status < 400) {
-        return new LogSourceError('upstream_error', `${who} redirected ${where} (HTTP ${status}): redirects are not followed; enter the final URL as the host.`);
+        return new LogSourceError(
+          'upstream_error',
+          `${who} redirected ${where} (HTTP ${status}): redirects are not followed; enter the final URL as the host.`,
+        );
       }
       if (status >= 400 && status < 500) {
         return new LogSourceError('bad_request', `${who} refused the query (HTTP ${status}): check the sources entries.${tail}`);
@@ -293,7 +296,13 @@ function requestBody(o: HttpRequestOptions, headers: Record<string, string>): st
  * followed) through the guarded agents, the answer capped at `maxBodyBytes`. Network and guard failures become
  * LogSourceErrors; any HTTP status is returned as is.
  */
-async function attempt(o: HttpRequestOptions, url: string, headers: Record<string, string>, data: string | undefined, signal: AbortSignal): Promise<RawHttpResponse> {
+async function attempt(
+  o: HttpRequestOptions,
+  url: string,
+  headers: Record<string, string>,
+  data: string | undefined,
+  signal: AbortSignal,
+): Promise<RawHttpResponse> {
   const maxBody = o.maxBodyBytes ?? MAX_BODY_BYTES;
   const { httpAgent, httpsAgent } = guardedAgents(o.ctx);
   const config: AxiosRequestConfig<string> = {

@@ -1,5 +1,14 @@
 import type { LogEntry } from '@app/contracts';
-import { ConnectionTestResult, LogPage, LogQuery, LogQueryResult, LogSourceConfig, LogSourceConnector, LogSourceError, LogSourceTypeMetadata } from '../connector';
+import {
+  ConnectionTestResult,
+  LogPage,
+  LogQuery,
+  LogQueryResult,
+  LogSourceConfig,
+  LogSourceConnector,
+  LogSourceError,
+  LogSourceTypeMetadata,
+} from '../connector';
 import type { ConnectorContext, ConnectorFactory } from '../registry';
 import { assertHostAllowed } from '../shared/host-guard';
 import { httpJson } from '../shared/http';
