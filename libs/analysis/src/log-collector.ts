@@ -6,9 +6,7 @@
  * evenly across time (a second, thinned read), never cut at its start. Failures become user-facing reasons, never throws.
  */
 import type { AnalysisResult, LogEntry } from '@app/contracts';
-import { LogSourceError, type LogPage } from '@app/log-sources/connector';
-import type { SlotGate, SlotLease } from '@app/log-sources/log-source-slots';
-import type { ActiveLogSource } from '@app/log-sources/log-sources.service';
+import { LogSourceError, type ActiveLogSource, type LogPage, type SlotGate, type SlotLease } from '@app/log-sources';
 import { analyze, type AnalyzeInput } from './engine/analyze';
 
 /** A source to read: the log-sources library's own description of an active source. */

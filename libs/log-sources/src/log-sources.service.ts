@@ -7,6 +7,7 @@ import { SecretBox } from '@app/core/crypto/secret-box';
 import { AppError } from '@app/core/errors/error-codes';
 import { ConnectionTestResult, CredentialField, LogSourceConfig, LogSourceConnector, LogSourceError, LogSourceTypeMetadata } from './connector';
 import { withDeadline } from './deadline.util';
+import type { UpdateLogSourceDto } from './dto/log-source.dto';
 import { LogSourceEntity } from './log-source.entity';
 import { LogSourceSlots, type SlotLease } from './log-source-slots';
 import { LogSourceRegistry } from './registry';
@@ -54,15 +55,8 @@ interface ProjectRef {
   tenantId: string;
 }
 
-interface SourceInput {
-  type?: string;
-  name?: string;
-  credentials?: Record<string, string>;
-  sources?: string[];
-  region?: string | null;
-  settings?: Record<string, unknown>;
-  isActive?: boolean;
-}
+/** What create and update take: the request DTOs (create's fields are update's, all required there). */
+type SourceInput = UpdateLogSourceDto;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_CREDENTIAL_CHARS = 20_000;
