@@ -112,6 +112,8 @@ describe('log-source query slots, shared by every worker through PostgreSQL', ()
     const doomed = new LogSourceSlots(doomedPool, { logSourceConcurrency: 2 }, { leaseMs: 1500, heartbeatMs: 400, waitTicketMs: 1500, maxPollMs: 50 });
     await doomed.acquire(source, { waitUntil: Date.now() + 1000, purpose: 'doomed-1' });
     await doomed.acquire(source, { waitUntil: Date.now() + 1000, purpose: 'doomed-2' });
+    // It dies: no more heartbeats, its connections are gone.
+    doomed.onModuleDestroy();
     await doomedPool.destroy();
     // Right away the slots are still held (the leases are live)…
     expect(await workers[1].acquire(source, { waitUntil: Date.now() + 100, purpose: 'too-early' })).toBeNull();

@@ -248,7 +248,8 @@ async function readSource<S extends LogSink>(
     try {
       lease = await o.slots.acquire({ id: s.id, projectId: s.config.projectId ?? s.id }, { waitUntil, purpose: o.purpose });
     } catch {
-      lease = null;
+      const message = 'its query slot could not be taken (the database did not answer); retry the analysis';
+      return { s, win: { ok: false, message, code: 'failed' }, base: null, waitedMs: Date.now() - asked };
     }
     if (!lease) {
       const waited = Math.round((Date.now() - asked) / 1000);

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG } from '@app/core/config/config.module';
 import type { AppConfig } from '@app/core/config/config';
@@ -49,10 +49,11 @@ function rowsOf<T>(res: unknown): T[] {
  * in this process wakes its local waiters at once.
  */
 @Injectable()
-export class LogSourceSlots implements SlotGate {
+export class LogSourceSlots implements SlotGate, OnModuleDestroy {
   private readonly logger = new Logger('log-source-slots');
   private readonly holder: string;
   private readonly released = new EventEmitter();
+  private readonly beats = new Set<NodeJS.Timeout>();
   private readonly limit: number;
   private readonly timings: SlotTimings;
 
@@ -89,6 +90,15 @@ export class LogSourceSlots implements SlotGate {
       await this.drop(ticket).catch(() => undefined);
       throw e;
     }
+  }
+
+  /**
+   * Stops refreshing this process's leases (shutdown): a query still running keeps its slot until its lease runs out,
+   * as if the process had died, and nothing more is written to a database that may be closing.
+   */
+  onModuleDestroy(): void {
+    for (const b of this.beats) clearInterval(b);
+    this.beats.clear();
   }
 
   /** Tickets of a source right now (tests and operators). */
@@ -144,12 +154,14 @@ export class LogSourceSlots implements SlotGate {
         .catch((err: unknown) => this.logger.warn({ event: 'log_source_slot.heartbeat_failed', sourceId, err }, 'could not refresh a log-source slot lease'));
     }, this.timings.heartbeatMs);
     beat.unref();
+    this.beats.add(beat);
     let done = false;
     return {
       release: async () => {
         if (done) return;
         done = true;
         clearInterval(beat);
+        this.beats.delete(beat);
         try {
           await this.drop(ticket);
         } finally {

@@ -137,7 +137,7 @@ async function realInside(root: string, p: string): Promise<string | 'outside' |
  * following symbolic links; a glob whose fixed starting directory resolves outside `root` is not walked at all; every
  * match is resolved and kept only when inside; the walk stops once MAX_FILES files were found or `signal` aborts.
  */
-export async function walkFiles(root: string, patterns: string[], signal?: AbortSignal): Promise<WalkResult> {
+export async function walkFiles(root: string, patterns: string[], signal?: AbortSignal, maxFiles = MAX_FILES): Promise<WalkResult> {
   const walkable: string[] = [];
   let outside = 0;
   for (const p of patterns) {
@@ -187,7 +187,7 @@ export async function walkFiles(root: string, patterns: string[], signal?: Abort
         if (rel < known) byReal.set(real, rel);
         continue;
       }
-      if (byReal.size >= MAX_FILES) {
+      if (byReal.size >= maxFiles) {
         capped = true;
         break;
       }

@@ -217,13 +217,16 @@ describe('FileConnector.query reads only the project folder', () => {
     expect(r.warnings?.[0]).toMatch(/No file in this project's folder matches "nope\/\*\.log"/);
   });
 
-  it('stops the walk at 1000 files and says so', async () => {
+  it('stops the walk at its file cap (1000 by default) and says so', async () => {
     const many = path.join(mine, 'many');
     fs.mkdirSync(many);
-    for (let i = 0; i < 1005; i++) fs.writeFileSync(path.join(many, `f${String(i).padStart(4, '0')}.log`), '');
+    for (let i = 0; i < 25; i++) fs.writeFileSync(path.join(many, `f${String(i).padStart(4, '0')}.log`), '');
     try {
-      const r = await connector.query(cfg(['many/*.log']), { ...window, sources: [], limit: 10 });
-      expect(r.warnings).toContain('More than 1000 files matched; only the first 1000 were read.');
+      const capped = new FileConnector(ctx(), { maxFiles: 20 });
+      const r = await capped.query(cfg(['many/*.log']), { ...window, sources: [], limit: 10 });
+      expect(r.warnings).toContain('More than 20 files matched; only the first 20 were read.');
+      expect((await capped.listSources(cfg(['*']))).length).toBe(20);
+      expect((await connector.query(cfg(['many/*.log']), { ...window, sources: [], limit: 10 })).warnings ?? []).not.toContainEqual(expect.stringMatching(/files matched/));
     } finally {
       fs.rmSync(many, { recursive: true });
     }

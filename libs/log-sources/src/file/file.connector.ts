@@ -61,8 +61,14 @@ export class FileConnector implements LogSourceConnector {
 
   /** A local scan: reading the baseline and the window in one pass is cheaper than two. */
   readonly oneQueryPerAnalysis = true;
+  private readonly maxFiles: number;
 
-  constructor(private readonly ctx: ConnectorContext) {}
+  constructor(
+    private readonly ctx: ConnectorContext,
+    opts: { maxFiles?: number } = {},
+  ) {
+    this.maxFiles = opts.maxFiles ?? MAX_FILES;
+  }
 
   /** The project's folder, `$LOG_FILES_DIR/<projectId>/` (absolute, not resolved). */
   folderOf(projectId: string | undefined): string {
@@ -150,7 +156,7 @@ export class FileConnector implements LogSourceConnector {
   async listSources(config: LogSourceConfig, signal?: AbortSignal): Promise<Array<{ id: string; name: string; type: string }>> {
     const root = await this.root(config);
     if (!root) return [];
-    const { files } = await walkFiles(root, ['**/*'], signal);
+    const { files } = await walkFiles(root, ['**/*'], signal, this.maxFiles);
     return files.map((f) => ({ id: f.rel, name: f.rel, type: 'file' }));
   }
 
@@ -175,10 +181,10 @@ export class FileConnector implements LogSourceConnector {
         warnings: [`This project's folder ${this.folderOf(config.projectId)} does not exist on the server yet: create it and put the log files there.`],
       };
     }
-    const r = await walkFiles(root, patterns, signal);
+    const r = await walkFiles(root, patterns, signal, this.maxFiles);
     const warnings: string[] = [];
     if (r.outside > 0) warnings.push(`${r.outside} entr${r.outside === 1 ? 'y' : 'ies'} leading outside this project's folder (symbolic links) skipped.`);
-    if (r.capped) warnings.push(`More than ${MAX_FILES} files matched; only the first ${MAX_FILES} were read.`);
+    if (r.capped) warnings.push(`More than ${this.maxFiles} files matched; only the first ${this.maxFiles} were read.`);
     return { ...r, warnings };
   }
 
