@@ -13,7 +13,7 @@ import { elasticStandIn } from '@app/log-sources/elastic/elastic.stand-in.testin
 import { gcpLoggingStandIn, generateServiceAccount } from '@app/log-sources/gcp-logging/gcp-logging.stand-in.testing';
 import { lokiStandIn } from '@app/log-sources/loki/loki.stand-in.testing';
 import { LocalServer, type Handler, type StandInLine } from '@app/log-sources/shared/local-server.testing';
-import { maskSampleText } from '@app/log-sources/shared/mask-sample';
+import { maskSecrets } from '@app/analysis/engine';
 import { splunkStandIn } from '@app/log-sources/splunk/splunk.stand-in.testing';
 import { api, login, startTestApp, TestApp } from './helpers/app';
 
@@ -199,7 +199,7 @@ describe('log platforms: each connector created, tested, discovered and analysed
         // Each sample is a generated line, normalised back: same instant, level and service; the message carries it,
         // masked like every sample line shown (issue 19.2).
         const origin = s.scenario.entries.find(
-          (e) => e.timestamp === line.timestamp && e.service === line.service && e.level === line.level && line.message.includes(maskSampleText(e.message)),
+          (e) => e.timestamp === line.timestamp && e.service === line.service && e.level === line.level && line.message.includes(maskSecrets(e.message)),
         );
         expect({ line, found: !!origin }).toEqual({ line, found: true });
       }

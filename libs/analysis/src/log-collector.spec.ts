@@ -1,9 +1,12 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { LogEntry } from '@app/contracts';
+import { FileConnector } from '@app/log-sources';
 import { LogSourceError, type LogPage, type LogQuery, type LogSourceConnector } from '@app/log-sources/connector';
 import type { SlotGate } from '@app/log-sources/log-source-slots';
-import { analyze } from './engine/analyze';
-import { generateScenario } from './engine/scenarios/incident-generator';
-import { BufferedAnalyzer, collectLogs, type CollectSource, type LogSink } from './log-collector';
+import { analyze, createAnalyzer, generateScenario } from './engine';
+import { collectLogs, type CollectSource, type LogSink } from './log-collector';
 
 const START = new Date('2024-05-01T10:00:00.000Z');
 const END = new Date('2024-05-01T10:30:00.000Z');
@@ -51,29 +54,42 @@ function source(name: string, connector: LogSourceConnector): CollectSource {
   return { id: name, name, type: 'fake', connector, config: { type: 'fake', credentials: {}, sources: ['x'], projectId: 'p1' } };
 }
 
-/** A sink that records what it was given, in order. */
+/** A sink that records what it was given, in order (the engine's streaming interface). */
 class Recorder implements LogSink {
   readonly window: string[] = [];
   readonly baseline: string[] = [];
-  addWindow(entries: readonly LogEntry[]): void {
+  addBatch(entries: Iterable<LogEntry>): void {
     for (const e of entries) this.window.push(e.message);
   }
-  addBaseline(entries: readonly LogEntry[]): void {
+  addBaselineBatch(entries: Iterable<LogEntry>): void {
     for (const e of entries) this.baseline.push(e.message);
+  }
+  stats() {
+    return {
+      lines: this.window.length,
+      keptLines: this.window.length,
+      baselineLines: this.baseline.length,
+      keptBaselineLines: this.baseline.length,
+      sampled: false,
+      signatures: 0,
+    };
   }
 }
 
 const minute = (m: number) => new Date(START.getTime() + m * 60_000);
-const base = { start: START, end: END, timeoutMs: 1000, createSink: () => new Recorder() };
+function collect(o: Omit<Parameters<typeof collectLogs>[0], 'start' | 'end' | 'timeoutMs' | 'sink'> & { timeoutMs?: number }) {
+  const sink = new Recorder();
+  return collectLogs({ start: START, end: END, timeoutMs: 1000, ...o, sink }).then((r) => ({ ...r, sink }));
+}
 
 describe('collectLogs', () => {
   it('reads the window and a baseline of the same length right before it, window first', async () => {
     const data = [entry(minute(-40), 'too old'), entry(minute(-20), 'baseline line'), entry(minute(5), 'window line'), entry(minute(45), 'too late')];
     const queries: LogQuery[] = [];
-    const r = await collectLogs({ ...base, sources: [source('a', fake(data, {}, queries))], maxLines: 100 });
+    const r = await collect({ sources: [source('a', fake(data, {}, queries))], maxLines: 100 });
     expect(r.sink.window).toEqual(['window line']);
     expect(r.sink.baseline).toEqual(['baseline line']);
-    expect(r).toMatchObject({ answered: 1, failed: 0, reasons: [], truncated: false, sampled: false, windowLines: 1, baselineLines: 1 });
+    expect(r).toMatchObject({ answered: 1, failed: 0, reasons: [], sampled: false, windowLines: 1, baselineLines: 1 });
     expect(queries.map((q) => [q.start.toISOString(), q.end.toISOString()])).toEqual([
       [START.toISOString(), END.toISOString()],
       [minute(-30).toISOString(), new Date(START.getTime() - 1).toISOString()],
@@ -83,7 +99,7 @@ describe('collectLogs', () => {
   it('reads both windows in one query for a local scan and routes each line by its timestamp', async () => {
     const data = [entry(minute(-20), 'b1'), entry(minute(-1), 'b2'), entry(minute(0), 'w0'), entry(minute(29), 'w29')];
     const queries: LogQuery[] = [];
-    const r = await collectLogs({ ...base, sources: [source('files', fake(data, { oneQuery: true }, queries))], maxLines: 100 });
+    const r = await collect({ sources: [source('files', fake(data, { oneQuery: true }, queries))], maxLines: 100 });
     expect(queries).toHaveLength(1);
     expect([queries[0].start.toISOString(), queries[0].end.toISOString()]).toEqual([minute(-30).toISOString(), END.toISOString()]);
     expect(r.sink.baseline).toEqual(['b1', 'b2']);
@@ -92,60 +108,65 @@ describe('collectLogs', () => {
 
   it('hands pages to the sink as they arrive, before the source has finished', async () => {
     const data = [1, 2, 3, 4].map((m) => entry(minute(m), `w${m}`));
-    const r = await collectLogs({ ...base, timeoutMs: 200, sources: [source('slow', fake(data, { hangAfterPages: 1 }))], maxLines: 100, baseline: false });
+    const r = await collect({ timeoutMs: 200, sources: [source('slow', fake(data, { hangAfterPages: 1 }))], maxLines: 100, baseline: false });
     // The first page reached the engine although the source never finished; the source is reported, not dropped.
     expect(r.sink.window).toEqual(['w1', 'w2']);
     expect(r).toMatchObject({ answered: 1, failed: 0 });
     expect(r.reasons).toEqual([expect.stringMatching(/"slow" \(fake\) timed out after 2 lines/)]);
   });
 
-  it('samples a window above maxLines evenly across time (reason sampled), instead of cutting it at the start', async () => {
-    const a = Array.from({ length: 24 }, (_, i) => entry(minute(i + 1), `a${i + 1}`));
-    const b = Array.from({ length: 24 }, (_, i) => entry(new Date(minute(i + 1).getTime() + 30_000), `b${i + 1}`));
-    const r = await collectLogs({ ...base, sources: [source('a', fake(a)), source('b', fake(b))], maxLines: 8, baseline: false });
+  it('hands every line to the engine, which samples a window above maxLines evenly across time (reason sampled)', async () => {
+    const a = Array.from({ length: 240 }, (_, i) => ({
+      ...entry(new Date(START.getTime() + i * 7_000), `a${i}`),
+      level: i % 3 ? ('info' as const) : ('error' as const),
+    }));
+    const b = Array.from({ length: 240 }, (_, i) => ({ ...entry(new Date(START.getTime() + i * 7_000 + 3_000), `b${i}`), level: 'info' as const }));
+    const analyzer = createAnalyzer({ window: { start: START.toISOString(), end: END.toISOString() }, maxLines: 80 });
+    const r = await collectLogs({
+      sources: [source('a', fake(a)), source('b', fake(b))],
+      start: START,
+      end: END,
+      timeoutMs: 1000,
+      maxLines: 80,
+      sink: analyzer,
+      baseline: false,
+    });
+    expect(r.windowLines).toBe(480);
     expect(r.sampled).toBe(true);
-    expect(r.truncated).toBe(false);
-    expect(r.windowTotal).toBe(48);
-    expect(r.windowLines).toBe(8);
-    expect(r.sink.window).toHaveLength(8);
-    // Lines from the last quarter of the window are there: not the first 8 lines.
-    const minutes = r.sink.window.map((m) => Number(m.slice(1)));
-    expect(Math.max(...minutes)).toBeGreaterThanOrEqual(18);
-    expect(Math.min(...minutes)).toBeLessThanOrEqual(6);
+    const stats = analyzer.stats();
+    expect(stats.lines).toBe(480);
+    expect(stats.keptLines).toBeLessThanOrEqual(80);
     expect(r.reasons).toEqual([
-      expect.stringMatching(/^sampled: the sources held 48 lines in the window, more than ANALYSIS_MAX_LINES \(8\); 8 were analysed/),
+      expect.stringMatching(
+        new RegExp(
+          `^sampled: the sources held 480 lines in the window, more than ANALYSIS_MAX_LINES \\(80\\); ${stats.keptLines} of them, an even sample across the window, were analysed\\.$`,
+        ),
+      ),
     ]);
+    expect(analyzer.finish().logsScanned).toBe(stats.keptLines);
   });
 
-  it('falls back to the first lines, saying truncated, when the sampled re-read fails', async () => {
-    const data = Array.from({ length: 10 }, (_, i) => entry(minute(i + 1), `w${i + 1}`));
-    let reads = 0;
-    const flaky = fake(data);
-    const once: LogSourceConnector = {
-      ...flaky,
-      pages: (c, q) => {
-        reads++;
-        if (reads > 1) return fake([], { fail: new LogSourceError('upstream_error', 'second read broke') }).pages(c, q);
-        return flaky.pages(c, q);
-      },
-    };
-    const r = await collectLogs({ ...base, sources: [source('once', once)], maxLines: 4, baseline: false });
-    expect(r.sampled).toBe(false);
-    expect(r.truncated).toBe(true);
-    expect(r.sink.window).toEqual(['w1', 'w2', 'w3', 'w4']);
-    expect(r.reasons.join(' ')).toMatch(/second read broke/);
-    expect(r.reasons.join(' ')).toMatch(/truncated to 4 lines/);
+  it('does not say sampled when the window fits', async () => {
+    const analyzer = createAnalyzer({ window: { start: START.toISOString(), end: END.toISOString() }, maxLines: 80 });
+    const r = await collectLogs({
+      sources: [source('a', fake([entry(minute(1), 'w')]))],
+      start: START,
+      end: END,
+      timeoutMs: 1000,
+      maxLines: 80,
+      sink: analyzer,
+    });
+    expect(r).toMatchObject({ sampled: false, reasons: [] });
   });
 
   it('does not fail on a baseline failure', async () => {
-    const r = await collectLogs({ ...base, sources: [source('a', fake([entry(minute(1), 'w')], { failBaseline: true }))], maxLines: 10 });
+    const r = await collect({ sources: [source('a', fake([entry(minute(1), 'w')], { failBaseline: true }))], maxLines: 10 });
     expect(r).toMatchObject({ answered: 1, failed: 0, reasons: [] });
     expect(r.baselineIssues).toEqual([expect.stringContaining('baseline broke')]);
   });
 
   it('stops waiting for a connector that ignores the abort signal, and names it', async () => {
-    const r = await collectLogs({
-      ...base,
+    const r = await collect({
       sources: [source('ok', fake([entry(minute(1), 'w')])), source('stuck', fake([], { ignoreSignalAndHang: true }))],
       timeoutMs: 150,
       maxLines: 10,
@@ -156,8 +177,7 @@ describe('collectLogs', () => {
 
   it('counts failures and unusable sources without throwing', async () => {
     const unusable: CollectSource = { id: 'u', name: 'legacy', type: 'gone', connector: null, config: null, problem: 'type "gone" is not supported' };
-    const r = await collectLogs({
-      ...base,
+    const r = await collect({
       sources: [source('denied', fake([], { fail: new LogSourceError('unauthorized', 'Credentials were rejected (401).') })), unusable],
       maxLines: 10,
     });
@@ -169,8 +189,7 @@ describe('collectLogs', () => {
   });
 
   it('reports a platform that kept rate limiting as rate_limited', async () => {
-    const r = await collectLogs({
-      ...base,
+    const r = await collect({
       sources: [source('dd', fake([], { fail: new LogSourceError('rate_limited', 'Datadog is rate limiting requests (HTTP 429).') }))],
       maxLines: 10,
     });
@@ -193,8 +212,7 @@ describe('collectLogs', () => {
     };
     const queries: LogQuery[] = [];
     const t0 = Date.now();
-    const r = await collectLogs({
-      ...base,
+    const r = await collect({
       sources: [source('free', fake([entry(minute(1), 'w')], {}, queries)), source('busy', fake([entry(minute(2), 'never')]))],
       maxLines: 10,
       slots: gate,
@@ -215,37 +233,66 @@ describe('collectLogs', () => {
   });
 });
 
-describe('BufferedAnalyzer (adapter to the whole-array engine)', () => {
-  it('gives the engine what was added and keeps neither raw text nor metadata', async () => {
-    const a = new BufferedAnalyzer({ window: { start: START.toISOString(), end: END.toISOString() }, description: 'checkout', services: [] });
-    const lines = Array.from({ length: 30 }, (_, i) => ({
-      ...entry(minute(i % 30), `payment gateway timeout after ${1000 + i} ms`, 'checkout'),
-      raw: 'x'.repeat(1000),
-      metadata: { big: 'y'.repeat(1000) },
-    }));
-    a.addWindow(lines);
-    a.addBaseline([entry(minute(-10), 'all good', 'checkout')]);
-    const held = (a as unknown as { window: { problems: LogEntry[]; info: Map<string, number> } }).window;
-    expect(held.problems).toHaveLength(30);
-    expect(held.problems.every((e) => e.raw === '' && e.metadata === undefined)).toBe(true);
-    expect([...held.info]).toEqual([]);
-    const result = a.finish();
-    expect(result.logsScanned).toBe(30);
-    expect(result.rootCause.service).toBe('checkout');
-  });
-});
-
-describe('BufferedAnalyzer gives the same result as the whole-array engine', () => {
+describe('pages fed straight into the streaming engine', () => {
   it.each([
     ['db_pool_exhaustion', 3],
     ['upstream_timeout_chain', 5],
     ['bad_deploy_null_reference', 7],
-  ] as const)('on the generated %s incident (seed %i), fed in pages', (kind, seed) => {
+  ] as const)('give the result of the whole-array engine on the generated %s incident (seed %i)', async (kind, seed) => {
     const s = generateScenario(kind, seed, { backgroundLines: 4000 });
     const input = { window: s.window, description: 'customers report errors', services: s.services };
-    const a = new BufferedAnalyzer(input);
-    for (let i = 0; i < s.baseline.length; i += 500) a.addBaseline(s.baseline.slice(i, i + 500));
-    for (let i = 0; i < s.entries.length; i += 500) a.addWindow(s.entries.slice(i, i + 500));
-    expect(a.finish()).toEqual(analyze({ ...input, entries: s.entries, baseline: s.baseline }));
+    const analyzer = createAnalyzer(input);
+    const conn = fake([...s.baseline, ...s.entries], { pageSize: 500 });
+    const r = await collectLogs({
+      sources: [source('all', conn)],
+      start: new Date(s.window.start),
+      end: new Date(s.window.end),
+      timeoutMs: 5000,
+      maxLines: 2_000_000,
+      sink: analyzer,
+    });
+    expect(r.windowLines).toBe(s.entries.length);
+    expect(analyzer.finish()).toEqual(analyze({ ...input, entries: s.entries, baseline: s.baseline }));
+  });
+});
+
+describe('a file source read for the engine', () => {
+  it("gives the same result whether info lines are parsed or only counted (detail 'problems')", async () => {
+    const s = generateScenario('db_pool_exhaustion', 11, { backgroundLines: 3000 });
+    const dir = mkdtempSync(join(tmpdir(), 'collector-file-'));
+    const projectId = '7c0d1a52-3b4e-4f6a-8b9c-0d1e2f3a4b5c';
+    mkdirSync(join(dir, projectId));
+    writeFileSync(join(dir, projectId, 'services.ndjson'), [...s.baseline, ...s.entries].map((e) => JSON.stringify(e)).join('\n') + '\n');
+    try {
+      const connector = new FileConnector({ logFilesDir: dir, blockedCidrs: [], blockedHosts: [], timeoutMs: 10_000, maxLines: 2_000_000 });
+      const src: CollectSource = {
+        id: 'f',
+        name: 'files',
+        type: 'file',
+        connector,
+        config: { type: 'file', credentials: {}, sources: ['*.ndjson'], projectId },
+      };
+      const run = async (detail: 'full' | 'problems') => {
+        const analyzer = createAnalyzer({ window: s.window, description: 'checkout fails', services: s.services });
+        const r = await collectLogs({
+          sources: [src],
+          start: new Date(s.window.start),
+          end: new Date(s.window.end),
+          timeoutMs: 10_000,
+          maxLines: 2_000_000,
+          sink: analyzer,
+          detail,
+        });
+        return { r, result: analyzer.finish() };
+      };
+      const full = await run('full');
+      const quick = await run('problems');
+      expect(quick.r.windowLines).toBe(s.entries.length);
+      expect(quick.r.baselineLines).toBe(s.baseline.length);
+      expect(quick.result).toEqual(full.result);
+      expect(full.result.rootCause.service).toBe(s.expected.origin);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

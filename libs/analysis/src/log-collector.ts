@@ -2,23 +2,18 @@
  * Reads the logs of one analysis and hands them to the engine page by page, as the sources answer: every active source
  * in parallel, for the incident window and for a baseline window of the same length right before it. Each source waits
  * for one of its query slots (LOG_SOURCE_CONCURRENCY across all workers) within the analysis's wait budget, then runs
- * its queries, each under its own LOG_SOURCE_TIMEOUT_MS from its start. Above ANALYSIS_MAX_LINES the window is sampled
- * evenly across time (a second, thinned read), never cut at its start. Failures become user-facing reasons, never throws.
+ * its queries, each under its own LOG_SOURCE_TIMEOUT_MS from its start. The engine samples a window above
+ * ANALYSIS_MAX_LINES evenly across time (reason `sampled`). Failures become user-facing reasons, never throws.
  */
-import type { AnalysisResult, LogEntry } from '@app/contracts';
+import type { LogEntry } from '@app/contracts';
 import { LogSourceError, type ActiveLogSource, type LogPage, type SlotGate, type SlotLease } from '@app/log-sources';
-import { analyze, type AnalyzeInput } from './engine/analyze';
+import type { Analyzer } from './engine';
 
 /** A source to read: the log-sources library's own description of an active source. */
 export type CollectSource = ActiveLogSource;
 
-/** Where the lines go: the engine, page by page, window and baseline apart. */
-export interface LogSink {
-  addWindow(entries: readonly LogEntry[]): void;
-  addBaseline(entries: readonly LogEntry[]): void;
-  /** `problems` when only the timestamp, level and service of info lines are read (sources may then skip their text). */
-  readonly detail?: 'full' | 'problems';
-}
+/** Where the lines go, page by page: the engine's streaming analyzer (createAnalyzer), window and baseline apart. */
+export type LogSink = Pick<Analyzer, 'addBatch' | 'addBaselineBatch' | 'stats'>;
 
 export interface CollectOptions<S extends LogSink> {
   sources: CollectSource[];
@@ -26,10 +21,15 @@ export interface CollectOptions<S extends LogSink> {
   end: Date;
   /** LOG_SOURCE_TIMEOUT_MS: each query's deadline, from its start (waiting for a slot is not counted). */
   timeoutMs: number;
-  /** ANALYSIS_MAX_LINES: lines of the window (and of the baseline) the sink receives at most. */
+  /** ANALYSIS_MAX_LINES (the engine samples above it; named in the `sampled` reason). */
   maxLines: number;
-  /** A fresh sink; a second one is made when the window has to be sampled. */
-  createSink: () => S;
+  /** The engine, fed as pages arrive. */
+  sink: S;
+  /**
+   * `problems` when the sink reads only the service (and level and timestamp) of info lines — the engine counts them
+   * per service — so sources may skip their text. Default `full`.
+   */
+  detail?: 'full' | 'problems';
   /** Also read the baseline window [start - (end - start), start). Default true. */
   baseline?: boolean;
   /** Per-source query slots shared by all workers; without it sources are queried at once. */
@@ -40,13 +40,9 @@ export interface CollectOptions<S extends LogSink> {
   purpose?: string;
 }
 
-export interface CollectedLogs<S extends LogSink> {
-  /** The sink holding the lines the result should come from. */
-  sink: S;
-  /** Window lines the sink received. */
+export interface CollectedLogs {
+  /** Window lines the sources handed over (all given to the engine, which keeps a sample above ANALYSIS_MAX_LINES). */
   windowLines: number;
-  /** Window lines the sources held (more than windowLines when sampled or cut). */
-  windowTotal: number;
   baselineLines: number;
   /** Sources whose window query answered (fully, or with lines before a failure). */
   answered: number;
@@ -56,87 +52,35 @@ export interface CollectedLogs<S extends LogSink> {
   reasons: string[];
   /** Baseline problems (they do not make the analysis partial). */
   baselineIssues: string[];
-  /** The window was thinned evenly across time (reason `sampled`). */
+  /** The engine kept an even sample of the window (reason `sampled`). */
   sampled: boolean;
-  /** Lines were cut (an unexpected excess on the sampled read, or the sampled read failed). */
-  truncated: boolean;
 }
 
-/** Pass 1 keeps counting past the budget up to this multiple, to know the sampling rate; beyond it, lines are cut. */
-const OVERREAD = 16;
-
-type Kind = 'window' | 'baseline';
-
-/** A keep rate as the exact fraction keep/of (integers, so that 1 in k is exact over any number of lines). */
-interface Rate {
-  keep: number;
-  of: number;
-}
-const ALL: Rate = { keep: 1, of: 1 };
-
-/**
- * Counts every line and passes on those kept — all, or systematically `keep` of every `of` in reading order (the n-th
- * line is kept when ⌊n·keep/of⌋ steps up), which spreads them evenly over the whole read — up to a cap.
- */
-class Feeder<S extends LogSink> {
+/** Counts the lines and passes them on; with one read for both windows, each line goes where its timestamp falls. */
+class Feeder {
   readonly total = { window: 0, baseline: 0 };
-  readonly fed = { window: 0, baseline: 0 };
-  /** The cap stopped lines that the rate would have kept. */
-  readonly over = { window: false, baseline: false };
 
   constructor(
-    readonly sink: S,
-    private readonly max: number,
-    private readonly rate: Record<Kind, Rate>,
+    private readonly sink: LogSink,
     private readonly windowStartIso: string,
   ) {}
 
-  add(kind: Kind, entries: readonly LogEntry[]): void {
-    const n = entries.length;
-    if (n === 0) return;
-    const seen = this.total[kind];
-    this.total[kind] += n;
-    const room = this.max - this.fed[kind];
-    const put = (batch: readonly LogEntry[]) => {
-      if (batch.length === 0) return;
-      this.fed[kind] += batch.length;
-      if (kind === 'window') this.sink.addWindow(batch);
-      else this.sink.addBaseline(batch);
-    };
-    const { keep, of } = this.rate[kind];
-    if (keep >= of) {
-      if (n <= room) put(entries);
-      else {
-        put(entries.slice(0, Math.max(0, room)));
-        this.over[kind] = true;
-      }
-      return;
-    }
-    const batch: LogEntry[] = [];
-    let step = Math.floor((seen * keep) / of);
-    for (let i = 0; i < n; i++) {
-      const next = Math.floor(((seen + i + 1) * keep) / of);
-      if (next > step) {
-        if (batch.length < room) batch.push(entries[i]);
-        else this.over[kind] = true;
-      }
-      step = next;
-    }
-    put(batch);
+  window(entries: readonly LogEntry[]): void {
+    this.total.window += entries.length;
+    this.sink.addBatch(entries);
   }
 
-  /** One read covering both windows: each entry goes where its timestamp falls. */
+  baseline(entries: readonly LogEntry[]): void {
+    this.total.baseline += entries.length;
+    this.sink.addBaselineBatch(entries);
+  }
+
   route(entries: readonly LogEntry[]): void {
     const w: LogEntry[] = [];
     const b: LogEntry[] = [];
     for (const e of entries) (e.timestamp < this.windowStartIso ? b : w).push(e);
-    this.add('baseline', b);
-    this.add('window', w);
-  }
-
-  /** Enough was read to know the rate (pass 1 stops reading there). */
-  saturated(cap: number): boolean {
-    return this.total.window >= cap;
+    if (b.length) this.baseline(b);
+    if (w.length) this.window(w);
   }
 }
 
@@ -167,7 +111,7 @@ function timeoutText(ms: number): string {
 async function runQuery(
   s: CollectSource,
   range: { start: Date; end: Date },
-  o: { timeoutMs: number; limit: number; waitUntil: number; detail?: LogSink['detail']; onPage: (entries: LogEntry[]) => void; enough: () => boolean },
+  o: { timeoutMs: number; limit: number; waitUntil: number; detail?: 'full' | 'problems'; onPage: (entries: LogEntry[]) => void },
 ): Promise<QueryOutcome> {
   const connector = s.connector!;
   const config = s.config!;
@@ -196,7 +140,6 @@ async function runQuery(
         lines += step.value.entries.length;
         o.onPage(step.value.entries);
       }
-      if (o.enough()) break;
     }
     return { ok: true, warnings, lines };
   } catch (e) {
@@ -224,9 +167,9 @@ async function runQuery(
   }
 }
 
-async function readSource<S extends LogSink>(
+async function readSource(
   s: CollectSource,
-  feeder: Feeder<S>,
+  feeder: Feeder,
   o: {
     start: Date;
     end: Date;
@@ -238,6 +181,7 @@ async function readSource<S extends LogSink>(
     waitMs: number;
     slots?: SlotGate;
     purpose: string;
+    detail?: 'full' | 'problems';
   },
 ): Promise<SourceRun> {
   if (!s.connector || !s.config) return { s, win: { ok: false, message: s.problem ?? 'it cannot be used', code: 'failed' }, base: null, waitedMs: 0 };
@@ -259,15 +203,15 @@ async function readSource<S extends LogSink>(
   }
   const waitedMs = Date.now() - asked;
   const q = (range: { start: Date; end: Date }, onPage: (e: LogEntry[]) => void) =>
-    runQuery(s, range, { timeoutMs: o.timeoutMs, limit: o.limit, waitUntil, detail: feeder.sink.detail, onPage, enough: () => feeder.saturated(o.limit) });
+    runQuery(s, range, { timeoutMs: o.timeoutMs, limit: o.limit, waitUntil, detail: o.detail, onPage });
   try {
     if (s.connector.oneQueryPerAnalysis && o.wantBaseline) {
       // One pass over [baseline start, window end]: each line goes where its timestamp falls.
       const both = await q({ start: o.bStart, end: o.end }, (e) => feeder.route(e));
       return { s, win: both, base: both, waitedMs };
     }
-    const win = await q({ start: o.start, end: o.end }, (e) => feeder.add('window', e));
-    const base = o.wantBaseline ? await q({ start: o.bStart, end: o.bEnd }, (e) => feeder.add('baseline', e)) : null;
+    const win = await q({ start: o.start, end: o.end }, (e) => feeder.window(e));
+    const base = o.wantBaseline ? await q({ start: o.bStart, end: o.bEnd }, (e) => feeder.baseline(e)) : null;
     return { s, win, base, waitedMs };
   } finally {
     await lease?.release().catch(() => undefined);
@@ -301,19 +245,28 @@ function fmt(n: number): string {
   return n.toLocaleString('en');
 }
 
-export async function collectLogs<S extends LogSink>(o: CollectOptions<S>): Promise<CollectedLogs<S>> {
+export async function collectLogs<S extends LogSink>(o: CollectOptions<S>): Promise<CollectedLogs> {
   const len = o.end.getTime() - o.start.getTime();
   const bStart = new Date(o.start.getTime() - len);
   const bEnd = new Date(o.start.getTime() - 1);
   const wantBaseline = o.baseline !== false;
   const waitCap = o.waitCapMs ?? o.timeoutMs;
-  const limit = Math.max(1, o.maxLines) * OVERREAD;
-  const windowStartIso = o.start.toISOString();
-  const common = { start: o.start, end: o.end, bStart, bEnd, wantBaseline, timeoutMs: o.timeoutMs, limit, slots: o.slots, purpose: o.purpose ?? 'analysis' };
-
-  // Pass 1: everything, as it comes; past the budget, lines are only counted.
-  const first = new Feeder(o.createSink(), o.maxLines, { window: ALL, baseline: ALL }, windowStartIso);
-  const runs = await Promise.all(o.sources.map((s) => readSource(s, first, { ...common, waitMs: waitCap })));
+  const feeder = new Feeder(o.sink, o.start.toISOString());
+  const common = {
+    start: o.start,
+    end: o.end,
+    bStart,
+    bEnd,
+    wantBaseline,
+    timeoutMs: o.timeoutMs,
+    // Everything in the window is read and offered: the engine keeps an even sample above ANALYSIS_MAX_LINES.
+    limit: Number.MAX_SAFE_INTEGER,
+    slots: o.slots,
+    purpose: o.purpose ?? 'analysis',
+    waitMs: waitCap,
+    ...(o.detail ? { detail: o.detail } : {}),
+  };
+  const runs = await Promise.all(o.sources.map((s) => readSource(s, feeder, common)));
 
   const reasons: string[] = [];
   const baselineIssues: string[] = [];
@@ -338,100 +291,16 @@ export async function collectLogs<S extends LogSink>(o: CollectOptions<S>): Prom
     }
   }
 
-  let result: Feeder<S> = first;
-  let sampled = false;
-  let truncated = false;
-  if (first.over.window || first.over.baseline) {
-    // Pass 2: the same sources again, keeping 1 line in k evenly over the whole read, so the whole window is seen.
-    const rateOf = (total: number): Rate => (total > o.maxLines ? { keep: o.maxLines, of: total } : ALL);
-    const rate = { window: rateOf(first.total.window), baseline: rateOf(first.total.baseline) };
-    const second = new Feeder(o.createSink(), o.maxLines, rate, windowStartIso);
-    const again = runs.filter((r) => r.win.ok);
-    const runs2 = await Promise.all(again.map((r) => readSource(r.s, second, { ...common, waitMs: Math.max(0, waitCap - r.waitedMs) })));
-    // Sources that answered cleanly the first time must do so again (one that timed out may do so again: its lines count).
-    const clean = (r: SourceRun) => r.win.ok && !r.win.stopped;
-    const cleanBefore = new Set(again.filter(clean).map((r) => r.s));
-    const allClean = runs2.every((r) => clean(r) || !cleanBefore.has(r.s));
-    if (allClean && second.fed.window > 0) {
-      result = second;
-      sampled = rate.window.keep < rate.window.of;
-      truncated = second.over.window;
-      if (sampled) {
-        reasons.push(
-          `sampled: the sources held ${fmt(first.total.window)}${first.saturated(limit) ? '+' : ''} lines in the window, more than ANALYSIS_MAX_LINES (${fmt(o.maxLines)}); ` +
-            `${fmt(second.fed.window)} were analysed, 1 in ${(first.total.window / o.maxLines).toFixed(1)}, evenly across the window.`,
-        );
-      }
-      if (rate.baseline.keep < rate.baseline.of)
-        baselineIssues.push(`the baseline held ${fmt(first.total.baseline)} lines; 1 in ${(first.total.baseline / o.maxLines).toFixed(1)} was used`);
-    } else {
-      truncated = true;
-      for (const r of runs2) {
-        if (!r.win.ok) reasons.push(`${label(r.s)} failed while re-reading the window to sample it: ${r.win.message}`);
-        else if (r.win.stopped) reasons.push(`${label(r.s)} stopped while re-reading the window to sample it: ${r.win.stopped.message}`);
-      }
-    }
-    if (truncated) {
-      reasons.push(
-        `The sources held more than ANALYSIS_MAX_LINES (${fmt(o.maxLines)}) lines in the window and it could not be sampled evenly; the logs were truncated to ${fmt(result.fed.window)} lines.`,
-      );
-    }
+  const stats = o.sink.stats();
+  const sampled = stats.keptLines < stats.lines;
+  if (sampled) {
+    reasons.push(
+      `sampled: the sources held ${fmt(stats.lines)} lines in the window, more than ANALYSIS_MAX_LINES (${fmt(o.maxLines)}); ` +
+        `${fmt(stats.keptLines)} of them, an even sample across the window, were analysed.`,
+    );
   }
-
-  return {
-    sink: result.sink,
-    windowLines: result.fed.window,
-    windowTotal: first.total.window,
-    baselineLines: result.fed.baseline,
-    answered,
-    failed,
-    reasons,
-    baselineIssues,
-    sampled,
-    truncated,
-  };
-}
-
-/**
- * TEMPORARY adapter (issue 17): the engine's incremental API (pages in, result out) is being built in
- * libs/analysis/src/engine. Until it lands, pages are kept here and handed to the whole-array `analyze()` at finish(),
- * keeping only what that engine reads: error and warn lines (timestamp, level, service, message) in order, and for
- * every other line only a count per service (the engine counts them per service and reads nothing else of them).
- * Replace it with the incremental analyzer.
- */
-export class BufferedAnalyzer implements LogSink {
-  readonly detail = 'problems' as const;
-  private readonly window = { problems: [] as LogEntry[], info: new Map<string, number>() };
-  private readonly baseline = { problems: [] as LogEntry[], info: new Map<string, number>() };
-
-  constructor(private readonly input: Omit<AnalyzeInput, 'entries' | 'baseline'>) {}
-
-  addWindow(entries: readonly LogEntry[]): void {
-    keep(this.window, entries);
+  if (stats.keptBaselineLines < stats.baselineLines) {
+    baselineIssues.push(`the baseline held ${fmt(stats.baselineLines)} lines; an even sample of ${fmt(stats.keptBaselineLines)} was used`);
   }
-
-  addBaseline(entries: readonly LogEntry[]): void {
-    keep(this.baseline, entries);
-  }
-
-  finish(): AnalysisResult {
-    return analyze({ ...this.input, entries: replay(this.window), baseline: replay(this.baseline) });
-  }
-}
-
-function keep(into: { problems: LogEntry[]; info: Map<string, number> }, entries: readonly LogEntry[]): void {
-  for (const e of entries) {
-    if (e.level === 'error' || e.level === 'warn')
-      into.problems.push({ timestamp: e.timestamp, level: e.level, service: e.service, message: e.message, raw: '' });
-    else into.info.set(e.service, (into.info.get(e.service) ?? 0) + 1);
-  }
-}
-
-/** The kept lines as the engine reads them: each service's info lines (one shared entry each), then the problems in order. */
-function* replay(kept: { problems: LogEntry[]; info: Map<string, number> }): Generator<LogEntry> {
-  for (const [service, n] of kept.info) {
-    const e: LogEntry = { timestamp: '', level: 'info', service, message: '', raw: '' };
-    for (let i = 0; i < n; i++) yield e;
-  }
-  yield* kept.problems;
+  return { windowLines: feeder.total.window, baselineLines: feeder.total.baseline, answered, failed, reasons, baselineIssues, sampled };
 }

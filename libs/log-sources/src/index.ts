@@ -13,5 +13,4 @@ export * from './cloudwatch/cloudwatch.connector';
 export * from './gcp-logging/gcp-logging.connector';
 export * from './file/file-glob';
 export * from './log-source-slots';
-export * from './shared/mask-sample';
 export type { ActiveLogSource, LogSourceView, LogSourceTestBody } from './log-sources.service';

@@ -11,7 +11,7 @@ import type { UpdateLogSourceDto } from './dto/log-source.dto';
 import { LogSourceEntity } from './log-source.entity';
 import { LogSourceSlots, type SlotLease } from './log-source-slots';
 import { LogSourceRegistry } from './registry';
-import { maskSampleText } from './shared/mask-sample';
+import { maskSecrets } from '@app/analysis/engine';
 
 /** What every endpoint returns for a log source: never the credentials, only which keys are set. */
 export interface LogSourceView {
@@ -196,8 +196,9 @@ export class LogSourcesService {
         result = { connected: false, message: connectorMessage(e), sampleLogs: [] };
       }
       if (!result.connected) result = { ...result, sampleLogs: [] };
-      // Sample lines are log text shown to the user: masked like everything else stored or shown (issue 19.2).
-      result = { ...result, sampleLogs: result.sampleLogs.map((l) => ({ ...l, message: maskSampleText(l.message) })) };
+      // Sample lines are log text shown to the user: masked by the engine's masker like everything else stored or
+      // shown (issue 19.2; emails and IPs included, as no project setting keeps them yet).
+      result = { ...result, sampleLogs: result.sampleLogs.map((l) => ({ ...l, message: maskSecrets(l.message) })) };
     }
     row.lastTestedAt = new Date();
     row.lastTestResult = { success: result.connected, message: result.message };

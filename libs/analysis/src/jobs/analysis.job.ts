@@ -11,7 +11,8 @@ import { AnalysesService, TERMINAL_STATUSES } from '../analyses.service';
 import { AnalysisEntity } from '../analysis.entity';
 import { AnalysisFinishedPort } from '../analysis-finished.port';
 import { ANALYSIS_RUN_QUEUE, type AnalysisRunJob } from '../analysis.queues';
-import { BufferedAnalyzer, collectLogs } from '../log-collector';
+import { createAnalyzer } from '../engine';
+import { collectLogs } from '../log-collector';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_REASONS = 50;
@@ -98,7 +99,14 @@ export class AnalysisJob implements OnModuleInit {
     }
 
     const project = await this.ds.getRepository(ProjectEntity).findOne({ where: { id: a.projectId } });
-    // Pages go to the engine as the sources answer them.
+    // Pages go straight into the streaming engine as the sources answer them; it keeps aggregates, never the lines,
+    // and samples a window above ANALYSIS_MAX_LINES evenly across time.
+    const analyzer = createAnalyzer({
+      window: { start: a.timeStart.toISOString(), end: a.timeEnd.toISOString() },
+      description: a.description,
+      services: project?.services ?? [],
+      maxLines: this.config.analysisMaxLines,
+    });
     const collected = await collectLogs({
       sources,
       start: a.timeStart,
@@ -107,12 +115,9 @@ export class AnalysisJob implements OnModuleInit {
       maxLines: this.config.analysisMaxLines,
       slots: this.slots,
       purpose: `analysis ${id}`,
-      createSink: () =>
-        new BufferedAnalyzer({
-          window: { start: a.timeStart.toISOString(), end: a.timeEnd.toISOString() },
-          description: a.description,
-          services: project?.services ?? [],
-        }),
+      sink: analyzer,
+      // The engine counts info lines per service and reads nothing else of them.
+      detail: 'problems',
     });
     for (const issue of collected.baselineIssues) this.logger.warn({ event: 'analysis.baseline_failed', analysisId: id, issue }, 'baseline query failed');
     const reasons = clip(collected.reasons);
@@ -130,7 +135,7 @@ export class AnalysisJob implements OnModuleInit {
       return;
     }
 
-    const result = collected.sink.finish();
+    const result = analyzer.finish();
     await this.finish(id, { status: reasons.length ? 'partial' : 'complete', result, partialReasons: reasons }, startedAt);
   }
 

@@ -226,7 +226,9 @@ describe('FileConnector.query reads only the project folder', () => {
       const r = await capped.query(cfg(['many/*.log']), { ...window, sources: [], limit: 10 });
       expect(r.warnings).toContain('More than 20 files matched; only the first 20 were read.');
       expect((await capped.listSources(cfg(['*']))).length).toBe(20);
-      expect((await connector.query(cfg(['many/*.log']), { ...window, sources: [], limit: 10 })).warnings ?? []).not.toContainEqual(expect.stringMatching(/files matched/));
+      expect((await connector.query(cfg(['many/*.log']), { ...window, sources: [], limit: 10 })).warnings ?? []).not.toContainEqual(
+        expect.stringMatching(/files matched/),
+      );
     } finally {
       fs.rmSync(many, { recursive: true });
     }

@@ -29,6 +29,8 @@ const SPLUNK_HTTP = { platform: PLATFORM, hints: HINTS, rateLimitStatuses: [503]
 /** Results fetched per GET of a job's results. */
 const DEFAULT_PAGE_SIZE = 5000;
 const MAX_PAGE = 50_000;
+/** Most events one search job keeps accessible (max_count). */
+const MAX_JOB_EVENTS = 10_000_000;
 /** Seconds splunkd keeps a finished job (we read it right away, so a short TTL avoids piling up jobs). */
 const JOB_TTL_SECONDS = 300;
 
@@ -132,7 +134,7 @@ export class SplunkConnector implements LogSourceConnector {
               exec_mode: 'blocking',
               output_mode: 'json',
               // Keep every event we may read accessible (splunkd's default is 10 000).
-              max_count: Math.max(max, 1),
+              max_count: Math.min(Math.max(max, 1), MAX_JOB_EVENTS),
               timeout: JOB_TTL_SECONDS,
             },
             headers,
