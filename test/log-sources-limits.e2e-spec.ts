@@ -1,7 +1,8 @@
 /*
  * Log sources are protected whatever triggers the analyses (issue 14): at most LOG_SOURCE_CONCURRENCY queries at a
  * time per source, the platforms' rate-limit answers honoured with backoff, and the time spent waiting capped per
- * analysis, after which the source is reported `rate_limited`.
+ * analysis, after which the source is reported `rate_limited`; and a window above ANALYSIS_MAX_LINES is sampled evenly
+ * across time (issue 17), not cut.
  * Real: the whole app (api + worker, pg-boss), PostgreSQL (the slot table), the Splunk and Datadog connectors, the
  * file connector, the analysis engine, HTTP over loopback.
  * Stand-ins (libs/log-sources/src/<platform>/<platform>.stand-in.testing.ts): splunkd with its search quota (a job
@@ -72,8 +73,9 @@ describe('log sources are protected: query slots, platform rate limits, the wait
 
   beforeAll(async () => {
     logDir = mkdtempSync(join(tmpdir(), 'ss-limits-logs-'));
-    // One query at a time per source; 4 s per query, and at most 4 s of waiting per analysis.
-    t = await startTestApp({ LOG_FILES_DIR: logDir, LOG_SOURCE_CONCURRENCY: '1', LOG_SOURCE_TIMEOUT_MS: '4000' });
+    // One query at a time per source; 4 s per query, and at most 4 s of waiting per analysis; 2,000 lines per window
+    // (the incidents below hold fewer, except the one that is meant to be sampled).
+    t = await startTestApp({ LOG_FILES_DIR: logDir, LOG_SOURCE_CONCURRENCY: '1', LOG_SOURCE_TIMEOUT_MS: '4000', ANALYSIS_MAX_LINES: '2000' });
     token = await login(t.url);
   });
   afterAll(async () => {
@@ -172,5 +174,24 @@ describe('log sources are protected: query slots, platform rate limits, the wait
     expect(waited.error.code).toBe('LOG_SOURCE_QUERY_FAILED');
     expect(waited.partialReasons).toEqual([expect.stringMatching(/^rate_limited: Log source "slow" \(splunk\): every query slot of this source stayed busy/)]);
     expect(splunk.stats.maxRunning).toBe(1);
+  });
+
+  it('samples a window above ANALYSIS_MAX_LINES evenly across time: partial, reason sampled, the incident still found', async () => {
+    const s = recentScenario(26, 12_000);
+    const p = await project('big-window', s);
+    mkdirSync(join(logDir, p), { recursive: true });
+    writeFileSync(join(logDir, p, 'services.ndjson'), `${[...s.baseline, ...s.entries].map((e) => JSON.stringify(e)).join('\n')}\n`);
+    await source(p, { type: 'file', name: 'big', sources: ['*.ndjson'] });
+    const done = await settle(await analyse(p, s), p);
+    expect(s.entries.length).toBeGreaterThan(4000);
+    expect(done.status).toBe('partial');
+    expect(done.partialReasons).toEqual([
+      expect.stringMatching(
+        new RegExp(`^sampled: the sources held ${s.entries.length.toLocaleString('en')} lines in the window, more than ANALYSIS_MAX_LINES \\(2,000\\)`),
+      ),
+    ]);
+    expect(done.result.logsScanned).toBeLessThanOrEqual(2000);
+    expect(done.result.logsScanned).toBeGreaterThanOrEqual(1000);
+    expect(done.result.rootCause.service).toBe(s.expected.origin);
   });
 });
