@@ -8,6 +8,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LogSourceError, type LogSourceConfig } from '../connector';
 import type { ConnectorContext } from '../registry';
+import { LocalServer } from '../shared/local-server.testing';
 import { CloudWatchConnector, cloudwatchConnector } from './cloudwatch.connector';
 import { awsError, awsReply, verifySigV4 } from './cloudwatch.stand-in.testing';
 
@@ -264,24 +265,17 @@ describe('CloudWatchConnector', () => {
   });
 
   it('does not follow a redirect from the endpoint to another host', async () => {
-    let elsewhere = 0;
-    const other = http.createServer((req, res) => {
-      elsewhere++;
-      req.resume();
-      reply(res, 200, { logGroups: [] });
-    });
-    await new Promise<void>((r) => other.listen(0, '127.0.0.2', r));
+    const other = await new LocalServer((_req, res) => reply(res, 200, { logGroups: [] })).start('127.0.0.2');
     try {
       handler = (_req, res) => {
-        res.writeHead(307, { Location: `http://127.0.0.2:${(other.address() as AddressInfo).port}/` });
+        res.writeHead(307, { Location: `${other.url}/` });
         res.end();
       };
       const err = await new CloudWatchConnector(ctx({ blockedCidrs: ['169.254.0.0/16', '127.0.0.2/32'] })).listSources(cfg()).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(LogSourceError);
-      expect(elsewhere).toBe(0);
+      expect(other.requests).toHaveLength(0);
     } finally {
-      other.closeAllConnections();
-      await new Promise((r) => other.close(r));
+      await other.close();
     }
   });
 });

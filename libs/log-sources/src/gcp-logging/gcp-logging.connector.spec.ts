@@ -10,6 +10,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LogSourceError, type LogSourceConfig } from '../connector';
 import type { ConnectorContext } from '../registry';
+import { LocalServer } from '../shared/local-server.testing';
 import { buildGcpFilter, GcpLoggingConnector, gcpLoggingConnector } from './gcp-logging.connector';
 import { googleJson, serviceAccountJson, verifyJwtBearer } from './gcp-logging.stand-in.testing';
 
@@ -277,20 +278,15 @@ describe('GcpLoggingConnector', () => {
 
   it('never follows a token endpoint redirect to a blocked host (issue 19.4), so no token is sent on', async () => {
     // The attacker's endpoint, on a blocked address (127.0.0.2 plays "another machine"); it would hand out a token.
-    let attackerHits = 0;
-    const attacker = http.createServer((req, res) => {
-      attackerHits++;
-      req.resume();
-      json(res, 200, { access_token: 'attacker-token', expires_in: 3599, token_type: 'Bearer' });
-    });
-    await new Promise<void>((r) => attacker.listen(0, '127.0.0.2', r));
-    const evil = `http://127.0.0.2:${(attacker.address() as AddressInfo).port}`;
+    const attacker = await new LocalServer((_req, res) => json(res, 200, { access_token: 'attacker-token', expires_in: 3599, token_type: 'Bearer' })).start(
+      '127.0.0.2',
+    );
     try {
       const guarded = ctx({ blockedCidrs: ['169.254.0.0/16', '127.0.0.2/32'] });
       for (const status of [302, 307, 308]) {
         handler = (req, res) => {
           if (req.path === '/token') {
-            res.writeHead(status, { Location: `${evil}/token` });
+            res.writeHead(status, { Location: `${attacker.url}/token` });
             return res.end();
           }
           return google(req, res);
@@ -298,12 +294,11 @@ describe('GcpLoggingConnector', () => {
         const err = await new GcpLoggingConnector(guarded).query(cfg(), { ...q, limit: 10 }).catch((e: unknown) => e);
         expect([status, err]).toMatchObject([status, { code: 'upstream_error', message: expect.stringMatching(/redirect/) }]);
       }
-      expect(attackerHits).toBe(0);
+      expect(attacker.requests).toHaveLength(0);
       // Nothing was sent to the Logging API either: no token ever came back.
       expect(seen.filter((r) => r.path === '/v2/entries:list')).toHaveLength(0);
     } finally {
-      attacker.closeAllConnections();
-      await new Promise((r) => attacker.close(r));
+      await attacker.close();
     }
   });
 
