@@ -38,8 +38,6 @@ const LEVEL_WORD =
 const NDJSON_TIME_KEYS = ['timestamp', 'time', '@timestamp'] as const;
 const NDJSON_LEVEL_KEYS = ['level', 'severity'] as const;
 const NDJSON_MESSAGE_KEYS = ['message', 'msg'] as const;
-/** The NDJSON time keys, quoted, in the parser's order of preference. */
-const QUICK_JSON_KEYS = NDJSON_TIME_KEYS.map((k) => `"${k}"`);
 
 /**
  * `file` log source: NDJSON or ISO-timestamped text files in the project's own folder, `$LOG_FILES_DIR/<projectId>/`,
@@ -245,10 +243,12 @@ export async function* readFileEntries(
   let carry = '';
   const DROP = '\u0000';
 
-  const onLine = (line: string): void => {
-    if (line.length === 0) return;
+  /** One line, chunk[a, e): placed and, for info lines the consumer only counts, read without taking it out. */
+  const onSpan = (chunk: string, a: number, e: number): void => {
+    if (e > a && chunk.charCodeAt(e - 1) === 13) e--;
+    if (e === a) return;
     // Most lines of a large file fall outside the window: skip them on a cheap look at their timestamp.
-    const where = quickWindow(line, bounds);
+    const where = quickWindowAt(chunk, a, e, bounds);
     if (where !== UNKNOWN) {
       sawTimestamp = true;
       if (where !== INSIDE) {
@@ -256,9 +256,9 @@ export async function* readFileEntries(
         last = null;
         return;
       }
-      // Info lines, when only their counts matter: no JSON parse (their message is left empty).
-      if (problemsOnly && line.charCodeAt(0) === 123) {
-        const info = infoEntryAt(line, service, services);
+      // Info lines, when only their counts matter: no JSON parse, no copy of the line (message and raw left empty).
+      if (problemsOnly && chunk.charCodeAt(a) === 123) {
+        const info = infoEntryAt(chunk, a, e, service, services);
         if (info) {
           if (last) page.push(last);
           last = info;
@@ -266,6 +266,10 @@ export async function* readFileEntries(
         }
       }
     }
+    onLine(chunk.slice(a, e), where);
+  };
+
+  const onLine = (line: string, where: number): void => {
     const e = parseFileLine(line, service, where === INSIDE ? 0 : null);
     if (!e) {
       if (line.trim() === '') return;
@@ -292,15 +296,13 @@ export async function* readFileEntries(
       let nl = chunk.indexOf('\n');
       while (nl !== -1) {
         if (carry === DROP) carry = '';
-        else {
-          let line = carry.length ? carry + chunk.slice(from, nl) : chunk.slice(from, nl);
+        else if (carry.length) {
+          const line = carry + chunk.slice(from, nl);
           carry = '';
           if (line.length > MAX_LINE_CHARS) longLines++;
-          else {
-            if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
-            onLine(line);
-          }
-        }
+          else onSpan(line, 0, line.length);
+        } else if (nl - from > MAX_LINE_CHARS) longLines++;
+        else onSpan(chunk, from, nl);
         if ((++lineNo & 1023) === 0 && o.signal.aborted) throw timeoutError(o.timeoutMs);
         from = nl + 1;
         nl = chunk.indexOf('\n', from);
@@ -318,7 +320,7 @@ export async function* readFileEntries(
       }
       if (o.signal.aborted) throw timeoutError(o.timeoutMs);
     }
-    if (carry && carry !== DROP) onLine(carry.charCodeAt(carry.length - 1) === 13 ? carry.slice(0, -1) : carry);
+    if (carry && carry !== DROP) onSpan(carry, 0, carry.length);
     if (last) page.push(last);
     if (page.length) yield { entries: page };
   } finally {
@@ -504,23 +506,48 @@ export function isoToMs(s: string, i: number, end: number, open = false): number
 /** End (closing quote) of the value found by the last jsonStringValue call. */
 let valueEnd = 0;
 
+/** What the cheap reads look for, by index (NEEDLE_*), and where each was last found in the current chunk. */
+const NEEDLES = [...[...NDJSON_TIME_KEYS, ...NDJSON_LEVEL_KEYS, 'service'].map((k) => `"${k}"`), '['];
+/** The time keys, then the level keys, in the full parser's order of preference. */
+const N_TIME = NDJSON_TIME_KEYS.map((_, i) => i);
+const N_LEVEL = NDJSON_LEVEL_KEYS.map((_, i) => NDJSON_TIME_KEYS.length + i);
+const N_SERVICE = NDJSON_TIME_KEYS.length + NDJSON_LEVEL_KEYS.length;
+const N_ARRAY = N_SERVICE + 1;
+const found = new Int32Array(NEEDLES.length);
+let foundIn: string | null = null;
+
 /**
- * Start of the plain JSON string value of `quotedKey` (`"timestamp"`, quotes included) in an NDJSON line, without
- * parsing it: the index after the opening quote (`valueEnd` is then its closing quote); -1 when the key is absent; -2
- * when what follows is not a plain string (a number, an escape, not a key) — the full parser decides then.
+ * The first `NEEDLES[i]` at or after `a` in `s` (-1: none). Lines are read in order, so each needle's last position
+ * is remembered per chunk and searched again only once passed: a needle missing from most lines costs one scan of
+ * the chunk, not one per line.
  */
-function jsonStringValue(line: string, quotedKey: string): number {
-  const k = line.indexOf(quotedKey);
-  if (k < 0) return -1;
-  let p = k + quotedKey.length;
-  while (line.charCodeAt(p) === 32) p++;
-  if (line.charCodeAt(p) !== 58 /* : */) return -2;
+function findFrom(s: string, i: number, a: number): number {
+  if (s !== foundIn) {
+    found.fill(-2);
+    foundIn = s;
+  }
+  let at = found[i];
+  if (at === -2 || (at >= 0 && at < a)) found[i] = at = s.indexOf(NEEDLES[i], a);
+  return at;
+}
+
+/**
+ * Start of the plain JSON string value of the key NEEDLES[i] in the NDJSON line s[a, e), without parsing it: the
+ * index after the opening quote (`valueEnd` is then its closing quote); -1 when the key is absent; -2 when what
+ * follows is not a plain string (a number, an escape, not a key) — the full parser decides then.
+ */
+function jsonStringValue(s: string, i: number, a = 0, e = s.length): number {
+  const k = findFrom(s, i, a);
+  if (k < 0 || k >= e) return -1;
+  let p = k + NEEDLES[i].length;
+  while (s.charCodeAt(p) === 32) p++;
+  if (s.charCodeAt(p) !== 58 /* : */) return -2;
   p++;
-  while (line.charCodeAt(p) === 32) p++;
-  if (line.charCodeAt(p) !== 34 /* " */) return -2;
-  const close = line.indexOf('"', p + 1);
-  if (close < 0) return -2;
-  for (let i = p + 1; i < close; i++) if (line.charCodeAt(i) === 92 /* \\ */) return -2;
+  while (s.charCodeAt(p) === 32) p++;
+  if (s.charCodeAt(p) !== 34 /* " */) return -2;
+  const close = s.indexOf('"', p + 1);
+  if (close < 0 || close >= e) return -2;
+  for (let j = p + 1; j < close; j++) if (s.charCodeAt(j) === 92 /* \\ */) return -2;
   valueEnd = close;
   return p + 1;
 }
@@ -546,119 +573,117 @@ const INSIDE = 0;
 const AFTER = 1;
 const UNKNOWN = 2;
 
-/** Compares the 24 characters at line[at] with a canonical ISO string, as text (same order as the instants). */
-function compareAt(line: string, at: number, iso: string): number {
+/** Compares the 24 characters at s[at] with a canonical ISO string, as text (same order as the instants). */
+function compareAt(s: string, at: number, iso: string): number {
   for (let i = 0; i < 24; i++) {
-    const d = line.charCodeAt(at + i) - iso.charCodeAt(i);
+    const d = s.charCodeAt(at + i) - iso.charCodeAt(i);
     if (d !== 0) return d;
   }
   return 0;
 }
 
-function place(line: string, s: number, e: number, b: WindowBounds): number {
+function place(s: string, a: number, e: number, b: WindowBounds): number {
   // Canonical UTC with milliseconds (what most loggers write): compared as text, nothing is converted.
-  if (e - s === 24 && line.charCodeAt(s + 23) === 90 /* Z */ && line.charCodeAt(s + 19) === 46 /* . */ && line.charCodeAt(s + 10) === 84 /* T */) {
-    if (compareAt(line, s, b.startIso) < 0) return BEFORE;
-    if (compareAt(line, s, b.endIso) > 0) return AFTER;
+  if (e - a === 24 && s.charCodeAt(a + 23) === 90 /* Z */ && s.charCodeAt(a + 19) === 46 /* . */ && s.charCodeAt(a + 10) === 84 /* T */) {
+    if (compareAt(s, a, b.startIso) < 0) return BEFORE;
+    if (compareAt(s, a, b.endIso) > 0) return AFTER;
     return INSIDE;
   }
-  const ms = isoToMs(line, s, e);
+  const ms = isoToMs(s, a, e);
   if (ms === null) return UNKNOWN;
   return ms < b.startMs ? BEFORE : ms > b.endMs ? AFTER : INSIDE;
 }
 
+/** Where quickWindowAt found the timestamp of the last NDJSON line it placed. */
+let tsStart = -1;
+let tsEnd = -1;
+
 /**
- * Where a line falls against the window, read cheaply: a text line starting with an ISO date-time followed by a space,
- * or NDJSON whose first present time key (`timestamp`, `time`, `@timestamp`) is an ISO string. UNKNOWN otherwise (the
- * full parser decides).
+ * Where the line s[a, e) falls against the window, read cheaply: a text line starting with an ISO date-time followed
+ * by a space, or NDJSON whose first present time key (`timestamp`, `time`, `@timestamp`) is an ISO string. UNKNOWN
+ * otherwise (the full parser decides).
  */
-function quickWindow(line: string, b: WindowBounds): number {
-  const c0 = line.charCodeAt(0);
+function quickWindowAt(s: string, a: number, e: number, b: WindowBounds): number {
+  const c0 = s.charCodeAt(a);
   if (c0 >= 48 && c0 <= 57) {
-    const sp = line.indexOf(' ', 16);
-    if (sp < 0 || sp > 40) return UNKNOWN;
-    return place(line, 0, sp, b);
+    const sp = s.indexOf(' ', a + 16);
+    if (sp < 0 || sp > a + 40 || sp >= e) return UNKNOWN;
+    return place(s, a, sp, b);
   }
-  if (c0 !== 123 /* { */ || line.length > 65536) return UNKNOWN;
-  for (const key of QUICK_JSON_KEYS) {
-    const v = jsonStringValue(line, key);
+  if (c0 !== 123 /* { */ || e - a > 65536) return UNKNOWN;
+  for (const key of N_TIME) {
+    const v = jsonStringValue(s, key, a, e);
     if (v === -1) continue;
     if (v === -2) return UNKNOWN;
     tsStart = v;
     tsEnd = valueEnd;
-    return place(line, v, valueEnd, b);
+    return place(s, v, valueEnd, b);
   }
   return UNKNOWN;
 }
 
-/** Where quickWindow found the timestamp of the last NDJSON line it placed. */
-let tsStart = -1;
-let tsEnd = -1;
+const ALL_TIME: WindowBounds = { startMs: Number.NEGATIVE_INFINITY, endMs: Number.POSITIVE_INFINITY, startIso: '0000', endIso: '9999' };
 
-/** The timestamp of a line when quickWindow could read it (epoch ms), else null. */
+/** The timestamp of a line when the cheap read can place it (epoch ms), else null. */
 export function quickTimestampMs(line: string): number | null {
-  const b = windowBounds(Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
   const c0 = line.charCodeAt(0);
   if (c0 >= 48 && c0 <= 57) {
     const sp = line.indexOf(' ', 16);
     return sp < 0 || sp > 40 ? null : isoToMs(line, 0, sp);
   }
-  if (c0 !== 123 || line.length > 65536 || quickWindow(line, b) === UNKNOWN) return null;
-  for (const key of QUICK_JSON_KEYS) {
-    const v = jsonStringValue(line, key);
-    if (v >= 0) return isoToMs(line, v, valueEnd);
-  }
-  return null;
+  tsStart = -1;
+  if (quickWindowAt(line, 0, line.length, ALL_TIME) === UNKNOWN || tsStart < 0) return null;
+  return isoToMs(line, tsStart, tsEnd);
 }
 
-const QUICK_LEVEL_KEYS = NDJSON_LEVEL_KEYS.map((k) => `"${k}"`);
-
 /**
- * An NDJSON line whose level reads as info, as an entry with timestamp, level and service only (message left empty),
- * without parsing the line — for consumers that only count info lines (LogQuery.detail 'problems'). Null for
- * anything else: error and warn lines, nested objects or arrays (a key could be inside them), escapes, numbers.
- * `services` interns service names (one string per name, found without slicing the line).
+ * An NDJSON line whose level reads as info, as an entry with timestamp, level and service only (message and raw left
+ * empty), without parsing or copying the line — for consumers that only count info lines (LogQuery.detail 'problems').
+ * Null for anything else: error and warn lines, nested objects or arrays (a key could be inside them), escapes,
+ * numbers. `services` interns service names (one string per name, found without slicing the line).
  */
 export function quickInfoEntry(line: string, fileService: string, services: string[] = []): LogEntry | null {
   tsStart = -1;
-  if (quickWindow(line, ALL_TIME) === UNKNOWN || tsStart < 0) return null;
-  return infoEntryAt(line, fileService, services);
+  if (quickWindowAt(line, 0, line.length, ALL_TIME) === UNKNOWN || tsStart < 0) return null;
+  return infoEntryAt(line, 0, line.length, fileService, services);
 }
 
-/** quickInfoEntry once quickWindow has placed the line (tsStart/tsEnd set for it). */
-function infoEntryAt(line: string, fileService: string, services: string[]): LogEntry | null {
-  if (line.charCodeAt(0) !== 123 /* { */ || line.charCodeAt(line.length - 1) !== 125 /* } */) return null;
-  if (line.indexOf('{', 1) >= 0 || line.indexOf('[') >= 0) return null;
+/** quickInfoEntry for the line s[a, e), once quickWindowAt has placed it (tsStart/tsEnd set for it). */
+function infoEntryAt(s: string, a: number, e: number, fileService: string, services: string[]): LogEntry | null {
+  if (s.charCodeAt(a) !== 123 /* { */ || s.charCodeAt(e - 1) !== 125 /* } */) return null;
+  const nested = s.indexOf('{', a + 1);
+  if (nested >= 0 && nested < e) return null;
+  const array = findFrom(s, N_ARRAY, a);
+  if (array >= 0 && array < e) return null;
   let lv = -1;
-  for (const key of QUICK_LEVEL_KEYS) {
-    lv = jsonStringValue(line, key);
+  for (const key of N_LEVEL) {
+    lv = jsonStringValue(s, key, a, e);
     if (lv !== -1) break;
   }
   if (lv === -2) return null;
-  if (lv >= 0 && !isInfoLevel(line, lv, valueEnd)) return null;
-  const ts = line.slice(tsStart, tsEnd);
+  if (lv >= 0 && !isInfoLevel(s, lv, valueEnd)) return null;
+  const ts = s.slice(tsStart, tsEnd);
   const timestamp = canonicalIso(ts) ? ts : toIso(ts);
   if (!timestamp) return null;
   let service = fileService;
-  const sv = jsonStringValue(line, '"service"');
+  const sv = jsonStringValue(s, N_SERVICE, a, e);
   if (sv === -2) return null;
-  if (sv >= 0 && sv < valueEnd) service = intern(services, line, sv, valueEnd);
-  return { timestamp, level: 'info', service, message: '', raw: line };
+  if (sv >= 0 && sv < valueEnd) service = intern(services, s, sv, valueEnd);
+  return { timestamp, level: 'info', service, message: '', raw: '' };
 }
 
-const ALL_TIME: WindowBounds = { startMs: Number.NEGATIVE_INFINITY, endMs: Number.POSITIVE_INFINITY, startIso: '0000', endIso: '9999' };
 const INFO_WORDS = ['info', 'INFO', 'Info', 'debug', 'DEBUG', 'trace', 'TRACE'];
 
-function isInfoLevel(line: string, s: number, e: number): boolean {
-  for (const w of INFO_WORDS) if (e - s === w.length && line.startsWith(w, s)) return true;
-  return jsonLevel(line.slice(s, e)) === 'info';
+function isInfoLevel(s: string, a: number, e: number): boolean {
+  for (const w of INFO_WORDS) if (e - a === w.length && s.startsWith(w, a)) return true;
+  return jsonLevel(s.slice(a, e)) === 'info';
 }
 
-/** The string line[s, e) from `known` when it is there (no new string), else added to it (at most 64 kept). */
-function intern(known: string[], line: string, s: number, e: number): string {
-  const n = e - s;
-  for (const k of known) if (k.length === n && line.startsWith(k, s)) return k;
-  const v = line.slice(s, e);
+/** The string s[a, e) from `known` when it is there (no new string), else added to it (at most 64 kept). */
+function intern(known: string[], s: string, a: number, e: number): string {
+  const n = e - a;
+  for (const k of known) if (k.length === n && s.startsWith(k, a)) return k;
+  const v = s.slice(a, e);
   if (known.length < 64) known.push(v);
   return v;
 }
