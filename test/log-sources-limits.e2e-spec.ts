@@ -73,9 +73,9 @@ describe('log sources are protected: query slots, platform rate limits, the wait
 
   beforeAll(async () => {
     logDir = mkdtempSync(join(tmpdir(), 'ss-limits-logs-'));
-    // One query at a time per source; 4 s per query, and at most 4 s of waiting per analysis; 2,000 lines per window
-    // (the incidents below hold fewer, except the one that is meant to be sampled).
-    t = await startTestApp({ LOG_FILES_DIR: logDir, LOG_SOURCE_CONCURRENCY: '1', LOG_SOURCE_TIMEOUT_MS: '4000', ANALYSIS_MAX_LINES: '2000' });
+    // One query at a time per source; 8 s per query, and at most 8 s of waiting per source and analysis; 2,000 lines per
+    // window (the incidents below hold fewer, except the one that is meant to be sampled).
+    t = await startTestApp({ LOG_FILES_DIR: logDir, LOG_SOURCE_CONCURRENCY: '1', LOG_SOURCE_TIMEOUT_MS: '8000', ANALYSIS_MAX_LINES: '2000' });
     token = await login(t.url);
   });
   afterAll(async () => {
@@ -119,7 +119,8 @@ describe('log sources are protected: query slots, platform rate limits, the wait
   it("honours Datadog's 429 and X-RateLimit-Reset: requests wait for the reset and the analysis completes with every line", async () => {
     const s = recentScenario(23, 200);
     const answers: Array<{ at: number; status: number; reset?: string }> = [];
-    const dd = datadogStandIn({ lines: lines(s), ...DD, rateLimit: { limit: 3, periodSeconds: 1 } });
+    // 2 requests a second: the ~8 page requests of this analysis cannot all pass, whatever the machine's speed.
+    const dd = datadogStandIn({ lines: lines(s), ...DD, rateLimit: { limit: 2, periodSeconds: 1 } });
     const server = await serve((req, res) => {
       const end = res.end.bind(res);
       res.end = ((...args: Parameters<typeof res.end>) => {
@@ -129,7 +130,7 @@ describe('log sources are protected: query slots, platform rate limits, the wait
       return dd(req, res);
     });
     const p = await project('dd-limited', s);
-    await source(p, { type: 'datadog', name: 'dd', credentials: DD, sources: ['env:prod'], settings: { endpoint: server.url, pageSize: 50 } });
+    await source(p, { type: 'datadog', name: 'dd', credentials: DD, sources: ['env:prod'], settings: { endpoint: server.url, pageSize: 100 } });
     const done = await settle(await analyse(p, s), p);
     expect([done.status, done.partialReasons]).toEqual(['complete', []]);
     expect(done.result.logsScanned).toBe(s.entries.length);
@@ -161,8 +162,8 @@ describe('log sources are protected: query slots, platform rate limits, the wait
 
   it('reports rate_limited when no query slot of the source frees up within the wait cap', async () => {
     const s = recentScenario(25);
-    // Each search takes 2.5 s: one analysis (window + baseline) holds the only slot ≥ 5 s, more than the 4 s wait cap.
-    const splunk = splunkStandIn({ lines: lines(s), token: SPLUNK_TOKEN, searchMs: 2500 });
+    // Each search takes 4.5 s: one analysis (window + baseline) holds the only slot ≥ 9 s, more than the 8 s wait cap.
+    const splunk = splunkStandIn({ lines: lines(s), token: SPLUNK_TOKEN, searchMs: 4500 });
     const server = await serve(splunk);
     const p = await project('slow-splunk', s);
     await source(p, { type: 'splunk', name: 'slow', credentials: { host: server.url, token: SPLUNK_TOKEN }, sources: ['main'] });

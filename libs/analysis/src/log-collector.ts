@@ -6,7 +6,7 @@
  * ANALYSIS_MAX_LINES evenly across time (reason `sampled`). Failures become user-facing reasons, never throws.
  */
 import type { LogEntry } from '@app/contracts';
-import { LogSourceError, type ActiveLogSource, type LogPage, type SlotGate, type SlotLease } from '@app/log-sources';
+import { LogSourceError, type ActiveLogSource, type LogPage, type SlotGate, type SlotLease, type WaitBudget } from '@app/log-sources';
 import type { Analyzer } from './engine';
 
 /** A source to read: the log-sources library's own description of an active source. */
@@ -111,7 +111,7 @@ function timeoutText(ms: number): string {
 async function runQuery(
   s: CollectSource,
   range: { start: Date; end: Date },
-  o: { timeoutMs: number; limit: number; waitUntil: number; detail?: 'full' | 'problems'; onPage: (entries: LogEntry[]) => void },
+  o: { timeoutMs: number; limit: number; waitBudget: WaitBudget; detail?: 'full' | 'problems'; onPage: (entries: LogEntry[]) => void },
 ): Promise<QueryOutcome> {
   const connector = s.connector!;
   const config = s.config!;
@@ -128,7 +128,7 @@ async function runQuery(
         sources: config.sources,
         limit: o.limit,
         signal: ctl.signal,
-        waitUntil: o.waitUntil,
+        waitBudget: o.waitBudget,
         ...(o.detail ? { detail: o.detail } : {}),
       })
       [Symbol.asyncIterator]();
@@ -185,8 +185,10 @@ async function readSource(
   },
 ): Promise<SourceRun> {
   if (!s.connector || !s.config) return { s, win: { ok: false, message: s.problem ?? 'it cannot be used', code: 'failed' }, base: null, waitedMs: 0 };
+  // What this source may spend waiting in this analysis: for a query slot, then on the platform's rate limits.
+  const budget: WaitBudget = { remainingMs: Math.max(0, o.waitMs) };
   const asked = Date.now();
-  const waitUntil = asked + Math.max(0, o.waitMs);
+  const waitUntil = asked + budget.remainingMs;
   let lease: SlotLease | null = null;
   if (o.slots) {
     try {
@@ -202,8 +204,9 @@ async function readSource(
     }
   }
   const waitedMs = Date.now() - asked;
+  budget.remainingMs = Math.max(0, budget.remainingMs - waitedMs);
   const q = (range: { start: Date; end: Date }, onPage: (e: LogEntry[]) => void) =>
-    runQuery(s, range, { timeoutMs: o.timeoutMs, limit: o.limit, waitUntil, detail: o.detail, onPage });
+    runQuery(s, range, { timeoutMs: o.timeoutMs, limit: o.limit, waitBudget: budget, detail: o.detail, onPage });
   try {
     if (s.connector.oneQueryPerAnalysis && o.wantBaseline) {
       // One pass over [baseline start, window end]: each line goes where its timestamp falls.

@@ -23,15 +23,20 @@ export interface LogQuery {
   /** Aborted when the per-source deadline (LOG_SOURCE_TIMEOUT_MS) passes. */
   signal?: AbortSignal;
   /**
-   * Epoch ms after which no more time may be spent waiting on the platform's rate limits (the analysis's wait budget):
-   * a rate-limit answer whose backoff would end later fails the query with `rate_limited`.
+   * Time this source may still spend waiting on the platform's rate limits in this analysis (consumed by each backoff):
+   * a rate-limit answer asking for a longer wait fails the query with `rate_limited`.
    */
-  waitUntil?: number;
+  waitBudget?: WaitBudget;
   /**
    * `problems`: the consumer reads only the timestamp, level and service of info lines (it counts them), so a connector
    * may leave their message empty when that saves work (the file connector then skips parsing them). Default `full`.
    */
   detail?: 'full' | 'problems';
+}
+
+/** Milliseconds of waiting left; whoever waits takes its wait off `remainingMs`. */
+export interface WaitBudget {
+  remainingMs: number;
 }
 
 /** One page of normalised entries as the platform handed it out (not necessarily sorted). */

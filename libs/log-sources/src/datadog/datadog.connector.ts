@@ -132,7 +132,7 @@ export class DatadogConnector implements LogSourceConnector {
       fetchPage: async (query, cursor, max) => {
         const res = await httpJson<DdSearchResponse>({
           ...this.request(config, deadline, q.signal),
-          waitUntil: q.waitUntil,
+          waitBudget: q.waitBudget,
           method: 'POST',
           url: `${base}/api/v2/logs/events/search`,
           body: {

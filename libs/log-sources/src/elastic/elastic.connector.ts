@@ -141,7 +141,7 @@ export class ElasticConnector implements LogSourceConnector {
         if (searchAfter) body.search_after = searchAfter;
         const res = await httpJson<EsSearchResponse>({
           ...this.request(config, deadline, q.signal),
-          waitUntil: q.waitUntil,
+          waitBudget: q.waitBudget,
           method: 'POST',
           url: `${base}/${encodeURIComponent(pattern.trim())}/_search`,
           body,

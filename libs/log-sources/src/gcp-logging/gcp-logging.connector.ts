@@ -138,7 +138,7 @@ export class GcpLoggingConnector implements LogSourceConnector {
             ...(pageToken ? { pageToken } : {}),
           },
           signal: query.signal,
-          waitUntil: query.waitUntil,
+          waitBudget: query.waitBudget,
           timeoutMs: this.ctx.timeoutMs,
           deadline,
           ctx: this.ctx,

@@ -129,7 +129,7 @@ export class LokiConnector implements LogSourceConnector {
         const limit = Math.min(pageSize, max + seen.size);
         const res = await httpJson<LokiQueryResponse>({
           ...this.request(config, deadline, q.signal),
-          waitUntil: q.waitUntil,
+          waitBudget: q.waitBudget,
           method: 'GET',
           url: `${base}/loki/api/v1/query_range`,
           params: { query: selector, start, end: endNs, limit, direction: 'forward' },

@@ -179,13 +179,18 @@ describe('httpJson against a local server', () => {
     expect(e.message).toContain('quota reached');
   });
 
-  it('stops waiting on a rate limit at the wait budget (waitUntil), with rate_limited, without sleeping past it', async () => {
+  it('takes each rate-limit wait off the wait budget, and stops with rate_limited (without sleeping) once it would run out', async () => {
+    let n = 0;
+    server.setHandler((_req, res) => (++n <= 2 ? send(res, 429, 'busy', { 'Retry-After': '1' }) : send(res, 200, { ok: true })));
+    const budget = { remainingMs: 2500 };
+    await httpJson({ method: 'GET', url: `${server.url}/x`, timeoutMs: 10_000, waitBudget: budget, ctx });
+    expect(budget.remainingMs).toBe(500);
     server.setHandler((_req, res) => send(res, 429, 'busy', { 'Retry-After': '2' }));
-    const t0 = Date.now();
-    const e = await failure(httpJson({ method: 'GET', url: `${server.url}/x`, timeoutMs: 10_000, waitUntil: Date.now() + 500, ctx }));
+    const before = server.requests.length;
+    const e = await failure(httpJson({ method: 'GET', url: `${server.url}/x`, timeoutMs: 10_000, waitBudget: budget, ctx }));
     expect(e.code).toBe('rate_limited');
-    expect(server.requests).toHaveLength(1);
-    expect(Date.now() - t0).toBeLessThan(1900);
+    expect(server.requests.length - before).toBe(1);
+    expect(budget.remainingMs).toBe(500);
   });
 
   it('sends form bodies (splunkd, OAuth) through the same client, with the same size cap', async () => {

@@ -1,7 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import axios, { AxiosError, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { firstValueFrom } from 'rxjs';
-import { LogSourceError } from '../connector';
+import { LogSourceError, type WaitBudget } from '../connector';
 import { assertHostAllowed, guardedAgents, redactUrl, type HostGuardContext } from './host-guard';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD';
@@ -26,10 +26,10 @@ export interface HttpRequestOptions {
   /** Optional absolute deadline (epoch ms) shared by several calls (a whole paged query); the earlier one wins. */
   deadline?: number;
   /**
-   * Epoch ms after which no more time may be spent waiting on a platform's rate limit (the analysis's wait budget):
-   * a backoff that would end later fails the call with `rate_limited` instead.
+   * Time that may still be spent waiting on a platform's rate limit (the analysis's wait budget): each backoff takes
+   * its wait off it, and a rate-limit answer asking for more fails the call with `rate_limited` instead.
    */
-  waitUntil?: number;
+  waitBudget?: WaitBudget;
   ctx: HttpContext;
   /** Platform name shown in messages ("Loki", "Datadog"). */
   platform?: string;
@@ -381,8 +381,9 @@ export async function httpJson<T = unknown>(o: HttpRequestOptions): Promise<Http
         const limited = rateLimits.has(res.status);
         const wait = limited || res.headers['retry-after'] ? retryDelayMs(res.headers, n) : backoffMs(n);
         const end = Date.now() + wait;
-        const allowed = n + 1 < maxTries && end < d.deadline && (!limited || o.waitUntil === undefined || end <= o.waitUntil);
+        const allowed = n + 1 < maxTries && end < d.deadline && (!limited || o.waitBudget === undefined || wait <= o.waitBudget.remainingMs);
         if (allowed) {
+          if (limited && o.waitBudget) o.waitBudget.remainingMs -= wait;
           try {
             await sleep(wait, d.signal);
           } catch {

@@ -109,7 +109,7 @@ export class SplunkConnector implements LogSourceConnector {
     const headers = { Authorization: `Bearer ${token}` };
     const common = {
       signal: query.signal,
-      waitUntil: query.waitUntil,
+      waitBudget: query.waitBudget,
       timeoutMs: this.ctx.timeoutMs,
       deadline,
       ctx: this.ctx,
