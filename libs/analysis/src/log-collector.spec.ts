@@ -159,6 +159,24 @@ describe('collectLogs', () => {
     expect(r).toMatchObject({ sampled: false, reasons: [] });
   });
 
+  it("counts only the source's time against its deadline, not the engine's work on each page", async () => {
+    const data = Array.from({ length: 10 }, (_, i) => entry(minute(i + 1), `w${i + 1}`));
+    // An engine that takes 120 ms per page: 5 pages = 600 ms, twice the 300 ms deadline, yet no page is the source's fault.
+    class SlowSink extends Recorder {
+      addBatch(entries: Iterable<LogEntry>): void {
+        const until = Date.now() + 120;
+        while (Date.now() < until) {
+          /* busy: the engine mining */
+        }
+        super.addBatch(entries);
+      }
+    }
+    const sink = new SlowSink();
+    const r = await collectLogs({ sources: [source('files', fake(data))], start: START, end: END, timeoutMs: 300, maxLines: 100, sink, baseline: false });
+    expect(r).toMatchObject({ answered: 1, failed: 0, reasons: [] });
+    expect(sink.window).toHaveLength(10);
+  });
+
   it('does not fail on a baseline failure', async () => {
     const r = await collect({ sources: [source('a', fake([entry(minute(1), 'w')], { failBaseline: true }))], maxLines: 10 });
     expect(r).toMatchObject({ answered: 1, failed: 0, reasons: [] });

@@ -105,8 +105,10 @@ function timeoutText(ms: number): string {
 }
 
 /**
- * Runs one query of one source, feeding each page to `onPage` as it arrives, under `timeoutMs` from now. Lines fed
- * before a failure stay fed (the outcome says so); a connector that ignores the abort signal is abandoned at the deadline.
+ * Runs one query of one source, feeding each page to `onPage` as it arrives. The query has `timeoutMs` of the source's
+ * time: the clock runs while the connector works on the next page and stops while the engine takes the page in (the
+ * deadline is the source's, not the engine's). Lines fed before a failure stay fed (the outcome says so); a connector
+ * that ignores the abort signal is abandoned at the deadline.
  */
 async function runQuery(
   s: CollectSource,
@@ -116,7 +118,8 @@ async function runQuery(
   const connector = s.connector!;
   const config = s.config!;
   const ctl = new AbortController();
-  const timer = setTimeout(() => ctl.abort(new LogSourceError('timeout', timeoutText(o.timeoutMs))), o.timeoutMs);
+  let left = o.timeoutMs;
+  let timer: NodeJS.Timeout | undefined;
   const warnings: string[] = [];
   let lines = 0;
   let it: AsyncIterator<LogPage> | undefined;
@@ -133,7 +136,11 @@ async function runQuery(
       })
       [Symbol.asyncIterator]();
     for (;;) {
+      const began = Date.now();
+      timer = setTimeout(() => ctl.abort(new LogSourceError('timeout', timeoutText(o.timeoutMs))), Math.max(0, left));
       const step = await untilAborted(it.next(), ctl.signal);
+      clearTimeout(timer);
+      left -= Date.now() - began;
       if (step.done) break;
       if (step.value.warnings) warnings.push(...step.value.warnings);
       if (step.value.entries.length) {

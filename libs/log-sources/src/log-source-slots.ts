@@ -54,6 +54,7 @@ export class LogSourceSlots implements SlotGate, OnModuleDestroy {
   private readonly holder: string;
   private readonly released = new EventEmitter();
   private readonly beats = new Set<NodeJS.Timeout>();
+  private closed = false;
   private readonly limit: number;
   private readonly timings: SlotTimings;
 
@@ -97,6 +98,7 @@ export class LogSourceSlots implements SlotGate, OnModuleDestroy {
    * as if the process had died, and nothing more is written to a database that may be closing.
    */
   onModuleDestroy(): void {
+    this.closed = true;
     for (const b of this.beats) clearInterval(b);
     this.beats.clear();
   }
@@ -146,6 +148,12 @@ export class LogSourceSlots implements SlotGate, OnModuleDestroy {
 
   private lease(ticket: string, sourceId: string): SlotLease {
     const beat = setInterval(() => {
+      // Shut down (or the database is gone): the lease runs out by itself, as a crashed worker's would.
+      if (this.closed || !this.ds.isInitialized) {
+        clearInterval(beat);
+        this.beats.delete(beat);
+        return;
+      }
       this.ds
         .query(`UPDATE log_source_slots SET "expiresAt" = clock_timestamp() + $2 * interval '1 millisecond' WHERE id = $1 AND state = 'running'`, [
           ticket,
@@ -155,6 +163,10 @@ export class LogSourceSlots implements SlotGate, OnModuleDestroy {
     }, this.timings.heartbeatMs);
     beat.unref();
     this.beats.add(beat);
+    if (this.closed) {
+      clearInterval(beat);
+      this.beats.delete(beat);
+    }
     let done = false;
     return {
       release: async () => {

@@ -95,7 +95,8 @@ export class CloudWatchConnector implements LogSourceConnector {
     const s = this.settings(config);
     if (s.endpoint) await assertHostAllowed(s.endpoint, this.ctx);
     const groups = (query.sources.length ? query.sources : config.sources).map((g) => g.trim()).filter(Boolean);
-    const signal = deadlineSignal(query.signal, this.ctx.timeoutMs);
+    // A caller's signal owns the query's deadline (see queryDeadline); alone, LOG_SOURCE_TIMEOUT_MS from now.
+    const signal = query.signal ?? AbortSignal.timeout(this.ctx.timeoutMs);
     const pageSize = pageSizeFrom(config.settings, MAX_PAGE, this.pageSize);
     const client = this.client(s);
     try {

@@ -13,7 +13,7 @@ import type { ConnectorContext, ConnectorFactory } from '../registry';
 import { assertHostAllowed } from '../shared/host-guard';
 import { httpJson, type HttpJsonOptions } from '../shared/http';
 import { firstPath, getPath, levelFromText, normaliseLevel, toIsoTimestamp } from '../shared/normalise';
-import { collectPages, deadlineFrom, pageSizeFrom, pagesAcrossSources, runConnectionTest } from '../shared/paging';
+import { collectPages, deadlineFrom, pageSizeFrom, pagesAcrossSources, queryDeadline, runConnectionTest } from '../shared/paging';
 
 /** index.max_result_window default; pages default to 1000 hits. */
 const ES_MAX_PAGE = 10_000;
@@ -121,7 +121,7 @@ export class ElasticConnector implements LogSourceConnector {
 
   async *pages(config: LogSourceConfig, q: LogQuery): AsyncGenerator<LogPage> {
     const base = this.baseUrl(config);
-    const deadline = deadlineFrom(this.ctx.timeoutMs);
+    const deadline = queryDeadline(this.ctx.timeoutMs, q.signal);
     const pageSize = pageSizeFrom(config.settings, ES_MAX_PAGE, ES_DEFAULT_PAGE);
     const tsField = timestampField(config);
     const sources = q.sources?.length ? q.sources : config.sources;
@@ -203,7 +203,7 @@ export class ElasticConnector implements LogSourceConnector {
     return host.replace(/\/+$/, '');
   }
 
-  private request(config: LogSourceConfig, deadline: number, signal?: AbortSignal): Omit<HttpJsonOptions, 'method' | 'url'> {
+  private request(config: LogSourceConfig, deadline: number | undefined, signal?: AbortSignal): Omit<HttpJsonOptions, 'method' | 'url'> {
     const headers: Record<string, string> = {};
     const { apiKey, username, password } = config.credentials ?? {};
     if (apiKey?.trim()) {

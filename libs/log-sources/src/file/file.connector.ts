@@ -97,7 +97,8 @@ export class FileConnector implements LogSourceConnector {
   async *pages(config: LogSourceConfig, query: LogQuery): AsyncGenerator<LogPage> {
     const sources = query.sources.length > 0 ? query.sources : config.sources;
     const patterns = sources.flatMap((s) => expandFileGlob(s));
-    const signal = withDeadline(query.signal, this.ctx.timeoutMs);
+    // A caller's signal owns the query's deadline (the collector does not count the engine's work); alone, LOG_SOURCE_TIMEOUT_MS.
+    const signal = query.signal ?? AbortSignal.timeout(this.ctx.timeoutMs);
     const limit = Math.max(0, query.limit);
     const found = await this.resolve(config, patterns, signal);
     const warnings = found.warnings;
@@ -701,11 +702,6 @@ function serviceFromFile(rel: string): string {
   const base = path.posix.basename(rel.split(path.sep).join('/'));
   const dot = base.indexOf('.');
   return dot > 0 ? base.slice(0, dot) : base;
-}
-
-function withDeadline(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
-  const t = AbortSignal.timeout(timeoutMs);
-  return signal ? AbortSignal.any([signal, t]) : t;
 }
 
 function timeoutError(ms: number): LogSourceError {

@@ -14,7 +14,7 @@ import type { ConnectorContext, ConnectorFactory } from '../registry';
 import { assertHostAllowed, redactUrl } from '../shared/host-guard';
 import { httpJson, httpRaw, type HttpMethod } from '../shared/http';
 import { firstPath, levelFromText, normaliseLevel, toIsoTimestamp } from '../shared/normalise';
-import { collectPages, deadlineFrom, pageSizeFrom, pagesAcrossSources, runConnectionTest } from '../shared/paging';
+import { collectPages, pageSizeFrom, pagesAcrossSources, queryDeadline, runConnectionTest } from '../shared/paging';
 
 const PLATFORM = 'Google Cloud Logging';
 const DEFAULT_API = 'https://logging.googleapis.com';
@@ -116,7 +116,7 @@ export class GcpLoggingConnector implements LogSourceConnector {
   async *pages(config: LogSourceConfig, query: LogQuery): AsyncGenerator<LogPage> {
     const s = this.settings(config);
     const sources = (query.sources.length ? query.sources : config.sources).map((x) => x.trim()).filter(Boolean);
-    const deadline = deadlineFrom(this.ctx.timeoutMs);
+    const deadline = queryDeadline(this.ctx.timeoutMs, query.signal);
     const pageSize = pageSizeFrom(config.settings, MAX_PAGE, this.pageSize);
     const token = await this.accessToken(s, query.signal, deadline);
     const filter = buildGcpFilter(query.start, query.end, sources, s.key.project_id);
@@ -185,7 +185,8 @@ export class GcpLoggingConnector implements LogSourceConnector {
    * connection, never follows a redirect and is capped in size. The library always asks for
    * https://oauth2.googleapis.com/token; with a `tokenUri` override we sign for that audience and send it there.
    */
-  private async accessToken(s: ReturnType<GcpLoggingConnector['settings']>, signal: AbortSignal | undefined, deadline: number): Promise<string> {
+  private async accessToken(s: ReturnType<GcpLoggingConnector['settings']>, signal: AbortSignal | undefined, until?: number): Promise<string> {
+    const deadline = until ?? Date.now() + this.ctx.timeoutMs;
     await assertHostAllowed(s.tokenUri, this.ctx);
     await assertHostAllowed(s.apiEndpoint, this.ctx);
     const ms = Math.max(0, deadline - Date.now());

@@ -13,7 +13,7 @@ import type { ConnectorContext, ConnectorFactory } from '../registry';
 import { assertHostAllowed } from '../shared/host-guard';
 import { httpJson, type HttpJsonOptions } from '../shared/http';
 import { dateToNanos, levelFromText, nanosToIso, normaliseLevel } from '../shared/normalise';
-import { collectPages, deadlineFrom, pageSizeFrom, pagesAcrossSources, runConnectionTest } from '../shared/paging';
+import { collectPages, deadlineFrom, pageSizeFrom, pagesAcrossSources, queryDeadline, runConnectionTest } from '../shared/paging';
 
 /** Loki's default `max_entries_limit_per_query`. */
 const LOKI_MAX_PAGE = 5000;
@@ -115,7 +115,7 @@ export class LokiConnector implements LogSourceConnector {
 
   async *pages(config: LogSourceConfig, q: LogQuery): AsyncGenerator<LogPage> {
     const base = this.baseUrl(config);
-    const deadline = deadlineFrom(this.ctx.timeoutMs);
+    const deadline = queryDeadline(this.ctx.timeoutMs, q.signal);
     const pageSize = pageSizeFrom(config.settings, LOKI_MAX_PAGE);
     const endNs = dateToNanos(q.end);
     const sources = q.sources?.length ? q.sources : config.sources;
@@ -204,7 +204,7 @@ export class LokiConnector implements LogSourceConnector {
     return host.replace(/\/+$/, '').replace(/\/loki\/api\/v1$/, '');
   }
 
-  private request(config: LogSourceConfig, deadline: number, signal?: AbortSignal): Omit<HttpJsonOptions, 'method' | 'url'> {
+  private request(config: LogSourceConfig, deadline: number | undefined, signal?: AbortSignal): Omit<HttpJsonOptions, 'method' | 'url'> {
     const headers: Record<string, string> = {};
     const key = config.credentials?.apiKey?.trim();
     if (key) {

@@ -194,7 +194,16 @@ export async function runConnectionTest(
   }
 }
 
-/** The query deadline: LOG_SOURCE_TIMEOUT_MS from now. */
+/**
+ * The deadline of a whole query: LOG_SOURCE_TIMEOUT_MS from now — unless the caller passed its own signal, which then
+ * owns the query's deadline (the analysis collector counts only the time spent waiting on the source, not the
+ * engine's work between pages). Each request keeps its own LOG_SOURCE_TIMEOUT_MS either way.
+ */
+export function queryDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined): number | undefined {
+  return callerSignal ? undefined : deadlineFrom(timeoutMs);
+}
+
+/** LOG_SOURCE_TIMEOUT_MS from now. */
 export function deadlineFrom(timeoutMs: number): number {
   return Date.now() + timeoutMs;
 }

@@ -13,7 +13,7 @@ import type { ConnectorContext, ConnectorFactory } from '../registry';
 import { assertHostAllowed } from '../shared/host-guard';
 import { httpJson } from '../shared/http';
 import { levelFromText, normaliseLevel, toIsoTimestamp } from '../shared/normalise';
-import { collectPages, deadlineFrom, pageSizeFrom, pagesAcrossSources, runConnectionTest } from '../shared/paging';
+import { collectPages, pageSizeFrom, pagesAcrossSources, queryDeadline, runConnectionTest } from '../shared/paging';
 
 const PLATFORM = 'Splunk';
 const HINTS = {
@@ -104,7 +104,7 @@ export class SplunkConnector implements LogSourceConnector {
     const { base, token } = this.credentials(config);
     const sources = sourcesOf(config, query);
     const limit = Math.max(0, query.limit);
-    const deadline = deadlineFrom(this.ctx.timeoutMs);
+    const deadline = queryDeadline(this.ctx.timeoutMs, query.signal);
     const pageSize = pageSizeFrom(config.settings, MAX_PAGE, this.pageSize);
     const headers = { Authorization: `Bearer ${token}` };
     const common = {
