@@ -293,6 +293,8 @@ export async function* readFileEntries(
 
   try {
     for await (const chunk of stream as AsyncIterable<string>) {
+      // Each chunk is read through synchronously, so readers working at once never mix their texts.
+      newText();
       let from = 0;
       let nl = chunk.indexOf('\n');
       while (nl !== -1) {
@@ -301,7 +303,11 @@ export async function* readFileEntries(
           const line = carry + chunk.slice(from, nl);
           carry = '';
           if (line.length > MAX_LINE_CHARS) longLines++;
-          else onSpan(line, 0, line.length);
+          else {
+            newText();
+            onSpan(line, 0, line.length);
+            newText();
+          }
         } else if (nl - from > MAX_LINE_CHARS) longLines++;
         else onSpan(chunk, from, nl);
         if ((++lineNo & 1023) === 0 && o.signal.aborted) throw timeoutError(o.timeoutMs);
@@ -321,7 +327,10 @@ export async function* readFileEntries(
       }
       if (o.signal.aborted) throw timeoutError(o.timeoutMs);
     }
-    if (carry && carry !== DROP) onSpan(carry, 0, carry.length);
+    if (carry && carry !== DROP) {
+      newText();
+      onSpan(carry, 0, carry.length);
+    }
     if (last) page.push(last);
     if (page.length) yield { entries: page };
   } finally {
@@ -514,19 +523,22 @@ const N_TIME = NDJSON_TIME_KEYS.map((_, i) => i);
 const N_LEVEL = NDJSON_LEVEL_KEYS.map((_, i) => NDJSON_TIME_KEYS.length + i);
 const N_SERVICE = NDJSON_TIME_KEYS.length + NDJSON_LEVEL_KEYS.length;
 const N_ARRAY = N_SERVICE + 1;
-const found = new Int32Array(NEEDLES.length);
-let foundIn: string | null = null;
+const found = new Int32Array(NEEDLES.length).fill(-2);
 
 /**
- * The first `NEEDLES[i]` at or after `a` in `s` (-1: none). Lines are read in order, so each needle's last position
- * is remembered per chunk and searched again only once passed: a needle missing from most lines costs one scan of
- * the chunk, not one per line.
+ * Starts the cheap reads on another text (a new chunk, a line gathered across chunks, a lone line). Strings cannot be
+ * told apart by identity in JavaScript (=== compares contents), so whoever switches texts says so.
+ */
+function newText(): void {
+  found.fill(-2);
+}
+
+/**
+ * The first `NEEDLES[i]` at or after `a` in `s` (-1: none), `s` being the text of the last newText(). Lines are read
+ * in order, so each needle's last position is remembered and searched again only once passed: a needle missing from
+ * most lines costs one scan of the chunk, not one per line.
  */
 function findFrom(s: string, i: number, a: number): number {
-  if (s !== foundIn) {
-    found.fill(-2);
-    foundIn = s;
-  }
   let at = found[i];
   if (at === -2 || (at >= 0 && at < a)) found[i] = at = s.indexOf(NEEDLES[i], a);
   return at;
@@ -633,6 +645,7 @@ export function quickTimestampMs(line: string): number | null {
     return sp < 0 || sp > 40 ? null : isoToMs(line, 0, sp);
   }
   tsStart = -1;
+  newText();
   if (quickWindowAt(line, 0, line.length, ALL_TIME) === UNKNOWN || tsStart < 0) return null;
   return isoToMs(line, tsStart, tsEnd);
 }
@@ -645,6 +658,7 @@ export function quickTimestampMs(line: string): number | null {
  */
 export function quickInfoEntry(line: string, fileService: string, services: string[] = []): LogEntry | null {
   tsStart = -1;
+  newText();
   if (quickWindowAt(line, 0, line.length, ALL_TIME) === UNKNOWN || tsStart < 0) return null;
   return infoEntryAt(line, 0, line.length, fileService, services);
 }
