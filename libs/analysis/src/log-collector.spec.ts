@@ -163,7 +163,7 @@ describe('collectLogs', () => {
     const data = Array.from({ length: 10 }, (_, i) => entry(minute(i + 1), `w${i + 1}`));
     // An engine that takes 120 ms per page: 5 pages = 600 ms, twice the 300 ms deadline, yet no page is the source's fault.
     class SlowSink extends Recorder {
-      addBatch(entries: Iterable<LogEntry>): void {
+      override addBatch(entries: Iterable<LogEntry>): void {
         const until = Date.now() + 120;
         while (Date.now() < until) {
           /* busy: the engine mining */

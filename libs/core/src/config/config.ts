@@ -147,14 +147,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const adminPassword = env.ADMIN_PASSWORD || null;
   if (adminPassword !== null && adminPassword.length < 8) throw new ConfigError('ADMIN_PASSWORD must be at least 8 characters');
 
-  const cidrs =
-    env.LOG_SOURCE_BLOCKED_CIDRS !== undefined
-      ? env.LOG_SOURCE_BLOCKED_CIDRS.split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : // Link-local, then the cloud metadata addresses outside it: AWS IMDS over IPv6, GCP's metadata server over IPv6,
-        // Alibaba Cloud, Oracle Cloud. IPv6 forms embedding an IPv4 address are unmapped before checking.
-        ['169.254.0.0/16', 'fe80::/10', 'fd00:ec2::254/128', 'fd20:ce::254/128', '100.100.100.200/32', '192.0.0.192/32'];
+  // Empty (e.g. `LOG_SOURCE_BLOCKED_CIDRS=` in an env file) means the default, never "block nothing".
+  const cidrs = env.LOG_SOURCE_BLOCKED_CIDRS?.trim()
+    ? env.LOG_SOURCE_BLOCKED_CIDRS.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : // Link-local, then the cloud metadata addresses outside it: AWS IMDS over IPv6, GCP's metadata server over IPv6,
+      // Alibaba Cloud, Oracle Cloud. IPv6 forms embedding an IPv4 address are unmapped before checking.
+      ['169.254.0.0/16', 'fe80::/10', 'fd00:ec2::254/128', 'fd20:ce::254/128', '100.100.100.200/32', '192.0.0.192/32'];
 
   return {
     port,
