@@ -36,6 +36,7 @@ describe('log-source query slots, shared by every worker through PostgreSQL', ()
     }
   });
   afterAll(async () => {
+    for (const w of workers) w.onModuleDestroy();
     for (const p of pools) await p.destroy().catch(() => undefined);
     await db?.drop();
   });

@@ -13,7 +13,8 @@ export interface DatadogStandInOptions {
   lines: StandInLine[];
   apiKey: string;
   appKey: string;
-  rateLimit?: { limit: number; periodSeconds: number };
+  /** `usedByOthers`: requests other clients already made in the window current when the first request arrives. */
+  rateLimit?: { limit: number; periodSeconds: number; usedByOthers?: number };
 }
 
 interface DdLog {
@@ -84,10 +85,10 @@ export function datadogStandIn(o: DatadogStandInOptions): Handler & { logs: DdLo
 
   /** Fixed, calendar-aligned window: sets the X-RateLimit-* headers; false when this request is over the limit. */
   const used = new Map<number, number>();
-  function admit(res: ServerResponse, rl: { limit: number; periodSeconds: number }): boolean {
+  function admit(res: ServerResponse, rl: { limit: number; periodSeconds: number; usedByOthers?: number }): boolean {
     const period = rl.periodSeconds * 1000;
     const slot = Math.floor(Date.now() / period);
-    const n = (used.get(slot) ?? 0) + 1;
+    const n = (used.get(slot) ?? (used.size === 0 ? (rl.usedByOthers ?? 0) : 0)) + 1;
     used.set(slot, n);
     res.setHeader('X-RateLimit-Limit', String(rl.limit));
     res.setHeader('X-RateLimit-Period', String(rl.periodSeconds));

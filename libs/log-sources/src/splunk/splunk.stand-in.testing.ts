@@ -6,7 +6,8 @@
  * /services/data/indexes. SPL subset: `search` followed by field=value terms (index, source, sourcetype, host, `*`
  * wildcards) and bare words matched in _raw. Token auth (`Authorization: Bearer`) is checked. With
  * `maxConcurrentSearches`, a blocking job runs for `searchMs` and splunkd's search quota applies: a job created while
- * that many are running is refused with 503 and splunkd's "Search not executed" message.
+ * that many are running is refused with 503 and splunkd's "Search not executed" message. `quotaTakenFor` refuses the
+ * first n job creations the same way (the quota is full of other users' searches when the analysis starts).
  */
 import { globToRegExp, send, type Handler, type RecordedRequest, type StandInLine } from '../shared/local-server.testing';
 
@@ -19,6 +20,8 @@ export interface SplunkStandInOptions {
   maxConcurrentSearches?: number;
   /** How long a blocking search runs before its POST answers (default 0). */
   searchMs?: number;
+  /** The first n job creations find the quota taken by other users' searches (503). */
+  quotaTakenFor?: number;
 }
 
 type SplunkEvent = Record<string, string> & { _time: string; _raw: string };
@@ -116,13 +119,14 @@ export function splunkStandIn(
     if (!indexed && !terms.length) matched = [];
     const max = Number(form.get('max_count') ?? 10_000);
     const sid = `${nextSid++}.${jobs.size + 1}`;
-    if (o.maxConcurrentSearches !== undefined && stats.running >= o.maxConcurrentSearches) {
+    const quotaTaken = stats.refused < (o.quotaTakenFor ?? 0);
+    if (quotaTaken || (o.maxConcurrentSearches !== undefined && stats.running >= o.maxConcurrentSearches)) {
       stats.refused++;
       return messages(
         res,
         503,
         'ERROR',
-        `Search not executed: The maximum number of concurrent historical searches on this instance has been reached., concurrency_category="historical", concurrency_context="instance-wide", current_concurrency=${stats.running}, concurrency_limit=${o.maxConcurrentSearches}`,
+        `Search not executed: The maximum number of concurrent historical searches on this instance has been reached., concurrency_category="historical", concurrency_context="instance-wide", current_concurrency=${o.maxConcurrentSearches ?? stats.running}, concurrency_limit=${o.maxConcurrentSearches ?? stats.running}`,
       );
     }
     // exec_mode=blocking: the POST answers when the job is done (a normal-mode client would poll the job first).
