@@ -68,6 +68,7 @@ if (!CHROMIUM) {
     let page: Page;
     let userDataDir: string;
     let scenario: Scenario;
+    let incidentLines: string[] = [];
     const consoleErrors: string[] = [];
     let shot = 0;
 
@@ -98,8 +99,7 @@ if (!CHROMIUM) {
       );
 
       s = await startIntercomStack({}, {}, { publicDir: PUBLIC_DIR });
-      mkdirSync(join(s.app.config.logFilesDir, 'incident'), { recursive: true });
-      writeFileSync(join(s.app.config.logFilesDir, 'incident', 'services.ndjson'), `${lines.join('\n')}\n`);
+      incidentLines = lines;
 
       const { chromium } = await import('playwright-core');
       userDataDir = mkdtempSync(join(tmpdir(), 'ss-chromium-'));
@@ -243,6 +243,10 @@ if (!CHROMIUM) {
       );
       expect(project.services[2].critical ?? false).toBe(false);
       await screenshot('project-services');
+      // The operator puts the incident's files in this project's own folder, LOG_FILES_DIR/<projectId>/.
+      const folder = join(s.app.config.logFilesDir, project.id);
+      mkdirSync(join(folder, 'incident'), { recursive: true });
+      writeFileSync(join(folder, 'incident', 'services.ndjson'), `${incidentLines.join('\n')}\n`);
 
       // 3. A `file` log source over the incident file, tested: the sample lines are shown.
       await page.getByRole('link', { name: 'Log sources' }).click();
@@ -254,6 +258,7 @@ if (!CHROMIUM) {
       await byTestId('log-source-save').click();
       const card = byTestId('log-source-incident-files');
       await expectVisible(card);
+      await expectText(card.getByTestId('log-source-folder'), new RegExp(`${project.id}`));
       await card.getByTestId('log-source-test').click();
       const result = card.getByTestId('log-source-test-result');
       await expectText(result, /Connected: 1 file\(s\) matched/);

@@ -1,7 +1,9 @@
 /*
  * Security — hostile input (issue #9): user text stays plain in Canvas Kit canvases (no Markdown injection); `file`
- * sources cannot escape LOG_FILES_DIR (absolute, .., braces, symlinked files and directories); blocked CIDRs and
- * metadata hosts are refused for every connector with a host; bodies over the limit → 413 on /v1, webhooks and Canvas
+ * sources read only their project's folder, LOG_FILES_DIR/<projectId>/, and cannot escape it (absolute, .., brace and
+ * extglob expansions, symlinked files and directories), nor reach another tenant's files (issue 19.1, 19.3); blocked
+ * CIDRs, cloud metadata addresses in every IPv6 embedding and metadata hosts are refused for every connector with a
+ * host, and no connector follows a redirect into them (issue 19.4, 19.5); bodies over the limit → 413 on /v1, webhooks and Canvas
  * Kit; property-based fuzzing (fast-check, seeded) of signed webhook and Canvas Kit payloads never gets a 5xx, and the
  * app keeps answering afterwards. Issue 19.8: out-of-range page/limit on every paged route and JSON nested 5,000 deep
  * on every JSON route → 400; a wrong signature over a body past 1 MB → 401 (not 413), past 64 MB reading stops; the
@@ -16,6 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { generateServiceAccount } from '@app/log-sources/testing';
 import { Client } from 'pg';
 import { api } from '../helpers/app';
 import { CLIENT_SECRET, installThroughConsent, IntercomStack, startIntercomStack, waitFor } from '../helpers/intercom';
@@ -51,15 +54,6 @@ describe('security: hostile input', () => {
 
   beforeAll(async () => {
     logDir = mkdtempSync(join(tmpdir(), 'ss-sec-logs-'));
-    const outside = mkdtempSync(join(tmpdir(), 'ss-sec-outside-'));
-    const ts = () => new Date(Date.now() - 10 * 60_000).toISOString();
-    writeFileSync(join(outside, 'secret.log'), `${ts()} ERROR ${OUTSIDE_MARK}\n`);
-    writeFileSync(join(outside, 'secret.ndjson'), `${JSON.stringify({ timestamp: ts(), level: 'error', service: 'x', message: OUTSIDE_MARK })}\n`);
-    mkdirSync(join(logDir, 'app'));
-    writeFileSync(join(logDir, 'app', 'inside.log'), `${ts()} ERROR checkout inside line\n`);
-    symlinkSync(join(outside, 'secret.log'), join(logDir, 'app', 'link.log'));
-    symlinkSync(outside, join(logDir, 'dirlink'));
-    symlinkSync('/etc', join(logDir, 'etc'));
     redirector = createServer((_req, res) => {
       res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' });
       res.end();
@@ -72,7 +66,21 @@ describe('security: hostile input', () => {
       RATE_LIMIT_WRITE: '100000',
       RATE_LIMIT_READ: '100000',
       RATE_LIMIT_ANALYSIS: '100000',
+      ALLOW_SIGNUP: 'true',
     });
+    // This project's folder, with links leading out of it; files outside it hold a line that must never come back.
+    const mine = join(logDir, s.projectId);
+    const outside = mkdtempSync(join(tmpdir(), 'ss-sec-outside-'));
+    const ts = () => new Date(Date.now() - 10 * 60_000).toISOString();
+    writeFileSync(join(outside, 'secret.log'), `${ts()} ERROR ${OUTSIDE_MARK}\n`);
+    writeFileSync(join(outside, 'secret.ndjson'), `${JSON.stringify({ timestamp: ts(), level: 'error', service: 'x', message: OUTSIDE_MARK })}\n`);
+    writeFileSync(join(logDir, 'root.log'), `${ts()} ERROR ${OUTSIDE_MARK} at the root of LOG_FILES_DIR\n`);
+    mkdirSync(join(mine, 'app'), { recursive: true });
+    writeFileSync(join(mine, 'app', 'inside.log'), `${ts()} ERROR checkout inside line\n`);
+    symlinkSync(join(outside, 'secret.log'), join(mine, 'app', 'link.log'));
+    symlinkSync(outside, join(mine, 'dirlink'));
+    symlinkSync('/etc', join(mine, 'etc'));
+    symlinkSync(logDir, join(mine, 'up'));
     const inst = await installThroughConsent(s);
     if (inst.callback.status !== 302) throw new Error(inst.body);
     bindingId = inst.callback.headers.get('location')!.split('/').pop()!;
@@ -125,7 +133,7 @@ describe('security: hostile input', () => {
     });
   });
 
-  describe('file sources stay inside LOG_FILES_DIR', () => {
+  describe("file sources stay inside their project's folder", () => {
     it('refuses absolute paths, .. in any form, home and drive paths, NUL — at create and at update', async () => {
       const bad = [
         '/etc/passwd',
@@ -146,6 +154,13 @@ describe('security: hostile input', () => {
         'app/{x,..}/y.log',
         '@(..)/secret.log',
         '+(..|app)/*.log',
+        // Brace and extglob expansions that leave the folder (issue 19.3).
+        '{.,}./{.,}./etc/*',
+        '{.,}./{.,}./{.,}./{.,}./{.,}./{.,}./*',
+        '{/etc,app}/*',
+        '.[.]/*',
+        '*(.)/etc/*',
+        '{a,b}{c,d}{e,f}{g,h}{i,j}{k,l}{m,n}{o,p}',
       ];
       const ok = await api(s.app.url, 'POST', '/v1/config/log-sources', {
         token: s.token,
@@ -176,7 +191,12 @@ describe('security: hostile input', () => {
       const src = await api(s.app.url, 'POST', '/v1/config/log-sources', {
         token: s.token,
         headers: h(),
-        body: { type: 'file', name: 'globs', credentials: {}, sources: ['**/*.log', '**/*.ndjson', 'dirlink/*', 'etc/passwd', 'app/link.log'] },
+        body: {
+          type: 'file',
+          name: 'globs',
+          credentials: {},
+          sources: ['**/*.log', '**/*.ndjson', 'dirlink/*', 'etc/passwd', 'app/link.log', 'up/**/*', 'dirlink/**'],
+        },
       });
       expect(src.status).toBe(201);
       const id = src.json.data.id;
@@ -199,9 +219,80 @@ describe('security: hostile input', () => {
       for (const r of [test, disc, done]) {
         expect(r.text).not.toContain(OUTSIDE_MARK);
         expect(r.text).not.toMatch(/root:x:0:0/);
+        // Skipped entries are counted, never named: no outside path, no file found out there, no link name.
+        expect(r.text).not.toMatch(/secret|passwd|shadow|encryption\.key|ss-sec-outside|dirlink|link\.log|\/etc\b/);
       }
+      expect(test.json.data.message).toMatch(/\d+ entries leading outside this project's folder \(symbolic links\) skipped/);
       expect(s.app.logs.join('\n')).not.toContain(OUTSIDE_MARK);
       await api(s.app.url, 'DELETE', `/v1/config/log-sources/${id}`, { token: s.token, headers: h() });
+    });
+  });
+
+  describe("another tenant's files (issue 19.1)", () => {
+    it("a tenant made by signup who creates `**/*` sees none of tenant A's lines or file names, in test, discovery and analyses", async () => {
+      const MARK_A = 'TENANT-A-CONFIDENTIAL-4411';
+      const mineA = join(logDir, s.projectId, 'tenant-a');
+      mkdirSync(mineA, { recursive: true });
+      writeFileSync(
+        join(mineA, 'payments.ndjson'),
+        `${JSON.stringify({ timestamp: new Date(Date.now() - 60_000).toISOString(), level: 'error', service: 'payments', message: `${MARK_A} card declined` })}\n`,
+      );
+      const signup = await api(s.app.url, 'POST', '/v1/auth/signup', {
+        body: { name: 'Mallory', email: 'mallory@tenant-b.example', password: 'tenant b owner password', companyName: 'Tenant B' },
+      });
+      expect(signup.status).toBe(201);
+      const tokenB = signup.json.data.token;
+      const projectB = signup.json.data.project.id;
+      const hb = { 'x-project-id': projectB };
+      const src = await api(s.app.url, 'POST', '/v1/config/log-sources', {
+        token: tokenB,
+        headers: hb,
+        body: { type: 'file', name: 'everything', credentials: {}, sources: ['**/*', '*', '**/*.ndjson'] },
+      });
+      expect(src.status).toBe(201);
+      // B's record shows B's own folder, never A's.
+      expect(src.json.data.folder).toBe(join(logDir, projectB));
+      const id = src.json.data.id;
+      const test = await api(s.app.url, 'POST', `/v1/config/log-sources/${id}/test`, { token: tokenB, headers: hb });
+      expect(test.status).toBe(200);
+      expect(test.json.data.sampleLogs).toEqual([]);
+      const disc = await api(s.app.url, 'GET', `/v1/config/log-sources/${id}/sources`, { token: tokenB, headers: hb });
+      expect(disc.json.data).toEqual([]);
+      const an = await api(s.app.url, 'POST', '/v1/analyses', {
+        token: tokenB,
+        headers: hb,
+        body: { description: 'payments card declined', timeStart: new Date(Date.now() - 3_600_000).toISOString(), timeEnd: new Date().toISOString() },
+      });
+      expect(an.status).toBe(202);
+      const done = await waitFor(async () => {
+        const r = await api(s.app.url, 'GET', `/v1/analyses/${an.json.data.id}`, { token: tokenB, headers: hb });
+        return ['complete', 'partial', 'failed'].includes(r.json.data.status) ? r : null;
+      }, 20000);
+      for (const r of [src, test, disc, done]) {
+        expect(r.text).not.toContain(MARK_A);
+        expect(r.text).not.toContain(OUTSIDE_MARK);
+        expect(r.text).not.toContain(s.projectId);
+        expect(r.text).not.toMatch(/tenant-a|payments\.ndjson|inside\.log/);
+      }
+      expect(done.json.data.result?.logsScanned ?? 0).toBe(0);
+      // Even knowing A's project id, B reads nothing of A's: the glob is relative to B's own folder.
+      const guess = await api(s.app.url, 'POST', '/v1/config/log-sources', {
+        token: tokenB,
+        headers: hb,
+        body: { type: 'file', name: 'guess', credentials: {}, sources: [`${s.projectId}/**/*`] },
+      });
+      const guessed = await api(s.app.url, 'POST', `/v1/config/log-sources/${guess.json.data.id}/test`, { token: tokenB, headers: hb });
+      expect(guessed.json.data.connected).toBe(false);
+      expect(guessed.text).not.toContain(MARK_A);
+      // The same source in tenant A's project reads A's lines: the files are there, B just cannot reach them.
+      const srcA = await api(s.app.url, 'POST', '/v1/config/log-sources', {
+        token: s.token,
+        headers: h(),
+        body: { type: 'file', name: 'a-own', credentials: {}, sources: ['tenant-a/*'] },
+      });
+      const testA = await api(s.app.url, 'POST', `/v1/config/log-sources/${srcA.json.data.id}/test`, { token: s.token, headers: h() });
+      expect(testA.text).toContain(MARK_A);
+      await api(s.app.url, 'DELETE', `/v1/config/log-sources/${srcA.json.data.id}`, { token: s.token, headers: h() });
     });
   });
 
@@ -224,6 +315,18 @@ describe('security: hostile input', () => {
       'http://METADATA.GOOGLE.INTERNAL.',
       'http://metadata.google.internal:8080/computeMetadata/v1',
       'http://user:pw@169.254.169.254',
+      // Cloud metadata addresses outside 169.254/16 and fe80::/10, and IPv6 forms embedding a blocked IPv4 (issue 19.5).
+      'http://[fd00:ec2::254]/latest/meta-data/',
+      'http://[fd20:ce::254]/computeMetadata/v1/',
+      'http://100.100.100.200/latest/meta-data/',
+      'http://192.0.0.192/opc/v1/instance/',
+      'http://[64:ff9b::a9fe:a9fe]/',
+      'http://[64:ff9b::169.254.169.254]/',
+      'http://[::a9fe:a9fe]/',
+      'http://[::ffff:0:a9fe:a9fe]/',
+      'http://[64:ff9b::6464:64c8]/',
+      'http://[2002:a9fe:a9fe::]/',
+      'http://metadata.goog/',
     ];
     const bodies: Record<string, (host: string) => Record<string, unknown>> = {
       loki: (host) => ({ type: 'loki', name: 'x', credentials: { host }, sources: ['{job="a"}'] }),
@@ -270,6 +373,30 @@ describe('security: hostile input', () => {
       expect(t.json.data.connected).toBe(false);
       expect(t.json.data.message).toMatch(/redirect/i);
       expect(t.text).not.toContain('meta-data');
+    });
+
+    it('no connector follows a redirect: GCP token endpoint, Datadog, Elastic and Splunk all stop at the allowed host', async () => {
+      const sa = generateServiceAccount('redirect-test');
+      const sources: Array<Record<string, unknown>> = [
+        {
+          type: 'gcp_logging',
+          credentials: { serviceAccountJson: sa.json },
+          settings: { apiEndpoint: redirectUrl, tokenUri: `${redirectUrl}/token` },
+          sources: ['stdout'],
+        },
+        { type: 'datadog', credentials: { apiKey: 'dd-api', appKey: 'dd-app' }, settings: { endpoint: redirectUrl }, sources: ['service:x'] },
+        { type: 'elastic', credentials: { host: redirectUrl, apiKey: 'k' }, sources: ['logs-*'] },
+        { type: 'splunk', credentials: { host: redirectUrl, token: 't' }, sources: ['main'] },
+      ];
+      for (const body of sources) {
+        const c = await api(s.app.url, 'POST', '/v1/config/log-sources', { token: s.token, headers: h(), body: { name: `redirect ${body.type}`, ...body } });
+        expect({ type: body.type, status: c.status }).toEqual({ type: body.type, status: 201 });
+        const t = await api(s.app.url, 'POST', `/v1/config/log-sources/${c.json.data.id}/test`, { token: s.token, headers: h() });
+        expect({ type: body.type, connected: t.json.data.connected }).toEqual({ type: body.type, connected: false });
+        expect(t.json.data.message).toMatch(/redirect/i);
+        expect(t.text).not.toContain('meta-data');
+        await api(s.app.url, 'DELETE', `/v1/config/log-sources/${c.json.data.id}`, { token: s.token, headers: h() });
+      }
     });
   });
 

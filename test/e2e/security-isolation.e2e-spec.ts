@@ -277,7 +277,8 @@ describe('security: tenant isolation and roles over every /v1 route', () => {
     aCallers.push({ name: 'A pub', token: (await key(ownerA, { name: `${MARK} pub`, type: 'public', projectId: ctx.projectA })).key, kind: 'pub' });
     aCallers.push({ name: 'A org', token: (await key(ownerA, { name: `${MARK} org`, type: 'org', permissions: KEY_PERMS })).key, kind: 'org' });
     // A file log source, a binding, a triaged conversation and an analysis.
-    const logDir = join(s.app.dataDir, 'logs');
+    // A's files in A's project folder (LOG_FILES_DIR/<projectId>/): B's file sources (`*.ndjson` below) read B's own.
+    const logDir = join(s.app.dataDir, 'logs', ctx.projectA);
     mkdirSync(logDir, { recursive: true });
     writeFileSync(
       join(logDir, 'alpha.ndjson'),

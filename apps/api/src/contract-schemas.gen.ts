@@ -577,6 +577,10 @@ export const CONTRACT_SCHEMAS: Record<string, Record<string, unknown>> = {
       sources: { type: 'array', items: { type: 'string' } },
       region: { type: ['string', 'null'] },
       settings: { type: 'object', additionalProperties: {} },
+      folder: {
+        type: 'string',
+        description: "`file` sources: the server folder this source reads, `$LOG_FILES_DIR/<projectId>/` (put the project's files there).",
+      },
       isActive: { type: 'boolean' },
       credentialKeys: { type: 'array', items: { type: 'string' }, description: 'Names of the credential keys that are set (values are write-only).' },
       lastTestedAt: { type: ['string', 'null'] },

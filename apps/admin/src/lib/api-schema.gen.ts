@@ -872,6 +872,8 @@ export interface components {
       createdAt: string;
       /** @description Names of the credential keys that are set (values are write-only). */
       credentialKeys: string[];
+      /** @description `file` sources: the server folder this source reads, `$LOG_FILES_DIR/<projectId>/` (put the project's files there). */
+      folder?: string;
       id: string;
       isActive: boolean;
       lastTestedAt: string | null;

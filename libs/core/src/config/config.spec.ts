@@ -81,7 +81,16 @@ describe('loadConfig', () => {
     expect(c.logSourceTimeoutMs).toBe(30000);
     expect(c.analysisMaxLines).toBe(2000000);
     expect(c.logFilesDir).toBe(join(c.dataDir, 'logs'));
-    expect(c.logSourceBlockedCidrs).toEqual(['169.254.0.0/16', 'fe80::/10']);
+    expect(c.logSourceBlockedCidrs).toEqual(['169.254.0.0/16', 'fe80::/10', 'fd00:ec2::254/128', 'fd20:ce::254/128', '100.100.100.200/32', '192.0.0.192/32']);
+    expect(c.logSourceConcurrency).toBe(2);
+    // An empty value (an env file's `LOG_SOURCE_BLOCKED_CIDRS=`) keeps the default block list.
+    expect(loadConfig({ DATA_DIR: tmp(), LOG_SOURCE_BLOCKED_CIDRS: ' ' }).logSourceBlockedCidrs).toEqual(c.logSourceBlockedCidrs);
+    expect(loadConfig({ DATA_DIR: tmp(), LOG_SOURCE_BLOCKED_CIDRS: '10.0.0.0/8, 169.254.0.0/16' }).logSourceBlockedCidrs).toEqual([
+      '10.0.0.0/8',
+      '169.254.0.0/16',
+    ]);
+    expect(loadConfig({ DATA_DIR: tmp(), LOG_SOURCE_CONCURRENCY: '5' }).logSourceConcurrency).toBe(5);
+    expect(() => loadConfig({ DATA_DIR: tmp(), LOG_SOURCE_CONCURRENCY: '0' })).toThrow(/LOG_SOURCE_CONCURRENCY/);
     expect(c.intercom).toMatchObject({
       sandbox: true,
       clientId: 'sandbox',

@@ -44,6 +44,8 @@ export interface AppConfig {
   rateLimits: { read: number; write: number; analysis: number; auth: number; authAccount: number; authGlobal: number };
   /** Express `trust proxy`: a hop count, or the addresses/CIDRs/names (loopback, linklocal, uniquelocal) of trusted proxies. */
   trustProxy: number | string[];
+  /** Queries running at once per log source, across all workers (LOG_SOURCE_CONCURRENCY). */
+  logSourceConcurrency: number;
   noRecentEventsDays: number;
   logLevel: string;
   /** LOG_FORMAT: `pretty` (readable, one line per event) or `json` (one JSON object per line). Default: pretty on a terminal, else json. */
@@ -190,12 +192,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTTY: bo
   const adminPassword = env.ADMIN_PASSWORD || null;
   if (adminPassword !== null && adminPassword.length < 8) throw new ConfigError('ADMIN_PASSWORD must be at least 8 characters');
 
-  const cidrs =
-    env.LOG_SOURCE_BLOCKED_CIDRS !== undefined
-      ? env.LOG_SOURCE_BLOCKED_CIDRS.split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : ['169.254.0.0/16', 'fe80::/10'];
+  // Empty (e.g. `LOG_SOURCE_BLOCKED_CIDRS=` in an env file) means the default, never "block nothing".
+  const cidrs = env.LOG_SOURCE_BLOCKED_CIDRS?.trim()
+    ? env.LOG_SOURCE_BLOCKED_CIDRS.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : // Link-local, then the cloud metadata addresses outside it: AWS IMDS over IPv6, GCP's metadata server over IPv6,
+      // Alibaba Cloud, Oracle Cloud. IPv6 forms embedding an IPv4 address are unmapped before checking.
+      ['169.254.0.0/16', 'fe80::/10', 'fd00:ec2::254/128', 'fd20:ce::254/128', '100.100.100.200/32', '192.0.0.192/32'];
 
   return {
     port,
@@ -225,7 +229,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTTY: bo
     logSourceTimeoutMs: int(env, 'LOG_SOURCE_TIMEOUT_MS', 30000, 100, 600000),
     analysisMaxLines: int(env, 'ANALYSIS_MAX_LINES', 2000000, 1, 100000000),
     logSourceBlockedCidrs: cidrs,
-    logSourceBlockedHosts: ['metadata.google.internal', 'metadata', 'metadata.azure.internal', 'instance-data', 'instance-data.ec2.internal'],
+    logSourceBlockedHosts: ['metadata.google.internal', 'metadata.goog', 'metadata', 'metadata.azure.internal', 'instance-data', 'instance-data.ec2.internal'],
+    logSourceConcurrency: int(env, 'LOG_SOURCE_CONCURRENCY', 2, 1, 1000),
     rateLimits: {
       read: int(env, 'RATE_LIMIT_READ', 1200, 1, 10000000),
       write: int(env, 'RATE_LIMIT_WRITE', 300, 1, 10000000),
