@@ -14,6 +14,7 @@ export * from './post.service';
 export * from './attributes.service';
 export * from './conversation-events.service';
 export * from './conversation-facts.port';
+export * from './finished-analyses.port';
 export * from './analysis-posts.service';
 export * from './notes';
 export * from './pages';

@@ -7,6 +7,7 @@ import { BindingsController } from './bindings.controller';
 import { BindingsService } from './bindings.service';
 import { ConversationEventsService } from './conversation-events.service';
 import { ConversationFactsPort } from './conversation-facts.port';
+import { FinishedAnalysesPort } from './finished-analyses.port';
 import { IngestService } from './ingest.service';
 import { InstallService } from './install.service';
 import { LiveBindings } from './live-bindings.service';
@@ -33,6 +34,7 @@ const SERVICES = [
   AttributesService,
   ConversationEventsService,
   ConversationFactsPort,
+  FinishedAnalysesPort,
   AnalysisPostsService,
 ];
 
