@@ -11,6 +11,7 @@ export * from './install.service';
 export * from './ingest.service';
 export * from './uninstall.service';
 export * from './post.service';
+export * from './reconcile.service';
 export * from './attributes.service';
 export * from './conversation-events.service';
 export * from './conversation-facts.port';

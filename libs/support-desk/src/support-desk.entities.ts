@@ -29,6 +29,8 @@ export interface ReconcileState {
   errors: string[];
   /** when the last run without errors ended */
   lastOkAt: string | null;
+  /** where the next run starts (a complete run moves it on; an interrupted one leaves it) */
+  nextSince?: string;
 }
 
 /** One connected support-desk workspace for one project (contract §7). */

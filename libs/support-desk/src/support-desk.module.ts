@@ -13,6 +13,7 @@ import { InstallService } from './install.service';
 import { LiveBindings } from './live-bindings.service';
 import { OAuthDoors } from './oauth-doors.service';
 import { PostService } from './post.service';
+import { ReconcileService } from './reconcile.service';
 import { SupportDeskRegistry } from './provider';
 import { ANALYSIS_POST_QUEUE, SUPPORT_DESK_EVENT_QUEUE } from './support-desk.queues';
 import { UninstallService } from './uninstall.service';
@@ -36,6 +37,7 @@ const SERVICES = [
   ConversationFactsPort,
   FinishedAnalysesPort,
   AnalysisPostsService,
+  ReconcileService,
 ];
 
 @Module({
