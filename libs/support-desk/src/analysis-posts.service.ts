@@ -79,7 +79,7 @@ export class AnalysisPostsService implements OnModuleInit {
           `analysis:${analysisId}:note`,
           'internal',
           (ref) => ({ html: analysisNote(note, { timezone: b.timezone, link: url, ref }), text: '' }),
-          { final },
+          { final, late: true },
         );
       }
       await this.attributes.write(b, conversationId, { analysis_url: url }, { final });

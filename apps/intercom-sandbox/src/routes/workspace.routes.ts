@@ -40,7 +40,7 @@ export function workspaceRoutes(core: SandboxCore): express.Router {
       return sendError(res, {
         status: 422,
         code: 'parameter_invalid',
-        message: 'Conversation attributes are not available on this endpoint: use GET /conversations/attributes',
+        message: 'model=conversation is no longer supported. Use GET /conversations/attributes instead',
       });
     }
     const archived = str(req.query.include_archived) === 'true';
