@@ -36,6 +36,22 @@ describe('Intercom failure modes: a missing permission is not a revoked token; a
     }
   }
 
+  async function eventsOf(conversationId: string): Promise<Array<{ topic: string; action: string; status: string; code: string | null }>> {
+    const c = new Client({ connectionString: s.app.dbUrl });
+    await c.connect();
+    try {
+      return (
+        await c.query(
+          `SELECT topic, action, status, payload->'data'->'item'->'conversation_parts'->'conversation_parts'->0->>'app_package_code' AS code
+         FROM support_desk_events WHERE "conversationId" = $1 ORDER BY "receivedAt"`,
+          [conversationId],
+        )
+      ).rows;
+    } finally {
+      await c.end();
+    }
+  }
+
   function converse(body: string) {
     const conv = s.sandbox.createConversation({ customer: { name: 'Joe', email: 'joe@example.com' }, body: `<p>${body}</p>` });
     return String(conv.id);
@@ -139,6 +155,34 @@ describe('Intercom failure modes: a missing permission is not a revoked token; a
     const third = converse('Dashboard charts are empty since yesterday');
     await waitFor(async () => triageNotes(s.sandbox.getConversation(third)).length >= 1, 20000);
     expect(triageNotes(s.sandbox.getConversation(third))[0].author.id).toBe(CHLOE);
+  });
+
+  it("re-triages customer replies a channel app relayed (another app's package code); only our own code is ours", async () => {
+    const id = converse('How do I add a teammate to my account?');
+    await waitFor(async () => triageNotes(s.sandbox.getConversation(id)).length >= 1, 20000);
+    // our package code is learned from our first post (no INTERCOM_APP_PACKAGE_CODE here); the webhook path sees it
+    // once its 2 s binding cache refreshes
+    await new Promise((r) => setTimeout(r, 2500));
+    s.sandbox.customerReply(id, 'Now the checkout page fails with a 500 error for every card', { appPackageCode: 'whatsapp-bridge' });
+    s.sandbox.customerReply(id, 'A part that carries our own package code', { appPackageCode: 'sigsentry-sandbox' });
+    const replied = async () => (await eventsOf(id)).filter((e) => e.topic === 'conversation.user.replied');
+    await waitFor(async () => (await replied()).length === 2 && (await replied()).every((e) => e.status === 'processed'), 20000);
+    const byCode = Object.fromEntries((await replied()).map((e) => [e.code, e.action]));
+    expect(byCode).toEqual({ 'whatsapp-bridge': 'retriage', 'sigsentry-sandbox': 'record' });
+  });
+
+  it('unsigned uninstall notices probe the token with GET /me at most once per binding per 5 minutes', async () => {
+    const me = () => calls('GET', /^\/me$/).length;
+    const before = me();
+    const body = JSON.stringify({ app_id: WS });
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        fetch(`${s.app.url}/webhooks/intercom/uninstall`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }),
+      ),
+    );
+    expect(answers.every((r) => r.status === 200)).toBe(true);
+    expect(me() - before).toBe(1);
+    expect((await binding()).status).toBe('active');
   });
 
   it('a token refused by the call and again by GET /me (token_revoked) turns the binding needs_reinstall', async () => {
