@@ -310,6 +310,23 @@ describe('against the Intercom sandbox', () => {
     expect(e).toMatchObject({ kind: 'not_found', status: 404, code: 'not_found', retryable: false });
   });
 
+  it('a late note keeps a snoozed conversation snoozed only where the version has skip_unsnooze (Preview); on 2.14 it wakes it', async () => {
+    const later = Math.floor(Date.now() / 1000) + 3600;
+    const state = (id: string) => String(sb.getConversation(id).state);
+    for (const [version, expected] of [
+      ['Preview', 'snoozed'],
+      ['2.14', 'open'],
+      ['2.16', 'open'],
+    ] as const) {
+      const conv = sb.createConversation({ workspaceId: WS, customer: { name: 'Joe', email: 'joe@x.test' }, body: 'help' });
+      const id = String(conv.id);
+      sb.snooze(id, later);
+      expect(state(id)).toBe('snoozed');
+      await client({ apiVersion: version }).api.reply({ token }, id, { messageType: 'note', adminId: '991267003', body: '<p>late</p>', skipUnsnooze: true });
+      expect(state(id)).toBe(expected);
+    }
+  });
+
   it('updates attributes; unknown attribute, wrong type and read-only → attribute_invalid naming it', async () => {
     const { api } = client();
     const id = String(sb.createConversation({ workspaceId: WS, customer: { name: 'J', email: 'j@x.test' }, body: 'b' }).id);
