@@ -1,3 +1,4 @@
+import type { HealthCheckCode } from '@app/contracts';
 /**
  * What a support-desk platform is (Sentry's "provider"): the platform-agnostic interface every platform implements.
  * Core code looks providers up by key in the SupportDeskRegistry; it never knows a platform's names.
@@ -168,16 +169,8 @@ export interface WorkspaceApi {
   rateBudget(): { remaining: number | null; limit: number | null; resetAt: number | null } | null;
 }
 
-export const HEALTH_CHECK_CODES = [
-  'no_recent_events',
-  'token_rejected',
-  'permission_missing',
-  'attribute_missing',
-  'reply_admin_missing',
-  'delivery_failing',
-  'reconciliation',
-] as const;
-export type HealthCheckCode = (typeof HEALTH_CHECK_CODES)[number];
+export { HEALTH_CHECK_CODES } from '@app/contracts';
+export type { HealthCheckCode } from '@app/contracts';
 
 /** Per platform: what an admin does to fix each failing health check (shown as `fix`). */
 export type HealthHints = Record<HealthCheckCode, string>;
