@@ -7,6 +7,7 @@
  * total are capped (least recently used evicted), and the exact-match cache is cleared when full.
  */
 import { maskedTokens, PIECE_SPLIT, WILDCARD } from './masking';
+import { KIND_PAREN_VALUE, KIND_WILDCARD, MASKED_TOKEN_SLOTS, MaskedVocabulary } from './token-ids';
 
 /**
  * The printed form of a template: tokens joined by single spaces (whitespace runs are not part of an
@@ -40,18 +41,25 @@ export interface SignatureMinerOptions {
   maxSplitValues?: number;
   /** Distinct values tracked per variable position before it is considered high-cardinality. */
   maxTrackedValues?: number;
+  /** Distinct masked tokens held before the token vocabulary is rebuilt from the clusters' own tokens. */
+  maxVocabulary?: number;
 }
 
 interface Cluster {
   id: number;
+  /** The template's tokens, and the same as vocabulary ids (compared by id while mining). */
   tokens: string[];
+  ids: Int32Array;
   size: number;
   lastUsed: number;
-  /** Token count and first-token key of its group. */
-  group: [number, string];
+  /** Vocabulary id of its group's first-token key (the group is also keyed by tokens.length). */
+  firstKey: number;
   template: string | null;
-  /** Per position: values seen where the template became variable (undefined: constant; null: too many values). */
-  variants: Array<Map<string, number> | null | undefined>;
+  /**
+   * Per position: the distinct values (vocabulary ids) seen since the template became variable there (undefined:
+   * constant; null: more than maxTrackedValues).
+   */
+  variants: Array<number[] | null | undefined>;
   /** Refined sub-clusters (see resolve()): value tuple → sub index. */
   subs?: Map<string, number>;
 }
@@ -63,6 +71,7 @@ export const DEFAULT_MINER_OPTIONS: Required<SignatureMinerOptions> = {
   maxCacheEntries: 200_000,
   maxSplitValues: 4,
   maxTrackedValues: 8,
+  maxVocabulary: 1 << 18,
 };
 
 /**
@@ -251,9 +260,14 @@ function absorbQuantities(tokens: string[]): string[] {
 
 export class SignatureMiner {
   private readonly opts: Required<SignatureMinerOptions>;
-  private readonly groups = new Map<number, Map<string, Cluster[]>>();
+  /** Candidate clusters by token count, then by first-token key (a vocabulary id). */
+  private groups: Array<Map<number, Cluster[]> | undefined> = [];
   private readonly byId = new Map<number, Cluster>();
-  private readonly cache = new Map<string, { cluster: Cluster; tokens: string[] }>();
+  private readonly cache = new Map<string, { cluster: Cluster; ids: Int32Array }>();
+  private vocab = new MaskedVocabulary();
+  private vocabLimit: number;
+  /** The current line's token ids (reused). */
+  private readonly lineIds = new Int32Array(MASKED_TOKEN_SLOTS);
   private nextId = 1;
   private tick = 0;
   private readonly merges = new Map<number, MinedSignature>();
@@ -262,6 +276,7 @@ export class SignatureMiner {
 
   constructor(options: SignatureMinerOptions = {}) {
     this.opts = { ...DEFAULT_MINER_OPTIONS, ...options };
+    this.vocabLimit = this.opts.maxVocabulary;
   }
 
   get clusterCount(): number {
@@ -327,16 +342,17 @@ export class SignatureMiner {
     const res: number[] = [];
     const max = this.opts.maxSplitValues;
     for (let i = 0; i < c.variants.length; i++) {
-      const m = c.variants[i];
-      if (!m || m.size > max) continue;
+      const ids = c.variants[i];
+      if (!ids || ids.length > max) continue;
+      const m = ids.map((id) => this.vocab.text[id]);
       // The word after `user`, `account`, `host`... names an entity: a variable however few values it took.
       if (i > 0 && NAME_KEYWORD.test(c.tokens[i - 1])) continue;
       // Units after a number (`KB`, `B`, `ms`) are part of the quantity.
       let units = true;
-      for (const val of m.keys()) if (!UNIT_WORD.test(val)) units = false;
+      for (const val of m) if (!UNIT_WORD.test(val)) units = false;
       if (units) continue;
       let ok = true;
-      for (const val of m.keys()) {
+      for (const val of m) {
         if (!splittable(val)) {
           ok = false;
           break;
@@ -393,6 +409,54 @@ export class SignatureMiner {
     return c.template;
   }
 
+  /** The current line's masked tokens as vocabulary ids in lineIds, quantities' conversions absorbed; returns the count. */
+  private lineTokens(message: string): number {
+    const vocab = this.vocab;
+    const ids = this.lineIds;
+    const n = vocab.tokenIds(message, ids);
+    const kind = vocab.kind;
+    for (let i = 1; i < n; i++) {
+      if ((kind[ids[i]] & KIND_PAREN_VALUE) === 0) continue;
+      // Rare: a parenthesised value after another one; the string rules decide.
+      const tokens = new Array<string>(n);
+      for (let k = 0; k < n; k++) tokens[k] = vocab.text[ids[k]];
+      const absorbed = absorbQuantities(tokens);
+      for (let k = 0; k < absorbed.length; k++) ids[k] = vocab.idOf(absorbed[k]);
+      return absorbed.length;
+    }
+    return n;
+  }
+
+  /**
+   * Keeps the vocabulary bounded: when it holds many more tokens than the clusters use, a fresh one is built from
+   * the clusters' tokens (ids are only compared with each other, so renumbering changes no result).
+   */
+  private compactVocabulary(): void {
+    const vocab = new MaskedVocabulary();
+    this.groups = [];
+    this.cache.clear();
+    const old = this.vocab.text;
+    for (const c of this.byId.values()) {
+      for (let i = 0; i < c.tokens.length; i++) c.ids[i] = vocab.idOf(c.tokens[i]);
+      for (const tracked of c.variants) if (tracked) for (let k = 0; k < tracked.length; k++) tracked[k] = vocab.idOf(old[tracked[k]]);
+      const n = c.tokens.length;
+      const first = n ? c.ids[0] : 0;
+      c.firstKey = n && vocab.kind[first] & KIND_WILDCARD ? 0 : first;
+      this.groupOf(n, c.firstKey).push(c);
+    }
+    this.vocab = vocab;
+    // When the clusters alone hold many tokens, wait until the vocabulary doubles again (amortised).
+    this.vocabLimit = Math.max(this.opts.maxVocabulary, 2 * vocab.size);
+  }
+
+  private groupOf(n: number, firstKey: number): Cluster[] {
+    let byFirst = this.groups[n];
+    if (!byFirst) this.groups[n] = byFirst = new Map();
+    let group = byFirst.get(firstKey);
+    if (!group) byFirst.set(firstKey, (group = []));
+    return group;
+  }
+
   private addCluster(message: string): Cluster {
     this.linesSeen++;
     this.mergesDirty = true;
@@ -400,58 +464,56 @@ export class SignatureMiner {
     const useCache = this.opts.maxCacheEntries > 0;
     if (useCache) {
       const hit = this.cache.get(message);
-      if (hit && this.byId.get(hit.cluster.id) === hit.cluster && hit.cluster.tokens.length === hit.tokens.length) {
+      if (hit && this.byId.get(hit.cluster.id) === hit.cluster && hit.cluster.tokens.length === hit.ids.length) {
         const c = hit.cluster;
         c.size++;
         c.lastUsed = tick;
         const v = c.variants;
         for (let i = 0; i < v.length; i++) {
           const tracked = v[i];
-          if (tracked) this.track(v, i, tracked, hit.tokens[i]);
+          if (tracked) this.track(v, i, tracked, hit.ids[i]);
         }
         return c;
       }
     }
-    const tokens = absorbQuantities(maskedTokens(message));
-    const n = tokens.length;
-    const first = n ? tokens[0] : '';
-    const firstKey = first.includes(WILDCARD) ? WILDCARD : first;
-    let byFirst = this.groups.get(n);
-    if (!byFirst) this.groups.set(n, (byFirst = new Map()));
-    let group = byFirst.get(firstKey);
-    if (!group) byFirst.set(firstKey, (group = []));
+    if (this.vocab.size > this.vocabLimit) this.compactVocabulary();
+    const vocab = this.vocab;
+    const ids = this.lineIds;
+    const n = this.lineTokens(message);
+    const first = n ? ids[0] : 0;
+    const firstKey = n && vocab.kind[first] & KIND_WILDCARD ? 0 : first;
+    const group = this.groupOf(n, firstKey);
     let best: Cluster | null = null;
-    let bestSim = -1;
+    let bestEq = -1;
     for (let g = 0; g < group.length; g++) {
       const c = group[g];
-      const t = c.tokens;
+      const t = c.ids;
       let eq = 0;
-      for (let i = 0; i < n; i++) if (t[i] === tokens[i]) eq++;
-      const sim = n === 0 ? 1 : eq / n;
-      if (sim > bestSim || (sim === bestSim && best !== null && c.size > best.size)) {
-        bestSim = sim;
+      for (let i = 0; i < n; i++) if (t[i] === ids[i]) eq++;
+      // Same token count within a group: more equal positions is a higher similarity.
+      if (eq > bestEq || (eq === bestEq && best !== null && c.size > best.size)) {
+        bestEq = eq;
         best = c;
       }
     }
     let cluster: Cluster;
-    if (best && bestSim >= this.opts.similarityThreshold) {
+    if (best && (n === 0 ? 1 : bestEq / n) >= this.opts.similarityThreshold) {
       cluster = best;
       let changed = false;
-      const t = cluster.tokens;
+      const t = cluster.ids;
+      const ts = cluster.tokens;
       const v = cluster.variants;
+      const text = vocab.text;
       for (let i = 0; i < n; i++) {
         const tracked = v[i];
-        if (tracked) this.track(v, i, tracked, tokens[i]);
-        if (t[i] !== tokens[i]) {
-          if (tracked === undefined) {
-            const m0 = new Map<string, number>();
-            m0.set(t[i], cluster.size);
-            m0.set(tokens[i], 1);
-            v[i] = m0;
-          }
-          const m = mergeToken(t[i], tokens[i]);
-          if (m !== t[i]) {
-            t[i] = m;
+        const id = ids[i];
+        if (tracked) this.track(v, i, tracked, id);
+        if (t[i] !== id) {
+          if (tracked === undefined) v[i] = [t[i], id];
+          const m = mergeToken(ts[i], text[id]);
+          if (m !== ts[i]) {
+            ts[i] = m;
+            t[i] = vocab.idOf(m);
             changed = true;
           }
         }
@@ -459,7 +521,9 @@ export class SignatureMiner {
       if (changed) cluster.template = null;
       cluster.size++;
     } else {
-      cluster = { id: this.nextId++, tokens: tokens.slice(), size: 1, lastUsed: tick, group: [n, firstKey], template: null, variants: new Array(n) };
+      const tokens = new Array<string>(n);
+      for (let i = 0; i < n; i++) tokens[i] = vocab.text[ids[i]];
+      cluster = { id: this.nextId++, tokens, ids: ids.slice(0, n), size: 1, lastUsed: tick, firstKey, template: null, variants: new Array(n) };
       group.push(cluster);
       this.byId.set(cluster.id, cluster);
       if (group.length > this.opts.maxClustersPerGroup) this.evictFrom(group);
@@ -468,16 +532,15 @@ export class SignatureMiner {
     cluster.lastUsed = tick;
     if (useCache) {
       if (this.cache.size >= this.opts.maxCacheEntries) this.cache.clear();
-      this.cache.set(message, { cluster, tokens });
+      this.cache.set(message, { cluster, ids: ids.slice(0, n) });
     }
     return cluster;
   }
 
-  private track(v: Cluster['variants'], i: number, tracked: Map<string, number>, k: string): void {
-    const cnt = tracked.get(k);
-    if (cnt !== undefined) tracked.set(k, cnt + 1);
-    else if (tracked.size >= this.opts.maxTrackedValues) v[i] = null;
-    else tracked.set(k, 1);
+  private track(v: Cluster['variants'], i: number, tracked: number[], id: number): void {
+    for (let k = 0; k < tracked.length; k++) if (tracked[k] === id) return;
+    if (tracked.length >= this.opts.maxTrackedValues) v[i] = null;
+    else tracked.push(id);
   }
 
   private evictFrom(group: Cluster[]): void {
@@ -494,12 +557,12 @@ export class SignatureMiner {
     for (let i = 0; i < drop; i++) {
       const c = all[i];
       this.byId.delete(c.id);
-      const byFirst = this.groups.get(c.group[0]);
-      const g = byFirst?.get(c.group[1]);
+      const byFirst = this.groups[c.tokens.length];
+      const g = byFirst?.get(c.firstKey);
       if (byFirst && g) {
         const k = g.indexOf(c);
         if (k >= 0) g.splice(k, 1);
-        if (g.length === 0) byFirst.delete(c.group[1]);
+        if (g.length === 0) byFirst.delete(c.firstKey);
       }
     }
   }

@@ -1,0 +1,311 @@
+/**
+ * Masked tokens as small integers, for a miner that compares tokens by id instead of by string.
+ *
+ * A message is scanned once as bytes (ASCII text, copied with TextEncoder.encodeInto), and each token is looked up
+ * by a hash of its characters in a table of tokens already masked, so no string is made for a token seen before.
+ * The masking rules (masking.ts) run once per distinct *digit-blind* token: every digit counts as `1` (a `0` before
+ * `x`/`X` stays `0`, a hex prefix). The rules only ever look at digits as a class (`\d`, `[0-9a-f]`, how many
+ * of them) apart from that `0x` prefix, so a token and its digit-blind form take the same path through them; when
+ * the digit-blind form's mask keeps no digit (`blk_<*>`, `port:<*>`), that mask is the token's mask too. When it
+ * keeps digits (`ssh2`, `eth0.<*>`), the token itself is masked and remembered. Lines that are not ASCII take the
+ * string path (maskedTokens) and give the same ids.
+ */
+import {
+  applyLineRules,
+  C_DETECT,
+  C_SPACE,
+  CHAR_CLASS,
+  F_DIGIT,
+  F_NONDIGIT,
+  F_PUNCT,
+  MAX_LINE_CHARS,
+  MAX_TOKEN_CHARS,
+  maskedTokens,
+  maskScanned,
+  TOKEN_SLOTS,
+  WILDCARD,
+} from './masking';
+
+/** Masked-token kinds (see MaskedVocabulary.kind). */
+export const KIND_WILDCARD = 1;
+/** `(` followed by a wildcard: a quantity's conversion may start here (see the miner's absorbQuantities). */
+export const KIND_PAREN_VALUE = 2;
+/** The most tokens a message has (the size of a buffer for MaskedVocabulary.tokenIds). */
+export const MASKED_TOKEN_SLOTS = TOKEN_SLOTS;
+
+const HAS_DIGIT = /\d/;
+
+/** The digit-blind code of digit `c` followed by `next`. */
+function digitBlindCode(c: number, next: number): number {
+  return c === 48 && (next === 120 || next === 88) ? 48 : 49;
+}
+
+/** The current line as bytes (ASCII), two zero bytes after its end (the scanner looks up to two ahead). */
+const BYTES = new Uint8Array(MAX_LINE_CHARS + 8);
+/** The digit-blind form of BYTES, filled by the scanner. */
+const BLIND = new Uint8Array(MAX_LINE_CHARS + 8);
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Copies an ASCII string into BYTES; false when it is not ASCII (or too long), BYTES then undefined. */
+function loadAscii(s: string): boolean {
+  const len = s.length;
+  if (len > MAX_LINE_CHARS) return false;
+  const r = encoder.encodeInto(s, BYTES);
+  if (r.read !== len || r.written !== len) return false;
+  BYTES[len] = 0;
+  BYTES[len + 1] = 0;
+  return true;
+}
+
+const tokStart = new Int32Array(TOKEN_SLOTS);
+const tokEnd = new Int32Array(TOKEN_SLOTS);
+const tokFlags = new Int32Array(TOKEN_SLOTS);
+const tokHash = new Int32Array(TOKEN_SLOTS);
+
+/**
+ * masking.ts's scanLine over BYTES[0, len): token bounds, flags and the hash of the digit-blind characters (BLIND
+ * filled on the way); -1 with `detect` when the line rules must rewrite the line first.
+ */
+function scanBytes(len: number, detect: boolean): number {
+  const s = BYTES;
+  let n = 0;
+  let i = 0;
+  while (i < len && CHAR_CLASS[s[i]] & C_SPACE) i++;
+  while (i < len) {
+    const start = i;
+    let flags = 0;
+    let h = 0x811c9dc5 | 0;
+    for (; i < len; i++) {
+      const c = s[i];
+      const k = CHAR_CLASS[c];
+      if (k & C_SPACE) break;
+      flags |= k;
+      const b = k === F_DIGIT ? digitBlindCode(c, s[i + 1]) : c;
+      BLIND[i] = b;
+      h = Math.imul(h ^ b, 0x01000193);
+      if (k & C_DETECT && detect) {
+        if (c === 61) {
+          const d = s[i + 1];
+          if (d === 34 || d === 39) return -1;
+        } else if (i > start) {
+          const a = s[i - 1];
+          const b1 = s[i + 1];
+          const b2 = s[i + 2];
+          if (a >= 48 && a <= 57 && b1 >= 48 && b1 <= 57 && b2 >= 48 && b2 <= 57) return -1;
+        }
+      }
+    }
+    tokStart[n] = start;
+    tokEnd[n] = i;
+    tokFlags[n] = flags;
+    tokHash[n] = h;
+    n++;
+    while (i < len && CHAR_CLASS[s[i]] & C_SPACE) i++;
+  }
+  return n;
+}
+
+/**
+ * An open-addressing table from a token's bytes (hash + span of `src`) to a positive int. The keys live in one byte
+ * arena. It doubles up to MEMO_MAX_SLOTS, then is emptied when half full: it only remembers work, so losing it
+ * changes no result.
+ */
+const MEMO_MIN_SLOTS = 1 << 11;
+const MEMO_MAX_SLOTS = 1 << 16;
+class TokenMemo {
+  private hashes = new Int32Array(MEMO_MIN_SLOTS);
+  /** 0 marks an empty slot. */
+  private values = new Int32Array(MEMO_MIN_SLOTS);
+  private keyAt = new Int32Array(MEMO_MIN_SLOTS);
+  private keyLen = new Int32Array(MEMO_MIN_SLOTS);
+  private arena = new Uint8Array(MEMO_MIN_SLOTS * 8);
+  private arenaUsed = 0;
+  private count = 0;
+
+  /** The value stored for src[start, start + len), or 0. */
+  get(h: number, src: Uint8Array, start: number, len: number): number {
+    const values = this.values;
+    const mask = values.length - 1;
+    const arena = this.arena;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const v = values[slot];
+      if (v === 0) return 0;
+      if (this.hashes[slot] !== h || this.keyLen[slot] !== len) continue;
+      const at = this.keyAt[slot];
+      let j = 0;
+      while (j < len && arena[at + j] === src[start + j]) j++;
+      if (j === len) return v;
+    }
+  }
+
+  set(h: number, src: Uint8Array, start: number, len: number, value: number): void {
+    if (this.count >= this.values.length >> 1) this.grow();
+    if (this.arenaUsed + len > this.arena.length) {
+      const a = new Uint8Array(Math.max(this.arena.length * 2, this.arenaUsed + len));
+      a.set(this.arena);
+      this.arena = a;
+    }
+    this.arena.set(src.subarray(start, start + len), this.arenaUsed);
+    this.place(h, this.arenaUsed, len, value);
+    this.arenaUsed += len;
+  }
+
+  private place(h: number, at: number, len: number, value: number): void {
+    const values = this.values;
+    const mask = values.length - 1;
+    let slot = h & mask;
+    while (values[slot] !== 0) slot = (slot + 1) & mask;
+    this.hashes[slot] = h;
+    values[slot] = value;
+    this.keyAt[slot] = at;
+    this.keyLen[slot] = len;
+    this.count++;
+  }
+
+  private grow(): void {
+    const { hashes, values, keyAt, keyLen } = this;
+    const slots = values.length < MEMO_MAX_SLOTS ? values.length * 2 : values.length;
+    this.hashes = new Int32Array(slots);
+    this.values = new Int32Array(slots);
+    this.keyAt = new Int32Array(slots);
+    this.keyLen = new Int32Array(slots);
+    this.count = 0;
+    if (slots === values.length) {
+      this.arenaUsed = 0;
+      return;
+    }
+    for (let i = 0; i < values.length; i++) if (values[i] !== 0) this.place(hashes[i], keyAt[i], keyLen[i], values[i]);
+  }
+}
+
+/**
+ * For a token of letters and at least one digit in BYTES[start, end), what maskToken() decides: a keyword with one
+ * digit (`ssh2`, `log4j`: two letters first, a single digit) stays, unless it is a hex word of 8 or more characters;
+ * anything else (`9fef4401dd8f`, `node129`, `12ms`, `0x1f`) is a value.
+ */
+function keywordWithDigit(start: number, end: number): boolean {
+  if (!isLetter(BYTES[start]) || !isLetter(BYTES[start + 1])) return false;
+  let digits = 0;
+  let hex = true;
+  for (let i = start; i < end; i++) {
+    const c = BYTES[i];
+    if (c >= 48 && c <= 57) digits++;
+    else if (!((c >= 97 && c <= 102) || (c >= 65 && c <= 70))) hex = false;
+  }
+  return digits === 1 && !(hex && end - start >= 8);
+}
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+function hashBytes(src: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ src[i], 0x01000193);
+  return h;
+}
+
+/** In the blind memo: the token's mask keeps digits, look the token itself up in the exact memo. */
+const DIGITS_KEPT = -1;
+
+/**
+ * Ids of masked tokens: id 0 is the wildcard, every other masked token gets the next id the first time it is seen;
+ * the same masked text always has the same id.
+ */
+export class MaskedVocabulary {
+  /** Masked token text by id. */
+  readonly text: string[] = [WILDCARD];
+  /** KIND_* bits by id. */
+  kind = new Uint8Array(1024);
+  private readonly ids = new Map<string, number>([[WILDCARD, 0]]);
+  /** Digit-blind token → masked id + 1, or DIGITS_KEPT. */
+  private readonly blind = new TokenMemo();
+  /** Token → masked id + 1, for tokens whose mask keeps digits. */
+  private readonly exact = new TokenMemo();
+
+  constructor() {
+    this.kind[0] = KIND_WILDCARD;
+  }
+
+  get size(): number {
+    return this.text.length;
+  }
+
+  /** The id of a masked token, assigned on first sight. */
+  idOf(masked: string): number {
+    let id = this.ids.get(masked);
+    if (id === undefined) {
+      id = this.text.length;
+      this.text.push(masked);
+      this.ids.set(masked, id);
+      if (id === this.kind.length) {
+        const k = new Uint8Array(id * 2);
+        k.set(this.kind);
+        this.kind = k;
+      }
+      let kind = 0;
+      if (masked.includes(WILDCARD)) {
+        kind |= KIND_WILDCARD;
+        if (masked.charCodeAt(0) === 40) kind |= KIND_PAREN_VALUE;
+      }
+      this.kind[id] = kind;
+    }
+    return id;
+  }
+
+  /** Splits and masks a message exactly like maskedTokens(), writing the masked tokens' ids into `out`; returns their count. */
+  tokenIds(message: string, out: Int32Array): number {
+    let text = message.length > MAX_LINE_CHARS ? message.slice(0, MAX_LINE_CHARS) : message;
+    if (!loadAscii(text)) return this.idsOfStrings(message, out);
+    let n = scanBytes(text.length, true);
+    if (n < 0) {
+      // A date/time or a quoted value after `=`: the line rules rewrite the line first.
+      text = applyLineRules(text.trim());
+      if (!loadAscii(text)) return this.idsOfStrings(message, out);
+      n = scanBytes(text.length, false);
+    }
+    for (let k = 0; k < n; k++) {
+      const start = tokStart[k];
+      const end = tokEnd[k];
+      const len = end - start;
+      const flags = tokFlags[k];
+      if (len > MAX_TOKEN_CHARS || (flags & (F_DIGIT | F_NONDIGIT)) === F_DIGIT) {
+        out[k] = 0;
+        continue;
+      }
+      if ((flags & (F_DIGIT | F_PUNCT)) === F_DIGIT) {
+        // Letters and digits only (hex ids, `node129`, `ssh2`): a value unless a keyword with one digit.
+        out[k] = keywordWithDigit(start, end) ? this.exactId(text, start, end, flags) : 0;
+        continue;
+      }
+      const h = tokHash[k];
+      let v = this.blind.get(h, BLIND, start, len);
+      if (v === 0) {
+        const key = (flags & F_DIGIT) === 0 ? text.slice(start, end) : decoder.decode(BLIND.subarray(start, end));
+        const masked = maskScanned(key, flags, undefined);
+        v = (flags & F_DIGIT) === 0 || !HAS_DIGIT.test(masked) ? this.idOf(masked) + 1 : DIGITS_KEPT;
+        this.blind.set(h, BLIND, start, len, v);
+      }
+      out[k] = v === DIGITS_KEPT ? this.exactId(text, start, end, flags) : v - 1;
+    }
+    return n;
+  }
+
+  /** The id of the mask of text[start, end) (in BYTES), remembered by the token itself. */
+  private exactId(text: string, start: number, end: number, flags: number): number {
+    const h = hashBytes(BYTES, start, end);
+    let v = this.exact.get(h, BYTES, start, end - start);
+    if (v === 0) {
+      v = this.idOf(maskScanned(text.slice(start, end), flags, undefined)) + 1;
+      this.exact.set(h, BYTES, start, end - start, v);
+    }
+    return v - 1;
+  }
+
+  /** The string path, for lines that are not ASCII. */
+  private idsOfStrings(message: string, out: Int32Array): number {
+    const tokens = maskedTokens(message);
+    for (let k = 0; k < tokens.length; k++) out[k] = this.idOf(tokens[k]);
+    return tokens.length;
+  }
+}
