@@ -9,6 +9,10 @@
 import { maskedTokens, PIECE_SPLIT, WILDCARD } from './masking';
 import { KIND_PAREN_VALUE, KIND_WILDCARD, MASKED_TOKEN_SLOTS, MaskedVocabulary } from './token-ids';
 
+/** Local copies (imported bindings are accessors in CommonJS output). */
+const PAREN_VALUE = KIND_PAREN_VALUE;
+const HAS_WILDCARD = KIND_WILDCARD;
+
 /**
  * The printed form of a template: tokens joined by single spaces (whitespace runs are not part of an
  * event), adjacent wildcards within a token folded into one.
@@ -31,7 +35,10 @@ export interface SignatureMinerOptions {
   maxClustersPerGroup?: number;
   /** Clusters kept in total. */
   maxClusters?: number;
-  /** Exact-message cache entries (0: no cache; every line is tokenised and searched). */
+  /**
+   * Exact-message cache entries (0: no cache; every line is tokenised and searched). Small by default: it catches
+   * bursts of the same line, while a big table of mostly unique messages costs more in memory look-ups than it saves.
+   */
   maxCacheEntries?: number;
   /**
    * A variable position that only ever took this many distinct words is
@@ -54,6 +61,8 @@ interface Cluster {
   lastUsed: number;
   /** Vocabulary id of its group's first-token key (the group is also keyed by tokens.length). */
   firstKey: number;
+  /** Dropped from the miner (cache entries may still point at it). */
+  evicted: boolean;
   template: string | null;
   /**
    * Per position: the distinct values (vocabulary ids) seen since the template became variable there (undefined:
@@ -68,7 +77,7 @@ export const DEFAULT_MINER_OPTIONS: Required<SignatureMinerOptions> = {
   similarityThreshold: 0.5,
   maxClustersPerGroup: 512,
   maxClusters: 50_000,
-  maxCacheEntries: 200_000,
+  maxCacheEntries: 4096,
   maxSplitValues: 4,
   maxTrackedValues: 8,
   maxVocabulary: 1 << 18,
@@ -258,12 +267,59 @@ function absorbQuantities(tokens: string[]): string[] {
   return out ?? tokens;
 }
 
+/**
+ * Exact-message cache: message → the cluster it joined and its token ids (kept in one arena, no object per entry).
+ * Emptied when full.
+ */
+class ExactCache {
+  private readonly index = new Map<string, number>();
+  readonly clusters: Cluster[] = [];
+  readonly idsAt: number[] = [];
+  ids = new Int32Array(1024);
+  private used = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  /** The entry of a message, or -1. */
+  get(message: string): number {
+    return this.index.get(message) ?? -1;
+  }
+
+  /** Stores an entry; `entry` is the message's current entry (whose cluster was evicted), or -1. */
+  set(message: string, cluster: Cluster, ids: Int32Array, n: number, entry: number): void {
+    if (this.index.size >= this.capacity) this.clear();
+    else if (entry >= 0) {
+      // The same message has the same tokens: overwrite in place.
+      this.clusters[entry] = cluster;
+      for (let i = 0; i < n; i++) this.ids[this.idsAt[entry] + i] = ids[i];
+      return;
+    }
+    if (this.used + n > this.ids.length) {
+      const a = new Int32Array(Math.max(this.ids.length * 2, this.used + n));
+      a.set(this.ids.subarray(0, this.used));
+      this.ids = a;
+    }
+    for (let i = 0; i < n; i++) this.ids[this.used + i] = ids[i];
+    this.index.set(message, this.clusters.length);
+    this.clusters.push(cluster);
+    this.idsAt.push(this.used);
+    this.used += n;
+  }
+
+  clear(): void {
+    this.index.clear();
+    this.clusters.length = 0;
+    this.idsAt.length = 0;
+    this.used = 0;
+  }
+}
+
 export class SignatureMiner {
   private readonly opts: Required<SignatureMinerOptions>;
   /** Candidate clusters by token count, then by first-token key (a vocabulary id). */
   private groups: Array<Map<number, Cluster[]> | undefined> = [];
   private readonly byId = new Map<number, Cluster>();
-  private readonly cache = new Map<string, { cluster: Cluster; ids: Int32Array }>();
+  private readonly cache: ExactCache;
   private vocab = new MaskedVocabulary();
   private vocabLimit: number;
   /** The current line's token ids (reused). */
@@ -277,6 +333,7 @@ export class SignatureMiner {
   constructor(options: SignatureMinerOptions = {}) {
     this.opts = { ...DEFAULT_MINER_OPTIONS, ...options };
     this.vocabLimit = this.opts.maxVocabulary;
+    this.cache = new ExactCache(this.opts.maxCacheEntries);
   }
 
   get clusterCount(): number {
@@ -414,9 +471,10 @@ export class SignatureMiner {
     const vocab = this.vocab;
     const ids = this.lineIds;
     const n = vocab.tokenIds(message, ids);
+    if (!vocab.parenAfterFirst) return n;
     const kind = vocab.kind;
     for (let i = 1; i < n; i++) {
-      if ((kind[ids[i]] & KIND_PAREN_VALUE) === 0) continue;
+      if ((kind[ids[i]] & PAREN_VALUE) === 0) continue;
       // Rare: a parenthesised value after another one; the string rules decide.
       const tokens = new Array<string>(n);
       for (let k = 0; k < n; k++) tokens[k] = vocab.text[ids[k]];
@@ -441,7 +499,7 @@ export class SignatureMiner {
       for (const tracked of c.variants) if (tracked) for (let k = 0; k < tracked.length; k++) tracked[k] = vocab.idOf(old[tracked[k]]);
       const n = c.tokens.length;
       const first = n ? c.ids[0] : 0;
-      c.firstKey = n && vocab.kind[first] & KIND_WILDCARD ? 0 : first;
+      c.firstKey = n && vocab.kind[first] & HAS_WILDCARD ? 0 : first;
       this.groupOf(n, c.firstKey).push(c);
     }
     this.vocab = vocab;
@@ -462,26 +520,34 @@ export class SignatureMiner {
     this.mergesDirty = true;
     const tick = ++this.tick;
     const useCache = this.opts.maxCacheEntries > 0;
+    let hit = -1;
     if (useCache) {
-      const hit = this.cache.get(message);
-      if (hit && this.byId.get(hit.cluster.id) === hit.cluster && hit.cluster.tokens.length === hit.ids.length) {
-        const c = hit.cluster;
-        c.size++;
-        c.lastUsed = tick;
-        const v = c.variants;
-        for (let i = 0; i < v.length; i++) {
-          const tracked = v[i];
-          if (tracked) this.track(v, i, tracked, hit.ids[i]);
+      hit = this.cache.get(message);
+      if (hit >= 0) {
+        const c = this.cache.clusters[hit];
+        if (!c.evicted) {
+          c.size++;
+          c.lastUsed = tick;
+          const v = c.variants;
+          const at = this.cache.idsAt[hit];
+          const lineIds = this.cache.ids;
+          for (let i = 0; i < v.length; i++) {
+            const tracked = v[i];
+            if (tracked) this.track(v, i, tracked, lineIds[at + i]);
+          }
+          return c;
         }
-        return c;
       }
     }
-    if (this.vocab.size > this.vocabLimit) this.compactVocabulary();
+    if (this.vocab.size > this.vocabLimit) {
+      this.compactVocabulary(); // empties the cache
+      hit = -1;
+    }
     const vocab = this.vocab;
     const ids = this.lineIds;
     const n = this.lineTokens(message);
     const first = n ? ids[0] : 0;
-    const firstKey = n && vocab.kind[first] & KIND_WILDCARD ? 0 : first;
+    const firstKey = n && vocab.kind[first] & HAS_WILDCARD ? 0 : first;
     const group = this.groupOf(n, firstKey);
     let best: Cluster | null = null;
     let bestEq = -1;
@@ -523,7 +589,17 @@ export class SignatureMiner {
     } else {
       const tokens = new Array<string>(n);
       for (let i = 0; i < n; i++) tokens[i] = vocab.text[ids[i]];
-      cluster = { id: this.nextId++, tokens, ids: ids.slice(0, n), size: 1, lastUsed: tick, firstKey, template: null, variants: new Array(n) };
+      cluster = {
+        id: this.nextId++,
+        tokens,
+        ids: ids.slice(0, n),
+        size: 1,
+        lastUsed: tick,
+        firstKey,
+        evicted: false,
+        template: null,
+        variants: new Array(n),
+      };
       group.push(cluster);
       this.byId.set(cluster.id, cluster);
       if (group.length > this.opts.maxClustersPerGroup) this.evictFrom(group);
@@ -531,8 +607,7 @@ export class SignatureMiner {
     }
     cluster.lastUsed = tick;
     if (useCache) {
-      if (this.cache.size >= this.opts.maxCacheEntries) this.cache.clear();
-      this.cache.set(message, { cluster, ids: ids.slice(0, n) });
+      this.cache.set(message, cluster, ids, n, hit);
     }
     return cluster;
   }
@@ -547,6 +622,7 @@ export class SignatureMiner {
     let idx = 0;
     for (let i = 1; i < group.length; i++) if (group[i].lastUsed < group[idx].lastUsed) idx = i;
     const [gone] = group.splice(idx, 1);
+    gone.evicted = true;
     this.byId.delete(gone.id);
   }
 
@@ -556,6 +632,7 @@ export class SignatureMiner {
     const drop = Math.max(1, Math.floor(all.length / 10));
     for (let i = 0; i < drop; i++) {
       const c = all[i];
+      c.evicted = true;
       this.byId.delete(c.id);
       const byFirst = this.groups[c.tokens.length];
       const g = byFirst?.get(c.firstKey);

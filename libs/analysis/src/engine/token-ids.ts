@@ -26,6 +26,17 @@ import {
   WILDCARD,
 } from './masking';
 
+// Module-local copies of the scanner's table and flags: imported bindings are read through accessors in CommonJS
+// output, too slow for a loop over every character.
+const CLASS: Uint8Array = CHAR_CLASS;
+const DIGIT = F_DIGIT;
+const NONDIGIT = F_NONDIGIT;
+const PUNCT = F_PUNCT;
+const SPACE = C_SPACE;
+const DETECT = C_DETECT;
+const LINE_CHARS = MAX_LINE_CHARS;
+const TOKEN_CHARS = MAX_TOKEN_CHARS;
+
 /** Masked-token kinds (see MaskedVocabulary.kind). */
 export const KIND_WILDCARD = 1;
 /** `(` followed by a wildcard: a quantity's conversion may start here (see the miner's absorbQuantities). */
@@ -41,16 +52,16 @@ function digitBlindCode(c: number, next: number): number {
 }
 
 /** The current line as bytes (ASCII), two zero bytes after its end (the scanner looks up to two ahead). */
-const BYTES = new Uint8Array(MAX_LINE_CHARS + 8);
+const BYTES = new Uint8Array(LINE_CHARS + 8);
 /** The digit-blind form of BYTES, filled by the scanner. */
-const BLIND = new Uint8Array(MAX_LINE_CHARS + 8);
+const BLIND = new Uint8Array(LINE_CHARS + 8);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** Copies an ASCII string into BYTES; false when it is not ASCII (or too long), BYTES then undefined. */
 function loadAscii(s: string): boolean {
   const len = s.length;
-  if (len > MAX_LINE_CHARS) return false;
+  if (len > LINE_CHARS) return false;
   const r = encoder.encodeInto(s, BYTES);
   if (r.read !== len || r.written !== len) return false;
   BYTES[len] = 0;
@@ -71,20 +82,20 @@ function scanBytes(len: number, detect: boolean): number {
   const s = BYTES;
   let n = 0;
   let i = 0;
-  while (i < len && CHAR_CLASS[s[i]] & C_SPACE) i++;
+  while (i < len && CLASS[s[i]] & SPACE) i++;
   while (i < len) {
     const start = i;
     let flags = 0;
     let h = 0x811c9dc5 | 0;
     for (; i < len; i++) {
       const c = s[i];
-      const k = CHAR_CLASS[c];
-      if (k & C_SPACE) break;
+      const k = CLASS[c];
+      if (k & SPACE) break;
       flags |= k;
-      const b = k === F_DIGIT ? digitBlindCode(c, s[i + 1]) : c;
+      const b = k === DIGIT ? digitBlindCode(c, s[i + 1]) : c;
       BLIND[i] = b;
       h = Math.imul(h ^ b, 0x01000193);
-      if (k & C_DETECT && detect) {
+      if (k & DETECT && detect) {
         if (c === 61) {
           const d = s[i + 1];
           if (d === 34 || d === 39) return -1;
@@ -101,7 +112,7 @@ function scanBytes(len: number, detect: boolean): number {
     tokFlags[n] = flags;
     tokHash[n] = h;
     n++;
-    while (i < len && CHAR_CLASS[s[i]] & C_SPACE) i++;
+    while (i < len && CLASS[s[i]] & SPACE) i++;
   }
   return n;
 }
@@ -253,9 +264,13 @@ export class MaskedVocabulary {
     return id;
   }
 
+  /** Whether a token after the first of the last tokenIds() line may be a KIND_PAREN_VALUE one (starts with `(`). */
+  parenAfterFirst = false;
+
   /** Splits and masks a message exactly like maskedTokens(), writing the masked tokens' ids into `out`; returns their count. */
   tokenIds(message: string, out: Int32Array): number {
-    let text = message.length > MAX_LINE_CHARS ? message.slice(0, MAX_LINE_CHARS) : message;
+    this.parenAfterFirst = true;
+    let text = message.length > LINE_CHARS ? message.slice(0, LINE_CHARS) : message;
     if (!loadAscii(text)) return this.idsOfStrings(message, out);
     let n = scanBytes(text.length, true);
     if (n < 0) {
@@ -264,16 +279,18 @@ export class MaskedVocabulary {
       if (!loadAscii(text)) return this.idsOfStrings(message, out);
       n = scanBytes(text.length, false);
     }
+    let paren = false;
     for (let k = 0; k < n; k++) {
       const start = tokStart[k];
+      if (BYTES[start] === 40 && k > 0) paren = true;
       const end = tokEnd[k];
       const len = end - start;
       const flags = tokFlags[k];
-      if (len > MAX_TOKEN_CHARS || (flags & (F_DIGIT | F_NONDIGIT)) === F_DIGIT) {
+      if (len > TOKEN_CHARS || (flags & (DIGIT | NONDIGIT)) === DIGIT) {
         out[k] = 0;
         continue;
       }
-      if ((flags & (F_DIGIT | F_PUNCT)) === F_DIGIT) {
+      if ((flags & (DIGIT | PUNCT)) === DIGIT) {
         // Letters and digits only (hex ids, `node129`, `ssh2`): a value unless a keyword with one digit.
         out[k] = keywordWithDigit(start, end) ? this.exactId(text, start, end, flags) : 0;
         continue;
@@ -281,13 +298,14 @@ export class MaskedVocabulary {
       const h = tokHash[k];
       let v = this.blind.get(h, BLIND, start, len);
       if (v === 0) {
-        const key = (flags & F_DIGIT) === 0 ? text.slice(start, end) : decoder.decode(BLIND.subarray(start, end));
+        const key = (flags & DIGIT) === 0 ? text.slice(start, end) : decoder.decode(BLIND.subarray(start, end));
         const masked = maskScanned(key, flags, undefined);
-        v = (flags & F_DIGIT) === 0 || !HAS_DIGIT.test(masked) ? this.idOf(masked) + 1 : DIGITS_KEPT;
+        v = (flags & DIGIT) === 0 || !HAS_DIGIT.test(masked) ? this.idOf(masked) + 1 : DIGITS_KEPT;
         this.blind.set(h, BLIND, start, len, v);
       }
       out[k] = v === DIGITS_KEPT ? this.exactId(text, start, end, flags) : v - 1;
     }
+    this.parenAfterFirst = paren;
     return n;
   }
 
