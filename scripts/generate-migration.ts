@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { startEmbeddedPostgres } from '../libs/core/src/database/embedded';
+import { startEmbeddedPostgres } from '@app/core';
 import { ENTITIES } from '../apps/api/src/entities';
 import { MIGRATIONS } from '../apps/api/src/migrations';
 

@@ -2,7 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedPostgres } from '../libs/core/src/database/embedded';
+import { startEmbeddedPostgres } from '@app/core';
 
 export default async function globalSetup() {
   if (process.env.TEST_DATABASE_URL) return;

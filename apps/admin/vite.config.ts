@@ -9,7 +9,8 @@ const api = 'http://localhost:3000';
 export default defineConfig({
   root,
   base: '/',
-  resolve: { alias: { '@': `${root}src` } },
+  // `@app/contracts`: the request/response shapes and shared rules (libs/contracts), the SPA's only import from libs/.
+  resolve: { alias: { '@': `${root}src`, '@app/contracts': `${root}../../libs/contracts/src` } },
   oxc: { jsx: { runtime: 'automatic' } },
   build: {
     outDir: '../api/public',

@@ -1,4 +1,4 @@
-import { freePort } from '@app/core/database/embedded';
+import { freePort } from '@app/core';
 import { startSandbox } from '../../apps/intercom-sandbox/src/sandbox';
 import { api, OWNER, startTestApp, StartTestAppOptions, TestApp } from './app';
 

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, createServer, IncomingMessage, request, Server, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort, startEmbeddedPostgres } from '../../libs/core/src/database/embedded';
+import { freePort, startEmbeddedPostgres } from '@app/core';
 import { startSandbox } from '../../apps/intercom-sandbox/src/sandbox';
 import type { Sandbox } from '../helpers/intercom';
 

@@ -1,13 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { AccountsModule } from '@app/accounts/accounts.module';
-import { AuthGuard } from '@app/accounts/auth/auth.guard';
-import { CoreModule, CoreModuleOptions } from '@app/core/core.module';
-import { AllExceptionsFilter } from '@app/core/errors/http-exception.filter';
-import { EnvelopeInterceptor } from '@app/core/http/envelope.interceptor';
-import { IdempotencyInterceptor } from '@app/core/http/idempotency.interceptor';
-import { RateLimitGuard } from '@app/core/http/rate-limit.guard';
-import { ProjectsModule } from '@app/projects/projects.module';
+import { AccountsModule, AuthGuard } from '@app/accounts';
+import { CoreModule, CoreModuleOptions, AllExceptionsFilter, EnvelopeInterceptor, IdempotencyInterceptor, RateLimitGuard } from '@app/core';
+import { ProjectsModule } from '@app/projects';
 import { FEATURE_MODULES } from './features';
 
 @Module({})

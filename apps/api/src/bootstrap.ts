@@ -1,22 +1,25 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
-import { Logger } from '@nestjs/common';
+import { Logger, type ModuleMetadata } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import type { Pool, PoolClient } from 'pg';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { AuthService } from '@app/accounts/auth/auth.service';
-import type { AppConfig } from '@app/core/config/config';
-import { createValidationPipe } from '@app/core/http/validation';
-import { requestIdMiddleware } from '@app/core/logging/logging';
-import { httpMetricsMiddleware } from '@app/core/health/metrics';
-import { PgBossQueue } from '@app/core/queue/pg-boss.queue';
+import { AuthService } from '@app/accounts';
+import type { AppConfig } from '@app/core';
+import { createValidationPipe, requestIdMiddleware, httpMetricsMiddleware, PgBossQueue, QuietStartupLogger } from '@app/core';
 import { AppModule } from './app.module';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { buildOpenApiDocument } from './openapi';
+import { SupportDeskRegistry } from '@app/support-desk';
 import { parsedBodyMiddleware, rawBodyMiddleware } from './http/raw-body';
+import { securityHeadersMiddleware } from './http/security-headers';
 import { spaMiddleware } from './http/spa';
 
 export interface StartedApp {
@@ -25,6 +28,11 @@ export interface StartedApp {
   port: number;
   queue: PgBossQueue;
   bootstrap: Awaited<ReturnType<AuthService['bootstrapOwner']>>;
+  /**
+   * Graceful shutdown (SIGTERM/SIGINT): takes no new request or job, answers in-flight requests and lets running jobs
+   * finish within SHUTDOWN_GRACE_SECONDS (jobs still running then are released to the queue), then closes the
+   * database pool. Idempotent: a second call waits for the first.
+   */
   close(): Promise<void>;
 }
 
@@ -35,21 +43,32 @@ export interface CreateAppOptions {
   /** Directory of the built SPA. */
   publicDir?: string;
   /** Extra Nest modules mounted beside the product (tests declare spec-local controllers this way). */
-  extraModules?: any[];
+  extraModules?: NonNullable<ModuleMetadata['imports']>;
 }
 
 const MIGRATION_LOCK = 727_001;
 
-/** Runs pending migrations under an advisory lock so several replicas can start at once. */
-export async function runMigrations(ds: DataSource): Promise<void> {
+/** Runs pending migrations under an advisory lock so several replicas can start at once. Returns the names applied. */
+export async function runMigrations(ds: DataSource): Promise<string[]> {
   const qr = ds.createQueryRunner();
   await qr.connect();
   try {
     await qr.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await ds.runMigrations({ transaction: 'each' });
+    return (await ds.runMigrations({ transaction: 'each' })).map((m) => m.name);
   } finally {
     await qr.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     await qr.release();
+  }
+}
+
+/** ROLE=migrate: applies pending migrations on a plain connection (no HTTP, no queue) and returns their names. */
+export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
+  const ds = new DataSource({ type: 'postgres', url: databaseUrl, entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false });
+  await ds.initialize();
+  try {
+    return await runMigrations(ds);
+  } finally {
+    await ds.destroy();
   }
 }
 
@@ -62,18 +81,30 @@ export async function createApp(o: CreateAppOptions): Promise<StartedApp> {
     o.extraModules?.length ? { module: class RootWithExtras {}, imports: [root, ...o.extraModules] } : root,
     { bodyParser: false, bufferLogs: true, abortOnError: false },
   );
-  app.useLogger(app.get(PinoLogger));
-  app.set('trust proxy', 'loopback');
+  app.useLogger(new QuietStartupLogger(app.get(PinoLogger)));
+  // req.ip is the client behind the proxies TRUST_PROXY names (hop count or CIDRs; default loopback): rate limits use it.
+  app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   // First: every response (SPA, body-parser errors included) carries X-Request-Id; pino-http reuses req.id.
   app.use(requestIdMiddleware);
+  app.use(securityHeadersMiddleware({ https: config.publicUrl.startsWith('https:') }));
   app.use(httpMetricsMiddleware);
   app.use(cookieParser());
-  app.use(rawBodyMiddleware(config.bodyLimitBytes));
+  // Webhook bodies over the limit are never kept: their signature is computed as they stream (contract §6: 401 first).
+  const registry = app.get(SupportDeskRegistry, { strict: false });
+  app.use(
+    rawBodyMiddleware(config.bodyLimitBytes, {
+      verifierFor: (req) => {
+        const platform = /^\/webhooks\/([a-z0-9-]+)$/.exec(req.path)?.[1];
+        const provider = platform ? registry.list().find((p) => p.platform === platform) : undefined;
+        return provider?.webhookStreamVerifier?.(req.headers) ?? null;
+      },
+    }),
+  );
   app.use(parsedBodyMiddleware(config.bodyLimitBytes));
   if (config.role === 'worker') {
     // The worker role answers health and metrics only.
-    app.use((req: any, res: any, next: any) =>
+    app.use((req: Request, res: Response, next: NextFunction) =>
       /^\/(health|metrics)/.test(req.path)
         ? next()
         : res.status(404).json({ success: false, error: { code: 'NOT_FOUND', message: 'This process runs ROLE=worker' } }),
@@ -82,17 +113,10 @@ export async function createApp(o: CreateAppOptions): Promise<StartedApp> {
     app.use(spaMiddleware(o.publicDir ?? resolve(__dirname, '..', 'public')));
   }
   app.useGlobalPipes(createValidationPipe());
-  const doc = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('SigSentry support-desk API')
-      .setDescription('SigSentry-compatible /v1 API: sessions or ss_pub_/ss_secret_/ss_org_ keys as Bearer tokens')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
+  const doc = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json' });
-  app.enableShutdownHooks();
+  // No app.enableShutdownHooks(): Nest's own signal handlers would close the server and the pool at once. main.ts
+  // handles SIGTERM/SIGINT and calls close() below, which drains first.
 
   const ds = app.get(DataSource);
   guardPoolClients(ds);
@@ -101,19 +125,64 @@ export async function createApp(o: CreateAppOptions): Promise<StartedApp> {
   await queue.start();
   const bootstrap = config.role === 'worker' ? { created: false } : await app.get(AuthService).bootstrapOwner();
   await app.listen(config.port, '0.0.0.0');
-  const addr = app.getHttpServer().address();
+  const server = app.getHttpServer() as Server;
+  const inFlight = countInFlight(server);
+  const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  let closing: Promise<void> | null = null;
+  const shutdown = async () => {
+    const logger = new Logger('shutdown');
+    const deadline = Date.now() + config.shutdownGraceMs;
+    logger.log(
+      { event: 'shutdown.started', graceMs: config.shutdownGraceMs, inFlightRequests: inFlight(), runningJobs: queue.activeJobs() },
+      'shutting down: no new requests or jobs; finishing in-flight ones',
+    );
+    await queue.stopWorkers();
+    const http = await drainHttp(server, deadline);
+    // Running jobs get what is left of the grace period; any still running then is released back to the queue.
+    await queue.stop(deadline - Date.now());
+    await app.close();
+    logger.log({ event: 'shutdown.finished', forcedConnections: http.forced }, 'shut down');
+  };
   return {
     app,
     port,
     queue,
     bootstrap,
     url: `http://127.0.0.1:${port}`,
-    close: async () => {
-      await queue.stop();
-      await app.close();
-    },
+    close: () => (closing ??= shutdown()),
   };
+}
+
+/** Live count of requests being served (for the shutdown log). */
+function countInFlight(server: Server): () => number {
+  let n = 0;
+  server.on('request', (_req, res) => {
+    n++;
+    res.once('close', () => n--);
+  });
+  return () => n;
+}
+
+/**
+ * Stops accepting connections and waits until every in-flight request has been answered (idle keep-alive connections
+ * are closed as they go idle), at most until `deadline`; connections still open then are cut.
+ */
+export async function drainHttp(server: Server, deadline: number): Promise<{ forced: boolean }> {
+  if (!server.listening) return { forced: false };
+  const closed = new Promise<void>((r) => server.close(() => r()));
+  server.closeIdleConnections();
+  const idle = setInterval(() => server.closeIdleConnections(), 50);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), Math.max(0, deadline - Date.now()))));
+  const outcome = await Promise.race([closed.then(() => 'closed' as const), timeout]);
+  clearInterval(idle);
+  clearTimeout(timer);
+  if (outcome === 'timeout') {
+    server.closeAllConnections();
+    await closed;
+  }
+  return { forced: outcome === 'timeout' };
 }
 
 /**
@@ -124,13 +193,15 @@ export async function createApp(o: CreateAppOptions): Promise<StartedApp> {
  * listener: the pending query still fails (and its job is retried), the pool drops the client, the process lives.
  */
 export function guardPoolClients(ds: DataSource): void {
-  const pool = (ds.driver as any).master as { on?: (e: string, f: (c: any) => void) => void; _clients?: any[] } | undefined;
+  type GuardedClient = PoolClient & { __ssErrorGuard?: boolean };
+  // TypeORM's postgres driver keeps its pg Pool in `master`; `_clients` is pg's list of the pool's open clients.
+  const pool = (ds.driver as unknown as { master?: Pool & { _clients?: GuardedClient[] } }).master;
   if (!pool?.on) return;
   const logger = new Logger('database');
-  const guard = (client: any) => {
+  const guard = (client: GuardedClient) => {
     if (!client || client.__ssErrorGuard) return;
     client.__ssErrorGuard = true;
-    client.on('error', (err: any) =>
+    client.on('error', (err: Error & { code?: string }) =>
       logger.warn({ event: 'db.connection_lost', error: String(err?.message ?? err), pgCode: err?.code }, 'database connection lost'),
     );
   };

@@ -1,20 +1,23 @@
-import { ApiKeyEntity, SessionEntity, TenantEntity, UserEntity } from '@app/accounts/accounts.entities';
-import { AnalysisEntity } from '@app/analysis/analysis.entity';
-import { IdempotencyKeyEntity, RateLimitCounterEntity } from '@app/core/http/http-state.entities';
-import { LogSourceEntity } from '@app/log-sources/log-source.entity';
-import { ProjectEntity } from '@app/projects/project.entity';
-import { BindingEntity, OAuthStateEntity, PostEntity, SupportDeskEventEntity, TriageEntity } from '@app/support-desk/support-desk.entities';
+import { ApiKeyEntity, LoginKnownAddressEntity, SessionEntity, TenantEntity, UserEntity } from '@app/accounts';
+import { AnalysisEntity } from '@app/analysis';
+import { IdempotencyKeyEntity, RateLimitCounterEntity } from '@app/core';
+import { LogSourceEntity, LogSourceSlotEntity } from '@app/log-sources';
+import { ProjectEntity } from '@app/projects';
+import { BindingEntity, OAuthStateEntity, PostEntity, SupportDeskEventEntity } from '@app/support-desk';
+import { TriageEntity } from '@app/triage';
 
-/** Every TypeORM entity of the product; migrations must match them (test/migrations.e2e-spec.ts). */
+/** Every TypeORM entity of the product; migrations must match them (test/integration/migrations-queue-bootstrap.e2e-spec.ts). */
 export const ENTITIES: Function[] = [
   TenantEntity,
   UserEntity,
   SessionEntity,
   ApiKeyEntity,
+  LoginKnownAddressEntity,
   ProjectEntity,
   RateLimitCounterEntity,
   IdempotencyKeyEntity,
   LogSourceEntity,
+  LogSourceSlotEntity,
   AnalysisEntity,
   BindingEntity,
   OAuthStateEntity,

@@ -1,8 +1,9 @@
-import { AnalysisModule } from '@app/analysis/analysis.module';
-import { LogSourcesModule } from '@app/log-sources/log-sources.module';
-import { IntercomModule } from '@app/intercom/intercom.module';
-import { SupportDeskModule } from '@app/support-desk/support-desk.module';
-import { TriageModule } from '@app/triage/triage.module';
+import type { Type } from '@nestjs/common';
+import { AnalysisModule } from '@app/analysis';
+import { LogSourcesModule } from '@app/log-sources';
+import { IntercomModule } from '@app/intercom';
+import { SupportDeskModule } from '@app/support-desk';
+import { TriageModule } from '@app/triage';
 
 /** Feature modules beyond accounts and projects; each owns its routes and jobs. */
-export const FEATURE_MODULES: any[] = [LogSourcesModule, AnalysisModule, TriageModule, SupportDeskModule, IntercomModule];
+export const FEATURE_MODULES: Type[] = [LogSourcesModule, AnalysisModule, TriageModule, SupportDeskModule, IntercomModule];

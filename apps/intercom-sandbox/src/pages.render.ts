@@ -18,9 +18,52 @@ button{padding:8px 16px;border-radius:6px;border:0;background:#334bfa;color:#fff
 button.secondary{background:#e5e7eb;color:#1f2430} .row{display:flex;gap:8px;align-items:end}.row>*{flex:1}
 `;
 
-export function layout(title: string, body: string): string {
+/**
+ * Live updates (inbox and conversation pages): the page listens to GET /inbox/events (server-sent events) and, for
+ * each changed conversation, fetches its card (GET /inbox/conversations/:id/card) and swaps it in, keeping what the
+ * teammate was typing; a new conversation's card is added to its workspace's section. Updates are applied one at a
+ * time, in order. `body[data-live-updates]` counts the cards swapped in. Served as /inbox/live.js (no inline script).
+ */
+export const LIVE_SCRIPT = `(() => {
+  const admin = document.body.dataset.admin || '';
+  let chain = Promise.resolve();
+  const apply = async (change) => {
+    const old = document.getElementById('conv-' + change.id);
+    const section = old ? null : document.querySelector('section[data-workspace="' + CSS.escape(change.workspace) + '"]');
+    if (!old && !section) return;
+    const r = await fetch('/inbox/conversations/' + encodeURIComponent(change.id) + '/card' + (admin ? '?admin=' + encodeURIComponent(admin) : ''));
+    if (!r.ok) return;
+    const t = document.createElement('template');
+    t.innerHTML = (await r.text()).trim();
+    const card = t.content.firstElementChild;
+    if (!card) return;
+    const current = document.getElementById('conv-' + change.id);
+    if (current) {
+      const key = (el) => (el.form ? el.form.getAttribute('action') : '') + '|' + el.name;
+      const typed = new Map();
+      for (const el of current.querySelectorAll('input[name], textarea[name], select[name]')) if (el.value) typed.set(key(el), el.value);
+      for (const el of card.querySelectorAll('input[name], textarea[name], select[name]')) if (typed.has(key(el))) el.value = typed.get(key(el));
+      current.replaceWith(card);
+    } else {
+      const empty = section.querySelector('.empty');
+      if (empty) empty.remove();
+      section.querySelector('h2').after(card);
+    }
+    document.body.dataset.liveUpdates = String(Number(document.body.dataset.liveUpdates || 0) + 1);
+  };
+  const events = new EventSource('/inbox/events');
+  events.addEventListener('conversation', (ev) => {
+    let change;
+    try { change = JSON.parse(ev.data); } catch { return; }
+    chain = chain.then(() => apply(change)).catch(() => undefined);
+  });
+})();`;
+
+export function layout(title: string, body: string, live?: { admin?: string }): string {
+  const attrs = live ? ` data-live="on"${live.admin ? ` data-admin="${e(live.admin)}"` : ''}` : '';
+  const script = live ? '<script src="/inbox/live.js" defer></script>' : '';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${e(title)}</title><style>${STYLE}${CANVAS_STYLE}</style></head>
-<body><header><strong>Intercom sandbox</strong><a href="/">Inbox</a><a href="/composer">Customer composer</a></header><main>${body}</main></body></html>`;
+<body${attrs}><header><strong>Intercom sandbox</strong><a href="/">Inbox</a><a href="/composer">Customer composer</a></header><main>${body}</main>${script}</body></html>`;
 }
 
 export function errorPage(title: string, message: string): string {
@@ -61,7 +104,8 @@ export function consentPage(p: { appName: string; workspaces: Workspace[]; hidde
 
 const fmt = (sec: number) => new Date(sec * 1000).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
 
-function conversationCard(store: SandboxStore, ws: Workspace, c: Conversation, panelHtml = ''): string {
+/** One conversation's card (also served alone, for live updates). */
+export function conversationCard(store: SandboxStore, ws: Workspace, c: Conversation, panelHtml = ''): string {
   const attrs = Object.entries(c.custom_attributes);
   const attrTable = attrs.length
     ? `<table><tr><th>Attribute</th><th>Value</th></tr>${attrs.map(([k, v]) => `<tr><td>${e(k)}</td><td>${e(typeof v === 'string' ? v : JSON.stringify(v))}</td></tr>`).join('')}</table>`
@@ -75,7 +119,7 @@ function conversationCard(store: SandboxStore, ws: Workspace, c: Conversation, p
     })
     .join('');
   const adminOptions = ws.admins.map((a) => `<option value="${e(a.id)}">${e(a.name)}</option>`).join('');
-  return `<div class="card" id="conv-${e(c.id)}" data-conversation-id="${e(c.id)}">
+  return `<div class="card" id="conv-${e(c.id)}" data-conversation-id="${e(c.id)}" data-workspace="${e(ws.id_code)}">
 <h3>${e(c.subject || '(no subject)')} <span class="muted">#${e(c.id)} · ${e(c.state)}</span> <a class="muted" href="/conversations/${e(c.id)}/view">open with app panel</a></h3>
 <div class="muted">${e(c.contact.name)} &lt;${e(c.contact.email)}&gt; · ${e(fmt(c.created_at))}</div>
 <div class="part user"><div class="muted"><span class="badge user">Customer</span>${e(c.contact.name)}</div>${e(htmlToText(c.sourceBody))}</div>
@@ -97,17 +141,17 @@ export function inboxPage(store: SandboxStore, tokenStatus: (wsId: string) => st
     .map((ws) => {
       const convs = store.listConversations(ws.id_code).sort((a, b) => Number(b.id) - Number(a.id));
       return `<section data-workspace="${e(ws.id_code)}"><h2>${e(ws.name)} <span class="muted">${e(ws.id_code)} · ${e(ws.region)} · ${e(ws.timezone)} · app ${e(tokenStatus(ws.id_code))}</span></h2>
-${convs.length ? convs.map((c) => conversationCard(store, ws, c, panels.get(c.id))).join('') : '<p class="muted">No conversations yet — use the <a href="/composer">composer</a>.</p>'}</section>`;
+${convs.length ? convs.map((c) => conversationCard(store, ws, c, panels.get(c.id))).join('') : '<p class="muted empty">No conversations yet — use the <a href="/composer">composer</a>.</p>'}</section>`;
     })
     .join('');
-  return layout('Inbox — Intercom sandbox', sections);
+  return layout('Inbox — Intercom sandbox', sections, {});
 }
 
 /** One conversation with the app's sidebar panel (GET /conversations/:id/view). */
 export function conversationViewPage(store: SandboxStore, ws: Workspace, c: Conversation, adminId: string, panelHtml: string): string {
   const admins = ws.admins.map((a) => `<option value="${e(a.id)}"${a.id === adminId ? ' selected' : ''}>${e(a.name)}</option>`).join('');
   const picker = `<form method="get" action="/conversations/${e(c.id)}/view" class="row" style="max-width:420px"><div><label>Viewing as teammate</label><select name="admin">${admins}</select></div><div style="flex:0"><button class="secondary">Reload panel</button></div></form>`;
-  return layout(`#${c.id} — Intercom sandbox`, `<p><a href="/">← Inbox</a></p>${picker}${conversationCard(store, ws, c, panelHtml)}`);
+  return layout(`#${c.id} — Intercom sandbox`, `<p><a href="/">← Inbox</a></p>${picker}${conversationCard(store, ws, c, panelHtml)}`, { admin: adminId });
 }
 
 export function composerPage(store: SandboxStore): string {

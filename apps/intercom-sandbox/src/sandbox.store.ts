@@ -177,12 +177,23 @@ export class SandboxStore {
   private nextSourceId = 403918334;
   private nextAttrId = 1001;
   private nextTagId = 86;
+  private readonly listeners = new Set<(conv: Conversation) => void>();
 
   constructor(
     seeds: WorkspaceSeed[],
     readonly appPackageCode: string,
   ) {
     for (const s of seeds) this.addWorkspace(s);
+  }
+
+  /** Called whenever what a conversation shows changes (created, a part added, attributes written). */
+  onChange(listener: (conv: Conversation) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(conv: Conversation): void {
+    for (const l of [...this.listeners]) l(conv);
   }
 
   addWorkspace(s: WorkspaceSeed): Workspace {
@@ -308,6 +319,7 @@ export class SandboxStore {
       tags: [],
     };
     this.conversations.set(conv.id, conv);
+    this.changed(conv);
     return conv;
   }
 
@@ -332,6 +344,7 @@ export class SandboxStore {
     };
     conv.parts.push(part);
     conv.updated_at = Math.max(conv.updated_at, part.created_at, nowSec());
+    this.changed(conv);
     return part;
   }
 
@@ -379,6 +392,7 @@ export class SandboxStore {
       else conv.custom_attributes[name] = value;
     }
     conv.updated_at = nowSec();
+    this.changed(conv);
   }
 
   tag(name: string): Tag {

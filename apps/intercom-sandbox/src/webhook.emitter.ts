@@ -201,22 +201,7 @@ export class WebhookEmitter {
     let error: string | undefined;
     this.inFlight++;
     try {
-      const res = await fetch(url, {
-        method: 'POST',
-        body,
-        signal: ctrl.signal,
-        headers: {
-          'Content-Type': 'application/json',
-          Accept: 'application/json',
-          'User-Agent': 'intercom-parrot-service-client/1.0',
-          'X-Hub-Signature': hubSignature(this.o.secret, body),
-        },
-      });
-      status = res.status;
-      await res.arrayBuffer().catch(() => undefined);
-    } catch (e) {
-      status = ctrl.signal.aborted ? 'timeout' : 'error';
-      error = e instanceof Error ? e.message : String(e);
+      ({ status, error } = await postSigned(url, body, { 'X-Hub-Signature': hubSignature(this.o.secret, body) }, ctrl));
     } finally {
       clearTimeout(timer);
       this.controllers.delete(ctrl);
@@ -263,5 +248,29 @@ export class WebhookEmitter {
       error,
       url,
     });
+  }
+}
+
+/**
+ * POSTs a signed JSON body as Intercom's delivery service does (webhooks, uninstall notices): the answer's status, or
+ * 'timeout' when `ctrl` aborted it, or 'error' (with the reason) when no answer came.
+ */
+export async function postSigned(
+  url: string,
+  body: string,
+  signature: Record<string, string>,
+  ctrl: AbortController,
+): Promise<{ status: number | 'timeout' | 'error'; error?: string }> {
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      body,
+      signal: ctrl.signal,
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'User-Agent': 'intercom-parrot-service-client/1.0', ...signature },
+    });
+    await res.arrayBuffer().catch(() => undefined);
+    return { status: res.status };
+  } catch (e) {
+    return { status: ctrl.signal.aborted ? 'timeout' : 'error', error: e instanceof Error ? e.message : String(e) };
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Idempotent } from '@app/core/http/idempotency.interceptor';
+import { Idempotent, ApiContract } from '@app/core';
 import { ApiKeysService } from './api-keys.service';
 import { CurrentPrincipal, DashboardOnly, RequirePermissions } from './auth/decorators';
 import type { Principal } from './auth/principal';
@@ -14,6 +14,7 @@ export class ApiKeysController {
 
   @Get()
   @RequirePermissions('config:read')
+  @ApiContract({ data: 'ApiKeyView', list: true })
   list(@CurrentPrincipal() p: Principal) {
     return this.keys.list(p);
   }
@@ -21,12 +22,14 @@ export class ApiKeysController {
   @Post()
   @Idempotent()
   @RequirePermissions('apikey:write')
+  @ApiContract({ body: 'CreateApiKeyRequest', data: 'CreatedApiKey', status: 201 })
   create(@CurrentPrincipal() p: Principal, @Body() dto: CreateApiKeyDto) {
-    return this.keys.create(p, dto as any);
+    return this.keys.create(p, dto);
   }
 
   @Delete(':id')
   @RequirePermissions('apikey:write')
+  @ApiContract({ data: 'ApiKeyView' })
   revoke(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
     return this.keys.revoke(p, id);
   }

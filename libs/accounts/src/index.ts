@@ -5,3 +5,4 @@ export * from './auth/auth.service';
 export * from './auth/auth.guard';
 export * from './auth/decorators';
 export * from './auth/principal';
+export * from './project-directory.port';

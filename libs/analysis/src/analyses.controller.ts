@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, CurrentProject, ProjectScoped, PublicKeyAllowed, RateCategory, RequirePermissions } from '@app/accounts/auth/decorators';
-import type { Principal, ProjectContext } from '@app/accounts/auth/principal';
-import { Idempotent } from '@app/core/http/idempotency.interceptor';
+import { CurrentPrincipal, CurrentProject, ProjectScoped, PublicKeyAllowed, RateCategory, RequirePermissions } from '@app/accounts';
+import type { Principal, ProjectContext } from '@app/accounts';
+import { Idempotent, ApiContract } from '@app/core';
 import { AnalysesService } from './analyses.service';
 import { CreateAnalysisDto, ListAnalysesQuery } from './dto/analysis.dto';
 
@@ -18,6 +18,7 @@ export class AnalysesController {
   @RateCategory('analysis')
   @Idempotent()
   @RequirePermissions('analysis:create')
+  @ApiContract({ body: 'CreateAnalysisRequest', data: 'AnalysisView', status: 202 })
   create(@CurrentPrincipal() p: Principal, @CurrentProject() project: ProjectContext, @Body() dto: CreateAnalysisDto) {
     return this.analyses.createFromApi(p, project, dto);
   }
@@ -26,6 +27,7 @@ export class AnalysesController {
   @ProjectScoped()
   @PublicKeyAllowed()
   @RequirePermissions('analysis:read')
+  @ApiContract({ data: 'AnalysisSummaryView', paged: true })
   list(@CurrentProject() project: ProjectContext, @Query() q: ListAnalysesQuery) {
     return this.analyses.list(project, q);
   }
@@ -34,6 +36,7 @@ export class AnalysesController {
   @ProjectScoped()
   @PublicKeyAllowed()
   @RequirePermissions('analysis:read')
+  @ApiContract({ data: 'AnalysisView' })
   get(@CurrentProject() project: ProjectContext, @Param('id') id: string) {
     return this.analyses.get(project, id);
   }

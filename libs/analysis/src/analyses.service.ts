@@ -1,21 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { AnalysisResult, AnalysisStatus, AnalysisTrigger } from '@app/contracts';
-import type { Principal, ProjectContext } from '@app/accounts/auth/principal';
-import { APP_CONFIG } from '@app/core/config/config.module';
-import type { AppConfig } from '@app/core/config/config';
-import { AppError } from '@app/core/errors/error-codes';
-import { page, Page } from '@app/core/http/envelope';
-import { JobQueue } from '@app/core/queue/job-queue';
+import { checkAnalysisWindow } from '@app/contracts';
+import type { AnalysisSummaryView, AnalysisTrigger, AnalysisView, ConversationAnalysis } from '@app/contracts';
+import type { Principal, ProjectContext } from '@app/accounts';
+import { APP_CONFIG, AppError, page, Page, JobQueue } from '@app/core';
+import type { AppConfig } from '@app/core';
 import { AnalysisEntity } from './analysis.entity';
-
-export const ANALYSIS_QUEUE = 'analysis.run';
-export const ANALYSIS_FINISHED_QUEUE = 'support-desk.analysis-finished';
-export const TERMINAL_STATUSES: readonly AnalysisStatus[] = ['complete', 'partial', 'failed'];
-
-/** Window rules (reference §2.8, contract §9). */
-export const MAX_WINDOW_MS = 24 * 60 * 60 * 1000;
-export const FUTURE_SLACK_MS = 60 * 1000;
+import { ANALYSIS_RUN_QUEUE, type AnalysisRunJob } from './analysis.queues';
 
 export interface CreateAnalysisInput {
   tenantId: string;
@@ -30,51 +21,10 @@ export interface CreateAnalysisInput {
   metadata?: Record<string, string>;
 }
 
-export interface AnalysisSummaryView {
-  id: string;
-  status: AnalysisStatus;
-  severity: string | null;
-  summary: string | null;
-  createdAt: string;
-  timeStart: string;
-  timeEnd: string;
-  description: string;
-  trigger: AnalysisTrigger;
-}
-
-export interface AnalysisView {
-  id: string;
-  projectId: string;
-  status: AnalysisStatus;
-  severity: string | null;
-  description: string;
-  timeStart: string;
-  timeEnd: string;
-  metadata: Record<string, string>;
-  trigger: AnalysisTrigger;
-  createdAt: string;
-  completedAt: string | null;
-  processingTimeMs: number | null;
-  result: AnalysisResult | null;
-  error?: { code: string; message: string };
-  partialReasons: string[];
-  url: string;
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_METADATA_KEYS = 50;
 
 type FieldError = { field: string; message: string };
-
-/** The checks of the analysis window; returns the errors (empty = valid). `now` is injectable for tests. */
-export function checkAnalysisWindow(timeStart: Date, timeEnd: Date, now = Date.now()): FieldError[] {
-  const errors: FieldError[] = [];
-  if (timeStart.getTime() >= now) errors.push({ field: 'timeStart', message: 'timeStart must be in the past' });
-  if (timeEnd.getTime() <= timeStart.getTime()) errors.push({ field: 'timeEnd', message: 'timeEnd must be after timeStart' });
-  else if (timeEnd.getTime() - timeStart.getTime() > MAX_WINDOW_MS) errors.push({ field: 'timeEnd', message: 'the window must be at most 24 hours' });
-  if (timeEnd.getTime() > now + FUTURE_SLACK_MS) errors.push({ field: 'timeEnd', message: 'timeEnd must be at most 60 seconds in the future' });
-  return errors;
-}
 
 function checkMetadata(metadata: unknown): Record<string, string> {
   if (metadata === undefined || metadata === null) return {};
@@ -128,12 +78,49 @@ export class AnalysesService {
           partialReasons: [],
         }),
       );
-      await this.queue.enqueue(ANALYSIS_QUEUE, { analysisId: row.id }, { manager: m });
+      await this.queue.enqueue<AnalysisRunJob>(ANALYSIS_RUN_QUEUE.name, { analysisId: row.id }, { manager: m });
       return row;
     };
     const row = manager ? await work(manager) : await this.ds.transaction(work);
     this.logger.log({ event: 'analysis.created', analysisId: row.id, projectId: row.projectId, trigger: row.trigger }, 'analysis created');
     return row;
+  }
+
+  /**
+   * The support-desk analysis of one conversation, created at most once (serialised per conversation): null when
+   * one with this trigger already exists.
+   */
+  async createOncePerConversation(input: CreateAnalysisInput & { bindingId: string; conversationId: string }): Promise<AnalysisEntity | null> {
+    return this.ds.transaction(async (m) => {
+      await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`analysis:${input.bindingId}:${input.conversationId}`]);
+      const exists = await m
+        .getRepository(AnalysisEntity)
+        .exists({ where: { bindingId: input.bindingId, conversationId: input.conversationId, trigger: input.trigger } });
+      return exists ? null : this.createAnalysis(input, m);
+    });
+  }
+
+  /** The analyses of one support-desk conversation, newest first. */
+  async forConversation(bindingId: string, conversationId: string, projectSlug: string): Promise<ConversationAnalysis[]> {
+    const rows = await this.ds.getRepository(AnalysisEntity).find({ where: { bindingId, conversationId }, order: { createdAt: 'DESC' } });
+    return rows.map((a) => ({
+      id: a.id,
+      status: a.status,
+      severity: a.severity,
+      trigger: a.trigger,
+      createdAt: a.createdAt.toISOString(),
+      url: this.analysisUrl(a, projectSlug),
+    }));
+  }
+
+  /** How many analyses each of these conversations of a binding has. */
+  async countByConversation(bindingId: string, conversationIds: string[]): Promise<Map<string, number>> {
+    if (!conversationIds.length) return new Map();
+    const rows: Array<{ conversationId: string; n: number }> = await this.ds.query(
+      `SELECT "conversationId", count(*)::int AS n FROM analyses WHERE "bindingId" = $1 AND "conversationId" = ANY($2) GROUP BY 1`,
+      [bindingId, conversationIds],
+    );
+    return new Map(rows.map((r) => [r.conversationId, r.n]));
   }
 
   /** The dashboard page of an analysis. */
@@ -196,7 +183,7 @@ export class AnalysesService {
       .offset((q.page - 1) * q.limit)
       .limit(q.limit)
       .getRawAndEntities();
-    const summaries = new Map<string, string | null>(raw.map((r: any) => [r.a_id, r.summary ?? null]));
+    const summaries = new Map<string, string | null>(raw.map((r: { a_id: string; summary?: string | null }) => [r.a_id, r.summary ?? null]));
     const items = entities.map((a) => ({
       id: a.id,
       status: a.status,
@@ -240,3 +227,7 @@ export class AnalysesService {
     };
   }
 }
+
+export { checkAnalysisWindow, FUTURE_SLACK_MS, MAX_WINDOW_MS, TERMINAL_STATUSES } from '@app/contracts';
+export type { AnalysisSummaryView, AnalysisView } from '@app/contracts';
+export type { ConversationAnalysis as ConversationAnalysisView } from '@app/contracts';

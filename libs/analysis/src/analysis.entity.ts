@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { AnalysisResult, AnalysisStatus, AnalysisTrigger } from '@app/contracts';
+import type { AnalysisResult, AnalysisStatus, AnalysisTrigger, Severity } from '@app/contracts';
 
 @Entity('analyses')
 @Index(['projectId', 'createdAt'])
@@ -17,7 +17,7 @@ export class AnalysisEntity {
   @Column({ type: 'varchar', length: 80, nullable: true }) triggeredBy: string | null;
   @Index() @Column({ type: 'uuid', nullable: true }) bindingId: string | null;
   @Column({ type: 'varchar', length: 64, nullable: true }) conversationId: string | null;
-  @Column({ type: 'varchar', length: 16, nullable: true }) severity: string | null;
+  @Column({ type: 'varchar', length: 16, nullable: true }) severity: Severity | null;
   @Column({ type: 'jsonb', nullable: true }) result: AnalysisResult | null;
   @Column({ type: 'varchar', length: 64, nullable: true }) errorCode: string | null;
   @Column({ type: 'varchar', length: 1000, nullable: true }) errorMessage: string | null;

@@ -54,3 +54,73 @@ export const ANALYSIS_STATUSES = ['pending', 'processing', 'complete', 'partial'
 export type AnalysisStatus = (typeof ANALYSIS_STATUSES)[number];
 export const ANALYSIS_TRIGGERS = ['dashboard', 'api', 'support_desk', 'sidebar'] as const;
 export type AnalysisTrigger = (typeof ANALYSIS_TRIGGERS)[number];
+
+/** The analysis window (contract §9): start in the past, end after start, at most 24 h, end at most 60 s in the future. */
+export const MAX_WINDOW_MS = 24 * 60 * 60 * 1000;
+export const FUTURE_SLACK_MS = 60 * 1000;
+export const DESCRIPTION_MAX = 5000;
+
+export type WindowRule = 'start_not_past' | 'end_not_after_start' | 'window_too_long' | 'end_in_future';
+
+export interface WindowError {
+  field: 'timeStart' | 'timeEnd';
+  /** Which rule failed (stable: the SPA words its own hint from it). */
+  rule: WindowRule;
+  message: string;
+}
+
+/** The checks of the analysis window; returns the errors (empty = valid). `now` is injectable for tests. */
+export function checkAnalysisWindow(timeStart: Date, timeEnd: Date, now = Date.now()): WindowError[] {
+  const errors: WindowError[] = [];
+  if (timeStart.getTime() >= now) errors.push({ field: 'timeStart', rule: 'start_not_past', message: 'timeStart must be in the past' });
+  if (timeEnd.getTime() <= timeStart.getTime()) errors.push({ field: 'timeEnd', rule: 'end_not_after_start', message: 'timeEnd must be after timeStart' });
+  else if (timeEnd.getTime() - timeStart.getTime() > MAX_WINDOW_MS)
+    errors.push({ field: 'timeEnd', rule: 'window_too_long', message: 'the window must be at most 24 hours' });
+  if (timeEnd.getTime() > now + FUTURE_SLACK_MS)
+    errors.push({ field: 'timeEnd', rule: 'end_in_future', message: 'timeEnd must be at most 60 seconds in the future' });
+  return errors;
+}
+
+export const TERMINAL_STATUSES: readonly AnalysisStatus[] = ['complete', 'partial', 'failed'];
+export const isTerminalStatus = (s: AnalysisStatus): boolean => TERMINAL_STATUSES.includes(s);
+
+export interface CreateAnalysisRequest {
+  description: string;
+  /** ISO-8601 */
+  timeStart: string;
+  /** ISO-8601 */
+  timeEnd: string;
+  metadata?: Record<string, string>;
+  projectId?: string;
+}
+
+export interface AnalysisSummaryView {
+  id: string;
+  status: AnalysisStatus;
+  severity: Severity | null;
+  summary: string | null;
+  createdAt: string;
+  timeStart: string;
+  timeEnd: string;
+  description: string;
+  trigger: AnalysisTrigger;
+}
+
+export interface AnalysisView {
+  id: string;
+  projectId: string;
+  status: AnalysisStatus;
+  severity: Severity | null;
+  description: string;
+  timeStart: string;
+  timeEnd: string;
+  metadata: Record<string, string>;
+  trigger: AnalysisTrigger;
+  createdAt: string;
+  completedAt: string | null;
+  processingTimeMs: number | null;
+  result: AnalysisResult | null;
+  error?: { code: string; message: string };
+  partialReasons: string[];
+  url: string;
+}

@@ -46,3 +46,17 @@ export interface TriageResult {
   model: 'heuristic';
   evidence: TriageEvidence[];
 }
+
+/** POST /v1/triage (contract §8). Defaults: `createdAt` now, `timezone` UTC, `timeBufferHours` 2. */
+export interface TriageRequest {
+  /** @maxLength 100000 */
+  text: string;
+  /** @maxLength 1000 */
+  subject?: string;
+  /** ISO-8601 date-time */
+  createdAt?: string;
+  /** IANA time zone */
+  timezone?: string;
+  /** 1–24 */
+  timeBufferHours?: number;
+}

@@ -27,7 +27,7 @@ export class CoreModule {
       module: CoreModule,
       imports: [
         ConfigModule.forRoot(o.config),
-        LoggerModule.forRoot(pinoHttpOptions(o.config, o.logStream) as any),
+        LoggerModule.forRoot(pinoHttpOptions(o.config, o.logStream)),
         TypeOrmModule.forRoot({
           type: 'postgres',
           url: o.databaseUrl,
@@ -44,7 +44,7 @@ export class CoreModule {
       controllers: [HealthController],
       providers: [
         { provide: JobQueue, useValue: o.queue },
-        { provide: SecretBox, useValue: new SecretBox(o.config.encryptionKey) },
+        { provide: SecretBox, useValue: new SecretBox(o.config.encryptionKey, o.config.encryptionKeyPrevious) },
       ],
       exports: [JobQueue, SecretBox, TypeOrmModule],
     };

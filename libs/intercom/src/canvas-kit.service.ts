@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AnalysesService } from '@app/analysis/analyses.service';
-import { AnalysisEntity } from '@app/analysis/analysis.entity';
-import { ProjectEntity } from '@app/projects/project.entity';
-import { BindingsService } from '@app/support-desk/bindings.service';
-import { BindingEntity, TriageEntity } from '@app/support-desk/support-desk.entities';
+import { AnalysesService, AnalysisEntity } from '@app/analysis';
+import { ProjectEntity } from '@app/projects';
+import type { Principal } from '@app/accounts';
+import { AppError } from '@app/core';
+import { BindingEntity, BindingsService, LiveBindings } from '@app/support-desk';
+import { TriageRecords } from '@app/triage';
 import { intercomId } from './intercom.provider';
 import { buildPanel, CanvasResponse, isFinished, PanelAnalysis, PanelView, RUN_AGAIN_ID, RUN_ANALYSIS_ID, REFRESH_ID } from './canvas';
 
@@ -25,11 +26,13 @@ export class CanvasKitService {
     private readonly ds: DataSource,
     private readonly analyses: AnalysesService,
     private readonly bindings: BindingsService,
+    private readonly live: LiveBindings,
+    private readonly triages: TriageRecords,
   ) {}
 
   private async binding(workspaceId: unknown): Promise<BindingEntity | null> {
     if (typeof workspaceId !== 'string' || !workspaceId) return null;
-    return (await this.bindings.liveByWorkspace('intercom', workspaceId))[0] ?? null;
+    return (await this.live.byWorkspace('intercom', workspaceId))[0] ?? null;
   }
 
   private storedData(body: Json): Json {
@@ -73,8 +76,10 @@ export class CanvasKitService {
     return this.panel(b, conversationId, null, { nonce: true, message: 'That action is not available any more: the panel was refreshed.' });
   }
 
-  /** The canvas the SPA previews for a conversation (no panel-started analysis). */
-  async preview(b: BindingEntity, conversationId: string): Promise<CanvasResponse> {
+  /** The canvas the SPA previews for a conversation of a binding of the caller (no panel-started analysis). */
+  async preview(p: Pick<Principal, 'tenantId' | 'keyProjectId'>, bindingId: string, conversationId: string): Promise<CanvasResponse> {
+    const b = await this.bindings.findInTenant(p.tenantId, bindingId);
+    if (p.keyProjectId && p.keyProjectId !== b.projectId) throw new AppError('WRONG_PROJECT', 'This key belongs to another project');
     return this.panel(b, conversationId, null, {});
   }
 
@@ -109,7 +114,7 @@ export class CanvasKitService {
             .orderBy('a.createdAt', 'DESC')
             .getOne();
       if (existing) return existing;
-      const triage = await m.getRepository(TriageEntity).findOne({ where: { bindingId: b.id, conversationId }, order: { createdAt: 'DESC' } });
+      const triage = await this.triages.latest(b.id, conversationId);
       const project = await m.getRepository(ProjectEntity).findOneOrFail({ where: { id: b.projectId } });
       const created = Number(body?.conversation?.created_at);
       const anchor = triage ? new Date(triage.result.window.end) : Number.isFinite(created) && created > 0 ? new Date(created * 1000) : new Date();
@@ -163,9 +168,7 @@ export class CanvasKitService {
       return buildPanel({ state: 'needs_reinstall', timezone: b.timezone, triage: null, analyses: [], sidebarAnalysis: null });
     if (b.status === 'inactive') return buildPanel({ state: 'not_connected', timezone: 'UTC', triage: null, analyses: [], sidebarAnalysis: null });
     const project = await this.ds.getRepository(ProjectEntity).findOneOrFail({ where: { id: b.projectId } });
-    const triage = conversationId
-      ? await this.ds.getRepository(TriageEntity).findOne({ where: { bindingId: b.id, conversationId }, order: { createdAt: 'DESC' } })
-      : null;
+    const triage = conversationId ? await this.triages.latest(b.id, conversationId) : null;
     const rows = conversationId
       ? await this.ds.getRepository(AnalysisEntity).find({ where: { bindingId: b.id, conversationId }, order: { createdAt: 'DESC' }, take: 50 })
       : [];

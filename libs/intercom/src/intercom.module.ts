@@ -1,27 +1,34 @@
-import { Inject, Module, OnModuleInit } from '@nestjs/common';
-import axios from 'axios';
-import { AccountsModule } from '@app/accounts/accounts.module';
-import { APP_CONFIG } from '@app/core/config/config.module';
-import type { AppConfig } from '@app/core/config/config';
-import { SupportDeskRegistry } from '@app/support-desk/provider';
-import { SupportDeskModule } from '@app/support-desk/support-desk.module';
-import { IntercomApi } from './client/intercom-api';
-import { AnalysisModule } from '@app/analysis/analysis.module';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { HttpModule, HttpService } from '@nestjs/axios';
+import type { AxiosInstance } from 'axios';
+import { AccountsModule } from '@app/accounts';
+import { AnalysisModule } from '@app/analysis';
+import { APP_CONFIG, type AppConfig } from '@app/core';
+import { SupportDeskModule, SupportDeskRegistry } from '@app/support-desk';
+import { TriageModule } from '@app/triage';
 import { CanvasKitController } from './canvas-kit.controller';
 import { CanvasKitService } from './canvas-kit.service';
+import { IntercomApi } from './client/intercom-api';
+import { IntercomSignatureGuard } from './intercom-signature.guard';
 import { IntercomController } from './intercom.controller';
 import { IntercomProvider } from './intercom.provider';
 
+/**
+ * The Intercom provider: registers itself with support-desk's registry; its REST client runs on @nestjs/axios's
+ * HttpService (its axios instance), while timeouts, retries, rate limits and error mapping stay in IntercomApi.
+ */
 @Module({
-  imports: [SupportDeskModule, AccountsModule, AnalysisModule],
+  imports: [HttpModule.register({}), SupportDeskModule, AccountsModule, AnalysisModule, TriageModule],
   controllers: [IntercomController, CanvasKitController],
   providers: [
     CanvasKitService,
+    IntercomSignatureGuard,
     {
       provide: IntercomApi,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        new IntercomApi(axios.create(), {
+      inject: [HttpService, APP_CONFIG],
+      useFactory: (http: HttpService, config: AppConfig) =>
+        // Same axios instance; the cast only bridges axios's ESM and CommonJS type declarations.
+        new IntercomApi(http.axiosRef as unknown as AxiosInstance, {
           apiUrl: config.intercom.apiUrl,
           apiUrlOverridden: config.intercom.apiUrlOverridden,
           apiVersion: config.intercom.apiVersion,
@@ -42,7 +49,6 @@ export class IntercomModule implements OnModuleInit {
   constructor(
     private readonly registry: SupportDeskRegistry,
     private readonly provider: IntercomProvider,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit() {

@@ -1,4 +1,4 @@
-import { ProviderError } from '@app/support-desk/provider';
+import { ProviderError } from '@app/support-desk';
 import { intercomId, IntercomProvider } from './intercom.provider';
 
 const provider = new IntercomProvider({} as any, { clientId: 'c', clientSecret: 's', oauthUrl: 'http://x/oauth' } as any);

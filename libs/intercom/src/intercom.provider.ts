@@ -1,16 +1,18 @@
-import { createHash } from 'node:crypto';
-import { hmacHex, safeEqual } from '@app/core/crypto/secret-box';
+import { createHash, createHmac } from 'node:crypto';
+import { hmacHex, safeEqual } from '@app/core';
 import {
   AdminSummary,
   AttributeDefinition,
   ConversationContext,
+  HealthHints,
   NormalizedEvent,
   NormalizedPart,
   ProviderAuth,
   ProviderError,
   SupportDeskProvider,
+  WorkspaceApi,
   WorkspaceIdentity,
-} from '@app/support-desk/provider';
+} from '@app/support-desk';
 import { IntercomApi, IntercomApiError } from './client/intercom-api';
 import { htmlToText } from './html-text';
 import { CUSTOMER_AUTHOR_TYPES, INTERCOM_TOPICS, TOPIC_ACTIONS } from './intercom.topics';
@@ -25,7 +27,12 @@ const header = (h: Headers, name: string): string | undefined => {
 
 function mapError(e: unknown): never {
   if (e instanceof IntercomApiError) {
-    throw new ProviderError(e.kind as any, e.message, e.retryable, { status: e.status ?? undefined, attribute: e.attribute, retryAfterMs: e.retryAfterMs });
+    throw new ProviderError(e.kind, e.message, e.retryable, {
+      status: e.status ?? undefined,
+      attribute: e.attribute,
+      retryAfterMs: e.retryAfterMs,
+      code: e.code ?? undefined,
+    });
   }
   throw e;
 }
@@ -51,17 +58,72 @@ async function guarded<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+function conversationParts(item: Json, binding: { replyAsAdminId: string | null }): NormalizedPart[] {
+  const raw = item?.conversation_parts?.conversation_parts;
+  const list: Json[] = Array.isArray(raw) ? raw : [];
+  return list
+    .filter((part) => part && typeof part === 'object')
+    .map((part) => {
+      const authorType = typeof part.author?.type === 'string' ? part.author.type : '';
+      const authorId = intercomId(part.author?.id);
+      const fromCustomer =
+        CUSTOMER_AUTHOR_TYPES.has(authorType) &&
+        !part.app_package_code &&
+        (!binding.replyAsAdminId || authorId !== binding.replyAsAdminId) &&
+        ['comment', 'open', undefined, null, ''].includes(part.part_type ?? null) &&
+        !part.author?.from_ai_agent;
+      return { id: intercomId(part.id) ?? '', authorType, authorId, text: htmlToText(part.body), createdAt: unixDate(part.created_at, 0), fromCustomer };
+    });
+}
+
+function conversationContext(item: Json, binding: { replyAsAdminId: string | null }): ConversationContext {
+  const source = item.source ?? {};
+  const parts = conversationParts(item, binding);
+  const author = source.author ?? {};
+  const sourceFromCustomer = !author.type || CUSTOMER_AUTHOR_TYPES.has(String(author.type));
+  const texts = [sourceFromCustomer ? htmlToText(source.body) : '', ...parts.filter((x) => x.fromCustomer).map((x) => x.text)].filter(Boolean);
+  const contact = item.contacts?.contacts?.[0];
+  return {
+    id: String(item.id),
+    subject: htmlToText(source.subject) || (item.title ? String(item.title) : null),
+    text: texts.join('\n\n'),
+    createdAt: new Date((Number(item.created_at) || Date.now() / 1000) * 1000),
+    customerName: (author.name as string) || (contact?.name as string) || null,
+    customerEmail: (author.email as string) || (contact?.email as string) || null,
+    parts,
+  };
+}
+
 export interface IntercomProviderOptions {
   clientId: string;
   clientSecret: string;
   oauthUrl: string;
 }
 
-/** Intercom as a SupportDeskProvider: OAuth, signatures, topic dispatch, conversations, notes, attributes, revoke. */
+const APP_STORE_REDIRECT = 'https://app.intercom.com/appstore/redirect';
+
+/** Intercom's fix for each failing health check (Developer Hub and inbox settings names). */
+export const INTERCOM_HEALTH_HINTS: HealthHints = {
+  no_recent_events: "Check the app's webhook URL and topics in the Intercom Developer Hub (see README: Developer Hub checklist)",
+  token_rejected: 'Reinstall: Project → Support Desk → Connect platform → Intercom',
+  attribute_missing: 'Create them in Intercom: Settings → Data → Conversation attributes (or change the mapping)',
+  reply_admin_missing: 'Choose another reply-as admin in the binding configuration',
+  delivery_failing: 'Check Intercom status and the binding token; new events are retried automatically',
+};
+
+/**
+ * Intercom as a SupportDeskProvider: what is per platform (OAuth, signatures, topic dispatch and normalisation,
+ * install redirects, health hints). Per-workspace calls go through `workspace(auth)` (IntercomWorkspace).
+ */
 export class IntercomProvider implements SupportDeskProvider {
   readonly platform = 'intercom';
   readonly displayName = 'Intercom';
-  readonly subscriptions = { events: ['conversation.created', 'conversation_part.created'] as any, topics: [...INTERCOM_TOPICS] };
+  readonly subscriptions = { events: ['conversation.created' as const, 'conversation_part.created' as const], topics: [...INTERCOM_TOPICS] };
+  readonly installRedirects = {
+    appStoreSuccess: `${APP_STORE_REDIRECT}?install_success=true`,
+    appStoreFailure: (message: string) => `${APP_STORE_REDIRECT}?install_success=false&error_message=${encodeURIComponent(message)}`,
+  };
+  readonly healthHints = INTERCOM_HEALTH_HINTS;
 
   constructor(
     private readonly api: IntercomApi,
@@ -102,6 +164,13 @@ export class IntercomProvider implements SupportDeskProvider {
   verifyWebhook(rawBody: Buffer, headers: Headers): boolean {
     if (this.webhookSignatureHeader(headers) !== 'present') return false;
     return safeEqual(header(headers, 'x-hub-signature')!.slice(5).toLowerCase(), hmacHex('sha1', this.opts.clientSecret, rawBody));
+  }
+
+  webhookStreamVerifier(headers: Headers): { update(chunk: Buffer): void; matches(): boolean } | null {
+    if (this.webhookSignatureHeader(headers) !== 'present') return null;
+    const expected = header(headers, 'x-hub-signature')!.slice(5).toLowerCase();
+    const mac = createHmac('sha1', this.opts.clientSecret);
+    return { update: (chunk) => mac.update(chunk), matches: () => safeEqual(expected, mac.digest('hex')) };
   }
 
   /** X-Body-Signature: hex HMAC-SHA256(client secret, raw body) (uninstall notice and Canvas Kit). */
@@ -153,50 +222,14 @@ export class IntercomProvider implements SupportDeskProvider {
     return { notificationId, topic: p.topic, workspaceId: p.app_id, kind: 'conversation', event: mapped.event, action, conversationId, createdAt };
   }
 
-  private parts(item: Json, binding: { replyAsAdminId: string | null }): NormalizedPart[] {
-    const raw = item?.conversation_parts?.conversation_parts;
-    const list: Json[] = Array.isArray(raw) ? raw : [];
-    return list
-      .filter((part) => part && typeof part === 'object')
-      .map((part) => {
-        const authorType = typeof part.author?.type === 'string' ? part.author.type : '';
-        const authorId = intercomId(part.author?.id);
-        const fromCustomer =
-          CUSTOMER_AUTHOR_TYPES.has(authorType) &&
-          !part.app_package_code &&
-          (!binding.replyAsAdminId || authorId !== binding.replyAsAdminId) &&
-          ['comment', 'open', undefined, null, ''].includes(part.part_type ?? null) &&
-          !part.author?.from_ai_agent;
-        return { id: intercomId(part.id) ?? '', authorType, authorId, text: htmlToText(part.body), createdAt: unixDate(part.created_at, 0), fromCustomer };
-      });
-  }
-
   eventParts(payload: unknown, binding: { replyAsAdminId: string | null }): NormalizedPart[] {
-    return this.parts((payload as Json)?.data?.item, binding).filter((x) => x.fromCustomer && x.text);
-  }
-
-  private context(item: Json, binding: { replyAsAdminId: string | null }): ConversationContext {
-    const source = item.source ?? {};
-    const parts = this.parts(item, binding);
-    const author = source.author ?? {};
-    const sourceFromCustomer = !author.type || CUSTOMER_AUTHOR_TYPES.has(String(author.type));
-    const texts = [sourceFromCustomer ? htmlToText(source.body) : '', ...parts.filter((x) => x.fromCustomer).map((x) => x.text)].filter(Boolean);
-    const contact = item.contacts?.contacts?.[0];
-    return {
-      id: String(item.id),
-      subject: htmlToText(source.subject) || (item.title ? String(item.title) : null),
-      text: texts.join('\n\n'),
-      createdAt: new Date((Number(item.created_at) || Date.now() / 1000) * 1000),
-      customerName: (author.name as string) || (contact?.name as string) || null,
-      customerEmail: (author.email as string) || (contact?.email as string) || null,
-      parts,
-    };
+    return conversationParts((payload as Json)?.data?.item, binding).filter((x) => x.fromCustomer && x.text);
   }
 
   conversationFromEvent(payload: unknown, binding: { replyAsAdminId: string | null }): ConversationContext | null {
     const item = (payload as Json)?.data?.item;
     if (!item || item.type !== 'conversation') return null;
-    const ctx = this.context(item, binding);
+    const ctx = conversationContext(item, binding);
     return ctx.text.trim() ? ctx : null;
   }
 
@@ -205,52 +238,61 @@ export class IntercomProvider implements SupportDeskProvider {
     return typeof id === 'string' && id ? id : null;
   }
 
-  async readConversation(auth: ProviderAuth, conversationId: string, binding: { replyAsAdminId: string | null }): Promise<ConversationContext> {
-    const conv = await guarded(() => this.api.getConversation(auth, conversationId));
-    return this.context(conv, binding);
+  workspace(auth: ProviderAuth): WorkspaceApi {
+    return new IntercomWorkspace(this.api, auth);
+  }
+}
+
+/** One Intercom workspace's REST calls with its token and region (the platform side of a BindingClient). */
+export class IntercomWorkspace implements WorkspaceApi {
+  constructor(
+    private readonly api: IntercomApi,
+    private readonly auth: ProviderAuth,
+  ) {}
+
+  async readConversation(conversationId: string, binding: { replyAsAdminId: string | null }): Promise<ConversationContext> {
+    const conv = await guarded(() => this.api.getConversation(this.auth, conversationId));
+    return conversationContext(conv, binding);
   }
 
-  async postMessage(
-    auth: ProviderAuth,
-    conversationId: string,
-    msg: { visibility: 'internal' | 'public'; adminId: string; html: string },
-  ): Promise<{ partId: string | null }> {
+  async postMessage(conversationId: string, msg: { visibility: 'internal' | 'public'; adminId: string; html: string }): Promise<{ partId: string | null }> {
     const conv: Json = await guarded(() =>
-      this.api.reply(auth, conversationId, { messageType: msg.visibility === 'internal' ? 'note' : 'comment', adminId: msg.adminId, body: msg.html }),
+      this.api.reply(this.auth, conversationId, { messageType: msg.visibility === 'internal' ? 'note' : 'comment', adminId: msg.adminId, body: msg.html }),
     );
     const parts: Json[] = conv?.conversation_parts?.conversation_parts ?? [];
     const last = parts[parts.length - 1];
     return { partId: last?.id ? String(last.id) : null };
   }
 
-  async hasReference(auth: ProviderAuth, conversationId: string, ref: string): Promise<boolean> {
-    const conv: Json = await guarded(() => this.api.getConversation(auth, conversationId));
+  async hasReference(conversationId: string, ref: string): Promise<boolean> {
+    const conv: Json = await guarded(() => this.api.getConversation(this.auth, conversationId));
     const parts: Json[] = conv?.conversation_parts?.conversation_parts ?? [];
     return parts.some((x) => typeof x.body === 'string' && x.body.includes(ref));
   }
 
-  async updateAttributes(auth: ProviderAuth, conversationId: string, attributes: Record<string, unknown>): Promise<void> {
-    await guarded(() => this.api.updateAttributes(auth, conversationId, attributes));
+  async updateAttributes(conversationId: string, attributes: Record<string, unknown>): Promise<void> {
+    await guarded(() => this.api.updateAttributes(this.auth, conversationId, attributes));
   }
 
-  async listAttributes(auth: ProviderAuth): Promise<AttributeDefinition[]> {
-    const list = await guarded(() => this.api.listConversationAttributes(auth));
+  async listAttributes(): Promise<AttributeDefinition[]> {
+    const list = await guarded(() => this.api.listConversationAttributes(this.auth));
     return list.map((a) => ({ name: a.name, dataType: a.dataType, apiWritable: a.apiWritable }));
   }
 
-  async listAdmins(auth: ProviderAuth): Promise<AdminSummary[]> {
-    const list = await guarded(() => this.api.listAdmins(auth));
+  async listAdmins(): Promise<AdminSummary[]> {
+    const list = await guarded(() => this.api.listAdmins(this.auth));
     return list.map((a) => ({ id: String(a.id), name: a.name ?? null, email: a.email ?? null }));
   }
 
-  async revoke(auth: ProviderAuth): Promise<void> {
-    await guarded(() => this.api.revoke(auth));
+  /** POST /auth/uninstall: also uninstalls the app from the workspace; an already revoked token is fine. */
+  async revoke(): Promise<void> {
+    await guarded(() => this.api.revoke(this.auth));
   }
 
   /** Probe used by unsigned uninstall notices: does the token still work? */
-  async tokenWorks(auth: ProviderAuth): Promise<boolean> {
+  async tokenWorks(): Promise<boolean> {
     try {
-      await this.api.me(auth);
+      await this.api.me(this.auth);
       return true;
     } catch (e) {
       if (e instanceof IntercomApiError && e.kind === 'unauthorized') return false;

@@ -1,4 +1,4 @@
-import type { ProductEvent } from '@app/support-desk/provider';
+import type { ProductEvent } from '@app/support-desk';
 
 /** Intercom's real topic names (reference §4.4) and what the product does with each (contract §6). */
 export const TOPIC_ACTIONS: Record<string, { event: ProductEvent; action: 'triage' | 'retriage' | 'record' }> = {

@@ -1,9 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CurrentProject, ProjectScoped, RequirePermissions } from '@app/accounts/auth/decorators';
-import type { ProjectContext } from '@app/accounts/auth/principal';
-import { RawResponse } from '@app/core/http/decorators';
-import { Idempotent } from '@app/core/http/idempotency.interceptor';
+import { CurrentProject, ProjectScoped, RequirePermissions, type ProjectContext } from '@app/accounts';
+import { ApiContract, RawResponse, Idempotent } from '@app/core';
 import { CreateLogSourceDto, UpdateLogSourceDto } from './dto/log-source.dto';
 import { LogSourcesService } from './log-sources.service';
 
@@ -14,6 +12,7 @@ export class LogSourcesController {
 
   @Get('log-source-types')
   @RequirePermissions('config:read')
+  @ApiContract({ data: 'LogSourceTypeMetadata', list: true })
   types() {
     return this.logSources.types();
   }
@@ -21,6 +20,7 @@ export class LogSourcesController {
   @Get('log-sources')
   @ProjectScoped()
   @RequirePermissions('config:read')
+  @ApiContract({ data: 'LogSourceView', list: true })
   list(@CurrentProject() project: ProjectContext) {
     return this.logSources.list(project);
   }
@@ -29,6 +29,7 @@ export class LogSourcesController {
   @ProjectScoped()
   @Idempotent()
   @RequirePermissions('config:write')
+  @ApiContract({ body: 'LogSourceInput', data: 'LogSourceView', status: 201 })
   create(@CurrentProject() project: ProjectContext, @Body() dto: CreateLogSourceDto) {
     return this.logSources.create(project, dto);
   }
@@ -36,6 +37,7 @@ export class LogSourcesController {
   @Get('log-sources/:id')
   @ProjectScoped()
   @RequirePermissions('config:read')
+  @ApiContract({ data: 'LogSourceView' })
   get(@CurrentProject() project: ProjectContext, @Param('id') id: string) {
     return this.logSources.get(project, id);
   }
@@ -43,6 +45,7 @@ export class LogSourcesController {
   @Put('log-sources/:id')
   @ProjectScoped()
   @RequirePermissions('config:write')
+  @ApiContract({ body: 'LogSourceInput', data: 'LogSourceView' })
   update(@CurrentProject() project: ProjectContext, @Param('id') id: string, @Body() dto: UpdateLogSourceDto) {
     return this.logSources.update(project, id, dto);
   }
@@ -50,6 +53,7 @@ export class LogSourcesController {
   @Delete('log-sources/:id')
   @ProjectScoped()
   @RequirePermissions('config:write')
+  @ApiContract({ data: 'LogSourceView' })
   remove(@CurrentProject() project: ProjectContext, @Param('id') id: string) {
     return this.logSources.remove(project, id);
   }
@@ -60,6 +64,7 @@ export class LogSourcesController {
   @RawResponse()
   @ProjectScoped()
   @RequirePermissions('config:read')
+  @ApiContract({ data: 'LogSourceTestBody', raw: true })
   test(@CurrentProject() project: ProjectContext, @Param('id') id: string) {
     return this.logSources.test(project, id);
   }
@@ -67,6 +72,7 @@ export class LogSourcesController {
   @Get('log-sources/:id/sources')
   @ProjectScoped()
   @RequirePermissions('config:read')
+  @ApiContract({ data: 'DiscoveredSource', list: true })
   discover(@CurrentProject() project: ProjectContext, @Param('id') id: string) {
     return this.logSources.discover(project, id);
   }

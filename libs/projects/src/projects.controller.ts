@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, Param, Post, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, OrgLevel, RequirePermissions } from '@app/accounts/auth/decorators';
-import type { Principal } from '@app/accounts/auth/principal';
-import { Idempotent } from '@app/core/http/idempotency.interceptor';
+import { CurrentPrincipal, OrgLevel, RequirePermissions } from '@app/accounts';
+import type { Principal } from '@app/accounts';
+import { Idempotent, ApiContract } from '@app/core';
 import { CreateProjectDto, DeleteProjectDto, UpdateProjectDto } from './dto/project.dto';
 import { ProjectsService } from './projects.service';
 
@@ -13,12 +13,14 @@ export class ProjectsController {
 
   @Get()
   @RequirePermissions('config:read')
+  @ApiContract({ data: 'ProjectView', list: true })
   list(@CurrentPrincipal() p: Principal) {
     return this.projects.list(p);
   }
 
   @Get(':id')
   @RequirePermissions('config:read')
+  @ApiContract({ data: 'ProjectView' })
   get(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
     return this.projects.getView(p, id);
   }
@@ -27,18 +29,21 @@ export class ProjectsController {
   @OrgLevel()
   @Idempotent()
   @RequirePermissions('config:write')
+  @ApiContract({ body: 'ProjectInput', data: 'ProjectView', status: 201 })
   create(@CurrentPrincipal() p: Principal, @Body() dto: CreateProjectDto) {
     return this.projects.create(p, dto);
   }
 
   @Put(':id')
   @RequirePermissions('config:write')
+  @ApiContract({ body: 'ProjectInput', data: 'ProjectView' })
   update(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: UpdateProjectDto) {
     return this.projects.update(p, id, dto);
   }
 
   @Delete(':id')
   @RequirePermissions('project:delete')
+  @ApiContract({ body: 'DeleteProjectRequest', data: 'ProjectView' })
   remove(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: DeleteProjectDto) {
     return this.projects.remove(p, id, dto.confirm);
   }

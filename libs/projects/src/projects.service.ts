@@ -1,22 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, QueryFailedError } from 'typeorm';
-import { AppError } from '@app/core/errors/error-codes';
-import type { ServiceDefinition } from '@app/contracts';
+import { AppError } from '@app/core';
+import type { ProjectView, ServiceDefinition } from '@app/contracts';
 import { ProjectEntity } from './project.entity';
-
-export interface ProjectView {
-  id: string;
-  name: string;
-  slug: string;
-  description: string | null;
-  isDefault: boolean;
-  llmContext: string | null;
-  services: ServiceDefinition[];
-  createdAt: string;
-  updatedAt: string;
-  analysisCount: number;
-  logSourceCount: number;
-}
 
 interface Caller {
   tenantId: string;
@@ -86,6 +72,11 @@ export class ProjectsService {
     return p;
   }
 
+  /** A project by id, for work that already knows it belongs to the caller (jobs). */
+  findById(id: string): Promise<ProjectEntity | null> {
+    return this.ds.getRepository(ProjectEntity).findOne({ where: { id } });
+  }
+
   async getView(c: Caller, id: string): Promise<ProjectView> {
     return (await this.views([await this.get(c, id)]))[0];
   }
@@ -149,7 +140,7 @@ export class ProjectsService {
   }
 
   private mapUnique(e: unknown, slug: string): unknown {
-    if (e instanceof QueryFailedError && (e as any).driverError?.code === '23505')
+    if (e instanceof QueryFailedError && (e.driverError as { code?: string } | undefined)?.code === '23505')
       return new AppError('SLUG_EXISTS', `A project with slug "${slug}" already exists`);
     return e;
   }

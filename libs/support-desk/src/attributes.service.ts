@@ -1,11 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { SUMMARY_ATTRIBUTE_MAX } from '@app/contracts';
 import { BindingEntity, MappableField } from './support-desk.entities';
-import { AttributeDefinition, ProviderError, SupportDeskRegistry } from './provider';
+import { BindingClients } from './binding-client';
+import { AttributeDefinition, ProviderError } from './provider';
 import { BindingsService } from './bindings.service';
 import { RetryLater } from './post.service';
 
-export const SUMMARY_ATTRIBUTE_MAX = 250;
+export { SUMMARY_ATTRIBUTE_MAX };
 
 /** Coerces a value to the attribute's data type (contract §7); undefined when it cannot be represented. */
 export function coerce(value: unknown, dataType: string): unknown {
@@ -39,8 +41,8 @@ export class AttributesService {
 
   constructor(
     private readonly ds: DataSource,
-    private readonly registry: SupportDeskRegistry,
     private readonly bindings: BindingsService,
+    private readonly clients: BindingClients,
   ) {}
 
   async write(
@@ -76,23 +78,21 @@ export class AttributesService {
       else attrs[name] = typeof c === 'string' && field !== 'summary' ? c.slice(0, 1000) : c;
     }
     if (dropped.length) await this.recordRejected(b, dropped);
-    const provider = this.registry.get(b.platform);
+    const client = this.clients.for(b);
     for (let i = 0; i < 2 && Object.keys(attrs).length; i++) {
       try {
-        await provider.updateAttributes(this.bindings.auth(b), conversationId, attrs);
+        await client.updateAttributes(conversationId, attrs);
         return { written: Object.keys(attrs), dropped };
       } catch (e) {
         if (e instanceof ProviderError && e.kind === 'attribute_invalid' && e.extra.attribute && e.extra.attribute in attrs && i === 0) {
-          // Intercom still refused one attribute: drop it, retry once, report it in health.
+          // The platform still refused one attribute: drop it, retry once, report it in health.
           delete attrs[e.extra.attribute];
           dropped.push(e.extra.attribute);
           await this.recordRejected(b, [e.extra.attribute]);
           continue;
         }
-        if (e instanceof ProviderError && e.kind === 'unauthorized') {
-          await this.bindings.markTokenRejected(b);
-          return { written: [], dropped: Object.keys(attrs) };
-        }
+        // A refused token: the client already set the binding's state; these attributes are not written.
+        if (e instanceof ProviderError && e.kind === 'unauthorized') return { written: [], dropped: Object.keys(attrs) };
         if (e instanceof ProviderError && (e.kind === 'not_found' || !e.retryable)) {
           this.logger.warn({ event: 'attributes.refused', kind: e.kind, bindingId: b.id }, 'attributes refused');
           return { written: [], dropped: [...dropped, ...Object.keys(attrs)] };

@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, Param, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CurrentProject, ProjectScoped, RequirePermissions } from '@app/accounts/auth/decorators';
-import type { ProjectContext } from '@app/accounts/auth/principal';
+import { CurrentProject, ProjectScoped, RateCategory, RequirePermissions } from '@app/accounts';
+import { ApiContract } from '@app/core';
+import type { ProjectContext } from '@app/accounts';
 import { BindingsService } from './bindings.service';
-import { UpdateBindingDto } from './dto/binding.dto';
+import { TemplatePreviewDto, UpdateBindingDto } from './dto/binding.dto';
 
 @ApiTags('support-desk')
 @Controller('v1/config/support-desk')
@@ -13,30 +14,35 @@ export class BindingsController {
 
   @Get()
   @RequirePermissions('config:read')
+  @ApiContract({ data: 'BindingView', list: true })
   list(@CurrentProject() project: ProjectContext) {
     return this.bindings.list(project.tenantId, project.id);
   }
 
   @Get(':id')
   @RequirePermissions('config:read')
+  @ApiContract({ data: 'BindingView' })
   async get(@CurrentProject() project: ProjectContext, @Param('id') id: string) {
     return this.bindings.view(await this.bindings.find(project.tenantId, project.id, id));
   }
 
   @Put(':id')
   @RequirePermissions('config:write')
+  @ApiContract({ body: 'BindingUpdate', data: 'BindingView' })
   async update(@CurrentProject() project: ProjectContext, @Param('id') id: string, @Body() dto: UpdateBindingDto) {
     return this.bindings.update(await this.bindings.find(project.tenantId, project.id, id), dto as any);
   }
 
   @Delete(':id')
   @RequirePermissions('config:write')
+  @ApiContract({ data: 'BindingView' })
   async disconnect(@CurrentProject() project: ProjectContext, @Param('id') id: string) {
     return this.bindings.disconnect(await this.bindings.find(project.tenantId, project.id, id));
   }
 
   @Get(':id/attributes')
   @RequirePermissions('config:read')
+  @ApiContract({ data: 'WorkspaceAttribute', list: true })
   async attributes(@CurrentProject() project: ProjectContext, @Param('id') id: string) {
     const list = await this.bindings.attributes(await this.bindings.find(project.tenantId, project.id, id));
     return list.map((a) => ({ name: a.name, dataType: a.dataType, apiWritable: a.apiWritable }));
@@ -44,7 +50,18 @@ export class BindingsController {
 
   @Get(':id/admins')
   @RequirePermissions('config:read')
+  @ApiContract({ data: 'WorkspaceAdmin', list: true })
   async admins(@CurrentProject() project: ProjectContext, @Param('id') id: string) {
     return this.bindings.admins(await this.bindings.find(project.tenantId, project.id, id));
+  }
+
+  /** Renders a reply template with sample values (the SPA's live preview). */
+  @Post(':id/template-preview')
+  @HttpCode(200)
+  @RateCategory('read')
+  @RequirePermissions('config:read')
+  @ApiContract({ body: 'TemplatePreviewRequest', data: 'TemplatePreviewResponse' })
+  async preview(@CurrentProject() project: ProjectContext, @Param('id') id: string, @Body() dto: TemplatePreviewDto) {
+    return this.bindings.previewTemplate(await this.bindings.find(project.tenantId, project.id, id), dto.template);
   }
 }

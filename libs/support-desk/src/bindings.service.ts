@@ -1,53 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, Not } from 'typeorm';
-import type { AutoAnalyzeThreshold } from '@app/contracts';
-import { APP_CONFIG } from '@app/core/config/config.module';
-import type { AppConfig } from '@app/core/config/config';
-import { SecretBox } from '@app/core/crypto/secret-box';
-import { AppError } from '@app/core/errors/error-codes';
-import { AttributeMapping, BindingEntity, BindingStatus, MAPPABLE_FIELDS, PostEntity, PostingMode } from './support-desk.entities';
-import { AdminSummary, AttributeDefinition, ProviderAuth, ProviderError, SupportDeskRegistry } from './provider';
-import { DEFAULT_PUBLIC_REPLY_TEMPLATE, validateTemplate } from './templates/reply-template';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppError } from '@app/core';
+import type { AppConfig } from '@app/core';
+import { BindingClient, BindingClients } from './binding-client';
+import { LiveBindings } from './live-bindings.service';
+import { AttributeMapping, BindingEntity, MAPPABLE_FIELDS, PostEntity } from './support-desk.entities';
+import { AdminSummary, AttributeDefinition, ProviderError, SupportDeskRegistry } from './provider';
+import { ProjectEntity } from '@app/projects';
+import { DEFAULT_PUBLIC_REPLY_TEMPLATE, renderTemplate, validateTemplate } from './templates/reply-template';
+import type { BindingUpdate, BindingView, HealthCheck } from '@app/contracts';
 
-export interface HealthCheck {
-  code: 'no_recent_events' | 'token_rejected' | 'attribute_missing' | 'reply_admin_missing' | 'delivery_failing';
-  ok: boolean;
-  detail: string;
-  fix: string;
-  since: string | null;
-}
-
-export interface BindingView {
-  id: string;
-  projectId: string;
-  platform: string;
-  workspaceId: string;
-  workspaceName: string;
-  region: string;
-  timezone: string;
-  status: BindingStatus;
-  inactiveReason: string | null;
-  installedBy: BindingEntity['installedBy'];
-  installedAt: string;
-  replyAsAdminId: string | null;
-  subscriptions: BindingEntity['subscriptions'];
-  health: { ok: boolean; checks: HealthCheck[] };
-  postingMode: PostingMode;
-  autoAnalyzeThreshold: AutoAnalyzeThreshold;
-  timeBufferHours: number;
-  attributeMapping: AttributeMapping;
-  publicReplyTemplate: string;
-  lastEventAt: string | null;
-}
-
-export interface BindingUpdate {
-  postingMode?: PostingMode;
-  autoAnalyzeThreshold?: AutoAnalyzeThreshold;
-  timeBufferHours?: number;
-  attributeMapping?: AttributeMapping;
-  publicReplyTemplate?: string | null;
-  replyAsAdminId?: string;
-}
+export type { BindingUpdate, BindingView, HealthCheck };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ATTRIBUTE_CACHE_MS = 10 * 60 * 1000;
@@ -58,15 +21,11 @@ export class BindingsService {
 
   constructor(
     private readonly ds: DataSource,
-    private readonly box: SecretBox,
     private readonly registry: SupportDeskRegistry,
+    private readonly clients: BindingClients,
+    private readonly live: LiveBindings,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
-
-  auth(b: BindingEntity): ProviderAuth {
-    if (!b.tokenSealed) throw new ProviderError('unauthorized', 'This binding has no access token (disconnected): reinstall it', false);
-    return { token: this.box.open(b.tokenSealed), region: b.region };
-  }
 
   async find(tenantId: string, projectId: string, id: string): Promise<BindingEntity> {
     const b = UUID.test(id) ? await this.ds.getRepository(BindingEntity).findOne({ where: { id, tenantId, projectId } }) : null;
@@ -114,6 +73,7 @@ export class BindingsService {
   async health(b: BindingEntity): Promise<{ ok: boolean; checks: HealthCheck[] }> {
     const checks: HealthCheck[] = [];
     const hs = b.healthState ?? {};
+    const fix = this.registry.get(b.platform).healthHints;
     const days = this.config.noRecentEventsDays;
     const staleSince = b.lastEventAt ?? b.installedAt;
     const stale = Date.now() - staleSince.getTime() > days * 86_400_000;
@@ -121,14 +81,14 @@ export class BindingsService {
       code: 'no_recent_events',
       ok: !stale || b.status === 'inactive',
       detail: stale ? `No conversation events received for ${days} days` : b.lastEventAt ? `Last event ${b.lastEventAt.toISOString()}` : 'No events yet',
-      fix: "Check the app's webhook URL and topics in the Intercom Developer Hub (see README: Developer Hub checklist)",
+      fix: fix.no_recent_events,
       since: stale ? staleSince.toISOString() : null,
     });
     checks.push({
       code: 'token_rejected',
       ok: b.status !== 'needs_reinstall',
       detail: b.status === 'needs_reinstall' ? 'The workspace rejected our access token (access was revoked)' : 'Access token accepted',
-      fix: 'Reinstall: Project → Support Desk → Connect platform → Intercom',
+      fix: fix.token_rejected,
       since: hs.tokenRejectedSince ?? null,
     });
     const mapped = MAPPABLE_FIELDS.map((f) => b.attributeMapping?.[f]).filter((n): n is string => !!n);
@@ -140,14 +100,14 @@ export class BindingsService {
       code: 'attribute_missing',
       ok: allMissing.length === 0,
       detail: allMissing.length ? `Mapped attributes missing in the workspace: ${allMissing.join(', ')}` : 'All mapped attributes exist',
-      fix: 'Create them in Intercom: Settings → Data → Conversation attributes (or change the mapping)',
+      fix: fix.attribute_missing,
       since: allMissing.length ? (hs.attributeRejected?.since ?? null) : null,
     });
     checks.push({
       code: 'reply_admin_missing',
       ok: !hs.replyAdminMissingSince,
       detail: hs.replyAdminMissingSince ? `Admin ${b.replyAsAdminId} no longer exists in the workspace` : 'Reply-as admin exists',
-      fix: 'Choose another reply-as admin in the binding configuration',
+      fix: fix.reply_admin_missing,
       since: hs.replyAdminMissingSince ?? null,
     });
     const failed = await this.ds.getRepository(PostEntity).count({ where: { bindingId: b.id, status: 'failed' } });
@@ -158,7 +118,7 @@ export class BindingsService {
       code: 'delivery_failing',
       ok: failed === 0,
       detail: failed ? `${failed} post(s) could not be delivered after retries${lastFailed?.error ? `: ${lastFailed.error}` : ''}` : 'All posts delivered',
-      fix: 'Check Intercom status and the binding token; new events are retried automatically',
+      fix: fix.delivery_failing,
       since: lastFailed?.createdAt.toISOString() ?? null,
     });
     return { ok: b.status !== 'inactive' && checks.every((c) => c.ok), checks };
@@ -203,42 +163,49 @@ export class BindingsService {
     return this.view(b);
   }
 
+  /** The binding's reply template (or `template`) rendered with sample values: the SPA's live preview. */
+  async previewTemplate(b: BindingEntity, template?: string) {
+    const t = template ?? b.publicReplyTemplate ?? DEFAULT_PUBLIC_REPLY_TEMPLATE;
+    const err = validateTemplate(t);
+    if (err) throw new AppError('VALIDATION_ERROR', err, { fields: [{ field: 'template', message: err }] });
+    const p = await this.ds.getRepository(ProjectEntity).findOneOrFail({ where: { id: b.projectId } });
+    const sample = {
+      customer_name: 'Jane Doe',
+      conversation_id: '215470000000001',
+      severity: 'high',
+      affected_service: p.services?.[0]?.name ?? 'checkout',
+      summary: 'Checkout has been failing with 500 errors since 9am',
+      project_name: p.name,
+      analysis_url: 'https://sigsentry.example/projects/default/analyses/00000000-0000-4000-8000-000000000000',
+    };
+    const r = renderTemplate(t, sample);
+    return { rendered: r.text, html: r.html, variables: sample };
+  }
+
   /** Conversation attributes of the workspace, cached on the binding for 10 minutes. */
   async attributes(b: BindingEntity, force = false): Promise<AttributeDefinition[]> {
     if (!force && b.attributeCache && Date.now() - Date.parse(b.attributeCache.fetchedAt) < ATTRIBUTE_CACHE_MS) return b.attributeCache.attributes;
-    const attributes = await this.call(b, (auth) => this.registry.get(b.platform).listAttributes(auth));
+    const attributes = await this.call(b, (client) => client.listAttributes());
     b.attributeCache = { fetchedAt: new Date().toISOString(), attributes };
     await this.ds.getRepository(BindingEntity).update({ id: b.id }, { attributeCache: b.attributeCache });
     return attributes;
   }
 
   async admins(b: BindingEntity): Promise<AdminSummary[]> {
-    return this.call(b, (auth) => this.registry.get(b.platform).listAdmins(auth));
+    return this.call(b, (client) => client.listAdmins());
   }
 
-  /** Runs a provider call for a binding, mapping a rejected token to needs_reinstall and outside failures to 502. */
-  async call<T>(b: BindingEntity, fn: (auth: ProviderAuth) => Promise<T>): Promise<T> {
+  /** A workspace call for a user's request: outside failures (a rejected token included) are a 502 with the reason. */
+  private async call<T>(b: BindingEntity, fn: (client: BindingClient) => Promise<T>): Promise<T> {
     try {
-      return await fn(this.auth(b));
+      return await fn(this.clients.for(b));
     } catch (e) {
       if (e instanceof ProviderError) {
-        if (e.kind === 'unauthorized') {
-          await this.markTokenRejected(b);
-          throw new AppError('SUPPORT_DESK_UNAVAILABLE', 'The workspace rejected our access token: reinstall the binding');
-        }
+        if (e.kind === 'unauthorized') throw new AppError('SUPPORT_DESK_UNAVAILABLE', 'The workspace rejected our access token: reinstall the binding');
         throw new AppError('SUPPORT_DESK_UNAVAILABLE', `The support desk did not answer: ${e.message}`);
       }
       throw e;
     }
-  }
-
-  async markTokenRejected(b: BindingEntity): Promise<void> {
-    if (b.status !== 'active') return;
-    this.forget(b);
-    b.status = 'needs_reinstall';
-    b.healthState = { ...(b.healthState ?? {}), tokenRejectedSince: new Date().toISOString() };
-    await this.ds.getRepository(BindingEntity).update({ id: b.id, status: 'active' }, { status: 'needs_reinstall', healthState: b.healthState });
-    this.logger.warn({ event: 'support_desk.token_rejected', bindingId: b.id }, 'token rejected: binding needs reinstall');
   }
 
   /**
@@ -248,7 +215,7 @@ export class BindingsService {
   async disconnect(b: BindingEntity): Promise<BindingView> {
     if (b.status !== 'inactive' && b.tokenSealed) {
       try {
-        await this.registry.get(b.platform).revoke(this.auth(b));
+        await this.clients.for(b).revoke();
       } catch (e) {
         if (!(e instanceof ProviderError && e.kind === 'unauthorized')) {
           throw new AppError(
@@ -264,7 +231,7 @@ export class BindingsService {
   }
 
   async deactivate(b: BindingEntity, reason: string): Promise<void> {
-    this.forget(b);
+    this.live.forget(b);
     b.status = 'inactive';
     b.inactiveReason = reason;
     b.tokenSealed = null;
@@ -272,33 +239,5 @@ export class BindingsService {
     await this.ds
       .getRepository(BindingEntity)
       .update({ id: b.id }, { status: 'inactive', inactiveReason: b.inactiveReason, tokenSealed: null, subscriptions: b.subscriptions });
-  }
-
-  /** Live bindings of a workspace (not inactive). */
-  liveByWorkspace(platform: string, workspaceId: string): Promise<BindingEntity[]> {
-    return this.ds.getRepository(BindingEntity).find({ where: { platform, workspaceId, status: Not('inactive') as any } });
-  }
-
-  private readonly liveCache = new Map<string, { at: number; rows: BindingEntity[] }>();
-
-  /**
-   * The webhook path's lookup, with found bindings remembered for 2 s. Only positive answers are cached, so a new
-   * install is seen at once by every replica; a binding disconnected on another replica may still get its event
-   * recorded for 2 s, and the job then finds it inactive and ignores it.
-   */
-  async liveByWorkspaceForIngest(platform: string, workspaceId: string): Promise<BindingEntity[]> {
-    const key = `${platform}:${workspaceId}`;
-    const hit = this.liveCache.get(key);
-    if (hit && Date.now() - hit.at < 2000) return hit.rows;
-    const rows = await this.liveByWorkspace(platform, workspaceId);
-    if (rows.length) {
-      if (this.liveCache.size > 10_000) this.liveCache.clear();
-      this.liveCache.set(key, { at: Date.now(), rows });
-    } else this.liveCache.delete(key);
-    return rows;
-  }
-
-  private forget(b: BindingEntity): void {
-    this.liveCache.delete(`${b.platform}:${b.workspaceId}`);
   }
 }

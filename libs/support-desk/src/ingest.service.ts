@@ -1,12 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, QueryFailedError } from 'typeorm';
-import { webhookEvents } from '@app/core/health/metrics';
-import { JobQueue } from '@app/core/queue/job-queue';
+import { webhookEvents, JobQueue } from '@app/core';
+import { Answer } from './http/doors';
+import { LiveBindings } from './live-bindings.service';
 import { BindingEntity, SupportDeskEventEntity } from './support-desk.entities';
-import { ProviderError, SupportDeskRegistry } from './provider';
-import { BindingsService } from './bindings.service';
-
-export const EVENT_QUEUE = 'support-desk.event';
+import { NormalizedEvent, ProviderError, SupportDeskProvider, SupportDeskRegistry } from './provider';
+import { SUPPORT_DESK_EVENT_QUEUE, SupportDeskEventJob } from './support-desk.queues';
 const DB_DEADLINE_MS = 2000;
 /** Commits running at once before webhooks start to wait for the next group, and the largest group. */
 const GROUP_CONCURRENCY = 2;
@@ -67,11 +66,6 @@ export class GroupCommitter<T, R> {
   }
 }
 
-export interface IngestAnswer {
-  status: number;
-  body: Record<string, unknown>;
-}
-
 function timeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(Object.assign(new Error('database deadline'), { deadline: true })), ms);
@@ -83,8 +77,8 @@ function timeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * Verify ▸ record ▸ enqueue ▸ answer (contract §6). The event row and its job are committed in one transaction;
- * redeliveries are no-ops thanks to the unique notification id.
+ * Record ▸ enqueue ▸ answer (contract §6), after the platform's signature guard verified the raw bytes. The event row
+ * and its job are committed in one transaction; redeliveries are no-ops thanks to the unique notification id.
  */
 @Injectable()
 export class IngestService {
@@ -95,55 +89,39 @@ export class IngestService {
     private readonly ds: DataSource,
     private readonly registry: SupportDeskRegistry,
     private readonly queue: JobQueue,
-    private readonly bindings: BindingsService,
+    private readonly live: LiveBindings,
   ) {}
 
-  async ingest(
-    platform: string,
-    raw: { body?: Buffer; tooLarge?: boolean },
-    headers: Record<string, string | string[] | undefined>,
-    requestId: string,
-  ): Promise<IngestAnswer> {
+  /** A verified webhook body: parse, normalise, and record it with its job (or say why not). */
+  async ingest(platform: string, body: Buffer, requestId: string): Promise<Answer> {
     const provider = this.registry.get(platform);
-    const sigHeader = provider.webhookSignatureHeader(headers);
-    if (sigHeader !== 'present') return this.answer(401, 'signature_invalid', `signature ${sigHeader}`, platform);
-    if (raw.tooLarge) return this.answer(413, 'too_large', 'body over 1 MB', platform);
-    const body = raw.body ?? Buffer.alloc(0);
-    if (!provider.verifyWebhook(body, headers)) return this.answer(401, 'signature_invalid', 'signature mismatch', platform);
-
     let payload: unknown;
     try {
       payload = JSON.parse(body.toString('utf8'));
     } catch {
-      return this.answer(400, 'malformed', 'body is not JSON', platform);
+      return this.refuse(platform, 400, 'malformed', 'body is not JSON');
     }
-    let ev;
+    let ev: NormalizedEvent;
     try {
       ev = provider.normalizeEvent(payload, null);
     } catch (e) {
-      return this.answer(400, 'malformed', e instanceof ProviderError ? e.message : 'not a notification', platform);
+      return this.refuse(platform, 400, 'malformed', e instanceof ProviderError ? e.message : 'not a notification');
     }
-    if (ev.kind === 'ping') return this.answer(200, 'ping', 'ping acknowledged', platform);
-    if (ev.kind === 'unknown' || ev.action === 'ignore') return this.answer(200, 'unknown_topic', `topic ${ev.topic} not handled`, platform);
+    if (ev.kind === 'ping') return this.refuse(platform, 200, 'ping', 'ping acknowledged');
+    if (ev.kind === 'unknown' || ev.action === 'ignore') return this.refuse(platform, 200, 'unknown_topic', `topic ${ev.topic} not handled`);
 
     try {
       return await timeout(this.record(platform, provider, payload, ev, requestId), DB_DEADLINE_MS);
     } catch (e) {
       this.logger.error({ event: 'webhook.db_unavailable', err: (e as Error).message }, 'could not record webhook');
-      return this.answer(503, 'db_unavailable', 'database unavailable, retry later', platform);
+      return this.refuse(platform, 503, 'db_unavailable', 'database unavailable, retry later');
     }
   }
 
-  private async record(
-    platform: string,
-    provider: ReturnType<SupportDeskRegistry['get']>,
-    payload: unknown,
-    ev: ReturnType<ReturnType<SupportDeskRegistry['get']>['normalizeEvent']>,
-    requestId: string,
-  ): Promise<IngestAnswer> {
-    const binding = (await this.bindings.liveByWorkspaceForIngest(platform, ev.workspaceId))[0] as BindingEntity | undefined;
-    if (!binding) return this.answer(200, 'unknown_workspace', 'unknown or inactive workspace', platform);
-    if (!binding.subscriptions.topics.includes(ev.topic)) return this.answer(200, 'topic_not_subscribed', `topic ${ev.topic} not subscribed`, platform);
+  private async record(platform: string, provider: SupportDeskProvider, payload: unknown, ev: NormalizedEvent, requestId: string): Promise<Answer> {
+    const binding = (await this.live.byWorkspaceForIngest(platform, ev.workspaceId))[0] as BindingEntity | undefined;
+    if (!binding) return this.refuse(platform, 200, 'unknown_workspace', 'unknown or inactive workspace');
+    if (!binding.subscriptions.topics.includes(ev.topic)) return this.refuse(platform, 200, 'topic_not_subscribed', `topic ${ev.topic} not subscribed`);
     // Dispatch on the topic and the new parts' authors, with the binding known (our own parts never trigger anything).
     const decided = provider.normalizeEvent(payload, binding);
     const action = decided.action === 'ignore' ? 'record' : decided.action;
@@ -161,10 +139,10 @@ export class IngestService {
       status: action === 'record' ? 'processed' : 'received',
       processedAt: action === 'record' ? new Date() : null,
     });
-    if (!eventId) return this.answer(200, 'duplicate', `duplicate notification ${ev.notificationId}`, platform);
+    if (!eventId) return this.refuse(platform, 200, 'duplicate', `duplicate notification ${ev.notificationId}`);
     webhookEvents.inc({ platform, outcome: 'recorded' });
     this.logger.log({ event: 'webhook.recorded', eventId, topic: ev.topic, action, bindingId: binding.id }, 'webhook recorded');
-    return { status: 200, body: { received: true } };
+    return Answer.json(200, { received: true });
   }
 
   /**
@@ -211,7 +189,7 @@ export class IngestService {
       for (const r of (inserted.raw ?? []) as Array<{ id: string; notificationId: string }>) byNotification.set(r.notificationId, r.id);
       const out: Array<string | null> = [];
       const bindings = new Set<string>();
-      const jobs: Array<{ data: { eventId: string }; requestId?: string }> = [];
+      const jobs: Array<{ data: SupportDeskEventJob; requestId?: string }> = [];
       for (const it of items) {
         const id = byNotification.get(it.notificationId) ?? null;
         // The first request of a notification id in the group owns the row; a duplicate in the same group gets null.
@@ -222,7 +200,7 @@ export class IngestService {
         if (it.action !== 'record') jobs.push({ data: { eventId: id }, requestId: it.requestId ?? undefined });
       }
       // One statement for the whole group's jobs, in the same transaction as the rows.
-      await this.queue.enqueueMany(EVENT_QUEUE, jobs, { manager: m });
+      await this.queue.enqueueMany(SUPPORT_DESK_EVENT_QUEUE.name, jobs, { manager: m });
       if (bindings.size) {
         await m.query(
           `UPDATE support_desk_bindings SET "lastEventAt" = now() WHERE id = ANY($1::uuid[]) AND ("lastEventAt" IS NULL OR "lastEventAt" < now() - interval '1 minute')`,
@@ -233,10 +211,14 @@ export class IngestService {
     });
   }
 
-  private answer(status: number, outcome: string, detail: string, platform: string): IngestAnswer {
+  /**
+   * A webhook not recorded (also the signature guard's refusals): counted by outcome, logged as
+   * `webhook.<outcome>`, answered `{received: true, ignored}` below 400 and `{error}` above.
+   */
+  refuse(platform: string, status: number, outcome: string, detail: string): Answer {
     webhookEvents.inc({ platform, outcome });
     const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'log';
     this.logger[level]({ event: `webhook.${outcome}`, detail }, `webhook ${outcome}`);
-    return { status, body: status < 400 ? { received: true, ignored: outcome } : { error: detail } };
+    return Answer.json(status, status < 400 ? { received: true, ignored: outcome } : { error: detail });
   }
 }

@@ -1,10 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, QueryFailedError } from 'typeorm';
-import { APP_CONFIG } from '@app/core/config/config.module';
-import type { AppConfig } from '@app/core/config/config';
-import { randomToken, SecretBox, sha256Hex } from '@app/core/crypto/secret-box';
-import { AppError } from '@app/core/errors/error-codes';
-import { ProjectEntity } from '@app/projects/project.entity';
+import { APP_CONFIG, randomToken, SecretBox, sha256Hex, AppError } from '@app/core';
+import type { AppConfig } from '@app/core';
+import { ProjectEntity } from '@app/projects';
 import { BindingEntity, OAuthStateEntity } from './support-desk.entities';
 import { ProviderError, SupportDeskRegistry } from './provider';
 
@@ -117,13 +115,12 @@ export class InstallService {
         flow,
       );
     }
-    const project = await this.ds.getRepository(ProjectEntity).findOneOrFail({ where: { id: row.projectId } });
+    const project = await this.ds.getRepository(ProjectEntity).findOne({ where: { id: row.projectId } });
+    if (!project) throw new InstallError('The SigSentry project of this installation was deleted: start the installation again from another project.', flow);
     const binding = await this.upsertBinding(platform, row.tenantId, project.id, caller.userId, token, identity);
     this.logger.log({ event: 'oauth.installed', bindingId: binding.id, workspaceId: binding.workspaceId }, 'support desk installed');
     const redirect =
-      flow === 'app_store'
-        ? 'https://app.intercom.com/appstore/redirect?install_success=true'
-        : `${this.config.publicUrl}/projects/${project.slug}/support-desk/${binding.id}`;
+      flow === 'app_store' ? provider.installRedirects.appStoreSuccess : `${this.config.publicUrl}/projects/${project.slug}/support-desk/${binding.id}`;
     return { redirect, binding };
   }
 

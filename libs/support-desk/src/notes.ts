@@ -1,4 +1,4 @@
-import type { AnalysisResult, TriageResult } from '@app/contracts';
+import type { AnalysisResult } from '@app/contracts';
 import { escapeHtml } from './templates/reply-template';
 
 /** Readable HTML notes (internal). Every value from users or logs is escaped. */
@@ -24,37 +24,47 @@ export function formatWindow(w: { start: string; end: string }, timeZone: string
   return `${formatInZone(w.start, timeZone)} – ${formatInZone(w.end, timeZone)} (${timeZone})`;
 }
 
-const pct = (n: number) => `${Math.round(n * 100)}%`;
+export const pct = (n: number) => `${Math.round(n * 100)}%`;
 
-export function triageNote(
-  t: TriageResult,
-  o: { timezone: string; link: string; ref: string; updated?: { previousSeverity: string; previousService: string | null } | null },
-): string {
-  const title = o.updated ? 'SigSentry triage (updated)' : 'SigSentry triage';
-  const changed = o.updated
-    ? `<p>Changed after the customer's reply: severity ${escapeHtml(o.updated.previousSeverity.toUpperCase())} → <b>${escapeHtml(t.severity.toUpperCase())}</b>${o.updated.previousService !== t.affectedService ? `, service ${escapeHtml(o.updated.previousService ?? 'unknown')} → ${escapeHtml(t.affectedService ?? 'unknown')}` : ''}</p>`
-    : '';
-  const evidence = t.evidence
-    .filter((e) => e.kind === 'severity' || e.kind === 'service' || e.kind === 'window')
-    .slice(0, 5)
-    .map((e) => `<li>${escapeHtml(e.detail)}${e.match ? ` — “${escapeHtml(e.match.slice(0, 120))}”` : ''}</li>`)
-    .join('');
-  return [
-    `<p><b>${title}</b></p>`,
-    changed,
-    `<p>Severity: <b>${escapeHtml(t.severity.toUpperCase())}</b> · Service: <b>${escapeHtml(t.affectedService ?? 'unknown')}</b> · Confidence: ${pct(t.confidence)}</p>`,
-    `<p>Suggested window: ${escapeHtml(formatWindow(t.window, o.timezone))}</p>`,
-    t.summary ? `<p>Summary: ${escapeHtml(t.summary)}</p>` : '',
-    evidence ? `<p>Why:</p><ul>${evidence}</ul>` : '',
-    `<p><a href="${escapeHtml(o.link)}">Open in SigSentry</a></p>`,
-    `<p>Ref ${escapeHtml(o.ref)}</p>`,
-  ].join('');
+/** What an analysis note shows: the parts of a result it prints (never the log evidence). */
+export interface AnalysisNoteContent {
+  status: string;
+  result: Pick<
+    AnalysisResult,
+    'summary' | 'severity' | 'confidence' | 'rootCause' | 'affectedServices' | 'suggestedActions' | 'logsScanned' | 'timeWindow'
+  > | null;
+  errorMessage: string | null;
+  partialReasons: string[];
 }
 
-export function analysisNote(
-  a: { status: string; result: AnalysisResult | null; errorMessage: string | null; partialReasons: string[] },
-  o: { timezone: string; link: string; ref: string },
-): string {
+/** Cuts a finished analysis down to what its note shows (queued payloads stay small and carry no log excerpts). */
+export function analysisNoteContent(a: {
+  status: string;
+  result: AnalysisResult | null;
+  errorMessage: string | null;
+  partialReasons: string[];
+}): AnalysisNoteContent {
+  const r = a.result;
+  return {
+    status: a.status,
+    result: r
+      ? {
+          summary: r.summary,
+          severity: r.severity,
+          confidence: r.confidence,
+          rootCause: r.rootCause,
+          affectedServices: r.affectedServices.slice(0, 5),
+          suggestedActions: r.suggestedActions.slice(0, 3),
+          logsScanned: r.logsScanned,
+          timeWindow: r.timeWindow,
+        }
+      : null,
+    errorMessage: a.errorMessage,
+    partialReasons: a.partialReasons ?? [],
+  };
+}
+
+export function analysisNote(a: AnalysisNoteContent, o: { timezone: string; link: string; ref: string }): string {
   const head = `<p><b>SigSentry analysis</b> · ${escapeHtml(a.status.toUpperCase())}</p>`;
   const foot = `<p><a href="${escapeHtml(o.link)}">Open the full analysis</a></p><p>Ref ${escapeHtml(o.ref)}</p>`;
   if (!a.result) return `${head}<p>The analysis could not run: ${escapeHtml(a.errorMessage ?? 'unknown error')}</p>${foot}`;
@@ -78,4 +88,9 @@ export function analysisNote(
     `<p>Window: ${escapeHtml(formatWindow(r.timeWindow, o.timezone))}</p>`,
     foot,
   ].join('');
+}
+
+/** The dashboard page of a conversation of a binding. */
+export function conversationUrl(publicUrl: string, projectSlug: string, bindingId: string, conversationId: string): string {
+  return `${publicUrl}/projects/${projectSlug}/support-desk/${bindingId}/conversations/${encodeURIComponent(conversationId)}`;
 }

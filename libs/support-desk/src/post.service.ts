@@ -2,8 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { BindingEntity, PostEntity } from './support-desk.entities';
-import { ProviderError, SupportDeskRegistry } from './provider';
-import { BindingsService } from './bindings.service';
+import { BindingClients } from './binding-client';
+import { ProviderError } from './provider';
 
 export type PostOutcome = 'posted' | 'already_posted' | 'failed';
 
@@ -26,8 +26,7 @@ export class PostService {
 
   constructor(
     private readonly ds: DataSource,
-    private readonly registry: SupportDeskRegistry,
-    private readonly bindings: BindingsService,
+    private readonly clients: BindingClients,
   ) {}
 
   async post(
@@ -47,10 +46,9 @@ export class PostService {
       .execute();
     const rec = await repo.findOneOrFail({ where: { bindingId: b.id, conversationId, purpose } });
     if (rec.status === 'completed') return 'already_posted';
-    const provider = this.registry.get(b.platform);
     try {
-      const auth = this.bindings.auth(b);
-      if (rec.attempts > 0 && (await provider.hasReference(auth, conversationId, rec.ref))) {
+      const client = this.clients.for(b);
+      if (rec.attempts > 0 && (await client.hasReference(conversationId, rec.ref))) {
         await repo.update({ id: rec.id }, { status: 'completed', completedAt: new Date(), error: null });
         this.logger.log({ event: 'post.recovered', purpose, ref: rec.ref }, 'post found in the conversation after a retry');
         return 'already_posted';
@@ -58,7 +56,7 @@ export class PostService {
       await repo.update({ id: rec.id }, { attempts: rec.attempts + 1 });
       const adminId = b.replyAsAdminId ?? b.installedBy.adminId;
       const { html, text } = render(rec.ref);
-      const { partId } = await provider.postMessage(auth, conversationId, { visibility, adminId, html, text });
+      const { partId } = await client.postMessage(conversationId, { visibility, adminId, html, text });
       await repo.update({ id: rec.id }, { status: 'completed', completedAt: new Date(), partId, error: null });
       this.logger.log({ event: 'post.completed', purpose, ref: rec.ref, visibility }, 'posted');
       return 'posted';
@@ -71,7 +69,7 @@ export class PostService {
     const repo = this.ds.getRepository(PostEntity);
     if (e instanceof ProviderError) {
       if (e.kind === 'unauthorized') {
-        await this.bindings.markTokenRejected(b);
+        // The client already set the binding's state (needs_reinstall).
         await repo.update({ id: rec.id }, { status: 'failed', error: 'token rejected: reinstall needed' });
         return 'failed';
       }

@@ -1,17 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { AutoAnalyzeThreshold, TriageResult } from '@app/contracts';
+import type { AttributeMapping, AutoAnalyzeThreshold, BindingInstaller, BindingStatus, BindingSubscriptions, PostingMode } from '@app/contracts';
 
-export type BindingStatus = 'active' | 'inactive' | 'needs_reinstall';
-export type PostingMode = 'internal' | 'public' | 'both';
-export const MAPPABLE_FIELDS = ['severity', 'affected_service', 'analysis_url', 'confidence', 'summary'] as const;
-export type MappableField = (typeof MAPPABLE_FIELDS)[number];
-export type AttributeMapping = Partial<Record<MappableField, string>>;
-
-export interface BindingSubscriptions {
-  mode: 'app';
-  events: string[];
-  topics: string[];
-}
+export { MAPPABLE_FIELDS } from '@app/contracts';
+export type { AttributeMapping, BindingStatus, BindingSubscriptions, MappableField, PostingMode } from '@app/contracts';
 
 /** Problems recorded by the pipeline, turned into health checks on read. */
 export interface BindingHealthState {
@@ -36,7 +27,7 @@ export class BindingEntity {
   @Column({ type: 'varchar', length: 32, nullable: true }) inactiveReason: string | null;
   /** AES-256-GCM sealed access token; null once revoked. Never returned. */
   @Column({ type: 'text', nullable: true }) tokenSealed: string | null;
-  @Column({ type: 'jsonb' }) installedBy: { adminId: string; name: string | null; email: string | null; userId: string | null };
+  @Column({ type: 'jsonb' }) installedBy: BindingInstaller;
   @Column({ type: 'timestamptz' }) installedAt: Date;
   @Column({ type: 'varchar', length: 64, nullable: true }) replyAsAdminId: string | null;
   @Column({ type: 'jsonb' }) subscriptions: BindingSubscriptions;
@@ -89,28 +80,6 @@ export class SupportDeskEventEntity {
   @Column({ type: 'varchar', length: 500, nullable: true }) note: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) receivedAt: Date;
   @Column({ type: 'timestamptz', nullable: true }) processedAt: Date | null;
-}
-
-/** A triage of a conversation (the first one, and one per customer reply). */
-@Entity('triages')
-@Index(['bindingId', 'conversationId', 'createdAt'])
-export class TriageEntity {
-  @PrimaryGeneratedColumn('uuid') id: string;
-  @Column({ type: 'uuid' }) tenantId: string;
-  @Column({ type: 'uuid' }) projectId: string;
-  @Column({ type: 'uuid' }) bindingId: string;
-  @Column({ type: 'varchar', length: 64 }) conversationId: string;
-  @Index({ unique: true }) @Column({ type: 'uuid' }) eventId: string;
-  @Column({ type: 'varchar', length: 16 }) reason: 'created' | 'customer_reply';
-  @Column({ type: 'varchar', length: 500, nullable: true }) subject: string | null;
-  @Column({ type: 'varchar', length: 255, nullable: true }) customerName: string | null;
-  /** The conversation text the triage read (customer parts only), for later re-triage. */
-  @Column({ type: 'text' }) text: string;
-  @Column({ type: 'timestamptz' }) conversationCreatedAt: Date;
-  @Column({ type: 'varchar', length: 16 }) severity: string;
-  @Column({ type: 'varchar', length: 100, nullable: true }) affectedService: string | null;
-  @Column({ type: 'jsonb' }) result: TriageResult;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }
 
 /** One message we post (note or public reply), recorded before the call: exactly-once is ours. */

@@ -1,32 +1,52 @@
-import { Module } from '@nestjs/common';
-import { AnalysisModule } from '@app/analysis/analysis.module';
-import { TriageModule } from '@app/triage/triage.module';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { JobQueue } from '@app/core';
+import { AnalysisPostsService } from './analysis-posts.service';
 import { AttributesService } from './attributes.service';
+import { BindingClients } from './binding-client';
 import { BindingsController } from './bindings.controller';
 import { BindingsService } from './bindings.service';
-import { ConversationsController } from './conversations.controller';
-import { ConversationsService } from './conversations.service';
+import { ConversationEventsService } from './conversation-events.service';
+import { ConversationFactsPort } from './conversation-facts.port';
 import { IngestService } from './ingest.service';
 import { InstallService } from './install.service';
-import { PipelineService } from './pipeline.service';
+import { LiveBindings } from './live-bindings.service';
+import { OAuthDoors } from './oauth-doors.service';
 import { PostService } from './post.service';
 import { SupportDeskRegistry } from './provider';
+import { ANALYSIS_POST_QUEUE, SUPPORT_DESK_EVENT_QUEUE } from './support-desk.queues';
 import { UninstallService } from './uninstall.service';
 
+/**
+ * The port to support platforms (architecture.md): bindings, install, ingest, posting, attributes, templates and the
+ * provider registry. Platforms register a provider; features above (triage, analysis, incidents) use the exports.
+ */
+/** What support-desk offers the platforms and features above it. */
+const SERVICES = [
+  LiveBindings,
+  BindingClients,
+  BindingsService,
+  OAuthDoors,
+  InstallService,
+  IngestService,
+  UninstallService,
+  PostService,
+  AttributesService,
+  ConversationEventsService,
+  ConversationFactsPort,
+  AnalysisPostsService,
+];
+
 @Module({
-  imports: [TriageModule, AnalysisModule],
-  controllers: [BindingsController, ConversationsController],
-  providers: [
-    { provide: SupportDeskRegistry, useValue: new SupportDeskRegistry() },
-    BindingsService,
-    InstallService,
-    IngestService,
-    UninstallService,
-    PostService,
-    AttributesService,
-    PipelineService,
-    ConversationsService,
-  ],
-  exports: [SupportDeskRegistry, BindingsService, InstallService, IngestService, UninstallService, ConversationsService, PostService],
+  controllers: [BindingsController],
+  providers: [{ provide: SupportDeskRegistry, useValue: new SupportDeskRegistry() }, ...SERVICES],
+  exports: [SupportDeskRegistry, ...SERVICES],
 })
-export class SupportDeskModule {}
+export class SupportDeskModule implements OnModuleInit {
+  constructor(private readonly queue: JobQueue) {}
+
+  /** The queues support-desk owns are defined here, once (support-desk.queues.ts). */
+  onModuleInit(): void {
+    this.queue.define(SUPPORT_DESK_EVENT_QUEUE);
+    this.queue.define(ANALYSIS_POST_QUEUE);
+  }
+}

@@ -1,10 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { BindingClients } from './binding-client';
 import { BindingsService } from './bindings.service';
+import { LiveBindings } from './live-bindings.service';
 import { SupportDeskRegistry } from './provider';
 
 /**
- * The platform's uninstall notice (contract §6): a valid signature marks the workspace's bindings inactive
- * (reason `uninstalled`); otherwise probe each stored token and only a rejection marks it inactive. Idempotent.
+ * The platform's uninstall notice (contract §6): a valid signature (checked by the platform's guard) marks the
+ * workspace's bindings inactive (reason `uninstalled`); otherwise probe each stored token and only a rejection marks
+ * it inactive. Idempotent. Always answered 200.
  */
 @Injectable()
 export class UninstallService {
@@ -13,13 +16,11 @@ export class UninstallService {
   constructor(
     private readonly registry: SupportDeskRegistry,
     private readonly bindings: BindingsService,
+    private readonly live: LiveBindings,
+    private readonly clients: BindingClients,
   ) {}
 
-  async handle(
-    platform: string,
-    raw: { body?: Buffer; tooLarge?: boolean },
-    headers: Record<string, string | string[] | undefined>,
-  ): Promise<{ deactivated: number }> {
+  async handle(platform: string, raw: { body: Buffer | null; tooLarge: boolean }, signed: boolean): Promise<{ deactivated: number }> {
     const provider = this.registry.get(platform);
     if (raw.tooLarge || !raw.body) return { deactivated: 0 };
     let payload: unknown;
@@ -31,12 +32,13 @@ export class UninstallService {
     }
     const workspaceId = provider.uninstallWorkspaceId(payload);
     if (!workspaceId) return { deactivated: 0 };
-    const live = await this.bindings.liveByWorkspace(platform, workspaceId);
-    const signed = provider.verifyUninstallNotice(raw.body, headers);
     let deactivated = 0;
-    for (const b of live) {
+    for (const b of await this.live.byWorkspace(platform, workspaceId)) {
       if (!signed) {
-        const works = await provider.tokenWorks(this.bindings.auth(b)).catch(() => true);
+        const works = await this.clients
+          .for(b)
+          .tokenWorks()
+          .catch(() => true);
         if (works) {
           this.logger.warn({ event: 'uninstall.unsigned_ignored', bindingId: b.id }, 'unsigned uninstall notice: token still works, nothing changed');
           continue;

@@ -1,8 +1,9 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { ApiContract } from '@app/core';
 import { ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, RateCategory, RequirePermissions } from '@app/accounts/auth/decorators';
-import type { Principal } from '@app/accounts/auth/principal';
-import { ProjectsService } from '@app/projects/projects.service';
+import { CurrentPrincipal, RateCategory, RequirePermissions } from '@app/accounts';
+import type { Principal } from '@app/accounts';
+import { ProjectsService } from '@app/projects';
 import { TriageRequestDto } from './dto/triage.dto';
 import { TriageService } from './triage.service';
 
@@ -19,6 +20,7 @@ export class TriageController {
   @HttpCode(200)
   @RateCategory('read')
   @RequirePermissions('analysis:read')
+  @ApiContract({ body: 'TriageRequest', data: 'TriageResult' })
   async run(@CurrentPrincipal() p: Principal, @Body() dto: TriageRequestDto, @Headers('x-project-id') projectId?: string) {
     const id = p.keyProjectId ?? projectId;
     const project = id ? await this.projects.get(p, id) : null;

@@ -1,7 +1,30 @@
-import { Module } from '@nestjs/common';
-import { ProjectsModule } from '@app/projects/projects.module';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { AnalysisModule } from '@app/analysis';
+import { ProjectsModule } from '@app/projects';
+import { ConversationFactsPort, SupportDeskModule } from '@app/support-desk';
+import { ConversationTriagedPort } from './conversation-triaged.port';
+import { ConversationsController } from './conversations.controller';
+import { ConversationsService } from './conversations.service';
+import { ConversationTriageJob } from './jobs/conversation-triage.job';
 import { TriageController } from './triage.controller';
+import { TriageRecords } from './triage-records.service';
 import { TriageService } from './triage.service';
 
-@Module({ imports: [ProjectsModule], controllers: [TriageController], providers: [TriageService], exports: [TriageService] })
-export class TriageModule {}
+/** Triage: the pure engine's Nest face, POST /v1/triage, and the conversation-triage job with its records. */
+@Module({
+  imports: [ProjectsModule, SupportDeskModule, AnalysisModule],
+  controllers: [TriageController, ConversationsController],
+  providers: [TriageService, TriageRecords, ConversationsService, ConversationTriagedPort, ConversationTriageJob],
+  exports: [TriageService, TriageRecords, ConversationTriagedPort],
+})
+export class TriageModule implements OnModuleInit {
+  constructor(
+    private readonly facts: ConversationFactsPort,
+    private readonly records: TriageRecords,
+  ) {}
+
+  /** support-desk's public reply after an analysis reads what the last triage knew. */
+  onModuleInit(): void {
+    this.facts.use(this.records);
+  }
+}

@@ -46,9 +46,9 @@ export function AppLayout({ children }: { children: ReactNode }) {
         </nav>
         <div className="user-menu">
           <span className="small" data-testid="current-user">
-            {me.data?.user.name}{' '}
+            {me.data?.user?.name}{' '}
             <span className="muted">
-              · {me.data?.user.role} · {me.data?.tenant.name}
+              · {me.data?.user?.role} · {me.data?.tenant.name}
             </span>
           </span>
           <button

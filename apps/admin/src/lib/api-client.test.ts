@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, buildUrl, createApiClient, onUnauthorized, unwrapEnvelope } from './api-client';
+import { ApiError, buildUrl, createApiClient, onUnauthorized, unwrapEnvelope, type ApiPath } from './api-client';
 
 function fakeFetch(status: number, body: unknown, headers: Record<string, string> = {}) {
   const calls: { url: string; init: RequestInit }[] = [];
@@ -98,6 +98,13 @@ describe('createApiClient', () => {
     expect((f.calls[0].init.headers as Record<string, string>)['Content-Type']).toBeUndefined();
   });
 
+  it('sends DELETE as JSON even without a body (the CSRF rule refuses cookie writes without a JSON content type)', async () => {
+    const f = fakeFetch(200, { success: true, data: {} });
+    await createApiClient(f.impl).del('/v1/team/members/1');
+    expect((f.calls[0].init.headers as Record<string, string>)['Content-Type']).toBe('application/json');
+    expect(f.calls[0].init.body).toBe('{}');
+  });
+
   it('sends a JSON body on DELETE when given (project delete confirmation)', async () => {
     const f = fakeFetch(200, { success: true, data: {} });
     await createApiClient(f.impl).del('/v1/config/projects/1', { confirm: 'shop' });
@@ -123,6 +130,18 @@ describe('createApiClient', () => {
 
   it('reports an HTML error page as an HTTP error, not a JSON crash', async () => {
     const f = fakeFetch(404, '<html>Not found</html>', { 'X-Request-Id': 'r9' });
-    await expect(createApiClient(f.impl).get('/v1/nope')).rejects.toMatchObject({ code: 'NOT_FOUND', requestId: 'r9' });
+    await expect(createApiClient(f.impl).request('/v1/nope')).rejects.toMatchObject({ code: 'NOT_FOUND', requestId: 'r9' });
+  });
+});
+
+describe('routes are typed by the served OpenAPI document', () => {
+  it('refuses, at type-check time, a route the server does not have', () => {
+    const client = createApiClient(fakeFetch(200, '{"success":true,"data":null}').impl);
+    const typed = (path: ApiPath<'get'>) => path;
+    expect(typed('/v1/analyses/abc')).toBe('/v1/analyses/abc');
+    // @ts-expect-error -- not a route of apps/api/openapi.json: `npm run typecheck` fails if this line compiles
+    void client.get('/v1/no-such-route');
+    // @ts-expect-error -- /v1/auth/me answers GET, not DELETE
+    void client.del('/v1/auth/me');
   });
 });

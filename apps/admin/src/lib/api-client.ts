@@ -2,11 +2,17 @@
  * The one API client. Every request goes through `api.*`: same-origin cookie session, JSON bodies,
  * the `/v1` envelope unwrapped, failures thrown as ApiError with the server's code and message.
  */
+import type { ApiErrorBody, FieldError } from '@app/contracts';
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
+import type { paths } from './api-schema.gen';
+
+export type { FieldError, Paginated } from '@app/contracts';
+
+/** A route template of the served OpenAPI document with its `{param}`s filled: `/v1/analyses/{id}` → `/v1/analyses/${string}`. */
+type Filled<P extends string> = P extends `${infer A}{${string}}${infer B}` ? `${A}${string}${Filled<B>}` : P;
+type Method = 'get' | 'post' | 'put' | 'delete';
+/** The paths that answer `method` (generated from the app's /docs-json by `npm run openapi`): calling a route the server does not have fails the type check. */
+export type ApiPath<M extends Method> = { [P in keyof paths]: paths[P][M] extends undefined ? never : Filled<P & string> }[keyof paths];
 
 export class ApiError extends Error {
   readonly status: number;
@@ -30,11 +36,6 @@ export class ApiError extends Error {
   fieldMessage(field: string): string | undefined {
     return this.fields.find((f) => f.field === field || f.field.endsWith(`.${field}`))?.message;
   }
-}
-
-export interface Paginated<T> {
-  items: T[];
-  pagination: { page: number; limit: number; total: number; totalPages: number };
 }
 
 export interface RequestOptions {
@@ -67,7 +68,7 @@ export function buildUrl(path: string, query?: RequestOptions['query']): string 
 /** Turns a parsed response into data or an ApiError. Pure: unit-tested. */
 export function unwrapEnvelope<T>(status: number, body: unknown, requestId?: string): T {
   if (body && typeof body === 'object' && 'success' in body) {
-    const env = body as { success: boolean; data?: T; error?: { code?: string; message?: string; details?: { fields?: FieldError[]; requestId?: string } } };
+    const env = body as { success: boolean; data?: T; error?: Partial<ApiErrorBody> };
     if (env.success === true && status < 400) return env.data as T;
     const e = env.error ?? {};
     return throwError(status, e.code ?? codeForStatus(status), e.message ?? `Request failed (${status})`, {
@@ -107,7 +108,8 @@ export function createApiClient(fetchImpl: Fetch = (...a) => fetch(...a)) {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (opts.projectId) headers['X-Project-Id'] = opts.projectId;
     let body: string | undefined;
-    if (opts.body !== undefined || (method !== 'GET' && method !== 'DELETE')) {
+    // Every write, DELETE included, is JSON: the server refuses cookie-authenticated writes without it (CSRF rule).
+    if (opts.body !== undefined || method !== 'GET') {
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(opts.body ?? {});
     }
@@ -140,10 +142,10 @@ export function createApiClient(fetchImpl: Fetch = (...a) => fetch(...a)) {
 
   return {
     request,
-    get: <T>(path: string, opts?: Omit<RequestOptions, 'method' | 'body'>) => request<T>(path, { ...opts, method: 'GET' }),
-    post: <T>(path: string, body?: unknown, opts?: Omit<RequestOptions, 'method' | 'body'>) => request<T>(path, { ...opts, method: 'POST', body }),
-    put: <T>(path: string, body?: unknown, opts?: Omit<RequestOptions, 'method' | 'body'>) => request<T>(path, { ...opts, method: 'PUT', body }),
-    del: <T>(path: string, body?: unknown, opts?: Omit<RequestOptions, 'method' | 'body'>) => request<T>(path, { ...opts, method: 'DELETE', body }),
+    get: <T>(path: ApiPath<'get'>, opts?: Omit<RequestOptions, 'method' | 'body'>) => request<T>(path, { ...opts, method: 'GET' }),
+    post: <T>(path: ApiPath<'post'>, body?: unknown, opts?: Omit<RequestOptions, 'method' | 'body'>) => request<T>(path, { ...opts, method: 'POST', body }),
+    put: <T>(path: ApiPath<'put'>, body?: unknown, opts?: Omit<RequestOptions, 'method' | 'body'>) => request<T>(path, { ...opts, method: 'PUT', body }),
+    del: <T>(path: ApiPath<'delete'>, body?: unknown, opts?: Omit<RequestOptions, 'method' | 'body'>) => request<T>(path, { ...opts, method: 'DELETE', body }),
   };
 }
 

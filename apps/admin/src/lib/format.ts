@@ -1,4 +1,5 @@
 /** Small display helpers shared by features. */
+import { SEVERITIES, type Severity } from '@app/contracts';
 
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
@@ -41,7 +42,5 @@ export function slugify(name: string): string {
     .slice(0, 100);
 }
 
-export const SLUG_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-
-export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+/** Severities most serious first, for filters (the list itself is libs/contracts'). */
+export const SEVERITIES_DESCENDING: readonly Severity[] = [...SEVERITIES].reverse();

@@ -1,9 +1,8 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Ip, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { APP_CONFIG } from '@app/core/config/config.module';
-import type { AppConfig } from '@app/core/config/config';
-import { AppError } from '@app/core/errors/error-codes';
+import { APP_CONFIG, AppError, ApiContract } from '@app/core';
+import type { AppConfig } from '@app/core';
 import { LoginDto, SignupDto } from '../dto/accounts.dto';
 import { AuthService, toPublicUser } from './auth.service';
 import { CurrentPrincipal, Public, RateCategory } from './decorators';
@@ -30,9 +29,10 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  @RateCategory('auth')
-  async login(@Body() dto: LoginDto, @Res({ passthrough: true }) res: Response) {
-    const { user, token } = await this.auth.login(dto.email, dto.password);
+  @RateCategory('login')
+  @ApiContract({ body: 'LoginRequest', data: 'LoginResponse' })
+  async login(@Body() dto: LoginDto, @Ip() ip: string, @Res({ passthrough: true }) res: Response) {
+    const { user, token } = await this.auth.login(dto.email, dto.password, ip);
     this.setCookie(res, token);
     return { user, token };
   }
@@ -40,9 +40,10 @@ export class AuthController {
   @Public()
   @Post('signup')
   @RateCategory('auth')
-  async signup(@Body() dto: SignupDto, @Res({ passthrough: true }) res: Response) {
+  @ApiContract({ body: 'SignupRequest', data: 'LoginResponse', status: 201 })
+  async signup(@Body() dto: SignupDto, @Ip() ip: string, @Res({ passthrough: true }) res: Response) {
     if (!this.config.allowSignup) throw new AppError('SIGNUP_DISABLED', 'Signup is disabled on this installation (ALLOW_SIGNUP=false)');
-    const { user, tenant, project } = await this.auth.createTenant(dto);
+    const { user, tenant, project } = await this.auth.createTenant(dto, ip);
     const { token } = await this.auth.createSession(user);
     this.setCookie(res, token);
     return { user: toPublicUser(user), tenant: { id: tenant.id, name: tenant.name }, project: { id: project.id, slug: project.slug }, token };
@@ -50,6 +51,7 @@ export class AuthController {
 
   @Public()
   @Get('signup-enabled')
+  @ApiContract({ data: 'SignupEnabledResponse' })
   signupEnabled() {
     return { enabled: this.config.allowSignup };
   }
@@ -57,6 +59,7 @@ export class AuthController {
   @Post('logout')
   @HttpCode(200)
   @RateCategory('read')
+  @ApiContract({ data: 'LogoutResponse' })
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const header = String(req.headers.authorization ?? '');
     const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? req.cookies?.[SESSION_COOKIE];
@@ -66,6 +69,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @ApiContract({ data: 'MeView' })
   me(@CurrentPrincipal() p: Principal) {
     return this.auth.me(p);
   }

@@ -1,8 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { DataSource } from 'typeorm';
-import { AppError } from '@app/core/errors/error-codes';
-import { ProjectEntity } from '@app/projects/project.entity';
+import { AppError } from '@app/core';
+import { ProjectDirectoryPort } from '../project-directory.port';
 import { AuthService } from './auth.service';
 import { META_DASHBOARD_ONLY, META_ORG_LEVEL, META_PERMISSIONS, META_PROJECT_SCOPED, META_PUBLIC, META_PUBLIC_KEY_OK } from './decorators';
 import { Principal, SESSION_COOKIE } from './principal';
@@ -18,7 +17,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
-    private readonly ds: DataSource,
+    private readonly projects: ProjectDirectoryPort,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -71,7 +70,7 @@ export class AuthGuard implements CanActivate {
       id = header;
     }
     if (!UUID.test(id)) throw new AppError('NOT_FOUND', 'Project not found');
-    const project = await this.ds.getRepository(ProjectEntity).findOne({ where: { id, tenantId: p.tenantId } });
+    const project = await this.projects.findInTenant(p.tenantId, id);
     if (!project) throw new AppError('NOT_FOUND', 'Project not found');
     return { id: project.id, tenantId: project.tenantId, slug: project.slug, name: project.name };
   }

@@ -1,8 +1,9 @@
 import { IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { ANALYSIS_STATUSES, SEVERITIES } from '@app/contracts';
-import { PaginationQuery } from '@app/core/http/pagination.dto';
+import { PaginationQuery } from '@app/core';
+import type { CreateAnalysisRequest } from '@app/contracts';
 
-export class CreateAnalysisDto {
+export class CreateAnalysisDto implements CreateAnalysisRequest {
   @IsString() @MinLength(1) @MaxLength(5000) @Matches(/\S/, { message: 'description must not be blank' }) description: string;
   @IsISO8601({ strict: true }, { message: 'timeStart must be an ISO 8601 date-time' }) timeStart: string;
   @IsISO8601({ strict: true }, { message: 'timeEnd must be an ISO 8601 date-time' }) timeEnd: string;

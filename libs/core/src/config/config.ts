@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import proxyaddr from 'proxy-addr';
 
-export type Role = 'api' | 'worker' | 'all';
+/** `migrate` applies pending migrations and exits (contract §1). */
+export type Role = 'api' | 'worker' | 'all' | 'migrate';
 
 /** The one validated, typed configuration. Read once at boot (contract §2). Secrets are marked in SECRET_KEYS. */
 export interface AppConfig {
@@ -13,6 +15,8 @@ export interface AppConfig {
   dataDir: string;
   role: Role;
   encryptionKey: Buffer;
+  /** ENCRYPTION_KEY_PREVIOUS: the key `npm run -s keys:rotate` re-encrypts from (null when unset). */
+  encryptionKeyPrevious: Buffer | null;
   sessionSecret: Buffer;
   adminEmail: string | null;
   adminPassword: string | null;
@@ -33,11 +37,23 @@ export interface AppConfig {
   analysisMaxLines: number;
   logSourceBlockedCidrs: string[];
   logSourceBlockedHosts: string[];
-  rateLimits: { read: number; write: number; analysis: number; auth: number };
+  /**
+   * Limits per minute. `auth`: failed logins (and signups) per client address; `authAccount`: failed logins per account
+   * (email) across addresses; `authGlobal`: failed logins across the installation.
+   */
+  rateLimits: { read: number; write: number; analysis: number; auth: number; authAccount: number; authGlobal: number };
+  /** Express `trust proxy`: a hop count, or the addresses/CIDRs/names (loopback, linklocal, uniquelocal) of trusted proxies. */
+  trustProxy: number | string[];
+  /** Queries running at once per log source, across all workers (LOG_SOURCE_CONCURRENCY). */
+  logSourceConcurrency: number;
   noRecentEventsDays: number;
   logLevel: string;
+  /** LOG_FORMAT: `pretty` (readable, one line per event) or `json` (one JSON object per line). Default: pretty on a terminal, else json. */
+  logFormat: 'pretty' | 'json';
   embeddedPgPort: number | null;
   bodyLimitBytes: number;
+  /** SHUTDOWN_GRACE_SECONDS: on SIGTERM/SIGINT, how long in-flight requests and running jobs may take to finish. */
+  shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -47,7 +63,7 @@ export class ConfigError extends Error {
   }
 }
 
-export const SECRET_ENV_KEYS = ['ENCRYPTION_KEY', 'SESSION_SECRET', 'ADMIN_PASSWORD', 'INTERCOM_CLIENT_SECRET', 'DATABASE_URL'];
+export const SECRET_ENV_KEYS = ['ENCRYPTION_KEY', 'ENCRYPTION_KEY_PREVIOUS', 'SESSION_SECRET', 'ADMIN_PASSWORD', 'INTERCOM_CLIENT_SECRET', 'DATABASE_URL'];
 
 /** 32 bytes: 64 hex characters, or base64 that decodes to exactly 32 bytes. */
 export function parseKey32(name: string, value: string): Buffer {
@@ -76,6 +92,35 @@ function bool(env: NodeJS.ProcessEnv, name: string, def: boolean): boolean {
   throw new ConfigError(`${name} must be true or false (got "${raw}")`);
 }
 
+/** TRUST_PROXY (contract §2): a hop count, or comma-separated proxy addresses/CIDRs/names, checked by proxy-addr. */
+export function parseTrustProxy(raw: string | undefined): number | string[] {
+  const v = (raw ?? '').trim();
+  if (!v) return ['loopback'];
+  if (/^\d+$/.test(v)) {
+    const n = Number(v);
+    if (n > 100) throw new ConfigError(`TRUST_PROXY hop count must be at most 100 (got "${raw}")`);
+    return n;
+  }
+  if (/^(false|none)$/i.test(v)) return 0;
+  if (/^true$/i.test(v)) {
+    throw new ConfigError(
+      'TRUST_PROXY=true would let any client forge its address: set the number of proxies in front of the app (e.g. 1) or their addresses/CIDRs',
+    );
+  }
+  const list = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  try {
+    proxyaddr.compile(list);
+  } catch (e) {
+    throw new ConfigError(
+      `TRUST_PROXY must be a hop count or comma-separated addresses, CIDRs or loopback/linklocal/uniquelocal (${(e as Error).message}; got "${raw}")`,
+    );
+  }
+  return list;
+}
+
 function url(name: string, raw: string): string {
   try {
     const u = new URL(raw);
@@ -96,14 +141,21 @@ function devSecret(dataDir: string, file: string): string {
   return v;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+function logFormat(value: string | undefined, tty: boolean): 'pretty' | 'json' {
+  const v = value?.trim().toLowerCase();
+  if (!v) return tty ? 'pretty' : 'json';
+  if (v === 'pretty' || v === 'json') return v;
+  throw new ConfigError(`LOG_FORMAT must be pretty or json (got "${value}")`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTTY: boolean = process.stdout.isTTY === true): AppConfig {
   const port = int(env, 'PORT', 3000, 0, 65535);
   const publicUrl = url('PUBLIC_URL', env.PUBLIC_URL || `http://localhost:${port}`);
   const databaseUrl = env.DATABASE_URL?.trim() || null;
   const embedded = !databaseUrl;
   const role = (env.ROLE || 'all') as Role;
-  if (!['api', 'worker', 'all'].includes(role)) throw new ConfigError(`ROLE must be api, worker or all (got "${env.ROLE}")`);
-  if (embedded && role !== 'all') {
+  if (!['api', 'worker', 'all', 'migrate'].includes(role)) throw new ConfigError(`ROLE must be api, worker, all or migrate (got "${env.ROLE}")`);
+  if (embedded && role !== 'all' && role !== 'migrate') {
     throw new ConfigError(
       `ROLE=${role} needs DATABASE_URL: the embedded PostgreSQL is only for ROLE=all (one process). Set DATABASE_URL to a shared PostgreSQL to split api and worker.`,
     );
@@ -119,6 +171,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
   const encryptionKey = secret('ENCRYPTION_KEY', 'encryption.key');
   const sessionSecret = secret('SESSION_SECRET', 'session.secret');
+  const previousRaw = env.ENCRYPTION_KEY_PREVIOUS?.trim();
+  const encryptionKeyPrevious = previousRaw ? parseKey32('ENCRYPTION_KEY_PREVIOUS', previousRaw) : null;
 
   const clientId = env.INTERCOM_CLIENT_ID?.trim() || '';
   const sandbox = !clientId;
@@ -138,12 +192,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const adminPassword = env.ADMIN_PASSWORD || null;
   if (adminPassword !== null && adminPassword.length < 8) throw new ConfigError('ADMIN_PASSWORD must be at least 8 characters');
 
-  const cidrs =
-    env.LOG_SOURCE_BLOCKED_CIDRS !== undefined
-      ? env.LOG_SOURCE_BLOCKED_CIDRS.split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : ['169.254.0.0/16', 'fe80::/10'];
+  // Empty (e.g. `LOG_SOURCE_BLOCKED_CIDRS=` in an env file) means the default, never "block nothing".
+  const cidrs = env.LOG_SOURCE_BLOCKED_CIDRS?.trim()
+    ? env.LOG_SOURCE_BLOCKED_CIDRS.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : // Link-local, then the cloud metadata addresses outside it: AWS IMDS over IPv6, GCP's metadata server over IPv6,
+      // Alibaba Cloud, Oracle Cloud. IPv6 forms embedding an IPv4 address are unmapped before checking.
+      ['169.254.0.0/16', 'fe80::/10', 'fd00:ec2::254/128', 'fd20:ce::254/128', '100.100.100.200/32', '192.0.0.192/32'];
 
   return {
     port,
@@ -153,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir,
     role,
     encryptionKey,
+    encryptionKeyPrevious,
     sessionSecret,
     adminEmail,
     adminPassword,
@@ -172,16 +229,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logSourceTimeoutMs: int(env, 'LOG_SOURCE_TIMEOUT_MS', 30000, 100, 600000),
     analysisMaxLines: int(env, 'ANALYSIS_MAX_LINES', 2000000, 1, 100000000),
     logSourceBlockedCidrs: cidrs,
-    logSourceBlockedHosts: ['metadata.google.internal', 'metadata', 'metadata.azure.internal', 'instance-data', 'instance-data.ec2.internal'],
+    logSourceBlockedHosts: ['metadata.google.internal', 'metadata.goog', 'metadata', 'metadata.azure.internal', 'instance-data', 'instance-data.ec2.internal'],
+    logSourceConcurrency: int(env, 'LOG_SOURCE_CONCURRENCY', 2, 1, 1000),
     rateLimits: {
       read: int(env, 'RATE_LIMIT_READ', 1200, 1, 10000000),
       write: int(env, 'RATE_LIMIT_WRITE', 300, 1, 10000000),
       analysis: int(env, 'RATE_LIMIT_ANALYSIS', 60, 1, 10000000),
       auth: int(env, 'RATE_LIMIT_AUTH', 20, 1, 10000000),
+      authAccount: int(env, 'RATE_LIMIT_AUTH_ACCOUNT', 10, 1, 10000000),
+      authGlobal: int(env, 'RATE_LIMIT_AUTH_GLOBAL', 300, 1, 10000000),
     },
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     noRecentEventsDays: int(env, 'NO_RECENT_EVENTS_DAYS', 7, 1, 365),
     logLevel: env.LOG_LEVEL || 'info',
+    logFormat: logFormat(env.LOG_FORMAT, stdoutIsTTY),
     embeddedPgPort: env.EMBEDDED_PG_PORT ? int(env, 'EMBEDDED_PG_PORT', 0, 1, 65535) : null,
     bodyLimitBytes: 1024 * 1024,
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_SECONDS', 10, 1, 3600) * 1000,
   };
 }

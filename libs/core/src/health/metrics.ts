@@ -1,3 +1,4 @@
+import type { Request, Response } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One Prometheus registry per process. */
@@ -43,7 +44,7 @@ function routeLabel(req: { route?: { path?: unknown }; baseUrl?: string; path?: 
 }
 
 /** Express middleware: observes every request's duration in sigsentry_http_request_duration_seconds. */
-export function httpMetricsMiddleware(req: any, res: any, next: () => void): void {
+export function httpMetricsMiddleware(req: Request, res: Response, next: () => void): void {
   const started = process.hrtime.bigint();
   res.once('finish', () => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;

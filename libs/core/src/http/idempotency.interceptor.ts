@@ -1,4 +1,5 @@
 import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import type { Response } from 'express';
 import { Reflector } from '@nestjs/core';
 import { createHash } from 'node:crypto';
 import { catchError, concatMap, from, Observable, of, switchMap } from 'rxjs';
@@ -81,7 +82,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return rows.length === 1;
   }
 
-  private async replay(scope: string, key: string, hash: string, res: any): Promise<unknown> {
+  private async replay(scope: string, key: string, hash: string, res: Response): Promise<unknown> {
     const rows = await this.ds.query(`SELECT "requestHash", status, body FROM idempotency_keys WHERE scope = $1 AND key = $2`, [scope, key]);
     const hit = rows[0];
     if (!hit) throw new AppError('CONFLICT', 'This Idempotency-Key is being released by a failed request: retry');

@@ -14,6 +14,11 @@ export interface JobContext {
   id: string;
   retryCount: number;
   requestId?: string;
+  /**
+   * Aborted when this job was released back to the queue (shutdown grace over, or its claim lost): the job will run
+   * again elsewhere, so a handler that sees it should stop before its next side effect.
+   */
+  signal?: AbortSignal;
 }
 
 export type JobHandler<T> = (data: T, ctx: JobContext) => Promise<void>;
@@ -41,3 +46,16 @@ export abstract class JobQueue {
   abstract define(def: QueueDefinition): void;
   abstract handle<T>(queue: string, handler: JobHandler<T>): void;
 }
+
+/**
+ * A queue as the feature that owns it declares it, once: its name, its options and (as a type) the payload of its
+ * jobs. Only the owner calls `define`; others enqueue or handle by `spec.name` with `JobOf<typeof spec>`.
+ */
+export type QueueSpec<T extends object> = QueueDefinition & { readonly __payload?: T };
+
+export function declareQueue<T extends object>(def: QueueDefinition): QueueSpec<T> {
+  return def;
+}
+
+/** The payload of a declared queue's jobs. */
+export type JobOf<Q> = Q extends QueueSpec<infer T> ? T : never;

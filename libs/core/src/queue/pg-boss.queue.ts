@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { JobWithMetadata, PgBoss } from 'pg-boss' with { 'resolution-mode': 'import' };
 import { EnqueueOptions, JobHandler, JobQueue, QueueDefinition } from './job-queue';
 
-type PgBossT = any;
+type PgBossT = PgBoss;
 
 function managerDb(manager: EntityManager) {
   return {
@@ -10,10 +11,10 @@ function managerDb(manager: EntityManager) {
       // Inside a transaction the manager has its query runner: ask it for the structured result (rows).
       const qr = manager.queryRunner;
       if (qr) {
-        const r = await qr.query(text, values as any[], true);
-        return { rows: (r as any)?.records ?? [] };
+        const r = await qr.query(text, values as unknown[], true);
+        return { rows: (r as { records?: unknown[] } | undefined)?.records ?? [] };
       }
-      const r = await manager.query(text, values as any[]);
+      const r = await manager.query(text, values as unknown[]);
       return { rows: Array.isArray(r) ? r : [] };
     },
   };
@@ -27,8 +28,9 @@ export class PgBossQueue extends JobQueue {
   private readonly logger = new Logger('queue');
   private boss: PgBossT | null = null;
   private readonly defs = new Map<string, QueueDefinition>();
-  private readonly handlers = new Map<string, JobHandler<any>>();
+  private readonly handlers = new Map<string, JobHandler<unknown>>();
   private started = false;
+  private running = 0;
 
   constructor(
     private readonly databaseUrl: string,
@@ -42,14 +44,16 @@ export class PgBossQueue extends JobQueue {
   }
 
   handle<T>(queue: string, handler: JobHandler<T>): void {
-    this.handlers.set(queue, handler as JobHandler<any>);
+    this.handlers.set(queue, handler as JobHandler<unknown>);
   }
 
   async start(): Promise<void> {
     if (this.started) return;
-    const mod = require('pg-boss');
-    const PgBoss = mod.PgBoss ?? mod.default ?? mod;
-    this.boss = new PgBoss({
+    // pg-boss is ESM-only; Node's require(esm) loads it from our CommonJS output.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a static import would be compiled to an ESM import TypeScript refuses in CommonJS
+    const mod = require('pg-boss') as { PgBoss?: typeof PgBoss; default?: typeof PgBoss };
+    const PgBossClass = (mod.PgBoss ?? mod.default) as typeof PgBoss;
+    this.boss = new PgBossClass({
       connectionString: this.databaseUrl,
       schema: this.opts.schema ?? 'pgboss',
       useListenNotify: true,
@@ -61,7 +65,9 @@ export class PgBossQueue extends JobQueue {
       monitorIntervalSeconds: 5,
     });
     // Log the message and code only: a pg error carries its whole client object (connection parameters).
-    this.boss.on('error', (err: any) => this.logger.warn({ event: 'queue.error', error: String(err?.message ?? err), pgCode: err?.code }, 'queue.error'));
+    this.boss.on('error', (err: Error & { code?: string }) =>
+      this.logger.warn({ event: 'queue.error', error: String(err?.message ?? err), pgCode: err?.code }, 'queue.error'),
+    );
     await this.boss.start();
     for (const def of this.defs.values()) {
       const options = {
@@ -89,9 +95,19 @@ export class PgBossQueue extends JobQueue {
             notifyPollingIntervalSeconds: this.opts.pollSeconds ?? 1,
             includeMetadata: true,
           },
-          async (jobs: any[]) => {
+          async (jobs: JobWithMetadata<Record<string, unknown>>[]) => {
             for (const job of jobs) {
-              await handler(job.data, { id: job.id, retryCount: job.retryCount ?? 0, requestId: job.data?.__requestId });
+              this.running++;
+              try {
+                await handler(job.data, {
+                  id: job.id,
+                  retryCount: job.retryCount ?? 0,
+                  requestId: typeof job.data?.__requestId === 'string' ? job.data.__requestId : undefined,
+                  signal: job.signal,
+                });
+              } finally {
+                this.running--;
+              }
             }
           },
         );
@@ -100,11 +116,32 @@ export class PgBossQueue extends JobQueue {
     this.started = true;
   }
 
-  async stop(): Promise<void> {
+  /** Shutdown, first step: this process takes no new job (running ones go on; enqueueing still works). */
+  async stopWorkers(): Promise<void> {
+    const boss = this.boss;
+    if (!boss || !this.opts.worker) return;
+    await Promise.all([...this.handlers.keys()].map((name) => boss.offWork(name, { wait: false }).catch(() => undefined)));
+  }
+
+  /**
+   * Shutdown, last step: waits up to `graceMs` for running jobs to finish; any still running then is released — failed
+   * back to the queue with its retry, so another worker runs it again (handlers are idempotent) — and the pool closes.
+   */
+  async stop(graceMs = 5000): Promise<void> {
     if (!this.boss) return;
-    await this.boss.stop({ graceful: true, timeout: 5000 }).catch(() => undefined);
+    const boss = this.boss;
+    const running = this.opts.worker ? this.activeJobs() : 0;
+    await boss
+      .stop({ graceful: true, timeout: Math.max(1000, graceMs) })
+      .catch((e: unknown) => this.logger.warn({ event: 'queue.stop_failed', error: String(e) }));
+    if (running) this.logger.log({ event: 'queue.stopped', runningAtStop: running }, 'queue stopped');
     this.boss = null;
     this.started = false;
+  }
+
+  /** Jobs this process's handlers are running now. */
+  activeJobs(): number {
+    return this.running;
   }
 
   async enqueue<T extends object>(queue: string, data: T, opts: EnqueueOptions = {}): Promise<string | null> {
@@ -144,7 +181,7 @@ export class PgBossQueue extends JobQueue {
     return { queued: q?.queuedCount ?? 0, active: q?.activeCount ?? 0 };
   }
 
-  async findJobs(queue: string): Promise<any[]> {
+  async findJobs(queue: string): Promise<unknown[]> {
     return this.boss ? this.boss.findJobs(queue, {}) : [];
   }
 }

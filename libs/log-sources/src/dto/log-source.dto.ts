@@ -1,8 +1,9 @@
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import type { LogSourceInput } from '@app/contracts';
 
 const NOT_BLANK = /\S/;
 
-export class CreateLogSourceDto {
+export class CreateLogSourceDto implements LogSourceInput {
   @IsString() @MinLength(1) @MaxLength(32) type: string;
   @IsString() @MinLength(1) @MaxLength(255) @Matches(NOT_BLANK, { message: 'name must not be blank' }) name: string;
   /** Per-type credential map (see GET /v1/config/log-source-types); encrypted at rest, never returned. */
@@ -20,7 +21,7 @@ export class CreateLogSourceDto {
 }
 
 /** Partial update: credentials and sources are full replacements when present; type is immutable. */
-export class UpdateLogSourceDto {
+export class UpdateLogSourceDto implements LogSourceInput {
   @IsOptional() @IsString() @MaxLength(32) type?: string;
   @IsOptional() @IsString() @MinLength(1) @MaxLength(255) @Matches(NOT_BLANK, { message: 'name must not be blank' }) name?: string;
   @IsOptional() @IsObject() credentials?: Record<string, string>;

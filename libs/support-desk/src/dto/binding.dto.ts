@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { AUTO_ANALYZE_THRESHOLDS } from '@app/contracts';
+import { TIME_BUFFER_HOURS, type BindingUpdate, type TemplatePreviewRequest } from '@app/contracts';
 
 export class AttributeMappingDto {
   @IsOptional() @IsString() @MaxLength(255) severity?: string;
@@ -10,15 +11,20 @@ export class AttributeMappingDto {
   @IsOptional() @IsString() @MaxLength(255) summary?: string;
 }
 
-export class UpdateBindingDto {
+export class UpdateBindingDto implements BindingUpdate {
   @IsOptional() @IsIn(['internal', 'public', 'both']) postingMode?: 'internal' | 'public' | 'both';
   @IsOptional() @IsIn(AUTO_ANALYZE_THRESHOLDS as unknown as string[]) autoAnalyzeThreshold?: (typeof AUTO_ANALYZE_THRESHOLDS)[number];
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'timeBufferHours must be a whole number of hours' }) @Min(1) @Max(24) timeBufferHours?: number;
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'timeBufferHours must be a whole number of hours' })
+  @Min(TIME_BUFFER_HOURS.min)
+  @Max(TIME_BUFFER_HOURS.max)
+  timeBufferHours?: number;
   @IsOptional() @IsObject() @ValidateNested() @Type(() => AttributeMappingDto) attributeMapping?: AttributeMappingDto;
   @IsOptional() @IsString() @MaxLength(5000) publicReplyTemplate?: string | null;
   @IsOptional() @IsString() @MaxLength(64) replyAsAdminId?: string;
 }
 
-export class TemplatePreviewDto {
+export class TemplatePreviewDto implements TemplatePreviewRequest {
   @IsOptional() @IsString() @MaxLength(5000) template?: string;
 }

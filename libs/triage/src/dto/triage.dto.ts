@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsDateString, IsInt, IsOptional, IsString, Max, MaxLength, Min, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+import type { TriageRequest } from '@app/contracts';
 
 @ValidatorConstraint({ name: 'ianaTimeZone' })
 export class IanaTimeZone implements ValidatorConstraintInterface {
@@ -17,7 +18,7 @@ export class IanaTimeZone implements ValidatorConstraintInterface {
   }
 }
 
-export class TriageRequestDto {
+export class TriageRequestDto implements TriageRequest {
   @IsString() @MaxLength(100_000) text: string;
   @IsOptional() @IsString() @MaxLength(1000) subject?: string;
   @IsOptional() @IsDateString({}, { message: 'createdAt must be an ISO-8601 date-time' }) createdAt?: string;

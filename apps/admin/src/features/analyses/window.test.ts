@@ -31,7 +31,14 @@ describe('validateWindow', () => {
 
   it('refuses a start in the future', () => {
     const s = new Date(now.getTime() + 3_600_000);
-    expect(validateWindow(s, new Date(s.getTime() + 60_000), now).start).toMatch(/future/);
+    expect(validateWindow(s, new Date(s.getTime() + 60_000), now).start).toMatch(/in the past/);
+  });
+
+  it('follows the server: a start at "now" and an end more than a minute ahead are refused', () => {
+    expect(validateWindow(now, new Date(now.getTime() + 30_000), now).start).toMatch(/in the past/);
+    const s = new Date(now.getTime() - 3_600_000);
+    expect(validateWindow(s, new Date(now.getTime() + 120_000), now).end).toMatch(/a minute from now/);
+    expect(validateWindow(s, new Date(now.getTime() + 30_000), now)).toEqual({});
   });
 });
 

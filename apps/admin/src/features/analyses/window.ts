@@ -1,7 +1,7 @@
-/** Analysis window presets, validation, and the logsScanned hint (product §6.2). Pure: unit-tested. */
+/** Analysis window presets, the form's wording of the window rules (the rules are libs/contracts'), and the logsScanned hint (product §6.2). Pure: unit-tested. */
+import { checkAnalysisWindow, DESCRIPTION_MAX, type WindowRule } from '@app/contracts';
 
-export const MAX_WINDOW_MS = 24 * 60 * 60 * 1000;
-export const DESCRIPTION_MAX = 5000;
+export { DESCRIPTION_MAX, MAX_WINDOW_MS } from '@app/contracts';
 
 export const PRESETS = [
   { key: '15m', label: 'Last 15 min', ms: 15 * 60_000, hint: 'acute, ongoing incident' },
@@ -36,14 +36,22 @@ export interface WindowErrors {
   end?: string;
 }
 
+const WINDOW_TEXT: Record<WindowRule, string> = {
+  start_not_past: 'The start must be in the past',
+  end_not_after_start: 'The end must be after the start',
+  window_too_long: 'The window can be at most 24 hours',
+  end_in_future: 'The end can be at most a minute from now',
+};
+
 export function validateWindow(start: Date | null, end: Date | null, now: Date = new Date()): WindowErrors {
   const e: WindowErrors = {};
   if (!start) e.start = 'Enter a start time';
   if (!end) e.end = 'Enter an end time';
   if (start && end) {
-    if (end.getTime() <= start.getTime()) e.end = 'The end must be after the start';
-    else if (end.getTime() - start.getTime() > MAX_WINDOW_MS) e.end = 'The window can be at most 24 hours';
-    if (start.getTime() > now.getTime() + 60_000) e.start = 'The start is in the future';
+    for (const err of checkAnalysisWindow(start, end, now.getTime())) {
+      const key = err.field === 'timeStart' ? 'start' : 'end';
+      e[key] ??= WINDOW_TEXT[err.rule];
+    }
   }
   return e;
 }

@@ -1,4 +1,5 @@
-import { useMe, type Permission } from './api/auth';
+import type { Permission } from '@app/contracts';
+import { useMe } from './api/auth';
 
 /** Role-aware UI: `can('config:write')` hides write controls the user lacks. The server enforces regardless. */
 export function hasPermission(perms: readonly string[] | undefined, p: Permission): boolean {

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { LogSource, LogSourceType } from './api/log-sources';
+import { type LogSourceView, type LogSourceTypeMetadata } from '@app/contracts';
 import { testLogSource } from './api/log-sources';
 import { buildLogSourceInput, initialFormState, parseSources, testDetail } from './form-model';
 
-const cloudwatch: LogSourceType = {
+const cloudwatch: LogSourceTypeMetadata = {
   type: 'cloudwatch',
   displayName: 'AWS CloudWatch',
   sourcesLabel: 'Log groups',
@@ -17,8 +17,9 @@ const cloudwatch: LogSourceType = {
   ],
 };
 
-const existing: LogSource = {
+const existing: LogSourceView = {
   id: 'ls1',
+  projectId: 'p1',
   type: 'cloudwatch',
   name: 'prod',
   sources: ['/a', '/b'],
@@ -27,7 +28,9 @@ const existing: LogSource = {
   isActive: true,
   lastTestedAt: null,
   lastTestResult: null,
+  credentialKeys: ['accessKeyId', 'secretAccessKey'],
   createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
 };
 
 describe('log source form model', () => {

@@ -1,5 +1,5 @@
 import type { FieldErrors } from '@/components/ui/field';
-import type { LogSource, LogSourceInput, LogSourceType } from './api/log-sources';
+import { type LogSourceView, type LogSourceInput, type LogSourceTypeMetadata } from '@app/contracts';
 
 export interface LogSourceFormState {
   type: string;
@@ -8,12 +8,12 @@ export interface LogSourceFormState {
   values: Record<string, string>;
 }
 
-export function initialFormState(type: LogSourceType | undefined, existing?: LogSource): LogSourceFormState {
+export function initialFormState(type: LogSourceTypeMetadata | undefined, existing?: LogSourceView): LogSourceFormState {
   const values: Record<string, string> = {};
   for (const f of type?.fields ?? []) {
     const loc = f.location ?? 'credentials';
     // Secrets are write-only: credentials are never prefilled.
-    if (loc === 'settings') values[f.key] = existing?.settings?.[f.key] ?? '';
+    if (loc === 'settings') values[f.key] = String(existing?.settings?.[f.key] ?? '');
     else if (loc === 'region') values[f.key] = existing?.region ?? '';
     else values[f.key] = '';
   }
@@ -31,7 +31,11 @@ export function parseSources(text: string): string[] {
  * Validates and builds the request body. On edit, credentials are sent only when the user typed at least one
  * (full replacement: then every required credential must be given); omitted = unchanged.
  */
-export function buildLogSourceInput(type: LogSourceType, state: LogSourceFormState, mode: 'create' | 'edit'): { input: LogSourceInput; errors: FieldErrors } {
+export function buildLogSourceInput(
+  type: LogSourceTypeMetadata,
+  state: LogSourceFormState,
+  mode: 'create' | 'edit',
+): { input: LogSourceInput; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const name = state.name.trim();
   if (!name) errors.name = 'Enter a name';

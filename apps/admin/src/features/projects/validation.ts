@@ -1,8 +1,7 @@
 import type { FieldErrors } from '@/components/ui/field';
-import { SLUG_RE } from '@/lib/format';
-import type { ServiceEntry } from './api/projects';
+import { LLM_CONTEXT_MAX, PROJECT_SLUG_RE, type ServiceDefinition } from '@app/contracts';
 
-export const LLM_CONTEXT_MAX = 2000;
+export { LLM_CONTEXT_MAX } from '@app/contracts';
 
 export function validateProject(v: { name: string; slug: string; description?: string; llmContext?: string }): FieldErrors {
   const name = v.name.trim();
@@ -13,7 +12,7 @@ export function validateProject(v: { name: string; slug: string; description?: s
       ? 'Enter a slug'
       : slug.length > 100
         ? 'At most 100 characters'
-        : !SLUG_RE.test(slug)
+        : !PROJECT_SLUG_RE.test(slug)
           ? 'Lowercase letters, digits and single hyphens only'
           : undefined,
     description: (v.description ?? '').length > 1000 ? 'At most 1000 characters' : undefined,
@@ -27,13 +26,13 @@ export interface ServiceRow {
   critical: boolean;
 }
 
-export function toServiceRows(services: ServiceEntry[] | undefined | null): ServiceRow[] {
+export function toServiceRows(services: ServiceDefinition[] | undefined | null): ServiceRow[] {
   return (services ?? []).map((s) => ({ name: s.name, aliases: (s.aliases ?? []).join(', '), critical: !!s.critical }));
 }
 
 /** Rows → API shape; returns an error message for the first bad row (empty name, duplicate name/alias). */
-export function fromServiceRows(rows: ServiceRow[]): { services: ServiceEntry[]; error?: string } {
-  const services: ServiceEntry[] = [];
+export function fromServiceRows(rows: ServiceRow[]): { services: ServiceDefinition[]; error?: string } {
+  const services: ServiceDefinition[] = [];
   const seen = new Map<string, string>();
   for (const [i, r] of rows.entries()) {
     const name = r.name.trim();

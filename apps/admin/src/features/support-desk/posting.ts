@@ -1,4 +1,4 @@
-import type { AttributeKey, AutoAnalyzeThreshold, PostingMode } from './api/bindings';
+import { SUMMARY_ATTRIBUTE_MAX, type AttributeMapping, type AutoAnalyzeThreshold, type MappableField as AttributeKey, type PostingMode } from '@app/contracts';
 
 /** What each posting mode posts where (contract §7). */
 export const POSTING_MODES: { mode: PostingMode; label: string; triage: string; analysis: string; updated: string; use: string }[] = [
@@ -41,11 +41,11 @@ export const ATTRIBUTE_FIELDS: { key: AttributeKey; label: string; help: string 
   { key: 'affected_service', label: 'Affected service', help: 'The service named by triage' },
   { key: 'analysis_url', label: 'Analysis URL', help: 'Link to the analysis, written when one is created' },
   { key: 'confidence', label: 'Confidence', help: 'Triage confidence (0–1; coerced to the attribute type)' },
-  { key: 'summary', label: 'Summary', help: 'Triage summary, cut to 250 characters' },
+  { key: 'summary', label: 'Summary', help: `Triage summary, cut to ${SUMMARY_ATTRIBUTE_MAX} characters` },
 ];
 
 /** Mapped names that the workspace does not have (saved anyway; health reports them). */
-export function missingAttributes(mapping: Partial<Record<AttributeKey, string>>, available: { name: string }[] | undefined): AttributeKey[] {
+export function missingAttributes(mapping: AttributeMapping, available: { name: string }[] | undefined): AttributeKey[] {
   if (!available) return [];
   const names = new Set(available.map((a) => a.name));
   return (Object.keys(mapping) as AttributeKey[]).filter((k) => {
@@ -55,8 +55,8 @@ export function missingAttributes(mapping: Partial<Record<AttributeKey, string>>
 }
 
 /** Drops empty entries; trims names. */
-export function cleanMapping(mapping: Partial<Record<AttributeKey, string>>): Partial<Record<AttributeKey, string>> {
-  const out: Partial<Record<AttributeKey, string>> = {};
+export function cleanMapping(mapping: AttributeMapping): AttributeMapping {
+  const out: AttributeMapping = {};
   for (const f of ATTRIBUTE_FIELDS) {
     const v = mapping[f.key]?.trim();
     if (v) out[f.key] = v;

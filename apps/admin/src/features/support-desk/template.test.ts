@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TEMPLATE, TEMPLATE_VARIABLE_NAMES, checkTemplate, insertVariable, templateProblem } from './template';
+import { checkTemplate, TEMPLATE_MAX_LENGTH } from '@app/contracts';
+import { DEFAULT_TEMPLATE, TEMPLATE_VARIABLES, insertVariable, templateProblem } from './template';
 
 describe('template variables', () => {
   it('are exactly the contract §7 list', () => {
-    expect([...TEMPLATE_VARIABLE_NAMES].sort()).toEqual(
+    expect(TEMPLATE_VARIABLES.map((v) => v.name).sort()).toEqual(
       ['affected_service', 'analysis_url', 'conversation_id', 'customer_name', 'project_name', 'severity', 'summary'].sort(),
     );
   });
@@ -17,14 +18,18 @@ describe('template variables', () => {
     const c = checkTemplate('Hi {{customer_name}} / {{  severity  }} / {{ ticket.subject }} / {{ requester.name }}');
     expect(c.used).toEqual(['customer_name', 'severity']);
     expect(c.unknown).toEqual(['ticket.subject', 'requester.name']);
-    expect(templateProblem('{{ foo }}')).toMatch(/Unknown variable: foo/);
+    expect(templateProblem('{{ foo }}')).toMatch(/unknown template variable: \{\{ foo \}\}/i);
+    for (const v of TEMPLATE_VARIABLES) expect(v.help).toBeTruthy();
   });
 
   it('flags empty placeholders and unclosed braces', () => {
-    expect(checkTemplate('{{ }}').unknown).toEqual(['(empty)']);
+    expect(checkTemplate('{{ }}').unknown).toEqual(['']);
+    expect(templateProblem('{{ }}')).toBeDefined();
     expect(checkTemplate('Hi {{ customer_name').unclosed).toBe(true);
     expect(templateProblem('Hi {{ customer_name')).toMatch(/not closed/);
     expect(templateProblem('plain text, no variables')).toBeUndefined();
+    // The server's length limit, which the editor used not to know.
+    expect(templateProblem('x'.repeat(TEMPLATE_MAX_LENGTH + 1))).toMatch(/at most 5000/);
   });
 
   it('inserts a variable at the cursor, replacing the selection', () => {

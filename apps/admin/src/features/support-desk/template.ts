@@ -1,45 +1,25 @@
-/** Public reply template rules (contract §7). Pure: unit-tested. */
+/** The reply-template editor's helpers. The rules (variables, validation, rendering) are libs/contracts', shared with the server. Pure: unit-tested. */
+import { checkTemplate, DEFAULT_PUBLIC_REPLY_TEMPLATE, TEMPLATE_VARIABLES as NAMES, validateTemplate, type TemplateVariable } from '@app/contracts';
 
-export const TEMPLATE_VARIABLES = [
-  { name: 'customer_name', help: 'The customer’s name; “there” when unknown' },
-  { name: 'conversation_id', help: 'The Intercom conversation id' },
-  { name: 'severity', help: 'Triage or analysis severity' },
-  { name: 'affected_service', help: 'The affected service; “our service” when unknown' },
-  { name: 'summary', help: 'The triage or analysis summary' },
-  { name: 'project_name', help: 'This project’s name' },
-  { name: 'analysis_url', help: 'Link to the analysis; empty before one exists' },
-] as const;
+const HELP: Record<TemplateVariable, string> = {
+  customer_name: 'The customer’s name; “there” when unknown',
+  conversation_id: 'The Intercom conversation id',
+  severity: 'Triage or analysis severity',
+  affected_service: 'The affected service; “our service” when unknown',
+  summary: 'The triage or analysis summary',
+  project_name: 'This project’s name',
+  analysis_url: 'Link to the analysis; empty before one exists',
+};
 
-export const TEMPLATE_VARIABLE_NAMES: readonly string[] = TEMPLATE_VARIABLES.map((v) => v.name);
+/** The variables with their help text, in the contract's order. */
+export const TEMPLATE_VARIABLES = NAMES.map((name) => ({ name, help: HELP[name] }));
+export const DEFAULT_TEMPLATE = DEFAULT_PUBLIC_REPLY_TEMPLATE;
 
-export const DEFAULT_TEMPLATE =
-  "Hi {{ customer_name }}, thanks for reaching out. We're looking into an issue affecting {{ affected_service }} and will update you here.";
-
-export interface TemplateCheck {
-  used: string[];
-  unknown: string[];
-  /** `{{` without a matching `}}`. */
-  unclosed: boolean;
-}
-
-export function checkTemplate(template: string): TemplateCheck {
-  const used = new Set<string>();
-  const unknown = new Set<string>();
-  const re = /\{\{([^{}]*)\}\}/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(template))) {
-    const name = m[1].trim();
-    if (TEMPLATE_VARIABLE_NAMES.includes(name)) used.add(name);
-    else unknown.add(name || '(empty)');
-  }
-  const stripped = template.replace(re, '');
-  return { used: [...used], unknown: [...unknown], unclosed: stripped.includes('{{') };
-}
-
+/** The server's refusal (same rule), else a hint about an unclosed `{{`. */
 export function templateProblem(template: string): string | undefined {
-  const c = checkTemplate(template);
-  if (c.unknown.length) return `Unknown variable${c.unknown.length > 1 ? 's' : ''}: ${c.unknown.join(', ')}. Use only: ${TEMPLATE_VARIABLE_NAMES.join(', ')}.`;
-  if (c.unclosed) return 'A “{{” is not closed with “}}”.';
+  const refused = validateTemplate(template);
+  if (refused) return refused.charAt(0).toUpperCase() + refused.slice(1);
+  if (checkTemplate(template).unclosed) return 'A “{{” is not closed with “}}”.';
   return undefined;
 }
 

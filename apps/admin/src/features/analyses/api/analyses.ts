@@ -1,48 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, type Paginated } from '@/lib/api-client';
+import type { AnalysisStatus, AnalysisSummaryView, AnalysisView, CreateAnalysisRequest, Paginated } from '@app/contracts';
+import { api } from '@/lib/api-client';
 import { projectKeys } from '@/features/projects/api/projects';
-
-export type AnalysisStatus = 'pending' | 'processing' | 'complete' | 'partial' | 'failed';
-
-export interface AnalysisSummary {
-  id: string;
-  status: AnalysisStatus;
-  severity: string | null;
-  summary: string | null;
-  createdAt: string;
-  timeStart: string;
-  timeEnd: string;
-  description: string;
-  trigger: string;
-}
-
-export interface AnalysisResult {
-  summary: string;
-  severity: string;
-  confidence: number;
-  rootCause: { description: string; service: string; errorType: string; category: string };
-  affectedServices: { serviceName: string; role: string; errorCount: number; firstSeen: string; lastSeen: string }[];
-  timeline: { timestamp: string; service: string; level: string; message: string; isRootCause: boolean }[];
-  suggestedActions: { priority: number; action: string; rationale: string; type: string }[];
-  logsScanned: number;
-  timeWindow: { start: string; end: string };
-}
-
-export interface Analysis {
-  id: string;
-  status: AnalysisStatus;
-  description: string;
-  timeStart: string;
-  timeEnd: string;
-  metadata: Record<string, unknown> | null;
-  trigger: string;
-  createdAt: string;
-  completedAt: string | null;
-  processingTimeMs: number | null;
-  error?: { code: string; message: string } | null;
-  partialReasons?: string[];
-  result?: AnalysisResult | null;
-}
 
 export interface AnalysisFilters {
   page: number;
@@ -56,14 +15,14 @@ export const analysisKeys = {
   detail: (projectId: string, id: string) => [...analysisKeys.all(projectId), 'detail', id] as const,
 };
 
-export const isRunning = (s: string | undefined) => s === 'pending' || s === 'processing';
+export const isRunning = (s: AnalysisStatus | undefined) => s === 'pending' || s === 'processing';
 export const POLL_MS = 2000;
 
 export const useAnalyses = (projectId: string, f: AnalysisFilters) =>
   useQuery({
     queryKey: analysisKeys.list(projectId, f),
     queryFn: () =>
-      api.get<Paginated<AnalysisSummary>>('/v1/analyses', { projectId, query: { page: f.page, limit: 20, status: f.status, severity: f.severity } }),
+      api.get<Paginated<AnalysisSummaryView>>('/v1/analyses', { projectId, query: { page: f.page, limit: 20, status: f.status, severity: f.severity } }),
     placeholderData: (prev) => prev,
     refetchInterval: (q) => (q.state.data?.items.some((a) => isRunning(a.status)) ? POLL_MS * 2 : false),
   });
@@ -72,7 +31,7 @@ export const useAnalyses = (projectId: string, f: AnalysisFilters) =>
 export const useAnalysis = (projectId: string, id: string) =>
   useQuery({
     queryKey: analysisKeys.detail(projectId, id),
-    queryFn: () => api.get<Analysis>(`/v1/analyses/${id}`, { projectId }),
+    queryFn: () => api.get<AnalysisView>(`/v1/analyses/${id}`, { projectId }),
     refetchInterval: (q) => (isRunning(q.state.data?.status) ? POLL_MS : false),
     staleTime: 0,
   });
@@ -80,7 +39,7 @@ export const useAnalysis = (projectId: string, id: string) =>
 export function useCreateAnalysis(projectId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (input: { description: string; timeStart: string; timeEnd: string }) => api.post<Analysis>('/v1/analyses', input, { projectId }),
+    mutationFn: (input: CreateAnalysisRequest) => api.post<AnalysisView>('/v1/analyses', input, { projectId }),
     onSuccess: (a) => {
       qc.setQueryData(analysisKeys.detail(projectId, a.id), a);
       void qc.invalidateQueries({ queryKey: projectKeys.all });

@@ -1,7 +1,7 @@
 import { Link, useSearchParams } from 'react-router-dom';
 import { EmptyState, ErrorBox, PageHeader, SeverityBadge, Spinner, StatusBadge } from '@/components/ui/feedback';
 import { Pagination } from '@/components/ui/pagination';
-import { formatDateTime, formatSpan, SEVERITIES } from '@/lib/format';
+import { formatDateTime, formatSpan, SEVERITIES_DESCENDING } from '@/lib/format';
 import { usePermissions } from '@/features/auth/permissions';
 import { useCurrentProject } from '@/features/projects/project-context';
 import { useAnalyses } from '../api/analyses';
@@ -53,7 +53,7 @@ export function AnalysesListRoute() {
           Severity{' '}
           <select value={severity} onChange={(e) => setFilter('severity', e.target.value)} data-testid="analysis-filter-severity">
             <option value="">any</option>
-            {SEVERITIES.map((s) => (
+            {SEVERITIES_DESCENDING.map((s) => (
               <option key={s}>{s}</option>
             ))}
           </select>

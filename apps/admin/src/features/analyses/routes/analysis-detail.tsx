@@ -2,7 +2,8 @@ import { Link, useParams } from 'react-router-dom';
 import { Badge, ErrorBox, Notice, PageHeader, SeverityBadge, Spinner, StatusBadge } from '@/components/ui/feedback';
 import { formatDateTime, formatDuration, formatPercent, formatSpan } from '@/lib/format';
 import { useCurrentProject } from '@/features/projects/project-context';
-import { isRunning, useAnalysis, type AnalysisResult } from '../api/analyses';
+import type { AnalysisResult } from '@app/contracts';
+import { isRunning, useAnalysis } from '../api/analyses';
 import { logsScannedHint } from '../window';
 
 const PARTIAL_TEXT: Record<string, string> = {

@@ -1,40 +1,23 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { PUBLIC_KEY_PERMISSIONS, type ApiKeyView, type CreateApiKeyRequest, type CreatedApiKey, type KeyType } from '@app/contracts';
 import { api } from '@/lib/api-client';
-
-export type KeyType = 'public' | 'secret' | 'org';
-
-export interface ApiKey {
-  id: string;
-  name: string;
-  type: KeyType;
-  prefix: string;
-  projectId: string | null;
-  permissions: string[];
-  createdAt: string;
-  lastUsedAt: string | null;
-  revoked: boolean;
-}
-
-export interface CreateKeyInput {
-  name: string;
-  type: KeyType;
-  projectId?: string;
-  permissions: string[];
-}
-
-/** Key permissions (keys cannot mint keys or manage the team). Public keys are locked to analysis:create + analysis:read. */
-export const KEY_PERMISSIONS = ['analysis:create', 'analysis:read', 'config:read', 'config:write'] as const;
-export const PUBLIC_KEY_PERMISSIONS = ['analysis:create', 'analysis:read'];
 
 export const apiKeyKeys = { list: ['api-keys', 'list'] as const };
 
-export const useApiKeys = () => useQuery({ queryKey: apiKeyKeys.list, queryFn: () => api.get<ApiKey[]>('/v1/config/api-keys') });
+/** The key's creator as the list shows it, or what is known once they left the team. */
+export function creatorLabel(k: Pick<ApiKeyView, 'createdBy'>): string {
+  if (!k.createdBy) return '—';
+  if (k.createdBy.removed) return 'a removed member';
+  return k.createdBy.name || k.createdBy.email || '—';
+}
+
+export const useApiKeys = () => useQuery({ queryKey: apiKeyKeys.list, queryFn: () => api.get<ApiKeyView[]>('/v1/config/api-keys') });
 
 export function useApiKeyMutations() {
   const qc = useQueryClient();
   const invalidate = () => qc.invalidateQueries({ queryKey: apiKeyKeys.list });
   return {
-    create: useMutation({ mutationFn: (input: CreateKeyInput) => api.post<ApiKey & { key: string }>('/v1/config/api-keys', input), onSuccess: invalidate }),
+    create: useMutation({ mutationFn: (input: CreateApiKeyRequest) => api.post<CreatedApiKey>('/v1/config/api-keys', input), onSuccess: invalidate }),
     revoke: useMutation({ mutationFn: (id: string) => api.del<unknown>(`/v1/config/api-keys/${id}`), onSuccess: invalidate }),
   };
 }
@@ -46,7 +29,7 @@ export function validateKey(v: { name: string; type: KeyType; projectId: string;
     permissions:
       v.permissions.length === 0
         ? 'Choose at least one permission'
-        : v.type === 'public' && v.permissions.some((p) => !PUBLIC_KEY_PERMISSIONS.includes(p))
+        : v.type === 'public' && v.permissions.some((p) => !(PUBLIC_KEY_PERMISSIONS as readonly string[]).includes(p))
           ? 'Public keys can only have analysis:create and analysis:read'
           : undefined,
   };

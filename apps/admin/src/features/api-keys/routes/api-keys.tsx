@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { type ApiKeyView, type KeyType, KEY_PERMISSIONS, PUBLIC_KEY_PERMISSIONS } from '@app/contracts';
 import { Field, hasErrors, mergeFieldErrors, type FieldErrors } from '@/components/ui/field';
 import { Badge, EmptyState, ErrorBox, Notice, PageHeader, Spinner } from '@/components/ui/feedback';
 import { CopyButton } from '@/components/ui/copy-button';
@@ -6,7 +7,7 @@ import { Dialog } from '@/components/ui/dialog';
 import { formatDateTime } from '@/lib/format';
 import { usePermissions } from '@/features/auth/permissions';
 import { useProjects } from '@/features/projects/api/projects';
-import { KEY_PERMISSIONS, PUBLIC_KEY_PERMISSIONS, useApiKeyMutations, useApiKeys, validateKey, type ApiKey, type KeyType } from '../api/api-keys';
+import { creatorLabel, useApiKeyMutations, useApiKeys, validateKey } from '../api/api-keys';
 
 const TYPE_HELP: Record<KeyType, string> = {
   secret: 'Server-side key for one project (ss_secret_…). Any permissions.',
@@ -20,8 +21,8 @@ export function ApiKeysRoute() {
   const projects = useProjects();
   const { revoke } = useApiKeyMutations();
   const [creating, setCreating] = useState(false);
-  const [created, setCreated] = useState<(ApiKey & { key: string }) | null>(null);
-  const [revoking, setRevoking] = useState<ApiKey | null>(null);
+  const [created, setCreated] = useState<(ApiKeyView & { key: string }) | null>(null);
+  const [revoking, setRevoking] = useState<ApiKeyView | null>(null);
   const projectName = (id: string | null) => (id ? (projects.data?.find((p) => p.id === id)?.name ?? id) : 'All projects');
 
   return (
@@ -88,6 +89,7 @@ export function ApiKeysRoute() {
               <th scope="col">Scope</th>
               <th scope="col">Permissions</th>
               <th scope="col">Created</th>
+              <th scope="col">Created by</th>
               <th scope="col">Last used</th>
               <th scope="col">Status</th>
               <th scope="col">
@@ -105,8 +107,15 @@ export function ApiKeysRoute() {
                 <td>{projectName(k.projectId)}</td>
                 <td className="small">{k.permissions.join(', ')}</td>
                 <td className="nowrap">{formatDateTime(k.createdAt)}</td>
+                <td data-testid="api-key-creator">{creatorLabel(k)}</td>
                 <td className="nowrap">{k.lastUsedAt ? formatDateTime(k.lastUsedAt) : <span className="muted">never</span>}</td>
-                <td>{k.revoked ? <Badge tone="neutral">revoked</Badge> : <Badge tone="success">active</Badge>}</td>
+                <td>
+                  {k.revoked ? (
+                    <Badge tone="neutral">{k.revokedReason === 'creator_removed' ? 'revoked: creator removed' : 'revoked'}</Badge>
+                  ) : (
+                    <Badge tone="success">active</Badge>
+                  )}
+                </td>
                 <td>
                   {can('apikey:write') && !k.revoked ? (
                     <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => setRevoking(k)} data-testid="api-key-revoke">
@@ -141,7 +150,7 @@ export function ApiKeysRoute() {
   );
 }
 
-function CreateKeyForm(props: { projects: { id: string; name: string }[]; onCancel: () => void; onCreated: (k: ApiKey & { key: string }) => void }) {
+function CreateKeyForm(props: { projects: { id: string; name: string }[]; onCancel: () => void; onCreated: (k: ApiKeyView & { key: string }) => void }) {
   const { create } = useApiKeyMutations();
   const [name, setName] = useState('');
   const [type, setType] = useState<KeyType>('secret');
@@ -151,7 +160,7 @@ function CreateKeyForm(props: { projects: { id: string; name: string }[]; onCanc
 
   function changeType(t: KeyType) {
     setType(t);
-    if (t === 'public') setPermissions((ps) => ps.filter((p) => PUBLIC_KEY_PERMISSIONS.includes(p)));
+    if (t === 'public') setPermissions((ps) => ps.filter((p) => (PUBLIC_KEY_PERMISSIONS as readonly string[]).includes(p)));
   }
 
   async function onSubmit(e: FormEvent) {
@@ -202,7 +211,7 @@ function CreateKeyForm(props: { projects: { id: string; name: string }[]; onCanc
         <legend>Permissions</legend>
         <div className="checkbox-row">
           {KEY_PERMISSIONS.map((perm) => {
-            const locked = type === 'public' && !PUBLIC_KEY_PERMISSIONS.includes(perm);
+            const locked = type === 'public' && !(PUBLIC_KEY_PERMISSIONS as readonly string[]).includes(perm);
             return (
               <label key={perm} className={locked ? 'muted' : ''}>
                 <input

@@ -1,42 +1,16 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { LoginRequest, LoginResponse, MeView, SignupRequest, UserView } from '@app/contracts';
 import { api } from '@/lib/api-client';
-
-export type Role = 'owner' | 'admin' | 'member' | 'viewer' | 'analyst';
-export type Permission = 'analysis:read' | 'analysis:create' | 'config:read' | 'config:write' | 'apikey:write' | 'team:read' | 'team:manage' | 'project:delete';
-
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  tenantId: string;
-}
-
-export interface Me {
-  user: User;
-  tenant: { id: string; name: string };
-  permissions: Permission[];
-}
 
 export const authKeys = { me: ['auth', 'me'] as const };
 
-export const getMe = () => api.get<Me>('/v1/auth/me');
+export const getMe = () => api.get<MeView>('/v1/auth/me');
 export const meQueryOptions = () => queryOptions({ queryKey: authKeys.me, queryFn: getMe, staleTime: 60_000 });
 export const useMe = () => useQuery(meQueryOptions());
 
-export interface LoginInput {
-  email: string;
-  password: string;
-}
-export const login = (input: LoginInput) => api.post<{ user: User; token: string }>('/v1/auth/login', input);
+export const login = (input: LoginRequest) => api.post<LoginResponse>('/v1/auth/login', input);
 
-export interface SignupInput {
-  name: string;
-  email: string;
-  password: string;
-  companyName: string;
-}
-export const signup = (input: SignupInput) => api.post<{ user: User; token?: string }>('/v1/auth/signup', input);
+export const signup = (input: SignupRequest) => api.post<{ user: UserView; token?: string }>('/v1/auth/signup', input);
 export const logout = () => api.post<unknown>('/v1/auth/logout', {});
 
 export function useLogin() {

@@ -1,62 +1,10 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { ConnectionTestResult, LogSourceInput, LogSourceTypeMetadata, LogSourceView } from '@app/contracts';
 import { api, ApiError } from '@/lib/api-client';
 import { projectKeys } from '@/features/projects/api/projects';
 
-export interface LogSourceField {
-  key: string;
-  label: string;
-  type: 'text' | 'password' | 'textarea';
-  required: boolean;
-  placeholder?: string;
-  location?: 'credentials' | 'settings' | 'region';
-  help?: string;
-}
-
-export interface LogSourceType {
-  type: string;
-  displayName: string;
-  fields: LogSourceField[];
-  sourcesLabel: string;
-  sourcesPlaceholder: string;
-  setupHint: string;
-}
-
-export interface LogSource {
-  id: string;
-  type: string;
-  name: string;
-  sources: string[];
-  region: string | null;
-  settings: Record<string, string> | null;
-  isActive: boolean;
-  lastTestedAt: string | null;
-  lastTestResult: { success: boolean; message: string } | null;
-  createdAt: string;
-}
-
-export interface LogSourceInput {
-  type?: string;
-  name?: string;
-  credentials?: Record<string, string>;
-  sources?: string[];
-  region?: string;
-  settings?: Record<string, string>;
-  isActive?: boolean;
-}
-
-export interface SampleLog {
-  timestamp: string;
-  level: string;
-  service: string;
-  message: string;
-}
-
-export interface TestResult {
-  connected: boolean;
-  message: string;
-  sampleLogs: SampleLog[];
-  code?: string;
-}
+/** A connection test as the form shows it: the server's result, plus the error code of a failed test. */
+export type TestResult = ConnectionTestResult & { code?: string };
 
 export const logSourceKeys = {
   types: ['log-source-types'] as const,
@@ -65,10 +13,10 @@ export const logSourceKeys = {
   discovered: (projectId: string, id: string) => [...logSourceKeys.all(projectId), 'sources', id] as const,
 };
 
-export const getLogSourceTypes = () => api.get<LogSourceType[]>('/v1/config/log-source-types');
+export const getLogSourceTypes = () => api.get<LogSourceTypeMetadata[]>('/v1/config/log-source-types');
 export const useLogSourceTypes = () => useQuery(queryOptions({ queryKey: logSourceKeys.types, queryFn: getLogSourceTypes, staleTime: 5 * 60_000 }));
 
-export const getLogSources = (projectId: string) => api.get<LogSource[]>('/v1/config/log-sources', { projectId });
+export const getLogSources = (projectId: string) => api.get<LogSourceView[]>('/v1/config/log-sources', { projectId });
 export const useLogSources = (projectId: string) =>
   useQuery(queryOptions({ queryKey: logSourceKeys.list(projectId), queryFn: () => getLogSources(projectId) }));
 
@@ -95,9 +43,12 @@ export function useLogSourceMutations(projectId: string) {
     return qc.invalidateQueries({ queryKey: logSourceKeys.all(projectId) });
   };
   return {
-    create: useMutation({ mutationFn: (input: LogSourceInput) => api.post<LogSource>('/v1/config/log-sources', input, { projectId }), onSuccess: invalidate }),
+    create: useMutation({
+      mutationFn: (input: LogSourceInput) => api.post<LogSourceView>('/v1/config/log-sources', input, { projectId }),
+      onSuccess: invalidate,
+    }),
     update: useMutation({
-      mutationFn: ({ id, input }: { id: string; input: LogSourceInput }) => api.put<LogSource>(`/v1/config/log-sources/${id}`, input, { projectId }),
+      mutationFn: ({ id, input }: { id: string; input: LogSourceInput }) => api.put<LogSourceView>(`/v1/config/log-sources/${id}`, input, { projectId }),
       onSuccess: invalidate,
     }),
     remove: useMutation({ mutationFn: (id: string) => api.del<unknown>(`/v1/config/log-sources/${id}`, undefined, { projectId }), onSuccess: invalidate }),

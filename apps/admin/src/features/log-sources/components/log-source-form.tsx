@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from 'react';
+import { type LogSourceView, type LogSourceTypeMetadata } from '@app/contracts';
 import { Field, hasErrors, mergeFieldErrors, type FieldErrors } from '@/components/ui/field';
 import { ErrorBox } from '@/components/ui/feedback';
-import { getDiscoveredSources, useLogSourceMutations, type LogSource, type LogSourceType } from '../api/log-sources';
+import { getDiscoveredSources, useLogSourceMutations } from '../api/log-sources';
 import { buildLogSourceInput, initialFormState, parseSources } from '../form-model';
 import { errorMessage } from '@/lib/api-client';
 
-export function LogSourceForm(props: { projectId: string; types: LogSourceType[]; existing?: LogSource; onDone: () => void }) {
+export function LogSourceForm(props: { projectId: string; types: LogSourceTypeMetadata[]; existing?: LogSourceView; onDone: () => void }) {
   const mode = props.existing ? 'edit' : 'create';
   const { create, update } = useLogSourceMutations(props.projectId);
   const mut = mode === 'create' ? create : update;
@@ -76,6 +77,11 @@ export function LogSourceForm(props: { projectId: string; types: LogSourceType[]
         </Field>
       </div>
       {type.setupHint ? <p className="hint setup-hint">{type.setupHint}</p> : null}
+      {props.existing?.folder ? (
+        <p className="hint" data-testid="log-source-form-folder">
+          This source reads the files in <code>{props.existing.folder}</code>; globs are relative to it.
+        </p>
+      ) : null}
       {mode === 'edit' && type.fields.some((f) => (f.location ?? 'credentials') === 'credentials') ? (
         <p className="hint">Saved credentials are never shown. Leave the credential fields empty to keep them; fill them all to replace them.</p>
       ) : null}

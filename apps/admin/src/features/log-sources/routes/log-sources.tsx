@@ -1,10 +1,11 @@
 import { useState } from 'react';
+import { type LogSourceView } from '@app/contracts';
 import { Badge, EmptyState, ErrorBox, PageHeader, Spinner, StatusBadge } from '@/components/ui/feedback';
 import { Dialog } from '@/components/ui/dialog';
 import { formatDateTime } from '@/lib/format';
 import { usePermissions } from '@/features/auth/permissions';
 import { useCurrentProject } from '@/features/projects/project-context';
-import { useLogSourceMutations, useLogSources, useLogSourceTypes, type LogSource, type TestResult } from '../api/log-sources';
+import { useLogSourceMutations, useLogSources, useLogSourceTypes, type TestResult } from '../api/log-sources';
 import { LogSourceForm } from '../components/log-source-form';
 import { testDetail } from '../form-model';
 
@@ -14,9 +15,9 @@ export function LogSourcesRoute() {
   const types = useLogSourceTypes();
   const sources = useLogSources(project.id);
   const muts = useLogSourceMutations(project.id);
-  const [editing, setEditing] = useState<LogSource | 'new' | null>(null);
+  const [editing, setEditing] = useState<LogSourceView | 'new' | null>(null);
   const [results, setResults] = useState<Record<string, TestResult | { error: string }>>({});
-  const [removing, setRemoving] = useState<LogSource | null>(null);
+  const [removing, setRemoving] = useState<LogSourceView | null>(null);
 
   const typeName = (t: string) => types.data?.find((x) => x.type === t)?.displayName ?? t;
 
@@ -76,6 +77,11 @@ export function LogSourcesRoute() {
                       {s.sources.join(', ')}
                       {s.region ? ` · ${s.region}` : ''}
                     </div>
+                    {s.folder ? (
+                      <div className="small" data-testid="log-source-folder">
+                        Files are read from <code>{s.folder}</code>
+                      </div>
+                    ) : null}
                     <div className="small">
                       Last test:{' '}
                       {s.lastTestResult ? (

@@ -1,45 +1,18 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { ProjectInput, ProjectView } from '@app/contracts';
 import { api } from '@/lib/api-client';
-
-export interface ServiceEntry {
-  name: string;
-  aliases?: string[];
-  critical?: boolean;
-}
-
-export interface Project {
-  id: string;
-  name: string;
-  slug: string;
-  description: string | null;
-  isDefault: boolean;
-  llmContext: string | null;
-  services: ServiceEntry[];
-  createdAt: string;
-  updatedAt: string;
-  analysisCount: number;
-  logSourceCount: number;
-}
-
-export interface ProjectInput {
-  name: string;
-  slug: string;
-  description?: string | null;
-  llmContext?: string | null;
-  services?: ServiceEntry[];
-}
 
 export const projectKeys = {
   all: ['projects'] as const,
   list: () => [...projectKeys.all, 'list'] as const,
 };
 
-export const getProjects = () => api.get<Project[]>('/v1/config/projects');
+export const getProjects = () => api.get<ProjectView[]>('/v1/config/projects');
 export const projectsQueryOptions = () => queryOptions({ queryKey: projectKeys.list(), queryFn: getProjects });
 export const useProjects = () => useQuery(projectsQueryOptions());
 
-export const createProject = (input: ProjectInput) => api.post<Project>('/v1/config/projects', input);
-export const updateProject = (id: string, input: Partial<ProjectInput>) => api.put<Project>(`/v1/config/projects/${id}`, input);
+export const createProject = (input: ProjectInput) => api.post<ProjectView>('/v1/config/projects', input);
+export const updateProject = (id: string, input: Partial<ProjectInput>) => api.put<ProjectView>(`/v1/config/projects/${id}`, input);
 export const deleteProject = (id: string, slug: string) => api.del<unknown>(`/v1/config/projects/${id}`, { confirm: slug });
 
 export function useCreateProject() {
@@ -52,7 +25,7 @@ export function useUpdateProject(id: string) {
   return useMutation({
     mutationFn: (input: Partial<ProjectInput>) => updateProject(id, input),
     onSuccess: (p) => {
-      qc.setQueryData<Project[]>(projectKeys.list(), (old) => old?.map((x) => (x.id === p.id ? { ...x, ...p } : x)));
+      qc.setQueryData<ProjectView[]>(projectKeys.list(), (old) => old?.map((x) => (x.id === p.id ? { ...x, ...p } : x)));
       return qc.invalidateQueries({ queryKey: projectKeys.all });
     },
   });

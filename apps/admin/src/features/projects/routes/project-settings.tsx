@@ -1,10 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { type ProjectView } from '@app/contracts';
 import { useNavigate } from 'react-router-dom';
 import { Field, hasErrors, mergeFieldErrors, type FieldErrors } from '@/components/ui/field';
 import { ErrorBox, Notice, PageHeader } from '@/components/ui/feedback';
 import { Dialog } from '@/components/ui/dialog';
 import { usePermissions } from '@/features/auth/permissions';
-import { useDeleteProject, useUpdateProject, type Project } from '../api/projects';
+import { useDeleteProject, useUpdateProject } from '../api/projects';
 import { useCurrentProject } from '../project-context';
 import { ServicesEditor } from '../components/services-editor';
 import { LLM_CONTEXT_MAX, fromServiceRows, toServiceRows, validateProject, type ServiceRow } from '../validation';
@@ -21,7 +22,7 @@ export function ProjectSettingsRoute() {
   );
 }
 
-function ProjectForm({ project, readOnly }: { project: Project; readOnly: boolean }) {
+function ProjectForm({ project, readOnly }: { project: ProjectView; readOnly: boolean }) {
   const navigate = useNavigate();
   const mut = useUpdateProject(project.id);
   const [name, setName] = useState(project.name);
@@ -113,7 +114,7 @@ function ProjectForm({ project, readOnly }: { project: Project; readOnly: boolea
   );
 }
 
-function DangerZone({ project }: { project: Project }) {
+function DangerZone({ project }: { project: ProjectView }) {
   const navigate = useNavigate();
   const mut = useDeleteProject();
   const [open, setOpen] = useState(false);

@@ -1,9 +1,9 @@
-import type { AttributeKey, WorkspaceAttribute } from '../api/bindings';
+import type { AttributeMapping, WorkspaceAttribute } from '@app/contracts';
 import { ATTRIBUTE_FIELDS, missingAttributes } from '../posting';
 
 export function AttributeMappingEditor(props: {
-  mapping: Partial<Record<AttributeKey, string>>;
-  onChange: (m: Partial<Record<AttributeKey, string>>) => void;
+  mapping: AttributeMapping;
+  onChange: (m: AttributeMapping) => void;
   attributes: WorkspaceAttribute[] | undefined;
   attributesError?: string;
   readOnly?: boolean;

@@ -1,4 +1,4 @@
-import type { PostingMode } from '../api/bindings';
+import type { PostingMode } from '@app/contracts';
 import { POSTING_MODES } from '../posting';
 
 export function PostingModeEditor({ value, onChange, readOnly }: { value: PostingMode; onChange: (m: PostingMode) => void; readOnly?: boolean }) {

@@ -7,7 +7,8 @@ import { ApiError, errorMessage } from '@/lib/api-client';
 import { formatDateTime } from '@/lib/format';
 import { usePermissions } from '@/features/auth/permissions';
 import { useCurrentProject } from '@/features/projects/project-context';
-import { installUrl, useBinding, useBindingMutations, useWorkspaceAdmins, useWorkspaceAttributes, type Binding } from '../api/bindings';
+import { installUrl, useBinding, useBindingMutations, useWorkspaceAdmins, useWorkspaceAttributes } from '../api/bindings';
+import { TIME_BUFFER_HOURS, type BindingView as Binding } from '@app/contracts';
 import { AttributeMappingEditor } from '../components/attribute-mapping-editor';
 import { PostingModeEditor } from '../components/posting-mode-editor';
 import { TemplateEditor } from '../components/template-editor';
@@ -63,7 +64,10 @@ function ConfigureBinding({ binding }: { binding: Binding }) {
     setSaved(false);
     const n = Number(buffer);
     const local = {
-      timeBufferHours: !/^\d+$/.test(buffer.trim()) || n < 1 || n > 24 ? 'A whole number of hours from 1 to 24' : undefined,
+      timeBufferHours:
+        !/^\d+$/.test(buffer.trim()) || n < TIME_BUFFER_HOURS.min || n > TIME_BUFFER_HOURS.max
+          ? `A whole number of hours from ${TIME_BUFFER_HOURS.min} to ${TIME_BUFFER_HOURS.max}`
+          : undefined,
       publicReplyTemplate: templateProblem(template),
     };
     setErrors(local);

@@ -2,7 +2,8 @@ import { Link, useParams } from 'react-router-dom';
 import { ErrorBox, PageHeader, SeverityBadge, Spinner, StatusBadge } from '@/components/ui/feedback';
 import { formatDateTime, formatPercent, formatSpan } from '@/lib/format';
 import { useCurrentProject } from '@/features/projects/project-context';
-import { useConversation, useConversationCanvas, type Triage } from '../api/bindings';
+import type { ConversationTriage as Triage } from '@app/contracts';
+import { useConversation, useConversationCanvas } from '../api/bindings';
 import { CanvasRenderer } from '../components/canvas-renderer';
 
 /** In-app path for an analysis URL from the API (absolute links to our own origin become SPA links). */

@@ -5,14 +5,16 @@ import { Dialog } from '@/components/ui/dialog';
 import { formatDateTime } from '@/lib/format';
 import { usePermissions } from '@/features/auth/permissions';
 import { EMAIL_RE, validatePassword } from '@/features/auth/validation';
-import { ASSIGNABLE_ROLES, canManageMember, useMembers, useTeamMutations, type Member } from '../api/team';
+import { ASSIGNABLE_ROLES, canManageMember, type TeamMemberView, type UserRole } from '@app/contracts';
+import { keyCount, useMembers, useTeamMutations } from '../api/team';
 
 export function TeamRoute() {
   const { can, me } = usePermissions();
   const members = useMembers();
   const { changeRole, remove } = useTeamMutations();
   const [adding, setAdding] = useState(false);
-  const [removing, setRemoving] = useState<Member | null>(null);
+  const [removing, setRemoving] = useState<TeamMemberView | null>(null);
+  const [removed, setRemoved] = useState<string | null>(null);
   const manage = can('team:manage');
 
   return (
@@ -30,6 +32,11 @@ export function TeamRoute() {
       />
       {adding ? <AddMemberForm onDone={() => setAdding(false)} /> : null}
       {changeRole.error ? <ErrorBox error={changeRole.error} title="Role not changed" /> : null}
+      {removed ? (
+        <div className="alert alert-success" role="status" data-testid="member-removed">
+          {removed}
+        </div>
+      ) : null}
       {members.isPending ? (
         <Spinner />
       ) : members.error ? (
@@ -51,11 +58,11 @@ export function TeamRoute() {
           </thead>
           <tbody>
             {members.data.map((m) => {
-              const editable = me ? canManageMember(me.user, m, manage) : false;
+              const editable = me?.user ? manage && canManageMember(me.user, m) : false;
               return (
                 <tr key={m.id}>
                   <td>
-                    {m.name} {me?.user.id === m.id ? <Badge>you</Badge> : null}
+                    {m.name} {me?.user?.id === m.id ? <Badge>you</Badge> : null}
                   </td>
                   <td>{m.email}</td>
                   <td>
@@ -64,7 +71,7 @@ export function TeamRoute() {
                         aria-label={`Role of ${m.name}`}
                         value={m.role}
                         disabled={changeRole.isPending}
-                        onChange={(e) => changeRole.mutate({ id: m.id, role: e.target.value })}
+                        onChange={(e) => changeRole.mutate({ id: m.id, role: e.target.value as UserRole })}
                         data-testid="member-role"
                       >
                         {ASSIGNABLE_ROLES.map((r) => (
@@ -95,13 +102,27 @@ export function TeamRoute() {
       </p>
       <Dialog open={!!removing} title={`Remove ${removing?.name ?? ''}?`} onClose={() => setRemoving(null)} testId="member-remove-dialog">
         <p>Their access ends immediately. Their past activity is kept.</p>
+        {removing?.activeApiKeys ? (
+          <p data-testid="member-remove-keys">
+            The {keyCount(removing.activeApiKeys)} they created will be revoked: scripts using {removing.activeApiKeys === 1 ? 'it' : 'them'} stop working.
+          </p>
+        ) : null}
         {remove.error ? <ErrorBox error={remove.error} /> : null}
         <div className="form-actions">
           <button
             type="button"
             className="btn btn-danger"
             disabled={remove.isPending}
-            onClick={() => removing && remove.mutate(removing.id, { onSuccess: () => setRemoving(null) })}
+            onClick={() =>
+              removing &&
+              remove.mutate(removing.id, {
+                onSuccess: (m) => {
+                  setRemoving(null);
+                  const n = m?.revokedApiKeys ?? 0;
+                  setRemoved(`${m?.name ?? 'The member'} was removed${n ? `; ${keyCount(n)} revoked` : ''}.`);
+                },
+              })
+            }
             data-testid="member-remove-confirm"
           >
             Remove
@@ -117,7 +138,7 @@ export function TeamRoute() {
 
 function AddMemberForm({ onDone }: { onDone: () => void }) {
   const { add } = useTeamMutations();
-  const [form, setForm] = useState({ name: '', email: '', password: '', role: 'member' });
+  const [form, setForm] = useState<{ name: string; email: string; password: string; role: UserRole }>({ name: '', email: '', password: '', role: 'member' });
   const [errors, setErrors] = useState<FieldErrors>({});
   const set = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setForm({ ...form, [k]: e.target.value });
 

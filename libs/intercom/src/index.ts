@@ -1,0 +1,3 @@
+export * from './intercom.module';
+export * from './intercom.provider';
+export * from './canvas';

@@ -1,0 +1,92 @@
+/*
+ * Unit: BindingClient over an in-memory WorkspaceApi (the platform side). The database side of a rejected token
+ * (needs_reinstall, health token_rejected) runs for real in the e2e specs (test/) and the stress run.
+ */
+import { BindingClient } from './binding-client';
+import { ProviderError, type WorkspaceApi } from './provider';
+import type { BindingEntity } from './support-desk.entities';
+
+const binding = { id: 'b1', replyAsAdminId: '7', status: 'active' } as BindingEntity;
+const refused = () => new ProviderError('unauthorized', 'GET /me answered 401 token_revoked', false, { status: 401, code: 'token_revoked' });
+
+function api(fail: (name: string) => Error | null): WorkspaceApi {
+  const call =
+    <T>(name: string, value: T) =>
+    async (): Promise<T> => {
+      const e = fail(name);
+      if (e) throw e;
+      return value;
+    };
+  return {
+    readConversation: call('readConversation', {
+      id: 'c1',
+      subject: null,
+      text: 'x',
+      createdAt: new Date(0),
+      customerName: null,
+      customerEmail: null,
+      parts: [],
+    }),
+    postMessage: call('postMessage', { partId: 'p1' }),
+    hasReference: call('hasReference', false),
+    updateAttributes: call('updateAttributes', undefined),
+    listAttributes: call('listAttributes', []),
+    listAdmins: call('listAdmins', []),
+    revoke: call('revoke', undefined),
+    tokenWorks: call('tokenWorks', true),
+  };
+}
+
+describe('BindingClient: per-workspace calls and the one place a refused token changes the binding', () => {
+  it('hands every refused per-workspace call to the binding state handler, once per refusal, and still fails the call', async () => {
+    const rejected: ProviderError[] = [];
+    const client = new BindingClient(
+      binding,
+      api(() => refused()),
+      async (e) => void rejected.push(e),
+    );
+    const calls: Array<() => Promise<unknown>> = [
+      () => client.readConversation('c1'),
+      () => client.postMessage('c1', { visibility: 'internal', adminId: '7', html: '<p>x</p>', text: '' }),
+      () => client.hasReference('c1', 'SS-1'),
+      () => client.updateAttributes('c1', { severity: 'high' }),
+      () => client.listAttributes(),
+      () => client.listAdmins(),
+    ];
+    for (const c of calls) await expect(c()).rejects.toMatchObject({ kind: 'unauthorized' });
+    expect(rejected).toHaveLength(calls.length);
+    expect(rejected[0].extra.code).toBe('token_revoked');
+  });
+
+  it('leaves the binding alone on other failures and on success', async () => {
+    const rejected: unknown[] = [];
+    const client = new BindingClient(
+      binding,
+      api((n) => (n === 'postMessage' ? new ProviderError('server', 'the platform answered 503', true) : null)),
+      async (e) => void rejected.push(e),
+    );
+    await expect(client.postMessage('c1', { visibility: 'internal', adminId: '7', html: '', text: '' })).rejects.toMatchObject({ kind: 'server' });
+    expect(await client.listAdmins()).toEqual([]);
+    expect(rejected).toEqual([]);
+  });
+
+  it('does not treat revoke and the token probe as refusals (disconnect and uninstall decide)', async () => {
+    const rejected: unknown[] = [];
+    const client = new BindingClient(
+      binding,
+      api((n) => (n === 'revoke' ? refused() : null)),
+      async (e) => void rejected.push(e),
+    );
+    await expect(client.revoke()).rejects.toMatchObject({ kind: 'unauthorized' });
+    expect(await client.tokenWorks()).toBe(true);
+    expect(rejected).toEqual([]);
+  });
+
+  it('fails every call of a binding without a token (disconnected) as unauthorized', async () => {
+    const rejected: unknown[] = [];
+    const client = new BindingClient(binding, null, async (e) => void rejected.push(e));
+    await expect(client.listAdmins()).rejects.toThrow(/no access token/);
+    await expect(client.tokenWorks()).rejects.toThrow(/no access token/);
+    expect(rejected).toHaveLength(1);
+  });
+});

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import type { TriageResult } from '@app/contracts';
+
+/** A conversation whose triage was just stored, as the conversation-triage job hands it to the seam. */
+export interface TriagedConversation {
+  tenantId: string;
+  projectId: string;
+  bindingId: string;
+  platform: string;
+  conversationId: string;
+  /** The stored triage (table `triages`) and why it was made. */
+  triageId: string;
+  reason: 'created' | 'customer_reply';
+  /** True when an earlier triage of this conversation exists (a customer reply re-triaged it). */
+  isUpdate: boolean;
+  subject: string | null;
+  customerName: string | null;
+  conversationCreatedAt: Date;
+  result: TriageResult;
+}
+
+/** An incident a conversation was linked to, as the triage note names it. */
+export interface IncidentRef {
+  id: string;
+  title: string;
+  /** Its dashboard page, when there is one. */
+  url: string | null;
+}
+
+export interface TriageDecision {
+  /** The incident the triage note names (null: the note names none). */
+  incident: IncidentRef | null;
+  /**
+   * `per_conversation`: the job starts the conversation's auto-analysis when the severity meets the binding's
+   * threshold. `per_incident`: it starts none; the incident's owner runs one analysis for the incident.
+   */
+  autoAnalysis: 'per_conversation' | 'per_incident';
+}
+
+/** The answer without incidents: no incident, auto-analysis per conversation. */
+export const PER_CONVERSATION: TriageDecision = Object.freeze({ incident: null, autoAnalysis: 'per_conversation' as const });
+
+/** What incidents implements. Called on every attempt of the job (a retried job calls it again): be idempotent. */
+export interface ConversationTriagedHandler {
+  conversationTriaged(conversation: TriagedConversation): Promise<TriageDecision>;
+}
+
+/**
+ * The seam for incidents (architecture.md): the conversation-triage job calls it after the triage is stored and
+ * before anything is posted, and honours the answer. Default: no incidents (PER_CONVERSATION). Incidents registers
+ * its handler once, at module init: `port.use(handler)`.
+ */
+@Injectable()
+export class ConversationTriagedPort implements ConversationTriagedHandler {
+  private handler: ConversationTriagedHandler | null = null;
+
+  use(handler: ConversationTriagedHandler): void {
+    if (this.handler && this.handler !== handler) throw new Error('ConversationTriagedPort already has a handler');
+    this.handler = handler;
+  }
+
+  async conversationTriaged(conversation: TriagedConversation): Promise<TriageDecision> {
+    return this.handler ? this.handler.conversationTriaged(conversation) : PER_CONVERSATION;
+  }
+}

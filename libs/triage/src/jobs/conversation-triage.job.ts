@@ -1,0 +1,249 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import type { TriageResult } from '@app/contracts';
+import { AnalysesService } from '@app/analysis';
+import { APP_CONFIG, JobQueue, type AppConfig, type JobContext } from '@app/core';
+import { ProjectsService, type ProjectEntity } from '@app/projects';
+import {
+  AttributesService,
+  BindingEntity,
+  ConversationEventsService,
+  countedAttempt,
+  conversationUrl,
+  OpenEvent,
+  PostService,
+  renderPublicReply,
+  RetryLater,
+  SUPPORT_DESK_EVENT_QUEUE,
+  type SupportDeskEventJob,
+} from '@app/support-desk';
+import { ConversationTriagedPort, type TriageDecision } from '../conversation-triaged.port';
+import { triageNote } from '../triage-note';
+import { TriageRecords } from '../triage-records.service';
+import type { TriageEntity } from '../triage.entity';
+import { TriageService } from '../triage.service';
+import { autoAnalysisWindow, bindingGate, followUp, onFailure, triageStep } from './conversation-plan';
+
+/**
+ * The conversation-triage job (queue `support-desk.event`, declared by support-desk): triage a new conversation or a
+ * customer reply, store it, ask the incidents seam, post per posting mode, write the mapped attributes and start the
+ * auto-analysis. Idempotent: a retried attempt re-reads what is stored and does nothing that is already done.
+ */
+@Injectable()
+export class ConversationTriageJob implements OnModuleInit {
+  private readonly logger = new Logger('pipeline');
+
+  constructor(
+    private readonly queue: JobQueue,
+    private readonly events: ConversationEventsService,
+    private readonly records: TriageRecords,
+    private readonly projects: ProjectsService,
+    private readonly triage: TriageService,
+    private readonly seam: ConversationTriagedPort,
+    private readonly posts: PostService,
+    private readonly attributes: AttributesService,
+    private readonly analyses: AnalysesService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.queue.handle<Partial<SupportDeskEventJob>>(SUPPORT_DESK_EVENT_QUEUE.name, (job, ctx) =>
+      countedAttempt(SUPPORT_DESK_EVENT_QUEUE.name, this.logger, () => this.handle(job, ctx)),
+    );
+  }
+
+  async handle(job: Partial<SupportDeskEventJob>, ctx: JobContext): Promise<void> {
+    const eventId = job?.eventId;
+    if (typeof eventId !== 'string' || !eventId) {
+      this.logger.warn({ event: 'pipeline.bad_job' }, 'event job without an eventId; dropped');
+      return;
+    }
+    const final = ctx.retryCount >= (SUPPORT_DESK_EVENT_QUEUE.retryLimit ?? 0);
+    const open = await this.events.open(eventId);
+    if (!open) return;
+    const { event } = open;
+    const gate = bindingGate(open.binding);
+    if (!gate.go) return this.events.finish(event.id, 'ignored', gate.note);
+    const b = open.binding!;
+    const project = await this.projects.findById(b.projectId);
+    if (!project) throw new Error(`project ${b.projectId} of binding ${b.id} not found`);
+    try {
+      const outcome = await this.run(b, project, event, { final });
+      await this.events.finish(event.id, outcome.status, outcome.note);
+    } catch (e) {
+      const handling = onFailure(e, final);
+      if (handling === 'retry_later') throw new RetryLater((e as Error).message);
+      if (handling === 'mark_failed' || handling === 'log_and_rethrow')
+        this.logger.error({ event: 'pipeline.event_failed', eventId, err: (e as Error).message }, 'event processing failed');
+      if (handling === 'mark_failed') return this.events.finish(event.id, 'failed', String((e as Error).message).slice(0, 500));
+      throw e;
+    }
+  }
+
+  private async run(
+    b: BindingEntity,
+    project: ProjectEntity,
+    event: OpenEvent['event'],
+    attempt: { final: boolean },
+  ): Promise<{ status: 'processed' | 'ignored'; note: string | null }> {
+    const conversationId = event.conversationId!;
+    const stored = await this.records.byEvent(event.id);
+    const previous = await this.records.latest(b.id, conversationId);
+    const step = triageStep(event.action as 'triage' | 'retriage' | 'record', !!stored, !!previous);
+    let triage: TriageEntity;
+    let prior: TriageEntity | null = null;
+    switch (step.kind) {
+      case 'already_triaged':
+        return { status: 'processed', note: 'conversation already triaged' };
+      case 'reuse':
+        triage = stored!;
+        prior = await this.records.before(b.id, conversationId, triage.createdAt);
+        break;
+      case 'retriage': {
+        prior = previous!;
+        const seen = prior.text;
+        const parts = this.events.customerParts(b, event).filter((x) => x.text && !seen.includes(x.text));
+        const text = [seen, ...parts.map((x) => x.text)].filter(Boolean).join('\n\n');
+        triage = await this.store(b, project, event.id, conversationId, 'customer_reply', {
+          subject: prior.subject,
+          text,
+          createdAt: prior.conversationCreatedAt,
+          customerName: prior.customerName,
+        });
+        break;
+      }
+      case 'fresh': {
+        const conv = await this.events.conversation(b, event, attempt);
+        if (!conv) return { status: 'ignored', note: 'conversation not found (deleted before the job ran)' };
+        triage = await this.store(b, project, event.id, conversationId, step.reason, conv);
+        break;
+      }
+    }
+
+    // The seam for incidents: after the triage is stored, before anything is posted.
+    const decision = await this.seam.conversationTriaged({
+      tenantId: b.tenantId,
+      projectId: b.projectId,
+      bindingId: b.id,
+      platform: b.platform,
+      conversationId,
+      triageId: triage.id,
+      reason: triage.reason,
+      isUpdate: prior !== null,
+      subject: triage.subject,
+      customerName: triage.customerName,
+      conversationCreatedAt: triage.conversationCreatedAt,
+      result: triage.result,
+    });
+    const plan = followUp({
+      postingMode: b.postingMode,
+      threshold: b.autoAnalyzeThreshold,
+      result: triage.result,
+      prior: prior ? { severity: prior.result.severity, affectedService: prior.affectedService } : null,
+      decision,
+    });
+    await this.post(plan.post, b, project, conversationId, triage, prior, decision, attempt);
+    const result = triage.result;
+    if (plan.writeAttributes) {
+      await this.attributes.write(
+        b,
+        conversationId,
+        { severity: result.severity, affected_service: result.affectedService ?? '', confidence: result.confidence, summary: result.summary },
+        attempt,
+      );
+    }
+    if (plan.autoAnalysis) await this.autoAnalysis(b, project, conversationId, triage, attempt);
+    return { status: 'processed', note: null };
+  }
+
+  private async post(
+    kind: ReturnType<typeof followUp>['post'],
+    b: BindingEntity,
+    project: ProjectEntity,
+    conversationId: string,
+    triage: TriageEntity,
+    prior: TriageEntity | null,
+    decision: TriageDecision,
+    attempt: { final: boolean },
+  ): Promise<void> {
+    const link = conversationUrl(this.config.publicUrl, project.slug, b.id, conversationId);
+    const result = triage.result;
+    if (kind === 'public_reply') {
+      const facts = { customerName: triage.customerName, severity: result.severity, affectedService: result.affectedService, summary: result.summary };
+      const reply = renderPublicReply(b, { conversationId, projectName: project.name, facts, analysisUrl: null });
+      await this.posts.post(b, conversationId, 'triage:public', 'public', () => reply, attempt);
+    } else if (kind === 'triage_note') {
+      await this.posts.post(
+        b,
+        conversationId,
+        'triage:note',
+        'internal',
+        (ref) => ({ html: triageNote(result, { timezone: b.timezone, link, ref, incident: decision.incident }), text: '' }),
+        attempt,
+      );
+    } else if (kind === 'update_note') {
+      const updated = { previousSeverity: prior!.result.severity, previousService: prior!.affectedService };
+      await this.posts.post(
+        b,
+        conversationId,
+        `triage-update:${triage.id}`,
+        'internal',
+        (ref) => ({ html: triageNote(result, { timezone: b.timezone, link, ref, updated, incident: decision.incident }), text: '' }),
+        attempt,
+      );
+    }
+  }
+
+  private async store(
+    b: BindingEntity,
+    project: ProjectEntity,
+    eventId: string,
+    conversationId: string,
+    reason: 'created' | 'customer_reply',
+    conv: { subject: string | null; text: string; createdAt: Date; customerName: string | null },
+  ): Promise<TriageEntity> {
+    const result: TriageResult = this.triage.run({
+      text: conv.text || '(no text: the message has only attachments)',
+      subject: conv.subject,
+      createdAt: conv.createdAt,
+      timezone: b.timezone,
+      timeBufferHours: b.timeBufferHours,
+      services: project.services,
+      llmContext: project.llmContext,
+    });
+    return this.records.store({
+      tenantId: b.tenantId,
+      projectId: b.projectId,
+      bindingId: b.id,
+      conversationId,
+      eventId,
+      reason,
+      subject: conv.subject,
+      customerName: conv.customerName,
+      text: conv.text,
+      conversationCreatedAt: conv.createdAt,
+      result,
+    });
+  }
+
+  /** The conversation's auto-analysis, created at most once; its dashboard link goes into `analysis_url`. */
+  private async autoAnalysis(b: BindingEntity, project: ProjectEntity, conversationId: string, triage: TriageEntity, attempt: { final: boolean }) {
+    const { start, end } = autoAnalysisWindow(triage.result.window, b.timeBufferHours, Date.now());
+    const description = [triage.subject, triage.result.summary].filter(Boolean).join(' — ').slice(0, 5000) || `Conversation ${conversationId}`;
+    const analysis = await this.analyses.createOncePerConversation({
+      tenantId: b.tenantId,
+      projectId: b.projectId,
+      description,
+      timeStart: start,
+      timeEnd: end,
+      trigger: 'support_desk',
+      triggeredBy: `support_desk:${b.id}`,
+      bindingId: b.id,
+      conversationId,
+      metadata: { ticketId: conversationId, platform: b.platform, ticketUrl: conversationUrl(this.config.publicUrl, project.slug, b.id, conversationId) },
+    });
+    if (analysis) {
+      this.logger.log({ event: 'pipeline.analysis_started', analysisId: analysis.id, conversationId }, 'auto-analysis created');
+      await this.attributes.write(b, conversationId, { analysis_url: this.analyses.analysisUrl(analysis, project.slug) }, attempt);
+    }
+  }
+}
