@@ -56,7 +56,7 @@ interface Cluster {
   id: number;
   /** The template's tokens, and the same as vocabulary ids (compared by id while mining). */
   tokens: string[];
-  ids: Int32Array;
+  ids: number[];
   size: number;
   lastUsed: number;
   /** Vocabulary id of its group's first-token key (the group is also keyed by tokens.length). */
@@ -587,12 +587,16 @@ export class SignatureMiner {
       if (changed) cluster.template = null;
       cluster.size++;
     } else {
-      const tokens = new Array<string>(n);
-      for (let i = 0; i < n; i++) tokens[i] = vocab.text[ids[i]];
+      const tokens: string[] = [];
+      const cids: number[] = [];
+      for (let i = 0; i < n; i++) {
+        tokens.push(vocab.text[ids[i]]);
+        cids.push(ids[i]);
+      }
       cluster = {
         id: this.nextId++,
         tokens,
-        ids: ids.slice(0, n),
+        ids: cids,
         size: 1,
         lastUsed: tick,
         firstKey,

@@ -46,12 +46,7 @@ export const MASKED_TOKEN_SLOTS = TOKEN_SLOTS;
 
 const HAS_DIGIT = /\d/;
 
-/** The digit-blind code of digit `c` followed by `next`. */
-function digitBlindCode(c: number, next: number): number {
-  return c === 48 && (next === 120 || next === 88) ? 48 : 49;
-}
-
-/** The current line as bytes (ASCII), two zero bytes after its end (the scanner looks up to two ahead). */
+/** The current line as bytes (ASCII), eight zero bytes after its end (the scanner looks a few bytes ahead). */
 const BYTES = new Uint8Array(LINE_CHARS + 8);
 /** The digit-blind form of BYTES, filled by the scanner. */
 const BLIND = new Uint8Array(LINE_CHARS + 8);
@@ -64,8 +59,7 @@ function loadAscii(s: string): boolean {
   if (len > LINE_CHARS) return false;
   const r = encoder.encodeInto(s, BYTES);
   if (r.read !== len || r.written !== len) return false;
-  BYTES[len] = 0;
-  BYTES[len + 1] = 0;
+  for (let i = len; i < len + 8; i++) BYTES[i] = 0;
   return true;
 }
 
@@ -73,6 +67,49 @@ const tokStart = new Int32Array(TOKEN_SLOTS);
 const tokEnd = new Int32Array(TOKEN_SLOTS);
 const tokFlags = new Int32Array(TOKEN_SLOTS);
 const tokHash = new Int32Array(TOKEN_SLOTS);
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Whether BYTES[p, p + 3) is a month's abbreviation (Jan ... Dec, as the line rules spell them). */
+function isMonthAt(p: number): boolean {
+  const a = BYTES[p];
+  const b = BYTES[p + 1];
+  const c = BYTES[p + 2];
+  switch (a) {
+    case 74: // J: Jan Jun Jul
+      return (b === 97 && c === 110) || (b === 117 && (c === 110 || c === 108));
+    case 70: // Feb
+      return b === 101 && c === 98;
+    case 77: // Mar May
+      return b === 97 && (c === 114 || c === 121);
+    case 65: // Apr Aug
+      return (b === 112 && c === 114) || (b === 117 && c === 103);
+    case 83: // Sep
+      return b === 101 && c === 112;
+    case 79: // Oct
+      return b === 99 && c === 116;
+    case 78: // Nov
+      return b === 111 && c === 118;
+    case 68: // Dec
+      return b === 101 && c === 99;
+    default:
+      return false;
+  }
+}
+
+/** A `0` (which may start a hex prefix): ENTRY's flag for the rare branch. */
+const ZERO = 128;
+/**
+ * Per byte: its class (CHAR_CLASS bits, below ZERO), ZERO for `0`, and its digit-blind code in bits 8-15 (`1` for
+ * every digit; a `0` is decided by the next byte). One look-up per character.
+ */
+const ENTRY = (() => {
+  const t = new Int32Array(256);
+  for (let c = 0; c < 256; c++) t[c] = CLASS[c] | (c === 48 ? ZERO : 0) | ((c >= 48 && c <= 57 ? 49 : c) << 8);
+  return t;
+})();
 
 /**
  * masking.ts's scanLine over BYTES[0, len): token bounds, flags and the hash of the digit-blind characters (BLIND
@@ -82,6 +119,9 @@ function scanBytes(len: number, detect: boolean): number {
   const s = BYTES;
   let n = 0;
   let i = 0;
+  /** Whether a month name starts before monthFrom. */
+  let month = false;
+  let monthFrom = 0;
   while (i < len && CLASS[s[i]] & SPACE) i++;
   while (i < len) {
     const start = i;
@@ -89,27 +129,38 @@ function scanBytes(len: number, detect: boolean): number {
     let h = 0x811c9dc5 | 0;
     for (; i < len; i++) {
       const c = s[i];
-      const k = CLASS[c];
-      if (k & SPACE) break;
-      flags |= k;
-      const b = k === DIGIT ? digitBlindCode(c, s[i + 1]) : c;
-      BLIND[i] = b;
-      h = Math.imul(h ^ b, 0x01000193);
-      if (k & DETECT && detect) {
-        if (c === 61) {
-          const d = s[i + 1];
-          if (d === 34 || d === 39) return -1;
-        } else if (i > start) {
-          const a = s[i - 1];
-          const b1 = s[i + 1];
-          const b2 = s[i + 2];
-          if (a >= 48 && a <= 57 && b1 >= 48 && b1 <= 57 && b2 >= 48 && b2 <= 57) return -1;
+      const e = ENTRY[c];
+      let b = e >> 8;
+      if (e & (SPACE | DETECT | ZERO)) {
+        if (e & SPACE) break;
+        if (e & ZERO) {
+          const x = s[i + 1];
+          if (x === 120 || x === 88) b = 48;
+        } else if (detect) {
+          // What the line rules rewrite (masking.ts applyLineRules): `key="..."`, a date `dddd-dd-dd`, a time
+          // `d:dd` after a month name. (The string scanner gives up on any `d-dd` or `d:dd`; when the rules would
+          // change nothing, both ways give the same tokens.)
+          if (c === 61) {
+            const d = s[i + 1];
+            if (d === 34 || d === 39) return -1;
+          } else if (isDigit(s[i - 1]) && isDigit(s[i + 1]) && isDigit(s[i + 2]) && i > start) {
+            if (c === 45) {
+              if (i - 4 >= start && isDigit(s[i - 2]) && isDigit(s[i - 3]) && isDigit(s[i - 4]) && s[i + 3] === 45 && isDigit(s[i + 4]) && isDigit(s[i + 5]))
+                return -1;
+            } else {
+              for (; !month && monthFrom + 2 < i; monthFrom++) month = isMonthAt(monthFrom);
+              if (month) return -1;
+            }
+          }
         }
       }
+      flags |= e;
+      BLIND[i] = b;
+      h = Math.imul(h ^ b, 0x01000193);
     }
     tokStart[n] = start;
     tokEnd[n] = i;
-    tokFlags[n] = flags;
+    tokFlags[n] = flags & (ZERO - 1);
     tokHash[n] = h;
     n++;
     while (i < len && CLASS[s[i]] & SPACE) i++;
@@ -125,25 +176,23 @@ function scanBytes(len: number, detect: boolean): number {
 const MEMO_MIN_SLOTS = 1 << 11;
 const MEMO_MAX_SLOTS = 1 << 16;
 class TokenMemo {
-  private hashes = new Int32Array(MEMO_MIN_SLOTS);
-  /** 0 marks an empty slot. */
-  private values = new Int32Array(MEMO_MIN_SLOTS);
-  private keyAt = new Int32Array(MEMO_MIN_SLOTS);
-  private keyLen = new Int32Array(MEMO_MIN_SLOTS);
+  /** Per slot, side by side (one cache line per probe): hash, value (0: empty slot), key offset in the arena, key length. */
+  private table = new Int32Array(MEMO_MIN_SLOTS * 4);
   private arena = new Uint8Array(MEMO_MIN_SLOTS * 8);
   private arenaUsed = 0;
   private count = 0;
 
   /** The value stored for src[start, start + len), or 0. */
   get(h: number, src: Uint8Array, start: number, len: number): number {
-    const values = this.values;
-    const mask = values.length - 1;
+    const table = this.table;
+    const mask = (table.length >> 2) - 1;
     const arena = this.arena;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const v = values[slot];
+      const p = slot << 2;
+      const v = table[p + 1];
       if (v === 0) return 0;
-      if (this.hashes[slot] !== h || this.keyLen[slot] !== len) continue;
-      const at = this.keyAt[slot];
+      if (table[p] !== h || table[p + 3] !== len) continue;
+      const at = table[p + 2];
       let j = 0;
       while (j < len && arena[at + j] === src[start + j]) j++;
       if (j === len) return v;
@@ -151,42 +200,42 @@ class TokenMemo {
   }
 
   set(h: number, src: Uint8Array, start: number, len: number, value: number): void {
-    if (this.count >= this.values.length >> 1) this.grow();
+    if (this.count >= this.table.length >> 3) this.grow();
     if (this.arenaUsed + len > this.arena.length) {
       const a = new Uint8Array(Math.max(this.arena.length * 2, this.arenaUsed + len));
       a.set(this.arena);
       this.arena = a;
     }
-    this.arena.set(src.subarray(start, start + len), this.arenaUsed);
-    this.place(h, this.arenaUsed, len, value);
+    const arena = this.arena;
+    for (let j = 0, at = this.arenaUsed; j < len; j++) arena[at + j] = src[start + j];
+    this.place(h, value, this.arenaUsed, len);
     this.arenaUsed += len;
   }
 
-  private place(h: number, at: number, len: number, value: number): void {
-    const values = this.values;
-    const mask = values.length - 1;
+  private place(h: number, value: number, at: number, len: number): void {
+    const table = this.table;
+    const mask = (table.length >> 2) - 1;
     let slot = h & mask;
-    while (values[slot] !== 0) slot = (slot + 1) & mask;
-    this.hashes[slot] = h;
-    values[slot] = value;
-    this.keyAt[slot] = at;
-    this.keyLen[slot] = len;
+    while (table[(slot << 2) + 1] !== 0) slot = (slot + 1) & mask;
+    const p = slot << 2;
+    table[p] = h;
+    table[p + 1] = value;
+    table[p + 2] = at;
+    table[p + 3] = len;
     this.count++;
   }
 
   private grow(): void {
-    const { hashes, values, keyAt, keyLen } = this;
-    const slots = values.length < MEMO_MAX_SLOTS ? values.length * 2 : values.length;
-    this.hashes = new Int32Array(slots);
-    this.values = new Int32Array(slots);
-    this.keyAt = new Int32Array(slots);
-    this.keyLen = new Int32Array(slots);
+    const old = this.table;
+    const slots = old.length >> 2;
     this.count = 0;
-    if (slots === values.length) {
+    if (slots >= MEMO_MAX_SLOTS) {
+      this.table = new Int32Array(old.length);
       this.arenaUsed = 0;
       return;
     }
-    for (let i = 0; i < values.length; i++) if (values[i] !== 0) this.place(hashes[i], keyAt[i], keyLen[i], values[i]);
+    this.table = new Int32Array(old.length * 2);
+    for (let p = 0; p < old.length; p += 4) if (old[p + 1] !== 0) this.place(old[p], old[p + 1], old[p + 2], old[p + 3]);
   }
 }
 
