@@ -242,6 +242,21 @@ function mergeTemplates(members: ReadonlyArray<readonly string[]>): string {
   return renderTemplate(out);
 }
 
+/** Token classes absorbQuantities() tests, per vocabulary id (see SignatureMiner.absorbClass). */
+const Q_KNOWN = 1;
+const Q_RUN = 2;
+const Q_UNIT = 4;
+/** `)` and trailing punctuation at the end, and a unit word. */
+const Q_CLOSES_UNIT = 8;
+/** `(<*>)` and trailing punctuation. */
+const Q_PAREN_CLOSED = 16;
+/** `(<*>`. */
+const Q_PAREN_OPEN = 32;
+const CLOSES = /\)[,.;:]*$/;
+const PAREN_CLOSED = /^\(<\*>\)[,.;:]*$/;
+const PAREN_OPEN = '(<*>';
+const TRAILING_PUNCT = /[,.;:]*$/;
+
 /**
  * A quantity's conversion in parentheses after it — `1234 bytes (1.2 KB)`, `5 s (5000ms)` — is part of that
  * quantity: the parenthesised group (variables and units only) is dropped, its trailing punctuation kept.
@@ -255,11 +270,11 @@ function absorbQuantities(tokens: string[]): string[] {
     const afterUnit = UNIT_WORD.test(prev) && i >= 2 && isRunToken(tokens[i - 2]);
     if (!(isRunToken(prev) || afterUnit)) continue;
     let end = -1;
-    if (afterUnit && /^\(<\*>\)[,.;:]*$/.test(t)) end = i;
-    else if (/^\(<\*>$/.test(t) && i + 1 < tokens.length && /\)[,.;:]*$/.test(tokens[i + 1]) && UNIT_WORD.test(tokens[i + 1])) end = i + 1;
+    if (afterUnit && PAREN_CLOSED.test(t)) end = i;
+    else if (t === PAREN_OPEN && i + 1 < tokens.length && CLOSES.test(tokens[i + 1]) && UNIT_WORD.test(tokens[i + 1])) end = i + 1;
     if (end < 0) continue;
     if (!out) out = tokens.slice(0, i);
-    const tail = /[,.;:]*$/.exec(tokens[end])![0];
+    const tail = TRAILING_PUNCT.exec(tokens[end])![0];
     if (tail) out[out.length - 1] += tail;
     for (let k = end + 1; k < tokens.length; k++) out.push(tokens[k]);
     return absorbQuantities(out);
@@ -322,6 +337,8 @@ export class SignatureMiner {
   private readonly cache: ExactCache;
   private vocab = new MaskedVocabulary();
   private vocabLimit: number;
+  /** Per vocabulary id: its Q_* classes, 0 until computed. */
+  private absorbClasses = new Uint8Array(1024);
   /** The current line's token ids (reused). */
   private readonly lineIds = new Int32Array(MASKED_TOKEN_SLOTS);
   private nextId = 1;
@@ -468,21 +485,56 @@ export class SignatureMiner {
 
   /** The current line's masked tokens as vocabulary ids in lineIds, quantities' conversions absorbed; returns the count. */
   private lineTokens(message: string): number {
+    const n = this.vocab.tokenIds(message, this.lineIds);
+    return this.vocab.parenAfterFirst ? this.absorbIds(n) : n;
+  }
+
+  /** absorbQuantities() over the ids in lineIds[0, n) (the token classes it tests looked up once per vocabulary id). */
+  private absorbIds(n: number): number {
     const vocab = this.vocab;
     const ids = this.lineIds;
-    const n = vocab.tokenIds(message, ids);
-    if (!vocab.parenAfterFirst) return n;
-    const kind = vocab.kind;
     for (let i = 1; i < n; i++) {
-      if ((kind[ids[i]] & PAREN_VALUE) === 0) continue;
-      // Rare: a parenthesised value after another one; the string rules decide.
-      const tokens = new Array<string>(n);
-      for (let k = 0; k < n; k++) tokens[k] = vocab.text[ids[k]];
-      const absorbed = absorbQuantities(tokens);
-      for (let k = 0; k < absorbed.length; k++) ids[k] = vocab.idOf(absorbed[k]);
-      return absorbed.length;
+      const t = ids[i];
+      if ((vocab.kind[t] & PAREN_VALUE) === 0) continue;
+      const prev = this.absorbClass(ids[i - 1]);
+      const afterUnit = (prev & Q_UNIT) !== 0 && i >= 2 && (this.absorbClass(ids[i - 2]) & Q_RUN) !== 0;
+      if (!((prev & Q_RUN) !== 0 || afterUnit)) continue;
+      const own = this.absorbClass(t);
+      let end = -1;
+      if (afterUnit && (own & Q_PAREN_CLOSED) !== 0) end = i;
+      else if ((own & Q_PAREN_OPEN) !== 0 && i + 1 < n && (this.absorbClass(ids[i + 1]) & Q_CLOSES_UNIT) !== 0) end = i + 1;
+      if (end < 0) continue;
+      const tail = TRAILING_PUNCT.exec(vocab.text[ids[end]])![0];
+      if (tail) ids[i - 1] = vocab.idOf(vocab.text[ids[i - 1]] + tail);
+      const drop = end - i + 1;
+      for (let k = end + 1; k < n; k++) ids[k - drop] = ids[k];
+      n -= drop;
+      i = 0; // start over, as absorbQuantities() does after each absorption
     }
     return n;
+  }
+
+  /** The Q_* classes of a vocabulary id (computed on first use, kept until the vocabulary is rebuilt). */
+  private absorbClass(id: number): number {
+    if (id >= this.absorbClasses.length) {
+      const a = new Uint8Array(Math.max(id + 1, this.absorbClasses.length * 2));
+      a.set(this.absorbClasses);
+      this.absorbClasses = a;
+    }
+    let q = this.absorbClasses[id];
+    if (q === 0) {
+      const t = this.vocab.text[id];
+      q = Q_KNOWN;
+      if (isRunToken(t)) q |= Q_RUN;
+      if (UNIT_WORD.test(t)) {
+        q |= Q_UNIT;
+        if (CLOSES.test(t)) q |= Q_CLOSES_UNIT;
+      }
+      if (PAREN_CLOSED.test(t)) q |= Q_PAREN_CLOSED;
+      if (t === PAREN_OPEN) q |= Q_PAREN_OPEN;
+      this.absorbClasses[id] = q;
+    }
+    return q;
   }
 
   /**
@@ -493,6 +545,7 @@ export class SignatureMiner {
     const vocab = new MaskedVocabulary();
     this.groups = [];
     this.cache.clear();
+    this.absorbClasses = new Uint8Array(1024);
     const old = this.vocab.text;
     for (const c of this.byId.values()) {
       for (let i = 0; i < c.tokens.length; i++) c.ids[i] = vocab.idOf(c.tokens[i]);
