@@ -629,6 +629,7 @@ export class SignatureMiner {
         if (tracked) this.track(v, i, tracked, id);
         if (t[i] !== id) {
           if (tracked === undefined) v[i] = [t[i], id];
+          if (t[i] === 0) continue; // a wildcard absorbs anything (mergeToken's first answer)
           const m = mergeToken(ts[i], text[id]);
           if (m !== ts[i]) {
             ts[i] = m;
