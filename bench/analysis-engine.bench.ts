@@ -8,13 +8,19 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { LogEntry } from '@app/contracts';
-import { analyze } from '../libs/analysis/src/engine/analyze';
-import { createAnalyzer } from '../libs/analysis/src/engine/analyzer';
-import { LOGHUB_SYSTEMS, parseStructuredCsv } from '../libs/analysis/src/engine/loghub';
-import { maskedTokens } from '../libs/analysis/src/engine/masking';
-import { SignatureMiner } from '../libs/analysis/src/engine/signature-miner';
-import { MASKED_TOKEN_SLOTS, MaskedVocabulary } from '../libs/analysis/src/engine/token-ids';
-import { generateMessages, generateScenario, SCENARIO_KINDS } from '../libs/analysis/src/engine/scenarios/incident-generator';
+import {
+  analyze,
+  createAnalyzer,
+  generateMessages,
+  generateScenario,
+  LOGHUB_SYSTEMS,
+  MASKED_TOKEN_SLOTS,
+  MaskedVocabulary,
+  maskedTokens,
+  parseStructuredCsv,
+  SCENARIO_KINDS,
+  SignatureMiner,
+} from '@app/analysis/engine';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
