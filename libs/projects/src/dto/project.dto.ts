@@ -5,7 +5,7 @@ export const SLUG_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 export class ServiceDto {
   @IsString() @MinLength(1) @MaxLength(100) name: string;
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(100, { each: true }) aliases?: string[];
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(100, { each: true }) aliases?: string[];
   @IsOptional() @IsBoolean() critical?: boolean;
 }
 

@@ -1,0 +1,83 @@
+/**
+ * Language of a message: franc (trigram language identification, maintained npm library) ranks
+ * the candidates; among supported languages the packs' function words break near-ties (short,
+ * lower-cased or jargon-heavy text, where trigrams alone confuse English with Dutch).
+ */
+import { francAll } from 'franc-min';
+import { ISO3_TO_ISO1 } from './iso';
+import type { LanguagePack } from './pack';
+import { LANGUAGE_PACKS, packForIso3 } from './registry';
+
+export interface DetectedLanguage {
+  /** ISO 639-1, or `und`. */
+  code: string;
+  /** The pack that reads the text, when the language is supported. */
+  pack: LanguagePack | null;
+  /** Letters in a script none of the packs read (Cyrillic, CJK, Arabic, …) dominate. */
+  foreignScript: boolean;
+  /** 0–1: how sure the detection is. */
+  certainty: number;
+}
+
+const SAMPLE = 500;
+const STOPWORDS = LANGUAGE_PACKS.map((p) => ({ pack: p, words: new Set(p.stopwords) }));
+
+function stopwordHits(tokens: string[]): Map<LanguagePack, number> {
+  const hits = new Map<LanguagePack, number>();
+  for (const { pack, words } of STOPWORDS) {
+    let n = 0;
+    for (const t of tokens) if (words.has(t)) n++;
+    hits.set(pack, n);
+  }
+  return hits;
+}
+
+/** `folded` is the folded text (for function words); `original` keeps accents (for trigrams). */
+export function detectLanguage(original: string, folded: string): DetectedLanguage {
+  const sample = original.slice(0, SAMPLE);
+  const latin = (sample.match(/[\p{Script=Latin}]/gu) ?? []).length;
+  const letters = (sample.match(/\p{L}/gu) ?? []).length;
+  const foreignScript = letters >= 4 && latin / letters < 0.5;
+  const tokens = folded.slice(0, SAMPLE * 2).match(/[\p{L}']+/gu) ?? [];
+  const hits = stopwordHits(tokens);
+  let ranked: [string, number][] = [];
+  if (letters >= 8) {
+    try {
+      ranked = francAll(sample, { minLength: 8 });
+    } catch {
+      ranked = [];
+    }
+  }
+  const top = ranked[0];
+  const score = new Map(ranked);
+  if (foreignScript) {
+    const code = top && top[0] !== 'und' ? (ISO3_TO_ISO1[top[0]] ?? 'und') : 'und';
+    return { code, pack: null, foreignScript: true, certainty: code === 'und' ? 0 : 0.6 };
+  }
+  // Supported candidates: trigram score plus function-word evidence.
+  let best: LanguagePack | null = null;
+  let bestValue = -Infinity;
+  let second = -Infinity;
+  for (const p of LANGUAGE_PACKS) {
+    const s = score.get(p.iso3) ?? 0;
+    const h = hits.get(p) ?? 0;
+    const value = s + 0.06 * Math.min(h, 8) + (h >= 3 && h >= tokens.length * 0.15 ? 0.1 : 0);
+    if (value > bestValue) {
+      second = bestValue;
+      bestValue = value;
+      best = p;
+    } else if (value > second) second = value;
+  }
+  const bestHits = best ? (hits.get(best) ?? 0) : 0;
+  if (top && top[0] !== 'und' && !packForIso3(top[0])) {
+    // The trigrams say another language: keep it unless a supported one is nearly as likely.
+    const supportedScore = best ? (score.get(best.iso3) ?? 0) : 0;
+    if (!(supportedScore >= 0.9 || (supportedScore >= 0.75 && bestHits >= 3))) {
+      return { code: ISO3_TO_ISO1[top[0]] ?? 'und', pack: null, foreignScript: false, certainty: 0.5 };
+    }
+  }
+  if (!best || (bestValue <= 0.05 && bestHits === 0)) return { code: 'und', pack: null, foreignScript: false, certainty: 0 };
+  if (ranked.length === 0 && bestHits < 2) return { code: 'und', pack: null, foreignScript: false, certainty: 0 };
+  const certainty = Math.max(0.2, Math.min(1, bestValue - Math.max(0, second) + 0.5));
+  return { code: best.code, pack: best, foreignScript: false, certainty: Math.round(certainty * 100) / 100 };
+}
