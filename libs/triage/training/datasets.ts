@@ -124,3 +124,23 @@ export function loadRepoSet(name: 'dev' | 'holdout'): EvaluationCase[] {
 export function loadRepoCatalogue(): { services: ServiceDefinition[]; llmContext: string; servicesSeenInLogs: string[] } {
   return JSON.parse(readFileSync(join(DATA_DIR, 'catalogue.json'), 'utf8'));
 }
+
+interface SelfWritten {
+  catalogue: { services: ServiceDefinition[]; llmContext: string };
+  cases: { id: string; createdAt: string; tz: string; subject: string | null; text: string; severity: Severity | Severity[]; service: string | string[] | null; window: RawShared['window'] }[];
+}
+
+/** The self-written Italian set (this repository's own text; never trained on). */
+export function loadSelfWritten(): EvaluationCase[] {
+  const d = JSON.parse(readFileSync(join(DATA_DIR, 'conversations.it.json'), 'utf8')) as SelfWritten;
+  return d.cases.map((c) => ({
+    id: c.id,
+    subject: c.subject ?? undefined,
+    text: c.text,
+    createdAt: c.createdAt,
+    timezone: c.tz,
+    lang: 'it',
+    context: { services: d.catalogue.services, llmContext: d.catalogue.llmContext },
+    expected: { severity: c.severity, service: c.service, windowStart: expectedWindow(c.window, c.createdAt, c.tz) },
+  }));
+}

@@ -32,7 +32,8 @@ interface Example {
 
 export interface PreparedCorrections {
   readonly examples: readonly Example[];
-  readonly postings: ReadonlyMap<string, readonly number[]>;
+  /** word → the examples that contain it, with its weight there */
+  readonly postings: ReadonlyMap<string, { ids: Int32Array; weights: Float64Array }>;
   readonly idf: ReadonlyMap<string, number>;
   readonly learned: readonly LearnedAlias[];
   /** A stable fingerprint of the snapshot (for caching by the caller). */
@@ -74,7 +75,7 @@ export function prepareCorrections(snapshot: TriageCorrectionsSnapshot | null | 
   const idf = new Map<string, number>();
   for (const [k, c] of df) idf.set(k, Math.log(1 + n / c));
   const examples: Example[] = [];
-  const postings = new Map<string, number[]>();
+  const lists = new Map<string, { ids: number[]; weights: number[] }>();
   sorted.forEach((c, i) => {
     const vec = new Map<string, number>();
     let norm = 0;
@@ -88,12 +89,16 @@ export function prepareCorrections(snapshot: TriageCorrectionsSnapshot | null | 
     const severity = c.severity ?? c.before?.severity ?? null;
     const service = c.affectedService !== undefined ? c.affectedService : undefined;
     examples.push({ id: c.id, conversationId: String(c.conversationId ?? c.id), severity: severity && SEVERITIES.includes(severity) ? severity : null, service, vector: vec, order: i });
-    for (const k of vec.keys()) {
-      const l = postings.get(k);
-      if (l) l.push(i);
-      else postings.set(k, [i]);
+    for (const [k, w] of vec) {
+      const l = lists.get(k);
+      if (l) {
+        l.ids.push(i);
+        l.weights.push(w);
+      } else lists.set(k, { ids: [i], weights: [w] });
     }
   });
+  const postings = new Map<string, { ids: Int32Array; weights: Float64Array }>();
+  for (const [k, l] of lists) postings.set(k, { ids: Int32Array.from(l.ids), weights: Float64Array.from(l.weights) });
   const learned = learnWords(examples, docs, removed);
   const fingerprint = hash(sorted.map((c) => `${c.id}:${c.severity ?? ''}:${c.affectedService ?? ''}:${c.createdAt}`).join('|') + '#' + [...removed].sort().join(','));
   return { examples, postings, idf, learned, fingerprint };
@@ -158,13 +163,20 @@ export function nearestCorrections(p: PreparedCorrections, text: string, k = 5, 
   let unseen = 0;
   for (const key of keys) if (!p.idf.has(key)) unseen++;
   norm = Math.sqrt(norm * norm + unseen * Math.log(1 + p.examples.length) ** 2 * 0.25);
-  const scores = new Map<number, number>();
+  const scores = new Float64Array(p.examples.length);
+  const touched: number[] = [];
   for (const [key, w] of q) {
-    for (const i of p.postings.get(key) ?? []) scores.set(i, (scores.get(i) ?? 0) + w * (p.examples[i].vector.get(key) ?? 0));
+    const post = p.postings.get(key);
+    if (!post) continue;
+    for (let j = 0; j < post.ids.length; j++) {
+      const i = post.ids[j];
+      if (scores[i] === 0) touched.push(i);
+      scores[i] += w * post.weights[j];
+    }
   }
   const ranked: [number, number][] = [];
-  for (const [i, s] of scores) {
-    const sim = s / norm;
+  for (const i of touched) {
+    const sim = scores[i] / norm;
     if (sim >= min) ranked.push([i, sim]);
   }
   ranked.sort((a, b) => b[1] - a[1] || a[0] - b[0]);

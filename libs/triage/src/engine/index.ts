@@ -65,7 +65,7 @@ export function triage(input: TriageInput, options: TriageOptions = {}): TriageR
   let affectedService = svc.service;
   const evidence: TriageEvidence[] = [];
   if (corrections && corrections.examples.length > 0) {
-    const applied = applyCorrections(nearestCorrections(corrections, `${input.subject ?? ''} ${text}`), sev.probs, severity, affectedService, new Set(idx.names));
+    const applied = applyCorrections(nearestCorrections(corrections, `${input.subject ?? ''} ${text}`), sev.probs, severity, affectedService, idx.nameSet);
     severity = applied.severity;
     affectedService = applied.service;
     if (applied.confidence !== null) confidence = applied.confidence;

@@ -36,6 +36,15 @@ export interface ServiceIndex {
   maxCompound: number;
   critical: Set<string>;
   names: string[];
+  nameSet: Set<string>;
+  /** token → what it matches on its own (memo; words repeat across messages) */
+  tokenMemo: Map<string, TokenMatch | null>;
+}
+
+interface TokenMatch {
+  forms: Form[];
+  kind: 'exact' | 'prefix' | 'compound' | 'fuzzy';
+  factor: number;
 }
 
 /** Suffixes that add nothing to a service name ("auth-service" is talked about as "auth"). */
@@ -180,7 +189,7 @@ export function buildServiceIndex(services: ServiceDefinition[], seenInLogs: str
       }
     }
   }
-  return { byFirst, byCompact, deletions, compoundKeys, maxCompound, critical, names };
+  return { byFirst, byCompact, deletions, compoundKeys, maxCompound, critical, names, nameSet: new Set(names), tokenMemo: new Map() };
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
@@ -324,47 +333,58 @@ export function findServiceMentions(r: Reading, idx: ServiceIndex): ServiceMenti
         continue;
       }
     }
-    const single = idx.byCompact.get(t.key);
-    if (single) {
-      for (const c of single) emit(c.service, t.start, t.end, c.kind, c.weight);
-      continue;
+    const tm = tokenMatch(t, idx, compounds);
+    if (!tm) continue;
+    const kind: ServiceMention['kind'] | null = tm.kind === 'compound' ? 'compound' : tm.kind === 'fuzzy' ? 'fuzzy' : null;
+    for (const c of tm.forms) emit(c.service, t.start, t.end, kind ?? c.kind, c.weight * tm.factor);
+  }
+  return out;
+}
+
+/** What one word matches on its own: a glued multi-word alias, an inflected key, a compound part, a typo. Memoised per index. */
+function tokenMatch(t: Tok, idx: ServiceIndex, compounds: boolean): TokenMatch | null {
+  const memoKey = compounds ? `${t.raw}\u0001` : t.raw;
+  const hit = idx.tokenMemo.get(memoKey);
+  if (hit !== undefined) return hit;
+  const result = computeTokenMatch(t, idx, compounds);
+  if (idx.tokenMemo.size > 50_000) idx.tokenMemo.clear();
+  idx.tokenMemo.set(memoKey, result);
+  return result;
+}
+
+function computeTokenMatch(t: Tok, idx: ServiceIndex, compounds: boolean): TokenMatch | null {
+  const single = idx.byCompact.get(t.key);
+  if (single) return { forms: single, kind: 'exact', factor: 1 };
+  if (t.raw.length < 4 || /\d/.test(t.raw)) return null;
+  // Inflected beyond the key ("deployments" ~ "deploy"): a known key plus a short ending.
+  for (let cut = t.key.length - 1; cut >= Math.max(4, t.key.length - 5); cut--) {
+    const head = t.key.slice(0, cut);
+    if (idx.compoundKeys.has(head)) {
+      const forms = (idx.byFirst.get(head) ?? []).filter((c) => c.keys.length === 1);
+      if (forms.length) return { forms, kind: 'prefix', factor: 0.85 };
     }
-    if (t.raw.length < 4 || /\d/.test(t.raw)) continue;
-    // Inflected beyond the key ("deployments" ~ "deploy"): a known key plus a short ending.
-    let pre: string | null = null;
-    for (let cut = t.key.length - 1; cut >= Math.max(4, t.key.length - 5); cut--) {
-      const head = t.key.slice(0, cut);
-      if (idx.compoundKeys.has(head)) {
-        pre = head;
-        break;
-      }
+  }
+  // Closed compounds: a service word at the start or the end of a long word.
+  if ((compounds || t.raw.length >= 12) && t.raw.length >= 8) {
+    const part = compoundPart(t.raw, idx);
+    if (part) {
+      const forms = (idx.byFirst.get(part) ?? []).filter((c) => c.keys.length === 1 && c.kind !== 'concept');
+      if (forms.length) return { forms, kind: 'compound', factor: 0.8 };
     }
-    if (pre) {
-      for (const c of idx.byFirst.get(pre) ?? []) if (c.keys.length === 1) emit(c.service, t.start, t.end, c.kind, c.weight * 0.85);
-      continue;
-    }
-    // Closed compounds: a service word at the start or the end of a long word.
-    if ((compounds || t.raw.length >= 12) && t.raw.length >= 8) {
-      const hit = compoundPart(t.raw, idx);
-      if (hit) {
-        for (const c of idx.byFirst.get(hit) ?? []) if (c.keys.length === 1 && c.kind !== 'concept') emit(c.service, t.start, t.end, 'compound', c.weight * 0.8);
-        continue;
-      }
-    }
-    // One typo.
-    if (t.raw.length >= 5 && !FUZZY_STOP.has(t.raw)) {
-      const keys = new Set<string>();
-      for (const d of deletionsOf(t.raw)) for (const k of idx.deletions.get(d) ?? []) keys.add(k);
-      for (const k of keys) {
-        if (k === t.raw || Math.abs(k.length - t.raw.length) > 1) continue;
-        if (editDistance(t.raw, k, 1) <= 1 || editDistance(t.key, k, 1) <= 1) {
-          for (const c of idx.byFirst.get(k) ?? []) if (c.keys.length === 1 && c.kind !== 'concept') emit(c.service, t.start, t.end, 'fuzzy', c.weight * 0.6);
-          break;
-        }
+  }
+  // One typo.
+  if (t.raw.length >= 5 && !FUZZY_STOP.has(t.raw)) {
+    const keys = new Set<string>();
+    for (const d of deletionsOf(t.raw)) for (const k of idx.deletions.get(d) ?? []) keys.add(k);
+    for (const k of [...keys].sort()) {
+      if (k === t.raw || Math.abs(k.length - t.raw.length) > 1) continue;
+      if (editDistance(t.raw, k, 1) <= 1 || editDistance(t.key, k, 1) <= 1) {
+        const forms = (idx.byFirst.get(k) ?? []).filter((c) => c.keys.length === 1 && c.kind !== 'concept');
+        if (forms.length) return { forms, kind: 'fuzzy', factor: 0.6 };
       }
     }
   }
-  return out;
+  return null;
 }
 
 function compoundPart(word: string, idx: ServiceIndex): string | null {

@@ -126,13 +126,38 @@ function toInstant(tz: string, date: { year: number; month: number; day: number 
   return t;
 }
 
+/** Cheap pre-filter: chrono runs only where a clock time may be written. */
+const CLOCK_HINT =
+  /\d{1,2}[:.h]\d{2}|\d\s?(?:am|pm|a\.m\.|p\.m\.|uhr|uur|u\b|h\b|heures?|horas?|ore\b|o'clock)|(?:at|since|from|around|seit|um|ab|gegen|depuis|vers|à|desde|las|às|as|sinds|om|vanaf|rond|dalle|alle|verso)\s+\d{1,2}\b|noon|midday|midi\b|mittag|mediod|meio-dia|meio dia|mezzogiorno|middag|midnight|minuit|mitternacht|medianoche|meia-noite|mezzanotte|middernacht/i;
+
+const CLOCK_HINT_G = new RegExp(CLOCK_HINT.source, 'gi');
+
 function chronoCandidates(text: string, created: number, tz: string, c: CompiledPack, out: Candidate[]) {
-  if (!c.chrono || !/\d|noon|midday|midi|mittag|mediod|meio|mezzogiorno|middag|midnight|minuit|mitternacht|medianoche|meia|mezzanotte|middernacht/i.test(text)) return;
+  if (!c.chrono) return;
+  // chrono reads only the neighbourhood of clock-like text (it is the costly part of a triage).
+  const spans: [number, number][] = [];
+  CLOCK_HINT_G.lastIndex = 0;
+  let h: RegExpExecArray | null;
+  while ((h = CLOCK_HINT_G.exec(text))) {
+    const s0 = Math.max(0, h.index - 60);
+    const e0 = Math.min(text.length, h.index + h[0].length + 40);
+    const last = spans[spans.length - 1];
+    if (last && s0 <= last[1]) last[1] = Math.max(last[1], e0);
+    else spans.push([s0, e0]);
+    if (spans.length > 8) break;
+  }
+  if (spans.length === 0) return;
   let results: ParsedResult[] = [];
-  try {
-    results = c.chrono.parse(text, { instant: new Date(created), timezone: offsetMinutes(tz, created) });
-  } catch {
-    results = [];
+  const ref = { instant: new Date(created), timezone: offsetMinutes(tz, created) };
+  for (const [s0, e0] of spans) {
+    try {
+      for (const r of c.chrono.parse(text.slice(s0, e0), ref)) {
+        r.index += s0;
+        results.push(r);
+      }
+    } catch {
+      results = [];
+    }
   }
   const folded = text.toLowerCase();
   for (const r of results) {

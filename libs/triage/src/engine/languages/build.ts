@@ -1,13 +1,12 @@
 /** Helpers for writing language packs. */
 
-/** A global regular expression matching any of the alternatives as whole words (folded text). */
+/**
+ * A global regular expression matching any of the alternatives as whole words. It runs on folded
+ * text (ASCII letters for Latin scripts), so ASCII word edges suffice and the expression needs no
+ * Unicode mode (much faster in V8).
+ */
 export function words(...alternatives: string[]): RegExp {
-  return new RegExp(String.raw`(?<![\p{L}\p{N}])(?:${alternatives.join('|')})(?![\p{L}\p{N}])`, 'gu');
-}
-
-/** Like {@link words} but only the start is anchored on a word boundary (stems: "verbind" → "verbindung"). */
-export function prefixes(...alternatives: string[]): RegExp {
-  return new RegExp(String.raw`(?<![\p{L}\p{N}])(?:${alternatives.join('|')})`, 'gu');
+  return new RegExp(String.raw`(?<![a-z0-9])(?:${alternatives.join('|')})(?![a-z0-9])`, 'g');
 }
 
 /** A non-global, case-insensitive regular expression of alternatives (for single tests). */

@@ -19,7 +19,9 @@ export interface DetectedLanguage {
   certainty: number;
 }
 
-const SAMPLE = 500;
+const SAMPLE = 250;
+/** Latin-script languages the trigrams compare (the supported ones and common neighbours); other scripts use all. */
+const LATIN_CANDIDATES = [...LANGUAGE_PACKS.map((p) => p.iso3), 'pol', 'tur', 'ron', 'ces', 'hun', 'swe', 'ind', 'hrv', 'vie', 'tgl', 'swh'];
 const STOPWORDS = LANGUAGE_PACKS.map((p) => ({ pack: p, words: new Set(p.stopwords) }));
 
 function stopwordHits(tokens: string[]): Map<LanguagePack, number> {
@@ -43,7 +45,7 @@ export function detectLanguage(original: string, folded: string): DetectedLangua
   let ranked: [string, number][] = [];
   if (letters >= 8) {
     try {
-      ranked = francAll(sample, { minLength: 8 });
+      ranked = foreignScript ? francAll(sample, { minLength: 8 }) : francAll(sample, { minLength: 8, only: LATIN_CANDIDATES });
     } catch {
       ranked = [];
     }
