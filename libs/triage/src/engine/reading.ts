@@ -8,7 +8,7 @@ import { CUE_NAMES, type CueName, type LanguagePack } from './languages/pack';
 import { ENGLISH, LANGUAGE_PACKS } from './languages/registry';
 import { fold, prepareMessage, sentences as splitSentences, type Folded, type PreparedMessage, type Sentence } from './text';
 
-export const INDEPENDENT_CUES = ['http5xx', 'http4xx', 'errorCode', 'stackTrace', 'shouting', 'exclaim', 'question', 'emojiGood', 'emojiBad', 'percent', 'amount'] as const;
+export const INDEPENDENT_CUES = ['http5xx', 'http4xx', 'errorCode', 'stackTrace', 'shouting', 'exclaim', 'question', 'plainQuestion', 'emojiGood', 'emojiBad', 'percent', 'amount'] as const;
 export type IndependentCue = (typeof INDEPENDENT_CUES)[number];
 export type AnyCue = CueName | IndependentCue;
 
@@ -46,6 +46,7 @@ const NEGATABLE = new Set<AnyCue>(['failure', 'outage', 'slow', 'intermittent', 
 /** Cues English may add on a non-English message (error text pasted in English, "down", "outage"). */
 const SECOND_PACK_CUES = new Set<CueName>(['failure', 'outage', 'slow', 'security', 'statusPage']);
 const MAX_READ = 20_000;
+const PROBLEM_IN_SENTENCE = new Set<AnyCue>(['failure', 'outage', 'slow', 'intermittent', 'dataWrong', 'blocked', 'security', 'money', 'revenue', 'http5xx', 'http4xx', 'errorCode', 'phishing']);
 
 function sentenceIndex(sents: Sentence[], offset: number): number {
   let lo = 0;
@@ -107,6 +108,13 @@ export function readMessage(rawText: string, rawSubject: string | undefined): Re
   // Cues that need no words.
   independentCues(text, f, add);
   for (const h of hits) if (h.cue === 'hearsay' && !h.negated) hedgedSentence.add(h.sentence);
+  // A question that reports nothing broken is a question to support ("Can I keep my account if I move?").
+  const reporting = new Set<number>();
+  for (const h of hits) if (!h.negated && PROBLEM_IN_SENTENCE.has(h.cue)) reporting.add(h.sentence);
+  sents.forEach((s, i) => {
+    if (s.question && !reporting.has(i) && !hedgedSentence.has(i) && /\p{L}{3}/u.test(s.text))
+      hits.push({ cue: 'plainQuestion', start: s.start, end: s.end, match: s.text, sentence: i, negated: false, hedged: false, inSubject: s.start < subjectLength, lang: 'und' });
+  });
   for (const h of hits) h.hedged = hedgedSentence.has(h.sentence) || (sents[h.sentence]?.question ?? false);
   // Same span found by two packs: keep the first (primary language).
   const seen = new Set<string>();

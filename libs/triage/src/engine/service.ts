@@ -58,6 +58,19 @@ const FUZZY_STOP = new Set(
   ),
 );
 const ENDINGS = ['ing', 'en', 'es', 'er', 'os', 'as', 'e', 'a', 'o', 'i', 'n'];
+/**
+ * Words that name the medium more often than the broken part ("in the app it says…", "my card",
+ * "the site"): as a lone alias they weigh less.
+ */
+const GENERIC_WORDS = new Set(
+  'app apps application applications appli aplicacion aplicativo aplicacao applicazione phone telephone telefono telefoon handy celular telemovel portable mobile account accounts konto compte cuenta conta user users settings profile card cards karte carte tarjeta cartao carta kaart pas map board panel file files message messages system platform plattform plateforme plataforma piattaforma website site web page pagina seite data events interest goal pot code token build tablet iphone android browser screen'
+    .split(' ')
+    .map((w) => matchKeyRaw(w)),
+);
+
+function matchKeyRaw(token: string): string {
+  return matchKey(token);
+}
 
 /** A language-neutral matching key: folded, plural "s" and one or two inflection endings removed. */
 export function matchKey(token: string): string {
@@ -114,6 +127,7 @@ export function buildServiceIndex(services: ServiceDefinition[], seenInLogs: str
   const add = (service: string, text: string, weight: number, kind: FormKind) => {
     const keys = tokensOf(text).map(matchKey);
     if (keys.length === 0 || keys.join('').length < 2) return;
+    if (keys.length === 1 && GENERIC_WORDS.has(keys[0]) && kind !== 'learned') weight *= kind === 'concept' ? 0.45 : 0.5;
     const k = `${service}|${keys.join(' ')}`;
     if (seen.has(k)) return;
     seen.add(k);
@@ -427,10 +441,14 @@ export function decideService(r: Reading, mentions: ServiceMention[], idx: Servi
   const fineSentences = new Set<number>();
   for (const c of ['partial', 'works', 'workaround'] as const) for (const h of r.byCue.get(c) ?? []) fineSentences.add(h.sentence);
   const totals = new Map<string, { score: number; first: number; best: ServiceMention; strong: boolean }>();
+  // The first sentence that reports a problem is usually the complaint itself.
+  let firstProblem = Infinity;
+  for (const [i, v] of problemSentences) if (v >= 1 && i < firstProblem) firstProblem = i;
   for (const mm of mentions) {
     let s = mm.score;
     const p = problemSentences.get(mm.sentence) ?? 0;
     s *= 1 + p;
+    if (mm.sentence === firstProblem) s *= 1.5;
     if (mm.offset < r.subjectLength) s *= 1.3;
     if (fineSentences.has(mm.sentence) && p === 0) s *= 0.6;
     const cur = totals.get(mm.service);
@@ -446,7 +464,7 @@ export function decideService(r: Reading, mentions: ServiceMention[], idx: Servi
   const [name, top] = ranked[0];
   const second = ranked[1]?.[1].score ?? 0;
   // A lone weak word ("card", "app") is a hint, not a fact.
-  if (!top.strong && top.score < 0.85) return { service: null, critical: false, mentions, evidence: [], strength: 0 };
+  if (!top.strong && top.score < 0.5) return { service: null, critical: false, mentions, evidence: [], strength: 0 };
   const strength = Math.max(0.3, Math.min(1, (top.score - second) / Math.max(top.score, 1e-9) + (top.strong ? 0.2 : 0)));
   const also = ranked.slice(1, 4).map((x) => x[0]);
   return {

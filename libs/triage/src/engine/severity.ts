@@ -57,6 +57,7 @@ const CUE_LABEL: Partial<Record<AnyCue, string>> = {
   shouting: 'ALL CAPS',
   exclaim: 'exclamation marks',
   question: 'a question',
+  plainQuestion: 'a question that reports nothing broken',
   emojiGood: 'positive emoji',
   emojiBad: 'negative emoji',
   percent: 'a share of traffic or users',

@@ -6,7 +6,8 @@
  * Unicode mode (much faster in V8).
  */
 export function words(...alternatives: string[]): RegExp {
-  return new RegExp(String.raw`(?<![a-z0-9])(?:${alternatives.join('|')})(?![a-z0-9])`, 'g');
+  // Alternatives written with a trailing space ("kan ik ") mean "followed by a word": the edge check covers that.
+  return new RegExp(String.raw`(?<![a-z0-9])(?:${alternatives.map((a) => a.replace(/\s+$/, '')).join('|')})(?![a-z0-9])`, 'g');
 }
 
 /** A non-global, case-insensitive regular expression of alternatives (for single tests). */

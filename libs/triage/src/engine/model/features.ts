@@ -5,6 +5,7 @@
  * message (language-neutral keys). Pure and cheap: one pass over the reading.
  */
 import { CUE_NAMES } from '../languages/pack';
+import { LANGUAGE_PACKS } from '../languages/registry';
 import { INDEPENDENT_CUES, type AnyCue, type CueHit, type Reading } from '../reading';
 import { matchKey } from '../service';
 
@@ -13,7 +14,7 @@ export const ALL_CUES: readonly AnyCue[] = [...CUE_NAMES, ...INDEPENDENT_CUES];
 /** Cues that say something is not working. */
 export const FAILURE_CUES: readonly AnyCue[] = ['failure', 'outage', 'slow', 'intermittent', 'dataWrong', 'blocked', 'http5xx', 'http4xx', 'errorCode', 'stackTrace'];
 /** Positive evidence that nothing is broken (rubric: info). */
-export const INFO_CUES: readonly AnyCue[] = ['howto', 'request', 'billing', 'praise', 'docs', 'falseAlarm', 'phishing'];
+export const INFO_CUES: readonly AnyCue[] = ['howto', 'request', 'billing', 'praise', 'docs', 'falseAlarm', 'phishing', 'plainQuestion'];
 const SCOPE: readonly AnyCue[] = ['all', 'team', 'many', 'some', 'one', 'partial', 'othersToo', 'statusPage'];
 const HARM: readonly AnyCue[] = ['security', 'revenue', 'money', 'impact'];
 const MITIGATORS: readonly AnyCue[] = ['over', 'workaround', 'minor', 'hearsay', 'works'];
@@ -29,14 +30,18 @@ function live(hits: CueHit[] | undefined): CueHit[] {
   return (hits ?? []).filter((h) => !h.negated);
 }
 
-/** Tokens that carry no meaning for severity (numbers, single letters). */
+const STOPWORDS = new Set<string>();
+for (const p of LANGUAGE_PACKS) for (const w of p.stopwords) STOPWORDS.add(w);
+
+/** Content words (language-neutral keys); function words, numbers and short words carry no severity. */
 function tokenKeys(r: Reading): string[] {
   const out: string[] = [];
-  const re = /[\p{L}]{3,}/gu;
+  const re = /[a-z]{4,}/g;
   const f = r.folded.text;
   let m: RegExpExecArray | null;
   let n = 0;
   while ((m = re.exec(f)) && n < 400) {
+    if (STOPWORDS.has(m[0])) continue;
     out.push(matchKey(m[0]));
     n++;
   }
