@@ -17,8 +17,9 @@ const PER_LANGUAGE = 2400;
 
 type Slot =
   | 'greet' | 'close' | 'fail' | 'down' | 'slow' | 'error' | 'errors' | 'all' | 'team' | 'many' | 'some' | 'one' | 'status' | 'others' | 'partial' | 'over' | 'blip'
-  | 'workaround' | 'minor' | 'money' | 'security' | 'revenue' | 'impact' | 'howto' | 'request' | 'billing' | 'praise' | 'docs' | 'falseAlarm' | 'hearsay' | 'time' | 'urgent';
-type Bank = Record<Slot, string[]>;
+  | 'workaround' | 'minor' | 'money' | 'security' | 'revenue' | 'impact' | 'howto' | 'request' | 'billing' | 'praise' | 'docs' | 'falseAlarm' | 'hearsay' | 'time' | 'urgent'
+  | 'opsGreet' | 'opsClose' | 'opsFail' | 'opsAll' | 'opsAsk' | 'opsHowto' | 'opsProd' | 'teamSome';
+type Bank = Partial<Record<Slot, string[]>> & Record<'greet' | 'close' | 'errors' | 'time' | 'urgent' | 'fail' | 'down' | 'howto' | 'billing' | 'request', string[]>;
 
 export interface GeneratedConversation {
   id: string;
@@ -46,7 +47,16 @@ const CRITICAL: ReadonlySet<ConceptId> = new Set(['auth', 'payment', 'checkout',
 const SERVICE_CONCEPTS: readonly ConceptId[] = ['auth', 'payment', 'checkout', 'notification', 'export', 'report', 'dashboard', 'search', 'billing', 'delivery', 'tracking', 'transfer', 'card', 'mobile', 'api', 'deploy', 'database', 'dns', 'upload', 'calendar', 'messaging', 'account', 'sync', 'payout', 'promotion', 'inventory', 'statement', 'savings', 'atm', 'identity'];
 
 /** Recipes: the rubric's reasons, each a list of slot choices (a `|` between slots = one of them; `?` = sometimes). */
-const RECIPES: { label: Severity; name: string; parts: string[]; critical?: boolean }[] = [
+const RECIPES: { label: Severity; name: string; parts: string[]; critical?: boolean; noncritical?: boolean; ops?: boolean }[] = [
+  // Business operations staff reporting to a vendor's help desk (formal, often non-native English).
+  { label: 'medium', name: 'ops-issue', parts: ['opsFail', 'error?', 'opsAsk'], ops: true },
+  { label: 'medium', name: 'ops-issue-one', parts: ['opsFail', 'one', 'opsAsk'], ops: true },
+  { label: 'high', name: 'ops-production', parts: ['opsFail', 'opsProd', 'opsAsk'], ops: true },
+  { label: 'high', name: 'ops-all', parts: ['opsFail', 'opsAll', 'opsAsk'], ops: true },
+  // Scope × importance: the same breadth weighs more on a critical path.
+  { label: 'high', name: 'critical-some', parts: ['fail', 'some', 'error?'], critical: true },
+  { label: 'medium', name: 'others-noncritical', parts: ['fail', 'others', 'error?'], noncritical: true },
+  { label: 'medium', name: 'team-feature', parts: ['fail', 'teamSome', 'error?'], noncritical: true },
   { label: 'info', name: 'howto', parts: ['howto', 'howto?'] },
   { label: 'info', name: 'request', parts: ['request', 'praise?'] },
   { label: 'info', name: 'billing', parts: ['billing', 'howto?'] },
@@ -55,20 +65,24 @@ const RECIPES: { label: Severity; name: string; parts: string[]; critical?: bool
   { label: 'info', name: 'false-alarm', parts: ['falseAlarm'] },
   { label: 'low', name: 'one-minor', parts: ['fail|slow', 'one', 'minor'] },
   { label: 'low', name: 'workaround', parts: ['fail', 'one?', 'workaround'] },
-  { label: 'low', name: 'blip-over', parts: ['down|fail', 'blip', 'over'] },
+  { label: 'low', name: 'blip-over', parts: ['down|fail|slow', 'blip', 'over'] },
   { label: 'low', name: 'cosmetic', parts: ['minor', 'fail?'] },
   { label: 'low', name: 'one-user', parts: ['fail', 'one', 'error?'] },
   { label: 'low', name: 'hearsay', parts: ['hearsay'] },
-  { label: 'medium', name: 'some', parts: ['fail|slow', 'some', 'error?', 'impact?'] },
+  { label: 'medium', name: 'some', parts: ['fail|slow', 'some', 'error?', 'impact?'], noncritical: true },
   { label: 'medium', name: 'money-one', parts: ['money', 'one?', 'urgent?'] },
   { label: 'medium', name: 'feature-broken', parts: ['fail', 'error', 'impact?'] },
-  { label: 'medium', name: 'slow-many', parts: ['slow', 'many|all'] },
+  { label: 'medium', name: 'slow-some', parts: ['slow', 'some|many'], noncritical: true },
+  { label: 'high', name: 'fail-all-noncritical', parts: ['fail', 'all', 'error?'], noncritical: true },
+  { label: 'critical', name: 'fail-all-critical', parts: ['fail', 'all', 'error?', 'impact?'], critical: true },
+  { label: 'critical', name: 'critical-down', parts: ['down', 'error?', 'impact?'], critical: true },
+  { label: 'high', name: 'noncritical-down', parts: ['down', 'error?'], noncritical: true },
   { label: 'medium', name: 'partial-noncritical', parts: ['fail', 'partial', 'some?'] },
   { label: 'high', name: 'many', parts: ['fail|down', 'many', 'error?', 'impact?'] },
   { label: 'high', name: 'team', parts: ['fail', 'team', 'error?'] },
   { label: 'high', name: 'critical-partial', parts: ['down|fail', 'partial', 'error?'], critical: true },
-  { label: 'high', name: 'others-too', parts: ['fail', 'others', 'many?'] },
-  { label: 'high', name: 'all-noncritical', parts: ['down', 'all', 'error?'] },
+  { label: 'high', name: 'others-too', parts: ['fail', 'others', 'many?'], critical: true },
+  { label: 'high', name: 'all-noncritical', parts: ['down', 'all', 'error?'], noncritical: true },
   { label: 'critical', name: 'critical-all', parts: ['down', 'all', 'error?', 'impact?'], critical: true },
   { label: 'critical', name: 'status-page', parts: ['down|fail', 'status', 'all?'], critical: true },
   { label: 'critical', name: 'security', parts: ['security', 'urgent?'] },
@@ -90,8 +104,9 @@ export function generateConversations(seed = GENERATOR_SEED, perLanguage = PER_L
   const out: GeneratedConversation[] = [];
   for (const pack of LANGUAGE_PACKS) {
     const bank = loadBank(pack.code);
+    const recipes = RECIPES.filter((r) => !r.ops || bank.opsFail);
     for (let n = 0; n < perLanguage; n++) {
-      const recipe = pick(RECIPES);
+      const recipe = pick(recipes);
       // A catalogue of six services named after concepts; aliases in this language and English.
       const concepts: ConceptId[] = [];
       while (concepts.length < 6) {
@@ -105,7 +120,7 @@ export function generateConversations(seed = GENERATOR_SEED, perLanguage = PER_L
       }));
       let target = concepts[0];
       if (recipe.critical) target = concepts.find((c) => CRITICAL.has(c)) ?? concepts[0];
-      else if (recipe.label === 'high' && recipe.name === 'all-noncritical') target = concepts.find((c) => !CRITICAL.has(c)) ?? concepts[0];
+      else if (recipe.noncritical) target = concepts.find((c) => !CRITICAL.has(c)) ?? concepts[0];
       const words = pack.concepts[target] ?? [target];
       let noun = pick(words.slice(0, 4));
       if (pack.code === 'de' || pack.code === 'nl') noun = capitalize(noun);
@@ -120,7 +135,8 @@ export function generateConversations(seed = GENERATOR_SEED, perLanguage = PER_L
         const optional = part.endsWith('?');
         if (optional && !chance(0.5)) continue;
         const slot = pick(part.replace('?', '').split('|')) as Slot;
-        sentences.push(fill(pick(bank[slot])));
+        const options = bank[slot];
+        if (options?.length) sentences.push(fill(pick(options)));
       }
       // Failures: the broken thing first, then the rest; join some sentences with commas as people do.
       const isFailure = recipe.label !== 'info';
@@ -133,11 +149,11 @@ export function generateConversations(seed = GENERATOR_SEED, perLanguage = PER_L
         else body += chance(0.35) ? `, ${s}` : `${/[.!?]$/.test(body) ? '' : '.'} ${t}`;
       });
       if (!/[.!?]$/.test(body) && chance(0.6)) body += '.';
-      const email = chance(0.45);
+      const email = chance(0.45) || !!recipe.ops;
       let text = body;
       if (email) {
-        if (chance(0.8)) text = `${pick(bank.greet)}\n\n${text}`;
-        if (chance(0.7)) text = `${text}\n\n${pick(bank.close)}`;
+        if (chance(0.8)) text = `${pick(recipe.ops && bank.opsGreet ? bank.opsGreet : bank.greet)}\n\n${text}`;
+        if (chance(0.7)) text = `${text}\n\n${pick(recipe.ops && bank.opsClose ? bank.opsClose : bank.close)}`;
       } else if (chance(0.25)) text = `${pick(bank.greet).replace(/,$/, '')} ${text}`;
       // Registers: lower-case chat, missing accents, ALL CAPS anger (the rubric ignores tone).
       const r = next();

@@ -129,8 +129,8 @@ export function trainOn(raw: Featurised[], seed = GENERATOR_SEED): SeverityModel
   const W = names.map(() => new Array<number>(K).fill(0));
   const next = rng(seed);
   const order = fit.map((_, i) => i);
-  const l2Cue = 1e-4;
-  const l2Word = 6e-4;
+  const l2Cue = Number(process.env.TRIAGE_L2_CUE ?? 1e-4);
+  const l2Word = Number(process.env.TRIAGE_L2_WORD ?? 2e-3);
   for (let epoch = 0; epoch < EPOCHS; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(next() * (i + 1));

@@ -44,12 +44,18 @@ const STOP = new Set<string>();
 for (const p of LANGUAGE_PACKS) for (const w of p.stopwords) STOP.add(matchKey(w));
 for (const w of 'hello thanks thank please team since today yesterday still again also just really help issue problem error working work works'.split(' ')) STOP.add(matchKey(w));
 
-/** Content words of a text, as language-neutral keys. */
-export function contentKeys(text: string): string[] {
+/** Content words of a text, as language-neutral keys (with the folded word each came from). */
+export function contentKeys(text: string, surfaces?: Map<string, Map<string, number>>): string[] {
   const out: string[] = [];
   for (const t of foldString(text).match(/\p{L}{3,}/gu) ?? []) {
     const k = matchKey(t);
-    if (k.length >= 3 && !STOP.has(k)) out.push(k);
+    if (k.length < 3 || STOP.has(k)) continue;
+    out.push(k);
+    if (surfaces) {
+      const m = surfaces.get(k) ?? new Map<string, number>();
+      m.set(t, (m.get(t) ?? 0) + 1);
+      surfaces.set(k, m);
+    }
   }
   return out;
 }
@@ -68,7 +74,8 @@ export function prepareCorrections(snapshot: TriageCorrectionsSnapshot | null | 
   // Newest first; ties by id — the newest MAX_CORRECTIONS are used.
   const sorted = [...list].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, MAX_CORRECTIONS);
   const removed = new Set((snapshot?.removedWords ?? []).map((w) => matchKey(foldString(w))));
-  const docs = sorted.map((c) => new Set(contentKeys(`${c.subject ?? ''} ${c.text}`)));
+  const surfaces = new Map<string, Map<string, number>>();
+  const docs = sorted.map((c) => new Set(contentKeys(`${c.subject ?? ''} ${c.text}`, surfaces)));
   const df = new Map<string, number>();
   for (const d of docs) for (const k of d) df.set(k, (df.get(k) ?? 0) + 1);
   const n = Math.max(1, docs.length);
@@ -99,7 +106,9 @@ export function prepareCorrections(snapshot: TriageCorrectionsSnapshot | null | 
   });
   const postings = new Map<string, { ids: Int32Array; weights: Float64Array }>();
   for (const [k, l] of lists) postings.set(k, { ids: Int32Array.from(l.ids), weights: Float64Array.from(l.weights) });
-  const learned = learnWords(examples, docs, removed);
+  // A learned word is shown (and removed) as people write it: its most frequent form.
+  const surfaceOf = (k: string) => [...(surfaces.get(k) ?? new Map([[k, 1]])).entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
+  const learned = learnWords(examples, docs, removed).map((l) => ({ ...l, word: surfaceOf(l.word) }));
   const fingerprint = hash(sorted.map((c) => `${c.id}:${c.severity ?? ''}:${c.affectedService ?? ''}:${c.createdAt}`).join('|') + '#' + [...removed].sort().join(','));
   return { examples, postings, idf, learned, fingerprint };
 }

@@ -74,6 +74,8 @@ export function readMessage(rawText: string, rawSubject: string | undefined): Re
   const language = detectLanguage(prepared.body.length >= 20 || !cleanSubject ? prepared.body : text, folded.text.slice(subjectLength));
   const packs: LanguagePack[] = [];
   if (language.pack) packs.push(language.pack);
+  // A short text whose language is a near-tie is read in both candidates.
+  if (language.alternative && language.alternative !== ENGLISH) packs.push(language.alternative);
   if (!packs.includes(ENGLISH)) packs.push(ENGLISH);
 
   const hits: CueHit[] = [];
@@ -88,7 +90,7 @@ export function readMessage(rawText: string, rawSubject: string | undefined): Re
     hits.push({ cue, start, end, match: text.slice(start, end), sentence, negated, hedged: false, inSubject: start < subjectLength, lang });
   };
   for (const pack of packs) {
-    const second = pack !== primary;
+    const second = pack !== primary && pack !== language.alternative;
     for (const cue of CUE_NAMES) {
       if (second && !SECOND_PACK_CUES.has(cue)) continue;
       const re = pack.cues[cue];
@@ -138,7 +140,7 @@ const HTTP = /(?<![#$€£\d.,/:-])\b([45]\d\d)(s|'s)?\b(?![.,]\d)(?! ?(?:orders
 const HTTP_CONTEXT =
   /(error|erro|fehler|fout|errore|http|status|code|codigo|got|get|getting|gives?|giving|throw|return|respon|fail|bad gateway|internal|forbidden|not found|unauthori|unavailable|timeout|gateway|with an? |a \d|an? \d|\bem\b|\bun\b|\been\b|\bein\b|renvoie|devuelve|retorna|geeft|liefert|restituisce|da|dá)/;
 const ERROR_CODE =
-  /\b(?:[A-Z][A-Z0-9]{2,}_[A-Z0-9_]{2,}|E[A-Z]{4,}|(?:ERR|E)[-_]?[A-Z]{0,6}[-_]?\d{2,5}|[A-Z]{2,6}-\d{3,6}|[A-Za-z]+(?:Exception|Error)\b|SQLSTATE|ORA-\d+|AADSTS\d+|OAuth\w*Error|Traceback|segfault|panic:|NullPointer\w*|undefined is not|cannot read propert(?:y|ies))/g;
+  /\b(?:[A-Z][A-Z0-9]{2,}_[A-Z0-9_]{2,}|E(?:CONN[A-Z]+|TIMEDOUT|HOSTUNREACH|NETUNREACH|NOTFOUND|ADDRINUSE|PIPE|ACCES|PERM|NOENT|AI_AGAIN)|(?:ERR|E)[-_]?[A-Z]{0,6}[-_]?\d{2,5}|[A-Z]{2,6}-\d{3,6}|[A-Za-z]+(?:Exception|Error)\b|SQLSTATE|ORA-\d+|AADSTS\d+|OAuth\w*Error|Traceback|segfault|panic:|NullPointer\w*|undefined is not|cannot read propert(?:y|ies))/g;
 const STACK_LINE = /^\s*(?:at [\w$.<>[\]]+ ?\(?[^)\n]*:\d+(?::\d+)?\)?|File "[^"]+", line \d+|\w+(?:\.\w+)+\(\w+\.java:\d+\))/gm;
 const EMOJI_GOOD = /(?:🙏|👍|❤️|❤|😍|🎉|🙌|👏|😊|😀|😃|🥰|💯|✨|🚀)/gu;
 const EMOJI_BAD = /(?:😡|😤|😠|🤬|😭|😢|😩|😫|💀|🙄|😞|😟|😰|😱|🔥|⚠️|🆘|❌)/gu;

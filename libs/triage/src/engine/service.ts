@@ -65,27 +65,23 @@ const ENDINGS = ['ing', 'en', 'es', 'er', 'os', 'as', 'e', 'a', 'o', 'i', 'n'];
 const GENERIC_WORDS = new Set(
   'app apps application applications appli aplicacion aplicativo aplicacao applicazione phone telephone telefono telefoon handy celular telemovel portable mobile account accounts konto compte cuenta conta user users settings profile card cards karte carte tarjeta cartao carta kaart pas map board panel file files message messages system platform plattform plateforme plataforma piattaforma website site web page pagina seite data events interest goal pot code token build tablet iphone android browser screen'
     .split(' ')
-    .map((w) => matchKeyRaw(w)),
+    .map((w) => matchKey(w)),
 );
 
-function matchKeyRaw(token: string): string {
-  return matchKey(token);
-}
 
-/** A language-neutral matching key: folded, plural "s" and one or two inflection endings removed. */
+
+/** A language-neutral matching key: folded, plural removed, then one inflection ending ("alertas" ~ "alerts"). */
 export function matchKey(token: string): string {
   let w = token;
-  if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) w = w.slice(0, -1);
-  for (let round = 0; round < 2; round++) {
-    let changed = false;
-    for (const e of ENDINGS) {
-      if (w.endsWith(e) && w.length - e.length >= 4) {
-        w = w.slice(0, -e.length);
-        changed = true;
-        break;
-      }
-    }
-    if (!changed) break;
+  // Plurals first: -iones → -ion, -ões → -ão (folded: oes → ao), -aux → -au, -ies → -y, then a final s.
+  if (w.length > 6 && w.endsWith('iones')) w = w.slice(0, -2);
+  else if (w.length > 5 && w.endsWith('oes')) w = w.slice(0, -3) + 'ao';
+  else if (w.length > 4 && /[aeo]ux$/.test(w)) w = w.slice(0, -1);
+  else if (w.length > 4 && w.endsWith('ies')) w = w.slice(0, -3) + 'y';
+  else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) w = w.slice(0, -1);
+  for (const e of ENDINGS) {
+    // A single vowel (or n) only comes off a long word: "carta" stays, "alerta" → "alert".
+    if (w.endsWith(e) && w.length - e.length >= (e.length === 1 ? 5 : 4)) return w.slice(0, -e.length);
   }
   return w;
 }
@@ -127,7 +123,7 @@ export function buildServiceIndex(services: ServiceDefinition[], seenInLogs: str
   const add = (service: string, text: string, weight: number, kind: FormKind) => {
     const keys = tokensOf(text).map(matchKey);
     if (keys.length === 0 || keys.join('').length < 2) return;
-    if (keys.length === 1 && GENERIC_WORDS.has(keys[0]) && kind !== 'learned') weight *= kind === 'concept' ? 0.45 : 0.5;
+    if (keys.length === 1 && GENERIC_WORDS.has(keys[0]) && kind !== 'learned') weight *= kind === 'concept' ? 0.2 : 0.5;
     const k = `${service}|${keys.join(' ')}`;
     if (seen.has(k)) return;
     seen.add(k);

@@ -19,10 +19,11 @@ describe('triage — must-pass examples', () => {
     expect(r.evidence.some((e) => e.kind === 'window' && e.match === '9am')).toBe(true);
   });
 
-  it('"How do I export a CSV?" → info, no service, buffer window', () => {
+  it('"How do I export a CSV?" → info, its service (found independently of severity), buffer window', () => {
     const r = run('How do I export a CSV?');
     expect(r.severity).toBe('info');
-    expect(r.affectedService).toBeNull();
+    expect(r.affectedService).toBe('reports');
+    expect(r.language).toBe('en');
     expect(r.window).toEqual({ start: '2026-03-10T07:30:00.000Z', end: createdAt });
   });
 });

@@ -19,7 +19,8 @@ import { offsetMinutes, wallTime, wallTimeToUtc } from './time-zone';
 
 const MIN = 60_000;
 const MARGIN = 5 * MIN;
-const UNIT_MS: Record<string, number> = { s: 1000, m: MIN, h: 60 * MIN, d: 24 * 60 * MIN, w: 7 * 24 * 60 * MIN };
+const UNIT_MS: Record<string, number> = { s: 1000, m: MIN, q: 15 * MIN, h: 60 * MIN, d: 24 * 60 * MIN, w: 7 * 24 * 60 * MIN };
+const AND_A_HALF = /^\s*(?:and a half|et demie?|und (?:eine )?halbe|y media|e meia|en een half|e mezz[oa])\b/;
 
 export interface WindowDecision {
   start: number;
@@ -65,10 +66,10 @@ function compile(p: LanguagePack): CompiledPack {
     .sort((a, b) => b.length - a.length)
     .map(escape)
     .join('|');
-  const N = String.raw`(?<n>\d+(?:[.,]\d+)?|${numWords})`;
+  const N = String.raw`(?:~\s*)?(?<n>\d+(?:[.,]\d+)?|${numWords})`;
   const U = String.raw`(?<u>${unitWords})`;
   const durations = w.durations.map(
-    (src) => new RegExp(String.raw`(?<![\p{L}\p{N}])${src.replace('{N}?', `${N}?`).replace('{N}', N).replace('{U}', U)}(?![\p{L}])`, 'gu'),
+    (src) => new RegExp(String.raw`(?<![\p{L}\p{N}])${src.replace('{N}?', `${N}?`).replace('{N}', N).replace('{U}', U)}(?![\p{L}\d])`, 'gu'),
   );
   const clock = new RegExp(
     String.raw`(?<![\p{L}\p{N}])(?<lead>${w.clockLead})\s+(?:(?:the|la|las|as|les|den|der|de|o|el|ore|le)\s+)?(?<h>[01]?\d|2[0-3])(?:(?:[:.]|h|\s?uhr\s?|\s?uur\s?|u)(?<m>[0-5]\d))?(?:\s*(?<suffix>${w.hourWord}|am|pm|a\.m\.|p\.m\.))?(?![\p{L}\p{N}:])`,
@@ -98,13 +99,20 @@ function durationCandidates(f: string, created: number, c: CompiledPack, out: Ca
       const g = m.groups ?? {};
       const unit = c.units[g.u ?? ''];
       if (!unit || unit === 's') continue;
+      // "depuis 14h", "desde as 9h", "sinds 8 uur": a clock time, not fourteen hours.
+      if (unit === 'h' && g.n && /^\d+$/.test(g.n)) {
+        const glued = !/\s$/.test(m[0].slice(0, m[0].length - (g.u ?? '').length));
+        const hours = Number(g.n);
+        if ((glued && hours >= 4) || (/^(?:uur|u)$/.test(g.u ?? '') && /^(?:al\s+)?sinds/.test(m[0]))) continue;
+      }
       const before = f.slice(Math.max(0, m.index - 20), m.index);
       if (/(?:next|coming|upcoming|nachste|prochain|proxim|volgende|prossim)\w*\s+$/.test(before)) continue;
       // Without a number only "the last hour"-style phrases count ("last week" is not an onset).
       if (!g.n && unit !== 'h' && unit !== 'm') continue;
       const value = g.n === undefined ? 1 : /^\d/.test(g.n) ? Number(g.n.replace(',', '.')) : (c.numbers[g.n] ?? NaN);
       if (!Number.isFinite(value) || value <= 0) continue;
-      const ms = value * UNIT_MS[unit];
+      const half = AND_A_HALF.test(f.slice(m.index + m[0].length, m.index + m[0].length + 20)) ? 0.5 : 0;
+      const ms = (value + half) * UNIT_MS[unit];
       if (ms > 400 * UNIT_MS.d) continue;
       out.push({ start: created - ms - MARGIN, source: 'duration', match: original(m.index, m.index + m[0].length).trim(), code: 'window.duration' });
     }
@@ -132,7 +140,7 @@ const CLOCK_HINT =
 
 const CLOCK_HINT_G = new RegExp(CLOCK_HINT.source, 'gi');
 
-function chronoCandidates(text: string, created: number, tz: string, c: CompiledPack, out: Candidate[]) {
+function chronoCandidates(text: string, f: string, created: number, tz: string, c: CompiledPack, out: Candidate[]) {
   if (!c.chrono) return;
   // chrono reads only the neighbourhood of clock-like text (it is the costly part of a triage).
   const spans: [number, number][] = [];
@@ -173,7 +181,12 @@ function chronoCandidates(text: string, created: number, tz: string, c: Compiled
     if (!isNoon && !shaped.test(r.text) && !shaped.test(before)) continue;
     if (isNoon && !/(?:since|from|at|around|seit|ab|um|depuis|des|a partir|desde|as|sinds|vanaf|om|dalle|da|dal)\s*$/i.test(before.normalize('NFD').replace(/[\u0300-\u036f]/g, ''))) continue;
     if (/^\d+\.\d+$/.test(r.text.trim()) && !/\b(?:at|since|from|around|seit|um|depuis|desde|sinds|om|dalle|alle)\s*$/i.test(before)) continue;
-    if (/(?:every|each|daily|until|till|by|before|tomorrow|next|jeden|bis|morgen|chaque|jusqu|demain|cada|hasta|manana|amanha|ate|elke|tot|morgen|ogni|fino|domani)\b[^.!?\n]{0,25}$/i.test(before) || /^\s*(?:every|each|daily|tomorrow|next)\b/i.test(after)) continue;
+    if (
+      /(?:every|each|daily|until|till|by|before|tomorrow|next|jeden|bis|morgen|chaque|jusqu|demain|cada|hasta|manana|amanha|ate|elke|tot|morgen|ogni|fino|domani)\b[^.!?\n]{0,25}$/i.test(before) ||
+      /^\s*(?:every|each|daily|tomorrow|next)\b/i.test(after) ||
+      (f.length === text.length && c.notOnset.test(f.slice(Math.max(0, r.index - 40), r.index)))
+    )
+      continue;
     const dayCertain = s.isCertain('day') || s.isCertain('weekday');
     const date = dayCertain ? { year: s.get('year') ?? 0, month: s.get('month') ?? 0, day: s.get('day') ?? 0 } : null;
     const hour = s.get('hour');
@@ -231,7 +244,7 @@ export function computeWindow(text: string, createdMs: number, tz: string, buffe
   const candidates: Candidate[] = [];
   for (const p of langs) {
     const c = compile(p);
-    chronoCandidates(text, createdMs, tz, c, candidates);
+    chronoCandidates(text, fo.text, createdMs, tz, c, candidates);
     packClockCandidates(fo.text, createdMs, tz, c, candidates, original);
     durationCandidates(fo.text, createdMs, c, candidates, original);
   }

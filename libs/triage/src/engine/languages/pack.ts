@@ -91,8 +91,8 @@ export interface WindowResources {
   chrono?: Chrono;
   /** Number words → value ("zwei" → 2, "une demi" → 0.5). Keys are folded. */
   numbers: Record<string, number>;
-  /** Unit words → unit ("stunden" → h). Keys are folded. */
-  units: Record<string, 'm' | 'h' | 'd' | 'w' | 's'>;
+  /** Unit words → unit ("stunden" → h; q = a quarter of an hour). Keys are folded. */
+  units: Record<string, 'm' | 'q' | 'h' | 'd' | 'w' | 's'>;
   /**
    * Duration phrases as regular-expression sources with the placeholders `{N}` (a number or
    * number word, optional where the source says `{N}?`) and `{U}` (a unit word):

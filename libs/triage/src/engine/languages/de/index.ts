@@ -10,7 +10,7 @@ export const de: LanguagePack = {
   code: 'de',
   iso3: 'deu',
   name: 'Deutsch',
-  stopwords: ['der', 'die', 'das', 'und', 'oder', 'aber', 'ist', 'sind', 'war', 'nicht', 'kein', 'keine', 'wir', 'ich', 'sie', 'es', 'ein', 'eine', 'einen', 'mit', 'auf', 'fur', 'von', 'zu', 'im', 'in', 'bei', 'seit', 'noch', 'auch', 'schon', 'wie', 'was', 'wenn', 'dass', 'uns', 'unser', 'unsere', 'mein', 'meine', 'hallo', 'bitte', 'danke', 'geht', 'habe', 'haben', 'wird', 'werden', 'kann', 'konnen'],
+  stopwords: ['der', 'die', 'das', 'und', 'oder', 'aber', 'ist', 'sind', 'war', 'nicht', 'kein', 'keine', 'wir', 'ich', 'sie', 'es', 'ein', 'eine', 'einen', 'mit', 'auf', 'fur', 'von', 'zu', 'im', 'in', 'bei', 'seit', 'noch', 'auch', 'schon', 'wie', 'was', 'wenn', 'dass', 'uns', 'unser', 'unsere', 'mein', 'meine', 'hallo', 'bitte', 'danke', 'geht', 'habe', 'haben', 'wird', 'werden', 'kann', 'konnen', 'nichts', 'mehr', 'heute', 'gestern', 'wieder', 'immer', 'funktioniert', 'kommt', 'gibt', 'leider', 'euch', 'eure', 'euer', 'ihr', 'können', 'konnte', 'hat', 'wurde', 'weil'],
   stem: suffixStemmer(['ungen', 'ern', 'en', 'er', 'es', 'e', 's', 'n'], 4),
   compounds: true,
   mail: {
@@ -67,7 +67,7 @@ export const de: LanguagePack = {
   window: {
     chrono: chrono.de.casual,
     numbers: { ein: 1, eine: 1, einer: 1, einem: 1, einen: 1, zwei: 2, drei: 3, vier: 4, funf: 5, sechs: 6, sieben: 7, acht: 8, neun: 9, zehn: 10, elf: 11, zwolf: 12, funfzehn: 15, zwanzig: 20, dreissig: 30, vierzig: 40, funfzig: 50, 'einer halben': 0.5, 'einer dreiviertel': 0.75, halben: 0.5, 'ein paar': 3, paar: 3, einigen: 3, 'anderthalb': 1.5 },
-    units: { sekunde: 's', sekunden: 's', sek: 's', minute: 'm', minuten: 'm', min: 'm', std: 'h', stunde: 'h', stunden: 'h', h: 'h', tag: 'd', tage: 'd', tagen: 'd', woche: 'w', wochen: 'w' },
+    units: { viertelstunde: 'q', sekunde: 's', sekunden: 's', sek: 's', minute: 'm', minuten: 'm', min: 'm', std: 'h', stunde: 'h', stunden: 'h', h: 'h', tag: 'd', tage: 'd', tagen: 'd', woche: 'w', wochen: 'w' },
     durations: [String.raw`seit\s+(?:etwa\s+|ca\.?\s+|circa\s+|uber\s+|knapp\s+|gut\s+|rund\s+)?{N}?\s*{U}`, String.raw`vor\s+(?:etwa\s+|ca\.?\s+|circa\s+|uber\s+|knapp\s+|gut\s+|rund\s+)?{N}\s*{U}`, String.raw`(?:in\s+)?(?:den|der)\s+letzten\s+{N}?\s*{U}`, String.raw`(?:schon|bereits)\s+(?:seit\s+)?{N}\s*{U}`],
     clockLead: String.raw`seit|ab|um|gegen|etwa|circa|ca\.?|so gegen|kurz nach|heute um|heute ab|heute morgen um|morgens um`,
     notOnsetBefore: String.raw`jeden|jede|taglich|bis|morgen|nachste[nr]?|termin|meeting|geplant|fallig|spatestens|zwischen \S+ und|offnen|schliessen|frist`,
@@ -79,7 +79,7 @@ export const de: LanguagePack = {
   },
   concepts: {
     auth: ['anmeldung', 'anmelden', 'login', 'einloggen', 'passwort', 'kennwort', 'zwei-faktor', '2fa', 'sso', 'anmeldecode', 'bestatigungscode', 'face id'],
-    payment: ['zahlung', 'zahlungen', 'bezahlen', 'bezahlung', 'kartenzahlung', 'lastschrift', 'apple pay', 'google pay', 'paypal'],
+    payment: ['abgebucht', 'doppelt abgebucht', 'erstattung', 'zahlung', 'zahlungen', 'bezahlen', 'bezahlung', 'kartenzahlung', 'lastschrift', 'apple pay', 'google pay', 'paypal'],
     checkout: ['kasse', 'warenkorb', 'bestellen', 'bestellung', 'checkout', 'bestellvorgang'],
     notification: ['benachrichtigung', 'benachrichtigungen', 'e-mail', 'e-mails', 'mail', 'mails', 'push', 'pushnachricht', 'sms', 'erinnerung', 'erinnerungen'],
     export: ['export', 'exportieren', 'herunterladen', 'download', 'csv', 'excel'],

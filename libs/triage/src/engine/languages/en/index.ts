@@ -16,8 +16,7 @@ export const en: LanguagePack = {
   stopwords: [
     'the', 'a', 'an', 'and', 'or', 'but', 'is', 'are', 'was', 'were', 'be', 'been', 'it', 'its', 'this', 'that', 'these', 'those', 'we', 'our', 'you', 'your', 'i', 'my', 'me',
     'they', 'their', 'of', 'to', 'in', 'on', 'at', 'for', 'with', 'from', 'by', 'as', 'not', 'no', 'have', 'has', 'had', 'do', 'does', 'did', 'can', 'could', 'would', 'should',
-    'will', 'just', 'so', 'if', 'when', 'what', 'how', 'there', 'here', 'since', 'still', 'any', 'all', 'some', 'please', 'thanks', 'hi', 'hello', 'get', 'got', 'about', 'after',
-  ],
+    'will', 'just', 'so', 'if', 'when', 'what', 'how', 'there', 'here', 'since', 'still', 'any', 'all', 'some', 'please', 'thanks', 'hi', 'hello', 'get', 'got', 'about', 'after', 'down', 'broken', 'working', 'anymore', 'issue', 'everyone', 'nobody', 'today', 'yesterday', 'again', 'working', 'anymore', 'everyone', 'nobody', 'something', 'anything', 'team', 'which'],
   stem: (w) => {
     if (w.length > 4 && w.endsWith('ies')) return w.slice(0, -3) + 'y';
     const s = stem(w);
@@ -64,7 +63,7 @@ export const en: LanguagePack = {
       'whole (?:app|site|platform) is (?:down|broken|dead)', 'all (?:of them|of it)', 'any (?:browser|device|network|card)', 'every (?:browser|device|time|page)', 'for every(?:one|body)?',
     ),
     team: words(
-      '(?:whole|entire) (?:\\w+ )?(?:team|office|company|staff|department|org|organi[sz]ation|warehouse|support team|agency|firm|practice|clinic|school|branch|restaurant|store|shop)', `none of us`, 'all of us',
+      '(?:whole|entire) (?:\\w+ )?(?:team|office|company|staff|department|org|organi[sz]ation|warehouse|support team|agency|firm|practice|clinic|school|branch)', `none of us`, 'all of us',
       'nobody (?:here|in (?:our|the) (?:team|office|company))', 'no one (?:here|in (?:our|the) (?:team|office|company)|on (?:our|the) team)', `(?:\\d{1,4}|all|our) (?:people|agents|employees|staff|colleagues|operators|engineers|developers|analysts|users|nurses|doctors|drivers|couriers|cashiers|accountants|reps|members)`,
       'all (?:of )?(?:our |the )?(?:staff|employees|agents|colleagues|team ?members|admins|engineers|developers|analysts|accountants|users)', '(?:our|the) (?:\\w+ )?team (?:is|are|can)', 'my team', 'our team', 'our company', 'our office', 'the office', 'the whole',
     ),
@@ -145,7 +144,7 @@ export const en: LanguagePack = {
       a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, fifteen: 15, twenty: 20, thirty: 30, forty: 40, 'forty-five': 45, fifty: 50, sixty: 60, ninety: 90,
       'half an': 0.5, 'a half': 0.5, 'a couple of': 2, 'a couple': 2, 'couple of': 2, 'a few': 3, few: 3, several: 3,
     },
-    units: { s: 's', sec: 's', secs: 's', second: 's', seconds: 's', m: 'm', min: 'm', mins: 'm', minute: 'm', minutes: 'm', h: 'h', hr: 'h', hrs: 'h', hour: 'h', hours: 'h', day: 'd', days: 'd', week: 'w', weeks: 'w' },
+    units: { 'quarter of an hour': 'q', s: 's', sec: 's', secs: 's', second: 's', seconds: 's', m: 'm', min: 'm', mins: 'm', minute: 'm', minutes: 'm', h: 'h', hr: 'h', hrs: 'h', hour: 'h', hours: 'h', day: 'd', days: 'd', week: 'w', weeks: 'w' },
     durations: [
       String.raw`(?:for|in|over|during|within)\s+(?:the\s+)?(?:last|past)\s+{N}?\s*{U}`,
       String.raw`(?:the\s+)(?:last|past)\s+{N}?\s*{U}`,
@@ -163,8 +162,8 @@ export const en: LanguagePack = {
   },
   concepts: {
     auth: ['login', 'log in', 'logging in', 'sign in', 'signin', 'signing in', 'password', 'sso', '2fa', 'two-factor', 'mfa', 'otp', 'authentication', 'passcode', 'face id', 'touch id', 'locked out', 'verification code', 'single sign-on'],
-    payment: ['payment', 'payments', 'pay', 'paying', 'card payment', 'apple pay', 'google pay', 'paypal', 'checkout payment', 'declined', '3d secure', '3ds', 'pix', 'bizum', 'ideal', 'sepa'],
-    checkout: ['checkout', 'check out', 'cart', 'basket', 'place order', 'placing orders', 'order button', 'pay button', 'ordering'],
+    payment: ['payment', 'payments', 'pay', 'paying', 'charged', 'charged twice', 'double charge', 'refund', 'chargeback', 'card payment', 'apple pay', 'google pay', 'paypal', 'checkout payment', 'declined', '3d secure', '3ds', 'pix', 'bizum', 'ideal', 'sepa'],
+    checkout: ['checkout', 'check out', 'cart', 'basket', 'place order', 'placing orders', 'order button', 'pay button'],
     notification: ['notification', 'notifications', 'email', 'emails', 'e-mail', 'push', 'sms', 'text message', 'alert', 'confirmation email', 'newsletter', 'inbox', 'reminder', 'reminders'],
     export: ['export', 'exports', 'csv', 'download', 'xlsx', 'excel', 'pdf export'],
     report: ['report', 'reports', 'reporting', 'analytics', 'chart', 'charts', 'scheduled report'],

@@ -10,7 +10,7 @@ export const es: LanguagePack = {
   code: 'es',
   iso3: 'spa',
   name: 'Español',
-  stopwords: ['el', 'la', 'los', 'las', 'un', 'una', 'y', 'o', 'pero', 'es', 'son', 'no', 'nos', 'yo', 'de', 'del', 'al', 'para', 'con', 'en', 'por', 'desde', 'que', 'se', 'lo', 'nuestro', 'nuestra', 'mi', 'mis', 'hola', 'gracias', 'muy', 'ya', 'tambien', 'esta', 'estan', 'hay', 'he', 'hemos', 'sin', 'pero', 'cuando', 'como'],
+  stopwords: ['el', 'la', 'los', 'las', 'un', 'una', 'y', 'o', 'pero', 'es', 'son', 'no', 'nos', 'yo', 'de', 'del', 'al', 'para', 'con', 'en', 'por', 'desde', 'que', 'se', 'lo', 'nuestro', 'nuestra', 'mi', 'mis', 'hola', 'gracias', 'muy', 'ya', 'tambien', 'esta', 'estan', 'hay', 'he', 'hemos', 'sin', 'pero', 'cuando', 'como', 'nada', 'hoy', 'ayer', 'todavia', 'sigue', 'funciona', 'vosotros', 'vuestro', 'vuestra', 'nosotros', 'habeis', 'puede', 'pueden', 'podemos', 'porque', 'ningun'],
   stem: suffixStemmer(['aciones', 'acion', 'amientos', 'amiento', 'iones', 'ion', 'es', 'os', 'as', 'o', 'a', 's'], 4),
   compounds: false,
   mail: {
@@ -65,7 +65,7 @@ export const es: LanguagePack = {
   window: {
     chrono: chrono.es.casual,
     numbers: { un: 1, una: 1, uno: 1, dos: 2, tres: 3, cuatro: 4, cinco: 5, seis: 6, siete: 7, ocho: 8, nueve: 9, diez: 10, once: 11, doce: 12, quince: 15, veinte: 20, treinta: 30, cuarenta: 40, cincuenta: 50, 'media': 0.5, unos: 3, unas: 3, 'un par de': 2 },
-    units: { segundo: 's', segundos: 's', seg: 's', minuto: 'm', minutos: 'm', min: 'm', hora: 'h', horas: 'h', h: 'h', dia: 'd', dias: 'd', semana: 'w', semanas: 'w' },
+    units: { 'cuarto de hora': 'q', segundo: 's', segundos: 's', seg: 's', minuto: 'm', minutos: 'm', min: 'm', hora: 'h', horas: 'h', h: 'h', dia: 'd', dias: 'd', semana: 'w', semanas: 'w' },
     durations: [String.raw`(?:desde\s+)?hace\s+(?:unos\s+|unas\s+|casi\s+|mas\s+de\s+|como\s+)?{N}\s*{U}`, String.raw`(?:lleva|llevan|llevamos|llevo)\s+(?:asi\s+)?(?:unos\s+|unas\s+|casi\s+|mas\s+de\s+)?{N}\s*{U}`, String.raw`(?:en|durante)\s+l[oa]s\s+ultim[oa]s\s+{N}?\s*{U}`, String.raw`desde\s+hace\s+{N}?\s*{U}`],
     clockLead: String.raw`desde las|desde la|desde|a las|a la|sobre las|hacia las|alrededor de las|a partir de las|esta manana a las`,
     notOnsetBefore: String.raw`cada|todos los|diario|hasta|antes de|manana|proxim[oa]|reunion|cita|programad[oa]|plazo|entre \S+ y|abre|cierra`,
@@ -77,7 +77,7 @@ export const es: LanguagePack = {
   },
   concepts: {
     auth: ['inicio de sesion', 'iniciar sesion', 'login', 'acceso', 'contrasena', 'clave', 'verificacion en dos pasos', '2fa', 'sso', 'codigo de verificacion', 'entrar'],
-    payment: ['pago', 'pagos', 'pagar', 'tarjeta', 'bizum', 'apple pay', 'paypal', 'cobro'],
+    payment: ['cobrado', 'cobro', 'reembolso', 'pago', 'pagos', 'pagar', 'tarjeta', 'bizum', 'apple pay', 'paypal', 'cobro'],
     checkout: ['pedido', 'pedir', 'carrito', 'cesta', 'finalizar compra', 'checkout', 'realizar pedido', 'hacer un pedido'],
     notification: ['notificacion', 'notificaciones', 'correo', 'correos', 'email', 'emails', 'sms', 'push', 'aviso', 'avisos', 'recordatorio'],
     export: ['exportar', 'exportacion', 'descargar', 'descarga', 'csv', 'excel'],

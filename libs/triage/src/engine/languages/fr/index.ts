@@ -10,7 +10,7 @@ export const fr: LanguagePack = {
   code: 'fr',
   iso3: 'fra',
   name: 'Français',
-  stopwords: ['le', 'la', 'les', 'un', 'une', 'des', 'et', 'ou', 'mais', 'est', 'sont', 'pas', 'ne', 'nous', 'vous', 'je', 'il', 'elle', 'on', 'de', 'du', 'au', 'aux', 'pour', 'avec', 'sur', 'dans', 'depuis', 'que', 'qui', 'ce', 'cette', 'nos', 'notre', 'mon', 'ma', 'mes', 'bonjour', 'merci', 'plus', 'tres', 'deja', 'encore', 'aussi', 'avons', 'ai', 'a'],
+  stopwords: ['le', 'la', 'les', 'un', 'une', 'des', 'et', 'ou', 'mais', 'est', 'sont', 'pas', 'ne', 'nous', 'vous', 'je', 'il', 'elle', 'on', 'de', 'du', 'au', 'aux', 'pour', 'avec', 'sur', 'dans', 'depuis', 'que', 'qui', 'ce', 'cette', 'nos', 'notre', 'mon', 'ma', 'mes', 'bonjour', 'merci', 'plus', 'tres', 'deja', 'encore', 'aussi', 'avons', 'ai', 'a', 'rien', 'hier', 'toujours', 'marche', 'fonctionne', 'votre', 'vos', 'avez', 'peut', 'pouvez', 'impossible', 'parce', 'quand', 'comment'],
   stem: suffixStemmer(['ements', 'ement', 'ations', 'ation', 'euses', 'euse', 'eurs', 'eur', 'es', 'e', 's', 'x'], 4),
   compounds: false,
   mail: {
@@ -67,7 +67,7 @@ export const fr: LanguagePack = {
   window: {
     chrono: chrono.fr.casual,
     numbers: { un: 1, une: 1, deux: 2, trois: 3, quatre: 4, cinq: 5, six: 6, sept: 7, huit: 8, neuf: 9, dix: 10, onze: 11, douze: 12, quinze: 15, vingt: 20, trente: 30, quarante: 40, cinquante: 50, 'une demi': 0.5, 'une demi-': 0.5, quelques: 3, 'une bonne': 1 },
-    units: { seconde: 's', secondes: 's', sec: 's', minute: 'm', minutes: 'm', min: 'm', mn: 'm', heure: 'h', heures: 'h', h: 'h', jour: 'd', jours: 'd', semaine: 'w', semaines: 'w' },
+    units: { "quart d'heure": 'q', seconde: 's', secondes: 's', sec: 's', minute: 'm', minutes: 'm', min: 'm', mn: 'm', heure: 'h', heures: 'h', h: 'h', jour: 'd', jours: 'd', semaine: 'w', semaines: 'w' },
     durations: [String.raw`depuis\s+(?:environ\s+|pres\s+d'|plus\s+d'|plus\s+de\s+|presque\s+|bientot\s+|au\s+moins\s+)?{N}?\s*{U}`, String.raw`il\s+y\s+a\s+(?:environ\s+|pres\s+d'|plus\s+d'|presque\s+)?{N}\s*{U}`, String.raw`(?:depuis|pendant|durant)\s+les\s+{N}?\s*(?:derniere?s?\s+)?{U}(?:\s+derniere?s?)?`, String.raw`ca\s+fait\s+(?:environ\s+)?{N}\s*{U}`],
     clockLead: String.raw`depuis|des|a partir de|vers|a|aux alentours de|autour de|environ|ce matin a|ce matin vers`,
     notOnsetBefore: String.raw`chaque|tous les|quotidien|jusqu'a|avant|demain|prochain(?:e)?|reunion|rendez-vous|prevu(?:e)?|echeance|entre \S+ et|ouvre|ferme`,
@@ -79,7 +79,7 @@ export const fr: LanguagePack = {
   },
   concepts: {
     auth: ['connexion', 'se connecter', 'identifiant', 'mot de passe', 'authentification', 'double authentification', '2fa', 'sso', 'code de verification', 'login'],
-    payment: ['paiement', 'paiements', 'payer', 'carte bancaire', 'cb', 'apple pay', 'paypal', 'prelevement'],
+    payment: ['debite', 'remboursement', 'preleve', 'paiement', 'paiements', 'payer', 'carte bancaire', 'cb', 'apple pay', 'paypal', 'prelevement'],
     checkout: ['commande', 'commander', 'panier', 'caisse', 'passer commande', 'checkout', 'valider la commande'],
     notification: ['notification', 'notifications', 'e-mail', 'e-mails', 'mail', 'mails', 'courriel', 'sms', 'push', 'rappel', 'rappels'],
     export: ['export', 'exporter', 'telecharger', 'telechargement', 'csv', 'excel', 'exportation'],

@@ -10,7 +10,7 @@ export const it: LanguagePack = {
   code: 'it',
   iso3: 'ita',
   name: 'Italiano',
-  stopwords: ['il', 'lo', 'la', 'i', 'gli', 'le', 'un', 'una', 'e', 'o', 'ma', 'non', 'noi', 'io', 'di', 'del', 'della', 'al', 'alla', 'per', 'con', 'in', 'su', 'da', 'dal', 'dalle', 'che', 'si', 'nostro', 'nostra', 'mio', 'mia', 'ciao', 'grazie', 'molto', 'gia', 'anche', 'sono', 'abbiamo', 'ho', 'ha', 'piu', 'quando', 'come', 'ancora', 'questo', 'questa'],
+  stopwords: ['il', 'lo', 'la', 'i', 'gli', 'le', 'un', 'una', 'e', 'o', 'ma', 'non', 'noi', 'io', 'di', 'del', 'della', 'al', 'alla', 'per', 'con', 'in', 'su', 'da', 'dal', 'dalle', 'che', 'si', 'nostro', 'nostra', 'mio', 'mia', 'ciao', 'grazie', 'molto', 'gia', 'anche', 'sono', 'abbiamo', 'ho', 'ha', 'piu', 'quando', 'come', 'ancora', 'questo', 'questa', 'niente', 'nulla', 'oggi', 'ieri', 'sempre', 'funziona', 'voi', 'vostro', 'vostra', 'avete', 'possiamo', 'potete', 'perche', 'nessun', 'adesso', 'ora'],
   stem: suffixStemmer(['azioni', 'azione', 'amenti', 'amento', 'i', 'e', 'o', 'a'], 4),
   compounds: false,
   mail: {
@@ -66,7 +66,7 @@ export const it: LanguagePack = {
   window: {
     chrono: chrono.it.casual,
     numbers: { un: 1, uno: 1, una: 1, "un'": 1, due: 2, tre: 3, quattro: 4, cinque: 5, sei: 6, sette: 7, otto: 8, nove: 9, dieci: 10, undici: 11, dodici: 12, quindici: 15, venti: 20, trenta: 30, quaranta: 40, cinquanta: 50, mezz: 0.5, "mezz'": 0.5, mezza: 0.5, qualche: 3, alcuni: 3, alcune: 3 },
-    units: { secondo: 's', secondi: 's', sec: 's', minuto: 'm', minuti: 'm', min: 'm', ora: 'h', ore: 'h', h: 'h', giorno: 'd', giorni: 'd', settimana: 'w', settimane: 'w' },
+    units: { "quarto d'ora": 'q', secondo: 's', secondi: 's', sec: 's', minuto: 'm', minuti: 'm', min: 'm', ora: 'h', ore: 'h', h: 'h', giorno: 'd', giorni: 'd', settimana: 'w', settimane: 'w' },
     durations: [String.raw`da\s+(?:circa\s+|quasi\s+|piu\s+di\s+|oltre\s+)?{N}\s*{U}`, String.raw`(?:circa\s+|quasi\s+)?{N}\s*{U}\s+fa`, String.raw`(?:nell[ae]|negli)\s+ultim[ie]\s+{N}?\s*{U}`, String.raw`(?:e|sono)\s+(?:gia\s+)?(?:circa\s+)?{N}\s*{U}\s+che`],
     clockLead: String.raw`dalle|dall'|dal|alle|all'|verso le|intorno alle|a partire dalle|da stamattina alle|stamattina alle|oggi alle`,
     notOnsetBefore: String.raw`ogni|tutti i|giornalmente|fino alle|entro|domani|prossim[oa]|riunione|appuntamento|programmat[oa]|scadenza|tra le \S+ e|apre|chiude`,
@@ -78,7 +78,7 @@ export const it: LanguagePack = {
   },
   concepts: {
     auth: ['accesso', 'login', 'accedere', 'password', 'autenticazione', 'due fattori', '2fa', 'sso', 'codice di verifica', 'entrare'],
-    payment: ['pagamento', 'pagamenti', 'pagare', 'carta', 'satispay', 'apple pay', 'paypal', 'bancomat'],
+    payment: ['addebitato', 'addebito', 'rimborso', 'pagamento', 'pagamenti', 'pagare', 'carta', 'satispay', 'apple pay', 'paypal', 'bancomat'],
     checkout: ['ordine', 'ordinare', 'carrello', 'cassa', 'checkout', 'completare l\'ordine', 'concludere l\'acquisto'],
     notification: ['notifica', 'notifiche', 'email', 'e-mail', 'mail', 'sms', 'push', 'avviso', 'avvisi', 'promemoria'],
     export: ['esportazione', 'esportare', 'scaricare', 'download', 'csv', 'excel'],

@@ -10,7 +10,7 @@ export const nl: LanguagePack = {
   code: 'nl',
   iso3: 'nld',
   name: 'Nederlands',
-  stopwords: ['de', 'het', 'een', 'en', 'of', 'maar', 'is', 'zijn', 'was', 'niet', 'geen', 'wij', 'we', 'ik', 'jullie', 'het', 'van', 'op', 'voor', 'met', 'in', 'bij', 'sinds', 'nog', 'ook', 'al', 'hoe', 'wat', 'als', 'dat', 'ons', 'onze', 'mijn', 'hallo', 'hoi', 'graag', 'bedankt', 'werkt', 'heb', 'hebben', 'wordt', 'kan', 'kunnen', 'er', 'te', 'dit', 'deze'],
+  stopwords: ['de', 'het', 'een', 'en', 'of', 'maar', 'is', 'zijn', 'was', 'niet', 'geen', 'wij', 'we', 'ik', 'jullie', 'het', 'van', 'op', 'voor', 'met', 'in', 'bij', 'sinds', 'nog', 'ook', 'al', 'hoe', 'wat', 'als', 'dat', 'ons', 'onze', 'mijn', 'hallo', 'hoi', 'graag', 'bedankt', 'werkt', 'heb', 'hebben', 'wordt', 'kan', 'kunnen', 'er', 'te', 'dit', 'deze', 'niks', 'vandaag', 'gisteren', 'vanochtend', 'vanmiddag', 'weer', 'steeds', 'ligt', 'alles', 'eruit', 'omdat', 'wanneer', 'nu', 'toch', 'even'],
   stem: suffixStemmer(['ingen', 'ing', 'en', 'es', 'e', 's'], 4),
   compounds: true,
   mail: {
@@ -66,7 +66,7 @@ export const nl: LanguagePack = {
   window: {
     chrono: chrono.nl.casual,
     numbers: { een: 1, 'n': 1, twee: 2, drie: 3, vier: 4, vijf: 5, zes: 6, zeven: 7, acht: 8, negen: 9, tien: 10, elf: 11, twaalf: 12, vijftien: 15, twintig: 20, dertig: 30, veertig: 40, vijftig: 50, 'een half': 0.5, half: 0.5, 'een paar': 3, paar: 3, enkele: 3, 'anderhalf': 1.5 },
-    units: { seconde: 's', seconden: 's', sec: 's', minuut: 'm', minuten: 'm', min: 'm', minuutje: 'm', uur: 'h', uurtje: 'h', uren: 'h', u: 'h', dag: 'd', dagen: 'd', week: 'w', weken: 'w' },
+    units: { kwartier: 'q', kwartiertje: 'q', seconde: 's', seconden: 's', sec: 's', minuut: 'm', minuten: 'm', min: 'm', minuutje: 'm', uur: 'h', uurtje: 'h', uren: 'h', u: 'h', dag: 'd', dagen: 'd', week: 'w', weken: 'w' },
     durations: [String.raw`(?:al\s+)?sinds\s+(?:ongeveer\s+|zo'?n\s+|bijna\s+|ruim\s+)?{N}\s*{U}`, String.raw`(?:ongeveer\s+|zo'?n\s+|bijna\s+|ruim\s+)?{N}\s*{U}\s+geleden`, String.raw`(?:de|het)\s+(?:afgelopen|laatste)\s+{N}?\s*{U}`, String.raw`(?:al|nu\s+al)\s+(?:ongeveer\s+|zo'?n\s+|bijna\s+|ruim\s+)?{N}\s*{U}(?!\s+(?:later|na))`],
     clockLead: String.raw`sinds|vanaf|om|rond|rondom|omstreeks|ongeveer|sinds vanochtend|vanochtend om|vanmorgen om|vanmiddag om`,
     notOnsetBefore: String.raw`elke|iedere|dagelijks|tot|voor|morgen|volgende|vergadering|afspraak|gepland|deadline|tussen \S+ en|opent|sluit`,
@@ -78,7 +78,7 @@ export const nl: LanguagePack = {
   },
   concepts: {
     auth: ['inloggen', 'login', 'aanmelden', 'wachtwoord', 'tweestapsverificatie', '2fa', 'sso', 'verificatiecode', 'inlogcode'],
-    payment: ['betaling', 'betalingen', 'betalen', 'pinbetaling', 'ideal', 'apple pay', 'paypal', 'creditcard'],
+    payment: ['afgeschreven', 'terugbetaling', 'betaling', 'betalingen', 'betalen', 'pinbetaling', 'ideal', 'apple pay', 'paypal', 'creditcard'],
     checkout: ['afrekenen', 'winkelwagen', 'winkelmand', 'bestellen', 'bestelling plaatsen', 'checkout'],
     notification: ['melding', 'meldingen', 'notificatie', 'notificaties', 'e-mail', 'e-mails', 'mail', 'mails', 'sms', 'push', 'pushbericht', 'herinnering'],
     export: ['export', 'exporteren', 'downloaden', 'download', 'csv', 'excel'],

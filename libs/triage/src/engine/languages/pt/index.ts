@@ -10,7 +10,7 @@ export const pt: LanguagePack = {
   code: 'pt',
   iso3: 'por',
   name: 'Português',
-  stopwords: ['o', 'a', 'os', 'as', 'um', 'uma', 'e', 'ou', 'mas', 'e', 'sao', 'nao', 'nos', 'eu', 'de', 'do', 'da', 'dos', 'das', 'no', 'na', 'para', 'com', 'em', 'por', 'desde', 'que', 'se', 'meu', 'minha', 'nosso', 'nossa', 'ola', 'obrigado', 'obrigada', 'muito', 'ja', 'tambem', 'esta', 'estao', 'tem', 'ha', 'foi', 'sem', 'quando', 'como', 'voces'],
+  stopwords: ['o', 'a', 'os', 'as', 'um', 'uma', 'e', 'ou', 'mas', 'e', 'sao', 'nao', 'nos', 'eu', 'de', 'do', 'da', 'dos', 'das', 'no', 'na', 'para', 'com', 'em', 'por', 'desde', 'que', 'se', 'meu', 'minha', 'nosso', 'nossa', 'ola', 'obrigado', 'obrigada', 'muito', 'ja', 'tambem', 'esta', 'estao', 'tem', 'ha', 'foi', 'sem', 'quando', 'como', 'voces', 'nada', 'hoje', 'ontem', 'ainda', 'continua', 'funciona', 'estamos', 'temos', 'pode', 'podem', 'conseguimos', 'porque', 'nenhum', 'agora'],
   stem: suffixStemmer(['acoes', 'acao', 'amentos', 'amento', 'oes', 'ao', 'es', 'os', 'as', 'o', 'a', 's'], 4),
   compounds: false,
   mail: {
@@ -65,7 +65,7 @@ export const pt: LanguagePack = {
   window: {
     chrono: chrono.pt.casual,
     numbers: { um: 1, uma: 1, dois: 2, duas: 2, tres: 3, quatro: 4, cinco: 5, seis: 6, sete: 7, oito: 8, nove: 9, dez: 10, onze: 11, doze: 12, quinze: 15, vinte: 20, trinta: 30, quarenta: 40, cinquenta: 50, meia: 0.5, uns: 3, umas: 3, 'alguns': 3, 'algumas': 3 },
-    units: { segundo: 's', segundos: 's', seg: 's', minuto: 'm', minutos: 'm', min: 'm', hora: 'h', horas: 'h', h: 'h', dia: 'd', dias: 'd', semana: 'w', semanas: 'w' },
+    units: { 'quarto de hora': 'q', segundo: 's', segundos: 's', seg: 's', minuto: 'm', minutos: 'm', min: 'm', hora: 'h', horas: 'h', h: 'h', dia: 'd', dias: 'd', semana: 'w', semanas: 'w' },
     durations: [String.raw`(?:ha|faz)\s+(?:uns\s+|umas\s+|quase\s+|mais\s+de\s+|cerca\s+de\s+)?{N}\s*{U}`, String.raw`(?:nas|nos)\s+ultim[oa]s\s+{N}?\s*{U}`, String.raw`(?:ja\s+)?(?:sao|vai\s+para|vai\s+fazer)\s+{N}\s*{U}`, String.raw`{N}\s*{U}\s+atras`],
     clockLead: String.raw`desde as|desde a|desde o|desde|as|a partir das|a partir de|por volta das|perto das|cerca das|hoje as|hoje de manha as`,
     notOnsetBefore: String.raw`cada|todos os|todas as|diariamente|ate|antes d[aoe]s?|amanha|proxim[oa]|reuniao|consulta|agendad[oa]|prazo|entre \S+ e|abre|fecha`,
@@ -77,7 +77,7 @@ export const pt: LanguagePack = {
   },
   concepts: {
     auth: ['login', 'entrar', 'acesso', 'senha', 'palavra-passe', 'autenticacao', 'dois fatores', '2fa', 'sso', 'codigo de verificacao', 'iniciar sessao'],
-    payment: ['pagamento', 'pagamentos', 'pagar', 'cartao', 'pix', 'mb way', 'multibanco', 'boleto', 'apple pay', 'paypal'],
+    payment: ['cobrado', 'cobranca', 'estorno', 'reembolso', 'pagamento', 'pagamentos', 'pagar', 'cartao', 'pix', 'mb way', 'multibanco', 'boleto', 'apple pay', 'paypal'],
     checkout: ['pedido', 'pedir', 'carrinho', 'finalizar compra', 'finalizar pedido', 'checkout', 'encomenda', 'encomendar'],
     notification: ['notificacao', 'notificacoes', 'email', 'e-mail', 'emails', 'sms', 'push', 'aviso', 'avisos', 'lembrete'],
     export: ['exportar', 'exportacao', 'baixar', 'download', 'descarregar', 'csv', 'excel'],
