@@ -18,7 +18,7 @@ const PER_LANGUAGE = 2400;
 type Slot =
   | 'greet' | 'close' | 'fail' | 'down' | 'slow' | 'error' | 'errors' | 'all' | 'team' | 'many' | 'some' | 'one' | 'status' | 'others' | 'partial' | 'over' | 'blip'
   | 'workaround' | 'minor' | 'money' | 'security' | 'revenue' | 'impact' | 'howto' | 'request' | 'billing' | 'praise' | 'docs' | 'falseAlarm' | 'hearsay' | 'time' | 'urgent'
-  | 'opsGreet' | 'opsClose' | 'opsFail' | 'opsAll' | 'opsAsk' | 'opsHowto' | 'opsProd' | 'teamSome';
+  | 'opsGreet' | 'opsClose' | 'opsFail' | 'opsAll' | 'opsAsk' | 'opsHowto' | 'opsProd' | 'teamSome' | 'siteDown';
 type Bank = Partial<Record<Slot, string[]>> & Record<'greet' | 'close' | 'errors' | 'time' | 'urgent' | 'fail' | 'down' | 'howto' | 'billing' | 'request', string[]>;
 
 export interface GeneratedConversation {
@@ -72,10 +72,11 @@ const RECIPES: { label: Severity; name: string; parts: string[]; critical?: bool
   { label: 'medium', name: 'some', parts: ['fail|slow', 'some', 'error?', 'impact?'], noncritical: true },
   { label: 'medium', name: 'money-one', parts: ['money', 'one?', 'urgent?'] },
   { label: 'medium', name: 'feature-broken', parts: ['fail', 'error', 'impact?'] },
-  { label: 'medium', name: 'slow-some', parts: ['slow', 'some|many'], noncritical: true },
+  { label: 'medium', name: 'slow-some', parts: ['slow', 'some'], noncritical: true },
   { label: 'high', name: 'fail-all-noncritical', parts: ['fail', 'all', 'error?'], noncritical: true },
   { label: 'critical', name: 'fail-all-critical', parts: ['fail', 'all', 'error?', 'impact?'], critical: true },
   { label: 'critical', name: 'critical-down', parts: ['down', 'error?', 'impact?'], critical: true },
+  { label: 'critical', name: 'site-down', parts: ['siteDown', 'error?', 'all?', 'impact?'] },
   { label: 'high', name: 'noncritical-down', parts: ['down', 'error?'], noncritical: true },
   { label: 'medium', name: 'partial-noncritical', parts: ['fail', 'partial', 'some?'] },
   { label: 'high', name: 'many', parts: ['fail|down', 'many', 'error?', 'impact?'] },

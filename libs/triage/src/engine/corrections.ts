@@ -108,17 +108,25 @@ export function prepareCorrections(snapshot: TriageCorrectionsSnapshot | null | 
   for (const [k, l] of lists) postings.set(k, { ids: Int32Array.from(l.ids), weights: Float64Array.from(l.weights) });
   // A learned word is shown (and removed) as people write it: its most frequent form.
   const surfaceOf = (k: string) => [...(surfaces.get(k) ?? new Map([[k, 1]])).entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
-  const learned = learnWords(examples, docs, removed).map((l) => ({ ...l, word: surfaceOf(l.word) }));
+  const changed = sorted.map((c) => c.affectedService !== undefined && (c.before === undefined || c.before.affectedService !== c.affectedService));
+  const learned = learnWords(examples, docs, removed, changed).map((l) => ({ ...l, word: surfaceOf(l.word) }));
   const fingerprint = hash(sorted.map((c) => `${c.id}:${c.severity ?? ''}:${c.affectedService ?? ''}:${c.createdAt}`).join('|') + '#' + [...removed].sort().join(','));
   return { examples, postings, idf, learned, fingerprint };
 }
 
-/** Words agents taught: frequent in one service's corrected conversations, rare in others'. */
-function learnWords(examples: Example[], docs: Set<string>[], removed: Set<string>): LearnedAlias[] {
+/**
+ * Words agents taught: frequent in the conversations agents moved to one service (a changed
+ * service is the teaching signal; without a `before` every set service counts), rare in the
+ * others, and not common words of the project's conversations.
+ */
+function learnWords(examples: Example[], docs: Set<string>[], removed: Set<string>, changed: boolean[]): LearnedAlias[] {
   const perService = new Map<string, Map<string, number>>();
   const total = new Map<string, number>();
+  const df = new Map<string, number>();
+  for (const d of docs) for (const k of d) df.set(k, (df.get(k) ?? 0) + 1);
+  const common = Math.max(3, docs.length * 0.15);
   examples.forEach((e, i) => {
-    if (typeof e.service !== 'string') return;
+    if (typeof e.service !== 'string' || !changed[i]) return;
     const m = perService.get(e.service) ?? new Map<string, number>();
     for (const k of docs[i]) {
       if (k.length < 4) continue;
@@ -131,7 +139,7 @@ function learnWords(examples: Example[], docs: Set<string>[], removed: Set<strin
   for (const [service, counts] of [...perService.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const svcKey = matchKey(foldString(service));
     for (const [word, support] of counts) {
-      if (support < 2 || removed.has(word) || word === svcKey) continue;
+      if (support < 2 || removed.has(word) || word === svcKey || (df.get(word) ?? 0) > common) continue;
       const elsewhere = (total.get(word) ?? 0) - support;
       if (support < 3 * Math.max(elsewhere, 0.34)) continue;
       out.push({ word, service, support });

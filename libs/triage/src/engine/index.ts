@@ -37,7 +37,7 @@ export interface TriageOptions {
 const DEFAULT_BUFFER_HOURS = 2;
 /** Nearest-neighbour thresholds: a correction this close decides; closer than `VOTE` it votes. */
 const DECIDE = 0.72;
-const VOTE = 0.3;
+const VOTE = 0.45;
 
 function bufferHours(v: number | undefined): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) return DEFAULT_BUFFER_HOURS;
@@ -55,7 +55,7 @@ export function triage(input: TriageInput, options: TriageOptions = {}): TriageR
   const tz = isValidTimeZone(input.timezone) ? input.timezone : 'UTC';
   const buffer = bufferHours(input.timeBufferHours);
 
-  const idx = serviceIndexFor(input.context?.services, input.context?.servicesSeenInLogs, input.context?.llmContext, corrections?.learned ?? []);
+  const idx = serviceIndexFor(input.context?.services, input.context?.servicesSeenInLogs, input.context?.llmContext, corrections?.learned ?? [], corrections?.fingerprint ?? '');
   const svc = decideService(reading, findServiceMentions(reading, idx), idx);
   const features = extractFeatures(reading, { found: svc.service !== null, critical: svc.critical });
   const sev = decideSeverity(reading, features, model);

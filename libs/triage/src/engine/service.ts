@@ -37,6 +37,8 @@ export interface ServiceIndex {
   critical: Set<string>;
   names: string[];
   nameSet: Set<string>;
+  /** first three letters of every key a glued word pair could form (cheap pre-check) */
+  gluedHeads: Set<string>;
   /** token → what it matches on its own (memo; words repeat across messages) */
   tokenMemo: Map<string, TokenMatch | null>;
 }
@@ -58,6 +60,7 @@ const FUZZY_STOP = new Set(
   ),
 );
 const ENDINGS = ['ing', 'en', 'es', 'er', 'os', 'as', 'e', 'a', 'o', 'i', 'n'];
+const keyMemo = new Map<string, string>();
 /**
  * Words that name the medium more often than the broken part ("in the app it says…", "my card",
  * "the site"): as a lone alias they weigh less.
@@ -72,6 +75,15 @@ const GENERIC_WORDS = new Set(
 
 /** A language-neutral matching key: folded, plural removed, then one inflection ending ("alertas" ~ "alerts"). */
 export function matchKey(token: string): string {
+  const hit = keyMemo.get(token);
+  if (hit !== undefined) return hit;
+  const k = computeKey(token);
+  if (keyMemo.size > 100_000) keyMemo.clear();
+  keyMemo.set(token, k);
+  return k;
+}
+
+function computeKey(token: string): string {
   let w = token;
   // Plurals first: -iones → -ion, -ões → -ão (folded: oes → ao), -aux → -au, -ies → -y, then a final s.
   if (w.length > 6 && w.endsWith('iones')) w = w.slice(0, -2);
@@ -199,7 +211,10 @@ export function buildServiceIndex(services: ServiceDefinition[], seenInLogs: str
       }
     }
   }
-  return { byFirst, byCompact, deletions, compoundKeys, maxCompound, critical, names, nameSet: new Set(names), tokenMemo: new Map() };
+  const gluedHeads = new Set<string>();
+  for (const k of byCompact.keys()) gluedHeads.add(k.slice(0, 3));
+  for (const k of byFirst.keys()) gluedHeads.add(k.slice(0, 3));
+  return { byFirst, byCompact, deletions, compoundKeys, maxCompound, critical, names, nameSet: new Set(names), gluedHeads, tokenMemo: new Map() };
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
@@ -231,8 +246,9 @@ export function serviceIndexFor(
   seen: string[] | undefined,
   llmContext: string | null | undefined,
   learned: readonly LearnedAlias[] = [],
+  learnedKey?: string,
 ): ServiceIndex {
-  const extra = `${llmContext ?? ''}\u0000${(seen ?? []).join(',')}\u0000${learned.map((l) => `${l.word}>${l.service}`).join(',')}`;
+  const extra = `${llmContext ?? ''}\u0000${seen && seen.length ? seen.join(',') : ''}\u0000${learnedKey ?? learned.map((l) => `${l.word}>${l.service}`).join(',')}`;
   const holder = services ?? seen;
   if (holder) {
     const hit = identityCache.get(holder);
@@ -334,7 +350,7 @@ export function findServiceMentions(r: Reading, idx: ServiceIndex): ServiceMenti
     }
     if (matched) continue;
     // Two tokens glued ("check out" → checkout, "e mail" → email) or a multi-word alias written as one.
-    if (i + 1 < toks.length) {
+    if (i + 1 < toks.length && idx.gluedHeads.has(t.raw.slice(0, 3))) {
       const glued = matchKey(t.raw + toks[i + 1].raw);
       const g = idx.byCompact.get(glued) ?? idx.byFirst.get(glued)?.filter((x) => x.keys.length === 1);
       if (g && g.length && !(t.raw === 'check' && /^\s+(?:the|this|that|our|my|your|it|these|those|why|what|how|if|whether|a|an)\b/.test(f.slice(toks[i + 1].end)))) {

@@ -102,6 +102,11 @@ export function decideSeverity(r: Reading, v: FeatureVector, model: SeverityMode
   if (security) {
     for (const s of ['info', 'low', 'medium'] as const) p[classes.indexOf(s)] = 0;
   }
+  // Nothing recognised at all (empty, an emoji, an unknown language without codes): the most likely level of a report.
+  const anyCue = has(FAILURE_CUES) || has(INFO_CUES) || has(['security', 'money', 'revenue', 'outage', 'all', 'team', 'many', 'some', 'minor', 'over', 'workaround']);
+  if (!anyCue) {
+    for (let i = 0; i < p.length; i++) if (classes[i] !== 'low') p[i] *= 0.2;
+  }
   const sum = p.reduce((a, b) => a + b, 0) || 1;
   const norm = p.map((x) => x / sum);
   const chosen = argmax(norm);

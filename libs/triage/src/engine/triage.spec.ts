@@ -59,7 +59,7 @@ describe('triage — severity rubric rows', () => {
     const asked = run('A colleague mentioned checkout might be down? Is there an incident?');
     expect(stated.severity).toBe('critical');
     expect(['low', 'medium']).toContain(asked.severity);
-    expect(asked.evidence.some((e) => e.signal === 'hedged')).toBe(true);
+    expect(asked.evidence.some((e) => e.signal === 'cue.hearsay' || e.signal === 'cue.question')).toBe(true);
   });
 
   it('negation: "not down" does not count as an outage', () => {

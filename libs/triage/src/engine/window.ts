@@ -155,27 +155,24 @@ function chronoCandidates(text: string, f: string, created: number, tz: string, 
     if (spans.length > 8) break;
   }
   if (spans.length === 0) return;
-  let results: ParsedResult[] = [];
+  const results: { r: ParsedResult; index: number }[] = [];
   const ref = { instant: new Date(created), timezone: offsetMinutes(tz, created) };
   for (const [s0, e0] of spans) {
     try {
-      for (const r of c.chrono.parse(text.slice(s0, e0), ref)) {
-        r.index += s0;
-        results.push(r);
-      }
+      for (const r of c.chrono.parse(text.slice(s0, e0), ref)) results.push({ r, index: r.index + s0 });
     } catch {
-      results = [];
+      // chrono failing on odd input is not a reason to fail the triage
     }
   }
   const folded = text.toLowerCase();
-  for (const r of results) {
+  for (const { r, index } of results) {
     const s = r.start;
     const tags = s.tags();
     if (tags.has('result/relativeDate') || tags.has('result/relativeDateAndTime') || tags.has('casualReference/now')) continue;
     const isNoon = tags.has('casualReference/noon') || tags.has('casualReference/midnight');
     if (!s.isCertain('hour') && !isNoon) continue;
-    const before = folded.slice(Math.max(0, r.index - 40), r.index);
-    const after = folded.slice(r.index + r.text.length, r.index + r.text.length + 16);
+    const before = folded.slice(Math.max(0, index - 40), index);
+    const after = folded.slice(index + r.text.length, index + r.text.length + 16);
     // A bare number is a time only with a clock shape or a lead word ("at", "seit", "depuis").
     const shaped = /\d\s*(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}[:.h]\d{2}|\d\s?(?:h|uhr|uur|u)\b|\b(?:at|since|from|around|about|seit|um|ab|gegen|depuis|vers|a|à|desde|las|as|às|sinds|om|vanaf|rond|dalle|alle|verso)\s*$/i;
     if (!isNoon && !shaped.test(r.text) && !shaped.test(before)) continue;
@@ -184,7 +181,7 @@ function chronoCandidates(text: string, f: string, created: number, tz: string, 
     if (
       /(?:every|each|daily|until|till|by|before|tomorrow|next|jeden|bis|morgen|chaque|jusqu|demain|cada|hasta|manana|amanha|ate|elke|tot|morgen|ogni|fino|domani)\b[^.!?\n]{0,25}$/i.test(before) ||
       /^\s*(?:every|each|daily|tomorrow|next)\b/i.test(after) ||
-      (f.length === text.length && c.notOnset.test(f.slice(Math.max(0, r.index - 40), r.index)))
+      (f.length === text.length && c.notOnset.test(f.slice(Math.max(0, index - 40), index)))
     )
       continue;
     const dayCertain = s.isCertain('day') || s.isCertain('weekday');

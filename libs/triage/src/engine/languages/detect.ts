@@ -33,9 +33,9 @@ const SCRIPT_LANGUAGE: [RegExp, string][] = [
   [/\p{Script=Armenian}/u, 'hy'],
 ];
 
-const SAMPLE = 250;
+const SAMPLE = 160;
 /** Latin-script languages the trigrams compare (the supported ones and common neighbours); other scripts use all. */
-const LATIN_CANDIDATES = [...LANGUAGE_PACKS.map((p) => p.iso3), 'pol', 'tur', 'ron', 'ces', 'hun', 'swe', 'ind', 'hrv', 'vie', 'tgl', 'swh'];
+const LATIN_CANDIDATES = [...LANGUAGE_PACKS.map((p) => p.iso3), 'pol', 'tur', 'ron', 'ces', 'hun', 'swe', 'ind'];
 const STOPWORDS = LANGUAGE_PACKS.map((p) => ({ pack: p, words: new Set(p.stopwords) }));
 
 function stopwordHits(tokens: string[]): Map<LanguagePack, number> {

@@ -65,7 +65,7 @@ export const en: LanguagePack = {
     team: words(
       '(?:whole|entire) (?:\\w+ )?(?:team|office|company|staff|department|org|organi[sz]ation|warehouse|support team|agency|firm|practice|clinic|school|branch)', `none of us`, 'all of us',
       'nobody (?:here|in (?:our|the) (?:team|office|company))', 'no one (?:here|in (?:our|the) (?:team|office|company)|on (?:our|the) team)', `(?:\\d{1,4}|all|our) (?:people|agents|employees|staff|colleagues|operators|engineers|developers|analysts|users|nurses|doctors|drivers|couriers|cashiers|accountants|reps|members)`,
-      'all (?:of )?(?:our |the )?(?:staff|employees|agents|colleagues|team ?members|admins|engineers|developers|analysts|accountants|users)', '(?:our|the) (?:\\w+ )?team (?:is|are|can)', 'my team', 'our team', 'our company', 'our office', 'the office', 'the whole',
+      'all (?:of )?(?:our |the )?(?:staff|employees|agents|colleagues|team ?members|admins|engineers|developers|analysts|accountants|users)'
     ),
     many: words(
       '(?<!how )many(?! thanks)', 'lots? of', 'a lot of', 'loads of', 'tons of', 'dozens', 'hundreds', 'thousands', `most (?:of )?(?:our |the )?(?:${PEOPLE}|${THINGS})`, 'majority', 'widespread', 'numerous', 'multiple', 'several',
