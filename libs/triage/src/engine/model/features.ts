@@ -80,9 +80,8 @@ export function extractFeatures(r: Reading, svc: ServiceFacts, withTokens = true
   if (info && !failure) set('infoOnly');
   if (!info && !failure) set('noCue');
   if (failure && !info) set('failureOnly');
-  if (svc.found) set('svc');
+  // Whether a service was found says nothing about severity (generated text always names one); its importance does.
   if (svc.critical) set('svc:critical');
-  if (!svc.found) set('svc:none');
   if (r.language.pack === null) set('lang:unsupported');
   const allQuestions = r.sentences.length > 0 && r.sentences.every((s) => s.question);
   if (allQuestions) set('allQuestions');

@@ -16,7 +16,7 @@ export const en: LanguagePack = {
   stopwords: [
     'the', 'a', 'an', 'and', 'or', 'but', 'is', 'are', 'was', 'were', 'be', 'been', 'it', 'its', 'this', 'that', 'these', 'those', 'we', 'our', 'you', 'your', 'i', 'my', 'me',
     'they', 'their', 'of', 'to', 'in', 'on', 'at', 'for', 'with', 'from', 'by', 'as', 'not', 'no', 'have', 'has', 'had', 'do', 'does', 'did', 'can', 'could', 'would', 'should',
-    'will', 'just', 'so', 'if', 'when', 'what', 'how', 'there', 'here', 'since', 'still', 'any', 'all', 'some', 'please', 'thanks', 'hi', 'hello', 'get', 'got', 'about', 'after', 'down', 'broken', 'working', 'anymore', 'issue', 'everyone', 'nobody', 'today', 'yesterday', 'again', 'working', 'anymore', 'everyone', 'nobody', 'something', 'anything', 'team', 'which'],
+    'will', 'just', 'so', 'if', 'when', 'what', 'how', 'there', 'here', 'since', 'still', 'any', 'all', 'some', 'please', 'thanks', 'hi', 'hello', 'get', 'got', 'about', 'after', 'cannot', 'many', 'every', 'customers', 'customer', 'users', 'user', 'order', 'orders', 'payment', 'payments', 'account', 'error', 'errors', 'failing', 'fails', 'failed', 'page', 'since', 'morning', 'anyone', 'getting', 'keeps', 'when', 'complete', 'mobile', 'only', 'again', 'down', 'broken', 'working', 'anymore', 'issue', 'everyone', 'nobody', 'today', 'yesterday', 'again', 'working', 'anymore', 'everyone', 'nobody', 'something', 'anything', 'team', 'which'],
   stem: (w) => {
     if (w.length > 4 && w.endsWith('ies')) return w.slice(0, -3) + 'y';
     const s = stem(w);
