@@ -7,6 +7,8 @@
  *   npm run bench -- triage                 (this bench alone)
  *   npm run bench -- triage --misses        (also list the misses of the sets that may be tuned on)
  */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Severity, TriageCorrection, TriageInput } from '@app/contracts';
 import { SEVERITIES } from '@app/contracts';
 import { evaluate, prepareCorrections, triage, wilson, type EvaluationCase, type EvaluationReport } from '../libs/triage/src/engine';
@@ -167,15 +169,25 @@ if (shared.length) {
   const warmMs = Number(process.hrtime.bigint() - t1) / 1e6;
   const rounds = 3;
   const t2 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   for (let k = 0; k < rounds; k++) run({ corrections: prepared });
   const secs = Number(process.hrtime.bigint() - t2) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSecs = (cpu.user + cpu.system) / 1e6;
   const small = { services: cat.services, llmContext: cat.llmContext };
   const t3 = process.hrtime.bigint();
   for (let k = 0; k < rounds; k++) for (const t of texts) triage({ ...t, createdAt: '2026-10-10T10:00:00Z', timezone: 'UTC', timeBufferHours: 2, context: small });
   const secsSmall = Number(process.hrtime.bigint() - t3) / 1e9;
   out('\n## throughput (one core; noisy on a shared machine)');
-  out(`big catalogue (200 services × 100 aliases) + 1,000 corrections: ${Math.round((rounds * texts.length) / secs)} conversations/s (${rounds * texts.length} runs in ${secs.toFixed(2)} s; first pass incl. catalogue index ${warmMs.toFixed(0)} ms; corrections prepared in ${prepMs.toFixed(0)} ms)`);
-  out(`small catalogue (12 services), no corrections:                  ${Math.round((rounds * texts.length) / secsSmall)} conversations/s`);
+  out(
+    `big catalogue (200 services × 100 aliases) + 1,000 corrections: ${Math.round((rounds * texts.length) / secs)} conversations/s wall, ${Math.round((rounds * texts.length) / cpuSecs)} per CPU-second (${rounds * texts.length} runs in ${secs.toFixed(2)} s; first pass incl. catalogue index ${warmMs.toFixed(0)} ms; corrections prepared in ${prepMs.toFixed(0)} ms)`,
+  );
+  out(`small catalogue (12 services), no corrections:                  ${Math.round((rounds * texts.length) / secsSmall)} conversations/s wall`);
+  const size = (p: string): number => (statSync(p).isDirectory() ? readdirSync(p).reduce((a: number, f) => a + size(join(p, f)), 0) : statSync(p).size);
+  const root = join(__dirname, '..');
+  out(
+    `model module ${(size(join(root, 'libs/triage/src/engine/model/weights.generated.ts')) / 1024).toFixed(0)} KiB; language packs ${(size(join(root, 'libs/triage/src/engine/languages')) / 1024).toFixed(0)} KiB; libs/triage/data ${(size(join(root, 'libs/triage/data')) / 1024).toFixed(0)} KiB; franc-min + its dependencies installed ${(['franc-min', 'trigram-utils', 'n-gram', 'collapse-white-space'].reduce((a, d) => a + (existsSync(join(root, 'node_modules', d)) ? size(join(root, 'node_modules', d)) : 0), 0) / 1024).toFixed(0)} KiB`,
+  );
 }
 
 function first(s: Severity | Severity[]): Severity {
