@@ -33,7 +33,9 @@ function confusion(r: EvaluationReport) {
 
 function reliability(r: EvaluationReport) {
   out('   reliability (confidence bucket → n, observed exact accuracy, mean confidence):');
-  out(`   ${r.reliability.map((b) => `[${b.from.toFixed(1)}–${b.to.toFixed(1)}) n=${b.n} acc=${pct(b.accuracy)}% conf=${pct(b.meanConfidence)}%`).join('\n   ')}`);
+  out(
+    `   ${r.reliability.map((b) => `[${b.from.toFixed(1)}–${b.to.toFixed(1)}) n=${b.n} acc=${pct(b.accuracy)}% conf=${pct(b.meanConfidence)}%`).join('\n   ')}`,
+  );
 }
 
 function byLang<T extends EvaluationCase>(cases: T[]): Map<string, T[]> {
@@ -42,15 +44,28 @@ function byLang<T extends EvaluationCase>(cases: T[]): Map<string, T[]> {
   return new Map([...m.entries()].sort((a, b) => (a[0] === 'en' ? -1 : b[0] === 'en' ? 1 : a[0] < b[0] ? -1 : 1)));
 }
 
-function report(title: string, cases: EvaluationCase[], context: TriageInput['context'], opts: { perLanguage?: boolean; details?: boolean; misses?: boolean } = {}) {
+function report(
+  title: string,
+  cases: EvaluationCase[],
+  context: TriageInput['context'],
+  opts: { perLanguage?: boolean; details?: boolean; misses?: boolean } = {},
+) {
   const r = evaluate(cases, (i) => triage(i), context);
   out(`\n## ${title}`);
   line('all', r);
   if (opts.perLanguage) {
     const langs = byLang(cases);
-    for (const [lang, list] of langs) line(`  ${lang}`, evaluate(list, (i) => triage(i), context));
+    for (const [lang, list] of langs)
+      line(
+        `  ${lang}`,
+        evaluate(list, (i) => triage(i), context),
+      );
     const other = cases.filter((c) => c.lang !== 'en');
-    if (other.length && other.length !== cases.length) line('  other languages together', evaluate(other, (i) => triage(i), context));
+    if (other.length && other.length !== cases.length)
+      line(
+        '  other languages together',
+        evaluate(other, (i) => triage(i), context),
+      );
   }
   if (opts.details !== false) {
     confusion(r);
@@ -74,7 +89,11 @@ if (sharedAvailable()) {
   const untuned = shared.filter((c) => c.split === 'untuned');
   const tune = shared.filter((c) => c.split === 'tune');
   report(`../shared triage-conversations — UNTUNED split (odd FNV-1a of id; never trained or tuned on)`, untuned, undefined, { perLanguage: true });
-  report(`../shared triage-conversations — tuning split (even FNV-1a of id; in the training data)`, tune, undefined, { perLanguage: true, details: false, misses: showMisses });
+  report(`../shared triage-conversations — tuning split (even FNV-1a of id; in the training data)`, tune, undefined, {
+    perLanguage: true,
+    details: false,
+    misses: showMisses,
+  });
   report('../shared triage-conversations — all 480', shared, undefined, { perLanguage: true, details: false });
 
   const tickets = loadHelpdesk();
@@ -82,8 +101,11 @@ if (sharedAvailable()) {
   const core = tickets.filter((t) => t.core);
   const rc = evaluate(core, (i) => triage(i), undefined);
   line('balanced_core', rc);
-  const medium = (list: EvaluationCase[]) => list.filter((t) => (Array.isArray(t.expected.severity) ? t.expected.severity : [t.expected.severity]).includes('medium')).length / Math.max(1, list.length);
-  out(`   always-"medium" baseline: exact ${pct(medium(tickets))} % (all), ${pct(medium(core))} % (balanced_core); triage is ${((r.severityExact - medium(tickets)) * 100).toFixed(1)} points above on all`);
+  const medium = (list: EvaluationCase[]) =>
+    list.filter((t) => (Array.isArray(t.expected.severity) ? t.expected.severity : [t.expected.severity]).includes('medium')).length / Math.max(1, list.length);
+  out(
+    `   always-"medium" baseline: exact ${pct(medium(tickets))} % (all), ${pct(medium(core))} % (balanced_core); triage is ${((r.severityExact - medium(tickets)) * 100).toFixed(1)} points above on all`,
+  );
 } else out('\n(../shared/datasets not found: shared sets skipped)');
 
 // ---- corrections replay: per business, agents review a seeded 30 % and correct what triage got wrong
@@ -146,7 +168,11 @@ if (shared.length) {
   const rand = seeded(7);
   const syll = ['ka', 'lo', 'mi', 'ra', 'te', 'su', 'no', 'vi', 'da', 'pe', 'xo', 'zu', 'bri', 'tal', 'gon', 'fer', 'lum', 'sta'];
   const word = () => Array.from({ length: 3 + Math.floor(rand() * 2) }, () => syll[Math.floor(rand() * syll.length)]).join('');
-  const services = Array.from({ length: 200 }, (_, i) => ({ name: `svc-${word()}-${i}`, critical: i % 10 === 0, aliases: Array.from({ length: 100 }, (_, j) => (j % 3 === 0 ? `${word()} ${word()}` : word())) }));
+  const services = Array.from({ length: 200 }, (_, i) => ({
+    name: `svc-${word()}-${i}`,
+    critical: i % 10 === 0,
+    aliases: Array.from({ length: 100 }, (_, j) => (j % 3 === 0 ? `${word()} ${word()}` : word())),
+  }));
   const gen = generateConversations(99, 150);
   const corrections: TriageCorrection[] = gen.slice(0, 1000).map((g, i) => ({
     id: `c${i}`,
@@ -159,7 +185,9 @@ if (shared.length) {
   const t0 = process.hrtime.bigint();
   const prepared = prepareCorrections({ corrections });
   const prepMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  const texts: { text: string; subject?: string }[] = shared.length ? shared.map((c) => ({ text: c.text, subject: c.subject })) : gen.slice(0, 480).map((g) => ({ text: g.text, subject: g.subject }));
+  const texts: { text: string; subject?: string }[] = shared.length
+    ? shared.map((c) => ({ text: c.text, subject: c.subject }))
+    : gen.slice(0, 480).map((g) => ({ text: g.text, subject: g.subject }));
   const context: TriageInput['context'] = { services, llmContext: null };
   const run = (opts: Parameters<typeof triage>[1]) => {
     for (const t of texts) triage({ ...t, createdAt: '2026-10-10T10:00:00Z', timezone: 'Europe/Paris', timeBufferHours: 2, context }, opts);
@@ -176,7 +204,8 @@ if (shared.length) {
   const cpuSecs = (cpu.user + cpu.system) / 1e6;
   const small = { services: cat.services, llmContext: cat.llmContext };
   const t3 = process.hrtime.bigint();
-  for (let k = 0; k < rounds; k++) for (const t of texts) triage({ ...t, createdAt: '2026-10-10T10:00:00Z', timezone: 'UTC', timeBufferHours: 2, context: small });
+  for (let k = 0; k < rounds; k++)
+    for (const t of texts) triage({ ...t, createdAt: '2026-10-10T10:00:00Z', timezone: 'UTC', timeBufferHours: 2, context: small });
   const secsSmall = Number(process.hrtime.bigint() - t3) / 1e9;
   out('\n## throughput (one core; noisy on a shared machine)');
   out(

@@ -191,7 +191,10 @@ describe('foundation: /v1 conventions, docs, metrics, SPA', () => {
       expect(ok.status).toBe(201);
       // A catalogue naming each service in many languages: up to 100 aliases per service.
       const aliases = Array.from({ length: 100 }, (_, i) => `alias ${i}`);
-      const many = await api(t.url, 'POST', '/v1/config/projects', { token: owner, body: { name: 'ml', slug: 'ml', services: [{ name: 'payments', aliases }] } });
+      const many = await api(t.url, 'POST', '/v1/config/projects', {
+        token: owner,
+        body: { name: 'ml', slug: 'ml', services: [{ name: 'payments', aliases }] },
+      });
       expect(many.status).toBe(201);
       expect(many.json.data.services[0].aliases).toHaveLength(100);
       const put = await api(t.url, 'PUT', `/v1/config/projects/${ok.json.data.id}`, { token: owner, body: { llmContext: null, slug: 'ctx-2' } });

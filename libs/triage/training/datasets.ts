@@ -51,7 +51,11 @@ export function sharedAvailable(): boolean {
 }
 
 export function loadCatalogues(): Map<string, { services: ServiceDefinition[]; llmContext: string }> {
-  const raw = JSON.parse(readFileSync(join(SHARED, 'triage-conversations', 'catalogues.json'), 'utf8')) as { slug: string; services: ServiceDefinition[]; llmContext: string }[];
+  const raw = JSON.parse(readFileSync(join(SHARED, 'triage-conversations', 'catalogues.json'), 'utf8')) as {
+    slug: string;
+    services: ServiceDefinition[];
+    llmContext: string;
+  }[];
   return new Map(raw.map((c) => [c.slug, { services: c.services, llmContext: c.llmContext }]));
 }
 
@@ -127,7 +131,16 @@ export function loadRepoCatalogue(): { services: ServiceDefinition[]; llmContext
 
 interface SelfWritten {
   catalogue: { services: ServiceDefinition[]; llmContext: string };
-  cases: { id: string; createdAt: string; tz: string; subject: string | null; text: string; severity: Severity | Severity[]; service: string | string[] | null; window: RawShared['window'] }[];
+  cases: {
+    id: string;
+    createdAt: string;
+    tz: string;
+    subject: string | null;
+    text: string;
+    severity: Severity | Severity[];
+    service: string | string[] | null;
+    window: RawShared['window'];
+  }[];
 }
 
 /** The self-written Italian set (this repository's own text; never trained on). */

@@ -16,10 +16,49 @@ export const GENERATOR_SEED = 20261201;
 const PER_LANGUAGE = 2400;
 
 type Slot =
-  | 'greet' | 'close' | 'fail' | 'down' | 'slow' | 'error' | 'errors' | 'all' | 'team' | 'many' | 'some' | 'one' | 'status' | 'others' | 'partial' | 'over' | 'blip'
-  | 'workaround' | 'minor' | 'money' | 'security' | 'revenue' | 'impact' | 'howto' | 'request' | 'billing' | 'praise' | 'docs' | 'falseAlarm' | 'hearsay' | 'time' | 'urgent'
-  | 'opsGreet' | 'opsClose' | 'opsFail' | 'opsAll' | 'opsAsk' | 'opsHowto' | 'opsProd' | 'teamSome' | 'siteDown';
-type Bank = Partial<Record<Slot, string[]>> & Record<'greet' | 'close' | 'errors' | 'time' | 'urgent' | 'fail' | 'down' | 'howto' | 'billing' | 'request', string[]>;
+  | 'greet'
+  | 'close'
+  | 'fail'
+  | 'down'
+  | 'slow'
+  | 'error'
+  | 'errors'
+  | 'all'
+  | 'team'
+  | 'many'
+  | 'some'
+  | 'one'
+  | 'status'
+  | 'others'
+  | 'partial'
+  | 'over'
+  | 'blip'
+  | 'workaround'
+  | 'minor'
+  | 'money'
+  | 'security'
+  | 'revenue'
+  | 'impact'
+  | 'howto'
+  | 'request'
+  | 'billing'
+  | 'praise'
+  | 'docs'
+  | 'falseAlarm'
+  | 'hearsay'
+  | 'time'
+  | 'urgent'
+  | 'opsGreet'
+  | 'opsClose'
+  | 'opsFail'
+  | 'opsAll'
+  | 'opsAsk'
+  | 'opsHowto'
+  | 'opsProd'
+  | 'teamSome'
+  | 'siteDown';
+type Bank = Partial<Record<Slot, string[]>> &
+  Record<'greet' | 'close' | 'errors' | 'time' | 'urgent' | 'fail' | 'down' | 'howto' | 'billing' | 'request', string[]>;
 
 export interface GeneratedConversation {
   id: string;
@@ -44,7 +83,38 @@ function mulberry(seed: number): () => number {
 }
 
 const CRITICAL: ReadonlySet<ConceptId> = new Set(['auth', 'payment', 'checkout', 'transfer', 'deploy', 'database', 'card', 'api', 'delivery']);
-const SERVICE_CONCEPTS: readonly ConceptId[] = ['auth', 'payment', 'checkout', 'notification', 'export', 'report', 'dashboard', 'search', 'billing', 'delivery', 'tracking', 'transfer', 'card', 'mobile', 'api', 'deploy', 'database', 'dns', 'upload', 'calendar', 'messaging', 'account', 'sync', 'payout', 'promotion', 'inventory', 'statement', 'savings', 'atm', 'identity'];
+const SERVICE_CONCEPTS: readonly ConceptId[] = [
+  'auth',
+  'payment',
+  'checkout',
+  'notification',
+  'export',
+  'report',
+  'dashboard',
+  'search',
+  'billing',
+  'delivery',
+  'tracking',
+  'transfer',
+  'card',
+  'mobile',
+  'api',
+  'deploy',
+  'database',
+  'dns',
+  'upload',
+  'calendar',
+  'messaging',
+  'account',
+  'sync',
+  'payout',
+  'promotion',
+  'inventory',
+  'statement',
+  'savings',
+  'atm',
+  'identity',
+];
 
 /** Recipes: the rubric's reasons, each a list of slot choices (a `|` between slots = one of them; `?` = sometimes). */
 const RECIPES: { label: Severity; name: string; parts: string[]; critical?: boolean; noncritical?: boolean; ops?: boolean }[] = [
@@ -161,8 +231,15 @@ export function generateConversations(seed = GENERATOR_SEED, perLanguage = PER_L
       if (r < 0.15) text = text.toLowerCase();
       else if (r < 0.25) text = text.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
       else if (r < 0.3) text = text.toUpperCase();
-      const subjectPool = !isFailure ? [...bank.howto, ...bank.billing, ...bank.request] : recipe.label === 'high' || recipe.label === 'critical' ? [...bank.fail, ...bank.down] : bank.fail;
-      const subject = email && chance(0.6) && recipe.name !== 'praise' && recipe.name !== 'false-alarm' ? capitalize(fill(pick(subjectPool)).replace(/[.?!]$/, '')) : undefined;
+      const subjectPool = !isFailure
+        ? [...bank.howto, ...bank.billing, ...bank.request]
+        : recipe.label === 'high' || recipe.label === 'critical'
+          ? [...bank.fail, ...bank.down]
+          : bank.fail;
+      const subject =
+        email && chance(0.6) && recipe.name !== 'praise' && recipe.name !== 'false-alarm'
+          ? capitalize(fill(pick(subjectPool)).replace(/[.?!]$/, ''))
+          : undefined;
       out.push({
         id: `gen-${pack.code}-${String(n).padStart(5, '0')}`,
         lang: pack.code,

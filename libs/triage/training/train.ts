@@ -14,6 +14,7 @@
  *        npm run triage:train -- --cv     2-fold cross-validation on the tuning split (no write)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import * as prettier from 'prettier';
 import { join, resolve } from 'node:path';
 import { SEVERITIES, type ServiceDefinition, type Severity } from '@app/contracts';
 import { extractFeatures } from '../src/engine/model/features';
@@ -77,11 +78,29 @@ export function collectExamples(): TrainingExample[] {
   for (const g of generateConversations(GENERATOR_SEED)) out.push({ ...g, weight: 1, source: `gen-${g.lang}` });
   const cat = loadRepoCatalogue();
   for (const c of loadRepoSet('dev'))
-    out.push({ id: c.id, text: c.text, subject: c.subject, severity: c.expected.severity, services: cat.services, llmContext: cat.llmContext, weight: 2, source: 'repo-dev' });
+    out.push({
+      id: c.id,
+      text: c.text,
+      subject: c.subject,
+      severity: c.expected.severity,
+      services: cat.services,
+      llmContext: cat.llmContext,
+      weight: 2,
+      source: 'repo-dev',
+    });
   if (sharedAvailable())
     for (const c of loadShared())
       if (c.split === 'tune')
-        out.push({ id: c.id, text: c.text, subject: c.subject, severity: c.expected.severity, services: c.context?.services ?? [], llmContext: c.context?.llmContext, weight: 3, source: 'shared-tune' });
+        out.push({
+          id: c.id,
+          text: c.text,
+          subject: c.subject,
+          severity: c.expected.severity,
+          services: c.context?.services ?? [],
+          llmContext: c.context?.llmContext,
+          weight: 3,
+          source: 'shared-tune',
+        });
   return out;
 }
 
@@ -169,7 +188,12 @@ export function trainOn(raw: Featurised[], seed = GENERATOR_SEED): SeverityModel
     for (const d of calib) {
       const fv = new Map(d.x.map(([fi, v]) => [names[fi], v]));
       const p = predict({ ...model, temperature: t }, fv).probs;
-      loss -= Math.log(Math.max(1e-9, d.y.reduce((a, y, c) => a + y * p[c], 0)));
+      loss -= Math.log(
+        Math.max(
+          1e-9,
+          d.y.reduce((a, y, c) => a + y * p[c], 0),
+        ),
+      );
     }
     if (loss < bestLoss - 1e-9) {
       bestLoss = loss;
@@ -227,23 +251,33 @@ function crossValidate(examples: TrainingExample[]) {
       const d = Math.min(...acc.map((a) => Math.abs(SEVERITIES.indexOf(a) - SEVERITIES.indexOf(pick))));
       exact += ok ? 1 : 0;
       if (!ok && process.argv.includes('--misses'))
-        process.stdout.write(`miss ${e.id} exp=${acc.join('|')} got=${pick} p=${p.map((x) => x.toFixed(2)).join('/')} | ${(e.subject ?? '').slice(0, 60)} | ${e.text.replace(/\s+/g, ' ').slice(0, 260)}\n`);
+        process.stdout.write(
+          `miss ${e.id} exp=${acc.join('|')} got=${pick} p=${p.map((x) => x.toFixed(2)).join('/')} | ${(e.subject ?? '').slice(0, 60)} | ${e.text.replace(/\s+/g, ' ').slice(0, 260)}\n`,
+        );
       within += d <= 1 ? 1 : 0;
       n++;
     }
   }
-  process.stdout.write(`cv on the tuning split (model argmax, no rules): exact ${((exact / n) * 100).toFixed(1)} %, within one ${((within / n) * 100).toFixed(1)} % (n=${n})\n`);
+  process.stdout.write(
+    `cv on the tuning split (model argmax, no rules): exact ${((exact / n) * 100).toFixed(1)} %, within one ${((within / n) * 100).toFixed(1)} % (n=${n})\n`,
+  );
   void perLang;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === __filename) {
+/** The module as committed: rendered, then formatted with the repository's Prettier settings. */
+export async function formattedModule(model: SeverityModel, meta: { examples: number; sources: Record<string, number> }): Promise<string> {
+  const options = (await prettier.resolveConfig(MODEL_FILE)) ?? {};
+  return prettier.format(renderModule(model, meta), { ...options, filepath: MODEL_FILE });
+}
+
+async function main() {
   const t0 = Date.now();
   const examples = collectExamples();
   if (process.argv.includes('--cv')) {
     crossValidate(examples);
   } else {
     const model = train(examples);
-    const text = renderModule(model, { examples: examples.length, sources: sourcesOf(examples) });
+    const text = await formattedModule(model, { examples: examples.length, sources: sourcesOf(examples) });
     if (process.argv.includes('--check')) {
       const current = readFileSync(MODEL_FILE, 'utf8');
       if (current !== text) {
@@ -253,8 +287,17 @@ if (process.argv[1] && resolve(process.argv[1]) === __filename) {
       process.stdout.write('committed model = rebuild (byte for byte)\n');
     } else {
       writeFileSync(MODEL_FILE, text);
-      process.stdout.write(`wrote ${MODEL_FILE}: ${Object.keys(model.weights).length} features, temperature ${model.temperature}, ${(text.length / 1024).toFixed(0)} KiB\n`);
+      process.stdout.write(
+        `wrote ${MODEL_FILE}: ${Object.keys(model.weights).length} features, temperature ${model.temperature}, ${(text.length / 1024).toFixed(0)} KiB\n`,
+      );
     }
   }
   process.stdout.write(`${examples.length} examples (${JSON.stringify(sourcesOf(examples))}) in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === __filename) {
+  main().catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  });
 }

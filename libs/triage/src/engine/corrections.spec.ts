@@ -26,7 +26,11 @@ describe('corrections (agents teach triage, per project)', () => {
   it('a near-identical corrected conversation decides, with evidence naming it', () => {
     const before = run(text);
     const target = before.severity === 'high' ? 'medium' : 'high';
-    const prepared = prepareCorrections({ corrections: [corr(1, text, { severity: target, affectedService: 'partner-portal', before: { severity: before.severity, affectedService: before.affectedService } })] });
+    const prepared = prepareCorrections({
+      corrections: [
+        corr(1, text, { severity: target, affectedService: 'partner-portal', before: { severity: before.severity, affectedService: before.affectedService } }),
+      ],
+    });
     const after = run(text, prepared);
     expect(after.severity).toBe(target);
     expect(after.affectedService).toBe('partner-portal');
@@ -35,7 +39,9 @@ describe('corrections (agents teach triage, per project)', () => {
   });
 
   it('unrelated corrections change nothing', () => {
-    const prepared = prepareCorrections({ corrections: [corr(1, 'How do I change the bank account for my weekly payout?', { severity: 'info', affectedService: 'payouts' })] });
+    const prepared = prepareCorrections({
+      corrections: [corr(1, 'How do I change the bank account for my weekly payout?', { severity: 'info', affectedService: 'payouts' })],
+    });
     const plain = run('Checkout is down for everyone, nobody can pay.');
     const taught = run('Checkout is down for everyone, nobody can pay.', prepared);
     expect(taught.severity).toBe(plain.severity);
@@ -50,7 +56,9 @@ describe('corrections (agents teach triage, per project)', () => {
       corr(3, 'the geofence is off by two blocks', { affectedService: 'payouts' }),
     ];
     const prepared = prepareCorrections({ corrections });
-    const words = learnedWords(prepared).filter((w) => w.service === 'payouts').map((w) => w.word);
+    const words = learnedWords(prepared)
+      .filter((w) => w.service === 'payouts')
+      .map((w) => w.word);
     expect(words).toContain('geofence');
     const r = run('The geofence is broken', prepared);
     expect(r.affectedService).toBe('payouts');
@@ -60,7 +68,9 @@ describe('corrections (agents teach triage, per project)', () => {
   });
 
   it('is deterministic for the same snapshot, whatever the order it arrives in', () => {
-    const list = Array.from({ length: 30 }, (_, i) => corr(i, `Order ${i} was paid but the payout for it is missing, amount ${i * 3} EUR`, { severity: i % 2 ? 'medium' : 'high', affectedService: 'payouts' }));
+    const list = Array.from({ length: 30 }, (_, i) =>
+      corr(i, `Order ${i} was paid but the payout for it is missing, amount ${i * 3} EUR`, { severity: i % 2 ? 'medium' : 'high', affectedService: 'payouts' }),
+    );
     const a = prepareCorrections({ corrections: list });
     const b = prepareCorrections({ corrections: [...list].reverse() });
     expect(a.fingerprint).toBe(b.fingerprint);

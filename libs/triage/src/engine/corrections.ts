@@ -42,7 +42,8 @@ export interface PreparedCorrections {
 
 const STOP = new Set<string>();
 for (const p of LANGUAGE_PACKS) for (const w of p.stopwords) STOP.add(matchKey(w));
-for (const w of 'hello thanks thank please team since today yesterday still again also just really help issue problem error working work works'.split(' ')) STOP.add(matchKey(w));
+for (const w of 'hello thanks thank please team since today yesterday still again also just really help issue problem error working work works'.split(' '))
+  STOP.add(matchKey(w));
 
 /** Content words of a text, as language-neutral keys (with the folded word each came from). */
 export function contentKeys(text: string, surfaces?: Map<string, Map<string, number>>): string[] {
@@ -72,7 +73,9 @@ function hash(s: string): string {
 export function prepareCorrections(snapshot: TriageCorrectionsSnapshot | null | undefined): PreparedCorrections {
   const list = (snapshot?.corrections ?? []).filter((c): c is TriageCorrection => !!c && typeof c.text === 'string' && typeof c.id === 'string');
   // Newest first; ties by id — the newest MAX_CORRECTIONS are used.
-  const sorted = [...list].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, MAX_CORRECTIONS);
+  const sorted = [...list]
+    .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .slice(0, MAX_CORRECTIONS);
   const removed = new Set((snapshot?.removedWords ?? []).map((w) => matchKey(foldString(w))));
   const surfaces = new Map<string, Map<string, number>>();
   const docs = sorted.map((c) => new Set(contentKeys(`${c.subject ?? ''} ${c.text}`, surfaces)));
@@ -95,7 +98,14 @@ export function prepareCorrections(snapshot: TriageCorrectionsSnapshot | null | 
     for (const [k, w] of vec) vec.set(k, w / norm);
     const severity = c.severity ?? c.before?.severity ?? null;
     const service = c.affectedService !== undefined ? c.affectedService : undefined;
-    examples.push({ id: c.id, conversationId: String(c.conversationId ?? c.id), severity: severity && SEVERITIES.includes(severity) ? severity : null, service, vector: vec, order: i });
+    examples.push({
+      id: c.id,
+      conversationId: String(c.conversationId ?? c.id),
+      severity: severity && SEVERITIES.includes(severity) ? severity : null,
+      service,
+      vector: vec,
+      order: i,
+    });
     for (const [k, w] of vec) {
       const l = lists.get(k);
       if (l) {
@@ -110,7 +120,9 @@ export function prepareCorrections(snapshot: TriageCorrectionsSnapshot | null | 
   const surfaceOf = (k: string) => [...(surfaces.get(k) ?? new Map([[k, 1]])).entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
   const changed = sorted.map((c) => c.affectedService !== undefined && (c.before === undefined || c.before.affectedService !== c.affectedService));
   const learned = learnWords(examples, docs, removed, changed).map((l) => ({ ...l, word: surfaceOf(l.word) }));
-  const fingerprint = hash(sorted.map((c) => `${c.id}:${c.severity ?? ''}:${c.affectedService ?? ''}:${c.createdAt}`).join('|') + '#' + [...removed].sort().join(','));
+  const fingerprint = hash(
+    sorted.map((c) => `${c.id}:${c.severity ?? ''}:${c.affectedService ?? ''}:${c.createdAt}`).join('|') + '#' + [...removed].sort().join(','),
+  );
   return { examples, postings, idf, learned, fingerprint };
 }
 

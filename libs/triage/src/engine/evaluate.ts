@@ -68,7 +68,12 @@ export function wilson(k: number, n: number, z = 1.96): [number, number] {
   return [Math.max(0, c - h), Math.min(1, c + h)];
 }
 
-export function evaluate(cases: EvaluationCase[], run: (input: TriageInput) => TriageResult, context: TriageInput['context'], defaultBufferHours = 2): EvaluationReport {
+export function evaluate(
+  cases: EvaluationCase[],
+  run: (input: TriageInput) => TriageResult,
+  context: TriageInput['context'],
+  defaultBufferHours = 2,
+): EvaluationReport {
   const confusion = Object.fromEntries(SEVERITIES.map((e) => [e, Object.fromEntries(SEVERITIES.map((a) => [a, 0]))])) as EvaluationReport['confusion'];
   let exact = 0;
   let withinOne = 0;
@@ -89,7 +94,9 @@ export function evaluate(cases: EvaluationCase[], run: (input: TriageInput) => T
     });
     const accepted = Array.isArray(c.expected.severity) ? c.expected.severity : [c.expected.severity];
     const isExact = accepted.includes(r.severity);
-    const nearest = isExact ? r.severity : [...accepted].sort((a, b) => Math.abs(SEVERITY_ORDER[a] - SEVERITY_ORDER[r.severity]) - Math.abs(SEVERITY_ORDER[b] - SEVERITY_ORDER[r.severity]))[0];
+    const nearest = isExact
+      ? r.severity
+      : [...accepted].sort((a, b) => Math.abs(SEVERITY_ORDER[a] - SEVERITY_ORDER[r.severity]) - Math.abs(SEVERITY_ORDER[b] - SEVERITY_ORDER[r.severity]))[0];
     confusion[nearest][r.severity]++;
     const isWithin = Math.abs(SEVERITY_ORDER[nearest] - SEVERITY_ORDER[r.severity]) <= 1;
     if (isExact) exact++;
@@ -100,7 +107,13 @@ export function evaluate(cases: EvaluationCase[], run: (input: TriageInput) => T
       serviceTotal++;
       const ok = Array.isArray(c.expected.service) ? c.expected.service.includes(r.affectedService ?? '\u0000') : r.affectedService === c.expected.service;
       if (ok) service++;
-      else misses.push({ id: c.id, field: 'service', expected: Array.isArray(c.expected.service) ? c.expected.service.join('|') : c.expected.service, actual: r.affectedService });
+      else
+        misses.push({
+          id: c.id,
+          field: 'service',
+          expected: Array.isArray(c.expected.service) ? c.expected.service.join('|') : c.expected.service,
+          actual: r.affectedService,
+        });
     }
     if (c.expected.windowStart !== null) {
       windowTotal++;

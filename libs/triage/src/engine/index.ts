@@ -55,7 +55,13 @@ export function triage(input: TriageInput, options: TriageOptions = {}): TriageR
   const tz = isValidTimeZone(input.timezone) ? input.timezone : 'UTC';
   const buffer = bufferHours(input.timeBufferHours);
 
-  const idx = serviceIndexFor(input.context?.services, input.context?.servicesSeenInLogs, input.context?.llmContext, corrections?.learned ?? [], corrections?.fingerprint ?? '');
+  const idx = serviceIndexFor(
+    input.context?.services,
+    input.context?.servicesSeenInLogs,
+    input.context?.llmContext,
+    corrections?.learned ?? [],
+    corrections?.fingerprint ?? '',
+  );
   const svc = decideService(reading, findServiceMentions(reading, idx), idx);
   const features = extractFeatures(reading, { found: svc.service !== null, critical: svc.critical });
   const sev = decideSeverity(reading, features, model);
@@ -113,7 +119,13 @@ interface Applied {
 }
 
 /** Neighbours vote; a very close one decides. Services must still exist in the catalogue (or be null). */
-function applyCorrections(neighbours: Neighbour[], probs: Record<Severity, number>, severity: Severity, service: string | null, catalogue: Set<string>): Applied {
+function applyCorrections(
+  neighbours: Neighbour[],
+  probs: Record<Severity, number>,
+  severity: Severity,
+  service: string | null,
+  catalogue: Set<string>,
+): Applied {
   const evidence: TriageEvidence[] = [];
   const out: Applied = { severity, service, confidence: null, evidence };
   const useful = neighbours.filter((n) => n.similarity >= VOTE);
@@ -165,6 +177,12 @@ function applyCorrections(neighbours: Neighbour[], probs: Record<Severity, numbe
     }
   }
   if (evidence.length === 0 && top.similarity >= DECIDE)
-    evidence.push({ kind: 'correction', signal: 'correction.agrees', match: '', detail: `agents' corrections agree (closest: conversation ${top.conversationId})`, weight: top.similarity });
+    evidence.push({
+      kind: 'correction',
+      signal: 'correction.agrees',
+      match: '',
+      detail: `agents' corrections agree (closest: conversation ${top.conversationId})`,
+      weight: top.similarity,
+    });
   return out;
 }

@@ -76,8 +76,12 @@ describe('mail clean-up', () => {
   });
 
   it('knows quote headers and sign-offs in other languages', () => {
-    expect(prepareMessage('Hallo,\n\nDanke, geht wieder.\n\nMit freundlichen Grüßen\nJonas\n\nAm 03.03.2026 um 09:12 schrieb Jonas:\n> Alles kaputt', mail).body).toBe('Danke, geht wieder.');
-    expect(prepareMessage('Bonjour,\n\nC’est réglé.\n\nCordialement,\nJulie\n\nLe mar. 3 mars 2026 à 09:12, Julie a écrit :\n> Tout est en panne', mail).body).toBe("C'est réglé.");
+    expect(
+      prepareMessage('Hallo,\n\nDanke, geht wieder.\n\nMit freundlichen Grüßen\nJonas\n\nAm 03.03.2026 um 09:12 schrieb Jonas:\n> Alles kaputt', mail).body,
+    ).toBe('Danke, geht wieder.');
+    expect(
+      prepareMessage('Bonjour,\n\nC’est réglé.\n\nCordialement,\nJulie\n\nLe mar. 3 mars 2026 à 09:12, Julie a écrit :\n> Tout est en panne', mail).body,
+    ).toBe("C'est réglé.");
     expect(prepareMessage('Olá,\nJá voltou.\n\n-----Mensagem original-----\nDe: Ana\nEnviado: terça\nAssunto: tudo fora do ar', mail).body).toBe('Já voltou.');
   });
 

@@ -8,7 +8,20 @@ import { CUE_NAMES, type CueName, type LanguagePack } from './languages/pack';
 import { ENGLISH, LANGUAGE_PACKS } from './languages/registry';
 import { fold, prepareMessage, sentences as splitSentences, type Folded, type PreparedMessage, type Sentence } from './text';
 
-export const INDEPENDENT_CUES = ['http5xx', 'http4xx', 'errorCode', 'stackTrace', 'shouting', 'exclaim', 'question', 'plainQuestion', 'emojiGood', 'emojiBad', 'percent', 'amount'] as const;
+export const INDEPENDENT_CUES = [
+  'http5xx',
+  'http4xx',
+  'errorCode',
+  'stackTrace',
+  'shouting',
+  'exclaim',
+  'question',
+  'plainQuestion',
+  'emojiGood',
+  'emojiBad',
+  'percent',
+  'amount',
+] as const;
 export type IndependentCue = (typeof INDEPENDENT_CUES)[number];
 export type AnyCue = CueName | IndependentCue;
 
@@ -42,11 +55,38 @@ export interface Reading {
 }
 
 const MAIL = LANGUAGE_PACKS.map((p) => p.mail);
-const NEGATABLE = new Set<AnyCue>(['failure', 'outage', 'slow', 'intermittent', 'dataWrong', 'blocked', 'security', 'revenue', 'money', 'many', 'impact', 'phishing']);
+const NEGATABLE = new Set<AnyCue>([
+  'failure',
+  'outage',
+  'slow',
+  'intermittent',
+  'dataWrong',
+  'blocked',
+  'security',
+  'revenue',
+  'money',
+  'many',
+  'impact',
+  'phishing',
+]);
 /** Cues English may add on a non-English message (error text pasted in English, "down", "outage"). */
 const SECOND_PACK_CUES = new Set<CueName>(['failure', 'outage', 'slow', 'security', 'statusPage']);
 const MAX_READ = 20_000;
-const PROBLEM_IN_SENTENCE = new Set<AnyCue>(['failure', 'outage', 'slow', 'intermittent', 'dataWrong', 'blocked', 'security', 'money', 'revenue', 'http5xx', 'http4xx', 'errorCode', 'phishing']);
+const PROBLEM_IN_SENTENCE = new Set<AnyCue>([
+  'failure',
+  'outage',
+  'slow',
+  'intermittent',
+  'dataWrong',
+  'blocked',
+  'security',
+  'money',
+  'revenue',
+  'http5xx',
+  'http4xx',
+  'errorCode',
+  'phishing',
+]);
 
 function sentenceIndex(sents: Sentence[], offset: number): number {
   let lo = 0;
@@ -115,7 +155,17 @@ export function readMessage(rawText: string, rawSubject: string | undefined): Re
   for (const h of hits) if (!h.negated && PROBLEM_IN_SENTENCE.has(h.cue)) reporting.add(h.sentence);
   sents.forEach((s, i) => {
     if (s.question && !reporting.has(i) && !hedgedSentence.has(i) && /\p{L}{3}/u.test(s.text))
-      hits.push({ cue: 'plainQuestion', start: s.start, end: s.end, match: s.text, sentence: i, negated: false, hedged: false, inSubject: s.start < subjectLength, lang: 'und' });
+      hits.push({
+        cue: 'plainQuestion',
+        start: s.start,
+        end: s.end,
+        match: s.text,
+        sentence: i,
+        negated: false,
+        hedged: false,
+        inSubject: s.start < subjectLength,
+        lang: 'und',
+      });
   });
   for (const h of hits) h.hedged = hedgedSentence.has(h.sentence) || (sents[h.sentence]?.question ?? false);
   // Same span found by two packs: keep the first (primary language).
@@ -136,7 +186,8 @@ export function readMessage(rawText: string, rawSubject: string | undefined): Re
   return { text, folded, sentences: sents, subjectLength, prepared, language, packs, hits: unique, byCue };
 }
 
-const HTTP = /(?<![#$€£\d.,/:-])\b([45]\d\d)(s|'s)?\b(?![.,]\d)(?! ?(?:orders?|products?|items?|parcels?|customers?|users?|people|euros?|dollars?|eur|usd|gbp|brl|km|ms|mb|kb|gb|skus?|units?|rows?|lines?|pages?|calls?|requests?|emails?|times?|x|px|%|€|\$|£|reais|seats?|mal|fois|veces|vezes|keer|volte|stück|pedidos|commandes|bestellingen|ordini|clientes|clients|kunden|klanten|clienti))/g;
+const HTTP =
+  /(?<![#$€£\d.,/:-])\b([45]\d\d)(s|'s)?\b(?![.,]\d)(?! ?(?:orders?|products?|items?|parcels?|customers?|users?|people|euros?|dollars?|eur|usd|gbp|brl|km|ms|mb|kb|gb|skus?|units?|rows?|lines?|pages?|calls?|requests?|emails?|times?|x|px|%|€|\$|£|reais|seats?|mal|fois|veces|vezes|keer|volte|stück|pedidos|commandes|bestellingen|ordini|clientes|clients|kunden|klanten|clienti))/g;
 const HTTP_CONTEXT =
   /(error|erro|fehler|fout|errore|http|status|code|codigo|got|get|getting|gives?|giving|throw|return|respon|fail|bad gateway|internal|forbidden|not found|unauthori|unavailable|timeout|gateway|with an? |a \d|an? \d|\bem\b|\bun\b|\been\b|\bein\b|renvoie|devuelve|retorna|geeft|liefert|restituisce|da|dá)/;
 const ERROR_CODE =

@@ -93,7 +93,12 @@ describe('a message to support is a report until shown otherwise', () => {
   });
 
   it('info needs positive evidence: how-to, request, billing question, praise, docs, false alarm', () => {
-    for (const text of ['Wie kann ich eine Rechnung herunterladen?', 'Sería genial tener un modo oscuro en la aplicación, ¿lo tenéis previsto?', 'Merci, le nouveau panier est super !', 'Falso allarme: ignorate il mio ultimo messaggio, era il nostro firewall.'])
+    for (const text of [
+      'Wie kann ich eine Rechnung herunterladen?',
+      'Sería genial tener un modo oscuro en la aplicación, ¿lo tenéis previsto?',
+      'Merci, le nouveau panier est super !',
+      'Falso allarme: ignorate il mio ultimo messaggio, era il nostro firewall.',
+    ])
       expect(run(text).severity).toBe('info');
   });
 

@@ -37,9 +37,12 @@ describe('service matching', () => {
     expect(pick(text)).toBe(expected);
   });
 
-  it.each(['The website is slow', 'please check out our new docs', 'I am stuck on the homepage', 'customers report the page is blank'])('nothing fits: "%s" → null', (text) => {
-    expect(pick(text)).toBeNull();
-  });
+  it.each(['The website is slow', 'please check out our new docs', 'I am stuck on the homepage', 'customers report the page is blank'])(
+    'nothing fits: "%s" → null',
+    (text) => {
+      expect(pick(text)).toBeNull();
+    },
+  );
 
   it('marks critical services from the catalogue flag and from critical paths named in llmContext', () => {
     expect(idx.critical.has('checkout')).toBe(true);

@@ -50,9 +50,48 @@ interface TokenMatch {
 }
 
 /** Suffixes that add nothing to a service name ("auth-service" is talked about as "auth"). */
-const GENERIC_SUFFIX = new Set(['service', 'services', 'svc', 'server', 'srv', 'backend', 'frontend', 'worker', 'ms', 'microservice', 'v1', 'v2', 'prod', 'api']);
+const GENERIC_SUFFIX = new Set([
+  'service',
+  'services',
+  'svc',
+  'server',
+  'srv',
+  'backend',
+  'frontend',
+  'worker',
+  'ms',
+  'microservice',
+  'v1',
+  'v2',
+  'prod',
+  'api',
+]);
 /** Parts of names that are too generic to stand for the service alone. */
-const GENERIC_PART = new Set(['app', 'apps', 'web', 'api', 'user', 'users', 'data', 'portal', 'service', 'management', 'customer', 'partner', 'mobile', 'card', 'edge', 'scheduled', 'support', 'admin', 'system', 'center', 'centre', 'hub', 'panel']);
+const GENERIC_PART = new Set([
+  'app',
+  'apps',
+  'web',
+  'api',
+  'user',
+  'users',
+  'data',
+  'portal',
+  'service',
+  'management',
+  'customer',
+  'partner',
+  'mobile',
+  'card',
+  'edge',
+  'scheduled',
+  'support',
+  'admin',
+  'system',
+  'center',
+  'centre',
+  'hub',
+  'panel',
+]);
 /** Common words one edit away from service words ("stuck" ~ "stock"); never matched by typo. */
 const FUZZY_STOP = new Set(
   'stuck stack stick shock start state store share short sales cards check admit email search reach repost report import export support sport profit paying playing placement tracing there their where these those which while would could should about after again other under never every being having thing think thank thanks login logs sings signs lines times hours since month money order orders works worked words world point place plate price prize print ports posts'.split(
@@ -70,8 +109,6 @@ const GENERIC_WORDS = new Set(
     .split(' ')
     .map((w) => matchKey(w)),
 );
-
-
 
 /** A language-neutral matching key: folded, plural removed, then one inflection ending ("alertas" ~ "alerts"). */
 export function matchKey(token: string): string {
@@ -118,7 +155,8 @@ const CONCEPT_FORMS: Map<ConceptId, string[][]> = (() => {
   return m;
 })();
 
-const CRITICAL_WORDS = /\b(?:critical|core|most important|revenue|money|must never|business[- ]critical|key flows?|kritisch|critique|critico|critica|kritiek|essentiel|essencial|esencial|essenziale)\b/;
+const CRITICAL_WORDS =
+  /\b(?:critical|core|most important|revenue|money|must never|business[- ]critical|key flows?|kritisch|critique|critico|critica|kritiek|essentiel|essencial|esencial|essenziale)\b/;
 const NOT_CRITICAL = /\b(?:not critical|non-critical|can wait|internal|low priority)\b/;
 
 export interface LearnedAlias {
@@ -127,7 +165,12 @@ export interface LearnedAlias {
   support: number;
 }
 
-export function buildServiceIndex(services: ServiceDefinition[], seenInLogs: string[], llmContext: string | null | undefined, learned: readonly LearnedAlias[] = []): ServiceIndex {
+export function buildServiceIndex(
+  services: ServiceDefinition[],
+  seenInLogs: string[],
+  llmContext: string | null | undefined,
+  learned: readonly LearnedAlias[] = [],
+): ServiceIndex {
   const forms: Form[] = [];
   const seen = new Set<string>();
   const critical = new Set<string>();
@@ -157,7 +200,8 @@ export function buildServiceIndex(services: ServiceDefinition[], seenInLogs: str
     const parts = tokensOf(s.name);
     while (parts.length > 1 && GENERIC_SUFFIX.has(parts[parts.length - 1])) parts.pop();
     if (parts.length >= 1) add(s.name, parts.join(' '), s.kind === 'name' ? 1 : 0.85, s.kind === 'name' ? 'name' : 'logs');
-    for (const p of parts) if (p.length >= 4 && !GENERIC_PART.has(p)) (partOwners.get(matchKey(p)) ?? partOwners.set(matchKey(p), new Set()).get(matchKey(p))!).add(s.name);
+    for (const p of parts)
+      if (p.length >= 4 && !GENERIC_PART.has(p)) (partOwners.get(matchKey(p)) ?? partOwners.set(matchKey(p), new Set()).get(matchKey(p))!).add(s.name);
     for (const a of s.aliases) add(s.name, a, 0.95, 'alias');
   }
   for (const [key, owners] of partOwners) if (owners.size === 1) add([...owners][0], key, 0.6, 'part');
@@ -283,9 +327,76 @@ interface Tok {
 }
 
 /** English verbs that look like service words ("customers report …", "check out our docs"). */
-const VERB_WORDS = new Set(['report', 'reports', 'reported', 'reporting', 'ship', 'ships', 'track', 'tracks', 'stocked', 'searched', 'order', 'ordered', 'book', 'booked']);
-const SUBJECT_BEFORE = new Set(['customer', 'customers', 'user', 'users', 'they', 'people', 'someone', 'staff', 'colleague', 'colleagues', 'i', 'we', 'also', 'who', 'to', 'please', 'and', 'not', 'can', 'cannot', 'couldn', 'will', 'would', 'did', 'didn']);
-const OBJECT_AFTER = new Set(['that', 'the', 'their', 'his', 'her', 'seeing', 'getting', 'issues', 'problems', 'errors', 'an', 'a', 'it', 'this', 'same', 'back', 'having', 'being', 'our', 'my', 'your', 'dinner', 'lunch', 'food', 'anything']);
+const VERB_WORDS = new Set([
+  'report',
+  'reports',
+  'reported',
+  'reporting',
+  'ship',
+  'ships',
+  'track',
+  'tracks',
+  'stocked',
+  'searched',
+  'order',
+  'ordered',
+  'book',
+  'booked',
+]);
+const SUBJECT_BEFORE = new Set([
+  'customer',
+  'customers',
+  'user',
+  'users',
+  'they',
+  'people',
+  'someone',
+  'staff',
+  'colleague',
+  'colleagues',
+  'i',
+  'we',
+  'also',
+  'who',
+  'to',
+  'please',
+  'and',
+  'not',
+  'can',
+  'cannot',
+  'couldn',
+  'will',
+  'would',
+  'did',
+  'didn',
+]);
+const OBJECT_AFTER = new Set([
+  'that',
+  'the',
+  'their',
+  'his',
+  'her',
+  'seeing',
+  'getting',
+  'issues',
+  'problems',
+  'errors',
+  'an',
+  'a',
+  'it',
+  'this',
+  'same',
+  'back',
+  'having',
+  'being',
+  'our',
+  'my',
+  'your',
+  'dinner',
+  'lunch',
+  'food',
+  'anything',
+]);
 
 function isVerbUse(toks: Tok[], i: number): boolean {
   if (!VERB_WORDS.has(toks[i].raw)) return false;
@@ -353,7 +464,11 @@ export function findServiceMentions(r: Reading, idx: ServiceIndex): ServiceMenti
     if (i + 1 < toks.length && idx.gluedHeads.has(t.raw.slice(0, 3))) {
       const glued = matchKey(t.raw + toks[i + 1].raw);
       const g = idx.byCompact.get(glued) ?? idx.byFirst.get(glued)?.filter((x) => x.keys.length === 1);
-      if (g && g.length && !(t.raw === 'check' && /^\s+(?:the|this|that|our|my|your|it|these|those|why|what|how|if|whether|a|an)\b/.test(f.slice(toks[i + 1].end)))) {
+      if (
+        g &&
+        g.length &&
+        !(t.raw === 'check' && /^\s+(?:the|this|that|our|my|your|it|these|those|why|what|how|if|whether|a|an)\b/.test(f.slice(toks[i + 1].end)))
+      ) {
         for (const c of g) emit(c.service, t.start, toks[i + 1].end, c.kind, c.weight);
         i++;
         continue;

@@ -95,7 +95,12 @@ export function decideSeverity(r: Reading, v: FeatureVector, model: SeverityMode
     if (p[infoIdx] > 0) capped = argmax(p) === infoIdx;
     p[infoIdx] = 0;
     if (capped)
-      evidence.push({ kind: 'severity', signal: 'rule.report-until-shown', match: '', detail: 'no how-to, request, billing, praise or false-alarm cue: read as a report (at least low)' });
+      evidence.push({
+        kind: 'severity',
+        signal: 'rule.report-until-shown',
+        match: '',
+        detail: 'no how-to, request, billing, praise or false-alarm cue: read as a report (at least low)',
+      });
   }
   // A stated data exposure is never below high.
   const security = (r.byCue.get('security') ?? []).find((h) => !h.negated && !h.hedged);
@@ -103,7 +108,8 @@ export function decideSeverity(r: Reading, v: FeatureVector, model: SeverityMode
     for (const s of ['info', 'low', 'medium'] as const) p[classes.indexOf(s)] = 0;
   }
   // Nothing recognised at all (empty, an emoji, an unknown language without codes): the most likely level of a report.
-  const anyCue = has(FAILURE_CUES) || has(INFO_CUES) || has(['security', 'money', 'revenue', 'outage', 'all', 'team', 'many', 'some', 'minor', 'over', 'workaround']);
+  const anyCue =
+    has(FAILURE_CUES) || has(INFO_CUES) || has(['security', 'money', 'revenue', 'outage', 'all', 'team', 'many', 'some', 'minor', 'over', 'workaround']);
   if (!anyCue) {
     for (let i = 0; i < p.length; i++) if (classes[i] !== 'low') p[i] *= 0.2;
   }
@@ -134,19 +140,33 @@ export function decideSeverity(r: Reading, v: FeatureVector, model: SeverityMode
       used.add(`w:${word}`);
       const at = r.folded.text.indexOf(word);
       const match = at >= 0 ? r.text.slice(r.folded.map[at], r.folded.map[Math.min(at + word.length, r.folded.map.length - 1)]) : word;
-      evidence.push({ kind: 'severity', signal: 'model.word', match, detail: `the word "${match}" weighs towards ${severity} in the trained model`, weight: round(s.margin) });
+      evidence.push({
+        kind: 'severity',
+        signal: 'model.word',
+        match,
+        detail: `the word "${match}" weighs towards ${severity} in the trained model`,
+        weight: round(s.margin),
+      });
       continue;
     }
     for (const cue of cueOf(s.feature)) {
       const hit = firstLive(r, cue);
       if (!hit || used.has(cue)) continue;
       used.add(cue);
-      evidence.push({ kind: 'severity', signal: `cue.${cue}`, match: hit.match, detail: `${CUE_LABEL[cue] ?? cue}${hit.lang !== 'und' && hit.lang !== r.language.code ? ` (${hit.lang})` : ''}`, weight: round(s.margin) });
+      evidence.push({
+        kind: 'severity',
+        signal: `cue.${cue}`,
+        match: hit.match,
+        detail: `${CUE_LABEL[cue] ?? cue}${hit.lang !== 'und' && hit.lang !== r.language.code ? ` (${hit.lang})` : ''}`,
+        weight: round(s.margin),
+      });
       break;
     }
   }
-  if (security && !used.has('security')) evidence.push({ kind: 'severity', signal: 'rule.security', match: security.match, detail: 'stated data exposure or breach: at least high' });
-  if (evidence.length === 0) evidence.push({ kind: 'severity', signal: 'model.prior', match: '', detail: `no decisive cue; ${severity} is the most likely level` });
+  if (security && !used.has('security'))
+    evidence.push({ kind: 'severity', signal: 'rule.security', match: security.match, detail: 'stated data exposure or breach: at least high' });
+  if (evidence.length === 0)
+    evidence.push({ kind: 'severity', signal: 'model.prior', match: '', detail: `no decisive cue; ${severity} is the most likely level` });
   confidence = Math.round(Math.max(0.05, Math.min(0.99, confidence)) * 100) / 100;
   if (confidence < LOW_CONFIDENCE_THRESHOLD) {
     const ranked = norm.map((x, i) => [x, i] as const).sort((a, b) => b[0] - a[0]);

@@ -198,7 +198,8 @@ export interface PreparedMessage {
 }
 
 const OUTLOOK_FROM = /^(?:from|von|de|van|da|desde)\s?:\s*\S/i;
-const OUTLOOK_NEXT = /^(?:sent|date|to|subject|cc|gesendet|datum|an|betreff|envoye|envoyé|a|à|objet|enviado|fecha|para|asunto|data|assunto|verzonden|aan|onderwerp|inviato|oggetto)\s?:/i;
+const OUTLOOK_NEXT =
+  /^(?:sent|date|to|subject|cc|gesendet|datum|an|betreff|envoye|envoyé|a|à|objet|enviado|fecha|para|asunto|data|assunto|verzonden|aan|onderwerp|inviato|oggetto)\s?:/i;
 
 /**
  * Removes what is not the customer's new message: quoted earlier mail ("> …", "On … wrote:",

@@ -120,7 +120,15 @@ function durationCandidates(f: string, created: number, c: CompiledPack, out: Ca
 }
 
 /** Where a clock time in the text is when the problem began, as an instant (or null). */
-function toInstant(tz: string, date: { year: number; month: number; day: number } | null, hour: number, minute: number, created: number, dayCertain: boolean, dayBefore: boolean): number | null {
+function toInstant(
+  tz: string,
+  date: { year: number; month: number; day: number } | null,
+  hour: number,
+  minute: number,
+  created: number,
+  dayCertain: boolean,
+  dayBefore: boolean,
+): number | null {
   const w = wallTime(tz, created);
   const base = date ?? { year: w.year, month: w.month, day: w.day };
   let t = wallTimeToUtc(tz, { ...base, hour, minute });
@@ -174,12 +182,21 @@ function chronoCandidates(text: string, f: string, created: number, tz: string, 
     const before = folded.slice(Math.max(0, index - 40), index);
     const after = folded.slice(index + r.text.length, index + r.text.length + 16);
     // A bare number is a time only with a clock shape or a lead word ("at", "seit", "depuis").
-    const shaped = /\d\s*(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}[:.h]\d{2}|\d\s?(?:h|uhr|uur|u)\b|\b(?:at|since|from|around|about|seit|um|ab|gegen|depuis|vers|a|à|desde|las|as|às|sinds|om|vanaf|rond|dalle|alle|verso)\s*$/i;
+    const shaped =
+      /\d\s*(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}[:.h]\d{2}|\d\s?(?:h|uhr|uur|u)\b|\b(?:at|since|from|around|about|seit|um|ab|gegen|depuis|vers|a|à|desde|las|as|às|sinds|om|vanaf|rond|dalle|alle|verso)\s*$/i;
     if (!isNoon && !shaped.test(r.text) && !shaped.test(before)) continue;
-    if (isNoon && !/(?:since|from|at|around|seit|ab|um|depuis|des|a partir|desde|as|sinds|vanaf|om|dalle|da|dal)\s*$/i.test(before.normalize('NFD').replace(/[\u0300-\u036f]/g, ''))) continue;
+    if (
+      isNoon &&
+      !/(?:since|from|at|around|seit|ab|um|depuis|des|a partir|desde|as|sinds|vanaf|om|dalle|da|dal)\s*$/i.test(
+        before.normalize('NFD').replace(/[\u0300-\u036f]/g, ''),
+      )
+    )
+      continue;
     if (/^\d+\.\d+$/.test(r.text.trim()) && !/\b(?:at|since|from|around|seit|um|depuis|desde|sinds|om|dalle|alle)\s*$/i.test(before)) continue;
     if (
-      /(?:every|each|daily|until|till|by|before|tomorrow|next|jeden|bis|morgen|chaque|jusqu|demain|cada|hasta|manana|amanha|ate|elke|tot|morgen|ogni|fino|domani)\b[^.!?\n]{0,25}$/i.test(before) ||
+      /(?:every|each|daily|until|till|by|before|tomorrow|next|jeden|bis|morgen|chaque|jusqu|demain|cada|hasta|manana|amanha|ate|elke|tot|morgen|ogni|fino|domani)\b[^.!?\n]{0,25}$/i.test(
+        before,
+      ) ||
       /^\s*(?:every|each|daily|tomorrow|next)\b/i.test(after) ||
       (f.length === text.length && c.notOnset.test(f.slice(Math.max(0, index - 40), index)))
     )
@@ -247,13 +264,24 @@ export function computeWindow(text: string, createdMs: number, tz: string, buffe
   }
   const evidence: TriageEvidence[] = [];
   if (candidates.length === 0) {
-    evidence.push({ kind: 'window', signal: 'window.buffer', match: '', detail: `no time phrase about the start; window = createdAt − ${bufferHours} h`, weight: bufferHours });
+    evidence.push({
+      kind: 'window',
+      signal: 'window.buffer',
+      match: '',
+      detail: `no time phrase about the start; window = createdAt − ${bufferHours} h`,
+      weight: bufferHours,
+    });
     return { start: createdMs - bufferHours * 60 * MIN, end: createdMs, evidence, source: 'buffer' };
   }
   // The earliest stated onset wins ("since 9am … still failing at 10:15").
   candidates.sort((a, b) => a.start - b.start);
   const best = candidates[0];
   const start = Math.min(best.start, createdMs);
-  evidence.push({ kind: 'window', signal: best.code, match: best.match, detail: best.source === 'clock' ? 'stated clock time − 5 min' : 'createdAt − stated duration − 5 min' });
+  evidence.push({
+    kind: 'window',
+    signal: best.code,
+    match: best.match,
+    detail: best.source === 'clock' ? 'stated clock time − 5 min' : 'createdAt − stated duration − 5 min',
+  });
   return { start, end: createdMs, evidence, source: best.source };
 }

@@ -92,7 +92,8 @@ export function detectLanguage(original: string, folded: string): DetectedLangua
     // Trigrams say little about a short text; its function words say more. English, the most
     // common language of support messages, wins exact ties.
     const short = tokens.length < 15;
-    const value = (short ? 0.5 : 1) * s + (short ? 0.15 : 0.06) * Math.min(h, 8) + (h >= 3 && h >= tokens.length * 0.15 ? 0.1 : 0) + (p === LANGUAGE_PACKS[0] ? 0.05 : 0);
+    const value =
+      (short ? 0.5 : 1) * s + (short ? 0.15 : 0.06) * Math.min(h, 8) + (h >= 3 && h >= tokens.length * 0.15 ? 0.1 : 0) + (p === LANGUAGE_PACKS[0] ? 0.05 : 0);
     if (value > bestValue) {
       second = bestValue;
       runnerUp = best;

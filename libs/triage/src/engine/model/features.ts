@@ -12,7 +12,18 @@ import { matchKey } from '../service';
 export const ALL_CUES: readonly AnyCue[] = [...CUE_NAMES, ...INDEPENDENT_CUES];
 
 /** Cues that say something is not working. */
-export const FAILURE_CUES: readonly AnyCue[] = ['failure', 'outage', 'slow', 'intermittent', 'dataWrong', 'blocked', 'http5xx', 'http4xx', 'errorCode', 'stackTrace'];
+export const FAILURE_CUES: readonly AnyCue[] = [
+  'failure',
+  'outage',
+  'slow',
+  'intermittent',
+  'dataWrong',
+  'blocked',
+  'http5xx',
+  'http4xx',
+  'errorCode',
+  'stackTrace',
+];
 /** Positive evidence that nothing is broken (rubric: info). */
 export const INFO_CUES: readonly AnyCue[] = ['howto', 'request', 'billing', 'praise', 'docs', 'falseAlarm', 'phishing', 'plainQuestion'];
 const SCOPE: readonly AnyCue[] = ['all', 'team', 'many', 'some', 'one', 'partial', 'othersToo', 'statusPage'];
