@@ -102,6 +102,17 @@ export function decideSeverity(r: Reading, v: FeatureVector, model: SeverityMode
         detail: 'no how-to, request, billing, praise or false-alarm cue: read as a report (at least low)',
       });
   }
+  // Stated "down for everyone" (or a whole team unable to work) is never below high, whatever came before.
+  const stated = (c: AnyCue) => (r.byCue.get(c) ?? []).filter((h) => !h.negated && !h.hedged);
+  const broad = [...stated('all'), ...stated('team')];
+  const outageStated = stated('outage');
+  const failureStated = [...stated('failure'), ...stated('blocked')];
+  const broadOutage = broad.length > 0 && (outageStated.length > 0 || failureStated.some((f) => broad.some((b) => b.sentence === f.sentence)));
+  if (broadOutage) {
+    for (const s of ['info', 'low', 'medium'] as const) p[classes.indexOf(s)] = 0;
+    const b = broad[0];
+    evidence.push({ kind: 'severity', signal: 'rule.broad-outage', match: b.match, detail: 'stated as broken for everyone (or a whole team): at least high' });
+  }
   // A stated data exposure is never below high.
   const security = (r.byCue.get('security') ?? []).find((h) => !h.negated && !h.hedged);
   if (security) {

@@ -93,6 +93,7 @@ export function extractFeatures(r: Reading, svc: ServiceFacts, withTokens = true
   if (failure && !info) set('failureOnly');
   // Whether a service was found says nothing about severity (generated text always names one); its importance does.
   if (svc.critical) set('svc:critical');
+  else if (svc.found) set('svc:noncritical');
   if (r.language.pack === null) set('lang:unsupported');
   const allQuestions = r.sentences.length > 0 && r.sentences.every((s) => s.question);
   if (allQuestions) set('allQuestions');

@@ -754,7 +754,7 @@ export const en: LanguagePack = {
       'wondering (?:if|whether)',
       'is (?:there|it) an? (?:outage|incident|issue|problem|known)',
       'any (?:known )?(?:incident|outage|issues?)',
-      'is \\w+ down',
+      'is (?:\\w+ )?down\\s*\\?',
       'a colleague (?:says|said|mentioned|told)',
       'mentioned',
       'seems? to be',
