@@ -13,7 +13,7 @@ import type { Severity, TriageCorrection, TriageInput } from '@app/contracts';
 import { SEVERITIES } from '@app/contracts';
 import { evaluate, prepareCorrections, triage, wilson, type EvaluationCase, type EvaluationReport } from '../libs/triage/src/engine';
 import { loadHelpdesk, loadRepoCatalogue, loadRepoSet, loadSelfWritten, loadShared, sharedAvailable, type SharedCase } from '../libs/triage/training/datasets';
-import { generateConversations } from '../libs/triage/training/generate';
+import { generateConversations, mulberry32 } from '../libs/triage/training/generate';
 
 const showMisses = process.argv.includes('--misses');
 const out = (s = '') => process.stdout.write(`${s}\n`);
@@ -112,7 +112,7 @@ if (sharedAvailable()) {
 //      (before → after, as the product records it); accuracy on the other 70 % before and after.
 if (shared.length) {
   out('\n## corrections replay (per business: a seeded 30 % reviewed, wrong triages corrected to the labels; accuracy on the other 70 %)');
-  const rand = seeded(12);
+  const rand = mulberry32(12);
   const totals = { n: 0, bExact: 0, aExact: 0, ns: 0, bSvc: 0, aSvc: 0, nu: 0, buExact: 0, auExact: 0 };
   for (const business of [...new Set(shared.map((c) => c.catalogue))].sort()) {
     const cases = shared.filter((c) => c.catalogue === business);
@@ -165,7 +165,7 @@ if (shared.length) {
 
 // ---- throughput: 200 services × 100 aliases, 1,000 corrections
 {
-  const rand = seeded(7);
+  const rand = mulberry32(7);
   const syll = ['ka', 'lo', 'mi', 'ra', 'te', 'su', 'no', 'vi', 'da', 'pe', 'xo', 'zu', 'bri', 'tal', 'gon', 'fer', 'lum', 'sta'];
   const word = () => Array.from({ length: 3 + Math.floor(rand() * 2) }, () => syll[Math.floor(rand() * syll.length)]).join('');
   const services = Array.from({ length: 200 }, (_, i) => ({
@@ -221,15 +221,4 @@ if (shared.length) {
 
 function first(s: Severity | Severity[]): Severity {
   return Array.isArray(s) ? s[0] : s;
-}
-
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -71,7 +71,8 @@ export interface GeneratedConversation {
   recipe: string;
 }
 
-function mulberry(seed: number): () => number {
+/** Seeded PRNG (mulberry32): the generator, the trainer and the bench draw from it. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -169,7 +170,7 @@ function capitalize(s: string): string {
 }
 
 export function generateConversations(seed = GENERATOR_SEED, perLanguage = PER_LANGUAGE): GeneratedConversation[] {
-  const next = mulberry(seed);
+  const next = mulberry32(seed);
   const pick = <T>(a: readonly T[]): T => a[Math.floor(next() * a.length)];
   const chance = (p: number) => next() < p;
   const out: GeneratedConversation[] = [];

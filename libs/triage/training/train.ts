@@ -22,7 +22,7 @@ import { predict, type SeverityModel } from '../src/engine/model/model';
 import { readMessage } from '../src/engine/reading';
 import { decideService, findServiceMentions, serviceIndexFor } from '../src/engine/service';
 import { fnv1a, loadRepoCatalogue, loadRepoSet, loadShared, sharedAvailable } from './datasets';
-import { generateConversations, GENERATOR_SEED } from './generate';
+import { generateConversations, GENERATOR_SEED, mulberry32 } from './generate';
 
 export const MODEL_FILE = join(__dirname, '..', 'src', 'engine', 'model', 'weights.generated.ts');
 const MODEL_NAME = 'triage-lr-2';
@@ -47,18 +47,6 @@ interface Vectorised {
   w: number;
   id: string;
   source: string;
-}
-
-/** Seeded PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function features(e: TrainingExample): Map<string, number> {
@@ -146,10 +134,10 @@ export function trainOn(raw: Featurised[], seed = GENERATOR_SEED): SeverityModel
   const held = data.filter((d) => fnv1a(d.id) % 100 < 15);
   const K = SEVERITIES.length;
   const W = names.map(() => new Array<number>(K).fill(0));
-  const next = rng(seed);
+  const next = mulberry32(seed);
   const order = fit.map((_, i) => i);
-  const l2Cue = Number(process.env.TRIAGE_L2_CUE ?? 1e-4);
-  const l2Word = Number(process.env.TRIAGE_L2_WORD ?? 2e-3);
+  const l2Cue = 1e-4;
+  const l2Word = 2e-3;
   for (let epoch = 0; epoch < EPOCHS; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(next() * (i + 1));
