@@ -24,5 +24,5 @@ export { maskMessage, maskToken, maskedTokens, tokenize, WILDCARD } from './mask
 export { MaskedVocabulary, MASKED_TOKEN_SLOTS } from './token-ids';
 export { SignatureMiner, DEFAULT_MINER_OPTIONS, type MinedSignature, type SignatureMinerOptions } from './signature-miner';
 export { mineAll, type BatchSignature } from './mine-all';
-export { groupingAccuracy, parsingAccuracy, groupingF1, parseCsv, parseStructuredCsv, LOGHUB_SYSTEMS } from './loghub';
+export { groupingAccuracy, parsingAccuracy, groupingF1, parseCsv, parseStructuredCsv, LOGHUB_SYSTEMS, type LabelledLine } from './loghub';
 export { generateScenario, generateMessages, SCENARIO_KINDS, type Scenario, type ScenarioKind } from './scenarios/incident-generator';
