@@ -62,6 +62,13 @@ describe('Intercom failure modes: a missing permission is not a revoked token; a
     const r = await installThroughConsent(s);
     bindingId = r.callback.headers.get('location')!.split('/').pop()!;
     expect((await binding()).installedBy.adminId).toBe(INSTALLER);
+    // triage notes only (an auto-analysis note would be a second, concurrent post to count)
+    const put = await api(s.app.url, 'PUT', `/v1/config/support-desk/${bindingId}`, {
+      token: s.token,
+      headers: headers(),
+      body: { autoAnalyzeThreshold: 'disabled' },
+    });
+    expect(put.status).toBe(200);
   });
   afterAll(async () => s?.stop());
 
