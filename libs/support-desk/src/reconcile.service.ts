@@ -96,7 +96,10 @@ export class ReconcileService implements OnApplicationBootstrap, OnModuleDestroy
     return rows.length ? this.reconcileClaimed(bindingId) : null;
   }
 
-  /** Takes the lease of the active binding that waited longest past its interval (one statement: one winner). */
+  /**
+   * Takes the lease of the active binding that waited longest past its interval (one statement: one winner). A binding
+   * is first reconciled one interval after its (re)activation: until then its webhooks have had no time to go missing.
+   */
   private async claimDue(): Promise<string | null> {
     const rows = returned<{ id: string }>(
       await this.ds.query(
@@ -104,8 +107,8 @@ export class ReconcileService implements OnApplicationBootstrap, OnModuleDestroy
        WHERE id = (
          SELECT id FROM support_desk_bindings
          WHERE status = 'active' AND ("reconcileLeaseUntil" IS NULL OR "reconcileLeaseUntil" < now())
-           AND ("reconciledAt" IS NULL OR "reconciledAt" <= now() - make_interval(secs => $1))
-         ORDER BY "reconciledAt" NULLS FIRST LIMIT 1 FOR UPDATE SKIP LOCKED)
+           AND COALESCE("reconciledAt", "installedAt") <= now() - make_interval(secs => $1)
+         ORDER BY COALESCE("reconciledAt", "installedAt") LIMIT 1 FOR UPDATE SKIP LOCKED)
        RETURNING id`,
         [this.every, LEASE_SECONDS],
       ),
