@@ -260,6 +260,42 @@ describe('triage feedback: agents correct triage, and triage learns per project'
     expect(stats.corrections).toMatchObject({ standing: 3, undone: 1 });
   }, 60_000);
 
+  it('corrects triage from the Intercom panel as the Intercom admin: form, refusal kept open, saved without a note', async () => {
+    const id = await conversation('The sign in page takes a while to load for me today', 'Uma');
+    const init = await s.sandbox.canvasInitialize({ conversationId: id });
+    expect(init.errors).toEqual([]);
+    expect(init.body.canvas.content.components.some((c: any) => c.id === 'correct_triage' && c.action?.type === 'submit')).toBe(true);
+    const form = await s.sandbox.canvasSubmit({ conversationId: id, componentId: 'correct_triage', currentCanvas: init.body.canvas });
+    expect(form.errors).toEqual([]);
+    const comps = form.body.canvas.content.components;
+    const severity = comps.find((c: any) => c.id === 'triage_severity');
+    expect(severity).toMatchObject({ type: 'dropdown', value: 'keep' });
+    expect(severity.options.map((o: any) => o.id)).toEqual(['keep', 'critical', 'high', 'medium', 'low', 'info']);
+    const service = comps.find((c: any) => c.id === 'triage_service');
+    expect(service.options.map((o: any) => o.id)).toEqual(['keep', 'none', 'service:checkout', 'service:auth', 'service:search', 'service:finance-sync']);
+
+    // Nothing chosen: refused, the form stays open with the reason.
+    const empty = await s.sandbox.canvasSubmit({ conversationId: id, componentId: 'save_correction', currentCanvas: form.body.canvas });
+    expect(empty.errors).toEqual([]);
+    const emptyComps = empty.body.canvas.content.components;
+    expect(emptyComps.some((c: any) => c.style === 'error' && /severity and\/or affectedService/.test(c.text))).toBe(true);
+    expect(emptyComps.some((c: any) => c.id === 'save_correction')).toBe(true);
+
+    const saved = await s.sandbox.canvasSubmit({
+      conversationId: id,
+      componentId: 'save_correction',
+      currentCanvas: empty.body.canvas,
+      inputValues: { triage_severity: 'medium', triage_service: 'service:auth' },
+    });
+    expect(saved.errors).toEqual([]);
+    expect(saved.body.canvas.content.components.some((c: any) => c.text === 'Triage corrected: medium, auth.')).toBe(true);
+    const first = (await api(s.app.url, 'GET', '/v1/triage/feedback?limit=1', { token: s.token, headers: h() })).json.data.items[0];
+    expect(first).toMatchObject({ conversationId: id, after: { severity: 'medium', affectedService: 'auth' }, author: { kind: 'intercom_admin' } });
+    expect(first.author.id).toEqual(expect.any(String));
+    expect(s.sandbox.getConversation(id).custom_attributes).toMatchObject({ severity: 'medium', affected_service: 'auth' });
+    expect(triageNotes(s.sandbox.getConversation(id))).toHaveLength(1);
+  }, 60_000);
+
   it('deletes the corrections and removed words with their project', async () => {
     const p = await api(s.app.url, 'POST', '/v1/config/projects', { token: s.token, body: { name: 'Short lived', slug: 'short-lived' } });
     expect(p.status).toBe(201);
@@ -275,6 +311,6 @@ describe('triage feedback: agents correct triage, and triage learns per project'
     expect(del.status).toBe(200);
     expect(await sql('SELECT id FROM triage_corrections WHERE "projectId" = $1', [pid])).toHaveLength(0);
     expect(await sql('SELECT id FROM triage_removed_words WHERE "projectId" = $1', [pid])).toHaveLength(0);
-    expect((await sql('SELECT count(*)::int AS n FROM triage_corrections'))[0].n).toBe(4);
+    expect((await sql('SELECT count(*)::int AS n FROM triage_corrections'))[0].n).toBe(5);
   });
 });

@@ -67,6 +67,10 @@ export class TriageFeedbackService {
     const setService = body.affectedService !== undefined;
     if (!setSeverity && !setService)
       throw new AppError('EMPTY_CORRECTION', 'Give severity and/or affectedService (an omitted field is left unchanged; affectedService null = no service)');
+    if (setSeverity && !SEVERITIES.includes(body.severity!))
+      throw new AppError('VALIDATION_ERROR', `severity must be one of ${SEVERITIES.join(', ')}`, {
+        fields: [{ field: 'severity', message: `severity must be one of ${SEVERITIES.join(', ')}` }],
+      });
     const project = await this.project(b.projectId);
     const service = setService ? this.catalogueName(project, body.affectedService ?? null) : null;
     const latest = await this.records.latest(b.id, conversationId);
