@@ -11,7 +11,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Severity, TriageCorrection, TriageInput } from '@app/contracts';
 import { SEVERITIES } from '@app/contracts';
-import { evaluate, prepareCorrections, triage, wilson, type EvaluationCase, type EvaluationReport } from '../libs/triage/src/engine';
+import { evaluate, prepareCorrections, triage, wilson, type EvaluationCase, type EvaluationReport } from '@app/triage/engine';
 import { loadHelpdesk, loadRepoCatalogue, loadRepoSet, loadSelfWritten, loadShared, sharedAvailable, type SharedCase } from '../libs/triage/training/datasets';
 import { generateConversations, mulberry32 } from '../libs/triage/training/generate';
 
