@@ -65,8 +65,9 @@ export class AttributesService {
     attempt: { final: boolean },
   ): Promise<{ written: string[]; dropped: string[] }> {
     const mapping = b.attributeMapping ?? {};
-    // An unknown value (no affected service…) is left out, never written as '' (contract §7).
-    const wanted = Object.entries(values).filter(([field, v]) => mapping[field as MappableField] && v !== undefined && v !== null && v !== '');
+    // An unknown value (no affected service…) is never written as '': it is sent as null, which clears a value written
+    // before (a correction undone) and leaves an attribute never set unset.
+    const wanted = Object.entries(values).filter(([field, v]) => mapping[field as MappableField] && v !== undefined);
     if (!wanted.length) return { written: [], dropped: [] };
     let defs: AttributeDefinition[];
     try {
@@ -85,6 +86,10 @@ export class AttributesService {
       const def = byName.get(name);
       if (!def || !def.apiWritable) {
         dropped.push(name);
+        continue;
+      }
+      if (raw === null || raw === '') {
+        attrs[name] = null;
         continue;
       }
       const v = field === 'summary' ? String(raw).slice(0, SUMMARY_ATTRIBUTE_MAX) : raw;
