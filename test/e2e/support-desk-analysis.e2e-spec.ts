@@ -4,7 +4,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import type { LogEntry } from '@app/contracts';
+import { PgBossQueue } from '@app/core';
 import { generateScenario } from '@app/analysis/testing';
 import { api } from '../helpers/app';
 import { installThroughConsent, IntercomStack, startIntercomStack, waitFor } from '../helpers/intercom';
@@ -13,6 +15,7 @@ const ourNotes = (conv: any) => (conv.conversation_parts?.conversation_parts ?? 
 
 describe('support-desk auto-analysis over a file source', () => {
   let s: IntercomStack;
+  let posted: { conversationId: string; analysisId: string; url: string } | null = null;
 
   beforeAll(async () => {
     s = await startIntercomStack();
@@ -60,5 +63,39 @@ describe('support-desk auto-analysis over a file source', () => {
     expect(a.json.data.result.rootCause.service).toBe(scenario.expected.origin);
     expect(a.json.data.trigger).toBe('support_desk');
     expect(notes[1].body).toContain(a.json.data.url);
+    posted = { conversationId: id, analysisId: a.json.data.id, url: a.json.data.url };
+  });
+
+  it('handles posting jobs of the older format that carry only analysisId (completed from the analysis, nothing dropped)', async () => {
+    expect(posted).not.toBeNull();
+    const { conversationId, analysisId, url } = posted!;
+    const db = new Client({ connectionString: s.app.dbUrl });
+    await db.connect();
+    const queue = new PgBossQueue(s.app.dbUrl, { worker: false });
+    try {
+      // As if the analysis had finished before an upgrade: its note was never posted, its job is of the old format.
+      await db.query(`DELETE FROM support_desk_posts WHERE "conversationId" = $1 AND purpose LIKE 'analysis:%'`, [conversationId]);
+      await queue.start();
+      await queue.enqueue('support-desk.analysis-finished', { analysisId });
+      // and two that name nothing to post: an unknown analysis, no analysis id at all
+      await queue.enqueue('support-desk.analysis-finished', { analysisId: '00000000-0000-4000-8000-000000000000' });
+      await queue.enqueue('support-desk.analysis-finished', { note: 'x' });
+      await waitFor(async () => ourNotes(s.sandbox.getConversation(conversationId)).length >= 3, 20000, 200);
+      const notes = ourNotes(s.sandbox.getConversation(conversationId));
+      expect(notes).toHaveLength(3);
+      expect(notes[2].body).toMatch(/SigSentry analysis<\/b> · (COMPLETE|PARTIAL)/);
+      expect(notes[2].body).toContain(url);
+      const rows = (
+        await db.query(`SELECT status FROM support_desk_posts WHERE "conversationId" = $1 AND purpose = $2`, [conversationId, `analysis:${analysisId}:note`])
+      ).rows;
+      expect(rows).toEqual([{ status: 'completed' }]);
+      await waitFor(async () => {
+        const jobs = (await db.query(`SELECT state FROM pgboss.job WHERE name = 'support-desk.analysis-finished' AND NOT (data ? 'url')`)).rows;
+        return jobs.length === 3 && jobs.every((j) => j.state === 'completed');
+      }, 20000);
+    } finally {
+      await queue.stop().catch(() => undefined);
+      await db.end();
+    }
   });
 });

@@ -252,7 +252,8 @@ describe('triage feedback: agents correct triage, and triage learns per project'
 
     const t = (await view(reconciliation)).triages[0];
     expect(t).toMatchObject({ reason: 'correction_undo', affectedService: null });
-    expect(s.sandbox.getConversation(reconciliation).custom_attributes.affected_service).toBe('');
+    // cleared (issue 16: an unknown service is never written as '')
+    expect(s.sandbox.getConversation(reconciliation).custom_attributes.affected_service).toBeUndefined();
     const text = 'Our quarterly reconciliation stopped matching the bank statements since Monday morning';
     const r = await api(s.app.url, 'POST', '/v1/triage', { token: s.token, headers: h(), body: { text } });
     expect(r.json.data.evidence.some((e: any) => e.detail.includes(`conversation ${reconciliation} `))).toBe(false);

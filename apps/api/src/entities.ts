@@ -3,7 +3,7 @@ import { AnalysisEntity } from '@app/analysis';
 import { IdempotencyKeyEntity, RateLimitCounterEntity } from '@app/core';
 import { LogSourceEntity, LogSourceSlotEntity } from '@app/log-sources';
 import { ProjectEntity } from '@app/projects';
-import { BindingEntity, OAuthStateEntity, PostEntity, SupportDeskEventEntity } from '@app/support-desk';
+import { BindingEntity, HandledUnitEntity, OAuthStateEntity, PostEntity, SupportDeskEventEntity } from '@app/support-desk';
 import { TriageCorrectionEntity, TriageEntity, TriageRemovedWordEntity } from '@app/triage';
 
 /** Every TypeORM entity of the product; migrations must match them (test/integration/migrations-queue-bootstrap.e2e-spec.ts). */
@@ -26,4 +26,5 @@ export const ENTITIES: Function[] = [
   TriageCorrectionEntity,
   TriageRemovedWordEntity,
   PostEntity,
+  HandledUnitEntity,
 ];

@@ -56,9 +56,31 @@ function checkOptions(where: string, opts: unknown, min: number, max: number, er
   });
 }
 
+/** The fields each component (and list item) has in the reference's table (§5.6); anything else is not Canvas Kit. */
+const FIELDS: Record<string, string[]> = {
+  text: ['id', 'text', 'align', 'style', 'bottom_margin'],
+  button: ['id', 'label', 'action', 'style', 'disabled'],
+  input: ['id', 'label', 'placeholder', 'value', 'action', 'save_state', 'disabled'],
+  textarea: ['id', 'label', 'placeholder', 'value', 'error', 'disabled'],
+  'single-select': ['id', 'options', 'label', 'value', 'save_state', 'disabled', 'action'],
+  dropdown: ['id', 'options', 'label', 'value', 'save_state', 'disabled'],
+  checkbox: ['id', 'option', 'options', 'label', 'value', 'save_state', 'disabled'],
+  list: ['items', 'disabled'],
+  'data-table': ['items'],
+  divider: ['id', 'bottom_margin'],
+  spacer: ['id', 'size'],
+  image: ['url', 'width', 'height', 'id', 'align', 'rounded', 'bottom_margin', 'action'],
+};
+const ITEM_FIELDS = ['type', 'id', 'title', 'subtitle', 'tertiary_text', 'image', 'image_width', 'image_height', 'rounded_image', 'disabled', 'action'];
+
+function checkFields(where: string, o: Obj, allowed: string[], errors: string[]): void {
+  for (const k of Object.keys(o)) if (k !== 'type' && !allowed.includes(k)) errors.push(`${where}: '${k}' is not a field of this component in Canvas Kit`);
+}
+
 export function validateComponent(c: unknown, where: string, errors: string[]): void {
   if (!isObj(c)) return void errors.push(`${where}: component must be an object`);
   const w = `${where} (${String(c.type)})`;
+  if (typeof c.type === 'string' && FIELDS[c.type]) checkFields(w, c, FIELDS[c.type], errors);
   const need = (...fields: string[]) => {
     for (const f of fields) if (c[f] === undefined || c[f] === null || c[f] === '') errors.push(`${w}: missing required field '${f}'`);
   };
@@ -110,7 +132,10 @@ export function validateComponent(c: unknown, where: string, errors: string[]): 
       if (Array.isArray(c.items)) {
         c.items.forEach((it, i) => {
           if (!isObj(it) || it.type !== 'item' || !isStr(it.id) || !isStr(it.title)) errors.push(`${w}.items[${i}]: must be {type:'item', id, title}`);
-          else if (it.action !== undefined) checkAction(`${w}.items[${i}]`, it.action, errors);
+          else {
+            checkFields(`${w}.items[${i}]`, it, ITEM_FIELDS, errors);
+            if (it.action !== undefined) checkAction(`${w}.items[${i}]`, it.action, errors);
+          }
         });
       }
       break;

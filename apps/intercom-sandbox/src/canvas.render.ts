@@ -1,7 +1,7 @@
 /**
  * Renders a Canvas Kit canvas (reference §5.6) as HTML for the sandbox inbox, like the Inbox sidebar would.
  * Everything is HTML-escaped; text components get Canvas Kit's Markdown subset only (`**bold**`/`*bold*`,
- * `[link](url)` with http(s) URLs, backslash escapes). Submit actions become buttons of one form that posts
+ * `[link](url)` with http(s) URLs; nothing else is documented, so a backslash is shown as it is). Submit actions become buttons of one form that posts
  * `component_id` and the interactive components' values (`iv:<id>`) to a sandbox route.
  */
 import { escapeHtml as e } from './html.util';
@@ -42,13 +42,8 @@ export function renderMarkdown(src: string): string {
   while (i < src.length) {
     const ch = src[i];
     const rest = src.slice(i);
-    if (ch === '\\' && i + 1 < src.length && /[\\*[\]()_`]/.test(src[i + 1])) {
-      out += e(src[i + 1]);
-      i += 2;
-      continue;
-    }
     if (ch === '[') {
-      const m = /^\[((?:\\.|[^\]\\])*)\]\(([^()\s]*)\)/.exec(rest);
+      const m = /^\[([^\]]*)\]\(([^()\s]*)\)/.exec(rest);
       if (m) {
         const href = safeHref(m[2]);
         const label = renderMarkdown(m[1]);
@@ -58,7 +53,7 @@ export function renderMarkdown(src: string): string {
       }
     }
     if (ch === '*') {
-      const m = /^(\*\*|\*)((?:\\.|[^*\\])+?)\1/.exec(rest);
+      const m = /^(\*\*|\*)([^*]+?)\1/.exec(rest);
       if (m) {
         out += `<strong>${renderMarkdown(m[2])}</strong>`;
         i += m[0].length;

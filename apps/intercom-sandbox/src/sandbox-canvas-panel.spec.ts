@@ -21,7 +21,8 @@ interface FakeApp {
 }
 
 const EVIL = 'Hi [click](http://evil) **x** <script>alert(1)</script>';
-const esc = (s: string) => s.replace(/[\\*[\]()]/g, (c) => `\\${c}`);
+/** as the product neutralises user text: no backslashes (undocumented in Canvas Kit), look-alike `∗`, no `](` */
+const esc = (s: string) => s.replace(/\*/g, '\u2217').replace(/\]\(/g, ']\u200b(');
 
 function panelCanvas(analysis: { id: string; status: string } | null): Json {
   const components: Json[] = [
@@ -162,7 +163,7 @@ describe('sandbox inbox Canvas Kit panel', () => {
     expect(html).toContain('<strong>Triage</strong>');
     expect(html).toContain('<td>Service</td><td>&lt;b&gt;checkout&lt;/b&gt;</td>');
     // the escaped user text shows literally: no link to evil, no bold, no script
-    expect(html).toContain('Hi [click](http://evil) **x** &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('Hi [click]\u200b(http://evil) \u2217\u2217x\u2217\u2217 &lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).not.toContain('href="http://evil');
     expect(html).not.toContain('<script>');
     expect(html).toContain('<a href="https://sigsentry.test/projects/shop/analyses/a0" target="_blank" rel="noopener noreferrer">');
@@ -266,8 +267,8 @@ describe('sandbox inbox Canvas Kit panel', () => {
 
 describe('canvas renderer', () => {
   it('interprets only the Markdown subset, escapes everything else', () => {
-    expect(renderMarkdown('**b** *i* [ok](https://x.test/a?b=1&c=2) [bad](javascript:alert(1)) \\*lit\\* <i>')).toBe(
-      '<strong>b</strong> <strong>i</strong> <a href="https://x.test/a?b=1&amp;c=2" target="_blank" rel="noopener noreferrer">ok</a> [bad](javascript:alert(1)) *lit* &lt;i&gt;',
+    expect(renderMarkdown('**b** *i* [ok](https://x.test/a?b=1&c=2) [bad](javascript:alert(1)) a\\b <i>')).toBe(
+      '<strong>b</strong> <strong>i</strong> <a href="https://x.test/a?b=1&amp;c=2" target="_blank" rel="noopener noreferrer">ok</a> [bad](javascript:alert(1)) a\\b &lt;i&gt;',
     );
     expect(renderMarkdown('[x](data:text/html,1)')).toBe('x');
   });

@@ -24,6 +24,13 @@ import { bodySignature } from './signing.util';
 import { DEFAULT_TOPICS, postSigned, WebhookEmitter } from './webhook.emitter';
 import type { DeliveryAttempt, Notification, WebhookSettings } from './webhook.emitter';
 
+export interface ApiCall {
+  method: string;
+  path: string;
+  status: number;
+  at: number;
+}
+
 export interface Fault extends FaultSpec {
   id: string;
   remaining: number;
@@ -42,6 +49,10 @@ export class SandboxCore {
   readonly log: SandboxLogger;
   readonly uninstallNotices: UninstallNotice[] = [];
   readonly faults: Fault[] = [];
+  /** every Intercom API call answered (REST and /auth/*), oldest first (capped at 100 000) */
+  readonly apiCalls: ApiCall[] = [];
+  /** notifications to drop instead of delivering (Intercom gave up on them), per topic or '*' */
+  readonly drops = new Map<string, number>();
   rateLimit: { limit: number; windowMs?: number } | null;
   /** the current rate-limit window: its start (ms) and the calls counted in it */
   readonly rl = { windowStart: 0, count: 0 };
@@ -70,6 +81,7 @@ export class SandboxCore {
       throttleDelayMs: opts.throttleDelayMs ?? retryDelayMs,
       maxThrottleMs: (opts.throttleDelayMs ?? retryDelayMs) * 120,
       isInstalled: (id) => this.store.workspaces.get(id)?.installed === true,
+      shouldDrop: (topic) => this.takeDrop(topic),
       indent: opts.webhookIndent,
       logger: this.log,
     });
@@ -101,16 +113,24 @@ export class SandboxCore {
     return conv;
   }
 
-  customerReply(convId: string, body: string): { conv: Conversation; part: Part } {
+  customerReply(convId: string, body: string, appPackageCode: string | null = null): { conv: Conversation; part: Part } {
     if (!body) throw new ApiError(400, 'parameter_not_found', 'Body is a required parameter.', 'body');
-    const part = this.store.customerReply(convId, body);
+    const part = this.store.customerReply(convId, body, appPackageCode);
     const conv = this.store.conversation(convId);
     this.emitter.emit('conversation.user.replied', conv.workspaceId, this.webhookItem(conv, [part]), part.created_at);
     return { conv, part };
   }
 
-  adminPart(convId: string, adminId: string, body: string, type: 'comment' | 'note', viaApp: boolean, createdAt?: number) {
-    const part = this.store.adminPart(convId, adminId, body, type, viaApp, createdAt);
+  adminPart(
+    convId: string,
+    adminId: string,
+    body: string,
+    type: 'comment' | 'note',
+    viaApp: boolean,
+    createdAt?: number,
+    opts: { skipUnsnooze?: boolean } = {},
+  ) {
+    const part = this.store.adminPart(convId, adminId, body, type, viaApp, createdAt, opts);
     const conv = this.store.conversation(convId);
     const topic = type === 'note' ? 'conversation.admin.noted' : 'conversation.admin.replied';
     this.emitter.emit(topic, conv.workspaceId, this.webhookItem(conv, [part]), part.created_at);
@@ -187,7 +207,34 @@ export class SandboxCore {
     return s.installed ? 'installed' : s.tokenStatus === 'revoked' ? 'uninstalled' : 'not installed';
   }
 
-  // ---------- faults and rate limits ----------
+  // ---------- faults, rate limits, the call log, dropped deliveries ----------
+
+  recordCall(c: ApiCall): void {
+    if (this.apiCalls.length >= 100_000) this.apiCalls.splice(0, 10_000);
+    this.apiCalls.push(c);
+  }
+
+  /**
+   * The next `count` notifications (of `topic`, or any) are dropped: as if every delivery attempt had failed and
+   * Intercom had given up (reference §4.6: one retry after a minute, then the delivery is marked failed).
+   */
+  dropDeliveries(count: number, topic = '*'): void {
+    if (count > 0) this.drops.set(topic, (this.drops.get(topic) ?? 0) + count);
+    else this.drops.delete(topic);
+  }
+
+  /** Consumes one drop for `topic` if any is pending. */
+  takeDrop(topic: string): boolean {
+    for (const key of [topic, '*']) {
+      const n = this.drops.get(key) ?? 0;
+      if (n > 0) {
+        if (n === 1) this.drops.delete(key);
+        else this.drops.set(key, n - 1);
+        return true;
+      }
+    }
+    return false;
+  }
 
   addFault(f: FaultSpec): { id: string } {
     const times = f.times ?? 1;

@@ -212,7 +212,7 @@ describe('conversations', () => {
       body: JSON.stringify({ message_type: 'note', type: 'admin', admin_id: '42', body: 'x' }),
     });
     expect(unknown.status).toBe(404);
-    expect((await unknown.json().then(asAny)).errors[0].code).toBe('admin_not_found');
+    expect((await unknown.json().then(asAny)).errors[0].code).toBe('not_found');
     sb.customerReply(convId, 'any update?');
     const ok = await api(token, `/conversations/${convId}/reply`, {
       method: 'POST',

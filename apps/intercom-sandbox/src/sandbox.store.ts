@@ -5,7 +5,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { apiBodyToHtml, htmlToText, textToHtml } from './html.util';
 
-export type DataType = 'string' | 'integer' | 'float' | 'boolean' | 'datetime';
+export type DataType = 'string' | 'integer' | 'float' | 'boolean' | 'datetime' | 'list';
 
 export interface AdminSeed {
   id: string;
@@ -21,6 +21,8 @@ export interface DataAttributeSeed {
   description?: string;
   api_writable?: boolean;
   archived?: boolean;
+  /** `list` attributes: the allowed values (2.14/2.15 show them as a string attribute's `options`, 2.16 as a list's) */
+  options?: string[];
 }
 
 export interface WorkspaceSeed {
@@ -31,6 +33,8 @@ export interface WorkspaceSeed {
   created_at?: number;
   admins: AdminSeed[];
   dataAttributes?: DataAttributeSeed[];
+  /** Developer Hub permissions the app lacks in this workspace (reference §1.8 names); calls needing one answer 401 token_unauthorized */
+  deniedPermissions?: string[];
 }
 
 export interface Author {
@@ -68,6 +72,8 @@ export interface Conversation {
   updated_at: number;
   title: string | null;
   state: 'open' | 'closed' | 'snoozed';
+  /** unix seconds, while snoozed */
+  snoozed_until: number | null;
   read: boolean;
   sourceId: string;
   subject: string;
@@ -79,7 +85,8 @@ export interface Conversation {
   tags: Tag[];
 }
 
-export interface DataAttribute extends Required<Omit<DataAttributeSeed, 'description'>> {
+export interface DataAttribute extends Required<Omit<DataAttributeSeed, 'description' | 'options'>> {
+  options: string[];
   id: number;
   description: string;
   created_at: number;
@@ -97,6 +104,8 @@ export interface Workspace {
   dataAttributes: DataAttribute[];
   /** the app is installed (a token was issued and not revoked) */
   installed: boolean;
+  /** permissions the app lacks here (see WorkspaceSeed.deniedPermissions) */
+  deniedPermissions: Set<string>;
 }
 
 export interface TokenRecord {
@@ -209,6 +218,7 @@ export class SandboxStore {
       admins: s.admins.map((a) => ({ ...a })),
       dataAttributes: [],
       installed: false,
+      deniedPermissions: new Set(s.deniedPermissions ?? []),
     };
     for (const a of s.dataAttributes ?? DEFAULT_CONVERSATION_ATTRIBUTES) this.addAttribute(ws, a, 'conversation');
     this.workspaces.set(ws.id_code, ws);
@@ -224,6 +234,7 @@ export class SandboxStore {
       description: a.description ?? '',
       api_writable: a.api_writable ?? true,
       archived: a.archived ?? false,
+      options: a.data_type === 'list' ? [...(a.options ?? [])] : [],
       created_at: ws.created_at,
       updated_at: ws.created_at,
       model,
@@ -309,6 +320,7 @@ export class SandboxStore {
       updated_at: created,
       title: null,
       state: 'open',
+      snoozed_until: null,
       read: false,
       sourceId: String(this.nextSourceId++),
       subject: input.subject ?? '',
@@ -333,7 +345,18 @@ export class SandboxStore {
     return [...this.conversations.values()].filter((c) => !workspaceId || c.workspaceId === workspaceId);
   }
 
-  addPart(conv: Conversation, p: { part_type: string; body: string; author: Author; app_package_code?: string | null; created_at?: number }): Part {
+  /**
+   * Adds a part. A reply or a note wakes a snoozed conversation (Intercom's behaviour) unless `skipUnsnooze` (the
+   * reply API's `skip_unsnooze`, Preview only).
+   */
+  addPart(
+    conv: Conversation,
+    p: { part_type: string; body: string; author: Author; app_package_code?: string | null; created_at?: number; skipUnsnooze?: boolean },
+  ): Part {
+    if (conv.state === 'snoozed' && !p.skipUnsnooze && ['comment', 'note'].includes(p.part_type)) {
+      conv.state = 'open';
+      conv.snoozed_until = null;
+    }
     const part: Part = {
       id: String(this.nextPartId++),
       part_type: p.part_type,
@@ -348,13 +371,25 @@ export class SandboxStore {
     return part;
   }
 
-  customerReply(convId: string, body: string): Part {
+  /**
+   * A customer writes. `appPackageCode`: the part was created through the API by that app (a channel app relaying the
+   * customer's message, reference §3.1), so it carries the app's `app_package_code`.
+   */
+  customerReply(convId: string, body: string, appPackageCode: string | null = null): Part {
     const conv = this.conversation(convId);
     if (conv.state === 'closed') conv.state = 'open';
-    return this.addPart(conv, { part_type: 'comment', body: textToHtml(body), author: this.userAuthor(conv) });
+    return this.addPart(conv, { part_type: 'comment', body: textToHtml(body), author: this.userAuthor(conv), app_package_code: appPackageCode });
   }
 
-  adminPart(convId: string, adminId: string, body: string, messageType: 'comment' | 'note', viaApp: boolean, createdAt?: number): Part {
+  adminPart(
+    convId: string,
+    adminId: string,
+    body: string,
+    messageType: 'comment' | 'note',
+    viaApp: boolean,
+    createdAt?: number,
+    opts: { skipUnsnooze?: boolean } = {},
+  ): Part {
     const conv = this.conversation(convId);
     const ws = this.workspace(conv.workspaceId);
     const admin = this.admin(ws, adminId);
@@ -365,7 +400,28 @@ export class SandboxStore {
       author: { type: 'admin', id: admin.id, name: admin.name, email: admin.email },
       app_package_code: viaApp ? this.appPackageCode : null,
       created_at: createdAt,
+      skipUnsnooze: opts.skipUnsnooze,
     });
+  }
+
+  /** An admin snoozes the conversation until `until` (unix seconds). */
+  snooze(convId: string, until: number): Conversation {
+    const conv = this.conversation(convId);
+    if (!Number.isInteger(until) || until <= nowSec())
+      throw new ApiError(400, 'parameter_invalid', 'snoozed_until must be a future unix timestamp', 'snoozed_until');
+    conv.state = 'snoozed';
+    conv.snoozed_until = until;
+    conv.updated_at = nowSec();
+    this.changed(conv);
+    return conv;
+  }
+
+  /** A teammate leaves the workspace: the admin is gone (GET /admins/{id} → 404, replies as them → 404). */
+  removeAdmin(workspaceId: string, adminId: string): boolean {
+    const ws = this.workspace(workspaceId);
+    const before = ws.admins.length;
+    ws.admins = ws.admins.filter((a) => a.id !== adminId);
+    return ws.admins.length < before;
   }
 
   userAuthor(conv: Conversation): Author {
@@ -383,7 +439,7 @@ export class SandboxStore {
       const def = ws.dataAttributes.find((a) => a.model === 'conversation' && a.name === name && !a.archived);
       if (!def) throw new ApiError(400, 'parameter_invalid', `Conversation attribute '${name}' does not exist`, name);
       if (!def.api_writable) throw new ApiError(400, 'parameter_invalid', `Conversation attribute '${name}' is not writable through the API`, name);
-      if (value !== null && !valueFits(def.data_type, value)) {
+      if (value !== null && !valueFits(def.data_type, value, def.options)) {
         throw new ApiError(400, 'parameter_invalid', `'${typeof value === 'string' ? value : JSON.stringify(value)}' is not a valid value for '${name}'`, name);
       }
     }
@@ -457,7 +513,9 @@ export class SandboxStore {
       full_name: `custom_attributes.${a.name}`,
       label: a.label,
       description: a.description,
-      data_type: a.data_type,
+      // 2.14/2.15: a list attribute is a string attribute with predefined `options`
+      data_type: a.data_type === 'list' ? 'string' : a.data_type,
+      ...(a.data_type === 'list' ? { options: [...a.options] } : {}),
       api_writable: a.api_writable,
       ui_writable: true,
       messenger_writable: false,
@@ -479,7 +537,7 @@ export class SandboxStore {
       created_at: conv.created_at,
       updated_at: conv.updated_at,
       waiting_since: null,
-      snoozed_until: null,
+      snoozed_until: conv.state === 'snoozed' ? conv.snoozed_until : null,
       open: conv.state !== 'closed',
       state: conv.state,
       read: conv.read,
@@ -535,10 +593,12 @@ export class SandboxStore {
   }
 }
 
-export function valueFits(type: DataType, v: unknown): boolean {
+export function valueFits(type: DataType, v: unknown, options: string[] = []): boolean {
   switch (type) {
     case 'string':
       return typeof v === 'string';
+    case 'list':
+      return typeof v === 'string' && options.includes(v);
     case 'integer':
       return typeof v === 'number' && Number.isInteger(v);
     case 'float':

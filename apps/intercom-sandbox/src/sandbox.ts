@@ -15,6 +15,7 @@ import { apiAuth, apiFront } from './routes/api-front';
 import { controlRouter } from './routes/control.router';
 import { conversationRoutes } from './routes/conversations.routes';
 import { inboxRouter } from './routes/inbox.router';
+import { searchRoutes } from './routes/search.routes';
 import { authApiRouter, consentRouter } from './routes/oauth.router';
 import { workspaceRoutes } from './routes/workspace.routes';
 import { SandboxCore } from './sandbox.core';
@@ -45,7 +46,7 @@ function buildApp(core: SandboxCore): express.Express {
   app.use('/_sandbox', controlRouter(core));
 
   const rest = express.Router();
-  rest.use(apiAuth(core), workspaceRoutes(core), conversationRoutes(core));
+  rest.use(apiAuth(core), workspaceRoutes(core), searchRoutes(core), conversationRoutes(core));
   rest.use((_req, res) => sendError(res, { status: 404, code: 'not_found', message: 'Resource Not Found' }));
   const api = express.Router();
   api.use(apiFront(core));
@@ -97,7 +98,14 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       await new Promise<void>((r) => server.close(() => r()));
     },
     createConversation: (input) => core.full(core.createConversation(input)),
-    customerReply: (id, body) => core.full(core.customerReply(id, body).conv),
+    customerReply: (id, body, o) => core.full(core.customerReply(id, body, o?.appPackageCode ?? null).conv),
+    snooze: (id, until) => core.full(core.store.snooze(id, until)),
+    removeAdmin: (wsId, adminId) => core.store.removeAdmin(store.workspace(wsId).id_code, adminId),
+    setPermissions: (wsId, denied) => {
+      store.workspace(wsId).deniedPermissions = new Set(denied);
+    },
+    dropDeliveries: (count, topic) => core.dropDeliveries(count, topic),
+    apiCalls: core.apiCalls,
     adminReply: (id, adminId, body) => core.full(core.adminPart(id, adminId, body, 'comment', false).conv),
     adminNote: (id, adminId, body) => core.full(core.adminPart(id, adminId, body, 'note', false).conv),
     getConversation: (id, o) => store.conversationJson(store.conversation(id), { version: core.appVersion, plaintext: o?.plaintext }) as Json,

@@ -117,7 +117,18 @@ export interface Sandbox {
   store: SandboxStore;
   close(): Promise<void>;
   createConversation(input: CreateConversationInput): Json;
-  customerReply(conversationId: string, body: string): Json;
+  /** a customer writes; `appPackageCode`: relayed through the API by that (channel) app */
+  customerReply(conversationId: string, body: string, opts?: { appPackageCode?: string | null }): Json;
+  /** an admin snoozes the conversation until `until` (unix seconds) */
+  snooze(conversationId: string, until: number): Json;
+  /** a teammate leaves the workspace (false when there was no such admin) */
+  removeAdmin(workspaceId: string | undefined, adminId: string): boolean;
+  /** the Developer Hub permissions the app lacks in this workspace (reference §1.8 names; [] = all granted) */
+  setPermissions(workspaceId: string | undefined, denied: string[]): void;
+  /** the next `count` notifications (of `topic`, default any) are lost as if every delivery attempt failed */
+  dropDeliveries(count: number, topic?: string): void;
+  /** every Intercom API call the sandbox answered, oldest first */
+  readonly apiCalls: ReadonlyArray<{ method: string; path: string; status: number; at: number }>;
   adminReply(conversationId: string, adminId: string, body: string): Json;
   adminNote(conversationId: string, adminId: string, body: string): Json;
   getConversation(id: string, opts?: { plaintext?: boolean }): Json;

@@ -62,6 +62,8 @@ export interface EmitterOptions {
   maxThrottleMs: number;
   /** the workspace still has the app installed */
   isInstalled: (workspaceId: string) => boolean;
+  /** true = this notification is lost (every attempt failed and Intercom gave up): recorded as 'dropped', never sent */
+  shouldDrop?: (topic: string) => boolean;
   /** tab-indented like the captured payloads (default) or 2 spaces */
   indent?: string | number;
   logger?: { info?: (...a: unknown[]) => void; warn?: (...a: unknown[]) => void };
@@ -119,6 +121,23 @@ export class WebhookEmitter {
       data: { type: 'notification_event_data', item },
     };
     if (n.id) this.sent.set(n.id, n);
+    if (topic !== 'ping' && this.o.shouldDrop?.(topic)) {
+      const at = Date.now();
+      n.delivery_status = 'failed';
+      this.deliveries.push({
+        topic,
+        notificationId: n.id,
+        workspaceId,
+        attempt: 0,
+        status: 'error',
+        outcome: 'dropped',
+        at,
+        durationMs: 0,
+        error: 'dropped by the sandbox',
+        url: this.settings.url ?? '',
+      });
+      return n;
+    }
     this.schedule({ n, firstAt: Date.now() }, 0);
     return n;
   }

@@ -40,7 +40,13 @@ import { IntercomProvider } from './intercom.provider';
       provide: IntercomProvider,
       inject: [IntercomApi, APP_CONFIG],
       useFactory: (api: IntercomApi, config: AppConfig) =>
-        new IntercomProvider(api, { clientId: config.intercom.clientId, clientSecret: config.intercom.clientSecret, oauthUrl: config.intercom.oauthUrl }),
+        new IntercomProvider(api, {
+          clientId: config.intercom.clientId,
+          clientSecret: config.intercom.clientSecret,
+          oauthUrl: config.intercom.oauthUrl,
+          apiVersion: config.intercom.apiVersion,
+          appPackageCode: config.intercom.appPackageCode,
+        }),
     },
   ],
   exports: [IntercomProvider],

@@ -4,16 +4,19 @@ import {
   AdminSummary,
   AttributeDefinition,
   ConversationContext,
+  ConversationUnit,
   HealthHints,
   NormalizedEvent,
   NormalizedPart,
   ProviderAuth,
+  ProviderBinding,
   ProviderError,
   SupportDeskProvider,
+  UpdatedConversations,
   WorkspaceApi,
   WorkspaceIdentity,
 } from '@app/support-desk';
-import { IntercomApi, IntercomApiError } from './client/intercom-api';
+import { IntercomApi, IntercomApiError, TOKEN_REFUSED_CODES, versionFeatures } from './client/intercom-api';
 import { htmlToText } from './html-text';
 import { CUSTOMER_AUTHOR_TYPES, INTERCOM_TOPICS, TOPIC_ACTIONS } from './intercom.topics';
 
@@ -32,6 +35,8 @@ function mapError(e: unknown): never {
       attribute: e.attribute,
       retryAfterMs: e.retryAfterMs,
       code: e.code ?? undefined,
+      permission: e.permission,
+      call: e.call,
     });
   }
   throw e;
@@ -58,7 +63,33 @@ async function guarded<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-function conversationParts(item: Json, binding: { replyAsAdminId: string | null }): NormalizedPart[] {
+/** Intercom HTML as Intercom writes it: the whole body is block elements (`<p>…</p>`, `<div>…</div>`, lists…). */
+const INTERCOM_HTML = /^\s*<(p|div|ul|ol|h[1-6]|blockquote|pre|br)\b[^>]*\/?>[\s\S]*(<\/(p|div|ul|ol|h[1-6]|blockquote|pre)>|<br\s*\/?>)\s*$/i;
+
+/**
+ * A body as text. HTML (API < 2.15, and REST reads without `display_as=plaintext`) is converted; plain text (webhooks
+ * from 2.15, plaintext reads) is kept as written, so "a<b or c>d" stays intact — unless it is plainly Intercom's HTML
+ * (an app whose Developer Hub version differs from ours).
+ */
+function bodyText(body: unknown, plain: boolean): string {
+  if (typeof body !== 'string' || !body) return '';
+  if (plain && !INTERCOM_HTML.test(body)) return body.replace(/\r\n?/g, '\n').trim();
+  return htmlToText(body);
+}
+
+/** Unit keys (ConversationUnit): the customer's start of the conversation, and one per customer part. */
+const CREATED_UNIT = 'created';
+const partUnit = (id: string) => `part:${id}`;
+
+interface ReadOptions {
+  binding: ProviderBinding;
+  /** the package code our app's API-made parts carry (configured or learned), if known */
+  ownCode: string | null;
+  /** bodies are plain text */
+  plain: boolean;
+}
+
+function conversationParts(item: Json, o: ReadOptions): NormalizedPart[] {
   const raw = item?.conversation_parts?.conversation_parts;
   const list: Json[] = Array.isArray(raw) ? raw : [];
   return list
@@ -66,26 +97,29 @@ function conversationParts(item: Json, binding: { replyAsAdminId: string | null 
     .map((part) => {
       const authorType = typeof part.author?.type === 'string' ? part.author.type : '';
       const authorId = intercomId(part.author?.id);
+      const code = typeof part.app_package_code === 'string' && part.app_package_code ? part.app_package_code : null;
+      // A customer part made through the API by a channel app carries that app's package code: it is still the
+      // customer's. Only our own code (or the reply-as admin, or a bot) marks a part as ours.
       const fromCustomer =
         CUSTOMER_AUTHOR_TYPES.has(authorType) &&
-        !part.app_package_code &&
-        (!binding.replyAsAdminId || authorId !== binding.replyAsAdminId) &&
+        (code === null || code !== o.ownCode) &&
+        (!o.binding.replyAsAdminId || authorId !== o.binding.replyAsAdminId) &&
         ['comment', 'open', undefined, null, ''].includes(part.part_type ?? null) &&
         !part.author?.from_ai_agent;
-      return { id: intercomId(part.id) ?? '', authorType, authorId, text: htmlToText(part.body), createdAt: unixDate(part.created_at, 0), fromCustomer };
+      return { id: intercomId(part.id) ?? '', authorType, authorId, text: bodyText(part.body, o.plain), createdAt: unixDate(part.created_at, 0), fromCustomer };
     });
 }
 
-function conversationContext(item: Json, binding: { replyAsAdminId: string | null }): ConversationContext {
+function conversationContext(item: Json, o: ReadOptions): ConversationContext {
   const source = item.source ?? {};
-  const parts = conversationParts(item, binding);
+  const parts = conversationParts(item, o);
   const author = source.author ?? {};
   const sourceFromCustomer = !author.type || CUSTOMER_AUTHOR_TYPES.has(String(author.type));
-  const texts = [sourceFromCustomer ? htmlToText(source.body) : '', ...parts.filter((x) => x.fromCustomer).map((x) => x.text)].filter(Boolean);
+  const texts = [sourceFromCustomer ? bodyText(source.body, o.plain) : '', ...parts.filter((x) => x.fromCustomer).map((x) => x.text)].filter(Boolean);
   const contact = item.contacts?.contacts?.[0];
   return {
     id: String(item.id),
-    subject: htmlToText(source.subject) || (item.title ? String(item.title) : null),
+    subject: bodyText(source.subject, o.plain) || (item.title ? String(item.title) : null),
     text: texts.join('\n\n'),
     createdAt: new Date((Number(item.created_at) || Date.now() / 1000) * 1000),
     customerName: (author.name as string) || (contact?.name as string) || null,
@@ -94,10 +128,17 @@ function conversationContext(item: Json, binding: { replyAsAdminId: string | nul
   };
 }
 
+/** Our own payloads (reconciliation) say how their bodies are written; Intercom's follow the app's API version. */
+const RECONCILED = '_sigsentry';
+
 export interface IntercomProviderOptions {
   clientId: string;
   clientSecret: string;
   oauthUrl: string;
+  /** INTERCOM_API_VERSION (webhook bodies are plain text from 2.15) */
+  apiVersion?: string;
+  /** INTERCOM_APP_PACKAGE_CODE: our app's package code, when known in advance (else learned from our own posts) */
+  appPackageCode?: string | null;
 }
 
 const APP_STORE_REDIRECT = 'https://app.intercom.com/appstore/redirect';
@@ -106,14 +147,17 @@ const APP_STORE_REDIRECT = 'https://app.intercom.com/appstore/redirect';
 export const INTERCOM_HEALTH_HINTS: HealthHints = {
   no_recent_events: "Check the app's webhook URL and topics in the Intercom Developer Hub (see README: Developer Hub checklist)",
   token_rejected: 'Reinstall: Project → Support Desk → Connect platform → Intercom',
+  permission_missing:
+    "Tick the permission on the app's Authentication page in the Intercom Developer Hub, then reinstall so the workspace grants it; everything else keeps working meanwhile",
   attribute_missing: 'Create them in Intercom: Settings → Data → Conversation attributes (or change the mapping)',
-  reply_admin_missing: 'Choose another reply-as admin in the binding configuration',
+  reply_admin_missing: 'Choose another reply-as admin in the binding configuration (notes are posted as the installing admin meanwhile)',
   delivery_failing: 'Check Intercom status and the binding token; new events are retried automatically',
+  reconciliation: "Check the app's Read conversations permission and Intercom status; the next run retries from the same point",
 };
 
 /**
  * Intercom as a SupportDeskProvider: what is per platform (OAuth, signatures, topic dispatch and normalisation,
- * install redirects, health hints). Per-workspace calls go through `workspace(auth)` (IntercomWorkspace).
+ * install redirects, health hints, reconciliation payloads). Per-workspace calls go through `workspace(auth)`.
  */
 export class IntercomProvider implements SupportDeskProvider {
   readonly platform = 'intercom';
@@ -124,11 +168,14 @@ export class IntercomProvider implements SupportDeskProvider {
     appStoreFailure: (message: string) => `${APP_STORE_REDIRECT}?install_success=false&error_message=${encodeURIComponent(message)}`,
   };
   readonly healthHints = INTERCOM_HEALTH_HINTS;
+  private readonly plainWebhooks: boolean;
 
   constructor(
     private readonly api: IntercomApi,
     private readonly opts: IntercomProviderOptions,
-  ) {}
+  ) {
+    this.plainWebhooks = versionFeatures(opts.apiVersion ?? '2.14').plainTextWebhooks;
+  }
 
   authorizeUrl(state: string, redirectUri: string): string {
     const u = new URL(this.opts.oauthUrl);
@@ -184,7 +231,17 @@ export class IntercomProvider implements SupportDeskProvider {
     return safeEqual(sig.toLowerCase(), hmacHex('sha256', this.opts.clientSecret, rawBody));
   }
 
-  normalizeEvent(payload: unknown, binding: { replyAsAdminId: string | null } | null): NormalizedEvent {
+  /** How to read a payload: its bodies' format and whose parts are ours. */
+  private readOptions(payload: Json | null, binding: ProviderBinding): ReadOptions {
+    const marked = payload?.[RECONCILED]?.plainText;
+    return {
+      binding,
+      ownCode: this.opts.appPackageCode || binding.appPackageCode || null,
+      plain: typeof marked === 'boolean' ? marked : this.plainWebhooks,
+    };
+  }
+
+  normalizeEvent(payload: unknown, binding: ProviderBinding | null): NormalizedEvent {
     const p = payload as Json;
     if (!p || typeof p !== 'object' || Array.isArray(p) || p.type !== 'notification_event' || typeof p.topic !== 'string') {
       throw new ProviderError('bad_request', 'not an Intercom notification_event', false);
@@ -197,39 +254,38 @@ export class IntercomProvider implements SupportDeskProvider {
           ? p.id
           : `sha256:${createHash('sha256').update(p.id).digest('hex')}`
         : `sha256:${createHash('sha256').update(JSON.stringify(p)).digest('hex')}`;
-    if (p.topic === 'ping')
-      return {
-        notificationId,
-        topic: 'ping',
-        workspaceId: String(p.app_id ?? ''),
-        kind: 'ping',
-        event: null,
-        action: 'ignore',
-        conversationId: null,
-        createdAt,
-      };
+    const none = { event: null, action: 'ignore' as const, conversationId: null, createdAt, units: [] };
+    if (p.topic === 'ping') return { notificationId, topic: 'ping', workspaceId: String(p.app_id ?? ''), kind: 'ping', ...none };
     if (typeof p.app_id !== 'string' || !p.app_id) throw new ProviderError('bad_request', 'notification without app_id', false);
     const mapped = TOPIC_ACTIONS[p.topic];
-    if (!mapped)
-      return { notificationId, topic: p.topic, workspaceId: p.app_id, kind: 'unknown', event: null, action: 'ignore', conversationId: null, createdAt };
+    if (!mapped) return { notificationId, topic: p.topic, workspaceId: p.app_id, kind: 'unknown', ...none };
     const item = p.data?.item;
     const conversationId = item && typeof item === 'object' ? intercomId(item.id) : null;
     if (!item || typeof item !== 'object' || item.type !== 'conversation' || conversationId === null) {
       throw new ProviderError('bad_request', 'conversation notification without data.item conversation', false);
     }
     let action = mapped.action;
-    if (action === 'retriage' && binding) action = this.eventParts(p, binding).length ? 'retriage' : 'record';
-    return { notificationId, topic: p.topic, workspaceId: p.app_id, kind: 'conversation', event: mapped.event, action, conversationId, createdAt };
+    let units: string[] = [];
+    if (binding) {
+      if (action === 'retriage') {
+        const parts = this.eventParts(p, binding);
+        action = parts.length ? 'retriage' : 'record';
+        units = parts.map((x) => partUnit(x.id)).filter((u) => u !== partUnit(''));
+      } else if (action === 'triage') units = [CREATED_UNIT];
+    }
+    return { notificationId, topic: p.topic, workspaceId: p.app_id, kind: 'conversation', event: mapped.event, action, conversationId, createdAt, units };
   }
 
-  eventParts(payload: unknown, binding: { replyAsAdminId: string | null }): NormalizedPart[] {
-    return conversationParts((payload as Json)?.data?.item, binding).filter((x) => x.fromCustomer && x.text);
+  eventParts(payload: unknown, binding: ProviderBinding): NormalizedPart[] {
+    const p = payload as Json;
+    return conversationParts(p?.data?.item, this.readOptions(p, binding)).filter((x) => x.fromCustomer && x.text);
   }
 
-  conversationFromEvent(payload: unknown, binding: { replyAsAdminId: string | null }): ConversationContext | null {
-    const item = (payload as Json)?.data?.item;
+  conversationFromEvent(payload: unknown, binding: ProviderBinding): ConversationContext | null {
+    const p = payload as Json;
+    const item = p?.data?.item;
     if (!item || item.type !== 'conversation') return null;
-    const ctx = conversationContext(item, binding);
+    const ctx = conversationContext(item, this.readOptions(p, binding));
     return ctx.text.trim() ? ctx : null;
   }
 
@@ -238,8 +294,68 @@ export class IntercomProvider implements SupportDeskProvider {
     return typeof id === 'string' && id ? id : null;
   }
 
+  /**
+   * The customer content of a conversation read with `display_as=plaintext`: `created` when a customer started it
+   * (what `conversation.user.created` announces), and each customer part (what `conversation.user.replied` carries).
+   */
+  customerUnits(conversation: unknown, binding: ProviderBinding): ConversationUnit[] {
+    const c = conversation as Json;
+    if (!c || typeof c !== 'object' || intercomId(c.id) === null) return [];
+    const units: ConversationUnit[] = [];
+    const source = c.source ?? {};
+    const starter = typeof source.author?.type === 'string' ? source.author.type : '';
+    if (CUSTOMER_AUTHOR_TYPES.has(starter) && source.delivered_as !== 'admin_initiated') units.push({ unit: CREATED_UNIT, at: unixDate(c.created_at, 0) });
+    for (const part of conversationParts(c, { binding, ownCode: this.opts.appPackageCode || binding.appPackageCode || null, plain: true }))
+      if (part.fromCustomer && part.id && part.text) units.push({ unit: partUnit(part.id), at: part.createdAt });
+    return units;
+  }
+
+  /**
+   * A `conversation.user.created` notification (the whole conversation) when `created` is among the units, else a
+   * `conversation.user.replied` one carrying just those customer parts. Marked as ours, with plain-text bodies.
+   */
+  reconciledEvent(
+    conversation: unknown,
+    binding: ProviderBinding & { workspaceId: string },
+    units: string[],
+  ): { payload: unknown; event: NormalizedEvent } | null {
+    const c = conversation as Json;
+    const id = c && typeof c === 'object' ? intercomId(c.id) : null;
+    if (id === null || !units.length) return null;
+    const created = units.includes(CREATED_UNIT);
+    const partIds = new Set(units.filter((u) => u.startsWith('part:')).map((u) => u.slice(5)));
+    const allParts: Json[] = Array.isArray(c.conversation_parts?.conversation_parts) ? c.conversation_parts.conversation_parts : [];
+    const parts = created ? allParts : allParts.filter((x) => x && partIds.has(String(x.id)));
+    if (!created && !parts.length) return null;
+    const at = Math.max(Number(c.created_at) || 0, ...parts.map((x) => Number(x?.created_at) || 0));
+    const topic = created ? 'conversation.user.created' : 'conversation.user.replied';
+    const notificationId = `reconcile:${id}:${createHash('sha256')
+      .update([...units].sort().join(','))
+      .digest('hex')
+      .slice(0, 32)}`;
+    const payload = {
+      type: 'notification_event',
+      id: notificationId,
+      topic,
+      app_id: binding.workspaceId,
+      created_at: at,
+      data: {
+        type: 'notification_event_data',
+        item: { ...c, conversation_parts: { type: 'conversation_part.list', conversation_parts: parts, total_count: parts.length } },
+      },
+      [RECONCILED]: { source: 'reconciliation', plainText: true },
+    };
+    const event = this.normalizeEvent(payload, binding);
+    return { payload, event: { ...event, units: [...units] } };
+  }
+
   workspace(auth: ProviderAuth): WorkspaceApi {
-    return new IntercomWorkspace(this.api, auth);
+    return new IntercomWorkspace(this.api, auth, this);
+  }
+
+  /** @internal reading a conversation fetched with display_as=plaintext */
+  contextOf(conv: Json, binding: ProviderBinding): ConversationContext {
+    return conversationContext(conv, { binding, ownCode: this.opts.appPackageCode || binding.appPackageCode || null, plain: true });
   }
 }
 
@@ -248,26 +364,68 @@ export class IntercomWorkspace implements WorkspaceApi {
   constructor(
     private readonly api: IntercomApi,
     private readonly auth: ProviderAuth,
+    private readonly provider: IntercomProvider,
   ) {}
 
-  async readConversation(conversationId: string, binding: { replyAsAdminId: string | null }): Promise<ConversationContext> {
-    const conv = await guarded(() => this.api.getConversation(this.auth, conversationId));
-    return conversationContext(conv, binding);
+  async readConversation(conversationId: string, binding: ProviderBinding): Promise<ConversationContext> {
+    const conv = await guarded(() => this.api.getConversation(this.auth, conversationId, { plaintext: true }));
+    return this.provider.contextOf(conv, binding);
   }
 
-  async postMessage(conversationId: string, msg: { visibility: 'internal' | 'public'; adminId: string; html: string }): Promise<{ partId: string | null }> {
+  readConversationRaw(conversationId: string): Promise<unknown> {
+    return guarded(() => this.api.getConversation(this.auth, conversationId, { plaintext: true }));
+  }
+
+  async conversationExists(conversationId: string): Promise<boolean> {
+    try {
+      await guarded(() => this.api.getConversation(this.auth, conversationId, { plaintext: true }));
+      return true;
+    } catch (e) {
+      if (e instanceof ProviderError && e.kind === 'not_found') return false;
+      throw e;
+    }
+  }
+
+  async postMessage(
+    conversationId: string,
+    msg: { visibility: 'internal' | 'public'; adminId: string; html: string; late?: boolean },
+  ): Promise<{ partId: string | null; appPackageCode: string | null }> {
     const conv: Json = await guarded(() =>
-      this.api.reply(this.auth, conversationId, { messageType: msg.visibility === 'internal' ? 'note' : 'comment', adminId: msg.adminId, body: msg.html }),
+      this.api.reply(this.auth, conversationId, {
+        messageType: msg.visibility === 'internal' ? 'note' : 'comment',
+        adminId: msg.adminId,
+        body: msg.html,
+        // a late note (analysis) should not wake a snoozed conversation: only Preview has skip_unsnooze
+        skipUnsnooze: msg.late === true,
+      }),
     );
     const parts: Json[] = conv?.conversation_parts?.conversation_parts ?? [];
     const last = parts[parts.length - 1];
-    return { partId: last?.id ? String(last.id) : null };
+    const code = typeof last?.app_package_code === 'string' && last.app_package_code ? last.app_package_code : null;
+    return { partId: last?.id ? String(last.id) : null, appPackageCode: code };
   }
 
   async hasReference(conversationId: string, ref: string): Promise<boolean> {
-    const conv: Json = await guarded(() => this.api.getConversation(this.auth, conversationId));
+    const conv: Json = await guarded(() => this.api.getConversation(this.auth, conversationId, { plaintext: true }));
     const parts: Json[] = conv?.conversation_parts?.conversation_parts ?? [];
     return parts.some((x) => typeof x.body === 'string' && x.body.includes(ref));
+  }
+
+  async adminExists(adminId: string): Promise<boolean> {
+    return (await guarded(() => this.api.getAdmin(this.auth, adminId))) !== null;
+  }
+
+  async tokenAdmin(): Promise<AdminSummary> {
+    const me = await guarded(() => this.api.me(this.auth));
+    return { id: String(me.admin.id), name: me.admin.name || null, email: me.admin.email || null };
+  }
+
+  async updatedConversations(since: Date, cursor: string | null): Promise<UpdatedConversations> {
+    const page = await guarded(() => this.api.searchConversations(this.auth, { updatedSince: Math.floor(since.getTime() / 1000), startingAfter: cursor }));
+    const conversations = page.conversations
+      .map((c) => ({ id: intercomId(c?.id), updatedAt: unixDate(c?.updated_at, 0) }))
+      .filter((c): c is { id: string; updatedAt: Date } => c.id !== null);
+    return { conversations, next: page.next };
   }
 
   async updateAttributes(conversationId: string, attributes: Record<string, unknown>): Promise<void> {
@@ -276,7 +434,7 @@ export class IntercomWorkspace implements WorkspaceApi {
 
   async listAttributes(): Promise<AttributeDefinition[]> {
     const list = await guarded(() => this.api.listConversationAttributes(this.auth));
-    return list.map((a) => ({ name: a.name, dataType: a.dataType, apiWritable: a.apiWritable }));
+    return list.map((a) => ({ name: a.name, dataType: a.dataType, apiWritable: a.apiWritable, ...(a.options.length ? { options: a.options } : {}) }));
   }
 
   async listAdmins(): Promise<AdminSummary[]> {
@@ -289,14 +447,22 @@ export class IntercomWorkspace implements WorkspaceApi {
     await guarded(() => this.api.revoke(this.auth));
   }
 
-  /** Probe used by unsigned uninstall notices: does the token still work? */
+  /**
+   * GET /me: does the token still work? Only a refusal of the token itself (401 unauthorized, token_revoked,
+   * token_not_found, token_suspended) is false; a missing permission or an outage says nothing about the token.
+   */
   async tokenWorks(): Promise<boolean> {
     try {
       await this.api.me(this.auth);
       return true;
     } catch (e) {
-      if (e instanceof IntercomApiError && e.kind === 'unauthorized') return false;
+      if (e instanceof IntercomApiError && e.kind === 'unauthorized' && (e.code === null || TOKEN_REFUSED_CODES.has(e.code))) return false;
       return true;
     }
+  }
+
+  rateBudget() {
+    const r = this.api.lastRateLimit;
+    return r ? { remaining: r.remaining, limit: r.limit, resetAt: r.resetAt } : null;
   }
 }

@@ -24,7 +24,7 @@ const result = {
 function setup() {
   const sent: Array<{ queue: string; data: unknown; manager: unknown }> = [];
   const queue = { enqueue: async (q: string, data: unknown, o: { manager?: unknown }) => (sent.push({ queue: q, data, manager: o.manager }), 'job-1') };
-  const svc = new AnalysisPostsService({} as never, queue as unknown as JobQueue, {} as never, {} as never, {} as never);
+  const svc = new AnalysisPostsService({} as never, queue as unknown as JobQueue, {} as never, {} as never, {} as never, {} as never);
   return { svc, sent };
 }
 

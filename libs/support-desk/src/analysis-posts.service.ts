@@ -6,6 +6,7 @@ import { JobContext, JobQueue } from '@app/core';
 import { ProjectEntity } from '@app/projects';
 import { AttributesService } from './attributes.service';
 import { ConversationFactsPort } from './conversation-facts.port';
+import { FinishedAnalysesPort } from './finished-analyses.port';
 import { analysisNote, analysisNoteContent } from './notes';
 import { renderPublicReply } from './templates/reply-template';
 import { PostService, RetryLater } from './post.service';
@@ -40,6 +41,7 @@ export class AnalysisPostsService implements OnModuleInit {
     private readonly posts: PostService,
     private readonly attributes: AttributesService,
     private readonly facts: ConversationFactsPort,
+    private readonly finished: FinishedAnalysesPort,
   ) {}
 
   onModuleInit(): void {
@@ -50,23 +52,14 @@ export class AnalysisPostsService implements OnModuleInit {
 
   /** The listener: an analysis of one conversation gets its posting job, in the caller's transaction. */
   async analysisFinished(a: ConversationAnalysisOutcome, manager: EntityManager): Promise<void> {
-    if (!a.bindingId || !a.conversationId) return;
-    const job: AnalysisPostJob = {
-      analysisId: a.id,
-      bindingId: a.bindingId,
-      conversationId: a.conversationId,
-      url: a.url,
-      note: analysisNoteContent(a),
-    };
-    await this.queue.enqueue<AnalysisPostJob>(ANALYSIS_POST_QUEUE.name, job, { manager });
+    const job = postJobOf(a);
+    if (job) await this.queue.enqueue<AnalysisPostJob>(ANALYSIS_POST_QUEUE.name, job, { manager });
   }
 
-  async post(job: Partial<AnalysisPostJob>, ctx: JobContext): Promise<void> {
+  async post(raw: Partial<AnalysisPostJob>, ctx: JobContext): Promise<void> {
+    const job = await this.complete(raw);
+    if (!job) return;
     const { analysisId, bindingId, conversationId, url, note } = job;
-    if (!analysisId || !bindingId || !conversationId || !url || !note) {
-      this.logger.warn({ event: 'analysis_post.bad_job' }, 'analysis post job without binding, conversation or analysis; dropped');
-      return;
-    }
     const final = ctx.retryCount >= (ANALYSIS_POST_QUEUE.retryLimit ?? 0);
     const b = await this.ds.getRepository(BindingEntity).findOne({ where: { id: bindingId } });
     if (!b || b.status !== 'active') return;
@@ -86,7 +79,7 @@ export class AnalysisPostsService implements OnModuleInit {
           `analysis:${analysisId}:note`,
           'internal',
           (ref) => ({ html: analysisNote(note, { timezone: b.timezone, link: url, ref }), text: '' }),
-          { final },
+          { final, late: true },
         );
       }
       await this.attributes.write(b, conversationId, { analysis_url: url }, { final });
@@ -95,4 +88,35 @@ export class AnalysisPostsService implements OnModuleInit {
       throw e;
     }
   }
+
+  /**
+   * A job as enqueued today, or one of the older format that carries only `analysisId` (or lacks any other field):
+   * completed from the analysis as it finished (FinishedAnalysesPort), so nothing is lost. Null when there is nothing to
+   * post: no analysis id at all, an analysis that no longer exists or belongs to no conversation (each logged).
+   */
+  private async complete(raw: Partial<AnalysisPostJob> | null | undefined): Promise<AnalysisPostJob | null> {
+    const j = raw && typeof raw === 'object' ? raw : {};
+    if (j.analysisId && j.bindingId && j.conversationId && j.url && j.note) return j as AnalysisPostJob;
+    if (typeof j.analysisId !== 'string' || !j.analysisId) {
+      this.logger.warn({ event: 'analysis_post.bad_job', fields: Object.keys(j).slice(0, 10) }, 'analysis post job without an analysis id: nothing to post');
+      return null;
+    }
+    const a = await this.finished.finishedAnalysis(j.analysisId);
+    const job = a ? postJobOf(a) : null;
+    if (!job) {
+      this.logger.warn(
+        { event: 'analysis_post.nothing_to_post', analysisId: j.analysisId, found: !!a },
+        a ? 'analysis of no conversation: nothing to post' : 'analysis not found (deleted, or not finished): nothing to post',
+      );
+      return null;
+    }
+    this.logger.log({ event: 'analysis_post.old_job_completed', analysisId: job.analysisId }, 'old-format posting job completed from the analysis');
+    return job;
+  }
+}
+
+/** The posting job of a finished analysis, or null when it belongs to no conversation. */
+function postJobOf(a: ConversationAnalysisOutcome): AnalysisPostJob | null {
+  if (!a.bindingId || !a.conversationId) return null;
+  return { analysisId: a.id, bindingId: a.bindingId, conversationId: a.conversationId, url: a.url, note: analysisNoteContent(a) };
 }

@@ -87,28 +87,50 @@ export class BindingsService {
     checks.push({
       code: 'token_rejected',
       ok: b.status !== 'needs_reinstall',
-      detail: b.status === 'needs_reinstall' ? 'The workspace rejected our access token (access was revoked)' : 'Access token accepted',
+      detail:
+        b.status === 'needs_reinstall'
+          ? 'The workspace refused our access token, and confirmed it when asked again: access was revoked or uninstalled'
+          : 'Access token accepted',
       fix: fix.token_rejected,
       since: hs.tokenRejectedSince ?? null,
+    });
+    const permissions = Object.values(hs.permissionMissing ?? {});
+    checks.push({
+      code: 'permission_missing',
+      ok: permissions.length === 0,
+      detail: permissions.length
+        ? `${permissions.map((p) => `${p.call} was refused: the app lacks the permission "${p.permission}"`).join('; ')}. Everything else keeps working.`
+        : 'No call refused for a missing permission',
+      fix: fix.permission_missing,
+      since: permissions.length ? permissions.map((p) => p.since).sort()[0] : null,
     });
     const mapped = MAPPABLE_FIELDS.map((f) => b.attributeMapping?.[f]).filter((n): n is string => !!n);
     const known = b.attributeCache?.attributes.map((a) => a.name);
     const missing = known ? mapped.filter((n) => !known.includes(n)) : [];
     const rejected = hs.attributeRejected?.names.filter((n) => mapped.includes(n)) ?? [];
     const allMissing = [...new Set([...missing, ...rejected])];
+    const refused = Object.entries(hs.attributeValueRejected?.values ?? {}).filter(([n]) => mapped.includes(n));
+    const attributeProblems = [
+      allMissing.length ? `Mapped attributes missing in the workspace: ${allMissing.join(', ')}` : '',
+      refused.length ? `Values skipped (not among the attribute's options): ${refused.map(([n, v]) => `${n} = "${v}"`).join(', ')}` : '',
+    ].filter(Boolean);
     checks.push({
       code: 'attribute_missing',
-      ok: allMissing.length === 0,
-      detail: allMissing.length ? `Mapped attributes missing in the workspace: ${allMissing.join(', ')}` : 'All mapped attributes exist',
+      ok: attributeProblems.length === 0,
+      detail: attributeProblems.length ? attributeProblems.join('; ') : 'All mapped attributes exist',
       fix: fix.attribute_missing,
-      since: allMissing.length ? (hs.attributeRejected?.since ?? null) : null,
+      since: attributeProblems.length ? (hs.attributeRejected?.since ?? hs.attributeValueRejected?.since ?? null) : null,
     });
+    const adminGone =
+      hs.replyAdminMissing ?? (hs.replyAdminMissingSince ? { adminId: b.replyAsAdminId ?? '', fallbackAdminId: null, since: hs.replyAdminMissingSince } : null);
     checks.push({
       code: 'reply_admin_missing',
-      ok: !hs.replyAdminMissingSince,
-      detail: hs.replyAdminMissingSince ? `Admin ${b.replyAsAdminId} no longer exists in the workspace` : 'Reply-as admin exists',
+      ok: !adminGone,
+      detail: adminGone
+        ? `Admin ${adminGone.adminId} no longer exists in the workspace${adminGone.fallbackAdminId ? `: notes and replies are posted as admin ${adminGone.fallbackAdminId} (the installing admin) until you choose another` : ''}`
+        : 'Reply-as admin exists',
       fix: fix.reply_admin_missing,
-      since: hs.replyAdminMissingSince ?? null,
+      since: adminGone?.since ?? null,
     });
     const failed = await this.ds.getRepository(PostEntity).count({ where: { bindingId: b.id, status: 'failed' } });
     const lastFailed = failed
@@ -121,7 +143,21 @@ export class BindingsService {
       fix: fix.delivery_failing,
       since: lastFailed?.createdAt.toISOString() ?? null,
     });
+    checks.push(this.reconciliationCheck(b, fix.reconciliation));
     return { ok: b.status !== 'inactive' && checks.every((c) => c.ok), checks };
+  }
+
+  /** Health `reconciliation`: the last run, what it recovered, its errors. */
+  private reconciliationCheck(b: BindingEntity, fix: string): HealthCheck {
+    const every = this.config.intercom.reconcileSeconds;
+    const r = b.reconcileState;
+    const base = { code: 'reconciliation' as const, fix };
+    if (!every) return { ...base, ok: true, detail: 'Reconciliation is off (INTERCOM_RECONCILE_SECONDS=0)', since: null };
+    if (!r) return { ...base, ok: true, detail: `Not run yet (every ${every} s for active bindings)`, since: null };
+    const found = `recovered ${r.recovered.conversations} conversation(s) and ${r.recovered.replies} customer repl${r.recovered.replies === 1 ? 'y' : 'ies'} (${r.recoveredTotal} since activation)`;
+    const what = `Last run ${r.lastRunAt}: ${r.scanned} conversation(s) updated since ${r.since} checked, ${found}`;
+    if (r.errors.length) return { ...base, ok: false, detail: `${what}; errors: ${r.errors.join('; ')}`, since: r.lastOkAt ?? r.lastRunAt };
+    return { ...base, ok: true, detail: what, since: null };
   }
 
   async update(b: BindingEntity, dto: BindingUpdate): Promise<BindingView> {
@@ -146,7 +182,7 @@ export class BindingsService {
         });
       }
       b.replyAsAdminId = dto.replyAsAdminId;
-      b.healthState = { ...(b.healthState ?? {}), replyAdminMissingSince: null };
+      b.healthState = { ...(b.healthState ?? {}), replyAdminMissingSince: null, replyAdminMissing: null };
     }
     if (dto.postingMode !== undefined) b.postingMode = dto.postingMode;
     if (dto.autoAnalyzeThreshold !== undefined) b.autoAnalyzeThreshold = dto.autoAnalyzeThreshold;
@@ -155,7 +191,7 @@ export class BindingsService {
       const clean: AttributeMapping = {};
       for (const [k, v] of Object.entries(dto.attributeMapping)) if (v && String(v).trim()) clean[k as keyof AttributeMapping] = String(v).trim();
       b.attributeMapping = clean;
-      b.healthState = { ...(b.healthState ?? {}), attributeRejected: null };
+      b.healthState = { ...(b.healthState ?? {}), attributeRejected: null, attributeValueRejected: null };
     }
     if (dto.publicReplyTemplate !== undefined) b.publicReplyTemplate = dto.publicReplyTemplate;
     await this.ds.getRepository(BindingEntity).save(b);

@@ -55,8 +55,8 @@ export class ConversationEventsService {
       return await this.clients.for(b).readConversation(event.conversationId!);
     } catch (e) {
       if (e instanceof ProviderError && e.kind === 'not_found') return null;
-      // A refused token: the client already set the binding's state; there is nothing to read.
-      if (e instanceof ProviderError && e.kind === 'unauthorized') return null;
+      // A refused token or a missing permission: the client already recorded it (binding state, health); nothing to read.
+      if (e instanceof ProviderError && (e.kind === 'unauthorized' || e.kind === 'permission_missing')) return null;
       if (e instanceof ProviderError && e.retryable && !attempt.final) throw new RetryLater('conversation read failed');
       throw e;
     }

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, QueryFailedError } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { webhookEvents, JobQueue } from '@app/core';
 import { Answer } from './http/doors';
 import { LiveBindings } from './live-bindings.service';
@@ -11,7 +12,12 @@ const DB_DEADLINE_MS = 2000;
 const GROUP_CONCURRENCY = 2;
 const GROUP_MAX = 200;
 
-type EventRow = Pick<
+type EventRow = EventColumns & {
+  /** The customer content the event brings (ConversationUnit keys): it is handled once, by this event or an earlier one. */
+  units?: string[];
+};
+
+type EventColumns = Pick<
   SupportDeskEventEntity,
   | 'platform'
   | 'notificationId'
@@ -138,11 +144,35 @@ export class IngestService {
       requestId,
       status: action === 'record' ? 'processed' : 'received',
       processedAt: action === 'record' ? new Date() : null,
+      units: action === 'record' ? [] : decided.units,
     });
     if (!eventId) return this.refuse(platform, 200, 'duplicate', `duplicate notification ${ev.notificationId}`);
     webhookEvents.inc({ platform, outcome: 'recorded' });
     this.logger.log({ event: 'webhook.recorded', eventId, topic: ev.topic, action, bindingId: binding.id }, 'webhook recorded');
     return Answer.json(200, { received: true });
+  }
+
+  /**
+   * Reconciliation: an event built from the platform's own record of a conversation (its webhook never came) is
+   * recorded exactly like a webhook's, with its units, so that whichever of the two arrives second does nothing.
+   * Answers the event id, or null when it was recorded before.
+   */
+  async recordReconciled(platform: string, binding: BindingEntity, payload: unknown, ev: NormalizedEvent): Promise<string | null> {
+    return this.batcher.submit({
+      platform,
+      notificationId: ev.notificationId,
+      topic: ev.topic,
+      event: ev.event ?? 'unknown',
+      action: ev.action === 'ignore' ? 'record' : ev.action,
+      workspaceId: ev.workspaceId,
+      bindingId: binding.id,
+      conversationId: ev.conversationId,
+      payload: payload as object,
+      requestId: null,
+      status: ev.action === 'ignore' || ev.action === 'record' ? 'processed' : 'received',
+      processedAt: ev.action === 'ignore' || ev.action === 'record' ? new Date() : null,
+      units: ev.units,
+    });
   }
 
   /**
@@ -180,7 +210,7 @@ export class IngestService {
         .createQueryBuilder()
         .insert()
         .into(SupportDeskEventEntity)
-        .values(items.map((i) => ({ ...i })) as any[])
+        .values(items.map(({ units: _units, ...columns }) => columns) as any[])
         .orIgnore()
         .returning(['id', 'notificationId'])
         .updateEntity(false)
@@ -189,7 +219,7 @@ export class IngestService {
       for (const r of (inserted.raw ?? []) as Array<{ id: string; notificationId: string }>) byNotification.set(r.notificationId, r.id);
       const out: Array<string | null> = [];
       const bindings = new Set<string>();
-      const jobs: Array<{ data: SupportDeskEventJob; requestId?: string }> = [];
+      const acting: Array<{ id: string; it: EventRow }> = [];
       for (const it of items) {
         const id = byNotification.get(it.notificationId) ?? null;
         // The first request of a notification id in the group owns the row; a duplicate in the same group gets null.
@@ -197,8 +227,19 @@ export class IngestService {
         out.push(id);
         if (!id) continue;
         bindings.add(it.bindingId);
-        if (it.action !== 'record') jobs.push({ data: { eventId: id }, requestId: it.requestId ?? undefined });
+        if (it.action !== 'record') acting.push({ id, it });
       }
+      const handledBefore = await this.claimUnits(m, acting);
+      if (handledBefore.length) {
+        // Everything these events bring was handled already (reconciliation came first, or the other way round).
+        await m.query(`UPDATE support_desk_events SET action = 'record', status = 'processed', "processedAt" = now() WHERE id = ANY($1::uuid[])`, [
+          handledBefore,
+        ]);
+      }
+      const skip = new Set(handledBefore);
+      const jobs = acting
+        .filter((a) => !skip.has(a.id))
+        .map((a) => ({ data: { eventId: a.id } as SupportDeskEventJob, requestId: a.it.requestId ?? undefined }));
       // One statement for the whole group's jobs, in the same transaction as the rows.
       await this.queue.enqueueMany(SUPPORT_DESK_EVENT_QUEUE.name, jobs, { manager: m });
       if (bindings.size) {
@@ -209,6 +250,29 @@ export class IngestService {
       }
       return out;
     });
+  }
+
+  /**
+   * Claims the units of these events (one statement for the group): the first event to bring a unit owns it. Answers
+   * the ids of the events that brought units but own none of them (all handled before): they are only recorded.
+   */
+  private async claimUnits(m: EntityManager, acting: Array<{ id: string; it: EventRow }>): Promise<string[]> {
+    const keys: Array<[string, string, string, string]> = [];
+    for (const { id, it } of acting) if (it.conversationId) for (const u of it.units ?? []) keys.push([id, it.bindingId, it.conversationId, u]);
+    if (!keys.length) return [];
+    const rows: Array<{ bindingId: string; conversationId: string; unit: string }> = await m.query(
+      `INSERT INTO support_desk_handled_units ("bindingId", "conversationId", unit)
+       SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[]) ON CONFLICT DO NOTHING
+       RETURNING "bindingId", "conversationId", unit`,
+      [keys.map((k) => k[1]), keys.map((k) => k[2]), keys.map((k) => k[3])],
+    );
+    const claimed = new Set(rows.map((r) => `${r.bindingId}\n${r.conversationId}\n${r.unit}`));
+    const owners = new Set<string>();
+    for (const [id, b, c, u] of keys) {
+      const key = `${b}\n${c}\n${u}`;
+      if (claimed.delete(key)) owners.add(id);
+    }
+    return [...new Set(keys.map((k) => k[0]))].filter((id) => !owners.has(id));
   }
 
   /**

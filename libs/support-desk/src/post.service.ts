@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { BindingEntity, PostEntity } from './support-desk.entities';
-import { BindingClients } from './binding-client';
+import { BindingEntity } from './support-desk.entities';
+import { BindingClient, BindingClients } from './binding-client';
 import { ProviderError } from './provider';
 
 export type PostOutcome = 'posted' | 'already_posted' | 'failed';
@@ -15,10 +15,33 @@ export class RetryLater extends Error {
   }
 }
 
+/** This post can never be made (the conversation is gone, a permission is missing…): recorded as failed, not retried. */
+class PostRefused extends Error {}
+
+export interface PostAttempt {
+  /** the job's last attempt: a retryable failure is recorded as failed instead of retried */
+  final: boolean;
+  /** the job ran before (a crash or a release may have left a post behind): look for the reference first */
+  retry?: boolean;
+  /** a message that comes after the conversation moved on (analysis): it should not wake a snoozed conversation */
+  late?: boolean;
+}
+
+/**
+ * The short reference a post carries (`Ref SS-…`), derived from what the post is: a retry that lost its record still
+ * finds the post it made.
+ */
+export function postRef(bindingId: string, conversationId: string, purpose: string): string {
+  return `SS-${createHash('sha256').update(`${bindingId}\n${conversationId}\n${purpose}`).digest('hex').slice(0, 8).toUpperCase()}`;
+}
+
 /**
  * Exactly-once posting (architecture flow 3). The platform's reply API takes no idempotency key, so each post is
- * recorded before the call with a short reference carried in the message; a retry that finds its record started
- * but not completed first looks for the reference among the conversation's parts and posts only if it is absent.
+ * recorded before the call with a short reference carried in the message; an attempt that is not the first looks for
+ * the reference among the conversation's parts and posts only if it is absent.
+ *
+ * A reply refused with "not found" is looked into: a deleted conversation ends the post; a reply-as admin who left the
+ * workspace raises health `reply_admin_missing` and the post is made as the token's own admin instead.
  */
 @Injectable()
 export class PostService {
@@ -35,61 +58,114 @@ export class PostService {
     purpose: string,
     visibility: 'internal' | 'public',
     render: (ref: string) => { html: string; text: string },
-    attempt: { final: boolean },
+    attempt: PostAttempt,
   ): Promise<PostOutcome> {
-    const repo = this.ds.getRepository(PostEntity);
-    await repo
-      .createQueryBuilder()
-      .insert()
-      .values({ bindingId: b.id, conversationId, purpose, visibility, ref: `SS-${randomBytes(4).toString('hex').toUpperCase()}`, status: 'started' })
-      .orIgnore()
-      .execute();
-    const rec = await repo.findOneOrFail({ where: { bindingId: b.id, conversationId, purpose } });
-    if (rec.status === 'completed') return 'already_posted';
+    // One statement records the post (or finds it) and counts this attempt; a completed post answers no row.
+    const rows: Array<{ id: string; ref: string; attempts: number }> = await this.ds.query(
+      `INSERT INTO support_desk_posts ("bindingId", "conversationId", purpose, visibility, ref, status, attempts)
+       VALUES ($1, $2, $3, $4, $5, 'started', 1)
+       ON CONFLICT ("bindingId", "conversationId", purpose) DO UPDATE SET attempts = support_desk_posts.attempts + 1, status = 'started'
+         WHERE support_desk_posts.status <> 'completed'
+       RETURNING id, ref, attempts`,
+      [b.id, conversationId, purpose, visibility, postRef(b.id, conversationId, purpose)],
+    );
+    const rec = rows[0];
+    if (!rec) return 'already_posted';
+    const client = this.clients.for(b);
     try {
-      const client = this.clients.for(b);
-      if (rec.attempts > 0 && (await client.hasReference(conversationId, rec.ref))) {
-        await repo.update({ id: rec.id }, { status: 'completed', completedAt: new Date(), error: null });
+      if ((rec.attempts > 1 || attempt.retry) && (await client.hasReference(conversationId, rec.ref))) {
+        await this.complete(rec.id, null);
         this.logger.log({ event: 'post.recovered', purpose, ref: rec.ref }, 'post found in the conversation after a retry');
         return 'already_posted';
       }
-      await repo.update({ id: rec.id }, { attempts: rec.attempts + 1 });
-      const adminId = b.replyAsAdminId ?? b.installedBy.adminId;
-      const { html, text } = render(rec.ref);
-      const { partId } = await client.postMessage(conversationId, { visibility, adminId, html, text });
-      await repo.update({ id: rec.id }, { status: 'completed', completedAt: new Date(), partId, error: null });
+      const msg = { visibility, ...render(rec.ref), late: attempt.late === true };
+      const wanted = this.author(b);
+      let posted: { partId: string | null; appPackageCode?: string | null };
+      try {
+        posted = await client.postMessage(conversationId, { ...msg, adminId: wanted });
+      } catch (e) {
+        if (!(e instanceof ProviderError && (e.kind === 'not_found' || e.kind === 'admin_not_found'))) throw e;
+        const adminId = await this.afterNotFound(b, client, conversationId, wanted);
+        posted = await client.postMessage(conversationId, { ...msg, adminId });
+      }
+      await this.complete(rec.id, posted.partId);
+      if (posted.appPackageCode && posted.appPackageCode !== b.appPackageCode) await this.learnPackageCode(b, posted.appPackageCode);
       this.logger.log({ event: 'post.completed', purpose, ref: rec.ref, visibility }, 'posted');
       return 'posted';
     } catch (e) {
-      return this.failure(b, rec, e, attempt.final);
+      return this.failure(b, rec, purpose, e, attempt.final);
     }
   }
 
-  private async failure(b: BindingEntity, rec: PostEntity, e: unknown, final: boolean): Promise<PostOutcome> {
-    const repo = this.ds.getRepository(PostEntity);
+  /** Who posts: the reply-as admin, or — while that admin is known to be gone — the token's own admin. */
+  author(b: BindingEntity): string {
+    const wanted = b.replyAsAdminId ?? b.installedBy.adminId;
+    const gone = b.healthState?.replyAdminMissing;
+    return gone && gone.adminId === wanted ? gone.fallbackAdminId : wanted;
+  }
+
+  /**
+   * A reply answered "not found" (the reply endpoint documents only that): is the conversation gone, or the admin?
+   * Answers the admin to post as instead, or throws why the post cannot be made.
+   */
+  private async afterNotFound(b: BindingEntity, client: BindingClient, conversationId: string, adminId: string): Promise<string> {
+    if (!(await client.conversationExists(conversationId))) throw new PostRefused('conversation not found (deleted?)');
+    if (await client.adminExists(adminId)) throw new ProviderError('server', `reply answered not found although conversation and admin ${adminId} exist`, true);
+    const me = await client.tokenAdmin();
+    if (!me.id || me.id === adminId) throw new PostRefused(`reply-as admin ${adminId} not found and no other admin to post as`);
+    const since = new Date().toISOString();
+    await this.clients.patchHealth(b, {
+      replyAdminMissing: { adminId, fallbackAdminId: me.id, since: b.healthState?.replyAdminMissing?.since ?? since },
+      replyAdminMissingSince: b.healthState?.replyAdminMissingSince ?? since,
+    });
+    this.logger.warn(
+      { event: 'post.reply_admin_missing', bindingId: b.id, adminId, fallbackAdminId: me.id },
+      'reply-as admin gone: posting as the token admin',
+    );
+    return me.id;
+  }
+
+  private async complete(id: string, partId: string | null): Promise<void> {
+    await this.ds.query(
+      `UPDATE support_desk_posts SET status = 'completed', "completedAt" = now(), "partId" = COALESCE($2, "partId"), error = NULL WHERE id = $1`,
+      [id, partId],
+    );
+  }
+
+  private async fail(id: string, error: string): Promise<void> {
+    await this.ds.query(`UPDATE support_desk_posts SET status = 'failed', error = $2 WHERE id = $1`, [id, error.slice(0, 500)]);
+  }
+
+  /** The platform showed our app's package code on our post: parts carrying it are ours from now on. */
+  private async learnPackageCode(b: BindingEntity, code: string): Promise<void> {
+    b.appPackageCode = code.slice(0, 64);
+    await this.ds.query(`UPDATE support_desk_bindings SET "appPackageCode" = $2 WHERE id = $1`, [b.id, b.appPackageCode]);
+  }
+
+  private async failure(b: BindingEntity, rec: { id: string }, purpose: string, e: unknown, final: boolean): Promise<PostOutcome> {
+    if (e instanceof PostRefused) {
+      await this.fail(rec.id, e.message);
+      this.logger.warn({ event: 'post.refused', purpose, bindingId: b.id, reason: e.message }, 'post cannot be made');
+      return 'failed';
+    }
     if (e instanceof ProviderError) {
       if (e.kind === 'unauthorized') {
-        // The client already set the binding's state (needs_reinstall).
-        await repo.update({ id: rec.id }, { status: 'failed', error: 'token rejected: reinstall needed' });
+        // The client already set the binding's state (needs_reinstall, confirmed).
+        await this.fail(rec.id, 'token rejected: reinstall needed');
         return 'failed';
       }
-      if (e.kind === 'admin_not_found') {
-        b.healthState = { ...(b.healthState ?? {}), replyAdminMissingSince: b.healthState?.replyAdminMissingSince ?? new Date().toISOString() };
-        await this.ds.getRepository(BindingEntity).update({ id: b.id }, { healthState: b.healthState });
-        await repo.update({ id: rec.id }, { status: 'failed', error: `reply-as admin ${b.replyAsAdminId} not found` });
+      if (e.kind === 'permission_missing') {
+        // The client reported it in health; retrying cannot help until the permission is granted.
+        await this.fail(rec.id, `permission missing: ${e.extra.permission ?? 'unknown'} (${e.extra.call ?? 'reply'})`);
         return 'failed';
       }
-      if (e.kind === 'not_found') {
-        await repo.update({ id: rec.id }, { status: 'failed', error: 'conversation not found (deleted?)' });
-        return 'failed';
-      }
-      if (e.retryable && !final) throw new RetryLater(`post ${rec.purpose}: ${e.kind}`);
-      await repo.update({ id: rec.id }, { status: 'failed', error: `${e.kind}: ${e.message}`.slice(0, 500) });
-      this.logger.error({ event: 'post.dead_lettered', purpose: rec.purpose, kind: e.kind }, 'post failed after retries');
+      if (e.retryable && !final) throw new RetryLater(`post ${purpose}: ${e.kind}`);
+      await this.fail(rec.id, `${e.kind}: ${e.message}`);
+      this.logger.error({ event: 'post.dead_lettered', purpose, kind: e.kind }, 'post failed after retries');
       return 'failed';
     }
     if (!final) throw e;
-    await repo.update({ id: rec.id }, { status: 'failed', error: String((e as Error)?.message ?? e).slice(0, 500) });
+    await this.fail(rec.id, String((e as Error)?.message ?? e));
     return 'failed';
   }
 }

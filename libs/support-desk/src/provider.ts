@@ -1,3 +1,4 @@
+import type { HealthCheckCode } from '@app/contracts';
 /**
  * What a support-desk platform is (Sentry's "provider"): the platform-agnostic interface every platform implements.
  * Core code looks providers up by key in the SupportDeskRegistry; it never knows a platform's names.
@@ -25,6 +26,22 @@ export interface WorkspaceIdentity {
 
 export type ProductEvent = 'conversation.created' | 'conversation_part.created';
 
+/** What the platform needs to know about a binding to read its conversations (a BindingEntity is one). */
+export interface ProviderBinding {
+  replyAsAdminId: string | null;
+  /** our app's package code as the platform showed it on one of our own posts (learned), if known */
+  appPackageCode?: string | null;
+}
+
+/**
+ * A piece of customer content that is handled exactly once, whether its webhook arrived or reconciliation found it:
+ * `created` (a customer started the conversation) or `part:<id>` (a customer part).
+ */
+export interface ConversationUnit {
+  unit: string;
+  at: Date;
+}
+
 export interface NormalizedPart {
   id: string;
   authorType: string;
@@ -47,6 +64,8 @@ export interface NormalizedEvent {
   action: 'triage' | 'retriage' | 'record' | 'ignore';
   conversationId: string | null;
   createdAt: Date;
+  /** The customer content this event brings (ConversationUnit keys; known once the binding is): handled once. */
+  units: string[];
 }
 
 export interface ConversationContext {
@@ -64,6 +83,15 @@ export interface AttributeDefinition {
   name: string;
   dataType: string;
   apiWritable: boolean;
+  /** the values a list attribute accepts (empty = any value of its type) */
+  options?: string[];
+}
+
+/** One page of conversations updated since a point (reconciliation). */
+export interface UpdatedConversations {
+  conversations: Array<{ id: string; updatedAt: Date }>;
+  /** cursor of the next page, null on the last */
+  next: string | null;
 }
 
 export interface AdminSummary {
@@ -74,6 +102,8 @@ export interface AdminSummary {
 
 export type ProviderErrorKind =
   | 'unauthorized'
+  /** the call needs a permission the app lacks (the token still works for other calls): `extra.permission`, `extra.call` */
+  | 'permission_missing'
   | 'not_found'
   | 'admin_not_found'
   | 'attribute_invalid'
@@ -91,8 +121,11 @@ export class ProviderError extends Error {
     public readonly kind: ProviderErrorKind,
     message: string,
     public readonly retryable: boolean,
-    /** `code`: the platform's own error code (e.g. why a token was refused), for finer classification. */
-    public readonly extra: { status?: number; attribute?: string; retryAfterMs?: number; code?: string } = {},
+    /**
+     * `code`: the platform's own error code (e.g. why a token was refused), for finer classification; `permission` and
+     * `call`: which permission which call needed (permission_missing).
+     */
+    public readonly extra: { status?: number; attribute?: string; retryAfterMs?: number; code?: string; permission?: string; call?: string } = {},
   ) {
     super(message);
     this.name = 'ProviderError';
@@ -101,24 +134,43 @@ export class ProviderError extends Error {
 
 /** The calls made for one workspace with one token (the platform side of a BindingClient). */
 export interface WorkspaceApi {
-  readConversation(conversationId: string, binding: { replyAsAdminId: string | null }): Promise<ConversationContext>;
+  readConversation(conversationId: string, binding: ProviderBinding): Promise<ConversationContext>;
+  /** The conversation as the platform shows it (reconciliation hands it back to the provider). */
+  readConversationRaw(conversationId: string): Promise<unknown>;
+  /** Does the conversation still exist? */
+  conversationExists(conversationId: string): Promise<boolean>;
+  /**
+   * Posts as `adminId`. `late`: a message that comes after the conversation moved on (an analysis note): where the
+   * platform can, it does not wake a snoozed conversation. Answers the new part and our app's package code on it.
+   */
   postMessage(
     conversationId: string,
-    msg: { visibility: 'internal' | 'public'; adminId: string; html: string; text: string },
-  ): Promise<{ partId: string | null }>;
+    msg: { visibility: 'internal' | 'public'; adminId: string; html: string; text: string; late?: boolean },
+  ): Promise<{ partId: string | null; appPackageCode?: string | null }>;
   /** Is a part carrying this reference already in the conversation? (exactly-once after a crash) */
   hasReference(conversationId: string, ref: string): Promise<boolean>;
+  /** Is this admin still a teammate of the workspace? */
+  adminExists(adminId: string): Promise<boolean>;
+  /** The admin the token belongs to (GET /me on Intercom). */
+  tokenAdmin(): Promise<AdminSummary>;
+  /** Conversations updated at or after `since`, one page (reconciliation). */
+  updatedConversations(since: Date, cursor: string | null): Promise<UpdatedConversations>;
   updateAttributes(conversationId: string, attributes: Record<string, unknown>): Promise<void>;
   listAttributes(): Promise<AttributeDefinition[]>;
   listAdmins(): Promise<AdminSummary[]>;
   /** Revokes access (the platform may also uninstall the app from the workspace). An already revoked token is fine. */
   revoke(): Promise<void>;
-  /** Does the token still work? (probe for unsigned uninstall notices; only a definite rejection is false) */
+  /**
+   * Does the token still work? (probe for unsigned uninstall notices and for confirming a refused token; only a
+   * definite rejection of the token itself is false)
+   */
   tokenWorks(): Promise<boolean>;
+  /** The platform's API rate budget as last seen (remaining calls and when the window refills), if it tells. */
+  rateBudget(): { remaining: number | null; limit: number | null; resetAt: number | null } | null;
 }
 
-export const HEALTH_CHECK_CODES = ['no_recent_events', 'token_rejected', 'attribute_missing', 'reply_admin_missing', 'delivery_failing'] as const;
-export type HealthCheckCode = (typeof HEALTH_CHECK_CODES)[number];
+export { HEALTH_CHECK_CODES } from '@app/contracts';
+export type { HealthCheckCode } from '@app/contracts';
 
 /** Per platform: what an admin does to fix each failing health check (shown as `fix`). */
 export type HealthHints = Record<HealthCheckCode, string>;
@@ -146,12 +198,24 @@ export interface SupportDeskProvider {
   webhookStreamVerifier?(headers: Headers): { update(chunk: Buffer): void; matches(): boolean } | null;
   verifyUninstallNotice(rawBody: Buffer, headers: Headers): boolean;
   /** Throws ProviderError('bad_request') when the payload is not one of the platform's notifications. */
-  normalizeEvent(payload: unknown, binding: { replyAsAdminId: string | null } | null): NormalizedEvent;
+  normalizeEvent(payload: unknown, binding: ProviderBinding | null): NormalizedEvent;
   /** The customer parts of this event's payload (for re-triage), already filtered by author. */
-  eventParts(payload: unknown, binding: { replyAsAdminId: string | null }): NormalizedPart[];
+  eventParts(payload: unknown, binding: ProviderBinding): NormalizedPart[];
   /** The conversation as carried by the event, or null when the event lacks its text. */
-  conversationFromEvent(payload: unknown, binding: { replyAsAdminId: string | null }): ConversationContext | null;
+  conversationFromEvent(payload: unknown, binding: ProviderBinding): ConversationContext | null;
   uninstallWorkspaceId(payload: unknown): string | null;
+
+  /** Reconciliation: the customer content of a conversation read from the platform (`readConversationRaw`). */
+  customerUnits(conversation: unknown, binding: ProviderBinding): ConversationUnit[];
+  /**
+   * Reconciliation: a payload shaped like the platform's own notification for these units of the conversation, so
+   * the pipeline handles it exactly as if its webhook had arrived; null when the units name nothing it can carry.
+   */
+  reconciledEvent(
+    conversation: unknown,
+    binding: ProviderBinding & { workspaceId: string },
+    units: string[],
+  ): { payload: unknown; event: NormalizedEvent } | null;
 
   /** The per-workspace calls with this token and region. */
   workspace(auth: ProviderAuth): WorkspaceApi;

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { AttributeMapping, AutoAnalyzeThreshold, BindingInstaller, BindingStatus, BindingSubscriptions, PostingMode } from '@app/contracts';
 
 export { MAPPABLE_FIELDS } from '@app/contracts';
@@ -8,7 +8,29 @@ export type { AttributeMapping, BindingStatus, BindingSubscriptions, MappableFie
 export interface BindingHealthState {
   tokenRejectedSince?: string | null;
   replyAdminMissingSince?: string | null;
+  /** the reply-as admin that was gone, and the admin (the token's own) posts are made as meanwhile */
+  replyAdminMissing?: { adminId: string; fallbackAdminId: string; since: string } | null;
   attributeRejected?: { names: string[]; since: string } | null;
+  /** values not among a list attribute's options: skipped (attribute name → the value refused) */
+  attributeValueRejected?: { values: Record<string, string>; since: string } | null;
+  /** calls refused for a missing permission, by client method: which call, which permission, since when */
+  permissionMissing?: Record<string, { call: string; permission: string; since: string }> | null;
+}
+
+/** What the last reconciliation of a binding did (health `reconciliation`). */
+export interface ReconcileState {
+  lastRunAt: string;
+  /** the run looked for conversations updated since this point */
+  since: string;
+  scanned: number;
+  recovered: { conversations: number; replies: number };
+  /** recovered since the binding was (re)activated */
+  recoveredTotal: number;
+  errors: string[];
+  /** when the last run without errors ended */
+  lastOkAt: string | null;
+  /** where the next run starts (a complete run moves it on; an interrupted one leaves it) */
+  nextSince?: string;
 }
 
 /** One connected support-desk workspace for one project (contract §7). */
@@ -42,8 +64,29 @@ export class BindingEntity {
     attributes: Array<{ name: string; dataType: string; apiWritable: boolean }>;
   } | null;
   @Column({ type: 'timestamptz', nullable: true }) lastEventAt: Date | null;
+  /** Reconciliation: the last run (health), when it ended, who holds it now (lease), where the next one starts. */
+  @Column({ type: 'jsonb', nullable: true }) reconcileState: ReconcileState | null;
+  @Column({ type: 'timestamptz', nullable: true }) reconciledAt: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) reconcileLeaseUntil: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) reconcileSince: Date | null;
+  /** The last GET /me probe caused by an unsigned uninstall notice (at most one per 5 minutes). */
+  @Column({ type: 'timestamptz', nullable: true }) uninstallProbeAt: Date | null;
+  /** Our app's package code as the platform showed it on one of our posts (parts with it are ours). */
+  @Column({ type: 'varchar', length: 64, nullable: true }) appPackageCode: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}
+
+/**
+ * Customer content handled once (ConversationUnit): written with the event that brings it, by a webhook or by
+ * reconciliation, whichever comes first; the other finds it here and only records its event.
+ */
+@Entity('support_desk_handled_units')
+export class HandledUnitEntity {
+  @PrimaryColumn({ type: 'uuid' }) bindingId: string;
+  @PrimaryColumn({ type: 'varchar', length: 64 }) conversationId: string;
+  @PrimaryColumn({ type: 'varchar', length: 80 }) unit: string;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }
 
 /** Server-held OAuth state: single use, hashed, bound to user and project, 10-minute expiry. */

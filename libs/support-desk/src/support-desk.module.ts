@@ -7,11 +7,13 @@ import { BindingsController } from './bindings.controller';
 import { BindingsService } from './bindings.service';
 import { ConversationEventsService } from './conversation-events.service';
 import { ConversationFactsPort } from './conversation-facts.port';
+import { FinishedAnalysesPort } from './finished-analyses.port';
 import { IngestService } from './ingest.service';
 import { InstallService } from './install.service';
 import { LiveBindings } from './live-bindings.service';
 import { OAuthDoors } from './oauth-doors.service';
 import { PostService } from './post.service';
+import { ReconcileService } from './reconcile.service';
 import { SupportDeskRegistry } from './provider';
 import { ANALYSIS_POST_QUEUE, SUPPORT_DESK_EVENT_QUEUE } from './support-desk.queues';
 import { UninstallService } from './uninstall.service';
@@ -33,7 +35,9 @@ const SERVICES = [
   AttributesService,
   ConversationEventsService,
   ConversationFactsPort,
+  FinishedAnalysesPort,
   AnalysisPostsService,
+  ReconcileService,
 ];
 
 @Module({

@@ -2,12 +2,14 @@
 import type { NextFunction, Request, Response } from 'express';
 import { sendError, VALID_VERSIONS } from '../http.util';
 import type { SandboxCore } from '../sandbox.core';
-import type { TokenRecord } from '../sandbox.store';
+import type { TokenRecord, Workspace } from '../sandbox.store';
+import { requiredPermissions } from './permissions';
 
 /** X-RateLimit-* headers on every answer; faults set through the control API; the optional enforced limit. */
 export function apiFront(core: SandboxCore) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const now = Date.now();
+    res.on('finish', () => core.recordCall({ method: req.method, path: req.path, status: res.statusCode, at: now }));
     const windowMs = core.rateLimit?.windowMs ?? 10_000;
     const limit = core.rateLimit?.limit ?? Math.floor(10_000 / 6);
     if (now - core.rl.windowStart >= windowMs) {
@@ -69,8 +71,13 @@ export function apiAuth(core: SandboxCore) {
       return sendError(res, { status: 400, code: 'intercom_version_invalid', message: 'The requested version could not be found' });
     }
     res.locals.version = v?.trim() || core.appVersion;
-    res.locals.ws = core.store.workspace(tok.workspaceId);
+    const ws: Workspace = core.store.workspace(tok.workspaceId);
+    res.locals.ws = ws;
     res.locals.token = tok;
+    const need = requiredPermissions(req);
+    if (need && ws.deniedPermissions.size && need.every((p) => ws.deniedPermissions.has(p))) {
+      return sendError(res, { status: 401, code: 'token_unauthorized', message: 'Not authorized to access resource' });
+    }
     next();
   };
 }

@@ -23,7 +23,10 @@ export function controlRouter(core: SandboxCore): express.Router {
   });
   r.get('/conversations', (req, res) => res.json(store.listConversations(str(req.query.workspace)).map((c) => core.full(c))));
   r.get('/conversations/:id', (req, res) => res.json(core.full(store.conversation(String(req.params.id)))));
-  r.post('/conversations/:id/customer-reply', (req, res) => res.json(core.full(core.customerReply(String(req.params.id), str(req.body?.body) ?? '').conv)));
+  r.post('/conversations/:id/customer-reply', (req, res) =>
+    res.json(core.full(core.customerReply(String(req.params.id), str(req.body?.body) ?? '', str(req.body?.appPackageCode) ?? null).conv)),
+  );
+  r.post('/conversations/:id/snooze', (req, res) => res.json(core.full(store.snooze(String(req.params.id), Number(req.body?.until)))));
   r.post('/conversations/:id/admin-reply', (req, res) => {
     const b = (req.body ?? {}) as Json;
     const conv = store.conversation(String(req.params.id));
@@ -72,6 +75,28 @@ export function controlRouter(core: SandboxCore): express.Router {
   r.post('/webhooks/ping', (req, res) => res.json({ sent: core.ping(str(req.body?.workspaceId)) !== null }));
 
   r.get('/workspaces', (_req, res) => res.json(core.workspaces()));
+  r.delete('/workspaces/:id/admins/:adminId', (req, res) => {
+    if (!store.removeAdmin(store.workspace(String(req.params.id)).id_code, String(req.params.adminId)))
+      throw new ApiError(404, 'admin_not_found', 'Admin not found');
+    res.json({ ok: true });
+  });
+  r.post('/workspaces/:id/permissions', (req, res) => {
+    const denied = req.body?.denied;
+    if (!Array.isArray(denied) || !denied.every((p) => typeof p === 'string'))
+      throw new ApiError(400, 'parameter_invalid', 'denied must be an array of permission names');
+    store.workspace(String(req.params.id)).deniedPermissions = new Set(denied);
+    res.json({ denied });
+  });
+  r.post('/webhooks/drop', (req, res) => {
+    const count = Number(req.body?.count ?? 1);
+    if (!Number.isInteger(count) || count < 0) throw new ApiError(400, 'parameter_invalid', 'count must be a non-negative integer');
+    core.dropDeliveries(count, str(req.body?.topic));
+    res.json({ drops: Object.fromEntries(core.drops) });
+  });
+  r.get('/api-calls', (req, res) => {
+    const path = str(req.query.path);
+    res.json(core.apiCalls.filter((c) => !path || c.path === path));
+  });
   r.post('/workspaces/:id/install', (req, res) => res.status(201).json({ token: core.install(String(req.params.id), str(req.body?.adminId)) }));
   r.post('/workspaces/:id/uninstall', async (req, res) => {
     await core.uninstall(store.workspace(String(req.params.id)).id_code);

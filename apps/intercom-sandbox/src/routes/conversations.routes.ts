@@ -3,6 +3,7 @@ import express from 'express';
 import type { Request, Response } from 'express';
 import { nowSec, sendError, str } from '../http.util';
 import type { SandboxCore } from '../sandbox.core';
+import { versionNumber } from '../sandbox.store';
 import type { Conversation, Workspace } from '../sandbox.store';
 import type { Json } from '../sandbox.types';
 
@@ -94,17 +95,23 @@ export function conversationRoutes(core: SandboxCore): express.Router {
       if (b.intercom_user_id !== target.contact.id && b.email !== target.contact.email)
         return sendError(res, { status: 404, code: 'not_found', message: 'User Not Found' });
       if (!str(b.body)) return sendError(res, { status: 400, code: 'parameter_not_found', message: 'Body is a required parameter.', field: 'body' });
-      const { conv, part } = core.customerReply(target.id, String(b.body));
+      // a contact reply made through the API carries the app's package code (reference §3.1)
+      const { conv, part } = core.customerReply(target.id, String(b.body), core.store.appPackageCode);
       return res.json(core.store.conversationJson(conv, { version: ver(res), plaintext: plain(req), parts: [part] }));
     }
     const conv = core.store.conversation(id, w.id_code);
     if (b.admin_id === undefined || b.admin_id === null || b.admin_id === '')
       return sendError(res, { status: 400, code: 'parameter_not_found', message: 'Admin ID is a required parameter.', field: 'admin_id' });
-    if (!core.store.admin(w, String(b.admin_id))) return sendError(res, { status: 404, code: 'admin_not_found', message: 'Admin not found' });
+    // An admin_id that is not (or no longer) a teammate: the reply endpoint documents only 404 not_found.
+    if (!core.store.admin(w, String(b.admin_id))) return sendError(res, { status: 404, code: 'not_found', message: 'Resource Not Found' });
     if (mt === 'quick_reply')
       return sendError(res, { status: 400, code: 'parameter_invalid', message: 'quick_reply is not supported by the sandbox', field: 'message_type' });
     if (!str(b.body)) return sendError(res, { status: 400, code: 'parameter_not_found', message: 'Body is a required parameter.', field: 'body' });
-    const { part } = core.adminPart(conv.id, String(b.admin_id), String(b.body), mt as 'comment' | 'note', true, b.created_at as number | undefined);
+    // skip_unsnooze exists only in the Preview version (Intercom OpenAPI): elsewhere a reply or note wakes a snoozed conversation
+    const skipUnsnooze = b.skip_unsnooze === true && versionNumber(ver(res)) === Number.POSITIVE_INFINITY;
+    const { part } = core.adminPart(conv.id, String(b.admin_id), String(b.body), mt as 'comment' | 'note', true, b.created_at as number | undefined, {
+      skipUnsnooze,
+    });
     res.json(core.store.conversationJson(conv, { version: ver(res), plaintext: plain(req), parts: [part] }));
   });
 

@@ -9,6 +9,8 @@ import type { Json } from '../sandbox.types';
 
 const ws = (res: Response) => res.locals.ws as Workspace;
 const ver = (res: Response) => res.locals.version as string;
+/** From 2.16 (and Preview) conversation attributes live under /conversations/attributes (Intercom OpenAPI 2.16). */
+const conversationAttributesApi = (res: Response) => versionNumber(ver(res)) >= versionNumber('2.16');
 
 export function workspaceRoutes(core: SandboxCore): express.Router {
   const r = express.Router();
@@ -34,16 +36,18 @@ export function workspaceRoutes(core: SandboxCore): express.Router {
         field: 'model',
       });
     }
-    if (model === 'conversation' && versionNumber(ver(res)) === Number.POSITIVE_INFINITY) {
+    if (model === 'conversation' && conversationAttributesApi(res)) {
       return sendError(res, {
         status: 422,
         code: 'parameter_invalid',
-        message: 'Use /conversations/attributes for conversation attributes in this API version',
+        message: 'model=conversation is no longer supported. Use GET /conversations/attributes instead',
       });
     }
     const archived = str(req.query.include_archived) === 'true';
     const data = ws(res)
-      .dataAttributes.filter((a) => (!model || a.model === model) && (archived || !a.archived))
+      .dataAttributes.filter(
+        (a) => (!model || a.model === model) && (archived || !a.archived) && !(conversationAttributesApi(res) && a.model === 'conversation'),
+      )
       .map((a) => core.store.dataAttributeJson(a));
     res.json({ type: 'list', data });
   });
@@ -70,9 +74,9 @@ export function workspaceRoutes(core: SandboxCore): express.Router {
     res.json(core.store.dataAttributeJson(attr));
   });
 
-  // Preview-only conversation attribute API (reference §3.4)
+  // The conversation attribute API (Preview, and 2.16 in Intercom's OpenAPI)
   const previewOnly = (res: Response) => {
-    if (ver(res) === 'Preview' || ver(res) === 'Unstable') return false;
+    if (conversationAttributesApi(res)) return false;
     sendError(res, { status: 400, code: 'intercom_version_invalid', message: 'Requested resource is not available in current API version.' });
     return true;
   };
@@ -87,20 +91,30 @@ export function workspaceRoutes(core: SandboxCore): express.Router {
     archived: a.archived,
     created_at: a.created_at,
     updated_at: a.updated_at,
+    ...(a.data_type === 'list'
+      ? {
+          options: a.options.map((label, i) => ({
+            id: `${String(a.id).padStart(8, '0')}-0000-4000-8000-${String(i).padStart(12, '0')}`,
+            label,
+            archived: false,
+          })),
+        }
+      : { multiline: false }),
   });
-  r.get('/conversations/attributes', (_req, res) => {
+  r.get('/conversations/attributes', (req, res) => {
     if (previewOnly(res)) return;
+    const archived = str(req.query.include_archived) === 'true';
     res.json({
       type: 'list',
       data: ws(res)
-        .dataAttributes.filter((a) => a.model === 'conversation')
+        .dataAttributes.filter((a) => a.model === 'conversation' && (archived || !a.archived))
         .map((a) => convAttrJson(a)),
     });
   });
   r.post('/conversations/attributes', (req, res) => {
     if (previewOnly(res)) return;
     const b = (req.body ?? {}) as Json;
-    const map: Record<string, DataType> = { string: 'string', integer: 'integer', decimal: 'float', boolean: 'boolean', datetime: 'datetime', list: 'string' };
+    const map: Record<string, DataType> = { string: 'string', integer: 'integer', decimal: 'float', boolean: 'boolean', datetime: 'datetime', list: 'list' };
     if (!str(b.name)) return sendError(res, { status: 422, code: 'parameter_invalid', message: 'name is required', field: 'name' });
     const dt = map[b.data_type as string];
     if (!dt) return sendError(res, { status: 422, code: 'parameter_invalid', message: `Invalid data_type '${String(b.data_type)}'`, field: 'data_type' });
@@ -108,7 +122,10 @@ export function workspaceRoutes(core: SandboxCore): express.Router {
     if (w.dataAttributes.some((a) => a.model === 'conversation' && a.name === b.name && !a.archived)) {
       return sendError(res, { status: 422, code: 'parameter_invalid', message: `Conversation attribute '${String(b.name)}' already exists`, field: 'name' });
     }
-    const attr = core.store.addAttribute(w, { name: String(b.name), data_type: dt, description: str(b.description) }, 'conversation');
+    const options = Array.isArray(b.options) ? (b.options as Json[]).map((o) => str(o?.label) ?? '').filter(Boolean) : [];
+    if (dt === 'list' && options.length < 2)
+      return sendError(res, { status: 422, code: 'parameter_invalid', message: 'A list attribute must have at least 2 active options', field: 'options' });
+    const attr = core.store.addAttribute(w, { name: String(b.name), data_type: dt, description: str(b.description), options }, 'conversation');
     res.json(convAttrJson(attr, String(b.data_type)));
   });
 

@@ -31,6 +31,8 @@ export interface AppConfig {
     apiVersion: string;
     sandboxPort: number;
     appPackageCode: string | null;
+    /** INTERCOM_RECONCILE_SECONDS: how often each active binding looks for conversations whose webhooks never came (0 = off) */
+    reconcileSeconds: number;
   };
   logFilesDir: string;
   logSourceTimeoutMs: number;
@@ -224,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTTY: bo
       apiVersion: env.INTERCOM_API_VERSION?.trim() || '2.14',
       sandboxPort,
       appPackageCode: env.INTERCOM_APP_PACKAGE_CODE?.trim() || null,
+      reconcileSeconds: int(env, 'INTERCOM_RECONCILE_SECONDS', 300, 0, 86400),
     },
     logFilesDir: resolve(env.LOG_FILES_DIR || join(dataDir, 'logs')),
     logSourceTimeoutMs: int(env, 'LOG_SOURCE_TIMEOUT_MS', 30000, 100, 600000),

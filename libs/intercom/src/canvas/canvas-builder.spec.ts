@@ -10,12 +10,8 @@ function interpret(text: string): { links: string[]; bold: string[]; plain: stri
   let plain = '';
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
-    if (ch === '\\' && i + 1 < text.length) {
-      plain += text[++i];
-      continue;
-    }
     if (ch === '[') {
-      const m = /^\[((?:\\.|[^\]\\])*)\]\(([^)\s]+)\)/.exec(text.slice(i));
+      const m = /^\[([^\]]*)\]\(([^)\s]+)\)/.exec(text.slice(i));
       if (m) {
         links.push(m[2]);
         plain += m[1];
@@ -24,10 +20,10 @@ function interpret(text: string): { links: string[]; bold: string[]; plain: stri
       }
     }
     if (ch === '*') {
-      const m = /^(\*\*?)((?:\\.|[^*\\])+)\1/.exec(text.slice(i));
+      const m = /^(\*\*?)([^*]+?)\1/.exec(text.slice(i));
       if (m) {
         boldRuns.push(m[2]);
-        plain += m[2].replace(/\\(.)/g, '$1');
+        plain += m[2];
         i += m[0].length - 1;
         continue;
       }
@@ -38,14 +34,15 @@ function interpret(text: string): { links: string[]; bold: string[]; plain: stri
 }
 
 describe('escaping', () => {
-  it('escapes the Markdown subset so user text renders literally', () => {
+  it('neutralises the Markdown subset without backslashes (undocumented in Canvas Kit), so user text renders readably', () => {
     const evil = 'see [click](http://evil) and **x** or *y* \\ done';
     const out = escapeMarkdown(evil);
-    expect(out).toBe('see \\[click\\]\\(http://evil\\) and \\*\\*x\\*\\* or \\*y\\* \\\\ done');
+    expect(out).toBe('see [click]\u200b(http://evil) and \u2217\u2217x\u2217\u2217 or \u2217y\u2217 \\ done');
     const read = interpret(out);
     expect(read.links).toEqual([]);
     expect(read.bold).toEqual([]);
-    expect(read.plain).toBe(evil);
+    expect(read.plain).toBe(out);
+    expect(out.replace(/\u200b/g, '').replace(/\u2217/g, '*')).toBe(evil);
   });
 
   it('strips control and invisible characters and folds line breaks', () => {
@@ -57,8 +54,9 @@ describe('escaping', () => {
     const m = md`**Summary:** ${user} ${bold('*z*')} ${link('open [me]', 'https://app.test/a/1')}`;
     const read = interpret(m.source);
     expect(read.links).toEqual(['https://app.test/a/1']);
-    expect(read.bold).toEqual(['Summary:', '\\*z\\*']);
-    expect(read.plain).toContain('[x](http://evil) **y**');
+    expect(read.bold).toEqual(['Summary:', '\u2217z\u2217']);
+    expect(read.plain).toContain('[x]\u200b(http://evil) \u2217\u2217y\u2217\u2217');
+    expect(read.plain).toContain('open (me)');
     expect(() => link('x', 'javascript:alert(1)')).toThrow(CanvasBuildError);
   });
 });
@@ -119,7 +117,7 @@ describe('CanvasBuilder', () => {
     expect(t.text.endsWith('…')).toBe(true);
     expect(btn.label.length).toBe(80);
     expect(list.items[0].title.length).toBe(200);
-    expect(t2.text).toBe('\\*\\*hi\\*\\*');
+    expect(t2.text).toBe('\u2217\u2217hi\u2217\u2217');
   });
 
   it('honours maxItems with an "and N more" item', () => {

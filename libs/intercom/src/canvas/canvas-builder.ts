@@ -63,9 +63,9 @@ export interface ListItem {
   tertiary_text?: string;
   action?: UrlAction;
 }
+/** Canvas Kit's list has no `id` (reference §5.6: items and disabled only). */
 export interface ListComponent {
   type: 'list';
-  id?: string;
   items: ListItem[];
 }
 export interface FieldValue {
@@ -164,9 +164,13 @@ export function truncate(s: string, max: number): string {
   );
 }
 
-/** Escapes the characters Canvas Kit's Markdown subset interprets, so the text renders literally. */
+/**
+ * Neutralises what Canvas Kit's Markdown subset interprets (`**bold**`/`*bold*` and `[label](url)` are all it
+ * documents; a backslash escape is not documented and would show literally): `*` becomes `∗` (U+2217, which no
+ * Markdown reads as emphasis) and a zero-width space goes between `]` and `(`, so no link can form. Text stays readable.
+ */
 export function escapeMarkdown(s: string): string {
-  return s.replace(/[\\*[\]()]/g, (c) => `\\${c}`);
+  return s.replace(/\*/g, '\u2217').replace(/\]\(/g, ']\u200b(');
 }
 
 /** User text → safe text-component content: cleaned, trimmed to `max`, Markdown-escaped. */
@@ -205,7 +209,8 @@ export function bold(text: unknown): Markdown {
 export function link(label: unknown, url: string): Markdown {
   const u = safeUrl(url);
   if (/[\s()]/.test(u)) throw new CanvasBuildError(`link URL cannot contain spaces or parentheses: ${u}`);
-  return mk(`[${plainText(label, CANVAS_TEXT_LIMITS.title)}](${u})`);
+  // brackets inside a label would end it early: shown as parentheses
+  return mk(`[${plainText(label, CANVAS_TEXT_LIMITS.title).replace(/\[/g, '(').replace(/\]/g, ')')}](${u})`);
 }
 
 /** Returns the normalised URL if it is an absolute http(s) URL within the length limit, else throws. */
@@ -351,7 +356,8 @@ export class CanvasBuilder {
     const all = items.map((it) => this.item(it));
     if (!all.length && !(opts.omitted && opts.omitted > 0)) return this;
     const component: ListComponent = { type: 'list', items: [] };
-    if (opts.id !== undefined) component.id = this.claim(opts.id);
+    // `opts.id` only reserves the name among the canvas's ids: a list component carries none in Canvas Kit
+    if (opts.id !== undefined) this.claim(opts.id);
     const entry: PendingList = { component, all, opts, keep: all.length };
     const max = opts.maxItems ?? Number.POSITIVE_INFINITY;
     this.cut(entry, Math.min(max, all.length));
@@ -474,7 +480,7 @@ export class CanvasBuilder {
   private moreId(entry: PendingList): string {
     let id = this.moreIds.get(entry);
     if (!id) {
-      id = this.uniqueId(`${entry.component.id ?? 'list'}-more`);
+      id = this.uniqueId(`${entry.opts.id ?? 'list'}-more`);
       this.moreIds.set(entry, id);
     }
     return id;

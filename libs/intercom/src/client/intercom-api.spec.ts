@@ -295,7 +295,7 @@ describe('against the Intercom sandbox', () => {
     expect(e.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('replies as note and comment; parts carry the app_package_code; unknown admin → admin_not_found', async () => {
+  it('replies as note and comment; parts carry the app_package_code; unknown admin → 404 not_found (the only code the reply endpoint documents)', async () => {
     const { api } = client();
     const conv = sb.createConversation({ workspaceId: WS, customer: { name: 'Joe', email: 'joe@x.test' }, body: 'help' });
     const id = String(conv.id);
@@ -307,7 +307,24 @@ describe('against the Intercom sandbox', () => {
     expect(parts.map((p) => p.part_type)).toEqual(['note', 'comment']);
     expect(parts.every((p) => p.app_package_code === 'sigsentry-sandbox')).toBe(true);
     const e = await caught(api.reply({ token }, id, { messageType: 'note', adminId: '123', body: 'x' }));
-    expect(e).toMatchObject({ kind: 'admin_not_found', status: 404, code: 'admin_not_found', retryable: false });
+    expect(e).toMatchObject({ kind: 'not_found', status: 404, code: 'not_found', retryable: false });
+  });
+
+  it('a late note keeps a snoozed conversation snoozed only where the version has skip_unsnooze (Preview); on 2.14 it wakes it', async () => {
+    const later = Math.floor(Date.now() / 1000) + 3600;
+    const state = (id: string) => String(sb.getConversation(id).state);
+    for (const [version, expected] of [
+      ['Preview', 'snoozed'],
+      ['2.14', 'open'],
+      ['2.16', 'open'],
+    ] as const) {
+      const conv = sb.createConversation({ workspaceId: WS, customer: { name: 'Joe', email: 'joe@x.test' }, body: 'help' });
+      const id = String(conv.id);
+      sb.snooze(id, later);
+      expect(state(id)).toBe('snoozed');
+      await client({ apiVersion: version }).api.reply({ token }, id, { messageType: 'note', adminId: '991267003', body: '<p>late</p>', skipUnsnooze: true });
+      expect(state(id)).toBe(expected);
+    }
   });
 
   it('updates attributes; unknown attribute, wrong type and read-only → attribute_invalid naming it', async () => {
@@ -327,7 +344,7 @@ describe('against the Intercom sandbox', () => {
   it('lists conversation data attributes without archived ones', async () => {
     const attrs = await client().api.listConversationAttributes({ token });
     const byName = Object.fromEntries(attrs.map((a) => [a.name, a]));
-    expect(byName.severity).toEqual({ name: 'severity', dataType: 'string', apiWritable: true, archived: false });
+    expect(byName.severity).toEqual({ name: 'severity', dataType: 'string', apiWritable: true, archived: false, options: [] });
     expect(byName.confidence.dataType).toBe('float');
     expect(byName.is_urgent.dataType).toBe('boolean');
     expect(byName.readonly_field.apiWritable).toBe(false);

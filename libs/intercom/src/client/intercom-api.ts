@@ -18,6 +18,8 @@ export type IntercomRegion = keyof typeof INTERCOM_HOSTS;
 export type IntercomErrorKind =
   | 'invalid_code'
   | 'unauthorized'
+  /** 401 `token_unauthorized` (or 403 naming a missing scope): the app lacks the permission this call needs */
+  | 'permission_missing'
   | 'forbidden'
   | 'not_found'
   | 'admin_not_found'
@@ -36,6 +38,10 @@ export interface IntercomApiErrorInit {
   retryable: boolean;
   retryAfterMs?: number;
   attribute?: string;
+  /** permission_missing: the Developer Hub permission the call needs */
+  permission?: string;
+  /** the call, as "METHOD /path/{param}" (never ids or secrets) */
+  call?: string;
 }
 
 export class IntercomApiError extends Error {
@@ -50,6 +56,10 @@ export class IntercomApiError extends Error {
   readonly retryAfterMs?: number;
   /** attribute_invalid: the conversation attribute Intercom refused */
   readonly attribute?: string;
+  /** permission_missing: the Developer Hub permission the call needs */
+  readonly permission?: string;
+  /** the call that failed ("METHOD /path/{param}") */
+  readonly call?: string;
 
   constructor(message: string, init: IntercomApiErrorInit) {
     super(message);
@@ -61,7 +71,59 @@ export class IntercomApiError extends Error {
     this.retryable = init.retryable;
     if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
     if (init.attribute !== undefined) this.attribute = init.attribute;
+    if (init.permission !== undefined) this.permission = init.permission;
+    if (init.call !== undefined) this.call = init.call;
   }
+}
+
+/** 401 codes that say the token itself is gone (revoked, unknown, suspended): confirmed with GET /me before acting. */
+export const TOKEN_REFUSED_CODES = new Set(['unauthorized', 'token_revoked', 'token_not_found', 'token_suspended']);
+
+/**
+ * The Developer Hub permission each call needs (reference §1.8). Intercom's documents name none for listing data
+ * attributes; "Read and list users and companies" is the closest (attributes of contacts and companies).
+ */
+export const PERMISSION_FOR_CALL: Record<string, string> = {
+  'GET /me': 'Read one admin (or Read admins)',
+  'GET /admins': 'Read admins',
+  'GET /admins/{id}': 'Read admins',
+  'GET /conversations/{id}': 'Read conversations',
+  'POST /conversations/search': 'Read conversations',
+  'POST /conversations/{id}/reply': 'Write conversations',
+  'PUT /conversations/{id}': 'Write conversations',
+  'GET /data_attributes': 'Read and list users and companies',
+  'GET /conversations/attributes': 'Read and list users and companies',
+};
+
+/** OAuth scope names as 403 messages spell them → the Developer Hub's permission names. */
+const SCOPE_NAMES: Record<string, string> = {
+  read_conversations: 'Read conversations',
+  write_conversations: 'Write conversations',
+  read_admins: 'Read admins',
+  read_single_admin: 'Read one admin',
+  read_users_companies: 'Read and list users and companies',
+  write_data_attributes: 'Write data attributes',
+  gather_app_data: 'Gather App data',
+};
+
+/** Numeric order of an Intercom API version; Preview (formerly Unstable) is after every numbered one. */
+export function versionOrder(v: string): number {
+  if (/^(preview|unstable)$/i.test(v.trim())) return Number.POSITIVE_INFINITY;
+  const [maj, min] = v.split('.').map((x) => parseInt(x, 10));
+  return (Number.isFinite(maj) ? maj : 0) * 1000 + (Number.isFinite(min) ? min : 0);
+}
+
+/** What an API version changes for us (Intercom OpenAPI 2.14, 2.15, 2.16 and Preview). */
+export function versionFeatures(v: string) {
+  const n = versionOrder(v);
+  return {
+    /** 2.15+: bodies in webhook payloads are plain text, not HTML */
+    plainTextWebhooks: n >= versionOrder('2.15'),
+    /** 2.16+: conversation attributes are listed by GET /conversations/attributes (GET /data_attributes?model=conversation → 422) */
+    conversationAttributesApi: n >= versionOrder('2.16'),
+    /** Preview only: `skip_unsnooze` on replies (a note does not wake a snoozed conversation) */
+    skipUnsnooze: n === Number.POSITIVE_INFINITY,
+  };
 }
 
 export interface IntercomApiOptions {
@@ -110,9 +172,20 @@ export interface IntercomMe {
 
 export interface IntercomAttributeDefinition {
   name: string;
+  /** as Intercom names it: string, integer, float/decimal, boolean, date/datetime, list, relationship, files */
   dataType: string;
   apiWritable: boolean;
   archived: boolean;
+  /** the allowed values (list attributes; on 2.14/2.15 a string attribute's predefined `options`); empty = any */
+  options: string[];
+}
+
+/** One page of POST /conversations/search. */
+export interface IntercomSearchPage {
+  conversations: Json[];
+  /** cursor of the next page, null on the last */
+  next: string | null;
+  totalCount: number | null;
 }
 
 export interface IntercomRateLimit {
@@ -234,6 +307,16 @@ export class IntercomApi {
     };
   }
 
+  /** GET /admins/{id}: the admin, or null when there is no such teammate (404 admin_not_found / not_found). */
+  async getAdmin(auth: IntercomAuth, id: string): Promise<IntercomAdmin | null> {
+    try {
+      return toAdmin((await this.rest(auth, 'GET', `/admins/${encodeURIComponent(id)}`, 'GET /admins/{id}')) as Json);
+    } catch (e) {
+      if (e instanceof IntercomApiError && (e.kind === 'admin_not_found' || e.kind === 'not_found')) return null;
+      throw e;
+    }
+  }
+
   /** GET /admins */
   async listAdmins(auth: IntercomAuth): Promise<IntercomAdmin[]> {
     const body = (await this.rest(auth, 'GET', '/admins', 'GET /admins')) as Json;
@@ -253,9 +336,34 @@ export class IntercomApi {
     )) as Json;
   }
 
-  /** POST /conversations/{id}/reply as an admin: `note` (internal) or `comment` (public). */
-  async reply(auth: IntercomAuth, conversationId: string, msg: { messageType: 'note' | 'comment'; adminId: string; body: string }): Promise<Json> {
-    const data = { message_type: msg.messageType, type: 'admin', admin_id: msg.adminId, body: msg.body };
+  /**
+   * POST /conversations/search: conversations updated at or after `updatedSince` (unix seconds), one page.
+   * Intercom's `>` on dates includes the value; results carry no parts.
+   */
+  async searchConversations(auth: IntercomAuth, q: { updatedSince: number; perPage?: number; startingAfter?: string | null }): Promise<IntercomSearchPage> {
+    const pagination: Json = { per_page: Math.min(150, Math.max(1, q.perPage ?? 150)) };
+    if (q.startingAfter) pagination.starting_after = q.startingAfter;
+    const body = (await this.rest(auth, 'POST', '/conversations/search', 'POST /conversations/search', {
+      query: { field: 'updated_at', operator: '>', value: Math.floor(q.updatedSince) },
+      pagination,
+    })) as Json;
+    const conversations = Array.isArray(body?.conversations) ? (body.conversations as Json[]) : [];
+    const next = (body?.pages as Json | undefined)?.next as Json | undefined;
+    const cursor = typeof next?.starting_after === 'string' && next.starting_after ? next.starting_after : null;
+    return { conversations, next: cursor, totalCount: typeof body?.total_count === 'number' ? body.total_count : null };
+  }
+
+  /**
+   * POST /conversations/{id}/reply as an admin: `note` (internal) or `comment` (public). `skipUnsnooze` is sent only on
+   * versions that have it (Preview); elsewhere a reply wakes a snoozed conversation.
+   */
+  async reply(
+    auth: IntercomAuth,
+    conversationId: string,
+    msg: { messageType: 'note' | 'comment'; adminId: string; body: string; skipUnsnooze?: boolean },
+  ): Promise<Json> {
+    const data: Json = { message_type: msg.messageType, type: 'admin', admin_id: msg.adminId, body: msg.body };
+    if (msg.skipUnsnooze && versionFeatures(this.options.apiVersion).skipUnsnooze) data.skip_unsnooze = true;
     return (await this.rest(
       auth,
       'POST',
@@ -274,13 +382,26 @@ export class IntercomApi {
     })) as Json;
   }
 
-  /** GET /data_attributes?model=conversation → the non-archived conversation attributes. */
+  /**
+   * The workspace's non-archived conversation attributes. Up to 2.15: `GET /data_attributes?model=conversation`; from
+   * 2.16 (and Preview) that answers 422 and the list is `GET /conversations/attributes` (list attributes carry their
+   * options as `{id, label, archived}`). A 422 from the old call (the app's version is newer than ours) falls back.
+   */
   async listConversationAttributes(auth: IntercomAuth): Promise<IntercomAttributeDefinition[]> {
-    const body = (await this.rest(auth, 'GET', '/data_attributes', 'GET /data_attributes', undefined, { model: 'conversation' })) as Json;
-    const data = Array.isArray(body?.data) ? (body.data as Json[]) : [];
-    return data
-      .map((a) => ({ name: String(a.name ?? ''), dataType: String(a.data_type ?? ''), apiWritable: a.api_writable !== false, archived: a.archived === true }))
-      .filter((a) => a.name && !a.archived);
+    if (!versionFeatures(this.options.apiVersion).conversationAttributesApi) {
+      try {
+        const body = (await this.rest(auth, 'GET', '/data_attributes', 'GET /data_attributes', undefined, { model: 'conversation' })) as Json;
+        return attributeList(body, (a) =>
+          Array.isArray(a.options) ? a.options.map((o) => (typeof o === 'string' ? o : String((o as Json)?.value ?? ''))) : [],
+        );
+      } catch (e) {
+        if (!(e instanceof IntercomApiError && e.status === 422)) throw e;
+      }
+    }
+    const body = (await this.rest(auth, 'GET', '/conversations/attributes', 'GET /conversations/attributes')) as Json;
+    return attributeList(body, (a) =>
+      Array.isArray(a.options) ? (a.options as Json[]).filter((o) => o && o.archived !== true).map((o) => String(o.label ?? '')) : [],
+    );
   }
 
   /** POST {apiUrl}/auth/uninstall (always apiUrl): revokes the token and uninstalls the app. 401 = already revoked. */
@@ -424,7 +545,7 @@ export class IntercomApi {
   private httpError(
     spec: RequestSpec,
     res: AxiosResponse,
-    init: Pick<IntercomApiErrorInit, 'kind' | 'retryable' | 'retryAfterMs' | 'attribute'>,
+    init: Pick<IntercomApiErrorInit, 'kind' | 'retryable' | 'retryAfterMs' | 'attribute' | 'permission'>,
   ): IntercomApiError {
     const env = parseEnvelope(res);
     const detail = env.message ? `: ${this.redact(spec, env.message)}` : '';
@@ -433,6 +554,7 @@ export class IntercomApi {
       status: res.status,
       code: env.code,
       requestId: env.requestId,
+      call: spec.label,
     });
   }
 
@@ -449,9 +571,18 @@ export class IntercomApi {
     const env = parseEnvelope(res);
     if (status === 401) {
       if (spec.exchange && /code/i.test(env.message ?? '')) return this.httpError(spec, res, { kind: 'invalid_code', retryable: false });
+      // `token_unauthorized` ("Not authorized to access resource"): this call needs a permission the app lacks; the
+      // token still works for everything else. Any other 401 says the token may be gone (the caller confirms).
+      if (env.codes.includes('token_unauthorized'))
+        return this.httpError(spec, res, { kind: 'permission_missing', retryable: false, permission: PERMISSION_FOR_CALL[spec.label] ?? 'unknown' });
       return this.httpError(spec, res, { kind: 'unauthorized', retryable: false });
     }
-    if (status === 403) return this.httpError(spec, res, { kind: 'forbidden', retryable: false });
+    if (status === 403) {
+      // "You do not have the required scope (read_conversations) to access this resource"
+      const scope = env.messages.map((m) => /required scope \(([a-z_]+)\)/i.exec(m)?.[1]).find(Boolean);
+      if (scope) return this.httpError(spec, res, { kind: 'permission_missing', retryable: false, permission: SCOPE_NAMES[scope] ?? scope });
+      return this.httpError(spec, res, { kind: 'forbidden', retryable: false });
+    }
     if (status === 404) {
       const adminMissing = env.codes.includes('admin_not_found');
       return this.httpError(spec, res, { kind: adminMissing ? 'admin_not_found' : 'not_found', retryable: false });
@@ -474,6 +605,20 @@ function header(res: AxiosResponse, name: string): string | undefined {
   const v = h?.[name];
   if (v === undefined || v === null) return undefined;
   return Array.isArray(v) ? String(v[0]) : String(v);
+}
+
+function attributeList(body: Json, options: (a: Json) => string[]): IntercomAttributeDefinition[] {
+  const data = Array.isArray(body?.data) ? (body.data as Json[]) : [];
+  return data
+    .filter((a) => a && typeof a === 'object')
+    .map((a) => ({
+      name: String(a.name ?? ''),
+      dataType: String(a.data_type ?? ''),
+      apiWritable: a.api_writable !== false,
+      archived: a.archived === true,
+      options: options(a).filter(Boolean),
+    }))
+    .filter((a) => a.name && !a.archived);
 }
 
 function toAdmin(a: Json | null | undefined): IntercomAdmin {
