@@ -5,6 +5,7 @@ import { LogSourceEntity } from '@app/log-sources';
 import { ProjectEntity } from '@app/projects';
 import { BindingEntity, OAuthStateEntity, PostEntity, SupportDeskEventEntity } from '@app/support-desk';
 import { TriageEntity } from '@app/triage';
+import { INCIDENT_ENTITIES } from '@app/incidents';
 
 /** Every TypeORM entity of the product; migrations must match them (test/integration/migrations-queue-bootstrap.e2e-spec.ts). */
 export const ENTITIES: Function[] = [
@@ -22,4 +23,5 @@ export const ENTITIES: Function[] = [
   SupportDeskEventEntity,
   TriageEntity,
   PostEntity,
+  ...INCIDENT_ENTITIES,
 ];

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '@app/core';
 import { LiveBindings } from './live-bindings.service';
-import { AdminSummary, AttributeDefinition, ConversationContext, ProviderError, SupportDeskRegistry, WorkspaceApi } from './provider';
+import { AdminSummary, AttributeDefinition, ConversationContext, ProviderError, SupportDeskRegistry, TrackerTicketApi, WorkspaceApi } from './provider';
 import { BindingEntity } from './support-desk.entities';
 
 /**
@@ -28,6 +28,29 @@ export class BindingClient {
 
   hasReference(conversationId: string, ref: string): Promise<boolean> {
     return this.call((api) => api.hasReference(conversationId, ref));
+  }
+
+  hasCopy(conversationId: string, copy: { text: string; since: Date }): Promise<boolean> {
+    return this.call((api) => api.hasCopy(conversationId, copy));
+  }
+
+  /** The workspace's tracker tickets; null when its platform has none. A refused token changes the binding, as for every call. */
+  trackers(): TrackerTicketApi | null {
+    const api = this.api?.trackers?.();
+    if (!api) return null;
+    const wrap =
+      <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
+      (...a: A) =>
+        this.call(() => fn(...a));
+    return {
+      trackerType: wrap(api.trackerType.bind(api)),
+      createTracker: wrap(api.createTracker.bind(api)),
+      trackerOf: wrap(api.trackerOf.bind(api)),
+      link: wrap(api.link.bind(api)),
+      unlink: wrap(api.unlink.bind(api)),
+      resolve: wrap(api.resolve.bind(api)),
+      retitle: wrap(api.retitle.bind(api)),
+    };
   }
 
   updateAttributes(conversationId: string, attributes: Record<string, unknown>): Promise<void> {

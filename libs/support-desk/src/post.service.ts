@@ -2,8 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { BindingEntity, PostEntity } from './support-desk.entities';
-import { BindingClients } from './binding-client';
+import { BindingClient, BindingClients } from './binding-client';
 import { ProviderError } from './provider';
+
+/** Clock difference tolerated between us and the platform when looking for an earlier copy of a public reply. */
+const COPY_CLOCK_SLACK_MS = 10_000;
 
 export type PostOutcome = 'posted' | 'already_posted' | 'failed';
 
@@ -48,7 +51,7 @@ export class PostService {
     if (rec.status === 'completed') return 'already_posted';
     try {
       const client = this.clients.for(b);
-      if (rec.attempts > 0 && (await client.hasReference(conversationId, rec.ref))) {
+      if (rec.attempts > 0 && (await this.alreadyThere(client, rec, render))) {
         await repo.update({ id: rec.id }, { status: 'completed', completedAt: new Date(), error: null });
         this.logger.log({ event: 'post.recovered', purpose, ref: rec.ref }, 'post found in the conversation after a retry');
         return 'already_posted';
@@ -63,6 +66,15 @@ export class PostService {
     } catch (e) {
       return this.failure(b, rec, e, attempt.final);
     }
+  }
+
+  /**
+   * Did an earlier attempt reach the platform? Notes carry their reference; public replies carry none visible, so an
+   * earlier copy of the same text written since the record was made counts (a little clock slack allowed).
+   */
+  private async alreadyThere(client: BindingClient, rec: PostEntity, render: (ref: string) => { html: string; text: string }): Promise<boolean> {
+    if (rec.visibility === 'internal') return client.hasReference(rec.conversationId, rec.ref);
+    return client.hasCopy(rec.conversationId, { text: render(rec.ref).text, since: new Date(rec.createdAt.getTime() - COPY_CLOCK_SLACK_MS) });
   }
 
   private async failure(b: BindingEntity, rec: PostEntity, e: unknown, final: boolean): Promise<PostOutcome> {

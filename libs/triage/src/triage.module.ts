@@ -2,6 +2,7 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { AnalysisModule } from '@app/analysis';
 import { ProjectsModule } from '@app/projects';
 import { ConversationFactsPort, SupportDeskModule } from '@app/support-desk';
+import { ConversationIncidentPort } from './conversation-incident.port';
 import { ConversationTriagedPort } from './conversation-triaged.port';
 import { ConversationsController } from './conversations.controller';
 import { ConversationsService } from './conversations.service';
@@ -14,8 +15,8 @@ import { TriageService } from './triage.service';
 @Module({
   imports: [ProjectsModule, SupportDeskModule, AnalysisModule],
   controllers: [TriageController, ConversationsController],
-  providers: [TriageService, TriageRecords, ConversationsService, ConversationTriagedPort, ConversationTriageJob],
-  exports: [TriageService, TriageRecords, ConversationTriagedPort],
+  providers: [TriageService, TriageRecords, ConversationsService, ConversationTriagedPort, ConversationIncidentPort, ConversationTriageJob],
+  exports: [TriageService, TriageRecords, ConversationTriagedPort, ConversationIncidentPort],
 })
 export class TriageModule implements OnModuleInit {
   constructor(

@@ -2,14 +2,20 @@
  * The SigSentry sidebar panel (contract §10, issue #7): a pure function from what the service loaded to a
  * Canvas Kit response. No I/O; time zone formatting with Intl.
  */
-import { CanvasBuilder, bold, md } from './canvas-builder';
+import { CanvasBuilder, bold, link, md } from './canvas-builder';
 import type { CanvasResponse, ListItemInput } from './canvas-builder';
 
 /** Component ids the submit handler routes on. */
 export const RUN_ANALYSIS_ID = 'run_analysis';
 export const REFRESH_ID = 'refresh';
 export const RUN_AGAIN_ID = 'run_again';
-export const PANEL_COMPONENT_IDS = { runAnalysis: RUN_ANALYSIS_ID, refresh: REFRESH_ID, runAgain: RUN_AGAIN_ID } as const;
+export const NOT_THIS_INCIDENT_ID = 'not_this_incident';
+export const PANEL_COMPONENT_IDS = {
+  runAnalysis: RUN_ANALYSIS_ID,
+  refresh: REFRESH_ID,
+  runAgain: RUN_AGAIN_ID,
+  notThisIncident: NOT_THIS_INCIDENT_ID,
+} as const;
 export type PanelComponentId = (typeof PANEL_COMPONENT_IDS)[keyof typeof PANEL_COMPONENT_IDS];
 
 /** Recent analyses listed before "and N more" (the builder trims further if 64 KB would be exceeded). */
@@ -42,8 +48,21 @@ export interface PanelTriage {
   createdAt: string;
 }
 
+/** The incident the conversation is linked to. */
+export interface PanelIncident {
+  ref: string;
+  title: string;
+  status: string;
+  conversationCount: number;
+  /** ISO-8601 */
+  firstSeenAt: string;
+  url: string;
+}
+
 export interface PanelView {
   state: 'ok' | 'not_connected' | 'needs_reinstall';
+  /** the conversation's incident (its analyses are in `analyses`); Run analysis then runs the incident's */
+  incident?: PanelIncident | null;
   /** the binding's IANA time zone (falls back to UTC when invalid) */
   timezone: string;
   triage: PanelTriage | null;
@@ -217,6 +236,20 @@ export function buildPanel(view: PanelView): CanvasResponse {
       { field: 'Confidence', value: formatConfidence(t.confidence) },
     ]);
     if (t.summary?.trim()) b.text(t.summary, { style: 'muted', max: 500 });
+  }
+
+  // ---- the incident (contract §11): one analysis for all its conversations; the agent can take this one out
+  if (view.incident) {
+    const i = view.incident;
+    b.divider();
+    b.text(bold('Incident'));
+    b.text(isHttpUrl(i.url) ? link(`${i.ref} · ${i.title}`, i.url) : md`${i.ref} · ${i.title}`);
+    b.dataTable([
+      { field: 'Conversations', value: String(i.conversationCount) },
+      { field: 'Since', value: formatWhen(i.firstSeenAt, tz, view.now) },
+      { field: 'Status', value: cap(i.status) },
+    ]);
+    b.submitButton(NOT_THIS_INCIDENT_ID, 'Not this incident', { style: 'secondary' });
   }
 
   // ---- the analysis this panel started, or the button to start one
