@@ -62,7 +62,7 @@ export interface IncidentConversation {
 export interface IncidentAnalysis {
   id: string;
   status: AnalysisStatus;
-  severity: string | null;
+  severity: Severity | null;
   trigger: AnalysisTrigger;
   reason: IncidentAnalysisReason;
   createdAt: string;

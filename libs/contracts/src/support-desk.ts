@@ -1,7 +1,7 @@
 import type { AnalysisStatus, AnalysisTrigger } from './analysis';
 import type { AutoAnalyzeThreshold, Severity } from './severity';
 import type { TriageResult } from './triage';
-import type { TrackerTicketsSetting } from './incidents';
+import type { ConversationIncident, TrackerTicketsSetting } from './incidents';
 
 /** Support-desk bindings and conversations (contract §7). */
 
@@ -150,7 +150,10 @@ export interface ConversationDetail {
   subject: string | null;
   customerName: string | null;
   triages: ConversationTriage[];
+  /** The conversation's analyses and, when it is in an incident, the incident's (newest first). */
   analyses: ConversationAnalysis[];
+  /** Ours (contract §11): the incident the conversation is linked to. */
+  incident: ConversationIncident | null;
 }
 
 /** A Canvas Kit answer (contract §10): `initialize`/`submit`, and the SPA's preview of a conversation's panel. */

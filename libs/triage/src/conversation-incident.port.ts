@@ -1,15 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { AnalysisStatus, AnalysisTrigger, ConversationIncident } from '@app/contracts';
+import type { ConversationAnalysis, ConversationIncident } from '@app/contracts';
 
 /** An analysis as a conversation's view lists it. */
-export interface IncidentAnalysisItem {
-  id: string;
-  status: AnalysisStatus;
-  severity: string | null;
-  trigger: AnalysisTrigger;
-  createdAt: string;
-  url: string;
-}
+export type IncidentAnalysisItem = ConversationAnalysis;
 
 /** What incidents says about one conversation: its incident and the incident's analyses (newest first). */
 export interface ConversationIncidentSource {

@@ -4,9 +4,9 @@
  * one project (each a binding with its own posting mode), tickets and tracker links as in Intercom's 2.16 OpenAPI.
  */
 import { Client } from 'pg';
-import { api } from './helpers/app';
-import { installThroughConsent, IntercomStack, startIntercomStack, waitFor } from './helpers/intercom';
-import { SHOP_SERVICES, writeOutageLogs } from './helpers/outage-logs';
+import { api } from '../helpers/app';
+import { installThroughConsent, IntercomStack, startIntercomStack, waitFor } from '../helpers/intercom';
+import { SHOP_SERVICES, writeOutageLogs } from '../helpers/outage-logs';
 
 const ours = (conv: any, type?: 'note' | 'comment') =>
   (conv.conversation_parts?.conversation_parts ?? []).filter((p: any) => p.app_package_code && (!type || p.part_type === type));

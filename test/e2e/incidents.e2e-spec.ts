@@ -7,9 +7,9 @@ import { Client } from 'pg';
 import { randomUUID } from 'node:crypto';
 import { incidentTitle } from '@app/incidents';
 import { ConversationTriagedPort, type TriagedConversation } from '@app/triage';
-import { api } from './helpers/app';
-import { installThroughConsent, IntercomStack, startIntercomStack, waitFor } from './helpers/intercom';
-import { SHOP_SERVICES, writeOutageLogs } from './helpers/outage-logs';
+import { api } from '../helpers/app';
+import { installThroughConsent, IntercomStack, startIntercomStack, waitFor } from '../helpers/intercom';
+import { SHOP_SERVICES, writeOutageLogs } from '../helpers/outage-logs';
 
 const ours = (conv: any, type?: 'note' | 'comment') =>
   (conv.conversation_parts?.conversation_parts ?? []).filter((p: any) => p.app_package_code && (!type || p.part_type === type));

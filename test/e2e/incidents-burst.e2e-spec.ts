@@ -6,9 +6,9 @@
  * Faults: a worker killed with SIGKILL in the middle of the burst and of the update, and redelivered webhooks.
  */
 import { Pool } from 'pg';
-import { burst, type Report } from './fixtures/outage-reports';
-import { SHOP_SERVICES, writeOutageLogs } from './helpers/outage-logs';
-import { Cluster, sleep, startCluster, v1, waitFor } from './stress/cluster';
+import { burst, type Report } from '../fixtures/outage-reports';
+import { SHOP_SERVICES, writeOutageLogs } from '../helpers/outage-logs';
+import { Cluster, sleep, startCluster, v1, waitFor } from '../stress/cluster';
 
 const parts = (c: Cluster, id: string) => c.sandbox.store.conversations.get(id)?.parts.filter((p) => p.app_package_code) ?? [];
 const triageNotes = (c: Cluster, id: string) => parts(c, id).filter((p) => p.part_type === 'note' && /SigSentry triage</.test(p.body)).length;
