@@ -19,3 +19,6 @@ export * from './logging/logging';
 export * from './queue/pg-boss.queue';
 export * from './http/api-contract.decorator';
 export * from './crypto/rotate';
+export * from './http/client-address';
+export * from './http/json-depth';
+export * from './http/rate-counters';
