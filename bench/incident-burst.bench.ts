@@ -10,8 +10,7 @@
  * Env: BENCH_SEED (default 201).
  */
 import { Pool } from 'pg';
-import { lokiStandIn } from '@app/log-sources/loki/loki.stand-in.testing';
-import { LocalServer } from '@app/log-sources/shared/local-server.testing';
+import { LocalServer, lokiStandIn } from '@app/log-sources/testing';
 import { burst, pairwise } from '../test/fixtures/outage-reports';
 import { outageLines, SHOP_SERVICES } from '../test/helpers/outage-logs';
 import { sleep, startCluster, v1 } from '../test/stress/cluster';

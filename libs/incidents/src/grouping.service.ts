@@ -3,7 +3,6 @@ import { DataSource, MoreThanOrEqual, LessThanOrEqual, type EntityManager } from
 import { incidentRef, SEVERITY_ORDER } from '@app/contracts';
 import { AnalysisEntity, TERMINAL_STATUSES } from '@app/analysis';
 import { APP_CONFIG, type AppConfig } from '@app/core';
-import { BindingEntity } from '@app/support-desk';
 import { ProjectEntity } from '@app/projects';
 import { PER_CONVERSATION, TriageEntity, type ConversationTriagedHandler, type TriageDecision, type TriagedConversation } from '@app/triage';
 import { decide, incidentTitle, terms, type Arrival, type OpenIncident } from './engine';
@@ -43,10 +42,7 @@ export class IncidentGrouping implements ConversationTriagedHandler {
     )
       return PER_CONVERSATION;
     // Read before the lock what does not change under it.
-    const [triage, binding] = await Promise.all([
-      this.ds.getRepository(TriageEntity).findOne({ where: { id: c.triageId }, select: { id: true, text: true } }),
-      this.ds.getRepository(BindingEntity).findOne({ where: { id: c.bindingId } }),
-    ]);
+    const triage = await this.ds.getRepository(TriageEntity).findOne({ where: { id: c.triageId }, select: { id: true, text: true } });
     const text = `${c.subject ?? ''}\n${triage?.text ?? c.result.summary}`;
     const linked = await this.mutex.run(c.projectId, () =>
       this.ds.transaction(async (m) => {
@@ -60,7 +56,7 @@ export class IncidentGrouping implements ConversationTriagedHandler {
           return current;
         }
         // Not linked yet (or its incident was resolved since): group it.
-        return this.group(m, c, row, text, binding);
+        return this.group(m, c, row, text);
       }),
     );
     if (!linked) return PER_CONVERSATION;
@@ -78,13 +74,7 @@ export class IncidentGrouping implements ConversationTriagedHandler {
     };
   }
 
-  private async group(
-    m: EntityManager,
-    c: TriagedConversation,
-    row: IncidentConversationEntity | null,
-    text: string,
-    binding: BindingEntity | null,
-  ): Promise<IncidentEntity | null> {
+  private async group(m: EntityManager, c: TriagedConversation, row: IncidentConversationEntity | null, text: string): Promise<IncidentEntity | null> {
     if (SEVERITY_ORDER[c.result.severity] < SEVERITY_ORDER.low) return null;
     const now = Date.now();
     // A reply moves the conversation now; a new conversation happened when it was created (never in the future).
@@ -132,7 +122,7 @@ export class IncidentGrouping implements ConversationTriagedHandler {
     const { before } = await joined(m, inc, link);
     await addEvent(m, inc.id, 'linked', `Conversation ${c.conversationId} (${c.result.severity}) linked: ${d.reason}`);
     if (d.action === 'join' && escalated(before, inc.severity)) await addEvent(m, inc.id, 'escalated', `Severity ${before} → ${inc.severity}`);
-    await this.afterLink(m, inc, [link], binding ? [binding] : undefined);
+    await this.afterLink(m, inc, [link]);
     this.logger.log({ event: 'incidents.linked', incidentId: inc.id, conversationId: c.conversationId, action: d.action }, 'conversation linked');
     return inc;
   }
@@ -153,7 +143,7 @@ export class IncidentGrouping implements ConversationTriagedHandler {
   }
 
   /** After conversations joined: the analysis (start it, or post the finished one to them) and the tracker ticket. */
-  async afterLink(m: EntityManager, inc: IncidentEntity, rows: IncidentConversationEntity[], bindings?: BindingEntity[]): Promise<void> {
+  async afterLink(m: EntityManager, inc: IncidentEntity, rows: IncidentConversationEntity[]): Promise<void> {
     const latest = inc.analysisId ? await m.getRepository(AnalysisEntity).findOne({ where: { id: inc.analysisId } }) : null;
     // Finished: they get it now. Running: they get it when it finishes (the listener takes the same lock).
     if (latest && TERMINAL_STATUSES.includes(latest.status)) await this.analyses.enqueuePosts(m, inc, latest.id, rows);
