@@ -72,12 +72,12 @@ export function outageLogs(outages: Outage[], now = Date.now(), hours = 6): stri
     .concat('\n');
 }
 
-/** Writes the logs where a project's `file` sources read them and answers the glob to configure. */
+/** Writes the logs in the project's folder (`LOG_FILES_DIR/<projectId>/`, all its `file` sources read) and answers the glob to configure (relative to that folder). */
 export function writeOutageLogs(logFilesDir: string, projectId: string, outages: Outage[], now = Date.now()): { dir: string; glob: string } {
   const dir = join(logFilesDir, projectId);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'shop.ndjson'), outageLogs(outages, now));
-  return { dir, glob: `${projectId}/*.ndjson` };
+  return { dir, glob: '*.ndjson' };
 }
 
 /** The services of the shop, with aliases in the languages the tests and benches write in. */
