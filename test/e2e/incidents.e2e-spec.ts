@@ -122,6 +122,7 @@ describe('incidents: grouping, one analysis, posting, API', () => {
         window: { start: new Date(at.getTime() - 7_200_000).toISOString(), end: at.toISOString() },
         summary: 'Order emails are not sent',
         keywords: [],
+        language: 'en',
         confidence: 0.8,
         model: 'heuristic',
         evidence: [],
