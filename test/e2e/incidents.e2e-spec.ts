@@ -324,7 +324,10 @@ describe('incidents: grouping, one analysis, posting, API', () => {
 
   it('a reply that escalates a question moves its conversation into the incident', async () => {
     const inc = (await v1('GET', '/v1/incidents?service=checkout')).json.data.items[0];
-    const conv = s.sandbox.createConversation({ customer: { name: 'Quinn', email: 'quinn@example.com' }, body: 'Is there a dark mode?' });
+    const conv = s.sandbox.createConversation({
+      customer: { name: 'Quinn', email: 'quinn@example.com' },
+      body: 'Hi! Could you tell me how to download my invoices as PDF? Thanks',
+    });
     const id = String(conv.id);
     await waitFor(async () => triageNotes(s.sandbox.getConversation(id)).length === 1, 20000);
     expect((await db.query(`SELECT count(*)::int AS n FROM incident_conversations WHERE "conversationId" = $1`, [id])).rows[0].n).toBe(0);
@@ -378,5 +381,62 @@ describe('incidents: grouping, one analysis, posting, API', () => {
     const after = (await v1('GET', `/v1/incidents/${inc.id}`)).json.data;
     expect(after.conversations.map((c: any) => c.conversationId)).not.toContain(convId);
     expect(after.timeline.at(-1)).toMatchObject({ kind: 'unlinked' });
+  }, 60000);
+
+  it('refuses every bad input with a clear 4xx and loses nothing', async () => {
+    const inc = (await v1('GET', '/v1/incidents?service=checkout')).json.data.items[0];
+    const before = (await v1('GET', `/v1/incidents/${inc.id}`)).json.data;
+    const merged = (await v1('GET', '/v1/incidents?service=shipping')).json.data.items[0];
+    expect(merged.mergedIntoId).toEqual(expect.any(String));
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const expectError = async (r: Promise<{ status: number; json: any }>, status: number, code: string, field?: string) => {
+      const res = await r;
+      expect({ status: res.status, code: res.json.error?.code }).toEqual({ status, code });
+      expect(res.json.error.message).toEqual(expect.any(String));
+      if (field) expect(res.json.error.details.fields.map((f: any) => f.field)).toContain(field);
+    };
+    // Updates: wrong types, control characters, unknown fields, a merged incident.
+    await expectError(v1('POST', `/v1/incidents/${inc.id}/updates`, { message: 42 }), 400, 'VALIDATION_ERROR', 'message');
+    await expectError(v1('POST', `/v1/incidents/${inc.id}/updates`, { message: 'ok', resolve: 'yes' }), 400, 'VALIDATION_ERROR', 'resolve');
+    await expectError(v1('POST', `/v1/incidents/${inc.id}/updates`, { message: 'a\u0000b' }), 400, 'VALIDATION_ERROR', 'message');
+    await expectError(v1('POST', `/v1/incidents/${inc.id}/updates`, { message: 'x'.repeat(5000) }), 400, 'VALIDATION_ERROR', 'message');
+    await expectError(v1('POST', `/v1/incidents/${inc.id}/updates`, { message: 'ok', to: 'everyone' }), 400, 'VALIDATION_ERROR');
+    await expectError(v1('POST', `/v1/incidents/${merged.id}/updates`, { message: 'ok' }), 409, 'CONFLICT');
+    await expectError(v1('POST', `/v1/incidents/${missing}/updates`, { message: 'ok' }), 404, 'NOT_FOUND');
+    await expectError(v1('GET', `/v1/incidents/${inc.id}/updates/not-a-uuid`), 404, 'NOT_FOUND');
+    // Changes: wrong types, control characters, unknown incident, reopening a merged one.
+    await expectError(v1('PUT', `/v1/incidents/${inc.id}`, { title: 5 }), 400, 'VALIDATION_ERROR', 'title');
+    await expectError(v1('PUT', `/v1/incidents/${inc.id}`, { title: 'Checkout\u0000' }), 400, 'VALIDATION_ERROR', 'title');
+    await expectError(v1('PUT', `/v1/incidents/${inc.id}`, { severity: 'low' }), 400, 'VALIDATION_ERROR');
+    await expectError(v1('PUT', `/v1/incidents/${missing}`, { title: 'x' }), 404, 'NOT_FOUND');
+    await expectError(v1('PUT', `/v1/incidents/${merged.id}`, { status: 'open' }), 409, 'CONFLICT');
+    // Merges: missing, wrong type, unknown, another project's, into a merged incident.
+    await expectError(v1('POST', `/v1/incidents/${inc.id}/merge`, {}), 400, 'VALIDATION_ERROR', 'incidentId');
+    await expectError(v1('POST', `/v1/incidents/${inc.id}/merge`, { incidentId: 7 }), 400, 'VALIDATION_ERROR', 'incidentId');
+    await expectError(v1('POST', `/v1/incidents/${inc.id}/merge`, { incidentId: missing }), 404, 'NOT_FOUND');
+    await expectError(v1('POST', `/v1/incidents/${merged.id}/merge`, { incidentId: inc.id }), 409, 'CONFLICT');
+    const other = await api(s.app.url, 'POST', '/v1/config/projects', { token: s.token, body: { name: 'Third shop', slug: 'third-shop' } });
+    const foreign = await api(s.app.url, 'POST', `/v1/incidents/${inc.id}/merge`, {
+      token: s.token,
+      headers: { 'x-project-id': other.json.data.id },
+      body: { incidentId: merged.id },
+    });
+    expect(foreign.status).toBe(404);
+    // Unlinks: a binding id that is not one, an unknown binding, a conversation already taken out.
+    const conv = before.conversations[0];
+    await expectError(v1('DELETE', `/v1/incidents/${inc.id}/conversations/not-a-binding/${conv.conversationId}`), 404, 'NOT_FOUND');
+    await expectError(v1('DELETE', `/v1/incidents/${inc.id}/conversations/${missing}/${conv.conversationId}`), 404, 'NOT_FOUND');
+    const gone = await db.query(`SELECT "bindingId", "conversationId" FROM incident_conversations WHERE "incidentId" = $1 AND status = 'unlinked' LIMIT 1`, [
+      inc.id,
+    ]);
+    await expectError(v1('DELETE', `/v1/incidents/${inc.id}/conversations/${gone.rows[0].bindingId}/${gone.rows[0].conversationId}`), 404, 'NOT_FOUND');
+    // Lists: a service filter too long, an unknown query parameter.
+    await expectError(v1('GET', `/v1/incidents?service=${'s'.repeat(101)}`), 400, 'VALIDATION_ERROR');
+    await expectError(v1('GET', '/v1/incidents?sort=title'), 400, 'VALIDATION_ERROR');
+    // Nothing changed.
+    const after = (await v1('GET', `/v1/incidents/${inc.id}`)).json.data;
+    expect(after).toMatchObject({ title: before.title, status: before.status, conversationCount: before.conversationCount });
+    expect(after.updates).toHaveLength(before.updates.length);
+    expect(after.timeline).toHaveLength(before.timeline.length);
   }, 60000);
 });

@@ -174,11 +174,31 @@ export const TRACKER_TICKETS_MIN_API_VERSION = '2.16';
 /** `INC-<n>` */
 export const incidentRef = (n: number): string => `INC-${n}`;
 
+/** Control characters other than tab and line breaks (PostgreSQL text cannot even hold NUL): refused in messages and titles. */
+function hasControlChars(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return true;
+  }
+  return false;
+}
+
 /** A message to customers: trimmed, 1–2,000 characters, plain text. Null when valid, else why not. */
 export function checkIncidentMessage(message: unknown): string | null {
   if (typeof message !== 'string') return 'message must be a string';
   const m = message.trim();
   if (!m) return 'message must not be empty';
   if (m.length > INCIDENT_MESSAGE_MAX) return `message must be at most ${INCIDENT_MESSAGE_MAX} characters`;
+  if (hasControlChars(m)) return 'message must not contain control characters';
+  return null;
+}
+
+/** An incident title set by an admin: spaces collapsed, 1–200 characters, one line of plain text. Null when valid. */
+export function checkIncidentTitle(title: unknown): string | null {
+  if (typeof title !== 'string') return 'title must be a string';
+  const t = title.replace(/\s+/g, ' ').trim();
+  if (!t) return 'title must not be empty';
+  if (t.length > INCIDENT_TITLE_MAX) return `title must be at most ${INCIDENT_TITLE_MAX} characters`;
+  if (hasControlChars(t)) return 'title must not contain control characters';
   return null;
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import {
   incidentRef,
-  INCIDENT_TITLE_MAX,
+  checkIncidentTitle,
   meetsThreshold,
   type ConversationIncident,
   type Incident,
@@ -162,11 +162,9 @@ export class IncidentsService implements ConversationIncidentSource {
 
   /** PUT: title (then kept; an admin's words, never a customer's) and/or status. */
   async change(project: ProjectContext, id: string, dto: IncidentChange, by: Actor): Promise<Incident> {
+    const bad = dto.title === undefined ? null : checkIncidentTitle(dto.title);
+    if (bad) throw new AppError('VALIDATION_ERROR', bad, { fields: [{ field: 'title', message: bad }] });
     const title = dto.title?.replace(/\s+/g, ' ').trim();
-    if (dto.title !== undefined && (!title || title.length > INCIDENT_TITLE_MAX))
-      throw new AppError('VALIDATION_ERROR', `title must be 1–${INCIDENT_TITLE_MAX} characters`, {
-        fields: [{ field: 'title', message: `must be 1–${INCIDENT_TITLE_MAX} characters` }],
-      });
     const inc = await this.ds.transaction(async (m) => {
       await lockProject(m, project.id);
       const i = await m.getRepository(IncidentEntity).findOneByOrFail({ id: (await this.find(project, id)).id });
@@ -250,7 +248,9 @@ export class IncidentsService implements ConversationIncidentSource {
   /** DELETE …/conversations/:bindingId/:conversationId (an agent or admin): the conversation gets its own path back. */
   async unlink(project: ProjectContext, id: string, bindingId: string, conversationId: string, by: Actor): Promise<IncidentDetail> {
     const inc = await this.find(project, id);
-    const row = await this.ds.getRepository(IncidentConversationEntity).findOne({ where: { incidentId: inc.id, bindingId, conversationId, status: 'linked' } });
+    const row = UUID.test(bindingId)
+      ? await this.ds.getRepository(IncidentConversationEntity).findOne({ where: { incidentId: inc.id, bindingId, conversationId, status: 'linked' } })
+      : null;
     if (!row) throw new AppError('NOT_FOUND', 'This conversation is not linked to this incident');
     await this.unlinkRow(row, by);
     return this.detail(project, inc.id);

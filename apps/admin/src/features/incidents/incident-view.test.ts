@@ -9,12 +9,15 @@ describe('incident pages: pure helpers', () => {
     expect(messageError('x'.repeat(2001))).toMatch(/2000/);
     expect(messageError(`  ${'x'.repeat(2000)}  `)).toBeUndefined();
     expect(messageError('Fixed.')).toBeUndefined();
+    expect(messageError('a\u0000b')).toMatch(/control characters/);
+    expect(messageError('line one\nline two\ttabbed')).toBeUndefined();
   });
 
   it('checks a title: 1–200 characters after trimming', () => {
     expect(titleError('  ')).toMatch(/empty/);
     expect(titleError('x'.repeat(201))).toMatch(/200/);
     expect(titleError(' Checkout errors ')).toBeUndefined();
+    expect(titleError('bad\u0007bell')).toMatch(/control characters/);
   });
 
   it('says how far an update got, and when it is done', () => {

@@ -1,5 +1,5 @@
 /** Pure helpers of the Incidents pages (unit-tested): shapes come from @app/contracts only. */
-import { checkIncidentMessage, INCIDENT_MESSAGE_MAX, INCIDENT_TITLE_MAX, type IncidentCustomerUpdate, type IncidentEventKind } from '@app/contracts';
+import { checkIncidentMessage, checkIncidentTitle, INCIDENT_MESSAGE_MAX, type IncidentCustomerUpdate, type IncidentEventKind } from '@app/contracts';
 
 /** An update is done when no conversation is waiting for its copy. */
 export const updateDone = (u: Pick<IncidentCustomerUpdate, 'pending'>): boolean => u.pending === 0;
@@ -19,10 +19,7 @@ export function messageError(message: string): string | undefined {
 }
 
 export function titleError(title: string): string | undefined {
-  const t = title.trim();
-  if (!t) return 'title must not be empty';
-  if (t.length > INCIDENT_TITLE_MAX) return `title must be at most ${INCIDENT_TITLE_MAX} characters`;
-  return undefined;
+  return checkIncidentTitle(title) ?? undefined;
 }
 
 export const MESSAGE_MAX = INCIDENT_MESSAGE_MAX;
