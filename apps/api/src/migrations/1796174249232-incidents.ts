@@ -37,7 +37,7 @@ export class Incidents1796174249232 implements MigrationInterface {
     );
     await queryRunner.query(`CREATE UNIQUE INDEX "uq_incident_tracker" ON "incident_trackers"  ("incidentId", "bindingId") `);
     await queryRunner.query(`ALTER TABLE "support_desk_bindings" ADD "incidentUpdateTemplate" text`);
-    await queryRunner.query(`ALTER TABLE "support_desk_bindings" ADD "trackerTickets" jsonb NOT NULL DEFAULT '{"enabled":false,"ticketTypeId":null}'`);
+    await queryRunner.query(`ALTER TABLE "support_desk_bindings" ADD "trackerTickets" jsonb NOT NULL DEFAULT '{"enabled": false, "ticketTypeId": null}'`);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
