@@ -75,7 +75,9 @@ describe('incidents across two workspaces: posting modes, re-analysis, tracker t
   });
 
   it('one incident over both workspaces; each conversation is posted per its own binding; a re-analysis posts notes only', async () => {
-    const first = [create('wsa', 'Ann', 'Hi, the basket shows a 502 error when I pay'), create('wsb', 'Ben', 'Hi, the basket shows a 502 error when I pay')];
+    // Triaged high (the threshold), not critical: the critical report below escalates the incident.
+    const report = 'Our customers cannot pay, the basket fails with a 502 error';
+    const first = [create('wsa', 'Ann', report), create('wsb', 'Ben', report)];
     await waitFor(async () => first.every((id) => analysisNotes(s.sandbox.getConversation(id)).length === 1), 60000, 300);
     const inc = (await v1('GET', '/v1/incidents')).json.data.items.find((i: any) => i.service === 'checkout');
     expect(inc.conversationCount).toBe(2);

@@ -56,13 +56,15 @@ export class IncidentAnalyses implements AnalysisFinishedListener {
   }
 
   /**
-   * An agent asked (the panel's Run analysis / Run again). Run analysis shows the incident's latest analysis, or
-   * starts the first. Run again after analysis `afterId` starts a new one once that one finished and is still the
-   * latest (a second click of the same button finds the one the first click started).
+   * An agent asked (the panel's Run analysis / Run again). Run analysis shows the incident's latest analysis (running
+   * or with a result), or starts one when there is none or the latest failed (as Run analysis does for a single
+   * conversation). Run again after analysis `afterId` starts a new one once that one finished and is still the latest
+   * (a second click of the same button finds the one the first click started: callers hold the project lock).
    */
   async forAgent(m: EntityManager, inc: IncidentEntity, afterId: string | null, by: string): Promise<AnalysisEntity> {
     const latest = inc.analysisId ? await m.getRepository(AnalysisEntity).findOne({ where: { id: inc.analysisId } }) : null;
-    if (latest && (afterId === null || latest.id !== afterId || !TERMINAL_STATUSES.includes(latest.status))) return latest;
+    if (latest && afterId === null && latest.status !== 'failed') return latest;
+    if (latest && afterId !== null && (latest.id !== afterId || !TERMINAL_STATUSES.includes(latest.status))) return latest;
     return this.start(m, inc, 'agent', by);
   }
 

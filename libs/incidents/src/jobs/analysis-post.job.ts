@@ -75,7 +75,8 @@ export class IncidentAnalysisPostJob implements OnModuleInit {
     const firstAnalysis =
       (await this.ds.getRepository(IncidentAnalysisEntity).findOne({ where: { incidentId }, order: { createdAt: 'ASC' } }))?.analysisId === analysisId;
     try {
-      if (b.postingMode === 'both' && firstAnalysis && analysis.status !== 'failed') {
+      // As for a single conversation's analysis (support-desk), a failed one is answered too: the customer hears once.
+      if (b.postingMode === 'both' && firstAnalysis) {
         const facts = await this.facts.conversationFacts(b.id, conversationId);
         const reply = renderPublicReply(b, { conversationId, projectName: project.name, facts, analysisUrl: url });
         await this.posts.post(b, conversationId, INCIDENT_PUBLIC_PURPOSE, 'public', () => reply, { final });
