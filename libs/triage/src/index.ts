@@ -8,3 +8,6 @@ export * from './conversation-triaged.port';
 export * from './conversation-incident.port';
 export * from './jobs/conversation-plan';
 export * from './jobs/conversation-triage.job';
+export * from './feedback/triage-feedback.entities';
+export * from './feedback/triage-feedback.service';
+export * from './feedback/keep-correction';

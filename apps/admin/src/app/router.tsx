@@ -17,6 +17,7 @@ import { IncidentsListRoute } from '@/features/incidents/routes/incidents-list';
 import { IncidentDetailRoute } from '@/features/incidents/routes/incident-detail';
 import { ApiKeysRoute } from '@/features/api-keys/routes/api-keys';
 import { TeamRoute } from '@/features/team/routes/team';
+import { TriageLearningRoute } from '@/features/triage-feedback/routes/triage-learning';
 import { AuthGate } from './auth-gate';
 
 export function AppRoutes() {
@@ -39,6 +40,7 @@ export function AppRoutes() {
           <Route path="analyses/:id" element={<AnalysisDetailRoute />} />
           <Route path="incidents" element={<IncidentsListRoute />} />
           <Route path="incidents/:id" element={<IncidentDetailRoute />} />
+          <Route path="triage" element={<TriageLearningRoute />} />
           <Route path="*" element={<NotFound />} />
         </Route>
         <Route path="/settings" element={<Navigate to="/settings/api-keys" replace />} />
