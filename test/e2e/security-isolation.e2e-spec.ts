@@ -143,6 +143,19 @@ const ROUTES: Record<string, RouteClass> = {
   'GET /v1/triage/feedback/stats': { kind: 'tenant', perms: ['analysis:read'], project: true },
   'DELETE /v1/triage/feedback/:id': { kind: 'resource', perms: ['analysis:create'], project: true },
   'DELETE /v1/triage/feedback/learned-words/:word': { kind: 'resource', perms: ['analysis:create'], project: true },
+
+  'GET /v1/incidents': { kind: 'tenant', perms: ['analysis:read'], project: true },
+  'GET /v1/incidents/:id': { kind: 'resource', perms: ['analysis:read'], project: true },
+  'PUT /v1/incidents/:id': { kind: 'resource', perms: ['config:write'], project: true, body: () => ({ title: 'hacked', status: 'resolved' }) },
+  'POST /v1/incidents/:id/merge': {
+    kind: 'resource',
+    perms: ['config:write'],
+    project: true,
+    body: () => ({ incidentId: '00000000-0000-4000-8000-00000000cafe' }),
+  },
+  'DELETE /v1/incidents/:id/conversations/:bindingId/:conversationId': { kind: 'resource', perms: ['config:write'], project: true },
+  'POST /v1/incidents/:id/updates': { kind: 'resource', perms: ['config:write'], project: true, body: () => ({ message: 'hacked', resolve: true }) },
+  'GET /v1/incidents/:id/updates/:updateId': { kind: 'resource', perms: ['analysis:read'], project: true },
 };
 
 const isWrite = (key: string) => !key.startsWith('GET ');
@@ -159,7 +172,7 @@ describe('security: tenant isolation and roles over every /v1 route', () => {
   let s: IntercomStack;
   const ctx: Ctx = { projectA: '', projectA2: '', projectA2Slug: 'alpha-two', projectB: '', n: 0 };
   /** A's resource ids by route parameter owner. */
-  const A = { keyId: '', memberId: '', logSourceId: '', analysisId: '', bindingId: '', conversationId: '', correctionId: '' };
+  const A = { keyId: '', memberId: '', logSourceId: '', analysisId: '', bindingId: '', conversationId: '', correctionId: '', incidentId: '' };
   const aCallers: Caller[] = [];
   const bCallers: Caller[] = [];
   let routeKeys: string[] = [];
@@ -184,6 +197,7 @@ describe('security: tenant isolation and roles over every /v1 route', () => {
     if (key.includes('/analyses/')) return A.analysisId;
     if (key.includes('/triage/feedback/')) return A.correctionId;
     if (key.includes('/support-desk/')) return A.bindingId;
+    if (key.includes('/incidents/')) return A.incidentId;
     return '';
   };
 
@@ -211,6 +225,7 @@ describe('security: tenant isolation and roles over every /v1 route', () => {
       api(url(), 'GET', '/v1/config/support-desk', { token: s.token, headers: h }),
       api(url(), 'GET', '/v1/analyses?limit=100', { token: s.token, headers: h }),
       api(url(), 'GET', `/v1/support-desk/conversations/${A.bindingId}`, { token: s.token }),
+      api(url(), 'GET', `/v1/incidents/${A.incidentId}`, { token: s.token, headers: h }),
       api(url(), 'GET', '/v1/triage/feedback', { token: s.token, headers: h }),
     ]);
     for (const r of parts) expect(r.status).toBe(200);
@@ -323,6 +338,11 @@ describe('security: tenant isolation and roles over every /v1 route', () => {
     await waitFor(
       async () =>
         (await api(url(), 'GET', `/v1/support-desk/conversations/${A.bindingId}/${A.conversationId}`, { token: ownerA })).json?.data?.triages?.length > 0,
+      20000,
+    );
+    // The conversation reports an outage: it is A's incident (issue 14).
+    A.incidentId = await waitFor(
+      async () => (await api(url(), 'GET', '/v1/incidents', { token: ownerA, headers: { 'x-project-id': ctx.projectA } })).json?.data?.items?.[0]?.id,
       20000,
     );
     // An agent's correction of that triage (B must not undo it).

@@ -68,12 +68,16 @@ describe('triage feedback: agents correct triage, and triage learns per project'
   afterAll(async () => s?.stop());
 
   let slowSearch: string;
+  // The conversation's analyses: its own and, once it is in an incident (issue 14), the incident's.
+  const ANALYSES_OF = `SELECT trigger FROM analyses WHERE "conversationId" = $1 OR id IN (
+    SELECT ia."analysisId" FROM incident_analyses ia JOIN incident_conversations ic ON ic."incidentId" = ia."incidentId"
+    WHERE ic."conversationId" = $1 AND ic.status = 'linked')`;
 
   it('stores a correction, rewrites the attributes, posts no note, and counts for the auto-analysis gate', async () => {
     slowSearch = await conversation('The search results page is a little slow for me this afternoon');
     const before = await view(slowSearch);
     expect(before.triages[0]).toMatchObject({ severity: 'low', affectedService: 'search' });
-    expect(await sql('SELECT id FROM analyses WHERE "conversationId" = $1', [slowSearch])).toHaveLength(0);
+    expect(await sql(ANALYSES_OF, [slowSearch])).toHaveLength(0);
     expect(s.sandbox.getConversation(slowSearch).custom_attributes.severity).toBe('low');
 
     const r = await correct(slowSearch, { severity: 'high' });
@@ -94,8 +98,8 @@ describe('triage feedback: agents correct triage, and triage learns per project'
     const attrs = s.sandbox.getConversation(slowSearch).custom_attributes;
     expect(attrs).toMatchObject({ severity: 'high', affected_service: 'search' });
     // A correction counts like a re-triage for the gate: high meets the binding's threshold.
-    await waitFor(async () => (await sql('SELECT trigger FROM analyses WHERE "conversationId" = $1', [slowSearch])).length === 1, 10000);
-    expect((await sql('SELECT trigger FROM analyses WHERE "conversationId" = $1', [slowSearch]))[0].trigger).toBe('support_desk');
+    await waitFor(async () => (await sql(ANALYSES_OF, [slowSearch])).length === 1, 10000);
+    expect((await sql(ANALYSES_OF, [slowSearch]))[0].trigger).toBe('support_desk');
     await new Promise((res) => setTimeout(res, 300));
     expect(triageNotes(s.sandbox.getConversation(slowSearch))).toHaveLength(1);
 

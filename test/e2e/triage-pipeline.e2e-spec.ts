@@ -43,7 +43,15 @@ describe('triage pipeline: notes, posting modes, attributes, auto-analyze gate',
     const c = new Client({ connectionString: s.app.dbUrl });
     await c.connect();
     try {
-      return (await c.query('SELECT * FROM analyses WHERE "conversationId" = $1', [conversationId])).rows;
+      // Its own analyses and, once it is linked to an incident (issue 14), the incident's: one analysis answers them all.
+      return (
+        await c.query(
+          `SELECT * FROM analyses WHERE "conversationId" = $1 OR id IN (
+             SELECT ia."analysisId" FROM incident_analyses ia JOIN incident_conversations ic ON ic."incidentId" = ia."incidentId"
+             WHERE ic."conversationId" = $1 AND ic.status = 'linked') ORDER BY "createdAt"`,
+          [conversationId],
+        )
+      ).rows;
     } finally {
       await c.end();
     }

@@ -78,7 +78,10 @@ export async function startIntercomStack(
 }
 
 /** Follows the browser legs of the install: SigSentry → Intercom consent page → "Authorize app" → callback. */
-export async function installThroughConsent(s: IntercomStack, opts: { projectId?: string; decision?: 'authorize' | 'cancel'; cookie?: string } = {}) {
+export async function installThroughConsent(
+  s: IntercomStack,
+  opts: { projectId?: string; decision?: 'authorize' | 'cancel'; cookie?: string; workspaceId?: string } = {},
+) {
   const cookie = opts.cookie ?? s.cookie;
   const start = await fetch(`${s.app.url}/v1/support-desk/intercom/install?projectId=${opts.projectId ?? s.projectId}`, {
     headers: { cookie },
@@ -104,7 +107,7 @@ export async function installThroughConsent(s: IntercomStack, opts: { projectId?
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ ...hidden, decision: opts.decision ?? 'authorize' }).toString(),
+    body: new URLSearchParams({ ...hidden, decision: opts.decision ?? 'authorize', ...(opts.workspaceId ? { admin: `${opts.workspaceId}:` } : {}) }).toString(),
   });
   const callbackUrl = decision.headers.get('location')!;
   const callback = await fetch(callbackUrl, { headers: { cookie }, redirect: 'manual' });

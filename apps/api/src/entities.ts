@@ -5,6 +5,7 @@ import { LogSourceEntity, LogSourceSlotEntity } from '@app/log-sources';
 import { ProjectEntity } from '@app/projects';
 import { BindingEntity, HandledUnitEntity, OAuthStateEntity, PostEntity, SupportDeskEventEntity } from '@app/support-desk';
 import { TriageCorrectionEntity, TriageEntity, TriageRemovedWordEntity } from '@app/triage';
+import { INCIDENT_ENTITIES } from '@app/incidents';
 
 /** Every TypeORM entity of the product; migrations must match them (test/integration/migrations-queue-bootstrap.e2e-spec.ts). */
 export const ENTITIES: Function[] = [
@@ -27,4 +28,5 @@ export const ENTITIES: Function[] = [
   TriageRemovedWordEntity,
   PostEntity,
   HandledUnitEntity,
+  ...INCIDENT_ENTITIES,
 ];

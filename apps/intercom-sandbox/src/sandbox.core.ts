@@ -21,6 +21,7 @@ import type {
   WorkspaceSummary,
 } from './sandbox.types';
 import { bodySignature } from './signing.util';
+import { DEFAULT_TICKET_TYPES, TicketStore } from './sandbox.tickets';
 import { DEFAULT_TOPICS, postSigned, WebhookEmitter } from './webhook.emitter';
 import type { DeliveryAttempt, Notification, WebhookSettings } from './webhook.emitter';
 
@@ -44,6 +45,8 @@ const PING = { type: 'ping', message: 'something something interzen' };
 
 export class SandboxCore {
   readonly store: SandboxStore;
+  /** ticket types, tickets and tracker links (API 2.16) */
+  readonly tickets = new TicketStore();
   readonly emitter: WebhookEmitter;
   readonly appVersion: string;
   readonly log: SandboxLogger;
@@ -71,7 +74,9 @@ export class SandboxCore {
     this.appVersion = opts.apiVersion ?? '2.14';
     if (!VALID_VERSIONS.has(this.appVersion)) throw new Error(`unknown apiVersion ${this.appVersion}`);
     const retryDelayMs = opts.retryDelayMs ?? 60_000;
-    this.store = new SandboxStore(opts.workspaces?.length ? opts.workspaces : [DEFAULT_WORKSPACE], opts.appPackageCode ?? 'sigsentry-sandbox');
+    const seeds = opts.workspaces?.length ? opts.workspaces : [DEFAULT_WORKSPACE];
+    this.store = new SandboxStore(seeds, opts.appPackageCode ?? 'sigsentry-sandbox');
+    for (const w of seeds) for (const t of w.ticketTypes ?? DEFAULT_TICKET_TYPES) this.tickets.addType(w.id_code, t);
     this.emitter = new WebhookEmitter({
       secret: opts.clientSecret,
       url: opts.webhookUrl,
@@ -135,6 +140,13 @@ export class SandboxCore {
     const topic = type === 'note' ? 'conversation.admin.noted' : 'conversation.admin.replied';
     this.emitter.emit(topic, conv.workspaceId, this.webhookItem(conv, [part]), part.created_at);
     return { conv, part };
+  }
+
+  /** An admin closes or reopens a conversation (no webhook: the app does not subscribe to state topics). */
+  setConversationState(convId: string, state: 'open' | 'closed', adminId?: string): Conversation {
+    const conv = this.store.conversation(convId);
+    this.store.setState(conv.id, adminId ?? this.store.workspace(conv.workspaceId).admins[0].id, state);
+    return conv;
   }
 
   ping(workspaceId?: string): Notification | null {

@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { apiBodyToHtml, htmlToText, textToHtml } from './html.util';
+import type { TicketTypeSeed } from './sandbox.tickets';
 
 export type DataType = 'string' | 'integer' | 'float' | 'boolean' | 'datetime' | 'list';
 
@@ -35,6 +36,8 @@ export interface WorkspaceSeed {
   dataAttributes?: DataAttributeSeed[];
   /** Developer Hub permissions the app lacks in this workspace (reference §1.8 names); calls needing one answer 401 token_unauthorized */
   deniedPermissions?: string[];
+  /** ticket types of the workspace (default: a Tracker type '88' and a Customer type '89') */
+  ticketTypes?: TicketTypeSeed[];
 }
 
 export interface Author {
@@ -83,6 +86,8 @@ export interface Conversation {
   parts: Part[];
   custom_attributes: Record<string, unknown>;
   tags: Tag[];
+  /** the tracker ticket this conversation is linked to (API 2.16: at most one) */
+  trackerTicketId: string | null;
 }
 
 export interface DataAttribute extends Required<Omit<DataAttributeSeed, 'description' | 'options'>> {
@@ -329,6 +334,7 @@ export class SandboxStore {
       parts: [],
       custom_attributes: {},
       tags: [],
+      trackerTicketId: null,
     };
     this.conversations.set(conv.id, conv);
     this.changed(conv);
@@ -422,6 +428,19 @@ export class SandboxStore {
     const before = ws.admins.length;
     ws.admins = ws.admins.filter((a) => a.id !== adminId);
     return ws.admins.length < before;
+  }
+
+  /** An admin closes or reopens a conversation (POST /conversations/{id}/parts). */
+  setState(convId: string, adminId: string, state: 'open' | 'closed', body?: string): Part {
+    const conv = this.conversation(convId);
+    const admin = this.admin(this.workspace(conv.workspaceId), adminId);
+    if (!admin) throw new ApiError(404, 'admin_not_found', 'Admin not found');
+    conv.state = state;
+    return this.addPart(conv, {
+      part_type: state === 'closed' ? 'close' : 'open',
+      body: body ? apiBodyToHtml(body) : '',
+      author: { type: 'admin', id: admin.id, name: admin.name, email: admin.email },
+    });
   }
 
   userAuthor(conv: Conversation): Author {
@@ -563,7 +582,12 @@ export class SandboxStore {
       conversation_rating: null,
       statistics: null,
       sla_applied: null,
-      linked_objects: { type: 'list', data: [], total_count: 0, has_more: false },
+      linked_objects: {
+        type: 'list',
+        data: conv.trackerTicketId ? [{ type: 'ticket', id: conv.trackerTicketId, category: 'Tracker' }] : [],
+        total_count: conv.trackerTicketId ? 1 : 0,
+        has_more: false,
+      },
       ai_agent: null,
       ai_agent_participated: false,
       conversation_parts: {

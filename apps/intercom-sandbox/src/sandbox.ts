@@ -18,6 +18,7 @@ import { inboxRouter } from './routes/inbox.router';
 import { searchRoutes } from './routes/search.routes';
 import { authApiRouter, consentRouter } from './routes/oauth.router';
 import { workspaceRoutes } from './routes/workspace.routes';
+import { ticketRoutes } from './routes/tickets.routes';
 import { SandboxCore } from './sandbox.core';
 import { ApiError, DEFAULT_WORKSPACE } from './sandbox.store';
 import type { WorkspaceSeed } from './sandbox.store';
@@ -31,7 +32,7 @@ export type { DeliveryAttempt, Notification, WebhookSettings, CanvasCallResult, 
 export type * from './sandbox.types';
 
 /** Intercom's REST resources (each behind a bearer token and Intercom-Version). */
-const REST_PREFIXES = ['/me', '/admins', '/conversations', '/data_attributes', '/tags'];
+const REST_PREFIXES = ['/me', '/admins', '/conversations', '/data_attributes', '/tags', '/tickets', '/ticket_types'];
 
 function buildApp(core: SandboxCore): express.Express {
   const app = express();
@@ -46,7 +47,7 @@ function buildApp(core: SandboxCore): express.Express {
   app.use('/_sandbox', controlRouter(core));
 
   const rest = express.Router();
-  rest.use(apiAuth(core), workspaceRoutes(core), searchRoutes(core), conversationRoutes(core));
+  rest.use(apiAuth(core), workspaceRoutes(core), searchRoutes(core), conversationRoutes(core), ticketRoutes(core));
   rest.use((_req, res) => sendError(res, { status: 404, code: 'not_found', message: 'Resource Not Found' }));
   const api = express.Router();
   api.use(apiFront(core));
@@ -108,6 +109,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     apiCalls: core.apiCalls,
     adminReply: (id, adminId, body) => core.full(core.adminPart(id, adminId, body, 'comment', false).conv),
     adminNote: (id, adminId, body) => core.full(core.adminPart(id, adminId, body, 'note', false).conv),
+    closeConversation: (id, adminId) => core.full(core.setConversationState(id, 'closed', adminId)),
+    tickets: core.tickets,
     getConversation: (id, o) => store.conversationJson(store.conversation(id), { version: core.appVersion, plaintext: o?.plaintext }) as Json,
     listConversations: (wsId) => store.listConversations(wsId).map((c) => core.full(c)),
     tokensFor: (wsId) => core.tokenSummary(store.workspace(wsId).id_code),

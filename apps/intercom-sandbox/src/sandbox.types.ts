@@ -1,5 +1,6 @@
 /** The sandbox's public types: its options, its fault and control shapes, and the programmatic API tests use. */
 import type { SandboxStore, WorkspaceSeed } from './sandbox.store';
+import type { TicketStore } from './sandbox.tickets';
 import type { CanvasCallResult } from './canvas.driver';
 import type { DeliveryAttempt, Notification, WebhookSettings } from './webhook.emitter';
 
@@ -131,6 +132,10 @@ export interface Sandbox {
   readonly apiCalls: ReadonlyArray<{ method: string; path: string; status: number; at: number }>;
   adminReply(conversationId: string, adminId: string, body: string): Json;
   adminNote(conversationId: string, adminId: string, body: string): Json;
+  /** an admin closes the conversation in the inbox */
+  closeConversation(conversationId: string, adminId?: string): Json;
+  /** ticket types, tickets and tracker links (API 2.16) */
+  readonly tickets: TicketStore;
   getConversation(id: string, opts?: { plaintext?: boolean }): Json;
   listConversations(workspaceId?: string): Json[];
   tokensFor(workspaceId?: string): WorkspaceSummary['tokens'];

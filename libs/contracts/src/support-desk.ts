@@ -1,6 +1,7 @@
 import type { AnalysisStatus, AnalysisTrigger } from './analysis';
 import type { AutoAnalyzeThreshold, Severity } from './severity';
 import type { TriageResult } from './triage';
+import type { ConversationIncident, TrackerTicketsSetting } from './incidents';
 
 /** Support-desk bindings and conversations (contract §7). */
 
@@ -71,6 +72,10 @@ export interface BindingView {
   timeBufferHours: number;
   attributeMapping: AttributeMapping;
   publicReplyTemplate: string;
+  /** Incidents (contract §11): the "update all customers" template (the default when none is set). */
+  incidentUpdateTemplate: string;
+  /** Incidents (contract §11): mirror incidents as the platform's tracker tickets. */
+  trackerTickets: TrackerTicketsSetting;
   lastEventAt: string | null;
 }
 
@@ -81,6 +86,9 @@ export interface BindingUpdate {
   timeBufferHours?: number;
   attributeMapping?: AttributeMapping;
   publicReplyTemplate?: string | null;
+  /** `null` restores the default. */
+  incidentUpdateTemplate?: string | null;
+  trackerTickets?: { enabled: boolean; ticketTypeId?: string | null };
   replyAsAdminId?: string;
 }
 
@@ -101,6 +109,8 @@ export interface WorkspaceAdmin {
 export interface TemplatePreviewRequest {
   /** The template to render; the binding's saved one when absent. */
   template?: string;
+  /** Which template: the public reply (default) or the incident update (contract §11). */
+  kind?: 'public_reply' | 'incident_update';
 }
 export interface TemplatePreviewResponse {
   rendered: string;
@@ -141,7 +151,10 @@ export interface ConversationDetail {
   subject: string | null;
   customerName: string | null;
   triages: ConversationTriage[];
+  /** The conversation's analyses and, when it is in an incident, the incident's (newest first). */
   analyses: ConversationAnalysis[];
+  /** Ours (contract §11): the incident the conversation is linked to. */
+  incident: ConversationIncident | null;
 }
 
 /** A Canvas Kit answer (contract §10): `initialize`/`submit`, and the SPA's preview of a conversation's panel. */

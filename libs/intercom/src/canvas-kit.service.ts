@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { AnalysesService, AnalysisEntity } from '@app/analysis';
 import { ProjectEntity } from '@app/projects';
 import type { Principal } from '@app/accounts';
 import { AppError } from '@app/core';
 import { BindingEntity, BindingsService, LiveBindings } from '@app/support-desk';
+import { IncidentsService } from '@app/incidents';
 import { TriageFeedbackService, TriageRecords } from '@app/triage';
 import type { TriageFeedbackRequest } from '@app/contracts';
 import { intercomId } from './intercom.provider';
@@ -15,6 +16,7 @@ import {
   CanvasResponse,
   CORRECT_TRIAGE_ID,
   isFinished,
+  NOT_THIS_INCIDENT_ID,
   PanelAnalysis,
   PanelView,
   readCorrectionForm,
@@ -42,6 +44,7 @@ export class CanvasKitService {
     private readonly bindings: BindingsService,
     private readonly live: LiveBindings,
     private readonly triages: TriageRecords,
+    private readonly incidents: IncidentsService,
     private readonly feedback: TriageFeedbackService,
   ) {}
 
@@ -90,6 +93,13 @@ export class CanvasKitService {
       const started = await this.startOrFind(b, conversationId, key, body);
       return this.panel(b, conversationId, await this.settle(started), {});
     }
+    if (component === NOT_THIS_INCIDENT_ID) {
+      const done = await this.incidents.unlinkConversation(b.id, conversationId, this.agent(body, b));
+      return this.panel(b, conversationId, null, {
+        nonce: true,
+        message: done ? 'Taken out of the incident: this conversation is handled on its own again.' : 'This conversation is not in an incident any more.',
+      });
+    }
     if (component === REFRESH_ID) return this.panel(b, conversationId, null, { nonce: true });
     return this.panel(b, conversationId, null, { nonce: true, message: 'That action is not available any more: the panel was refreshed.' });
   }
@@ -115,13 +125,26 @@ export class CanvasKitService {
     return this.panel(b, conversationId, null, {});
   }
 
+  /** The analysis a panel shows as its own: one it started, or one of the conversation's incident. */
   private async sidebarAnalysis(b: BindingEntity, conversationId: string, id: string): Promise<AnalysisEntity | null> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-    return this.ds.getRepository(AnalysisEntity).findOne({ where: { id, bindingId: b.id, conversationId, trigger: 'sidebar' } });
+    const own = await this.ds.getRepository(AnalysisEntity).findOne({ where: { id, bindingId: b.id, conversationId, trigger: 'sidebar' } });
+    if (own || !(await this.incidents.isIncidentAnalysis(b.id, conversationId, id))) return own;
+    return this.ds.getRepository(AnalysisEntity).findOne({ where: { id } });
   }
 
-  /** One click, one analysis: keyed by the canvas it came from; without a key an unfinished panel analysis is reused. */
+  private agent(body: Json, b: BindingEntity): string {
+    return body?.admin?.id ? `intercom_admin:${String(body.admin.id).slice(0, 40)}` : `support_desk:${b.id}`;
+  }
+
+  /**
+   * One click, one analysis: keyed by the canvas it came from; without a key an unfinished panel analysis is reused.
+   * A conversation in an incident runs (or shows) the incident's analysis instead (contract §11).
+   */
   private async startOrFind(b: BindingEntity, conversationId: string, key: string | null, body: Json): Promise<AnalysisEntity> {
+    const after = key?.startsWith('after:') ? key.slice('after:'.length) : null;
+    const incident = await this.incidents.runForConversation(b.id, conversationId, after, this.agent(body, b));
+    if (incident) return incident;
     return this.ds.transaction(async (m) => {
       await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sidebar:${b.id}:${conversationId}`]);
       const repo = m.getRepository(AnalysisEntity);
@@ -201,9 +224,13 @@ export class CanvasKitService {
     if (b.status === 'inactive') return buildPanel({ state: 'not_connected', timezone: 'UTC', triage: null, analyses: [], sidebarAnalysis: null });
     const project = await this.ds.getRepository(ProjectEntity).findOneOrFail({ where: { id: b.projectId } });
     const triage = conversationId ? await this.triages.latest(b.id, conversationId) : null;
-    const rows = conversationId
+    const linked = conversationId ? await this.incidents.incidentOf(b.id, conversationId) : null;
+    const own = conversationId
       ? await this.ds.getRepository(AnalysisEntity).find({ where: { bindingId: b.id, conversationId }, order: { createdAt: 'DESC' }, take: 50 })
       : [];
+    // A linked conversation lists its incident's analyses too.
+    const ofIncident = linked?.analyses.length ? await this.ds.getRepository(AnalysisEntity).find({ where: { id: In(linked.analyses.map((a) => a.id)) } }) : [];
+    const rows = [...own, ...ofIncident.filter((a) => !own.some((o) => o.id === a.id))].sort((x, y) => y.createdAt.getTime() - x.createdAt.getTime());
     const item = (a: AnalysisEntity): PanelAnalysis => ({
       id: a.id,
       status: a.status,
@@ -228,6 +255,7 @@ export class CanvasKitService {
             createdAt: triage.createdAt.toISOString(),
           }
         : null,
+      incident: linked ? { ...linked.incident } : null,
       analyses: rows.map(item),
       sidebarAnalysis: mine ? item(mine) : null,
       canRunAgain: !!conversationId,

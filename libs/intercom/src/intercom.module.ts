@@ -5,6 +5,7 @@ import { AccountsModule } from '@app/accounts';
 import { AnalysisModule } from '@app/analysis';
 import { APP_CONFIG, type AppConfig } from '@app/core';
 import { SupportDeskModule, SupportDeskRegistry } from '@app/support-desk';
+import { IncidentsModule } from '@app/incidents';
 import { TriageModule } from '@app/triage';
 import { CanvasKitController } from './canvas-kit.controller';
 import { CanvasKitService } from './canvas-kit.service';
@@ -18,7 +19,7 @@ import { IntercomProvider } from './intercom.provider';
  * HttpService (its axios instance), while timeouts, retries, rate limits and error mapping stay in IntercomApi.
  */
 @Module({
-  imports: [HttpModule.register({}), SupportDeskModule, AccountsModule, AnalysisModule, TriageModule],
+  imports: [HttpModule.register({}), SupportDeskModule, AccountsModule, AnalysisModule, TriageModule, IncidentsModule],
   controllers: [IntercomController, CanvasKitController],
   providers: [
     CanvasKitService,

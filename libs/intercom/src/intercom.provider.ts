@@ -13,6 +13,7 @@ import {
   ProviderError,
   SupportDeskProvider,
   UpdatedConversations,
+  TrackerTicketApi,
   WorkspaceApi,
   WorkspaceIdentity,
 } from '@app/support-desk';
@@ -125,6 +126,7 @@ function conversationContext(item: Json, o: ReadOptions): ConversationContext {
     customerName: (author.name as string) || (contact?.name as string) || null,
     customerEmail: (author.email as string) || (contact?.email as string) || null,
     parts,
+    ...(typeof item.open === 'boolean' ? { open: item.open } : typeof item.state === 'string' ? { open: item.state !== 'closed' } : {}),
   };
 }
 
@@ -139,6 +141,16 @@ export interface IntercomProviderOptions {
   apiVersion?: string;
   /** INTERCOM_APP_PACKAGE_CODE: our app's package code, when known in advance (else learned from our own posts) */
   appPackageCode?: string | null;
+}
+
+/** Tracker tickets with several linked conversations exist from this API version on (Preview/Unstable count as newest). */
+export const TRACKER_TICKETS_VERSION = '2.16';
+
+function versionAtLeast(v: string, min: string): boolean {
+  if (/^(preview|unstable)$/i.test(v.trim())) return true;
+  const [a, b] = v.split('.').map((x) => parseInt(x, 10));
+  const [c, d] = min.split('.').map((x) => parseInt(x, 10));
+  return Number.isFinite(a) && (a > c || (a === c && (b || 0) >= d));
 }
 
 const APP_STORE_REDIRECT = 'https://app.intercom.com/appstore/redirect';
@@ -357,6 +369,24 @@ export class IntercomProvider implements SupportDeskProvider {
   contextOf(conv: Json, binding: ProviderBinding): ConversationContext {
     return conversationContext(conv, { binding, ownCode: this.opts.appPackageCode || binding.appPackageCode || null, plain: true });
   }
+
+  /**
+   * The conversation in the Intercom inbox. Against a stand-in (the authorize page is not Intercom's), its own
+   * conversation page on the same host.
+   */
+  conversationLink(workspaceId: string, conversationId: string): string | null {
+    const oauth = new URL(this.opts.oauthUrl);
+    if (/(^|\.)intercom\.com$/i.test(oauth.hostname))
+      return `https://app.intercom.com/a/apps/${encodeURIComponent(workspaceId)}/conversations/${encodeURIComponent(conversationId)}`;
+    return `${oauth.origin}/conversations/${encodeURIComponent(conversationId)}/view`;
+  }
+
+  trackerTicketsUnavailable(): string | null {
+    const v = this.opts.apiVersion ?? '2.14';
+    return versionAtLeast(v, TRACKER_TICKETS_VERSION)
+      ? null
+      : `Tracker tickets need INTERCOM_API_VERSION ${TRACKER_TICKETS_VERSION} or later (it is ${v}); set it, and the app's API version in the Developer Hub, to ${TRACKER_TICKETS_VERSION}`;
+  }
 }
 
 /** One Intercom workspace's REST calls with its token and region (the platform side of a BindingClient). */
@@ -428,6 +458,19 @@ export class IntercomWorkspace implements WorkspaceApi {
     return { conversations, next: page.next };
   }
 
+  /** An admin comment (public reply) with this text, written since `since` (part times are unix seconds). */
+  async hasCopy(conversationId: string, copy: { text: string; since: Date }): Promise<boolean> {
+    const conv: Json = await guarded(() => this.api.getConversation(this.auth, conversationId));
+    const parts: Json[] = conv?.conversation_parts?.conversation_parts ?? [];
+    const want = squash(copy.text);
+    const since = Math.floor(copy.since.getTime() / 1000);
+    return parts.some((x) => x.part_type === 'comment' && x.author?.type === 'admin' && Number(x.created_at) >= since && squash(htmlToText(x.body)) === want);
+  }
+
+  trackers(): TrackerTicketApi {
+    return new IntercomTrackers(this.api, this.auth);
+  }
+
   async updateAttributes(conversationId: string, attributes: Record<string, unknown>): Promise<void> {
     await guarded(() => this.api.updateAttributes(this.auth, conversationId, attributes));
   }
@@ -464,5 +507,82 @@ export class IntercomWorkspace implements WorkspaceApi {
   rateBudget() {
     const r = this.api.lastRateLimit;
     return r ? { remaining: r.remaining, limit: r.limit, resetAt: r.resetAt } : null;
+  }
+}
+
+const squash = (t: string) => t.replace(/\s+/g, ' ').trim();
+
+/**
+ * Intercom tracker tickets (API 2.16: `POST /tickets` with `conversation_to_link_id`,
+ * `POST|DELETE /tickets/{id}/linked_conversations`, `PUT /tickets/{id}` with `ticket_state_id`, `GET /ticket_types/{id}`).
+ */
+export class IntercomTrackers implements TrackerTicketApi {
+  constructor(
+    private readonly api: IntercomApi,
+    private readonly auth: ProviderAuth,
+  ) {}
+
+  async trackerType(ticketTypeId: string): Promise<{ name: string; resolvedStateId: string | null }> {
+    const t: Json = await guarded(() => this.api.getTicketType(this.auth, ticketTypeId));
+    if (t?.category !== 'Tracker')
+      throw new ProviderError('bad_request', `ticket type ${ticketTypeId} is a ${String(t?.category ?? 'unknown')} type, not a Tracker type`, false, {
+        code: 'not_a_tracker_type',
+      });
+    const states: Json[] = Array.isArray(t?.ticket_states?.data) ? t.ticket_states.data : [];
+    const resolved = states.find((x) => x?.category === 'resolved');
+    return { name: String(t.name ?? ''), resolvedStateId: resolved?.id ? String(resolved.id) : null };
+  }
+
+  async createTracker(t: { ticketTypeId: string; title: string; description: string; conversationId: string; adminId: string }): Promise<{ ticketId: string }> {
+    const conv: Json = await guarded(() => this.api.getConversation(this.auth, t.conversationId));
+    const contactId = intercomId(conv?.contacts?.contacts?.[0]?.id) ?? intercomId(conv?.source?.author?.id);
+    if (!contactId) throw new ProviderError('bad_request', `conversation ${t.conversationId} has no contact to open a ticket for`, false);
+    const ticket: Json = await guarded(() =>
+      this.api.createTicket(this.auth, {
+        ticketTypeId: t.ticketTypeId,
+        contactId,
+        title: t.title,
+        description: t.description,
+        conversationToLinkId: t.conversationId,
+      }),
+    );
+    const id = intercomId(ticket?.id);
+    if (!id) throw new ProviderError('bad_request', 'Intercom created a ticket without an id', false);
+    return { ticketId: id };
+  }
+
+  async trackerOf(conversationId: string): Promise<string | null> {
+    const conv: Json = await guarded(() => this.api.getConversation(this.auth, conversationId));
+    const linked: Json[] = Array.isArray(conv?.linked_objects?.data) ? conv.linked_objects.data : [];
+    const tracker = linked.find((x) => x?.type === 'ticket' && x?.category === 'Tracker');
+    return tracker ? intercomId(tracker.id) : null;
+  }
+
+  async link(ticketId: string, conversationId: string): Promise<void> {
+    try {
+      await guarded(() => this.api.linkConversationToTicket(this.auth, ticketId, conversationId));
+    } catch (e) {
+      // A retry after a lost answer: already linked to this very ticket is done.
+      if (e instanceof ProviderError && e.extra.code === 'already_linked_to_tracker' && (await this.trackerOf(conversationId)) === ticketId) return;
+      throw e;
+    }
+  }
+
+  async unlink(ticketId: string, conversationId: string): Promise<void> {
+    try {
+      await guarded(() => this.api.unlinkConversationFromTicket(this.auth, ticketId, conversationId));
+    } catch (e) {
+      if (e instanceof ProviderError && e.kind === 'not_found') return;
+      throw e;
+    }
+  }
+
+  async retitle(ticketId: string, title: string): Promise<void> {
+    await guarded(() => this.api.updateTicket(this.auth, ticketId, { ticket_attributes: { _default_title_: title } }));
+  }
+
+  async resolve(ticketId: string, t: { stateId: string | null; adminId: string }): Promise<void> {
+    const adminId = /^\d+$/.test(t.adminId) ? Number(t.adminId) : t.adminId;
+    await guarded(() => this.api.updateTicket(this.auth, ticketId, { ...(t.stateId ? { ticket_state_id: t.stateId } : { open: false }), admin_id: adminId }));
   }
 }

@@ -2,7 +2,16 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '@app/core';
 import { LiveBindings } from './live-bindings.service';
-import { AdminSummary, AttributeDefinition, ConversationContext, ProviderError, SupportDeskRegistry, UpdatedConversations, WorkspaceApi } from './provider';
+import {
+  AdminSummary,
+  AttributeDefinition,
+  ConversationContext,
+  ProviderError,
+  SupportDeskRegistry,
+  TrackerTicketApi,
+  UpdatedConversations,
+  WorkspaceApi,
+} from './provider';
 import { BindingEntity, BindingHealthState } from './support-desk.entities';
 
 /** What a refused call means for the binding, decided by BindingClients (the only place that changes it). */
@@ -62,6 +71,29 @@ export class BindingClient {
 
   updatedConversations(since: Date, cursor: string | null): Promise<UpdatedConversations> {
     return this.call('searchConversations', (api) => api.updatedConversations(since, cursor));
+  }
+
+  hasCopy(conversationId: string, copy: { text: string; since: Date }): Promise<boolean> {
+    return this.call('readConversation', (api) => api.hasCopy(conversationId, copy));
+  }
+
+  /** The workspace's tracker tickets; null when its platform has none. A refused token changes the binding, as for every call. */
+  trackers(): TrackerTicketApi | null {
+    const api = this.api?.trackers?.();
+    if (!api) return null;
+    const wrap =
+      <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
+      (...a: A) =>
+        this.call('tickets', () => fn(...a));
+    return {
+      trackerType: wrap(api.trackerType.bind(api)),
+      createTracker: wrap(api.createTracker.bind(api)),
+      trackerOf: wrap(api.trackerOf.bind(api)),
+      link: wrap(api.link.bind(api)),
+      unlink: wrap(api.unlink.bind(api)),
+      resolve: wrap(api.resolve.bind(api)),
+      retitle: wrap(api.retitle.bind(api)),
+    };
   }
 
   updateAttributes(conversationId: string, attributes: Record<string, unknown>): Promise<void> {

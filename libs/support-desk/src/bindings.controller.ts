@@ -62,6 +62,6 @@ export class BindingsController {
   @RequirePermissions('config:read')
   @ApiContract({ body: 'TemplatePreviewRequest', data: 'TemplatePreviewResponse' })
   async preview(@CurrentProject() project: ProjectContext, @Param('id') id: string, @Body() dto: TemplatePreviewDto) {
-    return this.bindings.previewTemplate(await this.bindings.find(project.tenantId, project.id, id), dto.template);
+    return this.bindings.previewTemplate(await this.bindings.find(project.tenantId, project.id, id), dto.template, dto.kind);
   }
 }

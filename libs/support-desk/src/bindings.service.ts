@@ -7,7 +7,8 @@ import { LiveBindings } from './live-bindings.service';
 import { AttributeMapping, BindingEntity, MAPPABLE_FIELDS, PostEntity } from './support-desk.entities';
 import { AdminSummary, AttributeDefinition, ProviderError, SupportDeskRegistry } from './provider';
 import { ProjectEntity } from '@app/projects';
-import { DEFAULT_PUBLIC_REPLY_TEMPLATE, renderTemplate, validateTemplate } from './templates/reply-template';
+import { DEFAULT_INCIDENT_UPDATE_TEMPLATE } from '@app/contracts';
+import { DEFAULT_PUBLIC_REPLY_TEMPLATE, INCIDENT_UPDATE_VARIABLES, renderTemplate, validateTemplate } from './templates/reply-template';
 import type { BindingUpdate, BindingView, HealthCheck } from '@app/contracts';
 
 export type { BindingUpdate, BindingView, HealthCheck };
@@ -66,6 +67,8 @@ export class BindingsService {
       timeBufferHours: b.timeBufferHours,
       attributeMapping: b.attributeMapping ?? {},
       publicReplyTemplate: b.publicReplyTemplate ?? DEFAULT_PUBLIC_REPLY_TEMPLATE,
+      incidentUpdateTemplate: b.incidentUpdateTemplate ?? DEFAULT_INCIDENT_UPDATE_TEMPLATE,
+      trackerTickets: { enabled: !!b.trackerTickets?.enabled, ticketTypeId: b.trackerTickets?.ticketTypeId ?? null },
       lastEventAt: b.lastEventAt?.toISOString() ?? null,
     };
   }
@@ -165,6 +168,11 @@ export class BindingsService {
       const err = validateTemplate(dto.publicReplyTemplate);
       if (err) throw new AppError('VALIDATION_ERROR', err, { fields: [{ field: 'publicReplyTemplate', message: err }] });
     }
+    if (dto.incidentUpdateTemplate !== undefined && dto.incidentUpdateTemplate !== null) {
+      const err = validateTemplate(dto.incidentUpdateTemplate, INCIDENT_UPDATE_VARIABLES);
+      if (err) throw new AppError('VALIDATION_ERROR', err, { fields: [{ field: 'incidentUpdateTemplate', message: err }] });
+    }
+    if (dto.trackerTickets?.enabled) await this.checkTrackerTickets(b, dto.trackerTickets.ticketTypeId);
     if (dto.attributeMapping) {
       for (const k of Object.keys(dto.attributeMapping)) {
         if (!(MAPPABLE_FIELDS as readonly string[]).includes(k)) {
@@ -194,15 +202,51 @@ export class BindingsService {
       b.healthState = { ...(b.healthState ?? {}), attributeRejected: null, attributeValueRejected: null };
     }
     if (dto.publicReplyTemplate !== undefined) b.publicReplyTemplate = dto.publicReplyTemplate;
+    if (dto.incidentUpdateTemplate !== undefined) b.incidentUpdateTemplate = dto.incidentUpdateTemplate;
+    if (dto.trackerTickets !== undefined)
+      b.trackerTickets = {
+        enabled: dto.trackerTickets.enabled,
+        ticketTypeId: dto.trackerTickets.ticketTypeId?.trim() || b.trackerTickets?.ticketTypeId || null,
+      };
     await this.ds.getRepository(BindingEntity).save(b);
     if (dto.attributeMapping) await this.attributes(b).catch(() => undefined);
     return this.view(b);
   }
 
+  /**
+   * Tracker tickets (contract §11) need the platform to support them in the configured API version, a ticket type
+   * id, and that type to be a tracker type in the workspace.
+   */
+  private async checkTrackerTickets(b: BindingEntity, ticketTypeId: string | null | undefined): Promise<void> {
+    const field = (f: string, message: string) => new AppError('VALIDATION_ERROR', message, { fields: [{ field: f, message }] });
+    const provider = this.registry.get(b.platform);
+    const unavailable = provider.trackerTicketsUnavailable ? provider.trackerTicketsUnavailable() : `${provider.displayName} has no tracker tickets`;
+    if (unavailable) throw field('trackerTickets.enabled', unavailable);
+    const id = ticketTypeId?.trim() || b.trackerTickets?.ticketTypeId;
+    if (!id) throw field('trackerTickets.ticketTypeId', 'a ticket type id is required to turn tracker tickets on');
+    const trackers = this.clients.for(b).trackers();
+    if (!trackers) throw field('trackerTickets.enabled', 'this workspace has no tracker tickets');
+    try {
+      await trackers.trackerType(id);
+    } catch (e) {
+      if (e instanceof ProviderError && (e.kind === 'not_found' || e.extra.code === 'not_a_tracker_type'))
+        throw field('trackerTickets.ticketTypeId', e.kind === 'not_found' ? `ticket type ${id} does not exist in the workspace` : e.message);
+      if (e instanceof ProviderError && e.kind === 'unauthorized')
+        throw new AppError(
+          'SUPPORT_DESK_UNAVAILABLE',
+          'The workspace refused the ticket call: grant the app the Read and Write tickets permissions and reinstall',
+        );
+      if (e instanceof ProviderError) throw new AppError('SUPPORT_DESK_UNAVAILABLE', `Could not check the ticket type: ${e.message}`);
+      throw e;
+    }
+  }
+
   /** The binding's reply template (or `template`) rendered with sample values: the SPA's live preview. */
-  async previewTemplate(b: BindingEntity, template?: string) {
-    const t = template ?? b.publicReplyTemplate ?? DEFAULT_PUBLIC_REPLY_TEMPLATE;
-    const err = validateTemplate(t);
+  async previewTemplate(b: BindingEntity, template?: string, kind: 'public_reply' | 'incident_update' = 'public_reply') {
+    const incident = kind === 'incident_update';
+    const t =
+      template ?? (incident ? (b.incidentUpdateTemplate ?? DEFAULT_INCIDENT_UPDATE_TEMPLATE) : (b.publicReplyTemplate ?? DEFAULT_PUBLIC_REPLY_TEMPLATE));
+    const err = validateTemplate(t, incident ? INCIDENT_UPDATE_VARIABLES : undefined);
     if (err) throw new AppError('VALIDATION_ERROR', err, { fields: [{ field: 'template', message: err }] });
     const p = await this.ds.getRepository(ProjectEntity).findOneOrFail({ where: { id: b.projectId } });
     const sample = {
@@ -213,6 +257,14 @@ export class BindingsService {
       summary: 'Checkout has been failing with 500 errors since 9am',
       project_name: p.name,
       analysis_url: 'https://sigsentry.example/projects/default/analyses/00000000-0000-4000-8000-000000000000',
+      ...(incident
+        ? {
+            incident_ref: 'INC-12',
+            incident_title: `${p.services?.[0]?.name ?? 'checkout'} errors`,
+            incident_status: 'open',
+            message: 'We found the cause and a fix is rolling out.',
+          }
+        : {}),
     };
     const r = renderTemplate(t, sample);
     return { rendered: r.text, html: r.html, variables: sample };

@@ -5,6 +5,9 @@ import { BindingEntity } from './support-desk.entities';
 import { BindingClient, BindingClients } from './binding-client';
 import { ProviderError } from './provider';
 
+/** Clock difference tolerated between us and the platform when looking for an earlier copy of a public reply. */
+const COPY_CLOCK_SLACK_MS = 10_000;
+
 export type PostOutcome = 'posted' | 'already_posted' | 'failed';
 
 /** Marker for a job attempt that must be retried later (a retryable outside failure). */
@@ -61,19 +64,19 @@ export class PostService {
     attempt: PostAttempt,
   ): Promise<PostOutcome> {
     // One statement records the post (or finds it) and counts this attempt; a completed post answers no row.
-    const rows: Array<{ id: string; ref: string; attempts: number }> = await this.ds.query(
+    const rows: Array<{ id: string; ref: string; attempts: number; createdAt: Date }> = await this.ds.query(
       `INSERT INTO support_desk_posts ("bindingId", "conversationId", purpose, visibility, ref, status, attempts)
        VALUES ($1, $2, $3, $4, $5, 'started', 1)
        ON CONFLICT ("bindingId", "conversationId", purpose) DO UPDATE SET attempts = support_desk_posts.attempts + 1, status = 'started'
          WHERE support_desk_posts.status <> 'completed'
-       RETURNING id, ref, attempts`,
+       RETURNING id, ref, attempts, "createdAt"`,
       [b.id, conversationId, purpose, visibility, postRef(b.id, conversationId, purpose)],
     );
     const rec = rows[0];
     if (!rec) return 'already_posted';
     const client = this.clients.for(b);
     try {
-      if ((rec.attempts > 1 || attempt.retry) && (await client.hasReference(conversationId, rec.ref))) {
+      if ((rec.attempts > 1 || attempt.retry) && (await this.alreadyThere(client, conversationId, visibility, rec, render))) {
         await this.complete(rec.id, null);
         this.logger.log({ event: 'post.recovered', purpose, ref: rec.ref }, 'post found in the conversation after a retry');
         return 'already_posted';
@@ -140,6 +143,21 @@ export class PostService {
   private async learnPackageCode(b: BindingEntity, code: string): Promise<void> {
     b.appPackageCode = code.slice(0, 64);
     await this.ds.query(`UPDATE support_desk_bindings SET "appPackageCode" = $2 WHERE id = $1`, [b.id, b.appPackageCode]);
+  }
+
+  /**
+   * Did an earlier attempt reach the platform? Notes carry their reference; public replies carry none visible, so an
+   * earlier copy of the same text written since the record was made counts (a little clock slack allowed).
+   */
+  private async alreadyThere(
+    client: BindingClient,
+    conversationId: string,
+    visibility: 'internal' | 'public',
+    rec: { ref: string; createdAt: Date },
+    render: (ref: string) => { html: string; text: string },
+  ): Promise<boolean> {
+    if (visibility === 'internal') return client.hasReference(conversationId, rec.ref);
+    return client.hasCopy(conversationId, { text: render(rec.ref).text, since: new Date(new Date(rec.createdAt).getTime() - COPY_CLOCK_SLACK_MS) });
   }
 
   private async failure(b: BindingEntity, rec: { id: string }, purpose: string, e: unknown, final: boolean): Promise<PostOutcome> {

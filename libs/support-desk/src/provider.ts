@@ -77,6 +77,8 @@ export interface ConversationContext {
   customerName: string | null;
   customerEmail: string | null;
   parts: NormalizedPart[];
+  /** False once the conversation is closed in the platform (absent when the platform does not say). */
+  open?: boolean;
 }
 
 export interface AttributeDefinition {
@@ -155,6 +157,13 @@ export interface WorkspaceApi {
   tokenAdmin(): Promise<AdminSummary>;
   /** Conversations updated at or after `since`, one page (reconciliation). */
   updatedConversations(since: Date, cursor: string | null): Promise<UpdatedConversations>;
+  /**
+   * Is a public reply with this text (whitespace aside) already in the conversation, written since `since`? Public
+   * replies carry no visible reference, so a retried public post looks for an earlier copy instead.
+   */
+  hasCopy(conversationId: string, copy: { text: string; since: Date }): Promise<boolean>;
+  /** The platform's tracker tickets (several conversations linked to one ticket), when this workspace can use them. */
+  trackers?(): TrackerTicketApi;
   updateAttributes(conversationId: string, attributes: Record<string, unknown>): Promise<void>;
   listAttributes(): Promise<AttributeDefinition[]>;
   listAdmins(): Promise<AdminSummary[]>;
@@ -171,6 +180,26 @@ export interface WorkspaceApi {
 
 export { HEALTH_CHECK_CODES } from '@app/contracts';
 export type { HealthCheckCode } from '@app/contracts';
+
+/**
+ * Tracker tickets (contract §11): one ticket per incident and workspace, the incident's conversations linked to it.
+ * Ticket ids are the platform's.
+ */
+export interface TrackerTicketApi {
+  /** The ticket type, checked to be a tracker type; `resolvedStateId` is the state "resolved" sets. */
+  trackerType(ticketTypeId: string): Promise<{ name: string; resolvedStateId: string | null }>;
+  /** Creates a tracker ticket with `conversationId` linked to it. */
+  createTracker(t: { ticketTypeId: string; title: string; description: string; conversationId: string; adminId: string }): Promise<{ ticketId: string }>;
+  /** The tracker ticket a conversation is linked to, if any (a retried create finds the one it made). */
+  trackerOf(conversationId: string): Promise<string | null>;
+  /** Links a conversation; already linked to this ticket counts as done. */
+  link(ticketId: string, conversationId: string): Promise<void>;
+  /** Unlinks a conversation; not linked counts as done. */
+  unlink(ticketId: string, conversationId: string): Promise<void>;
+  resolve(ticketId: string, t: { stateId: string | null; adminId: string }): Promise<void>;
+  /** Sets the ticket's title. */
+  retitle(ticketId: string, title: string): Promise<void>;
+}
 
 /** Per platform: what an admin does to fix each failing health check (shown as `fix`). */
 export type HealthHints = Record<HealthCheckCode, string>;
@@ -219,6 +248,10 @@ export interface SupportDeskProvider {
 
   /** The per-workspace calls with this token and region. */
   workspace(auth: ProviderAuth): WorkspaceApi;
+  /** A conversation in the platform's own inbox (for links in the dashboard), when the platform has such pages. */
+  conversationLink?(workspaceId: string, conversationId: string): string | null;
+  /** Why tracker tickets cannot be used with this platform's configuration (null: they can). */
+  trackerTicketsUnavailable?(): string | null;
 }
 
 export class SupportDeskRegistry {

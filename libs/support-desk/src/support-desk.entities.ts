@@ -58,6 +58,10 @@ export class BindingEntity {
   @Column({ type: 'integer', default: 2 }) timeBufferHours: number;
   @Column({ type: 'jsonb', default: () => "'{}'" }) attributeMapping: AttributeMapping;
   @Column({ type: 'text', nullable: true }) publicReplyTemplate: string | null;
+  /** The "update all customers" template of incidents (contract §11); null = the default. */
+  @Column({ type: 'text', nullable: true }) incidentUpdateTemplate: string | null;
+  /** Mirror incidents as the platform's tracker tickets (contract §11); off by default. */
+  @Column({ type: 'jsonb', default: () => `'{"enabled": false, "ticketTypeId": null}'` }) trackerTickets: { enabled: boolean; ticketTypeId: string | null };
   @Column({ type: 'jsonb', default: () => "'{}'" }) healthState: BindingHealthState;
   @Column({ type: 'jsonb', nullable: true }) attributeCache: {
     fetchedAt: string;

@@ -25,6 +25,10 @@ export interface IncidentRef {
   title: string;
   /** Its dashboard page, when there is one. */
   url: string | null;
+  /** `INC-<n>`, how many conversations it holds and since when (ISO-8601), when the incident owner says so. */
+  ref?: string;
+  conversationCount?: number;
+  firstSeenAt?: string;
 }
 
 export interface TriageDecision {

@@ -4,6 +4,7 @@ import type { ConversationDetail, ConversationSummary } from '@app/contracts';
 import { AppError, page, type Page } from '@app/core';
 import { ProjectsService } from '@app/projects';
 import type { BindingEntity } from '@app/support-desk';
+import { ConversationIncidentPort } from './conversation-incident.port';
 import { TriageRecords } from './triage-records.service';
 
 export type { ConversationSummary } from '@app/contracts';
@@ -15,6 +16,7 @@ export class ConversationsService {
     private readonly records: TriageRecords,
     private readonly analyses: AnalysesService,
     private readonly projects: ProjectsService,
+    private readonly incidents: ConversationIncidentPort,
   ) {}
 
   async list(b: BindingEntity, pageNo: number, limit: number): Promise<Page<ConversationSummary>> {
@@ -40,7 +42,12 @@ export class ConversationsService {
     const project = await this.projects.findById(b.projectId);
     if (!project) throw new Error(`project ${b.projectId} of binding ${b.id} not found`);
     const triages = await this.records.all(b.id, conversationId);
-    const analyses = await this.analyses.forConversation(b.id, conversationId, project.slug);
+    const own = await this.analyses.forConversation(b.id, conversationId, project.slug);
+    // A linked conversation lists its incident's analyses too (contract §11).
+    const linked = await this.incidents.incidentOf(b.id, conversationId);
+    const analyses = [...own, ...(linked?.analyses ?? []).filter((a) => !own.some((o) => o.id === a.id))].sort((x, y) =>
+      y.createdAt.localeCompare(x.createdAt),
+    );
     if (!triages.length && !analyses.length) throw new AppError('NOT_FOUND', 'No triage or analysis for this conversation');
     return {
       conversationId,
@@ -48,6 +55,7 @@ export class ConversationsService {
       customerName: triages[0]?.customerName ?? null,
       triages: triages.map((t) => ({ id: t.id, createdAt: t.createdAt.toISOString(), reason: t.reason, ...t.result })),
       analyses,
+      incident: linked?.incident ?? null,
     };
   }
 }

@@ -5,6 +5,7 @@ export * from './triage.entity';
 export * from './triage-records.service';
 export * from './triage-note';
 export * from './conversation-triaged.port';
+export * from './conversation-incident.port';
 export * from './jobs/conversation-plan';
 export * from './jobs/conversation-triage.job';
 export * from './feedback/triage-feedback.entities';

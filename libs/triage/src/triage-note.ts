@@ -1,5 +1,5 @@
 import { isLowConfidence, type TriageResult } from '@app/contracts';
-import { escapeHtml, formatWindow, pct } from '@app/support-desk';
+import { escapeHtml, formatInZone, formatWindow, pct } from '@app/support-desk';
 import type { IncidentRef } from './conversation-triaged.port';
 
 /** The internal triage note (readable HTML). Every value from users is escaped. */
@@ -24,9 +24,7 @@ export function triageNote(
     .slice(0, 5)
     .map((e) => `<li>${escapeHtml(e.detail)}${e.match ? ` — “${escapeHtml(e.match.slice(0, 120))}”` : ''}</li>`)
     .join('');
-  const incident = o.incident
-    ? `<p>Incident: ${o.incident.url ? `<a href="${escapeHtml(o.incident.url)}">${escapeHtml(o.incident.title)}</a>` : `<b>${escapeHtml(o.incident.title)}</b>`}</p>`
-    : '';
+  const incident = o.incident ? incidentLine(o.incident, o.timezone) : '';
   return [
     `<p><b>${title}</b></p>`,
     changed,
@@ -38,4 +36,14 @@ export function triageNote(
     `<p><a href="${escapeHtml(o.link)}">Open in SigSentry</a></p>`,
     `<p>Ref ${escapeHtml(o.ref)}</p>`,
   ].join('');
+}
+
+/** "Incident: INC-3 · checkout errors — 12 conversations since 10 Mar 2026, 10:02 (UTC)", linked to its page. */
+function incidentLine(i: IncidentRef, timezone: string): string {
+  const name = [i.ref, i.title].filter(Boolean).join(' · ');
+  const label = i.url ? `<a href="${escapeHtml(i.url)}">${escapeHtml(name)}</a>` : `<b>${escapeHtml(name)}</b>`;
+  const count = i.conversationCount !== undefined ? `${i.conversationCount} conversation${i.conversationCount === 1 ? '' : 's'}` : '';
+  const since = i.firstSeenAt ? `since ${formatInZone(i.firstSeenAt, timezone)} (${timezone})` : '';
+  const tail = [count, since].filter(Boolean).join(' ');
+  return `<p>Incident: ${label}${tail ? ` — ${escapeHtml(tail)}` : ''}</p>`;
 }

@@ -2,6 +2,7 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { AnalysisModule } from '@app/analysis';
 import { ProjectsModule } from '@app/projects';
 import { ConversationFactsPort, SupportDeskModule } from '@app/support-desk';
+import { ConversationIncidentPort } from './conversation-incident.port';
 import { ConversationTriagedPort } from './conversation-triaged.port';
 import { ConversationsController } from './conversations.controller';
 import { ConversationsService } from './conversations.service';
@@ -26,12 +27,13 @@ import { TriageService } from './triage.service';
     TriageRecords,
     ConversationsService,
     ConversationTriagedPort,
+    ConversationIncidentPort,
     ConversationTriageJob,
     ConversationAutoAnalysis,
     ProjectCorrections,
     TriageFeedbackService,
   ],
-  exports: [TriageService, TriageRecords, ConversationTriagedPort, TriageFeedbackService],
+  exports: [TriageService, TriageRecords, ConversationTriagedPort, ConversationIncidentPort, TriageFeedbackService],
 })
 export class TriageModule implements OnModuleInit {
   constructor(

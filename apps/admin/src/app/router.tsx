@@ -13,6 +13,8 @@ import { ConversationRoute } from '@/features/support-desk/routes/conversation';
 import { AnalysesListRoute } from '@/features/analyses/routes/analyses-list';
 import { NewAnalysisRoute } from '@/features/analyses/routes/analysis-new';
 import { AnalysisDetailRoute } from '@/features/analyses/routes/analysis-detail';
+import { IncidentsListRoute } from '@/features/incidents/routes/incidents-list';
+import { IncidentDetailRoute } from '@/features/incidents/routes/incident-detail';
 import { ApiKeysRoute } from '@/features/api-keys/routes/api-keys';
 import { TeamRoute } from '@/features/team/routes/team';
 import { TriageLearningRoute } from '@/features/triage-feedback/routes/triage-learning';
@@ -36,6 +38,8 @@ export function AppRoutes() {
           <Route path="analyses" element={<AnalysesListRoute />} />
           <Route path="analyses/new" element={<NewAnalysisRoute />} />
           <Route path="analyses/:id" element={<AnalysisDetailRoute />} />
+          <Route path="incidents" element={<IncidentsListRoute />} />
+          <Route path="incidents/:id" element={<IncidentDetailRoute />} />
           <Route path="triage" element={<TriageLearningRoute />} />
           <Route path="*" element={<NotFound />} />
         </Route>

@@ -336,6 +336,102 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/incidents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['IncidentsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/incidents/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['IncidentsController_get'];
+    put: operations['IncidentsController_change'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/incidents/{id}/conversations/{bindingId}/{conversationId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['IncidentsController_unlink'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/incidents/{id}/merge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['IncidentsController_merge'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/incidents/{id}/updates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['IncidentsController_sendUpdate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/incidents/{id}/updates/{updateId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['IncidentsController_update'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/support-desk/conversations/{bindingId}': {
     parameters: {
       query?: never;
@@ -683,10 +779,16 @@ export interface components {
     BindingUpdate: {
       attributeMapping?: components['schemas']['AttributeMapping'];
       autoAnalyzeThreshold?: components['schemas']['AutoAnalyzeThreshold'];
+      /** @description `null` restores the default. */
+      incidentUpdateTemplate?: string | null;
       postingMode?: components['schemas']['PostingMode'];
       publicReplyTemplate?: string | null;
       replyAsAdminId?: string;
       timeBufferHours?: number;
+      trackerTickets?: {
+        enabled: boolean;
+        ticketTypeId?: string | null;
+      };
     };
     /** @description A binding as every endpoint returns it: flat, never the token. */
     BindingView: {
@@ -698,6 +800,8 @@ export interface components {
       };
       id: string;
       inactiveReason: string | null;
+      /** @description Incidents (contract §11): the "update all customers" template (the default when none is set). */
+      incidentUpdateTemplate: string;
       installedAt: string;
       installedBy: components['schemas']['BindingInstaller'];
       lastEventAt: string | null;
@@ -711,6 +815,8 @@ export interface components {
       subscriptions: components['schemas']['BindingSubscriptions'];
       timeBufferHours: number;
       timezone: string;
+      /** @description Incidents (contract §11): mirror incidents as the platform's tracker tickets. */
+      trackerTickets: components['schemas']['TrackerTicketsSetting'];
       workspaceId: string;
       workspaceName: string;
     };
@@ -727,6 +833,7 @@ export interface components {
         };
       };
     };
+    ChangeIncidentDto: Record<string, never>;
     ConnectionTestResult: {
       connected: boolean;
       message: string;
@@ -748,11 +855,24 @@ export interface components {
     };
     /** @description GET /v1/support-desk/conversations/:bindingId/:conversationId */
     ConversationDetail: {
+      /** @description The conversation's analyses and, when it is in an incident, the incident's (newest first). */
       analyses: components['schemas']['ConversationAnalysis'][];
       conversationId: string;
       customerName: string | null;
+      /** @description Ours (contract §11): the incident the conversation is linked to. */
+      incident: components['schemas']['ConversationIncident'] | null;
       subject: string | null;
       triages: components['schemas']['ConversationTriage'][];
+    };
+    /** @description The incident a conversation belongs to, as its view and the Canvas panel show it. */
+    ConversationIncident: {
+      conversationCount: number;
+      firstSeenAt: string;
+      id: string;
+      ref: string;
+      status: components['schemas']['IncidentStatus'];
+      title: string;
+      url: string;
     };
     ConversationSummary: {
       affectedService: string | null;
@@ -870,6 +990,162 @@ export interface components {
     /** @enum {string} */
     HealthCheckCode:
       'no_recent_events' | 'token_rejected' | 'permission_missing' | 'attribute_missing' | 'reply_admin_missing' | 'delivery_failing' | 'reconciliation';
+    /** @description GET /v1/incidents items and the base of GET /v1/incidents/:id. */
+    Incident: {
+      /** @description The latest analysis of the incident (null before the first one). */
+      analysisId: string | null;
+      conversationCount: number;
+      createdAt: string;
+      firstSeenAt: string;
+      id: string;
+      lastSeenAt: string;
+      /** @description Ours: set when an admin merged this incident into another one. */
+      mergedIntoId: string | null;
+      projectId: string;
+      /** @description `INC-<n>`, numbered per project. */
+      ref: string;
+      resolvedAt: string | null;
+      service: string | null;
+      /** @description The highest severity among its linked conversations. */
+      severity: components['schemas']['Severity'];
+      status: components['schemas']['IncidentStatus'];
+      /** @description From the service and the analysis's category, or set by an admin; never a customer's words. */
+      title: string;
+      /** @description Ours: the incident's dashboard page. */
+      url: string;
+    };
+    IncidentAnalysis: {
+      createdAt: string;
+      id: string;
+      reason: components['schemas']['IncidentAnalysisReason'];
+      severity: components['schemas']['Severity'] | null;
+      status: components['schemas']['AnalysisStatus'];
+      trigger: components['schemas']['AnalysisTrigger'];
+      url: string;
+    };
+    /** @enum {string} */
+    IncidentAnalysisReason: 'threshold' | 'escalation' | 'agent';
+    /** @description PUT /v1/incidents/:id (partial). */
+    IncidentChange: {
+      status?: components['schemas']['IncidentStatus'];
+      title?: string;
+    };
+    IncidentConversation: {
+      bindingId: string;
+      conversationId: string;
+      customerName: string | null;
+      linkedAt: string;
+      linkedBy: components['schemas']['IncidentLinkedBy'];
+      /** @description The conversation in the support platform's inbox (null when the platform has no link). */
+      platformUrl: string | null;
+      /** @description Why it was linked (grouping evidence, a merge, …). */
+      reason: string;
+      service: string | null;
+      severity: components['schemas']['Severity'];
+      subject: string | null;
+      /** @description The conversation's dashboard page. */
+      url: string;
+    };
+    /** @description Progress of one "update all customers" (GET /v1/incidents/:id/updates/:updateId). */
+    IncidentCustomerUpdate: {
+      /** @description Conversations the update is addressed to (linked when it was sent). */
+      conversations: number;
+      createdAt: string;
+      failed: number;
+      /** @description Ours: which conversations failed, and why. */
+      failures: {
+        bindingId: string;
+        conversationId: string;
+        error: string;
+      }[];
+      id: string;
+      incidentId: string;
+      message: string;
+      pending: number;
+      posted: number;
+      resolve: boolean;
+      /** @description Ours: conversations closed in the platform meanwhile (nothing is posted to them). */
+      skipped: number;
+    };
+    /** @description GET /v1/incidents/:id */
+    IncidentDetail: {
+      analyses: components['schemas']['IncidentAnalysis'][];
+      /** @description The latest analysis of the incident (null before the first one). */
+      analysisId: string | null;
+      conversationCount: number;
+      conversations: components['schemas']['IncidentConversation'][];
+      createdAt: string;
+      firstSeenAt: string;
+      id: string;
+      lastSeenAt: string;
+      /** @description Ours: set when an admin merged this incident into another one. */
+      mergedIntoId: string | null;
+      projectId: string;
+      /** @description `INC-<n>`, numbered per project. */
+      ref: string;
+      resolvedAt: string | null;
+      service: string | null;
+      /** @description The highest severity among its linked conversations. */
+      severity: components['schemas']['Severity'];
+      status: components['schemas']['IncidentStatus'];
+      /** @description Ours: what happened, oldest first. */
+      timeline: components['schemas']['IncidentTimelineEntry'][];
+      /** @description From the service and the analysis's category, or set by an admin; never a customer's words. */
+      title: string;
+      /** @description Ours: the updates sent to customers, newest first. */
+      updates: components['schemas']['IncidentCustomerUpdate'][];
+      /** @description Ours: the incident's dashboard page. */
+      url: string;
+    };
+    /** @enum {string} */
+    IncidentEventKind:
+      | 'opened'
+      | 'linked'
+      | 'unlinked'
+      | 'escalated'
+      | 'analysis_started'
+      | 'analysis_finished'
+      | 'merged'
+      | 'title_changed'
+      | 'resolved'
+      | 'reopened'
+      | 'update_sent'
+      | 'tracker_created';
+    /** @enum {string} */
+    IncidentLinkedBy: 'auto' | 'agent';
+    /** @description GET /v1/incidents query. */
+    IncidentListQuery: {
+      limit?: number;
+      page?: number;
+      service?: string;
+      status?: components['schemas']['IncidentStatus'];
+    };
+    /** @description POST /v1/incidents/:id/merge: `incidentId` is merged into the incident of the path. */
+    IncidentMergeRequest: {
+      incidentId: string;
+    };
+    /** @enum {string} */
+    IncidentStatus: 'open' | 'resolved';
+    /** @enum {string} */
+    IncidentTemplateVariable: 'incident_ref' | 'incident_title' | 'incident_status' | 'message';
+    IncidentTimelineEntry: {
+      at: string;
+      /** @description Plain text (escape it where rendered). */
+      detail: string;
+      kind: components['schemas']['IncidentEventKind'];
+    };
+    /** @description 202 answer of POST /v1/incidents/:id/updates */
+    IncidentUpdateAccepted: {
+      conversations: number;
+      id: string;
+    };
+    IncidentUpdateDto: Record<string, never>;
+    /** @description POST /v1/incidents/:id/updates */
+    IncidentUpdateRequest: {
+      message: string;
+      /** @description Resolve the incident first (the "fixed" update). */
+      resolve?: boolean;
+    };
     /** @enum {string} */
     KeyPermission: 'analysis:create' | 'analysis:read' | 'config:read' | 'config:write';
     /** @enum {string} */
@@ -975,6 +1251,7 @@ export interface components {
     };
     /** @enum {string} */
     MappableField: 'severity' | 'affected_service' | 'analysis_url' | 'confidence' | 'summary';
+    MergeIncidentDto: Record<string, never>;
     /** @description GET /v1/auth/me */
     MeView: {
       /** @enum {string} */
@@ -1076,6 +1353,11 @@ export interface components {
       tenantId: string;
     };
     TemplatePreviewRequest: {
+      /**
+       * @description Which template: the public reply (default) or the incident update (contract §11).
+       * @enum {string}
+       */
+      kind?: 'public_reply' | 'incident_update';
       /** @description The template to render; the binding's saved one when absent. */
       template?: string;
     };
@@ -1087,12 +1369,21 @@ export interface components {
       analysis_url?: string | null;
       conversation_id?: string | null;
       customer_name?: string | null;
+      incident_ref?: string | null;
+      incident_status?: string | null;
+      incident_title?: string | null;
+      message?: string | null;
       project_name?: string | null;
       severity?: string | null;
       summary?: string | null;
     };
     /** @enum {string} */
     TemplateVariable: 'customer_name' | 'conversation_id' | 'severity' | 'affected_service' | 'summary' | 'project_name' | 'analysis_url';
+    /** @description Binding setting (contract §11): mirror incidents as Intercom tracker tickets. */
+    TrackerTicketsSetting: {
+      enabled: boolean;
+      ticketTypeId: string | null;
+    };
     /** @description One row of the agreement: conversations triaged with this value, and how many agents changed. */
     TriageAgreementRow: {
       /** @description (triaged − corrected) / triaged; null when nothing was triaged. */
@@ -2532,6 +2823,152 @@ export interface operations {
             success: false;
           };
         };
+      };
+    };
+  };
+  IncidentsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  IncidentsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  IncidentsController_change: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ChangeIncidentDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  IncidentsController_unlink: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        bindingId: string;
+        conversationId: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  IncidentsController_merge: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MergeIncidentDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  IncidentsController_sendUpdate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['IncidentUpdateDto'];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  IncidentsController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        updateId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };

@@ -36,6 +36,13 @@ export function controlRouter(core: SandboxCore): express.Router {
     res.json(core.full(core.adminPart(conv.id, adminId, String(b.body), type, false).conv));
   });
 
+  r.post('/conversations/:id/close', (req, res) => res.json(core.full(core.setConversationState(String(req.params.id), 'closed', str(req.body?.adminId)))));
+  r.get('/tickets/:id', (req, res) => {
+    const ticket = core.tickets.tickets.get(String(req.params.id));
+    if (!ticket) throw new ApiError(404, 'ticket_not_found', 'Ticket not found');
+    res.json(core.tickets.ticketJson(ticket));
+  });
+
   r.get('/deliveries', (req, res) => {
     const topic = str(req.query.topic);
     const w = str(req.query.workspace);

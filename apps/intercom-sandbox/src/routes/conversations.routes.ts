@@ -115,6 +115,25 @@ export function conversationRoutes(core: SandboxCore): express.Router {
     res.json(core.store.conversationJson(conv, { version: ver(res), plaintext: plain(req), parts: [part] }));
   });
 
+  // Manage a conversation (close / open); snooze and assignment are not played by the sandbox.
+  r.post('/conversations/:id/parts', (req, res) => {
+    const w = ws(res);
+    const b = (req.body ?? {}) as Json;
+    const conv = core.store.conversation(String(req.params.id), w.id_code);
+    if (b.type !== 'admin') return sendError(res, { status: 400, code: 'parameter_invalid', message: "Type must be 'admin'", field: 'type' });
+    if (b.admin_id === undefined || b.admin_id === null || b.admin_id === '')
+      return sendError(res, { status: 400, code: 'parameter_not_found', message: 'Admin ID is a required parameter.', field: 'admin_id' });
+    if (b.message_type !== 'close' && b.message_type !== 'open')
+      return sendError(res, {
+        status: 400,
+        code: 'parameter_invalid',
+        message: `Message type '${String(b.message_type)}' is not supported by the sandbox`,
+        field: 'message_type',
+      });
+    const part = core.store.setState(conv.id, String(b.admin_id), b.message_type === 'close' ? 'closed' : 'open', str(b.body));
+    res.json(core.store.conversationJson(conv, { version: ver(res), plaintext: plain(req), parts: [part] }));
+  });
+
   r.post('/conversations/:id/tags', (req, res) => {
     const w = ws(res);
     const b = (req.body ?? {}) as Json;

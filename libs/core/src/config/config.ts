@@ -49,6 +49,8 @@ export interface AppConfig {
   /** Queries running at once per log source, across all workers (LOG_SOURCE_CONCURRENCY). */
   logSourceConcurrency: number;
   noRecentEventsDays: number;
+  /** INCIDENT_WINDOW_MINUTES: a conversation can join an open incident that saw a conversation this recently. */
+  incidentWindowMinutes: number;
   logLevel: string;
   /** LOG_FORMAT: `pretty` (readable, one line per event) or `json` (one JSON object per line). Default: pretty on a terminal, else json. */
   logFormat: 'pretty' | 'json';
@@ -244,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTTY: bo
     },
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     noRecentEventsDays: int(env, 'NO_RECENT_EVENTS_DAYS', 7, 1, 365),
+    incidentWindowMinutes: int(env, 'INCIDENT_WINDOW_MINUTES', 60, 1, 1440),
     logLevel: env.LOG_LEVEL || 'info',
     logFormat: logFormat(env.LOG_FORMAT, stdoutIsTTY),
     embeddedPgPort: env.EMBEDDED_PG_PORT ? int(env, 'EMBEDDED_PG_PORT', 0, 1, 65535) : null,

@@ -1,7 +1,7 @@
 /** Real: buildPanel and the builder (pure). Stand-ins: none. Validity per Intercom's rules: test/canvas-kit-canvases.spec.ts. */
 import { CANVAS_LIMIT_BYTES, jsonBytes } from './canvas-builder';
 import type { ButtonComponent, CanvasComponent, CanvasResponse, DataTableComponent, ListComponent, TextComponent } from './canvas-builder';
-import { PANEL_COMPONENT_IDS, REFRESH_ID, RUN_AGAIN_ID, RUN_ANALYSIS_ID, buildPanel, formatWhen, formatWindow } from './panel';
+import { NOT_THIS_INCIDENT_ID, PANEL_COMPONENT_IDS, REFRESH_ID, RUN_AGAIN_ID, RUN_ANALYSIS_ID, buildPanel, formatWhen, formatWindow } from './panel';
 import { panelAnalysis, panelView } from './canvas.testing';
 
 const comps = (r: CanvasResponse): CanvasComponent[] => r.canvas.content.components;
@@ -21,7 +21,7 @@ const base = panelView;
 
 describe('buildPanel', () => {
   it('exports the component ids', () => {
-    expect(PANEL_COMPONENT_IDS).toEqual({ runAnalysis: 'run_analysis', refresh: 'refresh', runAgain: 'run_again' });
+    expect(PANEL_COMPONENT_IDS).toEqual({ runAnalysis: 'run_analysis', refresh: 'refresh', runAgain: 'run_again', notThisIncident: 'not_this_incident' });
   });
 
   it('not_connected: the short canvas and nothing else', () => {
@@ -108,6 +108,28 @@ describe('buildPanel', () => {
     const partial = buildPanel(base({ sidebarAnalysis: analysis('s2', { status: 'partial', partialReasons: ['loki timed out', 'cloudwatch 403'] }) }));
     expect(texts(partial)).toContain('Partial: loki timed out; cloudwatch 403');
     expect(buttons(partial)).toEqual([RUN_AGAIN_ID]);
+  });
+
+  it('a linked conversation shows its incident (linked title, count, since, status) and "Not this incident"', () => {
+    const incident = {
+      ref: 'INC-7',
+      title: 'checkout [errors]',
+      status: 'open',
+      conversationCount: 42,
+      firstSeenAt: '2026-11-24T12:35:00.000Z',
+      url: 'https://sigsentry.test/projects/shop/incidents/i7',
+    };
+    const r = buildPanel(base({ incident, analyses: [analysis('a1')], now: '2026-11-24T13:05:00.000Z' }));
+    expect(buttons(r)).toEqual([NOT_THIS_INCIDENT_ID, RUN_ANALYSIS_ID]);
+    expect(texts(r)).toContain('[INC-7 · checkout \\[errors\\]](https://sigsentry.test/projects/shop/incidents/i7)');
+    const tables = comps(r).filter((c): c is DataTableComponent => c.type === 'data-table');
+    expect(tables[1].items).toEqual([
+      { type: 'field-value', field: 'Conversations', value: '42' },
+      { type: 'field-value', field: 'Since', value: '30 min ago' },
+      { type: 'field-value', field: 'Status', value: 'Open' },
+    ]);
+    // Without an incident: no incident block, no button.
+    expect(buttons(buildPanel(base()))).toEqual([RUN_ANALYSIS_ID]);
   });
 
   it('canRunAgain: false hides Run analysis / Run again but keeps Refresh', () => {

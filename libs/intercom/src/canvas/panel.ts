@@ -2,7 +2,7 @@
  * The SigSentry sidebar panel (contract §10, issue #7): a pure function from what the service loaded to a
  * Canvas Kit response. No I/O; time zone formatting with Intl.
  */
-import { CanvasBuilder, bold, md } from './canvas-builder';
+import { CanvasBuilder, bold, link, md } from './canvas-builder';
 import type { CanvasResponse, ListItemInput } from './canvas-builder';
 
 /** Component ids the submit handler routes on. */
@@ -20,7 +20,13 @@ export const NO_SERVICE_OPTION = 'none';
 export const SERVICE_OPTION_PREFIX = 'service:';
 /** Up to this many services the form offers a dropdown (Canvas Kit allows 10 options); beyond, a text field. */
 export const CORRECTION_DROPDOWN_SERVICES = 8;
-export const PANEL_COMPONENT_IDS = { runAnalysis: RUN_ANALYSIS_ID, refresh: REFRESH_ID, runAgain: RUN_AGAIN_ID } as const;
+export const NOT_THIS_INCIDENT_ID = 'not_this_incident';
+export const PANEL_COMPONENT_IDS = {
+  runAnalysis: RUN_ANALYSIS_ID,
+  refresh: REFRESH_ID,
+  runAgain: RUN_AGAIN_ID,
+  notThisIncident: NOT_THIS_INCIDENT_ID,
+} as const;
 export const CORRECTION_COMPONENT_IDS = { correctTriage: CORRECT_TRIAGE_ID, save: SAVE_CORRECTION_ID, cancel: CANCEL_CORRECTION_ID } as const;
 export type PanelComponentId = (typeof PANEL_COMPONENT_IDS)[keyof typeof PANEL_COMPONENT_IDS];
 
@@ -54,8 +60,21 @@ export interface PanelTriage {
   createdAt: string;
 }
 
+/** The incident the conversation is linked to. */
+export interface PanelIncident {
+  ref: string;
+  title: string;
+  status: string;
+  conversationCount: number;
+  /** ISO-8601 */
+  firstSeenAt: string;
+  url: string;
+}
+
 export interface PanelView {
   state: 'ok' | 'not_connected' | 'needs_reinstall';
+  /** the conversation's incident (its analyses are in `analyses`); Run analysis then runs the incident's */
+  incident?: PanelIncident | null;
   /** the binding's IANA time zone (falls back to UTC when invalid) */
   timezone: string;
   triage: PanelTriage | null;
@@ -238,6 +257,20 @@ export function buildPanel(view: PanelView): CanvasResponse {
       return b.build();
     }
     if (view.services && canRun) b.submitButton(CORRECT_TRIAGE_ID, 'Correct triage', { style: 'secondary' });
+  }
+
+  // ---- the incident (contract §11): one analysis for all its conversations; the agent can take this one out
+  if (view.incident) {
+    const i = view.incident;
+    b.divider();
+    b.text(bold('Incident'));
+    b.text(isHttpUrl(i.url) ? link(`${i.ref} · ${i.title}`, i.url) : md`${i.ref} · ${i.title}`);
+    b.dataTable([
+      { field: 'Conversations', value: String(i.conversationCount) },
+      { field: 'Since', value: formatWhen(i.firstSeenAt, tz, view.now) },
+      { field: 'Status', value: cap(i.status) },
+    ]);
+    b.submitButton(NOT_THIS_INCIDENT_ID, 'Not this incident', { style: 'secondary' });
   }
 
   // ---- the analysis this panel started, or the button to start one

@@ -226,7 +226,7 @@ const MAX_RATE_LIMIT_ROUNDS = 5;
 interface RequestSpec {
   /** label used in messages: "GET /conversations/{id}" style, never secrets */
   label: string;
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;
   headers: Record<string, string>;
   data?: unknown;
@@ -402,6 +402,49 @@ export class IntercomApi {
     return attributeList(body, (a) =>
       Array.isArray(a.options) ? (a.options as Json[]).filter((o) => o && o.archived !== true).map((o) => String(o.label ?? '')) : [],
     );
+  }
+
+  // ---- tickets (API ≥ 2.16: several conversations linked to one tracker ticket) -----------------------------
+
+  /** GET /ticket_types/{id} → Intercom's ticket type as is (category, ticket_states …). */
+  async getTicketType(auth: IntercomAuth, id: string): Promise<Json> {
+    return (await this.rest(auth, 'GET', `/ticket_types/${encodeURIComponent(id)}`, 'GET /ticket_types/{id}')) as Json;
+  }
+
+  /** POST /tickets (not idempotent: never retried here). */
+  async createTicket(
+    auth: IntercomAuth,
+    t: { ticketTypeId: string; contactId: string; title: string; description: string; conversationToLinkId: string },
+  ): Promise<Json> {
+    const data = {
+      ticket_type_id: t.ticketTypeId,
+      contacts: [{ id: t.contactId }],
+      conversation_to_link_id: t.conversationToLinkId,
+      ticket_attributes: { _default_title_: t.title, _default_description_: t.description },
+    };
+    return (await this.rest(auth, 'POST', '/tickets', 'POST /tickets', data, undefined, true)) as Json;
+  }
+
+  /** POST /tickets/{ticket_id}/linked_conversations {conversation_id} */
+  async linkConversationToTicket(auth: IntercomAuth, ticketId: string, conversationId: string): Promise<Json> {
+    return (await this.rest(auth, 'POST', `/tickets/${encodeURIComponent(ticketId)}/linked_conversations`, 'POST /tickets/{id}/linked_conversations', {
+      conversation_id: conversationId,
+    })) as Json;
+  }
+
+  /** DELETE /tickets/{ticket_id}/linked_conversations/{id} */
+  async unlinkConversationFromTicket(auth: IntercomAuth, ticketId: string, conversationId: string): Promise<Json> {
+    return (await this.rest(
+      auth,
+      'DELETE',
+      `/tickets/${encodeURIComponent(ticketId)}/linked_conversations/${encodeURIComponent(conversationId)}`,
+      'DELETE /tickets/{id}/linked_conversations/{id}',
+    )) as Json;
+  }
+
+  /** PUT /tickets/{ticket_id} (state, open, admin_id …). */
+  async updateTicket(auth: IntercomAuth, ticketId: string, body: Record<string, unknown>): Promise<Json> {
+    return (await this.rest(auth, 'PUT', `/tickets/${encodeURIComponent(ticketId)}`, 'PUT /tickets/{id}', body)) as Json;
   }
 
   /** POST {apiUrl}/auth/uninstall (always apiUrl): revokes the token and uninstalls the app. 401 = already revoked. */

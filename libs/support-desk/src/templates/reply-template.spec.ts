@@ -1,4 +1,12 @@
-import { DEFAULT_PUBLIC_REPLY_TEMPLATE, renderTemplate, unknownVariables, validateTemplate } from './reply-template';
+import { DEFAULT_INCIDENT_UPDATE_TEMPLATE } from '@app/contracts';
+import {
+  DEFAULT_PUBLIC_REPLY_TEMPLATE,
+  INCIDENT_UPDATE_VARIABLES,
+  renderIncidentUpdate,
+  renderTemplate,
+  unknownVariables,
+  validateTemplate,
+} from './reply-template';
 
 describe('public reply template (contract §7)', () => {
   it('accepts exactly the documented variables and names any other', () => {
@@ -16,5 +24,42 @@ describe('public reply template (contract §7)', () => {
 
   it('escapes the template text itself', () => {
     expect(renderTemplate('<script>x</script> {{ severity }}', { severity: 'high' }).html).toBe('<p>&lt;script&gt;x&lt;/script&gt; high</p>');
+  });
+});
+
+describe('incident update template (contract §11)', () => {
+  it('allows the reply variables plus the incident ones, and only there', () => {
+    expect(validateTemplate(DEFAULT_INCIDENT_UPDATE_TEMPLATE, INCIDENT_UPDATE_VARIABLES)).toBeNull();
+    expect(validateTemplate('{{ incident_ref }} {{ message }} {{ severity }}', INCIDENT_UPDATE_VARIABLES)).toBeNull();
+    expect(validateTemplate('{{ incident_ref }}')).toMatch(/incident_ref/);
+    expect(validateTemplate('{{ incident.id }}', INCIDENT_UPDATE_VARIABLES)).toMatch(/incident\.id.*allowed: .*message/);
+  });
+
+  it('renders the incident and the message, escaped, with the reply fallbacks', () => {
+    const r = renderIncidentUpdate(
+      { incidentUpdateTemplate: null },
+      {
+        conversationId: '7',
+        projectName: 'Shop',
+        facts: null,
+        analysisUrl: null,
+        incident: { ref: 'INC-4', title: 'checkout errors', status: 'resolved' },
+        message: 'Fixed <b>now</b> & "done"',
+      },
+    );
+    expect(r.text).toBe('Hi there, an update on the issue you reported (INC-4): Fixed <b>now</b> & "done"');
+    expect(r.html).toBe('<p>Hi there, an update on the issue you reported (INC-4): Fixed &lt;b&gt;now&lt;/b&gt; &amp; &quot;done&quot;</p>');
+    const custom = renderIncidentUpdate(
+      { incidentUpdateTemplate: '{{ incident_title }} is {{ incident_status }}\n{{ message }}' },
+      {
+        conversationId: '7',
+        projectName: 'Shop',
+        facts: null,
+        analysisUrl: null,
+        incident: { ref: 'INC-4', title: 'checkout errors', status: 'open' },
+        message: 'x',
+      },
+    );
+    expect(custom.html).toBe('<p>checkout errors is open<br>x</p>');
   });
 });

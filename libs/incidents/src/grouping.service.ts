@@ -1,0 +1,218 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource, MoreThanOrEqual, LessThanOrEqual, type EntityManager } from 'typeorm';
+import { incidentRef, SEVERITY_ORDER } from '@app/contracts';
+import { AnalysisEntity, TERMINAL_STATUSES } from '@app/analysis';
+import { APP_CONFIG, type AppConfig } from '@app/core';
+import { ProjectEntity } from '@app/projects';
+import { PER_CONVERSATION, TriageEntity, type ConversationTriagedHandler, type TriageDecision, type TriagedConversation } from '@app/triage';
+import { decide, incidentTitle, terms, type Arrival, type OpenIncident } from './engine';
+import { IncidentAnalyses } from './incident-analyses.service';
+import { IncidentTrackers } from './incident-trackers.service';
+import { KeyedMutex } from './keyed-mutex';
+import { IncidentConversationEntity, IncidentEntity } from './incident.entities';
+import { addEvent, escalated, joined, lockProject, recompute } from './incident-tx';
+import { incidentUrl } from './links';
+
+/** Members per open incident the grouping compares with (the most recent ones). */
+const MEMBERS_COMPARED = 30;
+const MINUTE = 60_000;
+
+/**
+ * The incidents side of triage's seam (ConversationTriagedPort): after a conversation's triage is stored, link it
+ * to the incident of its outage (or open one) and answer which incident its note names and that its auto-analysis
+ * runs per incident. Idempotent: a retried job finds the answer its first attempt stored.
+ */
+@Injectable()
+export class IncidentGrouping implements ConversationTriagedHandler {
+  private readonly logger = new Logger('incidents');
+  private readonly mutex = new KeyedMutex();
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly analyses: IncidentAnalyses,
+    private readonly trackers: IncidentTrackers,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async conversationTriaged(c: TriagedConversation): Promise<TriageDecision> {
+    // Questions and thanks in a conversation that is in no incident: nothing to do, no lock.
+    if (
+      SEVERITY_ORDER[c.result.severity] < SEVERITY_ORDER.low &&
+      !(await this.ds.getRepository(IncidentConversationEntity).existsBy({ bindingId: c.bindingId, conversationId: c.conversationId }))
+    )
+      return PER_CONVERSATION;
+    // Read before the lock what does not change under it.
+    const triage = await this.ds.getRepository(TriageEntity).findOne({ where: { id: c.triageId }, select: { id: true, text: true } });
+    const text = `${c.subject ?? ''}\n${triage?.text ?? c.result.summary}`;
+    const linked = await this.mutex.run(c.projectId, () =>
+      this.ds.transaction(async (m) => {
+        await lockProject(m, c.projectId);
+        const row = await m.getRepository(IncidentConversationEntity).findOne({ where: { bindingId: c.bindingId, conversationId: c.conversationId } });
+        // An agent said "not this incident": the conversation keeps its own path, never linked again automatically.
+        if (row?.status === 'unlinked') return null;
+        const current = row ? await m.getRepository(IncidentEntity).findOne({ where: { id: row.incidentId } }) : null;
+        if (row && current && (row.triageId === c.triageId || current.status === 'open')) {
+          if (row.triageId !== c.triageId) await this.replied(m, current, row, c);
+          return current;
+        }
+        // Not linked yet (or its incident was resolved since): group it.
+        return this.group(m, c, row, text);
+      }),
+    );
+    if (!linked) return PER_CONVERSATION;
+    const project = await this.ds.getRepository(ProjectEntity).findOne({ where: { id: c.projectId }, select: { id: true, slug: true } });
+    return {
+      incident: {
+        id: linked.id,
+        title: linked.title,
+        url: incidentUrl(this.config.publicUrl, project?.slug ?? 'default', linked.id),
+        ref: incidentRef(linked.number),
+        conversationCount: linked.conversationCount,
+        firstSeenAt: linked.firstSeenAt.toISOString(),
+      },
+      autoAnalysis: 'per_incident',
+    };
+  }
+
+  private async group(m: EntityManager, c: TriagedConversation, row: IncidentConversationEntity | null, text: string): Promise<IncidentEntity | null> {
+    if (SEVERITY_ORDER[c.result.severity] < SEVERITY_ORDER.low) return null;
+    const now = Date.now();
+    // A reply moves the conversation now; a new conversation happened when it was created (never in the future).
+    const at = c.reason === 'customer_reply' ? now : Math.min(now, c.conversationCreatedAt.getTime());
+    const arrival: Arrival = {
+      severity: c.result.severity,
+      service: c.result.affectedService,
+      terms: terms(text),
+      at,
+      window: { start: Date.parse(c.result.window.start), end: Date.parse(c.result.window.end) },
+    };
+    const { open, entities } = await this.openIncidents(m, c.projectId, at);
+    const d = decide(arrival, open, { windowMinutes: this.config.incidentWindowMinutes });
+    if (d.action === 'none') return null;
+    const inc = d.action === 'join' ? entities.find((e) => e.id === d.incidentId)! : await this.openIncident(m, c, at);
+    const repo = m.getRepository(IncidentConversationEntity);
+    const link =
+      row ?? repo.create({ tenantId: c.tenantId, projectId: c.projectId, bindingId: c.bindingId, conversationId: c.conversationId, trackerTicketId: null });
+    const wasLinkedElsewhere = row?.status === 'linked' ? row.incidentId : null;
+    Object.assign(link, {
+      incidentId: inc.id,
+      status: 'linked' as const,
+      linkedBy: 'auto' as const,
+      reason: d.reason.slice(0, 1000),
+      triageId: c.triageId,
+      severity: c.result.severity,
+      service: c.result.affectedService,
+      customerName: c.customerName?.slice(0, 255) ?? null,
+      subject: c.subject?.slice(0, 500) ?? null,
+      terms: arrival.terms,
+      windowStart: new Date(arrival.window.start),
+      windowEnd: new Date(arrival.window.end),
+      seenAt: new Date(at),
+      linkedAt: new Date(now),
+      unlinkedAt: null,
+      unlinkedBy: null,
+    });
+    if (row) await repo.save(link);
+    else await repo.insert(link);
+    // Moved from a resolved incident (a new report in an old conversation): that one loses it.
+    if (wasLinkedElsewhere && wasLinkedElsewhere !== inc.id) {
+      const old = await m.getRepository(IncidentEntity).findOneBy({ id: wasLinkedElsewhere });
+      if (old) await recompute(m, old);
+    }
+    const { before } = await joined(m, inc, link);
+    await addEvent(m, inc.id, 'linked', `Conversation ${c.conversationId} (${c.result.severity}) linked: ${d.reason}`);
+    if (d.action === 'join' && escalated(before, inc.severity)) await addEvent(m, inc.id, 'escalated', `Severity ${before} → ${inc.severity}`);
+    await this.afterLink(m, inc, [link]);
+    this.logger.log({ event: 'incidents.linked', incidentId: inc.id, conversationId: c.conversationId, action: d.action }, 'conversation linked');
+    return inc;
+  }
+
+  /** A customer's reply re-triaged a linked conversation: its severity counts now; the incident may escalate. */
+  private async replied(m: EntityManager, inc: IncidentEntity, row: IncidentConversationEntity, c: TriagedConversation): Promise<void> {
+    row.triageId = c.triageId;
+    row.severity = c.result.severity;
+    row.service = row.service ?? c.result.affectedService;
+    row.seenAt = new Date(Math.max(row.seenAt.getTime(), Date.now()));
+    row.windowStart = new Date(Math.min(row.windowStart.getTime(), Date.parse(c.result.window.start)));
+    await m.getRepository(IncidentConversationEntity).save(row);
+    const { before } = await recompute(m, inc);
+    if (escalated(before, inc.severity)) {
+      await addEvent(m, inc.id, 'escalated', `Severity ${before} → ${inc.severity} after a reply in conversation ${c.conversationId}`);
+      await this.analyses.maybeAnalyze(m, inc);
+    }
+  }
+
+  /** After conversations joined: the analysis (start it, or post the finished one to them) and the tracker ticket. */
+  async afterLink(m: EntityManager, inc: IncidentEntity, rows: IncidentConversationEntity[]): Promise<void> {
+    const latest = inc.analysisId ? await m.getRepository(AnalysisEntity).findOne({ where: { id: inc.analysisId } }) : null;
+    // Finished: they get it now. Running: they get it when it finishes (the listener takes the same lock).
+    if (latest && TERMINAL_STATUSES.includes(latest.status)) await this.analyses.enqueuePosts(m, inc, latest.id, rows);
+    await this.analyses.maybeAnalyze(m, inc);
+    await this.trackers.sync(
+      m,
+      inc,
+      rows.map((r) => r.bindingId),
+    );
+  }
+
+  private async openIncident(m: EntityManager, c: TriagedConversation, at: number): Promise<IncidentEntity> {
+    const [{ n }] = await m.query('SELECT coalesce(max("number"), 0) + 1 AS n FROM incidents WHERE "projectId" = $1', [c.projectId]);
+    const repo = m.getRepository(IncidentEntity);
+    const inc = await repo.save(
+      repo.create({
+        tenantId: c.tenantId,
+        projectId: c.projectId,
+        number: Number(n),
+        status: 'open',
+        title: incidentTitle(c.result.affectedService),
+        titleSetBy: 'auto',
+        service: c.result.affectedService,
+        severity: c.result.severity,
+        firstSeenAt: new Date(at),
+        lastSeenAt: new Date(at),
+        conversationCount: 0,
+        analysisId: null,
+        analysisSeverity: null,
+        category: null,
+        signatureTerms: [],
+        mergedIntoId: null,
+        resolvedAt: null,
+      }),
+    );
+    await addEvent(m, inc.id, 'opened', `Opened by a ${c.result.severity} conversation about ${c.result.affectedService ?? 'an unidentified service'}`);
+    return inc;
+  }
+
+  /** The project's open incidents that saw a conversation within the window of `at`, with their recent members' terms. */
+  private async openIncidents(m: EntityManager, projectId: string, at: number): Promise<{ open: OpenIncident[]; entities: IncidentEntity[] }> {
+    const windowMs = this.config.incidentWindowMinutes * MINUTE;
+    const incidents = await m.getRepository(IncidentEntity).find({
+      where: { projectId, status: 'open', lastSeenAt: MoreThanOrEqual(new Date(at - windowMs)), firstSeenAt: LessThanOrEqual(new Date(at + windowMs)) },
+    });
+    if (!incidents.length) return { open: [], entities: [] };
+    const members: Array<{ incidentId: string; terms: string[]; windowStart: Date; windowEnd: Date }> = await m.query(
+      `SELECT "incidentId", terms, "windowStart", "windowEnd" FROM (
+         SELECT "incidentId", terms, "windowStart", "windowEnd", row_number() OVER (PARTITION BY "incidentId" ORDER BY "seenAt" DESC) AS rn
+         FROM incident_conversations WHERE "incidentId" = ANY($1) AND status = 'linked'
+       ) x WHERE rn <= $2`,
+      [incidents.map((i) => i.id), MEMBERS_COMPARED],
+    );
+    const open = incidents.map((i) => {
+      const mine = members.filter((r) => r.incidentId === i.id);
+      return {
+        id: i.id,
+        ref: incidentRef(i.number),
+        service: i.service,
+        firstSeenAt: i.firstSeenAt.getTime(),
+        lastSeenAt: i.lastSeenAt.getTime(),
+        window: {
+          start: Math.min(...mine.map((r) => new Date(r.windowStart).getTime()), i.firstSeenAt.getTime()),
+          end: Math.max(...mine.map((r) => new Date(r.windowEnd).getTime()), i.lastSeenAt.getTime()),
+        },
+        members: mine.map((r) => r.terms),
+        signatures: i.signatureTerms ?? [],
+      };
+    });
+    return { open, entities: incidents };
+  }
+}
