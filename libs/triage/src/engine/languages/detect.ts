@@ -7,6 +7,7 @@ import { francAll } from 'franc-min';
 import { ISO3_TO_ISO1 } from './iso';
 import type { LanguagePack } from './pack';
 import { LANGUAGE_PACKS, packForIso3 } from './registry';
+import { trigramRanker } from './trigrams';
 
 export interface DetectedLanguage {
   /** ISO 639-1, or `und`. */
@@ -36,6 +37,8 @@ const SCRIPT_LANGUAGE: [RegExp, string][] = [
 const SAMPLE = 160;
 /** Latin-script languages the trigrams compare (the supported ones and common neighbours); other scripts use all. */
 const LATIN_CANDIDATES = [...LANGUAGE_PACKS.map((p) => p.iso3), 'pol', 'tur', 'ron', 'ces', 'hun', 'swe', 'ind'];
+/** franc's ranking over those candidates, with its models prepared once. */
+const LATIN = trigramRanker({ minLength: 8, only: LATIN_CANDIDATES });
 const STOPWORDS = LANGUAGE_PACKS.map((p) => ({ pack: p, words: new Set(p.stopwords) }));
 
 function stopwordHits(tokens: string[]): Map<LanguagePack, number> {
@@ -60,7 +63,7 @@ export function detectLanguage(original: string, folded: string): DetectedLangua
   let ranked: [string, number][] = [];
   if (letters >= 8) {
     try {
-      ranked = foreignScript ? [] : francAll(sample, { minLength: 8, only: LATIN_CANDIDATES });
+      ranked = foreignScript ? [] : LATIN.rank(sample);
     } catch {
       ranked = [];
     }
