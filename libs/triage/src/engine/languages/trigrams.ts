@@ -58,6 +58,11 @@ function cleaned(value: string): string {
   return ` ${clean} `;
 }
 
+export interface TrigramRanker {
+  /** franc's `francAll(value, { minLength, only })`: [ISO 639-3 code, score] pairs, best first. */
+  rank(value: string): [string, number][];
+}
+
 /** franc's script choice: the expression with the highest share of matching characters (first on ties). */
 function topScript(value: string): string | undefined {
   let topCount = -1;
