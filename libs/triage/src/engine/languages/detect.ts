@@ -39,16 +39,20 @@ const SAMPLE = 160;
 const LATIN_CANDIDATES = [...LANGUAGE_PACKS.map((p) => p.iso3), 'pol', 'tur', 'ron', 'ces', 'hun', 'swe', 'ind'];
 /** franc's ranking over those candidates, with its models prepared once. */
 const LATIN = trigramRanker({ minLength: 8, only: LATIN_CANDIDATES });
-const STOPWORDS = LANGUAGE_PACKS.map((p) => ({ pack: p, words: new Set(p.stopwords) }));
+/** Function word → the packs (by index in LANGUAGE_PACKS) that list it. */
+const STOPWORDS = new Map<string, number[]>();
+LANGUAGE_PACKS.forEach((p, i) => {
+  for (const w of new Set(p.stopwords)) {
+    const list = STOPWORDS.get(w);
+    if (list) list.push(i);
+    else STOPWORDS.set(w, [i]);
+  }
+});
 
 function stopwordHits(tokens: string[]): Map<LanguagePack, number> {
-  const hits = new Map<LanguagePack, number>();
-  for (const { pack, words } of STOPWORDS) {
-    let n = 0;
-    for (const t of tokens) if (words.has(t)) n++;
-    hits.set(pack, n);
-  }
-  return hits;
+  const counts = new Array<number>(LANGUAGE_PACKS.length).fill(0);
+  for (const t of tokens) for (const i of STOPWORDS.get(t) ?? []) counts[i]++;
+  return new Map(LANGUAGE_PACKS.map((p, i) => [p, counts[i]]));
 }
 
 /** `folded` is the folded text (for function words); `original` keeps accents (for trigrams). */
