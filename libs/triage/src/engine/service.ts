@@ -41,6 +41,8 @@ export interface ServiceIndex {
   gluedHeads: Set<string>;
   /** token → what it matches on its own (memo; words repeat across messages) */
   tokenMemo: Map<string, TokenMatch | null>;
+  /** the same, for text in a language that closes compounds (German, Dutch) */
+  compoundMemo: Map<string, TokenMatch | null>;
 }
 
 interface TokenMatch {
@@ -263,7 +265,19 @@ export function buildServiceIndex(
   for (const k of byCompact.keys()) gluedHeads.add(k.slice(0, 3));
   for (const k of byFirst.keys()) gluedHeads.add(k.slice(0, 3));
   const deletions = new DeletionIndex([...typoKeys]);
-  return { byFirst, byCompact, deletions, compoundKeys, maxCompound, critical, names, nameSet: new Set(names), gluedHeads, tokenMemo: new Map() };
+  return {
+    byFirst,
+    byCompact,
+    deletions,
+    compoundKeys,
+    maxCompound,
+    critical,
+    names,
+    nameSet: new Set(names),
+    gluedHeads,
+    tokenMemo: new Map(),
+    compoundMemo: new Map(),
+  };
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
@@ -542,12 +556,12 @@ export function findServiceMentions(r: Reading, idx: ServiceIndex): ServiceMenti
 
 /** What one word matches on its own: a glued multi-word alias, an inflected key, a compound part, a typo. Memoised per index. */
 function tokenMatch(t: Tok, idx: ServiceIndex, compounds: boolean): TokenMatch | null {
-  const memoKey = compounds ? `${t.raw}\u0001` : t.raw;
-  const hit = idx.tokenMemo.get(memoKey);
+  const memo = compounds ? idx.compoundMemo : idx.tokenMemo;
+  const hit = memo.get(t.raw);
   if (hit !== undefined) return hit;
   const result = computeTokenMatch(t, idx, compounds);
-  if (idx.tokenMemo.size > 50_000) idx.tokenMemo.clear();
-  idx.tokenMemo.set(memoKey, result);
+  if (memo.size > 50_000) memo.clear();
+  memo.set(t.raw, result);
   return result;
 }
 
