@@ -534,7 +534,8 @@ export function findServiceMentions(r: Reading, idx: ServiceIndex): ServiceMenti
     if (matched) continue;
     // Two tokens glued ("check out" → checkout, "e mail" → email) or a multi-word alias written as one.
     if (i + 1 < toks.length && idx.gluedHeads.has(t.raw.slice(0, 3))) {
-      const glued = matchKey(t.raw + toks[i + 1].raw);
+      // Not memoised: word pairs rarely repeat and would crowd the single words out of the memo.
+      const glued = computeKey(t.raw + toks[i + 1].raw);
       const g = idx.byCompact.get(glued) ?? idx.byFirst.get(glued)?.filter((x) => x.keys.length === 1);
       if (
         g &&

@@ -17,8 +17,8 @@ const MAX_DIFFERENCE = 300;
 
 /**
  * The candidate models as one table. A trigram (three UTF-16 units, as franc slices them) whose
- * units all occur in the models has a dense key; `rowOf[key]` is its row in `ranks` (-1: no
- * model knows it), and each model's rank of it sits in a column (-1: that model does not know it).
+ * units all occur in the models has a dense key; `rowOf[key]` is its row (-1: no model knows
+ * it); a row lists the models that know the trigram, with its rank in each.
  */
 interface Table {
   codes: string[];
@@ -26,8 +26,10 @@ interface Table {
   unit: Int16Array;
   units: number;
   rowOf: Int16Array;
-  /** ranks[row * codes.length + model] */
-  ranks: Int16Array;
+  /** row r's entries are rowStart[r] … rowStart[r + 1] − 1 of `model` and `rank` */
+  rowStart: Int32Array;
+  model: Int16Array;
+  rank: Int16Array;
 }
 
 function table(codes: string[], models: string[]): Table {
@@ -45,7 +47,19 @@ function table(codes: string[], models: string[]): Table {
     // franc fills its dictionary from the end: a trigram listed twice keeps its first (lower) rank.
     for (let w = list.length - 1; w >= 0; w--) if (list[w].length === 3) ranks[rowOf[keyOf(list[w])] * k + c] = w;
   });
-  return { codes, unit, units, rowOf, ranks };
+  const rowStart = new Int32Array(rows + 1);
+  const model: number[] = [];
+  const rank: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    rowStart[r] = model.length;
+    for (let c = 0; c < k; c++)
+      if (ranks[r * k + c] >= 0) {
+        model.push(c);
+        rank.push(ranks[r * k + c]);
+      }
+  }
+  rowStart[rows] = model.length;
+  return { codes, unit, units, rowOf, rowStart, model: Int16Array.from(model), rank: Int16Array.from(rank) };
 }
 
 /** franc's text cleaning before it takes trigrams (trigram-utils `clean`), padded with a space each side. */
@@ -81,7 +95,7 @@ function topScript(value: string): string | undefined {
 export function trigramRanker(options: { minLength: number; only: readonly string[] }): TrigramRanker {
   const latin = data.Latin ?? {};
   const codes = Object.keys(latin).filter((code) => options.only.length === 0 || options.only.includes(code));
-  const { unit, units, rowOf, ranks } = table(
+  const { unit, units, rowOf, rowStart, model, rank } = table(
     codes,
     codes.map((c) => latin[c]),
   );
@@ -111,19 +125,17 @@ export function trigramRanker(options: { minLength: number; only: readonly strin
         const key = (a * units + b) * units + c;
         if (counts[key]++ === 0) touched.push(key);
       }
-      const sum = new Array<number>(k).fill(foreign.size * MAX_DIFFERENCE);
+      // Every distinct trigram first costs MAX_DIFFERENCE in every model; a model that knows it gets the difference back.
+      const sum = new Array<number>(k).fill((foreign.size + touched.length) * MAX_DIFFERENCE);
       for (const key of touched) {
         const row = rowOf[key];
         const count = counts[key];
         counts[key] = 0;
-        for (let m = 0; m < k; m++) {
-          const rank = row < 0 ? -1 : ranks[row * k + m];
-          let difference = MAX_DIFFERENCE;
-          if (rank >= 0) {
-            difference = count - rank - 1;
-            if (difference < 0) difference = -difference;
-          }
-          sum[m] += difference;
+        if (row < 0) continue;
+        for (let j = rowStart[row]; j < rowStart[row + 1]; j++) {
+          let difference = count - rank[j] - 1;
+          if (difference < 0) difference = -difference;
+          sum[model[j]] += difference - MAX_DIFFERENCE;
         }
       }
       touched.length = 0;
