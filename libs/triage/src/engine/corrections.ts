@@ -174,6 +174,17 @@ export interface Neighbour {
   service: string | null | undefined;
 }
 
+/** One score per example, zero between calls (each call resets what it touched): no allocation per triage. */
+const scratch = new WeakMap<PreparedCorrections, Float64Array>();
+function scratchFor(p: PreparedCorrections): Float64Array {
+  let s = scratch.get(p);
+  if (!s || s.length !== p.examples.length) {
+    s = new Float64Array(p.examples.length);
+    scratch.set(p, s);
+  }
+  return s;
+}
+
 /** The k closest corrected conversations (cosine ≥ `min`), closest first, newest on ties. */
 export function nearestCorrections(p: PreparedCorrections, text: string, k = 5, min = 0.2): Neighbour[] {
   if (p.examples.length === 0) return [];
@@ -192,7 +203,7 @@ export function nearestCorrections(p: PreparedCorrections, text: string, k = 5, 
   let unseen = 0;
   for (const key of keys) if (!p.idf.has(key)) unseen++;
   norm = Math.sqrt(norm * norm + unseen * Math.log(1 + p.examples.length) ** 2 * 0.25);
-  const scores = new Float64Array(p.examples.length);
+  const scores = scratchFor(p);
   const touched: number[] = [];
   for (const [key, w] of q) {
     const post = p.postings.get(key);
@@ -206,6 +217,7 @@ export function nearestCorrections(p: PreparedCorrections, text: string, k = 5, 
   const ranked: [number, number][] = [];
   for (const i of touched) {
     const sim = scores[i] / norm;
+    scores[i] = 0;
     if (sim >= min) ranked.push([i, sim]);
   }
   ranked.sort((a, b) => b[1] - a[1] || a[0] - b[0]);

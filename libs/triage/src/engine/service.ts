@@ -29,8 +29,8 @@ export interface ServiceIndex {
   byFirst: Map<string, Form[]>;
   /** single-token forms by their compact key (also multi-token forms glued: "check out" → "checkout") */
   byCompact: Map<string, Form[]>;
-  /** one-deletion variants of single-token keys → keys (typo matching) */
-  deletions: Map<string, string[]>;
+  /** Typo matching: single-token keys by their one-deletion variants. */
+  deletions: DeletionIndex;
   /** keys long enough to look for inside compounds, by length (longest first) */
   compoundKeys: Set<string>;
   maxCompound: number;
@@ -41,6 +41,8 @@ export interface ServiceIndex {
   gluedHeads: Set<string>;
   /** token → what it matches on its own (memo; words repeat across messages) */
   tokenMemo: Map<string, TokenMatch | null>;
+  /** the same, for text in a language that closes compounds (German, Dutch) */
+  compoundMemo: Map<string, TokenMatch | null>;
 }
 
 interface TokenMatch {
@@ -154,6 +156,13 @@ const CONCEPT_FORMS: Map<ConceptId, string[][]> = (() => {
   }
   return m;
 })();
+/** Each concept's variants joined with spaces, and which concepts a joined variant belongs to. */
+const CONCEPT_VARIANTS = new Map<string, Set<ConceptId>>();
+for (const [id, variants] of CONCEPT_FORMS)
+  for (const v of variants) {
+    const k = v.join(' ');
+    (CONCEPT_VARIANTS.get(k) ?? CONCEPT_VARIANTS.set(k, new Set()).get(k)!).add(id);
+  }
 
 const CRITICAL_WORDS =
   /\b(?:critical|core|most important|revenue|money|must never|business[- ]critical|key flows?|kritisch|critique|critico|critica|kritiek|essentiel|essencial|esencial|essenziale)\b/;
@@ -215,9 +224,12 @@ export function buildServiceIndex(
     for (const k of f.keys) set.add(k);
     keySets.set(f.service, set);
   }
-  for (const [, variants] of CONCEPT_FORMS) {
-    const owners = new Set<string>();
-    for (const [svc, set] of keySets) if (variants.some((v) => set.has(v.join(' ')))) owners.add(svc);
+  // Which services each concept's words belong to: one look-up per key of a service (not per concept × service × variant).
+  const ownersOf = new Map<ConceptId, Set<string>>();
+  for (const [svc, set] of keySets)
+    for (const k of set) for (const id of CONCEPT_VARIANTS.get(k) ?? []) (ownersOf.get(id) ?? ownersOf.set(id, new Set()).get(id)!).add(svc);
+  for (const [id, variants] of CONCEPT_FORMS) {
+    const owners = ownersOf.get(id) ?? new Set<string>();
     if (owners.size !== 1) continue;
     const svc = [...owners][0];
     for (const v of variants) add(svc, v.join(' '), 0.45, 'concept');
@@ -233,7 +245,7 @@ export function buildServiceIndex(
   }
   const byFirst = new Map<string, Form[]>();
   const byCompact = new Map<string, Form[]>();
-  const deletions = new Map<string, string[]>();
+  const typoKeys = new Set<string>();
   const compoundKeys = new Set<string>();
   let maxCompound = 0;
   for (const f of forms) {
@@ -242,13 +254,7 @@ export function buildServiceIndex(
     if (f.keys.length > 1) push(byCompact, compact, f);
     if (f.keys.length === 1 && f.kind !== 'concept') {
       const k = f.keys[0];
-      if (k.length >= 5 && !/\d/.test(k)) {
-        for (const d of deletionsOf(k)) {
-          const list = deletions.get(d);
-          if (!list) deletions.set(d, [k]);
-          else if (!list.includes(k)) list.push(k);
-        }
-      }
+      if (k.length >= 5 && !/\d/.test(k)) typoKeys.add(k);
       if (k.length >= 4) {
         compoundKeys.add(k);
         maxCompound = Math.max(maxCompound, k.length);
@@ -258,13 +264,79 @@ export function buildServiceIndex(
   const gluedHeads = new Set<string>();
   for (const k of byCompact.keys()) gluedHeads.add(k.slice(0, 3));
   for (const k of byFirst.keys()) gluedHeads.add(k.slice(0, 3));
-  return { byFirst, byCompact, deletions, compoundKeys, maxCompound, critical, names, nameSet: new Set(names), gluedHeads, tokenMemo: new Map() };
+  const deletions = new DeletionIndex([...typoKeys]);
+  return {
+    byFirst,
+    byCompact,
+    deletions,
+    compoundKeys,
+    maxCompound,
+    critical,
+    names,
+    nameSet: new Set(names),
+    gluedHeads,
+    tokenMemo: new Map(),
+    compoundMemo: new Map(),
+  };
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
   const l = m.get(k);
   if (l) l.push(v);
   else m.set(k, [v]);
+}
+
+const IDX = 2 ** 21;
+
+/**
+ * Keys by their one-deletion variants (and themselves), for typo matching. A variant is stood
+ * for by a 32-bit hash, so a big catalogue (20,000 aliases, 200,000 variants) is indexed
+ * without making a string or a map entry per variant: one sorted array of hash × key number.
+ * A hash may collide, so `candidates` checks the real variants.
+ */
+export class DeletionIndex {
+  private readonly entries: Float64Array;
+  constructor(private readonly keys: string[]) {
+    const hashes = keys.map(deletionHashes);
+    this.entries = new Float64Array(hashes.reduce((a, h) => a + h.length, 0));
+    let n = 0;
+    hashes.forEach((hs, i) => {
+      for (const h of hs) this.entries[n++] = h * IDX + i;
+    });
+    this.entries.sort();
+  }
+
+  /** The keys that share a one-deletion variant (or are one) with `word`'s, in no particular order. */
+  candidates(word: string): Set<string> {
+    const out = new Set<string>();
+    if (this.keys.length === 0) return out;
+    const variants = new Set(deletionsOf(word));
+    const found = new Set<string>();
+    for (const h of deletionHashes(word)) {
+      let lo = 0;
+      let hi = this.entries.length;
+      const from = h * IDX;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (this.entries[mid] < from) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo; i < this.entries.length && this.entries[i] < from + IDX; i++) found.add(this.keys[this.entries[i] - from]);
+    }
+    for (const k of found) if (deletionsOf(k).some((d) => variants.has(d))) out.add(k);
+    return out;
+  }
+}
+
+/** FNV-1a of `k` and of `k` without its i-th code unit, for every i (the hashes of `deletionsOf(k)`, in its order). */
+function deletionHashes(k: string): number[] {
+  const out: number[] = [];
+  for (let skip = -1; skip < k.length; skip++) {
+    let h = 0x811c9dc5;
+    for (let j = 0; j < k.length; j++) if (j !== skip) h = Math.imul(h ^ k.charCodeAt(j), 0x01000193);
+    out.push(h >>> 0);
+  }
+  return out;
 }
 
 function deletionsOf(k: string): string[] {
@@ -462,7 +534,8 @@ export function findServiceMentions(r: Reading, idx: ServiceIndex): ServiceMenti
     if (matched) continue;
     // Two tokens glued ("check out" → checkout, "e mail" → email) or a multi-word alias written as one.
     if (i + 1 < toks.length && idx.gluedHeads.has(t.raw.slice(0, 3))) {
-      const glued = matchKey(t.raw + toks[i + 1].raw);
+      // Not memoised: word pairs rarely repeat and would crowd the single words out of the memo.
+      const glued = computeKey(t.raw + toks[i + 1].raw);
       const g = idx.byCompact.get(glued) ?? idx.byFirst.get(glued)?.filter((x) => x.keys.length === 1);
       if (
         g &&
@@ -484,12 +557,12 @@ export function findServiceMentions(r: Reading, idx: ServiceIndex): ServiceMenti
 
 /** What one word matches on its own: a glued multi-word alias, an inflected key, a compound part, a typo. Memoised per index. */
 function tokenMatch(t: Tok, idx: ServiceIndex, compounds: boolean): TokenMatch | null {
-  const memoKey = compounds ? `${t.raw}\u0001` : t.raw;
-  const hit = idx.tokenMemo.get(memoKey);
+  const memo = compounds ? idx.compoundMemo : idx.tokenMemo;
+  const hit = memo.get(t.raw);
   if (hit !== undefined) return hit;
   const result = computeTokenMatch(t, idx, compounds);
-  if (idx.tokenMemo.size > 50_000) idx.tokenMemo.clear();
-  idx.tokenMemo.set(memoKey, result);
+  if (memo.size > 50_000) memo.clear();
+  memo.set(t.raw, result);
   return result;
 }
 
@@ -515,9 +588,7 @@ function computeTokenMatch(t: Tok, idx: ServiceIndex, compounds: boolean): Token
   }
   // One typo.
   if (t.raw.length >= 5 && !FUZZY_STOP.has(t.raw)) {
-    const keys = new Set<string>();
-    for (const d of deletionsOf(t.raw)) for (const k of idx.deletions.get(d) ?? []) keys.add(k);
-    for (const k of [...keys].sort()) {
+    for (const k of [...idx.deletions.candidates(t.raw)].sort()) {
       if (k === t.raw || Math.abs(k.length - t.raw.length) > 1) continue;
       if (editDistance(t.raw, k, 1) <= 1 || editDistance(t.key, k, 1) <= 1) {
         const forms = (idx.byFirst.get(k) ?? []).filter((c) => c.keys.length === 1 && c.kind !== 'concept');

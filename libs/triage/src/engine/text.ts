@@ -110,9 +110,19 @@ export function fold(s: string): Folded {
   return { text: out, map: Int32Array.from(offsets) };
 }
 
-/** Folds a short string (no offsets needed). */
+/** `fold(s).text` without the offsets (same loop). */
 export function foldString(s: string): string {
-  return fold(s).text;
+  if (/^\p{ASCII}*$/u.test(s)) return s.toLowerCase();
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    if (code < 0x80) out += code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : s[i];
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < s.length) {
+      out += s[i] + s[i + 1];
+      i++;
+    } else out += foldChar(s[i]);
+  }
+  return out;
 }
 
 export interface Sentence {

@@ -148,9 +148,8 @@ const CLOCK_HINT =
 
 const CLOCK_HINT_G = new RegExp(CLOCK_HINT.source, 'gi');
 
-function chronoCandidates(text: string, f: string, created: number, tz: string, c: CompiledPack, out: Candidate[]) {
-  if (!c.chrono) return;
-  // chrono reads only the neighbourhood of clock-like text (it is the costly part of a triage).
+/** Where chrono reads: the neighbourhood of clock-like text (chrono is the costly part of a triage). */
+function clockSpans(text: string): [number, number][] {
   const spans: [number, number][] = [];
   CLOCK_HINT_G.lastIndex = 0;
   let h: RegExpExecArray | null;
@@ -162,6 +161,11 @@ function chronoCandidates(text: string, f: string, created: number, tz: string, 
     else spans.push([s0, e0]);
     if (spans.length > 8) break;
   }
+  return spans;
+}
+
+function chronoCandidates(text: string, spans: [number, number][], f: string, created: number, tz: string, c: CompiledPack, out: Candidate[]) {
+  if (!c.chrono) return;
   if (spans.length === 0) return;
   const results: { r: ParsedResult; index: number }[] = [];
   const ref = { instant: new Date(created), timezone: offsetMinutes(tz, created) };
@@ -256,9 +260,10 @@ export function computeWindow(text: string, createdMs: number, tz: string, buffe
   }
   const original = (s: number, e: number) => text.slice(fo.map[Math.min(s, fo.map.length - 1)], e >= fo.text.length ? text.length : fo.map[e]);
   const candidates: Candidate[] = [];
+  let spans: [number, number][] | null = null;
   for (const p of langs) {
     const c = compile(p);
-    chronoCandidates(text, fo.text, createdMs, tz, c, candidates);
+    if (c.chrono) chronoCandidates(text, (spans ??= clockSpans(text)), fo.text, createdMs, tz, c, candidates);
     packClockCandidates(fo.text, createdMs, tz, c, candidates, original);
     durationCandidates(fo.text, createdMs, c, candidates, original);
   }

@@ -7,6 +7,7 @@ import { francAll } from 'franc-min';
 import { ISO3_TO_ISO1 } from './iso';
 import type { LanguagePack } from './pack';
 import { LANGUAGE_PACKS, packForIso3 } from './registry';
+import { trigramRanker } from './trigrams';
 
 export interface DetectedLanguage {
   /** ISO 639-1, or `und`. */
@@ -36,16 +37,22 @@ const SCRIPT_LANGUAGE: [RegExp, string][] = [
 const SAMPLE = 160;
 /** Latin-script languages the trigrams compare (the supported ones and common neighbours); other scripts use all. */
 const LATIN_CANDIDATES = [...LANGUAGE_PACKS.map((p) => p.iso3), 'pol', 'tur', 'ron', 'ces', 'hun', 'swe', 'ind'];
-const STOPWORDS = LANGUAGE_PACKS.map((p) => ({ pack: p, words: new Set(p.stopwords) }));
+/** franc's ranking over those candidates, with its models prepared once. */
+const LATIN = trigramRanker({ minLength: 8, only: LATIN_CANDIDATES });
+/** Function word → the packs (by index in LANGUAGE_PACKS) that list it. */
+const STOPWORDS = new Map<string, number[]>();
+LANGUAGE_PACKS.forEach((p, i) => {
+  for (const w of new Set(p.stopwords)) {
+    const list = STOPWORDS.get(w);
+    if (list) list.push(i);
+    else STOPWORDS.set(w, [i]);
+  }
+});
 
 function stopwordHits(tokens: string[]): Map<LanguagePack, number> {
-  const hits = new Map<LanguagePack, number>();
-  for (const { pack, words } of STOPWORDS) {
-    let n = 0;
-    for (const t of tokens) if (words.has(t)) n++;
-    hits.set(pack, n);
-  }
-  return hits;
+  const counts = new Array<number>(LANGUAGE_PACKS.length).fill(0);
+  for (const t of tokens) for (const i of STOPWORDS.get(t) ?? []) counts[i]++;
+  return new Map(LANGUAGE_PACKS.map((p, i) => [p, counts[i]]));
 }
 
 /** `folded` is the folded text (for function words); `original` keeps accents (for trigrams). */
@@ -60,7 +67,7 @@ export function detectLanguage(original: string, folded: string): DetectedLangua
   let ranked: [string, number][] = [];
   if (letters >= 8) {
     try {
-      ranked = foreignScript ? [] : francAll(sample, { minLength: 8, only: LATIN_CANDIDATES });
+      ranked = foreignScript ? [] : LATIN.rank(sample);
     } catch {
       ranked = [];
     }

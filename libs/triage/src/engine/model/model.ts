@@ -18,12 +18,25 @@ export interface Prediction {
   contributions: { feature: string; value: number[] }[];
 }
 
+/** The weights as a Map (own entries only), made once per weights object: looking up thousands of features per second in a big object literal is slow. */
+const weightMaps = new WeakMap<object, Map<string, readonly number[]>>();
+
+function weightsOf(model: SeverityModel): Map<string, readonly number[]> {
+  let m = weightMaps.get(model.weights);
+  if (!m) {
+    m = new Map(Object.entries(model.weights));
+    weightMaps.set(model.weights, m);
+  }
+  return m;
+}
+
 export function predict(model: SeverityModel, v: FeatureVector): Prediction {
   const k = model.classes.length;
   const logits = new Array<number>(k).fill(0);
   const contributions: Prediction['contributions'] = [];
+  const weights = weightsOf(model);
   for (const [f, x] of v) {
-    const w = model.weights[f];
+    const w = weights.get(f);
     if (!w) continue;
     const value = new Array<number>(k);
     for (let c = 0; c < k; c++) {
