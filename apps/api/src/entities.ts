@@ -1,5 +1,5 @@
 import { ApiKeyEntity, SessionEntity, TenantEntity, UserEntity } from '@app/accounts';
-import { AnalysisEntity } from '@app/analysis';
+import { AnalysisEntity, AnalysisFeedbackEntity, AnalysisFollowUpEntity, AnalysisScreenshotEntity } from '@app/analysis';
 import { IdempotencyKeyEntity, RateLimitCounterEntity } from '@app/core';
 import { LogSourceEntity } from '@app/log-sources';
 import { ProjectEntity } from '@app/projects';
@@ -22,4 +22,7 @@ export const ENTITIES: Function[] = [
   SupportDeskEventEntity,
   TriageEntity,
   PostEntity,
+  AnalysisScreenshotEntity,
+  AnalysisFeedbackEntity,
+  AnalysisFollowUpEntity,
 ];

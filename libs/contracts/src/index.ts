@@ -12,3 +12,4 @@ export * from './projects';
 export * from './log-sources';
 export * from './template';
 export * from './support-desk';
+export * from './analysis-sdk';

@@ -19,3 +19,7 @@ export * from './logging/logging';
 export * from './queue/pg-boss.queue';
 export * from './http/api-contract.decorator';
 export * from './crypto/rotate';
+export * from './http/cors';
+export * from './http/event-stream';
+export * from './http/multipart';
+export * from './http/open-streams';

@@ -31,12 +31,23 @@ export function rawBodyMiddleware(limit: number) {
   };
 }
 
+/**
+ * Routes whose JSON body may be larger than the default: POST /v1/analyses carries a screenshot (≤ 10 MB) as a base64
+ * data URL when sent as JSON (the dashboard's way: cookie-authenticated writes must be JSON).
+ */
+export const LARGE_JSON_ROUTES: Array<{ method: string; path: RegExp; limit: number }> = [
+  { method: 'POST', path: /^\/v1\/analyses\/?$/, limit: 15 * 1024 * 1024 },
+];
+
 /** JSON (and form, for OAuth pages) for every other route, 1 MB limit; errors map to 400/413 in the filter. */
 export function parsedBodyMiddleware(limit: number) {
-  const j = json({ limit, type: ['application/json', 'application/*+json'] });
+  const types = ['application/json', 'application/*+json'];
+  const j = json({ limit, type: types });
+  const large = LARGE_JSON_ROUTES.map((r) => ({ ...r, parse: json({ limit: r.limit, type: types }) }));
   const f = urlencoded({ limit, extended: false });
   return (req: Request, res: Response, next: NextFunction) => {
     if (RAW_BODY_PREFIXES.some((p) => req.path.startsWith(p))) return next();
-    j(req, res, (err?: unknown) => (err ? next(err) : f(req, res, next)));
+    const parse = large.find((r) => r.method === req.method && r.path.test(req.path))?.parse ?? j;
+    parse(req, res, (err?: unknown) => (err ? next(err) : f(req, res, next)));
   };
 }
