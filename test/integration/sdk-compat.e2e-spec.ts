@@ -25,18 +25,6 @@ const WEBP = Buffer.concat([Buffer.from('RIFF'), Buffer.from([0x24, 0, 0, 0]), B
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 const MB10 = 10 * 1024 * 1024;
 
-/** Reads an event stream (all of it) into events, as a lenient parser would. */
-async function readEvents(res: Response): Promise<{ text: string; events: Array<{ event: string; data: any }> }> {
-  const text = await res.text();
-  const events: Array<{ event: string; data: any }> = [];
-  for (const block of text.split('\n\n')) {
-    const ev = /^event: (.+)$/m.exec(block)?.[1];
-    const data = /^data: (.+)$/m.exec(block)?.[1];
-    if (ev && data) events.push({ event: ev, data: JSON.parse(data) });
-  }
-  return { text, events };
-}
-
 const json = (r: Response): Promise<any> => r.json();
 const png = (bytes: Buffer, type = 'image/png', name = 'shot.png') => new File([new Uint8Array(bytes)], name, { type });
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AnalysisRecord, PostmortemView, SimilarAnalysis } from '@app/contracts';
-import { AppError } from '@app/core/errors/error-codes';
+import { AppError } from '@app/core';
 import { AnalysesService } from './analyses.service';
 import { refusePublicKey, type AnalysisScope } from './analysis-scope';
 import type { AnalysisEntity } from './analysis.entity';

@@ -1,5 +1,5 @@
-import type { Principal, ProjectContext } from '@app/accounts/auth/principal';
-import { AppError } from '@app/core/errors/error-codes';
+import type { Principal, ProjectContext } from '@app/accounts';
+import { AppError } from '@app/core';
 
 /**
  * What a caller may see of a project's analyses. Publishable keys (`ss_pub_`) sit in web pages, so they see only the

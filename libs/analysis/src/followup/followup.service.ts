@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AnalysisResult, FollowUpView } from '@app/contracts';
-import { AppError } from '@app/core/errors/error-codes';
+import { AppError } from '@app/core';
 import { AnalysesService } from '../analyses.service';
 import { refusePublicKey, type AnalysisScope } from '../analysis-scope';
 import { logEvidenceOf } from '../log-evidence';

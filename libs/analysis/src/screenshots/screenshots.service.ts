@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { SCREENSHOT_MAX_BYTES, type AnalysisScreenshotInfo } from '@app/contracts';
-import { SecretBox } from '@app/core/crypto/secret-box';
-import { AppError } from '@app/core/errors/error-codes';
-import type { UploadedFileData } from '@app/core/http/multipart';
+import { AppError, SecretBox } from '@app/core';
+import type { UploadedFileData } from '@app/core';
 import { AnalysisScreenshotEntity } from './screenshot.entity';
 import { detectScreenshotType, type ScreenshotType } from './image-type';
 

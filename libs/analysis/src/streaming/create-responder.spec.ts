@@ -1,6 +1,6 @@
 /* Pure: the stream's complete event stays within one TLS record, trimming the least relevant evidence first. */
 import type { AnalysisRecord } from '@app/contracts';
-import { formatEvent } from '@app/core/http/event-stream';
+import { formatEvent } from '@app/core';
 import { logEvidenceOf, MAX_LOG_EVIDENCE } from '../log-evidence';
 import { MAX_EVENT_BYTES, streamResult } from './create-responder';
 

@@ -1,12 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { AnalysisRecord, AnalysisStreamStage } from '@app/contracts';
-import { APP_CONFIG } from '@app/core/config/config.module';
-import type { AppConfig } from '@app/core/config/config';
-import { EventStream, formatEvent, negotiatesEventStream } from '@app/core/http/event-stream';
-import type { IdempotentReplay } from '@app/core/http/idempotency.interceptor';
-import type { UploadedFileData } from '@app/core/http/multipart';
-import { OpenStreams } from '@app/core/http/open-streams';
+import { APP_CONFIG, EventStream, formatEvent, negotiatesEventStream, OpenStreams } from '@app/core';
+import type { AppConfig, IdempotentReplay, UploadedFileData } from '@app/core';
 import { AnalysesService } from '../analyses.service';
 import { AnalysisRecordsService } from '../analysis-records.service';
 import type { AnalysisScope } from '../analysis-scope';
