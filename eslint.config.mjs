@@ -1,7 +1,8 @@
 // ESLint (flat config, typescript-eslint). The import arrows of ../shared/design/architecture.md are checked by
 // dependency-cruiser (.dependency-cruiser.cjs); this file checks what is visible in one file:
 //  - a library is entered through its index.ts: `@app/<lib>/<path>` is refused outside <lib> itself
-//    (tests, specs and benches may also use `@app/<lib>/testing`, the library's stand-ins for tests);
+//    (a library's pure engine is also public as `@app/<lib>/engine`; tests, specs and benches may also use
+//    `@app/<lib>/testing`, the library's stand-ins for tests);
 //  - no `any` without a reason: `// eslint-disable-next-line @typescript-eslint/no-explicit-any -- why`;
 //    a disable comment without `-- reason` is itself an error;
 //  - no console.* in product code (use the logger), no process.env outside libs/core/src/config.
@@ -20,7 +21,7 @@ const libs = readdirSync(new URL('./libs', import.meta.url), { withFileTypes: tr
 const testFiles = ['test/**/*.ts', 'bench/**/*.ts', '**/*.spec.ts', '**/*.test.ts', '**/*.test.tsx', '**/*.testing.ts'];
 const deepImport = (allowedLib, allowTesting) => ({
   // `@app/x/anything` except the importer's own library (and `@app/x/testing` for tests).
-  regex: `^@app/${allowedLib ? `(?!${allowedLib}/)` : ''}[^/]+/${allowTesting ? '(?!testing$)' : ''}`,
+  regex: `^@app/${allowedLib ? `(?!${allowedLib}/)` : ''}[^/]+/${allowTesting ? '(?!testing$|engine$)' : '(?!engine$)'}`,
   message: "Import the library's public entry (`@app/<lib>`, its index.ts), not a file inside it; export what you need from its index.ts.",
 });
 const relativeIntoLib = {

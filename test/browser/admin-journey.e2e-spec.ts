@@ -42,6 +42,7 @@ if (!CHROMIUM) {
     let page: Page;
     let userDataDir: string;
     let scenario: Scenario;
+    let incidentLines: string[] = [];
     const consoleErrors: string[] = [];
     let shot = 0;
 
@@ -72,8 +73,7 @@ if (!CHROMIUM) {
       );
 
       s = await startIntercomStack({}, {}, { publicDir: PUBLIC_DIR });
-      mkdirSync(join(s.app.config.logFilesDir, 'incident'), { recursive: true });
-      writeFileSync(join(s.app.config.logFilesDir, 'incident', 'services.ndjson'), `${lines.join('\n')}\n`);
+      incidentLines = lines;
 
       const { chromium } = await import('playwright-core');
       userDataDir = mkdtempSync(join(tmpdir(), 'ss-chromium-'));
@@ -110,6 +110,64 @@ if (!CHROMIUM) {
         );
       }
     }, 120_000);
+
+    // Issue 19.7: the team page says how many keys removing a member revokes; the key list names creators.
+    it('removing a member in the team page says how many of their keys are revoked; the key list names the creator', async () => {
+      const base = s.app.url;
+      const add = await api(base, 'POST', '/v1/team/members', {
+        token: s.token,
+        body: { email: 'keymaker@example.com', name: 'Keymaker', password: 'keymaker password 1', role: 'member' },
+      });
+      expect(add.status).toBe(201);
+      const theirs = (await api(base, 'POST', '/v1/auth/login', { body: { email: 'keymaker@example.com', password: 'keymaker password 1' } })).json.data.token;
+      const key = await api(base, 'POST', '/v1/config/api-keys', { token: theirs, body: { name: 'keymaker org', type: 'org', permissions: ['config:read'] } });
+      expect(key.status).toBe(201);
+
+      if (!(await context.cookies(base)).some((c) => c.name === 'ss_session')) {
+        // Run on its own (-t): log in first; after the journey the session is already there.
+        await page.goto(`${base}/login`);
+        await byTestId('login-email').fill(OWNER.email);
+        await byTestId('login-password').fill(OWNER.password);
+        await byTestId('login-submit').click();
+        await page.waitForURL(`${base}/projects`);
+      }
+      await page.goto(`${base}/settings/api-keys`);
+      const keyRow = page.locator('[data-testid="api-key-list"] tr', { hasText: 'keymaker org' });
+      await expectText(keyRow.getByTestId('api-key-creator'), /Keymaker/);
+
+      await page.goto(`${base}/settings/team`);
+      const row = page.locator('[data-testid="member-list"] tr', { hasText: 'keymaker@example.com' });
+      await row.getByTestId('member-remove').click();
+      await expectText(byTestId('member-remove-keys'), /1 API key they created will be revoked/);
+      await screenshot('team-remove-keys');
+      await byTestId('member-remove-confirm').click();
+      await expectText(byTestId('member-removed'), /Keymaker was removed; 1 API key revoked/);
+      expect((await api(base, 'GET', '/v1/config/projects', { token: key.json.data.key })).status).toBe(401);
+
+      await page.goto(`${base}/settings/api-keys`);
+      await expectText(keyRow.getByTestId('api-key-creator'), /a removed member/);
+      await expectText(keyRow, /revoked: creator removed/);
+      expect(consoleErrors).toEqual([]);
+    }, 60_000);
+
+    // Issue 19.8: the security headers must not break Swagger UI (inline styles, its own scripts).
+    it('Swagger UI at /docs renders its operations under the security headers, with no CSP violation', async () => {
+      const docs = await context.newPage();
+      const errors: string[] = [];
+      docs.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      docs.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+      const res = await docs.goto(`${s.app.url}/docs`);
+      expect(res?.status()).toBe(200);
+      expect(res?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(res?.headers()['x-frame-options']).toBe('DENY');
+      await expectVisible(docs.locator('.swagger-ui .info .title'));
+      await expectVisible(docs.locator('.opblock-summary-path', { hasText: '/v1/auth/login' }));
+      await screenshot('swagger-ui', docs);
+      expect(errors).toEqual([]);
+      await docs.close();
+    }, 60_000);
 
     async function journey() {
       const base = s.app.url;
@@ -159,6 +217,10 @@ if (!CHROMIUM) {
       );
       expect(project.services[2].critical ?? false).toBe(false);
       await screenshot('project-services');
+      // The operator puts the incident's files in this project's own folder, LOG_FILES_DIR/<projectId>/.
+      const folder = join(s.app.config.logFilesDir, project.id);
+      mkdirSync(join(folder, 'incident'), { recursive: true });
+      writeFileSync(join(folder, 'incident', 'services.ndjson'), `${incidentLines.join('\n')}\n`);
 
       // 3. A `file` log source over the incident file, tested: the sample lines are shown.
       await page.getByRole('link', { name: 'Log sources' }).click();
@@ -170,6 +232,7 @@ if (!CHROMIUM) {
       await byTestId('log-source-save').click();
       const card = byTestId('log-source-incident-files');
       await expectVisible(card);
+      await expectText(card.getByTestId('log-source-folder'), new RegExp(`${project.id}`));
       await card.getByTestId('log-source-test').click();
       const result = card.getByTestId('log-source-test-result');
       await expectText(result, /Connected: 1 file\(s\) matched/);

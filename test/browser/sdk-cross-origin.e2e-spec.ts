@@ -90,13 +90,14 @@ describeWithChromium('SDK in a browser, from another origin', 'sdk-cross-origin'
     window.start = scenario.window.start;
     window.end = scenario.window.end;
     const logDir = mkdtempSync(join(tmpdir(), 'ss-sdk-browser-logs-'));
-    mkdirSync(join(logDir, 'incident'));
-    writeFileSync(join(logDir, 'incident', 'services.ndjson'), ndjson([...scenario.baseline, ...scenario.entries]));
     // Only the shop's origin may call with a key; the app itself is another origin (another port).
     t = await startTestApp({ LOG_FILES_DIR: logDir, CORS_ORIGINS: pageOrigin });
     const owner = await login(t.url);
     projectId = (await api(t.url, 'GET', '/v1/config/projects', { token: owner })).json.data.find((p: any) => p.isDefault).id;
     await api(t.url, 'PUT', `/v1/config/projects/${projectId}`, { token: owner, body: { services: scenario.services } });
+    // A file source reads only its project's folder, LOG_FILES_DIR/<projectId>/.
+    mkdirSync(join(logDir, projectId, 'incident'), { recursive: true });
+    writeFileSync(join(logDir, projectId, 'incident', 'services.ndjson'), ndjson([...scenario.baseline, ...scenario.entries]));
     await api(t.url, 'POST', '/v1/config/log-sources', {
       token: owner,
       headers: { 'x-project-id': projectId },

@@ -15,7 +15,8 @@ const componentIds = (canvas: any): string[] => (canvas?.canvas?.content?.compon
 describe('Canvas Kit sidebar panel', () => {
   let s: IntercomStack;
   let convId: string;
-  const logDir = () => join(s.app.dataDir, 'logs');
+  // This project's own folder of `file` sources, LOG_FILES_DIR/<projectId>/.
+  const logDir = () => join(s.app.dataDir, 'logs', s.projectId);
 
   beforeAll(async () => {
     s = await startIntercomStack({ LOG_SOURCE_TIMEOUT_MS: '5000', ALLOW_SIGNUP: 'true' });

@@ -1,19 +1,25 @@
 /*
  * Security — hostile input (issue #9): user text stays plain in Canvas Kit canvases (no Markdown injection); `file`
- * sources cannot escape LOG_FILES_DIR (absolute, .., braces, symlinked files and directories); blocked CIDRs and
- * metadata hosts are refused for every connector with a host; bodies over the limit → 413 on /v1, webhooks and Canvas
+ * sources read only their project's folder, LOG_FILES_DIR/<projectId>/, and cannot escape it (absolute, .., brace and
+ * extglob expansions, symlinked files and directories), nor reach another tenant's files (issue 19.1, 19.3); blocked
+ * CIDRs, cloud metadata addresses in every IPv6 embedding and metadata hosts are refused for every connector with a
+ * host, and no connector follows a redirect into them (issue 19.4, 19.5); bodies over the limit → 413 on /v1, webhooks and Canvas
  * Kit; property-based fuzzing (fast-check, seeded) of signed webhook and Canvas Kit payloads never gets a 5xx, and the
- * app keeps answering afterwards. (HTML/script in notes: triage-pipeline.e2e-spec; the SPA: the browser tests.)
+ * app keeps answering afterwards. Issue 19.8: out-of-range page/limit on every paged route and JSON nested 5,000 deep
+ * on every JSON route → 400; a wrong signature over a body past 1 MB → 401 (not 413), past 64 MB reading stops; the
+ * security headers. (HTML/script in notes: triage-pipeline.e2e-spec; the SPA: the browser tests.)
  * Real: our app (api + worker), PostgreSQL (embedded), the file and HTTP connectors. Stand-ins: the Intercom sandbox;
  * a local node:http server that redirects to the metadata address.
  */
 import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer, Server } from 'node:http';
+import { createServer, request as httpRequest, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { generateServiceAccount } from '@app/log-sources/testing';
+import { Client } from 'pg';
 import { api } from '../helpers/app';
 import { CLIENT_SECRET, installThroughConsent, IntercomStack, startIntercomStack, waitFor } from '../helpers/intercom';
 
@@ -48,15 +54,6 @@ describe('security: hostile input', () => {
 
   beforeAll(async () => {
     logDir = mkdtempSync(join(tmpdir(), 'ss-sec-logs-'));
-    const outside = mkdtempSync(join(tmpdir(), 'ss-sec-outside-'));
-    const ts = () => new Date(Date.now() - 10 * 60_000).toISOString();
-    writeFileSync(join(outside, 'secret.log'), `${ts()} ERROR ${OUTSIDE_MARK}\n`);
-    writeFileSync(join(outside, 'secret.ndjson'), `${JSON.stringify({ timestamp: ts(), level: 'error', service: 'x', message: OUTSIDE_MARK })}\n`);
-    mkdirSync(join(logDir, 'app'));
-    writeFileSync(join(logDir, 'app', 'inside.log'), `${ts()} ERROR checkout inside line\n`);
-    symlinkSync(join(outside, 'secret.log'), join(logDir, 'app', 'link.log'));
-    symlinkSync(outside, join(logDir, 'dirlink'));
-    symlinkSync('/etc', join(logDir, 'etc'));
     redirector = createServer((_req, res) => {
       res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' });
       res.end();
@@ -69,7 +66,21 @@ describe('security: hostile input', () => {
       RATE_LIMIT_WRITE: '100000',
       RATE_LIMIT_READ: '100000',
       RATE_LIMIT_ANALYSIS: '100000',
+      ALLOW_SIGNUP: 'true',
     });
+    // This project's folder, with links leading out of it; files outside it hold a line that must never come back.
+    const mine = join(logDir, s.projectId);
+    const outside = mkdtempSync(join(tmpdir(), 'ss-sec-outside-'));
+    const ts = () => new Date(Date.now() - 10 * 60_000).toISOString();
+    writeFileSync(join(outside, 'secret.log'), `${ts()} ERROR ${OUTSIDE_MARK}\n`);
+    writeFileSync(join(outside, 'secret.ndjson'), `${JSON.stringify({ timestamp: ts(), level: 'error', service: 'x', message: OUTSIDE_MARK })}\n`);
+    writeFileSync(join(logDir, 'root.log'), `${ts()} ERROR ${OUTSIDE_MARK} at the root of LOG_FILES_DIR\n`);
+    mkdirSync(join(mine, 'app'), { recursive: true });
+    writeFileSync(join(mine, 'app', 'inside.log'), `${ts()} ERROR checkout inside line\n`);
+    symlinkSync(join(outside, 'secret.log'), join(mine, 'app', 'link.log'));
+    symlinkSync(outside, join(mine, 'dirlink'));
+    symlinkSync('/etc', join(mine, 'etc'));
+    symlinkSync(logDir, join(mine, 'up'));
     const inst = await installThroughConsent(s);
     if (inst.callback.status !== 302) throw new Error(inst.body);
     bindingId = inst.callback.headers.get('location')!.split('/').pop()!;
@@ -122,7 +133,7 @@ describe('security: hostile input', () => {
     });
   });
 
-  describe('file sources stay inside LOG_FILES_DIR', () => {
+  describe("file sources stay inside their project's folder", () => {
     it('refuses absolute paths, .. in any form, home and drive paths, NUL — at create and at update', async () => {
       const bad = [
         '/etc/passwd',
@@ -143,6 +154,13 @@ describe('security: hostile input', () => {
         'app/{x,..}/y.log',
         '@(..)/secret.log',
         '+(..|app)/*.log',
+        // Brace and extglob expansions that leave the folder (issue 19.3).
+        '{.,}./{.,}./etc/*',
+        '{.,}./{.,}./{.,}./{.,}./{.,}./{.,}./*',
+        '{/etc,app}/*',
+        '.[.]/*',
+        '*(.)/etc/*',
+        '{a,b}{c,d}{e,f}{g,h}{i,j}{k,l}{m,n}{o,p}',
       ];
       const ok = await api(s.app.url, 'POST', '/v1/config/log-sources', {
         token: s.token,
@@ -173,7 +191,12 @@ describe('security: hostile input', () => {
       const src = await api(s.app.url, 'POST', '/v1/config/log-sources', {
         token: s.token,
         headers: h(),
-        body: { type: 'file', name: 'globs', credentials: {}, sources: ['**/*.log', '**/*.ndjson', 'dirlink/*', 'etc/passwd', 'app/link.log'] },
+        body: {
+          type: 'file',
+          name: 'globs',
+          credentials: {},
+          sources: ['**/*.log', '**/*.ndjson', 'dirlink/*', 'etc/passwd', 'app/link.log', 'up/**/*', 'dirlink/**'],
+        },
       });
       expect(src.status).toBe(201);
       const id = src.json.data.id;
@@ -196,9 +219,80 @@ describe('security: hostile input', () => {
       for (const r of [test, disc, done]) {
         expect(r.text).not.toContain(OUTSIDE_MARK);
         expect(r.text).not.toMatch(/root:x:0:0/);
+        // Skipped entries are counted, never named: no outside path, no file found out there, no link name.
+        expect(r.text).not.toMatch(/secret|passwd|shadow|encryption\.key|ss-sec-outside|dirlink|link\.log|\/etc\b/);
       }
+      expect(test.json.data.message).toMatch(/\d+ entries leading outside this project's folder \(symbolic links\) skipped/);
       expect(s.app.logs.join('\n')).not.toContain(OUTSIDE_MARK);
       await api(s.app.url, 'DELETE', `/v1/config/log-sources/${id}`, { token: s.token, headers: h() });
+    });
+  });
+
+  describe("another tenant's files (issue 19.1)", () => {
+    it("a tenant made by signup who creates `**/*` sees none of tenant A's lines or file names, in test, discovery and analyses", async () => {
+      const MARK_A = 'TENANT-A-CONFIDENTIAL-4411';
+      const mineA = join(logDir, s.projectId, 'tenant-a');
+      mkdirSync(mineA, { recursive: true });
+      writeFileSync(
+        join(mineA, 'payments.ndjson'),
+        `${JSON.stringify({ timestamp: new Date(Date.now() - 60_000).toISOString(), level: 'error', service: 'payments', message: `${MARK_A} card declined` })}\n`,
+      );
+      const signup = await api(s.app.url, 'POST', '/v1/auth/signup', {
+        body: { name: 'Mallory', email: 'mallory@tenant-b.example', password: 'tenant b owner password', companyName: 'Tenant B' },
+      });
+      expect(signup.status).toBe(201);
+      const tokenB = signup.json.data.token;
+      const projectB = signup.json.data.project.id;
+      const hb = { 'x-project-id': projectB };
+      const src = await api(s.app.url, 'POST', '/v1/config/log-sources', {
+        token: tokenB,
+        headers: hb,
+        body: { type: 'file', name: 'everything', credentials: {}, sources: ['**/*', '*', '**/*.ndjson'] },
+      });
+      expect(src.status).toBe(201);
+      // B's record shows B's own folder, never A's.
+      expect(src.json.data.folder).toBe(join(logDir, projectB));
+      const id = src.json.data.id;
+      const test = await api(s.app.url, 'POST', `/v1/config/log-sources/${id}/test`, { token: tokenB, headers: hb });
+      expect(test.status).toBe(200);
+      expect(test.json.data.sampleLogs).toEqual([]);
+      const disc = await api(s.app.url, 'GET', `/v1/config/log-sources/${id}/sources`, { token: tokenB, headers: hb });
+      expect(disc.json.data).toEqual([]);
+      const an = await api(s.app.url, 'POST', '/v1/analyses', {
+        token: tokenB,
+        headers: hb,
+        body: { description: 'payments card declined', timeStart: new Date(Date.now() - 3_600_000).toISOString(), timeEnd: new Date().toISOString() },
+      });
+      expect(an.status).toBe(202);
+      const done = await waitFor(async () => {
+        const r = await api(s.app.url, 'GET', `/v1/analyses/${an.json.data.id}`, { token: tokenB, headers: hb });
+        return ['complete', 'partial', 'failed'].includes(r.json.data.status) ? r : null;
+      }, 20000);
+      for (const r of [src, test, disc, done]) {
+        expect(r.text).not.toContain(MARK_A);
+        expect(r.text).not.toContain(OUTSIDE_MARK);
+        expect(r.text).not.toContain(s.projectId);
+        expect(r.text).not.toMatch(/tenant-a|payments\.ndjson|inside\.log/);
+      }
+      expect(done.json.data.result?.logsScanned ?? 0).toBe(0);
+      // Even knowing A's project id, B reads nothing of A's: the glob is relative to B's own folder.
+      const guess = await api(s.app.url, 'POST', '/v1/config/log-sources', {
+        token: tokenB,
+        headers: hb,
+        body: { type: 'file', name: 'guess', credentials: {}, sources: [`${s.projectId}/**/*`] },
+      });
+      const guessed = await api(s.app.url, 'POST', `/v1/config/log-sources/${guess.json.data.id}/test`, { token: tokenB, headers: hb });
+      expect(guessed.json.data.connected).toBe(false);
+      expect(guessed.text).not.toContain(MARK_A);
+      // The same source in tenant A's project reads A's lines: the files are there, B just cannot reach them.
+      const srcA = await api(s.app.url, 'POST', '/v1/config/log-sources', {
+        token: s.token,
+        headers: h(),
+        body: { type: 'file', name: 'a-own', credentials: {}, sources: ['tenant-a/*'] },
+      });
+      const testA = await api(s.app.url, 'POST', `/v1/config/log-sources/${srcA.json.data.id}/test`, { token: s.token, headers: h() });
+      expect(testA.text).toContain(MARK_A);
+      await api(s.app.url, 'DELETE', `/v1/config/log-sources/${srcA.json.data.id}`, { token: s.token, headers: h() });
     });
   });
 
@@ -221,6 +315,18 @@ describe('security: hostile input', () => {
       'http://METADATA.GOOGLE.INTERNAL.',
       'http://metadata.google.internal:8080/computeMetadata/v1',
       'http://user:pw@169.254.169.254',
+      // Cloud metadata addresses outside 169.254/16 and fe80::/10, and IPv6 forms embedding a blocked IPv4 (issue 19.5).
+      'http://[fd00:ec2::254]/latest/meta-data/',
+      'http://[fd20:ce::254]/computeMetadata/v1/',
+      'http://100.100.100.200/latest/meta-data/',
+      'http://192.0.0.192/opc/v1/instance/',
+      'http://[64:ff9b::a9fe:a9fe]/',
+      'http://[64:ff9b::169.254.169.254]/',
+      'http://[::a9fe:a9fe]/',
+      'http://[::ffff:0:a9fe:a9fe]/',
+      'http://[64:ff9b::6464:64c8]/',
+      'http://[2002:a9fe:a9fe::]/',
+      'http://metadata.goog/',
     ];
     const bodies: Record<string, (host: string) => Record<string, unknown>> = {
       loki: (host) => ({ type: 'loki', name: 'x', credentials: { host }, sources: ['{job="a"}'] }),
@@ -267,6 +373,30 @@ describe('security: hostile input', () => {
       expect(t.json.data.connected).toBe(false);
       expect(t.json.data.message).toMatch(/redirect/i);
       expect(t.text).not.toContain('meta-data');
+    });
+
+    it('no connector follows a redirect: GCP token endpoint, Datadog, Elastic and Splunk all stop at the allowed host', async () => {
+      const sa = generateServiceAccount('redirect-test');
+      const sources: Array<Record<string, unknown>> = [
+        {
+          type: 'gcp_logging',
+          credentials: { serviceAccountJson: sa.json },
+          settings: { apiEndpoint: redirectUrl, tokenUri: `${redirectUrl}/token` },
+          sources: ['stdout'],
+        },
+        { type: 'datadog', credentials: { apiKey: 'dd-api', appKey: 'dd-app' }, settings: { endpoint: redirectUrl }, sources: ['service:x'] },
+        { type: 'elastic', credentials: { host: redirectUrl, apiKey: 'k' }, sources: ['logs-*'] },
+        { type: 'splunk', credentials: { host: redirectUrl, token: 't' }, sources: ['main'] },
+      ];
+      for (const body of sources) {
+        const c = await api(s.app.url, 'POST', '/v1/config/log-sources', { token: s.token, headers: h(), body: { name: `redirect ${body.type}`, ...body } });
+        expect({ type: body.type, status: c.status }).toEqual({ type: body.type, status: 201 });
+        const t = await api(s.app.url, 'POST', `/v1/config/log-sources/${c.json.data.id}/test`, { token: s.token, headers: h() });
+        expect({ type: body.type, connected: t.json.data.connected }).toEqual({ type: body.type, connected: false });
+        expect(t.json.data.message).toMatch(/redirect/i);
+        expect(t.text).not.toContain('meta-data');
+        await api(s.app.url, 'DELETE', `/v1/config/log-sources/${c.json.data.id}`, { token: s.token, headers: h() });
+      }
     });
   });
 
@@ -617,5 +747,222 @@ describe('security: hostile input', () => {
         20000,
       );
     }, 30_000);
+  });
+
+  /** Every /v1 route the app serves, as "METHOD /path", from Express's router. */
+  const v1Routes = (): string[] => {
+    const inst = s.app.app.getHttpAdapter().getInstance();
+    const out = new Set<string>();
+    for (const layer of (inst.router ?? inst._router).stack as any[]) {
+      if (!layer.route) continue;
+      for (const [m, on] of Object.entries(layer.route.methods as Record<string, boolean>))
+        if (on && m !== '_all' && String(layer.route.path).startsWith('/v1')) out.add(`${m.toUpperCase()} ${layer.route.path}`);
+    }
+    return [...out].sort();
+  };
+  const fill = (p: string) =>
+    p
+      .replace(':bindingId', bindingId)
+      .replace(':conversationId', convId || '1')
+      .replace(':id', '00000000-0000-4000-8000-000000000001');
+  /** What a user would notice: the projects, log sources, analyses and bindings of the tenant. */
+  const tenantState = async () => {
+    const reads = await Promise.all(
+      ['/v1/config/projects', '/v1/config/log-sources', '/v1/config/support-desk', '/v1/analyses?limit=100', '/v1/team/members', '/v1/config/api-keys'].map(
+        (p) => api(s.app.url, 'GET', p, { token: s.token, headers: h() }),
+      ),
+    );
+    for (const r of reads) expect(r.status).toBe(200);
+    return JSON.stringify(reads.map((r) => r.json.data));
+  };
+
+  // Issue 19.8: `page=99999999999999999999` answered 500.
+  describe('page numbers on every paged route', () => {
+    it('finds the paged routes by asking each GET route, and refuses out-of-range page/limit with 400 naming the field', async () => {
+      const paged: string[] = [];
+      for (const key of v1Routes().filter((k) => k.startsWith('GET '))) {
+        const path = fill(key.slice(4));
+        const probe = await api(s.app.url, 'GET', `${path}?page=1&limit=1`, { token: s.token, headers: h() });
+        if (probe.json?.data?.pagination) paged.push(path);
+        // Any GET route, paged or not, never answers 5xx to a huge page number.
+        const huge = await api(s.app.url, 'GET', `${path}?page=99999999999999999999`, { token: s.token, headers: h() });
+        expect({ key, status: huge.status < 500 }).toEqual({ key, status: true });
+      }
+      // The contract's paged lists that exist today (the others arrive with their issues and are found the same way).
+      expect(paged).toEqual(expect.arrayContaining(['/v1/analyses', `/v1/support-desk/conversations/${bindingId}`]));
+      const before = await tenantState();
+      const bad: Array<[string, string]> = [
+        ['page=99999999999999999999', 'page'],
+        ['page=1e400', 'page'],
+        ['page=10000001', 'page'],
+        ['page=0', 'page'],
+        ['page=-3', 'page'],
+        ['page=1.5', 'page'],
+        ['page=abc', 'page'],
+        ['page=', 'page'],
+        ['page=1&page=2', 'page'],
+        ['limit=101', 'limit'],
+        ['limit=0', 'limit'],
+        ['limit=99999999999999999999', 'limit'],
+      ];
+      for (const path of paged) {
+        for (const [query, field] of bad) {
+          const r = await api(s.app.url, 'GET', `${path}?${query}`, { token: s.token, headers: h() });
+          expect({ path, query, status: r.status, code: r.json?.error?.code }).toEqual({ path, query, status: 400, code: 'VALIDATION_ERROR' });
+          expect(r.json.error.details.fields.map((f: any) => f.field)).toContain(field);
+        }
+        // The largest page accepted is simply empty, with the real total.
+        const last = await api(s.app.url, 'GET', `${path}?page=10000000&limit=100`, { token: s.token, headers: h() });
+        expect(last.status).toBe(200);
+        expect(last.json.data.items).toEqual([]);
+        expect(last.json.data.pagination).toMatchObject({ page: 10000000, limit: 100 });
+      }
+      expect(await tenantState()).toBe(before);
+    });
+  });
+
+  // Issue 19.8: metadata nested 5,000 deep answered 500.
+  describe('JSON nested too deep', () => {
+    const deep = (n: number, leaf = '"x"') => '{"a":'.repeat(n) + leaf + '}'.repeat(n);
+    const deepArray = (n: number) => '['.repeat(n) + ']'.repeat(n);
+
+    it('every JSON route answers 400 VALIDATION_ERROR to a body nested 5,000 deep, and nothing is stored', async () => {
+      const before = await tenantState();
+      const now = Date.now();
+      const analysis = `{"description":"deep","timeStart":"${new Date(now - 3_600_000).toISOString()}","timeEnd":"${new Date(now).toISOString()}","metadata":${deep(5000)}}`;
+      const writes = v1Routes().filter((k) => !k.startsWith('GET '));
+      expect(writes.length).toBeGreaterThan(10);
+      for (const key of writes) {
+        const [method, route] = key.split(' ');
+        for (const raw of [deep(5000), deepArray(5000), `{"name":"x","services":[${deep(4990)}]}`]) {
+          const r = await api(s.app.url, method, fill(route), { token: s.token, headers: { ...h(), 'content-type': 'application/json' }, raw });
+          expect({ key, status: r.status, code: r.json?.error?.code }).toEqual({ key, status: 400, code: 'VALIDATION_ERROR' });
+          expect(r.json.error.details.fields).toEqual([{ field: 'body', message: 'is nested too deep' }]);
+        }
+      }
+      const r = await api(s.app.url, 'POST', '/v1/analyses', { token: s.token, headers: { ...h(), 'content-type': 'application/json' }, raw: analysis });
+      expect([r.status, r.json.error.message]).toEqual([400, 'JSON body is nested deeper than 64 levels']);
+      // Login and signup parse bodies too (no session needed to reach the parser).
+      for (const p of ['/v1/auth/login', '/v1/auth/signup']) {
+        const anon = await api(s.app.url, 'POST', p, { headers: { 'content-type': 'application/json' }, raw: deep(5000) });
+        expect([anon.status, anon.json.error.code]).toEqual([400, 'VALIDATION_ERROR']);
+      }
+      expect(await tenantState()).toBe(before);
+    });
+
+    it('ordinary nesting still passes the parser and meets field validation (metadata is a string map)', async () => {
+      const now = Date.now();
+      const raw = `{"description":"nested","timeStart":"${new Date(now - 3_600_000).toISOString()}","timeEnd":"${new Date(now).toISOString()}","metadata":${deep(20)}}`;
+      const r = await api(s.app.url, 'POST', '/v1/analyses', { token: s.token, headers: { ...h(), 'content-type': 'application/json' }, raw });
+      expect([r.status, r.json.error.code]).toEqual([400, 'VALIDATION_ERROR']);
+      expect(r.json.error.details.fields[0].field).toMatch(/^metadata/);
+    });
+  });
+
+  // Issue 19.8 / contract §6: the signature is checked before the size, also past 1 MB.
+  describe('webhook bodies over 1 MB: signature first', () => {
+    const eventCount = async () => {
+      const c = new Client({ connectionString: s.app.dbUrl });
+      await c.connect();
+      try {
+        return Number((await c.query('SELECT count(*) AS n FROM support_desk_events')).rows[0].n);
+      } finally {
+        await c.end();
+      }
+    };
+    const bigEvent = (id: string, bytes: number) =>
+      JSON.stringify({
+        type: 'notification_event',
+        app_id: WS,
+        topic: 'conversation.user.created',
+        id,
+        data: { item: { type: 'conversation', id: '1', pad: 'p'.repeat(bytes) } },
+      });
+
+    it('answers 401 to a well-formed but wrong signature over 1 MB (and over 20 MB), 413 only to a valid one, and records nothing', async () => {
+      const before = await eventCount();
+      const body = bigEvent('big-wrong', LIMIT + 10);
+      const wrong = await post('/webhooks/intercom', body, { 'x-hub-signature': hub(`${body} `) });
+      expect([wrong.status, wrong.json]).toEqual([401, { error: 'signature mismatch' }]);
+      const forged = await post('/webhooks/intercom', body, { 'x-hub-signature': `sha1=${'0'.repeat(40)}` });
+      expect(forged.status).toBe(401);
+      expect((await post('/webhooks/intercom', body, {})).status).toBe(401);
+      expect((await post('/webhooks/intercom', body, { 'x-hub-signature': 'sha256=abc' })).status).toBe(401);
+      // Twenty times the limit: hashed as it streams (never held), still a 401.
+      const huge = Buffer.alloc(20 * LIMIT, 'w');
+      expect((await post('/webhooks/intercom', huge, { 'x-hub-signature': hub('something else') })).status).toBe(401);
+      // The right signature over the same oversized body: 413.
+      expect((await webhook(body)).status).toBe(413);
+      expect(await eventCount()).toBe(before);
+      // Just under the limit, signed, is still recorded (positive control).
+      const near = bigEvent('near-limit-2', LIMIT - 400);
+      expect(Buffer.byteLength(near)).toBeLessThanOrEqual(LIMIT);
+      expect((await webhook(near)).status).toBe(200);
+      expect(await eventCount()).toBe(before + 1);
+    });
+  });
+
+  describe('webhook bodies past the 64 MB read cap', () => {
+    it('stops reading (413 with Connection: close, or the connection cut while the client still writes), and keeps serving', async () => {
+      // Without the cap the 100 MB would be read and hashed to the end, and the answer would be 401.
+      const answer = await new Promise<{ status?: number; connection?: string; body?: string; error?: string }>((resolve) => {
+        const req = httpRequest(
+          `${s.app.url}/webhooks/intercom`,
+          { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature': hub('not this body') } },
+          (res) => {
+            let body = '';
+            res.on('data', (c) => (body += c));
+            res.on('end', () => resolve({ status: res.statusCode, connection: res.headers.connection, body }));
+          },
+        );
+        req.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code }));
+        const chunk = Buffer.alloc(LIMIT, 'x');
+        let sent = 0;
+        const pump = () => {
+          while (sent < 100) {
+            sent++;
+            if (!req.write(chunk)) return void req.once('drain', pump);
+          }
+          req.end();
+        };
+        pump();
+      });
+      if (answer.error) expect(['EPIPE', 'ECONNRESET']).toContain(answer.error);
+      else expect(answer).toEqual({ status: 413, connection: 'close', body: JSON.stringify({ error: 'body over 64 MB: not read' }) });
+      expect((await api(s.app.url, 'GET', '/health/ready')).status).toBe(200);
+    });
+  });
+
+  // Issue 19.8: the SPA gets security headers (the browser test checks that the SPA and Swagger UI still work with them).
+  describe('security headers', () => {
+    it('sends CSP, X-Frame-Options: DENY, nosniff and Referrer-Policy on the SPA, the API, the docs and the OAuth pages', async () => {
+      for (const path of [
+        '/',
+        '/projects/default/support-desk',
+        '/v1/auth/signup-enabled',
+        '/docs',
+        '/oauth/intercom/callback?error=access_denied',
+        '/health',
+      ]) {
+        const r = await fetch(`${s.app.url}${path}`, { redirect: 'manual' });
+        const csp = r.headers.get('content-security-policy') ?? '';
+        expect({ path, frame: r.headers.get('x-frame-options'), nosniff: r.headers.get('x-content-type-options') }).toEqual({
+          path,
+          frame: 'DENY',
+          nosniff: 'nosniff',
+        });
+        expect(r.headers.get('referrer-policy')).toBe('no-referrer');
+        expect(csp).toContain("frame-ancestors 'none'");
+        expect(csp).toContain("script-src 'self'");
+        expect(csp).toContain("object-src 'none'");
+        expect(csp).not.toMatch(/script-src[^;]*unsafe/);
+        // Plain http here: no HSTS, and no upgrade-insecure-requests (it would break an http installation).
+        expect(r.headers.get('strict-transport-security')).toBeNull();
+        expect(csp).not.toContain('upgrade-insecure-requests');
+        // The SPA's styles come from its own files; only the server-rendered pages may inline theirs.
+        if (/^\/(docs|oauth)/.test(path)) expect(csp).toContain("style-src 'self' 'unsafe-inline'");
+        else expect(csp).toMatch(/style-src 'self'(;|$)/);
+      }
+    });
   });
 });

@@ -289,7 +289,8 @@ describe('security: tenant isolation and roles over every /v1 route', () => {
     aCallers.push({ name: 'A pub', token: (await key(ownerA, { name: `${MARK} pub`, type: 'public', projectId: ctx.projectA })).key, kind: 'pub' });
     aCallers.push({ name: 'A org', token: (await key(ownerA, { name: `${MARK} org`, type: 'org', permissions: KEY_PERMS })).key, kind: 'org' });
     // A file log source, a binding, a triaged conversation and an analysis.
-    const logDir = join(s.app.dataDir, 'logs');
+    // A's files in A's project folder (LOG_FILES_DIR/<projectId>/): B's file sources (`*.ndjson` below) read B's own.
+    const logDir = join(s.app.dataDir, 'logs', ctx.projectA);
     mkdirSync(logDir, { recursive: true });
     writeFileSync(
       join(logDir, 'alpha.ndjson'),
@@ -533,5 +534,117 @@ describe('security: tenant isolation and roles over every /v1 route', () => {
     const inst = await call('GET /v1/support-desk/intercom/install', viewer, { ids: {}, query: `projectId=${ctx.projectA}` });
     expect(inst.status).toBe(403);
     expect(await snapshotA()).toBe(before);
+  });
+
+  // Issue 19.7: keys outlived their creators (an org key with config:write answered 200 after its creator's removal).
+  it('removing a member revokes the keys they minted; the list shows creator and last use; the answers say how many', async () => {
+    const h = { 'x-project-id': ctx.projectA };
+    const add = await api(url(), 'POST', '/v1/team/members', {
+      token: s.token,
+      body: { email: 'leaver@alpha.example', name: `${MARK} leaver`, password: 'leaver password alpha', role: 'member' },
+    });
+    expect(add.status).toBe(201);
+    const leaverId = add.json.data.id;
+    const leaver = (await api(url(), 'POST', '/v1/auth/login', { body: { email: 'leaver@alpha.example', password: 'leaver password alpha' } })).json.data.token;
+    const mint = async (body: Record<string, unknown>) => {
+      const r = await api(url(), 'POST', '/v1/config/api-keys', { token: leaver, body });
+      expect(r.status).toBe(201);
+      expect(r.json.data.createdBy).toEqual({ id: leaverId, name: `${MARK} leaver`, email: 'leaver@alpha.example', removed: false });
+      return r.json.data as { id: string; key: string };
+    };
+    const org = await mint({ name: 'leaver org', type: 'org', permissions: ['config:read', 'config:write'] });
+    const secret = await mint({ name: 'leaver secret', type: 'secret', projectId: ctx.projectA, permissions: ['analysis:read'] });
+    // The org key writes config while its creator is a member.
+    const before = await api(url(), 'PUT', `/v1/config/projects/${ctx.projectA2}`, { token: org.key, body: { description: 'set by the leaver key' } });
+    expect(before.status).toBe(200);
+    // The key list names the creator and, once used, the last use.
+    await waitFor(
+      async () => (await api(url(), 'GET', '/v1/config/api-keys', { token: s.token })).json.data.find((k: any) => k.id === org.id)?.lastUsedAt !== null,
+      5000,
+    );
+    const listed = (await api(url(), 'GET', '/v1/config/api-keys', { token: s.token })).json.data.find((k: any) => k.id === org.id);
+    expect(listed).toMatchObject({ createdBy: { id: leaverId, name: `${MARK} leaver`, removed: false }, revoked: false, revokedReason: null });
+    expect(Date.parse(listed.lastUsedAt)).toBeGreaterThan(Date.parse(listed.createdAt) - 1000);
+    // The team page knows how many keys removal will revoke.
+    const members = (await api(url(), 'GET', '/v1/team/members', { token: s.token })).json.data;
+    expect(members.find((m: any) => m.id === leaverId).activeApiKeys).toBe(2);
+
+    const removed = await api(url(), 'DELETE', `/v1/team/members/${leaverId}`, { token: s.token });
+    expect(removed.status).toBe(200);
+    expect(removed.json.data).toMatchObject({ id: leaverId, revokedApiKeys: 2 });
+    for (const k of [org.key, secret.key]) {
+      const r = await api(url(), 'GET', '/v1/config/projects', { token: k });
+      expect([r.status, r.json.error.code]).toEqual([401, 'API_KEY_REVOKED']);
+    }
+    const after = await api(url(), 'PUT', `/v1/config/projects/${ctx.projectA2}`, { token: org.key, body: { description: 'after removal' } });
+    expect([after.status, after.json.error.code]).toEqual([401, 'API_KEY_REVOKED']);
+    expect((await api(url(), 'GET', '/v1/auth/me', { token: leaver })).status).toBe(401);
+    // Nothing else lost: the project keeps the last write made while the key was valid, the others' keys still work.
+    const project = await api(url(), 'GET', `/v1/config/projects/${ctx.projectA2}`, { token: s.token });
+    expect(project.json.data.description).toBe('set by the leaver key');
+    for (const c of aCallers.filter((x) => x.kind === 'secret' || x.kind === 'org'))
+      expect({ c: c.name, status: (await api(url(), 'GET', '/v1/analyses', { token: c.token, headers: h })).status }).toEqual({ c: c.name, status: 200 });
+    const keys = (await api(url(), 'GET', '/v1/config/api-keys', { token: s.token })).json.data;
+    for (const id of [org.id, secret.id])
+      expect(keys.find((k: any) => k.id === id)).toMatchObject({
+        revoked: true,
+        revokedReason: 'creator_removed',
+        createdBy: { id: leaverId, name: null, email: null, removed: true },
+      });
+    expect(keys.find((k: any) => k.id === A.keyId)).toMatchObject({ revoked: false, createdBy: { removed: false } });
+  });
+
+  it('a key minted while its creator is being removed never survives the removal', async () => {
+    for (let round = 0; round < 3; round++) {
+      const email = `racer${round}@alpha.example`;
+      const m = await api(url(), 'POST', '/v1/team/members', {
+        token: s.token,
+        body: { email, name: 'racer', password: 'racer password alpha', role: 'member' },
+      });
+      const token = (await api(url(), 'POST', '/v1/auth/login', { body: { email, password: 'racer password alpha' } })).json.data.token;
+      const mints = Array.from({ length: 6 }, (_, i) =>
+        api(url(), 'POST', '/v1/config/api-keys', { token, body: { name: `race ${i}`, type: 'org', permissions: ['config:read'] } }),
+      );
+      const [removal, ...minted] = await Promise.all([api(url(), 'DELETE', `/v1/team/members/${m.json.data.id}`, { token: s.token }), ...mints]);
+      expect(removal.status).toBe(200);
+      for (const r of minted) {
+        expect([201, 401]).toContain(r.status);
+        if (r.status === 201) expect((await api(url(), 'GET', '/v1/config/projects', { token: r.json.data.key })).status).toBe(401);
+      }
+    }
+  });
+
+  // Issue 19.8: adding a member whose email exists in another tenant answered EMAIL_EXISTS.
+  it("adding a member with another tenant's email reveals nothing: same answer as a new email, and both accounts keep working", async () => {
+    const fresh = await api(url(), 'POST', '/v1/team/members', {
+      token: s.token,
+      body: { email: 'never-seen@alpha.example', name: 'fresh', password: 'fresh password alpha', role: 'viewer' },
+    });
+    const taken = await api(url(), 'POST', '/v1/team/members', {
+      token: s.token,
+      body: { email: 'ADMIN@beta.example', name: 'namesake', password: 'namesake password alpha', role: 'viewer' },
+    });
+    expect([fresh.status, taken.status]).toEqual([201, 201]);
+    expect(Object.keys(taken.json.data).sort()).toEqual(Object.keys(fresh.json.data).sort());
+    expect(taken.json.data).toMatchObject({ email: 'admin@beta.example', role: 'viewer', tenantId: fresh.json.data.tenantId });
+    expect(taken.text).not.toMatch(/EMAIL_EXISTS|"Beta"|exists/);
+    // Each account answers to its own password, in its own tenant.
+    const asA = await api(url(), 'POST', '/v1/auth/login', { body: { email: 'admin@beta.example', password: 'namesake password alpha' } });
+    const asB = await api(url(), 'POST', '/v1/auth/login', { body: { email: 'admin@beta.example', password: 'admin password beta' } });
+    expect([asA.status, asB.status]).toEqual([200, 200]);
+    expect(asA.json.data.user.tenantId).toBe(fresh.json.data.tenantId);
+    expect(asB.json.data.user.tenantId).not.toBe(fresh.json.data.tenantId);
+    expect((await api(url(), 'GET', '/v1/auth/me', { token: asB.json.data.token })).json.data.tenant.name).toBe('Beta');
+    // B's member is untouched and B's team does not see A's namesake.
+    const bOwner = bCallers.find((c) => c.name === 'B owner')!;
+    const bTeam = (await api(url(), 'GET', '/v1/team/members', { token: bOwner.token })).json.data;
+    expect(bTeam.filter((m: any) => m.email === 'admin@beta.example').map((m: any) => m.name)).toEqual(['B admin']);
+    // Within one tenant an email is still unique (the team list shows it anyway): a clear 409.
+    const again = await api(url(), 'POST', '/v1/team/members', {
+      token: s.token,
+      body: { email: 'admin@BETA.example', name: 'twice', password: 'twice password alpha', role: 'viewer' },
+    });
+    expect([again.status, again.json.error.code]).toEqual([409, 'EMAIL_EXISTS']);
+    expect(again.json.error.message).toMatch(/member of this organisation/);
   });
 });

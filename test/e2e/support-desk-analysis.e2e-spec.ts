@@ -25,7 +25,7 @@ describe('support-desk auto-analysis over a file source', () => {
     const delta = createdAt - Date.parse(scenario.window.end);
     const shift = (e: LogEntry) =>
       JSON.stringify({ timestamp: new Date(Date.parse(e.timestamp) + delta).toISOString(), level: e.level, service: e.service, message: e.message });
-    const dir = join(s.app.dataDir, 'logs', 'prod');
+    const dir = join(s.app.dataDir, 'logs', s.projectId, 'prod');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'services.ndjson'), [...scenario.baseline, ...scenario.entries].map(shift).join('\n') + '\n');
     await api(s.app.url, 'PUT', `/v1/config/projects/${s.projectId}`, { token: s.token, body: { services: scenario.services } });

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { request } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { loadConfig, freePort } from '@app/core';
 import { createApp, StartedApp } from '../../apps/api/src/bootstrap';
@@ -111,4 +112,26 @@ export async function login(base: string, email = OWNER.email, password = OWNER.
   const r = await api(base, 'POST', '/v1/auth/login', { body: { email, password } });
   if (r.status !== 200) throw new Error(`login failed: ${r.status} ${r.text}`);
   return r.json.data.token;
+}
+
+/**
+ * A JSON POST on its own new connection (node:http, no agent), timed from send to the end of the answer. fetch shares
+ * one connection pool per origin within a process: under a flood sent by the same process, it would measure the wait
+ * for a free connection, not the server.
+ */
+export function timedPost(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; ms: number }> {
+  const raw = JSON.stringify(body);
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(raw)), ...headers } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
+      },
+    );
+    req.on('error', reject);
+    req.end(raw);
+  });
 }

@@ -56,8 +56,11 @@ describe('analyses: /v1/analyses and the analysis pipeline', () => {
   beforeAll(async () => {
     scenario = generateScenario('db_pool_exhaustion', 11);
     const logDir = mkdtempSync(join(tmpdir(), 'ss-analysis-logs-'));
-    mkdirSync(join(logDir, 'incident'));
-    writeFileSync(join(logDir, 'incident', 'services.ndjson'), ndjson([...scenario.baseline, ...scenario.entries]));
+    // Each project reads its own folder, LOG_FILES_DIR/<projectId>/.
+    const writeIncident = (projectId: string) => {
+      mkdirSync(join(logDir, projectId, 'incident'), { recursive: true });
+      writeFileSync(join(logDir, projectId, 'incident', 'services.ndjson'), ndjson([...scenario.baseline, ...scenario.entries]));
+    };
 
     hang = await listen(() => {
       hangRequests++; // never answers
@@ -74,6 +77,7 @@ describe('analyses: /v1/analyses and the analysis pipeline', () => {
     projects.default = { id: def.id, slug: def.slug };
     await api(t.url, 'PUT', `/v1/config/projects/${def.id}`, { token, body: { services: scenario.services } });
     for (const p of ['empty', 'mixed', 'broken']) await createProject(p);
+    for (const p of ['default', 'empty', 'mixed']) writeIncident(projects[p].id);
 
     await addSource('default', { type: 'file', name: 'incident-files', sources: ['incident/*.ndjson'] });
     await addSource('empty', { type: 'file', name: 'inactive-files', sources: ['incident/*.ndjson'], isActive: false });

@@ -1,8 +1,9 @@
 /*
- * Real: the whole app (api + worker), PostgreSQL, the connectors, the file system under a temp LOG_FILES_DIR.
+ * Real: the whole app (api + worker), PostgreSQL, the connectors, the file system under a temp LOG_FILES_DIR (each
+ * project reads its own folder, LOG_FILES_DIR/<projectId>/).
  * Stand-ins: a local node:http server answering as a Loki that rejects the token (401).
  */
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,8 @@ import { api, login, startTestApp, TestApp } from '../helpers/app';
 
 const SECRET = 'loki-secret-token-7f3a9c1e';
 const SECRET2 = 'rotated-secret-token-55e0b2';
+const STRIPE = 'sk_live_51HxQmVk2EXAMPLEqZt9';
+const URL_PASSWORD = 'pw-in-url-8c1f';
 
 describe('log sources: /v1/config/log-sources and /v1/config/log-source-types', () => {
   let t: TestApp;
@@ -31,21 +34,6 @@ describe('log sources: /v1/config/log-sources and /v1/config/log-source-types', 
 
   beforeAll(async () => {
     logDir = mkdtempSync(join(tmpdir(), 'ss-logs-'));
-    mkdirSync(join(logDir, 'checkout'));
-    const now = Date.now();
-    const lines = [0, 1, 2].map((i) =>
-      JSON.stringify({
-        timestamp: new Date(now - (3 - i) * 60_000).toISOString(),
-        level: i === 2 ? 'error' : 'info',
-        service: 'checkout-api',
-        message: `line ${i}`,
-      }),
-    );
-    writeFileSync(join(logDir, 'checkout', 'app.ndjson'), `${lines.join('\n')}\n`);
-    const outside = mkdtempSync(join(tmpdir(), 'ss-outside-'));
-    writeFileSync(join(outside, 'secret.log'), `${new Date().toISOString()} ERROR outside\n`);
-    symlinkSync(join(outside, 'secret.log'), join(logDir, 'escape.log'));
-
     loki401 = createServer((req, res) => {
       res.writeHead(401, { 'content-type': 'text/plain' });
       res.end('authentication error: invalid token');
@@ -59,6 +47,34 @@ describe('log sources: /v1/config/log-sources and /v1/config/log-source-types', 
     projectId = projects.json.data.find((p: any) => p.isDefault).id;
     const other = await api(t.url, 'POST', '/v1/config/projects', { token, body: { name: 'Other', slug: 'other' } });
     otherProjectId = other.json.data.id;
+
+    // This project's folder; the other project's folder and the root of LOG_FILES_DIR hold lines it must never see.
+    const mine = join(logDir, projectId);
+    mkdirSync(join(mine, 'checkout'), { recursive: true });
+    mkdirSync(join(logDir, otherProjectId), { recursive: true });
+    writeFileSync(
+      join(logDir, otherProjectId, 'theirs.ndjson'),
+      `${JSON.stringify({ timestamp: new Date().toISOString(), level: 'error', message: 'OTHER-PROJECT-LINE' })}\n`,
+    );
+    writeFileSync(join(logDir, 'root.ndjson'), `${JSON.stringify({ timestamp: new Date().toISOString(), level: 'error', message: 'ROOT-LINE' })}\n`);
+    const now = Date.now();
+    const lines = [0, 1, 2].map((i) =>
+      JSON.stringify({
+        timestamp: new Date(now - (3 - i) * 60_000).toISOString(),
+        level: i === 2 ? 'error' : 'info',
+        service: 'checkout-api',
+        message: `line ${i}`,
+      }),
+    );
+    writeFileSync(join(mine, 'checkout', 'app.ndjson'), `${lines.join('\n')}\n`);
+    // A line full of secrets and personal data: Test connection must show it masked.
+    writeFileSync(
+      join(mine, 'checkout', 'secrets.log'),
+      `${new Date(now - 30_000).toISOString()} ERROR charge failed card=4111 1111 1111 1111 key=${STRIPE} for bob@example.com from 203.0.113.9 via https://svc:${URL_PASSWORD}@db.internal/x\n`,
+    );
+    const outside = mkdtempSync(join(tmpdir(), 'ss-outside-'));
+    writeFileSync(join(outside, 'secret.log'), `${new Date().toISOString()} ERROR outside\n`);
+    symlinkSync(join(outside, 'secret.log'), join(mine, 'escape.log'));
   });
   afterAll(async () => {
     await t?.stop();
@@ -136,8 +152,20 @@ describe('log sources: /v1/config/log-sources and /v1/config/log-source-types', 
     }
   });
 
-  it('refuses file-source traversal and absolute paths (400), at create and update', async () => {
-    for (const bad of ['../etc/*.log', '/etc/passwd', 'a/../../b.log']) {
+  it('shows each file source its project folder, and creates it', async () => {
+    const fresh = await api(t.url, 'POST', '/v1/config/projects', { token, body: { name: 'Fresh', slug: 'fresh' } });
+    const id = fresh.json.data.id;
+    const c = await call('POST', '/v1/config/log-sources', { type: 'file', name: 'fresh-files', sources: ['*.log'] }, id);
+    expect(c.status).toBe(201);
+    expect(c.json.data.folder).toBe(join(logDir, id));
+    expect(existsSync(join(logDir, id))).toBe(true);
+    expect((await call('GET', `/v1/config/log-sources/${c.json.data.id}`, undefined, id)).json.data.folder).toBe(join(logDir, id));
+    const l = await call('POST', '/v1/config/log-sources', { type: 'loki', name: 'no-folder', credentials: { host: lokiUrl }, sources: ['{job="a"}'] }, id);
+    expect(l.json.data.folder).toBeUndefined();
+  });
+
+  it('refuses file-source traversal, absolute paths and globs that expand out of the folder (400), at create and update', async () => {
+    for (const bad of ['../etc/*.log', '/etc/passwd', 'a/../../b.log', '{.,}./{.,}./etc/*', '{/etc,x}/*', '.[.]/*', '{a,b}'.repeat(10)]) {
       const r = await call('POST', '/v1/config/log-sources', { type: 'file', name: 'bad', sources: [bad] });
       expect(r.status).toBe(400);
       expect(r.json.error.code).toBe('VALIDATION_ERROR');
@@ -209,6 +237,8 @@ describe('log sources: /v1/config/log-sources and /v1/config/log-source-types', 
     expect(r.json.data.sampleLogs.length).toBeGreaterThan(0);
     expect(Object.keys(r.json.data.sampleLogs[0]).sort()).toEqual(['level', 'message', 'service', 'timestamp']);
     expect(r.json.data.sampleLogs.map((l: any) => l.message)).toContain('line 2');
+    expect(r.text).not.toContain('OTHER-PROJECT-LINE');
+    expect(r.text).not.toContain('ROOT-LINE');
     const after = await call('GET', `/v1/config/log-sources/${c.json.data.id}`);
     expect(after.json.data.lastTestedAt).not.toBeNull();
     expect(after.json.data.lastTestResult).toEqual({ success: true, message: r.json.data.message });
@@ -237,13 +267,22 @@ describe('log sources: /v1/config/log-sources and /v1/config/log-source-types', 
     expect(lokiTest.json.data.message).toMatch(/401|credential|unauthori[sz]ed/i);
   });
 
-  it('discovers files for a file source, skipping symlinks that leave LOG_FILES_DIR', async () => {
+  it('masks secrets and personal data in the sample lines of Test connection', async () => {
+    const c = await call('POST', '/v1/config/log-sources', { type: 'file', name: 'secrets', sources: ['checkout/secrets.log'] });
+    const r = await call('POST', `/v1/config/log-sources/${c.json.data.id}/test`);
+    expect(r.json.data.connected).toBe(true);
+    const line = r.json.data.sampleLogs.map((l: any) => l.message).join('\n');
+    expect(line).toContain('charge failed');
+    for (const secret of ['4111 1111 1111 1111', STRIPE, 'bob@example.com', '203.0.113.9', URL_PASSWORD]) expect(line).not.toContain(secret);
+  });
+
+  it("discovers the files of the project folder only, skipping symlinks that leave it and never naming another project's", async () => {
     const c = await call('POST', '/v1/config/log-sources', { type: 'file', name: 'disc', sources: ['**/*'] });
     const r = await call('GET', `/v1/config/log-sources/${c.json.data.id}/sources`);
     expect(r.status).toBe(200);
     const names = r.json.data.map((s: any) => s.name);
-    expect(names).toContain('checkout/app.ndjson');
-    expect(names).not.toContain('escape.log');
+    expect(names.sort()).toEqual(['checkout/app.ndjson', 'checkout/secrets.log']);
+    expect(r.text).not.toMatch(/theirs|root\.ndjson|escape/);
   });
 
   it('never returned a credential value in any response of this file', () => {

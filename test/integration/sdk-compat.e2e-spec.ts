@@ -39,8 +39,11 @@ interface Env {
 async function setUp(env: Record<string, string>): Promise<Env & { hang: { server: Server; url: string } }> {
   const scenario = generateScenario('db_pool_exhaustion', 23);
   const logDir = mkdtempSync(join(tmpdir(), 'ss-sdk-logs-'));
-  mkdirSync(join(logDir, 'incident'));
-  writeFileSync(join(logDir, 'incident', 'services.ndjson'), ndjson([...scenario.baseline, ...scenario.entries]));
+  // A file source reads only its project's folder, LOG_FILES_DIR/<projectId>/.
+  const writeIncident = (projectId: string) => {
+    mkdirSync(join(logDir, projectId, 'incident'), { recursive: true });
+    writeFileSync(join(logDir, projectId, 'incident', 'services.ndjson'), ndjson([...scenario.baseline, ...scenario.entries]));
+  };
   const hang = await listen(() => undefined); // a Loki that never answers
   const t = await startTestApp({ LOG_FILES_DIR: logDir, ...env });
   const owner = await login(t.url);
@@ -48,6 +51,8 @@ async function setUp(env: Record<string, string>): Promise<Env & { hang: { serve
   await api(t.url, 'PUT', `/v1/config/projects/${def.id}`, { token: owner, body: { services: scenario.services } });
   const mk = async (slug: string) => (await api(t.url, 'POST', '/v1/config/projects', { token: owner, body: { name: slug, slug } })).json.data.id as string;
   const projects = { main: def.id as string, empty: await mk('empty'), slow: await mk('slow') };
+  writeIncident(projects.main);
+  writeIncident(projects.slow);
   const source = async (project: string, body: unknown) => {
     const r = await api(t.url, 'POST', '/v1/config/log-sources', { token: owner, headers: { 'x-project-id': project }, body });
     expect(r.status).toBe(201);

@@ -171,10 +171,18 @@ describe('team roles, signup, tenant isolation', () => {
       expect(r.headers.get('set-cookie')).toMatch(/ss_session=/);
     });
 
-    it('reports signup enabled and refuses bad or duplicate signups', async () => {
+    it('reports signup enabled and refuses bad signups; an email used in another tenant is a separate account (issue 19.8)', async () => {
       expect((await api(t.url, 'GET', '/v1/auth/signup-enabled')).json.data).toEqual({ enabled: true });
+      // Answering EMAIL_EXISTS here would tell anyone that the email has an account somewhere.
       const dup = await api(t.url, 'POST', '/v1/auth/signup', { body: { name: 'X', email: OWNER.email, password: 'whatever-123', companyName: 'X' } });
-      expect([dup.status, dup.json.error.code]).toEqual([409, 'EMAIL_EXISTS']);
+      expect(dup.status).toBe(201);
+      expect(dup.json.data.tenant.name).toBe('X');
+      // Each account answers to its own password; the original owner still lands in the original tenant.
+      const mine = await api(t.url, 'GET', '/v1/auth/me', { token: await login(t.url) });
+      expect(mine.json.data.user.id).toBe(ownerId);
+      const theirs = await api(t.url, 'GET', '/v1/auth/me', { token: await login(t.url, OWNER.email, 'whatever-123') });
+      expect(theirs.json.data.tenant.name).toBe('X');
+      expect(theirs.json.data.user.id).not.toBe(ownerId);
       const bad = await api(t.url, 'POST', '/v1/auth/signup', { body: { name: 'X', email: 'x@x.test', password: 'short', companyName: '' } });
       expect(bad.status).toBe(400);
       expect(bad.json.error.details.fields.map((f: any) => f.field).sort()).toEqual(['companyName', 'password']);

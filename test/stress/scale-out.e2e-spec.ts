@@ -97,7 +97,6 @@ describe(`scale-out and faults (STRESS_N=${N})`, () => {
 
   beforeAll(async () => {
     logDir = mkdtempSync(join(tmpdir(), 'ss-stress-logs-'));
-    mkdirSync(join(logDir, 'app'));
     const now = Date.now();
     const lines: string[] = [];
     for (let i = 0; i < 200; i++)
@@ -109,7 +108,7 @@ describe(`scale-out and faults (STRESS_N=${N})`, () => {
           message: i % 7 === 0 ? `payment provider timeout after ${i} ms` : `GET /checkout 200 in ${i} ms`,
         }),
       );
-    writeFileSync(join(logDir, 'app', 'checkout.ndjson'), lines.join('\n') + '\n');
+    const checkoutLines = lines.join('\n') + '\n';
     hang = createServer(() => {
       hangRequests++; // a log platform that accepts the connection and never answers
     });
@@ -117,6 +116,9 @@ describe(`scale-out and faults (STRESS_N=${N})`, () => {
     hangUrl = `http://127.0.0.1:${(hang.address() as { port: number }).port}`;
 
     c = await startCluster({ env: { LOG_FILES_DIR: logDir, LOG_SOURCE_TIMEOUT_MS: '1500' } });
+    // The project's own folder of `file` sources, LOG_FILES_DIR/<projectId>/.
+    mkdirSync(join(logDir, c.projectId, 'app'), { recursive: true });
+    writeFileSync(join(logDir, c.projectId, 'app', 'checkout.ndjson'), checkoutLines);
     // A pool: its connections die with the database restart and are replaced.
     db = new Pool({ connectionString: c.pg.url, max: 2 });
     db.on('error', () => undefined);

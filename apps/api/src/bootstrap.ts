@@ -17,7 +17,9 @@ import { AppModule } from './app.module';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { buildOpenApiDocument } from './openapi';
+import { SupportDeskRegistry } from '@app/support-desk';
 import { parsedBodyMiddleware, rawBodyMiddleware } from './http/raw-body';
+import { securityHeadersMiddleware } from './http/security-headers';
 import { spaMiddleware } from './http/spa';
 
 export interface StartedApp {
@@ -80,15 +82,27 @@ export async function createApp(o: CreateAppOptions): Promise<StartedApp> {
     { bodyParser: false, bufferLogs: true, abortOnError: false },
   );
   app.useLogger(new QuietStartupLogger(app.get(PinoLogger)));
-  app.set('trust proxy', 'loopback');
+  // req.ip is the client behind the proxies TRUST_PROXY names (hop count or CIDRs; default loopback): rate limits use it.
+  app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   // First: every response (SPA, body-parser errors included) carries X-Request-Id; pino-http reuses req.id.
   app.use(requestIdMiddleware);
+  app.use(securityHeadersMiddleware({ https: config.publicUrl.startsWith('https:') }));
   // CORS before anything that can answer /v1: preflights need no authentication, errors carry the grant too.
   app.use(corsMiddleware(config.corsOrigins));
   app.use(httpMetricsMiddleware);
   app.use(cookieParser());
-  app.use(rawBodyMiddleware(config.bodyLimitBytes));
+  // Webhook bodies over the limit are never kept: their signature is computed as they stream (contract §6: 401 first).
+  const registry = app.get(SupportDeskRegistry, { strict: false });
+  app.use(
+    rawBodyMiddleware(config.bodyLimitBytes, {
+      verifierFor: (req) => {
+        const platform = /^\/webhooks\/([a-z0-9-]+)$/.exec(req.path)?.[1];
+        const provider = platform ? registry.list().find((p) => p.platform === platform) : undefined;
+        return provider?.webhookStreamVerifier?.(req.headers) ?? null;
+      },
+    }),
+  );
   app.use(parsedBodyMiddleware(config.bodyLimitBytes));
   if (config.role === 'worker') {
     // The worker role answers health and metrics only.

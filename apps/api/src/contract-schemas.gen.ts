@@ -364,6 +364,11 @@ export const CONTRACT_SCHEMAS: Record<string, Record<string, unknown>> = {
     },
     required: ['code', 'message'],
   },
+  ApiKeyRevokedReason: {
+    type: 'string',
+    enum: ['manual', 'creator_removed'],
+    description: '`manual`: DELETE /v1/config/api-keys/:id; `creator_removed`: its creator left the team.',
+  },
   ApiKeyView: {
     type: 'object',
     properties: {
@@ -374,11 +379,23 @@ export const CONTRACT_SCHEMAS: Record<string, Record<string, unknown>> = {
       projectId: { type: ['string', 'null'] },
       permissions: { type: 'array', items: { type: 'string' } },
       createdAt: { type: 'string' },
-      lastUsedAt: { type: ['string', 'null'] },
+      lastUsedAt: { type: ['string', 'null'], description: 'Updated at most once a minute.' },
       revoked: { type: 'boolean' },
       revokedAt: { type: ['string', 'null'] },
+      revokedReason: { anyOf: [{ $ref: '#/components/schemas/ApiKeyRevokedReason' }, { type: 'null' }], description: 'Null while the key works.' },
+      createdBy: {
+        anyOf: [
+          {
+            type: 'object',
+            properties: { id: { type: 'string' }, name: { type: ['string', 'null'] }, email: { type: ['string', 'null'] }, removed: { type: 'boolean' } },
+            required: ['id', 'name', 'email', 'removed'],
+          },
+          { type: 'null' },
+        ],
+        description: 'Who created it; `removed` once they left the team (name and email are then unknown).',
+      },
     },
-    required: ['id', 'name', 'type', 'prefix', 'projectId', 'permissions', 'createdAt', 'lastUsedAt', 'revoked', 'revokedAt'],
+    required: ['id', 'name', 'type', 'prefix', 'projectId', 'permissions', 'createdAt', 'lastUsedAt', 'revoked', 'revokedAt', 'revokedReason', 'createdBy'],
   },
   AttributeMapping: {
     type: 'object',
@@ -607,11 +624,37 @@ export const CONTRACT_SCHEMAS: Record<string, Record<string, unknown>> = {
       projectId: { type: ['string', 'null'] },
       permissions: { type: 'array', items: { type: 'string' } },
       createdAt: { type: 'string' },
-      lastUsedAt: { type: ['string', 'null'] },
+      lastUsedAt: { type: ['string', 'null'], description: 'Updated at most once a minute.' },
       revoked: { type: 'boolean' },
       revokedAt: { type: ['string', 'null'] },
+      revokedReason: { anyOf: [{ $ref: '#/components/schemas/ApiKeyRevokedReason' }, { type: 'null' }], description: 'Null while the key works.' },
+      createdBy: {
+        anyOf: [
+          {
+            type: 'object',
+            properties: { id: { type: 'string' }, name: { type: ['string', 'null'] }, email: { type: ['string', 'null'] }, removed: { type: 'boolean' } },
+            required: ['id', 'name', 'email', 'removed'],
+          },
+          { type: 'null' },
+        ],
+        description: 'Who created it; `removed` once they left the team (name and email are then unknown).',
+      },
     },
-    required: ['createdAt', 'id', 'key', 'lastUsedAt', 'name', 'permissions', 'prefix', 'projectId', 'revoked', 'revokedAt', 'type'],
+    required: [
+      'createdAt',
+      'createdBy',
+      'id',
+      'key',
+      'lastUsedAt',
+      'name',
+      'permissions',
+      'prefix',
+      'projectId',
+      'revoked',
+      'revokedAt',
+      'revokedReason',
+      'type',
+    ],
     description: 'POST /v1/config/api-keys: the key itself is returned this once only.',
   },
   CredentialField: {
@@ -780,6 +823,10 @@ export const CONTRACT_SCHEMAS: Record<string, Record<string, unknown>> = {
       sources: { type: 'array', items: { type: 'string' } },
       region: { type: ['string', 'null'] },
       settings: { type: 'object', additionalProperties: {} },
+      folder: {
+        type: 'string',
+        description: "`file` sources: the server folder this source reads, `$LOG_FILES_DIR/<projectId>/` (put the project's files there).",
+      },
       isActive: { type: 'boolean' },
       credentialKeys: { type: 'array', items: { type: 'string' }, description: 'Names of the credential keys that are set (values are write-only).' },
       lastTestedAt: { type: ['string', 'null'] },
@@ -871,6 +918,20 @@ export const CONTRACT_SCHEMAS: Record<string, Record<string, unknown>> = {
     },
     required: ['id', 'name', 'slug', 'description', 'isDefault', 'llmContext', 'services', 'createdAt', 'updatedAt', 'analysisCount', 'logSourceCount'],
   },
+  RemovedMemberView: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      email: { type: 'string' },
+      name: { type: 'string' },
+      role: { $ref: '#/components/schemas/UserRole' },
+      tenantId: { type: 'string' },
+      createdAt: { type: 'string' },
+      revokedApiKeys: { type: 'number' },
+    },
+    required: ['createdAt', 'email', 'id', 'name', 'revokedApiKeys', 'role', 'tenantId'],
+    description: 'DELETE /v1/team/members/:id: the removed member and how many of their API keys were revoked with them.',
+  },
   RootCauseCategory: {
     type: 'string',
     enum: [
@@ -917,6 +978,20 @@ export const CONTRACT_SCHEMAS: Record<string, Record<string, unknown>> = {
     },
     required: ['id', 'summary', 'severity', 'createdAt', 'similarity', 'feedbackAccuracy'],
     description: 'GET /v1/analyses/:id/similar items, most similar first.',
+  },
+  TeamMemberView: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      email: { type: 'string' },
+      name: { type: 'string' },
+      role: { $ref: '#/components/schemas/UserRole' },
+      tenantId: { type: 'string' },
+      createdAt: { type: 'string' },
+      activeApiKeys: { type: 'number' },
+    },
+    required: ['activeApiKeys', 'createdAt', 'email', 'id', 'name', 'role', 'tenantId'],
+    description: 'GET /v1/team/members: a member and the working API keys they created (removing them revokes those).',
   },
   TemplatePreviewRequest: {
     type: 'object',

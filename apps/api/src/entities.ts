@@ -1,7 +1,7 @@
-import { ApiKeyEntity, SessionEntity, TenantEntity, UserEntity } from '@app/accounts';
+import { ApiKeyEntity, LoginKnownAddressEntity, SessionEntity, TenantEntity, UserEntity } from '@app/accounts';
 import { AnalysisEntity, AnalysisFeedbackEntity, AnalysisFollowUpEntity, AnalysisScreenshotEntity } from '@app/analysis';
 import { IdempotencyKeyEntity, RateLimitCounterEntity } from '@app/core';
-import { LogSourceEntity } from '@app/log-sources';
+import { LogSourceEntity, LogSourceSlotEntity } from '@app/log-sources';
 import { ProjectEntity } from '@app/projects';
 import { BindingEntity, OAuthStateEntity, PostEntity, SupportDeskEventEntity } from '@app/support-desk';
 import { TriageEntity } from '@app/triage';
@@ -12,10 +12,12 @@ export const ENTITIES: Function[] = [
   UserEntity,
   SessionEntity,
   ApiKeyEntity,
+  LoginKnownAddressEntity,
   ProjectEntity,
   RateLimitCounterEntity,
   IdempotencyKeyEntity,
   LogSourceEntity,
+  LogSourceSlotEntity,
   AnalysisEntity,
   BindingEntity,
   OAuthStateEntity,

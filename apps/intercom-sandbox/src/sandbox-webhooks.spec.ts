@@ -7,7 +7,6 @@ import type { Sandbox } from './sandbox';
 import { startReceiver } from './test-receiver.util';
 import type { Receiver } from './test-receiver.util';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const asAny = (x: unknown): any => x;
 
 const SECRET = 'intercom_secret';

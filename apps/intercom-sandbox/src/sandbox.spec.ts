@@ -4,7 +4,6 @@
 import { startSandbox } from './sandbox';
 import type { Sandbox } from './sandbox';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const asAny = (x: unknown): any => x;
 
 const CLIENT_ID = 'sandbox';

@@ -14,7 +14,7 @@ export class TeamController {
 
   @Get()
   @RequirePermissions('team:read')
-  @ApiContract({ data: 'UserView', list: true })
+  @ApiContract({ data: 'TeamMemberView', list: true })
   list(@CurrentPrincipal() p: Principal) {
     return this.team.list(p);
   }
@@ -35,7 +35,7 @@ export class TeamController {
 
   @Delete(':id')
   @RequirePermissions('team:manage')
-  @ApiContract({ data: 'UserView' })
+  @ApiContract({ data: 'RemovedMemberView' })
   remove(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
     return this.team.remove(p, id);
   }

@@ -1,33 +1,53 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull, QueryFailedError } from 'typeorm';
+import type { RemovedMemberView, TeamMemberView } from '@app/contracts';
 import { AppError } from '@app/core';
-import { SessionEntity, UserEntity } from './accounts.entities';
-import { PublicUser, toPublicUser } from './auth/auth.service';
+import { ApiKeyEntity, SessionEntity, UserEntity } from './accounts.entities';
+import { AuthService, PublicUser, toPublicUser } from './auth/auth.service';
 import type { Principal } from './auth/principal';
-import { hashPassword } from './password';
 import { canChangeRole, UserRole } from './permissions';
 
 @Injectable()
 export class TeamService {
   private readonly logger = new Logger('team');
 
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly auth: AuthService,
+  ) {}
 
-  async list(p: Principal): Promise<PublicUser[]> {
+  async list(p: Principal): Promise<TeamMemberView[]> {
     const users = await this.ds.getRepository(UserEntity).find({ where: { tenantId: p.tenantId }, order: { createdAt: 'ASC' } });
-    return users.map(toPublicUser);
+    const counts: Array<{ createdBy: string; n: string }> = await this.ds
+      .getRepository(ApiKeyEntity)
+      .createQueryBuilder('k')
+      .select('k.createdBy', 'createdBy')
+      .addSelect('count(*)', 'n')
+      .where('k.tenantId = :t AND k.revokedAt IS NULL AND k.createdBy IS NOT NULL', { t: p.tenantId })
+      .groupBy('k.createdBy')
+      .getRawMany();
+    const byUser = new Map(counts.map((c) => [c.createdBy, Number(c.n)]));
+    return users.map((u) => ({ ...toPublicUser(u), activeApiKeys: byUser.get(u.id) ?? 0 }));
   }
 
+  /**
+   * Emails are unique per tenant. An email already used in another tenant makes a separate account here, with the
+   * password given (answers never say whether an email exists elsewhere); one already in this tenant — which the
+   * team list shows anyway — is EMAIL_EXISTS.
+   */
   async create(p: Principal, dto: { email: string; name: string; password: string; role: UserRole }): Promise<PublicUser> {
     const email = dto.email.trim().toLowerCase();
-    if (await this.ds.getRepository(UserEntity).exists({ where: { email } })) throw new AppError('EMAIL_EXISTS', 'An account with this email already exists');
-    const user = await this.ds
-      .getRepository(UserEntity)
-      .save(
-        this.ds
-          .getRepository(UserEntity)
-          .create({ tenantId: p.tenantId, email, name: dto.name, role: dto.role, passwordHash: await hashPassword(dto.password) }),
-      );
+    const repo = this.ds.getRepository(UserEntity);
+    const exists = () => new AppError('EMAIL_EXISTS', 'A member of this organisation already has this email');
+    if (await repo.exists({ where: { tenantId: p.tenantId, email } })) throw exists();
+    const passwordHash = await this.auth.hashNewPassword(email, dto.password, `user:${p.userId}`);
+    let user: UserEntity;
+    try {
+      user = await repo.save(repo.create({ tenantId: p.tenantId, email, name: dto.name, role: dto.role, passwordHash }));
+    } catch (e) {
+      if (e instanceof QueryFailedError && (e as { driverError?: { code?: string } }).driverError?.code === '23505') throw exists();
+      throw e;
+    }
     this.logger.log({ event: 'team.member_added', actor: p.userId, target: user.id, role: user.role }, 'member added');
     return toPublicUser(user);
   }
@@ -50,15 +70,28 @@ export class TeamService {
     return toPublicUser(user);
   }
 
-  async remove(p: Principal, id: string): Promise<PublicUser> {
+  /**
+   * Removes the member, ends their sessions and revokes every API key they minted (reason `creator_removed`), in one
+   * transaction. The user row goes first: a key being minted by them at that moment holds a lock on it (see
+   * ApiKeysService.create), so it either commits before — and is revoked here — or finds its creator gone.
+   */
+  async remove(p: Principal, id: string): Promise<RemovedMemberView> {
     const user = await this.target(p, id);
     if (user.role === 'owner') throw new AppError('FORBIDDEN', 'The owner cannot be removed');
     if (user.id === p.userId) throw new AppError('FORBIDDEN', 'You cannot remove yourself');
-    await this.ds.transaction(async (m) => {
+    const revoked = await this.ds.transaction(async (m) => {
+      await m.getRepository(UserEntity).delete({ id: user.id, tenantId: p.tenantId });
       await m.getRepository(SessionEntity).delete({ userId: user.id });
-      await m.getRepository(UserEntity).delete({ id: user.id });
+      const r = await m
+        .getRepository(ApiKeyEntity)
+        .createQueryBuilder()
+        .update()
+        .set({ revokedAt: () => 'now()', revokedReason: 'creator_removed' })
+        .where({ createdBy: user.id, tenantId: p.tenantId, revokedAt: IsNull() })
+        .execute();
+      return r.affected ?? 0;
     });
-    this.logger.log({ event: 'team.member_removed', actor: p.userId, target: user.id }, 'member removed');
-    return toPublicUser(user);
+    this.logger.log({ event: 'team.member_removed', actor: p.userId, target: user.id, revokedApiKeys: revoked }, 'member removed');
+    return { ...toPublicUser(user), revokedApiKeys: revoked };
   }
 }

@@ -90,6 +90,18 @@ export interface UpdateMemberRequest {
   role: UserRole;
 }
 
+/** GET /v1/team/members: a member and the working API keys they created (removing them revokes those). */
+export interface TeamMemberView extends UserView {
+  activeApiKeys: number;
+}
+/** DELETE /v1/team/members/:id: the removed member and how many of their API keys were revoked with them. */
+export interface RemovedMemberView extends UserView {
+  revokedApiKeys: number;
+}
+
+/** `manual`: DELETE /v1/config/api-keys/:id; `creator_removed`: its creator left the team. */
+export type ApiKeyRevokedReason = 'manual' | 'creator_removed';
+
 export interface ApiKeyView {
   id: string;
   name: string;
@@ -98,9 +110,14 @@ export interface ApiKeyView {
   projectId: string | null;
   permissions: string[];
   createdAt: string;
+  /** Updated at most once a minute. */
   lastUsedAt: string | null;
   revoked: boolean;
   revokedAt: string | null;
+  /** Null while the key works. */
+  revokedReason: ApiKeyRevokedReason | null;
+  /** Who created it; `removed` once they left the team (name and email are then unknown). */
+  createdBy: { id: string; name: string | null; email: string | null; removed: boolean } | null;
 }
 /** POST /v1/config/api-keys: the key itself is returned this once only. */
 export type CreatedApiKey = ApiKeyView & { key: string };

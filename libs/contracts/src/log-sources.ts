@@ -30,6 +30,8 @@ export interface LogSourceView {
   sources: string[];
   region: string | null;
   settings: Record<string, unknown>;
+  /** `file` sources: the server folder this source reads, `$LOG_FILES_DIR/<projectId>/` (put the project's files there). */
+  folder?: string;
   isActive: boolean;
   /** Names of the credential keys that are set (values are write-only). */
   credentialKeys: string[];

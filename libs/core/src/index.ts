@@ -23,3 +23,6 @@ export * from './http/cors';
 export * from './http/event-stream';
 export * from './http/multipart';
 export * from './http/open-streams';
+export * from './http/client-address';
+export * from './http/json-depth';
+export * from './http/rate-counters';

@@ -10,8 +10,9 @@ const DOOR = 'intercom:signed-door';
 
 /**
  * One guard for Intercom's signatures, all computed over the exact bytes received and compared in constant time:
- * - `webhook`: X-Hub-Signature `sha1=<40 hex>` — missing or malformed → 401 before the body is read, over 1 MB →
- *   413, mismatch → 401 (each counted and logged like every webhook answer);
+ * - `webhook`: X-Hub-Signature `sha1=<40 hex>` — missing or malformed → 401 before the body is read, mismatch → 401
+ *   (over 1 MB too: the signature is computed as the body streams), then over 1 MB → 413 (each counted and logged
+ *   like every webhook answer);
  * - `canvas`: X-Body-Signature (hex HMAC-SHA256) — over 1 MB → 413, invalid → 401;
  * - `uninstall`: X-Body-Signature, never refused (an unsigned notice is answered 200 and its tokens probed): the
  *   verdict is handed to the handler (`@SignatureVerified()`).
@@ -36,6 +37,8 @@ export class IntercomSignatureGuard implements CanActivate {
       case 'webhook': {
         const header = this.provider.webhookSignatureHeader(req.headers);
         if (header !== 'present') refuse(401, 'signature_invalid', `signature ${header}`);
+        // Over 1 MB the body was not kept, but its signature was computed as it streamed (apps/api raw-body): still 401.
+        if (tooLarge && req.rawBodySignatureValid === false) refuse(401, 'signature_invalid', 'signature mismatch');
         if (tooLarge) refuse(413, 'too_large', 'body over 1 MB');
         if (!this.provider.verifyWebhook(raw, req.headers)) refuse(401, 'signature_invalid', 'signature mismatch');
         return true;

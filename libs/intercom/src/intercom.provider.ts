@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { hmacHex, safeEqual } from '@app/core';
 import {
   AdminSummary,
@@ -164,6 +164,13 @@ export class IntercomProvider implements SupportDeskProvider {
   verifyWebhook(rawBody: Buffer, headers: Headers): boolean {
     if (this.webhookSignatureHeader(headers) !== 'present') return false;
     return safeEqual(header(headers, 'x-hub-signature')!.slice(5).toLowerCase(), hmacHex('sha1', this.opts.clientSecret, rawBody));
+  }
+
+  webhookStreamVerifier(headers: Headers): { update(chunk: Buffer): void; matches(): boolean } | null {
+    if (this.webhookSignatureHeader(headers) !== 'present') return null;
+    const expected = header(headers, 'x-hub-signature')!.slice(5).toLowerCase();
+    const mac = createHmac('sha1', this.opts.clientSecret);
+    return { update: (chunk) => mac.update(chunk), matches: () => safeEqual(expected, mac.digest('hex')) };
   }
 
   /** X-Body-Signature: hex HMAC-SHA256(client secret, raw body) (uninstall notice and Canvas Kit). */

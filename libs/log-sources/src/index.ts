@@ -15,3 +15,6 @@ export * from './log-source.entity';
 export * from './log-sources.module';
 export * from './log-sources.service';
 export * from './log-source-registry.factory';
+export * from './log-source-slot.entity';
+export * from './file/file-glob';
+export * from './log-source-slots';

@@ -1,3 +1,4 @@
+import type { HttpService } from '@nestjs/axios';
 import { cloudwatchConnector } from './cloudwatch/cloudwatch.connector';
 import { datadogConnector } from './datadog/datadog.connector';
 import { elasticConnector } from './elastic/elastic.connector';
@@ -18,20 +19,24 @@ export const ALL_CONNECTORS: ConnectorFactory[] = [
   gcpLoggingConnector,
 ];
 
-/** The registry from the validated config (AppConfig's log-source settings). */
-export function createLogSourceRegistry(cfg: {
-  logFilesDir: string;
-  logSourceBlockedCidrs: string[];
-  logSourceBlockedHosts: string[];
-  logSourceTimeoutMs: number;
-  analysisMaxLines: number;
-}): LogSourceRegistry {
+/** The registry from the validated config (AppConfig's log-source settings) and the Nest HTTP client. */
+export function createLogSourceRegistry(
+  cfg: {
+    logFilesDir: string;
+    logSourceBlockedCidrs: string[];
+    logSourceBlockedHosts: string[];
+    logSourceTimeoutMs: number;
+    analysisMaxLines: number;
+  },
+  http?: HttpService,
+): LogSourceRegistry {
   const ctx: ConnectorContext = {
     logFilesDir: cfg.logFilesDir,
     blockedCidrs: cfg.logSourceBlockedCidrs,
     blockedHosts: cfg.logSourceBlockedHosts,
     timeoutMs: cfg.logSourceTimeoutMs,
     maxLines: cfg.analysisMaxLines,
+    ...(http ? { http } : {}),
   };
   return new LogSourceRegistry(ctx, ALL_CONNECTORS);
 }

@@ -1,10 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiContract } from '@app/core';
 import { ApiTags } from '@nestjs/swagger';
-import { CurrentProject, ProjectScoped, RequirePermissions } from '@app/accounts/auth/decorators';
-import type { ProjectContext } from '@app/accounts/auth/principal';
-import { RawResponse } from '@app/core/http/decorators';
-import { Idempotent } from '@app/core/http/idempotency.interceptor';
+import { CurrentProject, ProjectScoped, RequirePermissions, type ProjectContext } from '@app/accounts';
+import { ApiContract, RawResponse, Idempotent } from '@app/core';
 import { CreateLogSourceDto, UpdateLogSourceDto } from './dto/log-source.dto';
 import { LogSourcesService } from './log-sources.service';
 

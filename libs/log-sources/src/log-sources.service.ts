@@ -1,14 +1,15 @@
+import { mkdir } from 'node:fs/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG } from '@app/core/config/config.module';
-import type { AppConfig } from '@app/core/config/config';
-import { SecretBox } from '@app/core/crypto/secret-box';
-import { AppError } from '@app/core/errors/error-codes';
+import { APP_CONFIG, type AppConfig, SecretBox, AppError } from '@app/core';
 import { ConnectionTestResult, CredentialField, LogSourceConfig, LogSourceConnector, LogSourceError, LogSourceTypeMetadata } from './connector';
 import { withDeadline } from './deadline.util';
+import type { UpdateLogSourceDto } from './dto/log-source.dto';
 import { LogSourceEntity } from './log-source.entity';
+import { LogSourceSlots, type SlotLease } from './log-source-slots';
 import { LogSourceRegistry } from './registry';
 import type { LogSourceTestBody, LogSourceView } from '@app/contracts';
+import { maskSecrets } from '@app/analysis/engine';
 
 /** A source ready to be queried by the analysis pipeline (or why it cannot be). */
 export interface ActiveLogSource {
@@ -16,6 +17,7 @@ export interface ActiveLogSource {
   name: string;
   type: string;
   connector: LogSourceConnector | null;
+  /** Decrypted configuration, with the source's projectId. */
   config: LogSourceConfig | null;
   /** Set when the source cannot be used (unknown type, unreadable credentials). */
   problem?: string;
@@ -26,15 +28,8 @@ interface ProjectRef {
   tenantId: string;
 }
 
-interface SourceInput {
-  type?: string;
-  name?: string;
-  credentials?: Record<string, string>;
-  sources?: string[];
-  region?: string | null;
-  settings?: Record<string, unknown>;
-  isActive?: boolean;
-}
+/** What create and update take: the request DTOs (create's fields are update's, all required there). */
+type SourceInput = UpdateLogSourceDto;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_CREDENTIAL_CHARS = 20_000;
@@ -54,6 +49,7 @@ export class LogSourcesService {
     private readonly ds: DataSource,
     private readonly registry: LogSourceRegistry,
     private readonly box: SecretBox,
+    private readonly slots: LogSourceSlots,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -93,7 +89,8 @@ export class LogSourcesService {
       region: dto.region ?? null,
       settings: dto.settings ?? {},
     });
-    await this.validateWithConnector(connector, { type: connector.metadata.type, ...merged });
+    await this.validateWithConnector(connector, { type: connector.metadata.type, projectId: p.id, ...merged });
+    await this.prepareFolder(connector, p.id, merged);
     const repo = this.ds.getRepository(LogSourceEntity);
     const row = await repo.save(
       repo.create({
@@ -133,7 +130,8 @@ export class LogSourcesService {
         region: dto.region !== undefined ? dto.region : row.region,
         settings: dto.settings ?? row.settings ?? {},
       });
-      await this.validateWithConnector(connector, { type: row.type, ...merged });
+      await this.validateWithConnector(connector, { type: row.type, projectId: row.projectId, ...merged });
+      await this.prepareFolder(connector, row.projectId, merged);
       if (dto.credentials !== undefined) row.credentialsSealed = this.box.sealJson(merged.credentials);
       row.sources = merged.sources;
       row.region = merged.region;
@@ -166,11 +164,14 @@ export class LogSourcesService {
     else {
       const ms = this.config.logSourceTimeoutMs;
       try {
-        result = await withDeadline(ms, (signal) => connector.testConnection(config, signal), timeoutMessage(ms));
+        result = await this.inSlot(row, 'test', () => withDeadline(ms, (signal) => connector.testConnection(config, signal), timeoutMessage(ms)));
       } catch (e) {
         result = { connected: false, message: connectorMessage(e), sampleLogs: [] };
       }
       if (!result.connected) result = { ...result, sampleLogs: [] };
+      // Sample lines are log text shown to the user: masked by the engine's masker like everything else stored or
+      // shown (issue 19.2; emails and IPs included, as no project setting keeps them yet).
+      result = { ...result, sampleLogs: result.sampleLogs.map((l) => ({ ...l, message: maskSecrets(l.message) })) };
     }
     row.lastTestedAt = new Date();
     row.lastTestResult = { success: result.connected, message: result.message };
@@ -193,7 +194,7 @@ export class LogSourcesService {
     if (!config) throw new AppError('LOG_SOURCE_CONNECTION_FAILED', 'The stored credentials cannot be read: enter them again.');
     const ms = this.config.logSourceTimeoutMs;
     try {
-      return await withDeadline(ms, (signal) => connector.listSources!(config, signal), timeoutMessage(ms));
+      return await this.inSlot(row, 'discovery', () => withDeadline(ms, (signal) => connector.listSources!(config, signal), timeoutMessage(ms)));
     } catch (e) {
       throw new AppError('LOG_SOURCE_CONNECTION_FAILED', connectorMessage(e));
     }
@@ -211,6 +212,39 @@ export class LogSourcesService {
   }
 
   // -------------------------------------------------------------------------------------------
+
+  /**
+   * Runs a request of the API (test, discovery) in one of the source's query slots, like an analysis's queries; when
+   * none frees up within LOG_SOURCE_TIMEOUT_MS it fails with `rate_limited`.
+   */
+  private async inSlot<T>(row: LogSourceEntity, purpose: string, fn: () => Promise<T>): Promise<T> {
+    const ms = this.config.logSourceTimeoutMs;
+    const lease: SlotLease | null = await this.slots.acquire({ id: row.id, projectId: row.projectId }, { waitUntil: Date.now() + ms, purpose });
+    if (!lease) {
+      throw new LogSourceError(
+        'rate_limited',
+        `Every query slot of this log source stayed busy for ${Math.round(ms / 1000)} s (LOG_SOURCE_CONCURRENCY queries at a time per source): try again in a moment.`,
+      );
+    }
+    try {
+      return await fn();
+    } finally {
+      await lease.release();
+    }
+  }
+
+  /** Connectors that read local files: create the source's folder so the operator sees where the files go. */
+  private async prepareFolder(
+    connector: LogSourceConnector,
+    projectId: string,
+    merged: { credentials: Record<string, string>; sources: string[] },
+  ): Promise<void> {
+    if (!connector.localFolder) return;
+    const folder = connector.localFolder({ type: connector.metadata.type, projectId, ...merged });
+    await mkdir(folder, { recursive: true }).catch((err: unknown) =>
+      this.logger.warn({ event: 'log_source.folder_not_created', projectId, err }, 'could not create the log folder of a project'),
+    );
+  }
 
   private async find(p: ProjectRef, id: string): Promise<LogSourceEntity> {
     const row = UUID.test(id) ? await this.ds.getRepository(LogSourceEntity).findOne({ where: { id, tenantId: p.tenantId, projectId: p.id } }) : null;
@@ -230,10 +264,12 @@ export class LogSourcesService {
   private toConfig(row: LogSourceEntity): LogSourceConfig | null {
     const credentials = this.decrypt(row);
     if (!credentials) return null;
-    return { type: row.type, credentials, sources: row.sources, region: row.region, settings: row.settings ?? {} };
+    return { type: row.type, credentials, sources: row.sources, region: row.region, settings: row.settings ?? {}, projectId: row.projectId };
   }
 
   private view(r: LogSourceEntity): LogSourceView {
+    const connector = this.registry.get(r.type);
+    const folder = connector?.localFolder ? this.folderOf(connector, r) : undefined;
     return {
       id: r.id,
       projectId: r.projectId,
@@ -242,6 +278,7 @@ export class LogSourcesService {
       sources: r.sources,
       region: r.region,
       settings: r.settings ?? {},
+      ...(folder ? { folder } : {}),
       isActive: r.isActive,
       credentialKeys: Object.keys(this.decrypt(r) ?? {}).sort(),
       lastTestedAt: r.lastTestedAt ? r.lastTestedAt.toISOString() : null,
@@ -249,6 +286,14 @@ export class LogSourcesService {
       createdAt: r.createdAt.toISOString(),
       updatedAt: r.updatedAt.toISOString(),
     };
+  }
+
+  private folderOf(connector: LogSourceConnector, r: LogSourceEntity): string | undefined {
+    try {
+      return connector.localFolder!({ type: r.type, credentials: {}, sources: r.sources, projectId: r.projectId });
+    } catch {
+      return undefined;
+    }
   }
 
   /**

@@ -1,8 +1,9 @@
+import type { HttpService } from '@nestjs/axios';
 import type { LogSourceConnector, LogSourceTypeMetadata } from './connector';
 
 /** Runtime settings every connector gets (from the validated config). */
 export interface ConnectorContext {
-  /** The only directory a `file` source may read (LOG_FILES_DIR). */
+  /** Root of the per-project folders `file` sources read (LOG_FILES_DIR): a source reads only `<logFilesDir>/<projectId>/`. */
   logFilesDir: string;
   /** CIDRs whose addresses are refused as log-source hosts (LOG_SOURCE_BLOCKED_CIDRS). */
   blockedCidrs: string[];
@@ -12,6 +13,8 @@ export interface ConnectorContext {
   timeoutMs: number;
   /** ANALYSIS_MAX_LINES. */
   maxLines: number;
+  /** The Nest HTTP client (@nestjs/axios) the HTTP connectors send through; a private one when absent (tests, bench). */
+  http?: HttpService;
 }
 
 export type ConnectorFactory = (ctx: ConnectorContext) => LogSourceConnector;

@@ -142,6 +142,8 @@ export interface SupportDeskProvider {
   webhookSignatureHeader(headers: Headers): 'present' | 'missing' | 'malformed';
   /** Signature over the exact bytes received, compared in constant time. */
   verifyWebhook(rawBody: Buffer, headers: Headers): boolean;
+  /** The same check fed chunk by chunk, for bodies over the limit (never kept whole); null without a well-formed header. */
+  webhookStreamVerifier?(headers: Headers): { update(chunk: Buffer): void; matches(): boolean } | null;
   verifyUninstallNotice(rawBody: Buffer, headers: Headers): boolean;
   /** Throws ProviderError('bad_request') when the payload is not one of the platform's notifications. */
   normalizeEvent(payload: unknown, binding: { replyAsAdminId: string | null } | null): NormalizedEvent;

@@ -98,6 +98,13 @@ describe('createApiClient', () => {
     expect((f.calls[0].init.headers as Record<string, string>)['Content-Type']).toBeUndefined();
   });
 
+  it('sends DELETE as JSON even without a body (the CSRF rule refuses cookie writes without a JSON content type)', async () => {
+    const f = fakeFetch(200, { success: true, data: {} });
+    await createApiClient(f.impl).del('/v1/team/members/1');
+    expect((f.calls[0].init.headers as Record<string, string>)['Content-Type']).toBe('application/json');
+    expect(f.calls[0].init.body).toBe('{}');
+  });
+
   it('sends a JSON body on DELETE when given (project delete confirmation)', async () => {
     const f = fakeFetch(200, { success: true, data: {} });
     await createApiClient(f.impl).del('/v1/config/projects/1', { confirm: 'shop' });

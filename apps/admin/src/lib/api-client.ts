@@ -108,7 +108,8 @@ export function createApiClient(fetchImpl: Fetch = (...a) => fetch(...a)) {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (opts.projectId) headers['X-Project-Id'] = opts.projectId;
     let body: string | undefined;
-    if (opts.body !== undefined || (method !== 'GET' && method !== 'DELETE')) {
+    // Every write, DELETE included, is JSON: the server refuses cookie-authenticated writes without it (CSRF rule).
+    if (opts.body !== undefined || method !== 'GET') {
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(opts.body ?? {});
     }

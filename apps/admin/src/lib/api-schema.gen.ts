@@ -763,9 +763,22 @@ export interface components {
       };
       message: string;
     };
+    /**
+     * @description `manual`: DELETE /v1/config/api-keys/:id; `creator_removed`: its creator left the team.
+     * @enum {string}
+     */
+    ApiKeyRevokedReason: 'manual' | 'creator_removed';
     ApiKeyView: {
       createdAt: string;
+      /** @description Who created it; `removed` once they left the team (name and email are then unknown). */
+      createdBy: {
+        email: string | null;
+        id: string;
+        name: string | null;
+        removed: boolean;
+      } | null;
       id: string;
+      /** @description Updated at most once a minute. */
       lastUsedAt: string | null;
       name: string;
       permissions: string[];
@@ -773,6 +786,8 @@ export interface components {
       projectId: string | null;
       revoked: boolean;
       revokedAt: string | null;
+      /** @description Null while the key works. */
+      revokedReason: components['schemas']['ApiKeyRevokedReason'] | null;
       type: components['schemas']['KeyType'];
     };
     AttributeMapping: {
@@ -922,8 +937,16 @@ export interface components {
     /** @description POST /v1/config/api-keys: the key itself is returned this once only. */
     CreatedApiKey: {
       createdAt: string;
+      /** @description Who created it; `removed` once they left the team (name and email are then unknown). */
+      createdBy: {
+        email: string | null;
+        id: string;
+        name: string | null;
+        removed: boolean;
+      } | null;
       id: string;
       key: string;
+      /** @description Updated at most once a minute. */
       lastUsedAt: string | null;
       name: string;
       permissions: string[];
@@ -931,6 +954,8 @@ export interface components {
       projectId: string | null;
       revoked: boolean;
       revokedAt: string | null;
+      /** @description Null while the key works. */
+      revokedReason: components['schemas']['ApiKeyRevokedReason'] | null;
       type: components['schemas']['KeyType'];
     };
     CreateMemberRequest: {
@@ -1087,6 +1112,8 @@ export interface components {
       createdAt: string;
       /** @description Names of the credential keys that are set (values are write-only). */
       credentialKeys: string[];
+      /** @description `file` sources: the server folder this source reads, `$LOG_FILES_DIR/<projectId>/` (put the project's files there). */
+      folder?: string;
       id: string;
       isActive: boolean;
       lastTestedAt: string | null;
@@ -1157,6 +1184,16 @@ export interface components {
       slug: string;
       updatedAt: string;
     };
+    /** @description DELETE /v1/team/members/:id: the removed member and how many of their API keys were revoked with them. */
+    RemovedMemberView: {
+      createdAt: string;
+      email: string;
+      id: string;
+      name: string;
+      revokedApiKeys: number;
+      role: components['schemas']['UserRole'];
+      tenantId: string;
+    };
     /** @enum {string} */
     RootCauseCategory:
       | 'authentication'
@@ -1201,6 +1238,16 @@ export interface components {
       /** @description 0–1, from the overlap of error signatures (and the root cause). */
       similarity: number;
       summary: string | null;
+    };
+    /** @description GET /v1/team/members: a member and the working API keys they created (removing them revokes those). */
+    TeamMemberView: {
+      activeApiKeys: number;
+      createdAt: string;
+      email: string;
+      id: string;
+      name: string;
+      role: components['schemas']['UserRole'];
+      tenantId: string;
     };
     TemplatePreviewRequest: {
       /** @description The template to render; the binding's saved one when absent. */
@@ -2875,14 +2922,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description UserView */
+      /** @description TeamMemberView */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/json': {
-            data: components['schemas']['UserView'][];
+            data: components['schemas']['TeamMemberView'][];
             /** @enum {boolean} */
             success: true;
           };
@@ -2998,14 +3045,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description UserView */
+      /** @description RemovedMemberView */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/json': {
-            data: components['schemas']['UserView'];
+            data: components['schemas']['RemovedMemberView'];
             /** @enum {boolean} */
             success: true;
           };

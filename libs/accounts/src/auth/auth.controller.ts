@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Ip, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, AppError, ApiContract } from '@app/core';
@@ -29,10 +29,10 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  @RateCategory('auth')
+  @RateCategory('login')
   @ApiContract({ body: 'LoginRequest', data: 'LoginResponse' })
-  async login(@Body() dto: LoginDto, @Res({ passthrough: true }) res: Response) {
-    const { user, token } = await this.auth.login(dto.email, dto.password);
+  async login(@Body() dto: LoginDto, @Ip() ip: string, @Res({ passthrough: true }) res: Response) {
+    const { user, token } = await this.auth.login(dto.email, dto.password, ip);
     this.setCookie(res, token);
     return { user, token };
   }
@@ -41,9 +41,9 @@ export class AuthController {
   @Post('signup')
   @RateCategory('auth')
   @ApiContract({ body: 'SignupRequest', data: 'LoginResponse', status: 201 })
-  async signup(@Body() dto: SignupDto, @Res({ passthrough: true }) res: Response) {
+  async signup(@Body() dto: SignupDto, @Ip() ip: string, @Res({ passthrough: true }) res: Response) {
     if (!this.config.allowSignup) throw new AppError('SIGNUP_DISABLED', 'Signup is disabled on this installation (ALLOW_SIGNUP=false)');
-    const { user, tenant, project } = await this.auth.createTenant(dto);
+    const { user, tenant, project } = await this.auth.createTenant(dto, ip);
     const { token } = await this.auth.createSession(user);
     this.setCookie(res, token);
     return { user: toPublicUser(user), tenant: { id: tenant.id, name: tenant.name }, project: { id: project.id, slug: project.slug }, token };

@@ -1,11 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager, IsNull, MoreThan } from 'typeorm';
 import type { MeView, UserView } from '@app/contracts';
-import { APP_CONFIG, AppError, randomToken, sha256Hex } from '@app/core';
+import { APP_CONFIG, AppError, clientAddressKey, randomToken, sha256Hex } from '@app/core';
 import type { AppConfig } from '@app/core';
 import { ApiKeyEntity, SessionEntity, TenantEntity, UserEntity } from '../accounts.entities';
-import { dummyHash, hashPassword, verifyPassword } from '../password';
+import { dummyHash } from '../password';
 import { ProjectDirectoryPort, type ProjectRef } from '../project-directory.port';
+import { PasswordHasher } from './hash-gate';
+import { LoginThrottle } from './login-throttle';
 import { KeyType, Permission, ROLE_PERMISSIONS } from '../permissions';
 import { Principal, SESSION_TTL_MS } from './principal';
 
@@ -24,18 +26,47 @@ export class AuthService {
     private readonly ds: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly projects: ProjectDirectoryPort,
+    private readonly hasher: PasswordHasher,
+    private readonly throttle: LoginThrottle,
   ) {}
 
-  async login(email: string, password: string): Promise<{ user: PublicUser; token: string; expiresAt: Date }> {
-    const user = await this.ds.getRepository(UserEntity).findOne({ where: { email: email.trim().toLowerCase() } });
-    // Always run one hash verification so a missing user and a wrong password take the same time.
-    const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
-    if (!user || !ok) {
-      this.logger.log({ event: 'auth.login_failed' }, 'login failed');
-      throw new AppError('UNAUTHORIZED', 'Invalid email or password');
+  /**
+   * An email may belong to accounts in several tenants, each with its own password (team members are added per
+   * tenant, and no answer may reveal that an email exists elsewhere). The login opens the account whose password
+   * matches — the oldest if several do. All of an email's accounts share one salt, so this is one scrypt run, the
+   * same as for an unknown email (checked against a dummy hash): timing does not tell them apart.
+   */
+  async login(email: string, password: string, clientIp: string | undefined): Promise<{ user: PublicUser; token: string; expiresAt: Date }> {
+    const address = clientAddressKey(clientIp);
+    const normalized = email.trim().toLowerCase();
+    const ticket = await this.throttle.reserve(address, normalized);
+    let outcome: 'ok' | 'failed' | 'busy' | 'aborted' = 'aborted';
+    try {
+      const users = await this.ds.getRepository(UserEntity).find({ where: { email: normalized }, order: { createdAt: 'ASC', id: 'ASC' } });
+      const stored = users.length ? users.map((u) => u.passwordHash) : [await dummyHash()];
+      // When checks queue up, the owner's usual address goes first, then addresses with no failure this minute.
+      const priority = ticket.known ? 'top' : ticket.clean ? 'high' : 'low';
+      outcome = 'busy';
+      const matched = await this.hasher.match(password, stored, address, priority);
+      outcome = 'aborted';
+      const user = users.length && matched >= 0 ? users[matched] : undefined;
+      if (!user) {
+        outcome = 'failed';
+        this.logger.log({ event: 'auth.login_failed', address }, 'login failed');
+        throw new AppError('UNAUTHORIZED', 'Invalid email or password');
+      }
+      outcome = 'ok';
+      const { token, expiresAt } = await this.createSession(user);
+      return { user: toPublicUser(user), token, expiresAt };
+    } finally {
+      await this.throttle.settle(ticket, outcome).catch((e) => this.logger.warn({ event: 'auth.throttle_settle_failed', err: String(e) }, 'could not settle'));
     }
-    const { token, expiresAt } = await this.createSession(user);
-    return { user: toPublicUser(user), token, expiresAt };
+  }
+
+  /** A new password hash for `email`, sharing the salt of the email's existing accounts (see login). */
+  async hashNewPassword(email: string, password: string, gateKey: string, manager: EntityManager = this.ds.manager): Promise<string> {
+    const prior = await manager.getRepository(UserEntity).findOne({ where: { email }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return this.hasher.hash(password, gateKey, prior?.passwordHash);
   }
 
   async createSession(user: UserEntity, manager: EntityManager = this.ds.manager) {
@@ -49,17 +80,17 @@ export class AuthService {
     await this.ds.getRepository(SessionEntity).delete({ tokenHash: sha256Hex(token) });
   }
 
-  /** Creates a tenant, its owner and its default project in one transaction. */
-  async createTenant(input: {
-    companyName: string;
-    name: string;
-    email: string;
-    password: string;
-  }): Promise<{ tenant: TenantEntity; user: UserEntity; project: ProjectRef }> {
+  /**
+   * Creates a tenant, its owner and its default project in one transaction. An email already used in another tenant
+   * is no obstacle (and no answer says so): the new owner is a separate account with its own password.
+   */
+  async createTenant(
+    input: { companyName: string; name: string; email: string; password: string },
+    clientIp?: string,
+  ): Promise<{ tenant: TenantEntity; user: UserEntity; project: ProjectRef }> {
     const email = input.email.trim().toLowerCase();
-    const passwordHash = await hashPassword(input.password);
+    const passwordHash = await this.hashNewPassword(email, input.password, clientAddressKey(clientIp));
     return this.ds.transaction(async (m) => {
-      if (await m.getRepository(UserEntity).exists({ where: { email } })) throw new AppError('EMAIL_EXISTS', 'An account with this email already exists');
       const tenant = await m.getRepository(TenantEntity).save(m.getRepository(TenantEntity).create({ name: input.companyName }));
       const user = await m
         .getRepository(UserEntity)

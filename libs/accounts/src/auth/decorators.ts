@@ -7,7 +7,7 @@ export const META_DASHBOARD_ONLY = 'auth:dashboard-only';
 export const META_ORG_LEVEL = 'auth:org-level';
 export const META_PUBLIC_KEY_OK = 'auth:public-key-ok';
 export const META_PROJECT_SCOPED = 'auth:project-scoped';
-import { META_RATE_CATEGORY } from '@app/core';
+import { META_RATE_CATEGORY, type RateCategoryName } from '@app/core';
 export { META_RATE_CATEGORY };
 
 /** No authentication (login, signup, health). */
@@ -23,7 +23,7 @@ export const PublicKeyAllowed = () => SetMetadata(META_PUBLIC_KEY_OK, true);
 /** Resolves the project from the key or X-Project-Id (contract §3). */
 export const ProjectScoped = () => SetMetadata(META_PROJECT_SCOPED, true);
 /** Rate-limit category; default read for GET/HEAD, write otherwise. */
-export const RateCategory = (c: 'read' | 'write' | 'analysis' | 'auth') => SetMetadata(META_RATE_CATEGORY, c);
+export const RateCategory = (c: RateCategoryName) => SetMetadata(META_RATE_CATEGORY, c);
 
 export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest().principal);
 export const CurrentProject = createParamDecorator((_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest().project);

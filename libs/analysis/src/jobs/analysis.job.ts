@@ -1,16 +1,14 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AnalysisResult } from '@app/contracts';
-import { APP_CONFIG } from '@app/core/config/config.module';
-import type { AppConfig } from '@app/core/config/config';
-import { JobQueue } from '@app/core/queue/job-queue';
-import { LogSourcesService } from '@app/log-sources/log-sources.service';
-import { ProjectEntity } from '@app/projects/project.entity';
+import { APP_CONFIG, type AppConfig, JobQueue } from '@app/core';
+import { LogSourceSlots, LogSourcesService } from '@app/log-sources';
+import { ProjectEntity } from '@app/projects';
 import { AnalysesService, TERMINAL_STATUSES } from '../analyses.service';
 import { AnalysisEntity } from '../analysis.entity';
 import { AnalysisFinishedPort } from '../analysis-finished.port';
 import { ANALYSIS_RUN_QUEUE, type AnalysisRunJob } from '../analysis.queues';
-import { analyze } from '../engine/analyze';
+import { createAnalyzer } from '../engine';
 import { collectLogs } from '../log-collector';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -39,12 +37,14 @@ export class AnalysisJob implements OnModuleInit {
     private readonly logSources: LogSourcesService,
     private readonly finished: AnalysisFinishedPort,
     private readonly analyses: AnalysesService,
+    private readonly slots: LogSourceSlots,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
-    // Two fetches per source run in parallel, each bounded by LOG_SOURCE_TIMEOUT_MS; leave room for the engine.
-    const expire = Math.max(600, Math.ceil((2 * this.config.logSourceTimeoutMs) / 1000) + 600);
+    // Per source: a wait for a query slot (≤ LOG_SOURCE_TIMEOUT_MS), then the window and the baseline query
+    // (≤ LOG_SOURCE_TIMEOUT_MS each); leave room for the engine.
+    const expire = Math.max(600, Math.ceil((3 * this.config.logSourceTimeoutMs) / 1000) + 600);
     this.queue.define({ ...ANALYSIS_RUN_QUEUE, expireInSeconds: expire });
     // The payload is read defensively: a job may have been enqueued by hand or by an older version.
     this.queue.handle<Partial<Record<keyof AnalysisRunJob, unknown>>>(ANALYSIS_RUN_QUEUE.name, (data) => this.handle(data));
@@ -95,12 +95,26 @@ export class AnalysisJob implements OnModuleInit {
       return;
     }
 
+    const project = await this.ds.getRepository(ProjectEntity).findOne({ where: { id: a.projectId } });
+    // Pages go straight into the streaming engine as the sources answer them; it keeps aggregates, never the lines,
+    // and samples a window above ANALYSIS_MAX_LINES evenly across time.
+    const analyzer = createAnalyzer({
+      window: { start: a.timeStart.toISOString(), end: a.timeEnd.toISOString() },
+      description: a.description,
+      services: project?.services ?? [],
+      maxLines: this.config.analysisMaxLines,
+    });
     const collected = await collectLogs({
       sources,
       start: a.timeStart,
       end: a.timeEnd,
       timeoutMs: this.config.logSourceTimeoutMs,
       maxLines: this.config.analysisMaxLines,
+      slots: this.slots,
+      purpose: `analysis ${id}`,
+      sink: analyzer,
+      // The engine counts info lines per service and reads nothing else of them.
+      detail: 'problems',
     });
     for (const issue of collected.baselineIssues) this.logger.warn({ event: 'analysis.baseline_failed', analysisId: id, issue }, 'baseline query failed');
     const reasons = clip(collected.reasons);
@@ -118,14 +132,7 @@ export class AnalysisJob implements OnModuleInit {
       return;
     }
 
-    const project = await this.ds.getRepository(ProjectEntity).findOne({ where: { id: a.projectId } });
-    const result = analyze({
-      entries: collected.entries,
-      baseline: collected.baseline,
-      window: { start: a.timeStart.toISOString(), end: a.timeEnd.toISOString() },
-      description: a.description,
-      services: project?.services ?? [],
-    });
+    const result = analyzer.finish();
     await this.finish(id, { status: reasons.length ? 'partial' : 'complete', result, partialReasons: reasons }, startedAt);
   }
 

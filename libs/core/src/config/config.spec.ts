@@ -76,11 +76,21 @@ describe('loadConfig', () => {
     const c = loadConfig({ DATA_DIR: tmp() });
     expect(c.port).toBe(3000);
     expect(c.publicUrl).toBe('http://localhost:3000');
-    expect(c.rateLimits).toEqual({ read: 1200, write: 300, analysis: 60, auth: 20 });
+    expect(c.rateLimits).toEqual({ read: 1200, write: 300, analysis: 60, auth: 20, authAccount: 10, authGlobal: 300 });
+    expect(c.trustProxy).toEqual(['loopback']);
     expect(c.logSourceTimeoutMs).toBe(30000);
     expect(c.analysisMaxLines).toBe(2000000);
     expect(c.logFilesDir).toBe(join(c.dataDir, 'logs'));
-    expect(c.logSourceBlockedCidrs).toEqual(['169.254.0.0/16', 'fe80::/10']);
+    expect(c.logSourceBlockedCidrs).toEqual(['169.254.0.0/16', 'fe80::/10', 'fd00:ec2::254/128', 'fd20:ce::254/128', '100.100.100.200/32', '192.0.0.192/32']);
+    expect(c.logSourceConcurrency).toBe(2);
+    // An empty value (an env file's `LOG_SOURCE_BLOCKED_CIDRS=`) keeps the default block list.
+    expect(loadConfig({ DATA_DIR: tmp(), LOG_SOURCE_BLOCKED_CIDRS: ' ' }).logSourceBlockedCidrs).toEqual(c.logSourceBlockedCidrs);
+    expect(loadConfig({ DATA_DIR: tmp(), LOG_SOURCE_BLOCKED_CIDRS: '10.0.0.0/8, 169.254.0.0/16' }).logSourceBlockedCidrs).toEqual([
+      '10.0.0.0/8',
+      '169.254.0.0/16',
+    ]);
+    expect(loadConfig({ DATA_DIR: tmp(), LOG_SOURCE_CONCURRENCY: '5' }).logSourceConcurrency).toBe(5);
+    expect(() => loadConfig({ DATA_DIR: tmp(), LOG_SOURCE_CONCURRENCY: '0' })).toThrow(/LOG_SOURCE_CONCURRENCY/);
     expect(c.intercom).toMatchObject({
       sandbox: true,
       clientId: 'sandbox',
@@ -118,6 +128,25 @@ describe('loadConfig', () => {
     expect(loadConfig(base, false).logFormat).toBe('json');
     expect(loadConfig({ ...base, LOG_FORMAT: 'json' }, true).logFormat).toBe('json');
     expect(loadConfig({ ...base, LOG_FORMAT: 'Pretty' }, false).logFormat).toBe('pretty');
+  });
+
+  it('reads TRUST_PROXY as a hop count or a list of proxies checked by proxy-addr, and refuses the rest by name', () => {
+    const base = { DATABASE_URL: DB, ENCRYPTION_KEY: HEX, SESSION_SECRET: HEX };
+    expect(loadConfig({ ...base, TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ ...base, TRUST_PROXY: 'none' }).trustProxy).toBe(0);
+    expect(loadConfig({ ...base, TRUST_PROXY: ' loopback, 10.0.0.0/8 ,fd00::/8,uniquelocal' }).trustProxy).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+      'fd00::/8',
+      'uniquelocal',
+    ]);
+    for (const bad of ['10.0.0.0/33', 'not-an-address', '10.0.0.1/255.0.255.0', '1.2.3']) {
+      expect(() => loadConfig({ ...base, TRUST_PROXY: bad })).toThrow(/TRUST_PROXY must be a hop count/);
+    }
+    expect(() => loadConfig({ ...base, TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY=true would let any client forge its address/);
+    expect(() => loadConfig({ ...base, TRUST_PROXY: '1000' })).toThrow(/at most 100/);
+    expect(() => loadConfig({ ...base, RATE_LIMIT_AUTH_ACCOUNT: '0' })).toThrow(/RATE_LIMIT_AUTH_ACCOUNT/);
+    expect(loadConfig({ ...base, RATE_LIMIT_AUTH_GLOBAL: '50' }).rateLimits.authGlobal).toBe(50);
   });
 
   it('never puts a secret in an error message', () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import proxyaddr from 'proxy-addr';
 
 /** `migrate` applies pending migrations and exits (contract §1). */
 export type Role = 'api' | 'worker' | 'all' | 'migrate';
@@ -36,7 +37,15 @@ export interface AppConfig {
   analysisMaxLines: number;
   logSourceBlockedCidrs: string[];
   logSourceBlockedHosts: string[];
-  rateLimits: { read: number; write: number; analysis: number; auth: number };
+  /**
+   * Limits per minute. `auth`: failed logins (and signups) per client address; `authAccount`: failed logins per account
+   * (email) across addresses; `authGlobal`: failed logins across the installation.
+   */
+  rateLimits: { read: number; write: number; analysis: number; auth: number; authAccount: number; authGlobal: number };
+  /** Express `trust proxy`: a hop count, or the addresses/CIDRs/names (loopback, linklocal, uniquelocal) of trusted proxies. */
+  trustProxy: number | string[];
+  /** Queries running at once per log source, across all workers (LOG_SOURCE_CONCURRENCY). */
+  logSourceConcurrency: number;
   noRecentEventsDays: number;
   logLevel: string;
   /** LOG_FORMAT: `pretty` (readable, one line per event) or `json` (one JSON object per line). Default: pretty on a terminal, else json. */
@@ -111,6 +120,35 @@ export function parseCorsOrigins(raw: string | undefined): '*' | string[] {
   return out;
 }
 
+/** TRUST_PROXY (contract §2): a hop count, or comma-separated proxy addresses/CIDRs/names, checked by proxy-addr. */
+export function parseTrustProxy(raw: string | undefined): number | string[] {
+  const v = (raw ?? '').trim();
+  if (!v) return ['loopback'];
+  if (/^\d+$/.test(v)) {
+    const n = Number(v);
+    if (n > 100) throw new ConfigError(`TRUST_PROXY hop count must be at most 100 (got "${raw}")`);
+    return n;
+  }
+  if (/^(false|none)$/i.test(v)) return 0;
+  if (/^true$/i.test(v)) {
+    throw new ConfigError(
+      'TRUST_PROXY=true would let any client forge its address: set the number of proxies in front of the app (e.g. 1) or their addresses/CIDRs',
+    );
+  }
+  const list = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  try {
+    proxyaddr.compile(list);
+  } catch (e) {
+    throw new ConfigError(
+      `TRUST_PROXY must be a hop count or comma-separated addresses, CIDRs or loopback/linklocal/uniquelocal (${(e as Error).message}; got "${raw}")`,
+    );
+  }
+  return list;
+}
+
 function url(name: string, raw: string): string {
   try {
     const u = new URL(raw);
@@ -182,12 +220,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTTY: bo
   const adminPassword = env.ADMIN_PASSWORD || null;
   if (adminPassword !== null && adminPassword.length < 8) throw new ConfigError('ADMIN_PASSWORD must be at least 8 characters');
 
-  const cidrs =
-    env.LOG_SOURCE_BLOCKED_CIDRS !== undefined
-      ? env.LOG_SOURCE_BLOCKED_CIDRS.split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : ['169.254.0.0/16', 'fe80::/10'];
+  // Empty (e.g. `LOG_SOURCE_BLOCKED_CIDRS=` in an env file) means the default, never "block nothing".
+  const cidrs = env.LOG_SOURCE_BLOCKED_CIDRS?.trim()
+    ? env.LOG_SOURCE_BLOCKED_CIDRS.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : // Link-local, then the cloud metadata addresses outside it: AWS IMDS over IPv6, GCP's metadata server over IPv6,
+      // Alibaba Cloud, Oracle Cloud. IPv6 forms embedding an IPv4 address are unmapped before checking.
+      ['169.254.0.0/16', 'fe80::/10', 'fd00:ec2::254/128', 'fd20:ce::254/128', '100.100.100.200/32', '192.0.0.192/32'];
 
   return {
     port,
@@ -217,13 +257,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTTY: bo
     logSourceTimeoutMs: int(env, 'LOG_SOURCE_TIMEOUT_MS', 30000, 100, 600000),
     analysisMaxLines: int(env, 'ANALYSIS_MAX_LINES', 2000000, 1, 100000000),
     logSourceBlockedCidrs: cidrs,
-    logSourceBlockedHosts: ['metadata.google.internal', 'metadata', 'metadata.azure.internal', 'instance-data', 'instance-data.ec2.internal'],
+    logSourceBlockedHosts: ['metadata.google.internal', 'metadata.goog', 'metadata', 'metadata.azure.internal', 'instance-data', 'instance-data.ec2.internal'],
+    logSourceConcurrency: int(env, 'LOG_SOURCE_CONCURRENCY', 2, 1, 1000),
     rateLimits: {
       read: int(env, 'RATE_LIMIT_READ', 1200, 1, 10000000),
       write: int(env, 'RATE_LIMIT_WRITE', 300, 1, 10000000),
       analysis: int(env, 'RATE_LIMIT_ANALYSIS', 60, 1, 10000000),
       auth: int(env, 'RATE_LIMIT_AUTH', 20, 1, 10000000),
+      authAccount: int(env, 'RATE_LIMIT_AUTH_ACCOUNT', 10, 1, 10000000),
+      authGlobal: int(env, 'RATE_LIMIT_AUTH_GLOBAL', 300, 1, 10000000),
     },
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     noRecentEventsDays: int(env, 'NO_RECENT_EVENTS_DAYS', 7, 1, 365),
     logLevel: env.LOG_LEVEL || 'info',
     logFormat: logFormat(env.LOG_FORMAT, stdoutIsTTY),

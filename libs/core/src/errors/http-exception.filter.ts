@@ -36,7 +36,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
           ? { code: 'PAYLOAD_TOO_LARGE', message: `Request body is larger than the ${limitText(exception)} limit` }
           : status === 415
             ? { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Unsupported body charset or encoding' }
-            : { code: 'VALIDATION_ERROR', message: 'Malformed JSON body', details: { fields: [{ field: 'body', message: 'must be valid JSON' }] } };
+            : exception.type === 'entity.too.deep'
+              ? {
+                  code: 'VALIDATION_ERROR',
+                  message: String((exception as { message?: string }).message),
+                  details: { fields: [{ field: 'body', message: 'is nested too deep' }] },
+                }
+              : { code: 'VALIDATION_ERROR', message: 'Malformed JSON body', details: { fields: [{ field: 'body', message: 'must be valid JSON' }] } };
     } else {
       this.logger.error({ err: exception, requestId }, 'unhandled error');
       body = { code: 'INTERNAL_ERROR', message: 'Internal server error', details: { requestId } };

@@ -8,6 +8,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LogSourceError, type LogSourceConfig } from '../connector';
 import type { ConnectorContext } from '../registry';
+import { LocalServer } from '../shared/local-server.testing';
 import { CloudWatchConnector, cloudwatchConnector } from './cloudwatch.connector';
 import { awsError, awsReply, verifySigV4 } from './cloudwatch.stand-in.testing';
 
@@ -241,5 +242,40 @@ describe('CloudWatchConnector', () => {
     await expect(c.query(cfg({ settings: { endpoint: 'http://169.254.169.254' } }), { ...q, limit: 10 })).rejects.toMatchObject({ code: 'blocked_host' });
     await expect(c.validateConfig(cfg({ region: null }))).rejects.toMatchObject({ code: 'invalid_config' });
     expect(seen).toHaveLength(0);
+  });
+
+  it("sends the SDK's own requests through the host guard (issue 19.4): a blocked address is never connected to", async () => {
+    // The SDK client exactly as the connector builds it, sent to directly (no create-time check in front).
+    const c = new CloudWatchConnector(ctx({ blockedCidrs: ['127.0.0.0/8', '::1/128'] }));
+    const client = (c as unknown as { client(s: object): { send(cmd: unknown, o?: object): Promise<unknown>; destroy(): void } }).client({
+      accessKeyId: KEY_ID,
+      secretAccessKey: SECRET,
+      region: 'eu-west-1',
+      endpoint,
+    });
+    const { DescribeLogGroupsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
+    try {
+      const err = await client.send(new DescribeLogGroupsCommand({})).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(LogSourceError);
+      expect(err).toMatchObject({ code: 'blocked_host' });
+    } finally {
+      client.destroy();
+    }
+    expect(seen).toHaveLength(0);
+  });
+
+  it('does not follow a redirect from the endpoint to another host', async () => {
+    const other = await new LocalServer((_req, res) => reply(res, 200, { logGroups: [] })).start('127.0.0.2');
+    try {
+      handler = (_req, res) => {
+        res.writeHead(307, { Location: `${other.url}/` });
+        res.end();
+      };
+      const err = await new CloudWatchConnector(ctx({ blockedCidrs: ['169.254.0.0/16', '127.0.0.2/32'] })).listSources(cfg()).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(LogSourceError);
+      expect(other.requests).toHaveLength(0);
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -7,11 +7,20 @@ import {
   type FilteredLogEvent,
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { LogEntry } from '@app/contracts';
-import { ConnectionTestResult, LogQuery, LogQueryResult, LogSourceConfig, LogSourceConnector, LogSourceError, LogSourceTypeMetadata } from '../connector';
+import {
+  ConnectionTestResult,
+  LogPage,
+  LogQuery,
+  LogQueryResult,
+  LogSourceConfig,
+  LogSourceConnector,
+  LogSourceError,
+  LogSourceTypeMetadata,
+} from '../connector';
 import type { ConnectorContext, ConnectorFactory } from '../registry';
-import { assertHostAllowed, redactUrl } from '../shared/host-guard';
+import { assertHostAllowed, createGuardedAgents, redactUrl } from '../shared/host-guard';
 import { levelFromText, normaliseLevel, toIsoTimestamp } from '../shared/normalise';
-import { collectAcrossSources, pageSizeFrom, runConnectionTest } from '../shared/paging';
+import { collectPages, pageSizeFrom, pagesAcrossSources, runConnectionTest } from '../shared/paging';
 
 /** FilterLogEvents returns at most 10 000 events per call. */
 const MAX_PAGE = 10_000;
@@ -78,18 +87,23 @@ export class CloudWatchConnector implements LogSourceConnector {
     if (endpoint) await assertHostAllowed(endpoint, this.ctx);
   }
 
-  async query(config: LogSourceConfig, query: LogQuery): Promise<LogQueryResult> {
+  query(config: LogSourceConfig, query: LogQuery): Promise<LogQueryResult> {
+    return collectPages(this.pages(config, query), query.limit, (query.sources.length ? query.sources : config.sources).length);
+  }
+
+  async *pages(config: LogSourceConfig, query: LogQuery): AsyncGenerator<LogPage> {
     const s = this.settings(config);
     if (s.endpoint) await assertHostAllowed(s.endpoint, this.ctx);
     const groups = (query.sources.length ? query.sources : config.sources).map((g) => g.trim()).filter(Boolean);
-    const signal = deadlineSignal(query.signal, this.ctx.timeoutMs);
+    // A caller's signal owns the query's deadline (see queryDeadline); alone, LOG_SOURCE_TIMEOUT_MS from now.
+    const signal = query.signal ?? AbortSignal.timeout(this.ctx.timeoutMs);
     const pageSize = pageSizeFrom(config.settings, MAX_PAGE, this.pageSize);
     const client = this.client(s);
     try {
       // Each log group on its own; a missing group becomes a warning, a credential/permission failure stops the run.
-      return await collectAcrossSources<string>({
+      yield* pagesAcrossSources<string>({
         sources: groups,
-        limit: Math.max(0, Math.min(query.limit, this.ctx.maxLines)),
+        limit: Math.max(0, query.limit),
         cursor: query.cursor,
         fetchPage: async (group, nextToken, max) => {
           const out = await this.send<FilterLogEventsCommandOutput>(
@@ -161,12 +175,18 @@ export class CloudWatchConnector implements LogSourceConnector {
     return { accessKeyId, secretAccessKey, sessionToken, region, endpoint };
   }
 
+  /**
+   * The SDK client on our transport: every connection (the regional endpoint, an override, anything the SDK chooses)
+   * goes through the guarded agents, and the SDK's handler never follows redirects.
+   */
   private client(s: ReturnType<CloudWatchConnector['settings']>): CloudWatchLogsClient {
+    const { httpAgent, httpsAgent } = createGuardedAgents(this.ctx);
     return new CloudWatchLogsClient({
       region: s.region,
       credentials: { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey, sessionToken: s.sessionToken },
       ...(s.endpoint ? { endpoint: s.endpoint } : {}),
       maxAttempts: 3,
+      requestHandler: { httpAgent, httpsAgent, requestTimeout: this.ctx.timeoutMs },
     });
   }
 

@@ -8,7 +8,13 @@ import { DEFAULT_BLOCKED_CIDRS, DEFAULT_BLOCKED_HOSTS } from '../shared/host-gua
 import { hang, LocalServer, send, type RecordedRequest } from '../shared/local-server.testing';
 import { datadogConnector, normaliseSite } from './datadog.connector';
 
-const ctx: ConnectorContext = { logFilesDir: '/tmp', blockedCidrs: DEFAULT_BLOCKED_CIDRS, blockedHosts: DEFAULT_BLOCKED_HOSTS, timeoutMs: 300, maxLines: 1000 };
+const ctx: ConnectorContext = {
+  logFilesDir: '/tmp',
+  blockedCidrs: DEFAULT_BLOCKED_CIDRS,
+  blockedHosts: DEFAULT_BLOCKED_HOSTS,
+  timeoutMs: 1500,
+  maxLines: 1000,
+};
 const T0 = Date.UTC(2024, 0, 1, 12, 0, 0);
 const STATUSES = ['error', 'warn', 'info', 'critical', 'debug', 'emergency', 'ok'];
 const LOGS = STATUSES.map((status, i) => ({
@@ -137,7 +143,7 @@ describe('datadog connector', () => {
     server.setHandler(hang);
     const t = await connector.testConnection(config);
     expect(t.connected).toBe(false);
-    expect(t.message).toMatch(/did not answer within 300 ms — source unreachable/);
+    expect(t.message).toMatch(/did not answer within 1500 ms — source unreachable/);
   });
 
   it('Test connection shows sample lines from the last minutes', async () => {

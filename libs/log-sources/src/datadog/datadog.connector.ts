@@ -2,6 +2,7 @@ import type { LogEntry } from '@app/contracts';
 import {
   LogSourceError,
   type ConnectionTestResult,
+  type LogPage,
   type LogQuery,
   type LogQueryResult,
   type LogSourceConfig,
@@ -12,7 +13,7 @@ import type { ConnectorContext, ConnectorFactory } from '../registry';
 import { assertHostAllowed } from '../shared/host-guard';
 import { httpJson, type HttpJsonOptions } from '../shared/http';
 import { normaliseLevel, toIsoTimestamp } from '../shared/normalise';
-import { collectAcrossSources, deadlineFrom, pageSizeFrom, runConnectionTest } from '../shared/paging';
+import { collectPages, deadlineFrom, pageSizeFrom, pagesAcrossSources, queryDeadline, runConnectionTest } from '../shared/paging';
 
 /** POST /api/v2/logs/events/search accepts page.limit up to 1000. */
 const DD_MAX_PAGE = 1000;
@@ -114,19 +115,24 @@ export class DatadogConnector implements LogSourceConnector {
     });
   }
 
-  async query(config: LogSourceConfig, q: LogQuery): Promise<LogQueryResult> {
+  query(config: LogSourceConfig, q: LogQuery): Promise<LogQueryResult> {
+    return collectPages(this.pages(config, q), q.limit, (q.sources?.length ? q.sources : config.sources).length);
+  }
+
+  async *pages(config: LogSourceConfig, q: LogQuery): AsyncGenerator<LogPage> {
     const base = this.baseUrl(config);
-    const deadline = deadlineFrom(this.ctx.timeoutMs);
+    const deadline = queryDeadline(this.ctx.timeoutMs, q.signal);
     const pageSize = pageSizeFrom(config.settings, DD_MAX_PAGE);
     const indexes = indexesFrom(config);
     const sources = q.sources?.length ? q.sources : config.sources;
-    return collectAcrossSources<string>({
+    yield* pagesAcrossSources<string>({
       sources,
-      limit: Math.min(q.limit, this.ctx.maxLines),
+      limit: q.limit,
       cursor: q.cursor,
       fetchPage: async (query, cursor, max) => {
         const res = await httpJson<DdSearchResponse>({
           ...this.request(config, deadline, q.signal),
+          waitBudget: q.waitBudget,
           method: 'POST',
           url: `${base}/api/v2/logs/events/search`,
           body: {
@@ -181,7 +187,7 @@ export class DatadogConnector implements LogSourceConnector {
     return `https://api.${normaliseSite(config.settings?.site)}`;
   }
 
-  private request(config: LogSourceConfig, deadline: number, signal?: AbortSignal): Omit<HttpJsonOptions, 'method' | 'url'> {
+  private request(config: LogSourceConfig, deadline: number | undefined, signal?: AbortSignal): Omit<HttpJsonOptions, 'method' | 'url'> {
     return {
       headers: { 'DD-API-KEY': config.credentials?.apiKey?.trim(), 'DD-APPLICATION-KEY': config.credentials?.appKey?.trim() },
       timeoutMs: this.ctx.timeoutMs,

@@ -3,7 +3,9 @@
  * subset: space-separated `facet:value` terms with `*` wildcards over service/status/host/source and tags, `*` for
  * all; `sort` timestamp / -timestamp; `page.limit` ≤ 1000 and an opaque `page.cursor` from `meta.page.after`) and
  * POST /api/v2/logs/analytics/aggregate (count grouped by one facet). DD-API-KEY / DD-APPLICATION-KEY are checked
- * (Datadog answers 403 for unknown keys).
+ * (Datadog answers 403 for unknown keys). With `rateLimit`, log searches are rate limited as Datadog documents: a
+ * calendar-aligned window of `periodSeconds` allowing `limit` requests, every answer carrying X-RateLimit-Limit,
+ * -Period, -Remaining, -Reset (seconds until the window resets) and -Name, and 429 once the window is used up.
  */
 import { decodeToken, encodeToken, globToRegExp, send, type Handler, type RecordedRequest, type StandInLine } from '../shared/local-server.testing';
 
@@ -11,6 +13,8 @@ export interface DatadogStandInOptions {
   lines: StandInLine[];
   apiKey: string;
   appKey: string;
+  /** `usedByOthers`: requests other clients already made in the window current when the first request arrives. */
+  rateLimit?: { limit: number; periodSeconds: number; usedByOthers?: number };
 }
 
 interface DdLog {
@@ -71,10 +75,28 @@ export function datadogStandIn(o: DatadogStandInOptions): Handler & { logs: DdLo
 
   const handler = (req: RecordedRequest, res: ServerResponse): void => {
     if (req.headers['dd-api-key'] !== o.apiKey || req.headers['dd-application-key'] !== o.appKey) return send(res, 403, { errors: ['Forbidden'] });
-    if (req.method === 'POST' && req.path === '/api/v2/logs/events/search') return search(req, res);
+    if (req.method === 'POST' && req.path === '/api/v2/logs/events/search') {
+      if (o.rateLimit && !admit(res, o.rateLimit)) return send(res, 429, { errors: ['Too many requests'] });
+      return search(req, res);
+    }
     if (req.method === 'POST' && req.path === '/api/v2/logs/analytics/aggregate') return aggregate(req, res);
     send(res, 404, { errors: ['Not found'] });
   };
+
+  /** Fixed, calendar-aligned window: sets the X-RateLimit-* headers; false when this request is over the limit. */
+  const used = new Map<number, number>();
+  function admit(res: ServerResponse, rl: { limit: number; periodSeconds: number; usedByOthers?: number }): boolean {
+    const period = rl.periodSeconds * 1000;
+    const slot = Math.floor(Date.now() / period);
+    const n = (used.get(slot) ?? (used.size === 0 ? (rl.usedByOthers ?? 0) : 0)) + 1;
+    used.set(slot, n);
+    res.setHeader('X-RateLimit-Limit', String(rl.limit));
+    res.setHeader('X-RateLimit-Period', String(rl.periodSeconds));
+    res.setHeader('X-RateLimit-Remaining', String(Math.max(0, rl.limit - n)));
+    res.setHeader('X-RateLimit-Reset', String(Math.max(1, Math.ceil(((slot + 1) * period - Date.now()) / 1000))));
+    res.setHeader('X-RateLimit-Name', 'logs_query');
+    return n <= rl.limit;
+  }
 
   function window(body: { filter?: { query?: string; from?: string; to?: string } } | undefined): DdLog[] | string {
     const f = body?.filter ?? {};

@@ -8,7 +8,13 @@ import { DEFAULT_BLOCKED_CIDRS, DEFAULT_BLOCKED_HOSTS } from '../shared/host-gua
 import { hang, LocalServer, send, type RecordedRequest } from '../shared/local-server.testing';
 import { elasticConnector } from './elastic.connector';
 
-const ctx: ConnectorContext = { logFilesDir: '/tmp', blockedCidrs: DEFAULT_BLOCKED_CIDRS, blockedHosts: DEFAULT_BLOCKED_HOSTS, timeoutMs: 300, maxLines: 1000 };
+const ctx: ConnectorContext = {
+  logFilesDir: '/tmp',
+  blockedCidrs: DEFAULT_BLOCKED_CIDRS,
+  blockedHosts: DEFAULT_BLOCKED_HOSTS,
+  timeoutMs: 1500,
+  maxLines: 1000,
+};
 const T0 = Date.UTC(2024, 0, 1, 12, 0, 0);
 
 const DOCS: Array<Record<string, unknown>> = [

@@ -2,6 +2,7 @@ import type { LogEntry } from '@app/contracts';
 import {
   LogSourceError,
   type ConnectionTestResult,
+  type LogPage,
   type LogQuery,
   type LogQueryResult,
   type LogSourceConfig,
@@ -12,7 +13,7 @@ import type { ConnectorContext, ConnectorFactory } from '../registry';
 import { assertHostAllowed } from '../shared/host-guard';
 import { httpJson, type HttpJsonOptions } from '../shared/http';
 import { firstPath, getPath, levelFromText, normaliseLevel, toIsoTimestamp } from '../shared/normalise';
-import { collectAcrossSources, deadlineFrom, pageSizeFrom, runConnectionTest } from '../shared/paging';
+import { collectPages, deadlineFrom, pageSizeFrom, pagesAcrossSources, queryDeadline, runConnectionTest } from '../shared/paging';
 
 /** index.max_result_window default; pages default to 1000 hits. */
 const ES_MAX_PAGE = 10_000;
@@ -114,15 +115,19 @@ export class ElasticConnector implements LogSourceConnector {
     });
   }
 
-  async query(config: LogSourceConfig, q: LogQuery): Promise<LogQueryResult> {
+  query(config: LogSourceConfig, q: LogQuery): Promise<LogQueryResult> {
+    return collectPages(this.pages(config, q), q.limit, (q.sources?.length ? q.sources : config.sources).length);
+  }
+
+  async *pages(config: LogSourceConfig, q: LogQuery): AsyncGenerator<LogPage> {
     const base = this.baseUrl(config);
-    const deadline = deadlineFrom(this.ctx.timeoutMs);
+    const deadline = queryDeadline(this.ctx.timeoutMs, q.signal);
     const pageSize = pageSizeFrom(config.settings, ES_MAX_PAGE, ES_DEFAULT_PAGE);
     const tsField = timestampField(config);
     const sources = q.sources?.length ? q.sources : config.sources;
-    return collectAcrossSources<unknown[]>({
+    yield* pagesAcrossSources<unknown[]>({
       sources,
-      limit: Math.min(q.limit, this.ctx.maxLines),
+      limit: q.limit,
       cursor: q.cursor,
       fetchPage: async (pattern, searchAfter, max) => {
         validatePattern(pattern);
@@ -136,6 +141,7 @@ export class ElasticConnector implements LogSourceConnector {
         if (searchAfter) body.search_after = searchAfter;
         const res = await httpJson<EsSearchResponse>({
           ...this.request(config, deadline, q.signal),
+          waitBudget: q.waitBudget,
           method: 'POST',
           url: `${base}/${encodeURIComponent(pattern.trim())}/_search`,
           body,
@@ -197,7 +203,7 @@ export class ElasticConnector implements LogSourceConnector {
     return host.replace(/\/+$/, '');
   }
 
-  private request(config: LogSourceConfig, deadline: number, signal?: AbortSignal): Omit<HttpJsonOptions, 'method' | 'url'> {
+  private request(config: LogSourceConfig, deadline: number | undefined, signal?: AbortSignal): Omit<HttpJsonOptions, 'method' | 'url'> {
     const headers: Record<string, string> = {};
     const { apiKey, username, password } = config.credentials ?? {};
     if (apiKey?.trim()) {

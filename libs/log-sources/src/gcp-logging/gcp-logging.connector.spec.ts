@@ -10,6 +10,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LogSourceError, type LogSourceConfig } from '../connector';
 import type { ConnectorContext } from '../registry';
+import { LocalServer } from '../shared/local-server.testing';
 import { buildGcpFilter, GcpLoggingConnector, gcpLoggingConnector } from './gcp-logging.connector';
 import { googleJson, serviceAccountJson, verifyJwtBearer } from './gcp-logging.stand-in.testing';
 
@@ -168,18 +169,18 @@ describe('GcpLoggingConnector', () => {
       'timestamp>="2024-05-01T10:00:00.000Z" AND timestamp<="2024-05-01T11:00:00.000Z" AND ' +
       `((logName="projects/${PROJECT}/logs/run.googleapis.com%2Fstdout") OR (resource.labels.container_name="worker"))`;
     expect(lists.map((s) => [s.method, s.headers.authorization, s.headers['content-type'], JSON.parse(s.raw)])).toEqual([
-      ['POST', `Bearer ${ACCESS_TOKEN}`, 'application/json', { resourceNames: [`projects/${PROJECT}`], filter, orderBy: 'timestamp desc', pageSize: 2 }],
+      ['POST', `Bearer ${ACCESS_TOKEN}`, 'application/json', { resourceNames: [`projects/${PROJECT}`], filter, orderBy: 'timestamp asc', pageSize: 2 }],
       [
         'POST',
         `Bearer ${ACCESS_TOKEN}`,
         'application/json',
-        { resourceNames: [`projects/${PROJECT}`], filter, orderBy: 'timestamp desc', pageSize: 2, pageToken: 'page-2' },
+        { resourceNames: [`projects/${PROJECT}`], filter, orderBy: 'timestamp asc', pageSize: 2, pageToken: 'page-2' },
       ],
       [
         'POST',
         `Bearer ${ACCESS_TOKEN}`,
         'application/json',
-        { resourceNames: [`projects/${PROJECT}`], filter, orderBy: 'timestamp desc', pageSize: 2, pageToken: 'page-3' },
+        { resourceNames: [`projects/${PROJECT}`], filter, orderBy: 'timestamp asc', pageSize: 2, pageToken: 'page-3' },
       ],
     ]);
 
@@ -272,6 +273,40 @@ describe('GcpLoggingConnector', () => {
     ).rejects.toMatchObject({
       code: 'blocked_host',
     });
+    expect(seen).toHaveLength(0);
+  });
+
+  it('never follows a token endpoint redirect to a blocked host (issue 19.4), so no token is sent on', async () => {
+    // The attacker's endpoint, on a blocked address (127.0.0.2 plays "another machine"); it would hand out a token.
+    const attacker = await new LocalServer((_req, res) => json(res, 200, { access_token: 'attacker-token', expires_in: 3599, token_type: 'Bearer' })).start(
+      '127.0.0.2',
+    );
+    try {
+      const guarded = ctx({ blockedCidrs: ['169.254.0.0/16', '127.0.0.2/32'] });
+      for (const status of [302, 307, 308]) {
+        handler = (req, res) => {
+          if (req.path === '/token') {
+            res.writeHead(status, { Location: `${attacker.url}/token` });
+            return res.end();
+          }
+          return google(req, res);
+        };
+        const err = await new GcpLoggingConnector(guarded).query(cfg(), { ...q, limit: 10 }).catch((e: unknown) => e);
+        expect([status, err]).toMatchObject([status, { code: 'upstream_error', message: expect.stringMatching(/redirect/) }]);
+      }
+      expect(attacker.requests).toHaveLength(0);
+      // Nothing was sent to the Logging API either: no token ever came back.
+      expect(seen.filter((r) => r.path === '/v2/entries:list')).toHaveLength(0);
+    } finally {
+      await attacker.close();
+    }
+  });
+
+  it('refuses a token endpoint whose name resolves into a blocked range, before any request', async () => {
+    const err = await new GcpLoggingConnector(ctx({ blockedCidrs: ['127.0.0.0/8', '::1/128'] }))
+      .query(cfg({ settings: { apiEndpoint: 'http://example.invalid', tokenUri: `http://localhost:${new URL(base).port}/token` } }), { ...q, limit: 1 })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'blocked_host' });
     expect(seen).toHaveLength(0);
   });
 

@@ -1,11 +1,20 @@
 import { JWT } from 'google-auth-library';
 import type { LogEntry } from '@app/contracts';
-import { ConnectionTestResult, LogQuery, LogQueryResult, LogSourceConfig, LogSourceConnector, LogSourceError, LogSourceTypeMetadata } from '../connector';
+import {
+  ConnectionTestResult,
+  LogPage,
+  LogQuery,
+  LogQueryResult,
+  LogSourceConfig,
+  LogSourceConnector,
+  LogSourceError,
+  LogSourceTypeMetadata,
+} from '../connector';
 import type { ConnectorContext, ConnectorFactory } from '../registry';
 import { assertHostAllowed, redactUrl } from '../shared/host-guard';
-import { httpJson } from '../shared/http';
+import { httpJson, httpRaw, type HttpMethod } from '../shared/http';
 import { firstPath, levelFromText, normaliseLevel, toIsoTimestamp } from '../shared/normalise';
-import { collectAcrossSources, deadlineFrom, pageSizeFrom, runConnectionTest } from '../shared/paging';
+import { collectPages, pageSizeFrom, pagesAcrossSources, queryDeadline, runConnectionTest } from '../shared/paging';
 
 const PLATFORM = 'Google Cloud Logging';
 const DEFAULT_API = 'https://logging.googleapis.com';
@@ -100,17 +109,21 @@ export class GcpLoggingConnector implements LogSourceConnector {
     await assertHostAllowed(s.tokenUri, this.ctx);
   }
 
-  async query(config: LogSourceConfig, query: LogQuery): Promise<LogQueryResult> {
+  query(config: LogSourceConfig, query: LogQuery): Promise<LogQueryResult> {
+    return collectPages(this.pages(config, query), query.limit, 1);
+  }
+
+  async *pages(config: LogSourceConfig, query: LogQuery): AsyncGenerator<LogPage> {
     const s = this.settings(config);
     const sources = (query.sources.length ? query.sources : config.sources).map((x) => x.trim()).filter(Boolean);
-    const deadline = deadlineFrom(this.ctx.timeoutMs);
+    const deadline = queryDeadline(this.ctx.timeoutMs, query.signal);
     const pageSize = pageSizeFrom(config.settings, MAX_PAGE, this.pageSize);
     const token = await this.accessToken(s, query.signal, deadline);
     const filter = buildGcpFilter(query.start, query.end, sources, s.key.project_id);
-    // All `sources` lines form one OR filter, so there is a single stream to page through.
-    return collectAcrossSources<string>({
+    // All `sources` lines form one OR filter, so there is a single stream to page through, oldest first.
+    yield* pagesAcrossSources<string>({
       sources: [filter],
-      limit: Math.max(0, Math.min(query.limit, this.ctx.maxLines)),
+      limit: Math.max(0, query.limit),
       cursor: query.cursor,
       fetchPage: async (_filter, pageToken, max) => {
         const res = await httpJson<{ entries?: GcpLogEntry[]; nextPageToken?: string }>({
@@ -120,11 +133,12 @@ export class GcpLoggingConnector implements LogSourceConnector {
           body: {
             resourceNames: [`projects/${s.key.project_id}`],
             filter,
-            orderBy: 'timestamp desc',
+            orderBy: 'timestamp asc',
             pageSize: Math.min(pageSize, max),
             ...(pageToken ? { pageToken } : {}),
           },
           signal: query.signal,
+          waitBudget: query.waitBudget,
           timeoutMs: this.ctx.timeoutMs,
           deadline,
           ctx: this.ctx,
@@ -166,10 +180,13 @@ export class GcpLoggingConnector implements LogSourceConnector {
   }
 
   /**
-   * OAuth 2.0 JWT-bearer grant with google-auth-library. The library always posts to https://oauth2.googleapis.com/token;
-   * with a `tokenUri` override we sign the assertion for that audience and route the token request there.
+   * OAuth 2.0 JWT-bearer grant with google-auth-library, which signs the assertion; its transport is replaced by ours
+   * (a gaxios adapter over the shared HTTP client), so the token request goes through the host guard on every
+   * connection, never follows a redirect and is capped in size. The library always asks for
+   * https://oauth2.googleapis.com/token; with a `tokenUri` override we sign for that audience and send it there.
    */
-  private async accessToken(s: ReturnType<GcpLoggingConnector['settings']>, signal: AbortSignal | undefined, deadline: number): Promise<string> {
+  private async accessToken(s: ReturnType<GcpLoggingConnector['settings']>, signal: AbortSignal | undefined, until?: number): Promise<string> {
+    const deadline = until ?? Date.now() + this.ctx.timeoutMs;
     await assertHostAllowed(s.tokenUri, this.ctx);
     await assertHostAllowed(s.apiEndpoint, this.ctx);
     const ms = Math.max(0, deadline - Date.now());
@@ -182,11 +199,36 @@ export class GcpLoggingConnector implements LogSourceConnector {
       scopes: [SCOPE],
       ...(overridden ? { additionalClaims: { aud: s.tokenUri } } : {}),
     });
+    const ctx = this.ctx;
     jwt.transporter.interceptors.request.add({
       resolved: async (opts) => {
-        if (overridden && String(opts.url) === GOOGLE_TOKEN_URL) opts.url = new URL(s.tokenUri);
-        opts.signal = abort;
         opts.retry = false;
+        opts.adapter = (async (prepared: typeof opts) => {
+          const target = overridden && String(prepared.url) === GOOGLE_TOKEN_URL ? s.tokenUri : String(prepared.url);
+          const headers: Record<string, string> = {};
+          new Headers(prepared.headers as ConstructorParameters<typeof Headers>[0]).forEach((v, k) => (headers[k] = v));
+          const data = prepared.data;
+          const res = await httpRaw({
+            method: String(prepared.method ?? 'POST').toUpperCase() as HttpMethod,
+            url: target,
+            headers,
+            ...(data instanceof URLSearchParams ? { form: data } : typeof data === 'string' ? { form: new URLSearchParams(data) } : {}),
+            signal: abort,
+            timeoutMs: Math.max(1, deadline - Date.now()),
+            ctx,
+            platform: `${PLATFORM} token endpoint`,
+            maxBodyBytes: 1024 * 1024,
+          });
+          let parsed: unknown = res.text;
+          try {
+            parsed = JSON.parse(res.text);
+          } catch {
+            /* not JSON: keep the text */
+          }
+          const nullBody = res.status === 204 || res.status === 205 || res.status === 304;
+          const response = new Response(nullBody ? null : res.text, { status: res.status, headers: res.headers });
+          return Object.assign(response, { config: prepared, data: parsed });
+        }) as unknown as typeof opts.adapter;
         return opts;
       },
     });
@@ -204,7 +246,8 @@ export class GcpLoggingConnector implements LogSourceConnector {
       if (!got.token) throw new LogSourceError('unauthorized', 'Google issued no access token for this service account.');
       return got.token;
     } catch (e) {
-      if (e instanceof LogSourceError) throw e;
+      const coded = codedCause(e);
+      if (coded) throw coded;
       if (abort.aborted) throw timeout();
       throw tokenError(e, s.tokenUri);
     }
@@ -320,6 +363,16 @@ function httpUrl(v: unknown, fallback: string, field: string): string {
   throw new LogSourceError('invalid_config', `GCP Logging ${field} "${redactUrl(String(v))}" is not an http(s) URL.`);
 }
 
+/** A LogSourceError (host guard, network) wrapped by gaxios's GaxiosError, if any. */
+function codedCause(e: unknown): LogSourceError | undefined {
+  let cur: unknown = e;
+  for (let i = 0; i < 5 && cur; i++) {
+    if (cur instanceof LogSourceError) return cur;
+    cur = (cur as { cause?: unknown; error?: unknown }).cause ?? (cur as { error?: unknown }).error;
+  }
+  return undefined;
+}
+
 function tokenError(e: unknown, tokenUri: string): LogSourceError {
   const err = e as { status?: number; response?: { status?: number; data?: { error?: string; error_description?: string } }; code?: string; message?: string };
   const status = err.status ?? err.response?.status;
@@ -333,6 +386,12 @@ function tokenError(e: unknown, tokenUri: string): LogSourceError {
   if (status === 403) return new LogSourceError('forbidden', `Google refused a token for the service account (403): ${HINTS.forbidden}.`);
   if (status === 404) return new LogSourceError('not_found', `Token endpoint ${redactUrl(tokenUri)} answered 404 Not Found: check the tokenUri override.`);
   if (status === 429) return new LogSourceError('rate_limited', 'Google is rate limiting token requests (429): retry later.');
+  if (status && status >= 300 && status < 400) {
+    return new LogSourceError(
+      'upstream_error',
+      `The token endpoint ${redactUrl(tokenUri)} redirected (HTTP ${status}): redirects are not followed; check the tokenUri override.`,
+    );
+  }
   if (status && status >= 500) return new LogSourceError('upstream_error', `Google's token endpoint failed (HTTP ${status}): retry later.`);
   const code = err.code ?? (e as { cause?: { code?: string } }).cause?.code;
   return new LogSourceError('unreachable', `Cannot reach the Google token endpoint ${redactUrl(tokenUri)} (${code ?? err.message ?? 'network error'}).`);

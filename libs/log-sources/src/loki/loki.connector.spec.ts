@@ -8,7 +8,13 @@ import { DEFAULT_BLOCKED_CIDRS, DEFAULT_BLOCKED_HOSTS } from '../shared/host-gua
 import { hang, LocalServer, send, type RecordedRequest } from '../shared/local-server.testing';
 import { lokiConnector } from './loki.connector';
 
-const ctx: ConnectorContext = { logFilesDir: '/tmp', blockedCidrs: DEFAULT_BLOCKED_CIDRS, blockedHosts: DEFAULT_BLOCKED_HOSTS, timeoutMs: 300, maxLines: 1000 };
+const ctx: ConnectorContext = {
+  logFilesDir: '/tmp',
+  blockedCidrs: DEFAULT_BLOCKED_CIDRS,
+  blockedHosts: DEFAULT_BLOCKED_HOSTS,
+  timeoutMs: 1500,
+  maxLines: 1000,
+};
 const T0 = Date.UTC(2024, 0, 1, 12, 0, 0);
 const ns = (ms: number, extra = 0) => (BigInt(ms) * 1_000_000n + BigInt(extra)).toString();
 
@@ -118,13 +124,6 @@ describe('loki connector', () => {
     expect([...first.entries, ...rest.entries].map((e) => e.raw)).toHaveLength(8);
     expect(new Set([...first.entries, ...rest.entries].map((e) => e.raw)).size).toBe(8);
     expect(rest.truncated).toBe(false);
-  });
-
-  it('caps at ANALYSIS_MAX_LINES even when the caller asks for more', async () => {
-    const small = lokiConnector({ ...ctx, maxLines: 2 });
-    const r = await small.query(config, { ...window, sources: config.sources, limit: 1000 });
-    expect(r.entries).toHaveLength(2);
-    expect(r.truncated).toBe(true);
   });
 
   it('queries each sources line on its own; a bad line becomes a warning', async () => {

@@ -2,6 +2,7 @@ import type { LogEntry } from '@app/contracts';
 import {
   LogSourceError,
   type ConnectionTestResult,
+  type LogPage,
   type LogQuery,
   type LogQueryResult,
   type LogSourceConfig,
@@ -12,7 +13,7 @@ import type { ConnectorContext, ConnectorFactory } from '../registry';
 import { assertHostAllowed } from '../shared/host-guard';
 import { httpJson, type HttpJsonOptions } from '../shared/http';
 import { dateToNanos, levelFromText, nanosToIso, normaliseLevel } from '../shared/normalise';
-import { collectAcrossSources, deadlineFrom, pageSizeFrom, runConnectionTest } from '../shared/paging';
+import { collectPages, deadlineFrom, pageSizeFrom, pagesAcrossSources, queryDeadline, runConnectionTest } from '../shared/paging';
 
 /** Loki's default `max_entries_limit_per_query`. */
 const LOKI_MAX_PAGE = 5000;
@@ -108,15 +109,19 @@ export class LokiConnector implements LogSourceConnector {
     });
   }
 
-  async query(config: LogSourceConfig, q: LogQuery): Promise<LogQueryResult> {
+  query(config: LogSourceConfig, q: LogQuery): Promise<LogQueryResult> {
+    return collectPages(this.pages(config, q), q.limit, (q.sources?.length ? q.sources : config.sources).length);
+  }
+
+  async *pages(config: LogSourceConfig, q: LogQuery): AsyncGenerator<LogPage> {
     const base = this.baseUrl(config);
-    const deadline = deadlineFrom(this.ctx.timeoutMs);
+    const deadline = queryDeadline(this.ctx.timeoutMs, q.signal);
     const pageSize = pageSizeFrom(config.settings, LOKI_MAX_PAGE);
     const endNs = dateToNanos(q.end);
     const sources = q.sources?.length ? q.sources : config.sources;
-    return collectAcrossSources<LokiPosition>({
+    yield* pagesAcrossSources<LokiPosition>({
       sources,
-      limit: Math.min(q.limit, this.ctx.maxLines),
+      limit: q.limit,
       cursor: q.cursor,
       fetchPage: async (selector, pos, max) => {
         const start = pos?.start ?? dateToNanos(q.start);
@@ -124,6 +129,7 @@ export class LokiConnector implements LogSourceConnector {
         const limit = Math.min(pageSize, max + seen.size);
         const res = await httpJson<LokiQueryResponse>({
           ...this.request(config, deadline, q.signal),
+          waitBudget: q.waitBudget,
           method: 'GET',
           url: `${base}/loki/api/v1/query_range`,
           params: { query: selector, start, end: endNs, limit, direction: 'forward' },
@@ -198,7 +204,7 @@ export class LokiConnector implements LogSourceConnector {
     return host.replace(/\/+$/, '').replace(/\/loki\/api\/v1$/, '');
   }
 
-  private request(config: LogSourceConfig, deadline: number, signal?: AbortSignal): Omit<HttpJsonOptions, 'method' | 'url'> {
+  private request(config: LogSourceConfig, deadline: number | undefined, signal?: AbortSignal): Omit<HttpJsonOptions, 'method' | 'url'> {
     const headers: Record<string, string> = {};
     const key = config.credentials?.apiKey?.trim();
     if (key) {

@@ -1,5 +1,18 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { LogSourceError } from '../connector';
-import { assertHostAllowed, DEFAULT_BLOCKED_CIDRS, DEFAULT_BLOCKED_HOSTS, extractHost, guardedLookup, ipInCidr, parseCidr, unmapIpv4 } from './host-guard';
+import {
+  assertHostAllowed,
+  DEFAULT_BLOCKED_CIDRS,
+  DEFAULT_BLOCKED_HOSTS,
+  embeddedIpv4,
+  extractHost,
+  guardedAgents,
+  guardedLookup,
+  ipInCidr,
+  parseCidr,
+  unmapIpv4,
+} from './host-guard';
 
 const ctx = { blockedCidrs: DEFAULT_BLOCKED_CIDRS, blockedHosts: DEFAULT_BLOCKED_HOSTS };
 
@@ -85,9 +98,93 @@ describe('assertHostAllowed', () => {
   });
 
   it('guardedLookup refuses blocked addresses at connect time', async () => {
-    const look = guardedLookup({ blockedCidrs: ['127.0.0.0/8', '::1/128'], blockedHosts: [] });
-    await expect(codeOf(look('localhost'))).resolves.toBe('blocked_host');
-    const [addrs] = await guardedLookup(ctx)('localhost');
+    const lookupAll = (l: ReturnType<typeof guardedLookup>, host: string) =>
+      new Promise<Array<{ address: string }>>((resolve, reject) =>
+        l(host, { all: true }, (err: NodeJS.ErrnoException | null, addrs: unknown) => (err ? reject(err) : resolve(addrs as Array<{ address: string }>))),
+      );
+    await expect(codeOf(lookupAll(guardedLookup({ blockedCidrs: ['127.0.0.0/8', '::1/128'], blockedHosts: [] }), 'localhost'))).resolves.toBe('blocked_host');
+    await expect(codeOf(lookupAll(guardedLookup(ctx), 'metadata.google.internal'))).resolves.toBe('blocked_host');
+    const addrs = await lookupAll(guardedLookup(ctx), 'localhost');
     expect(addrs.length).toBeGreaterThan(0);
+  });
+});
+
+describe('cloud metadata addresses outside link-local (issue 19.5)', () => {
+  it.each([
+    ['AWS IMDS over IPv6', 'http://[fd00:ec2::254]/latest/meta-data/'],
+    ['GCP metadata over IPv6', 'http://[fd20:ce::254]/computeMetadata/v1/'],
+    ['Alibaba Cloud', 'http://100.100.100.200/latest/meta-data/'],
+    ['Oracle Cloud', 'http://192.0.0.192/opc/v1/instance/'],
+    ['metadata.goog', 'http://metadata.goog/computeMetadata/v1/'],
+  ])('refuses %s by default', async (_name, url) => {
+    await expect(codeOf(assertHostAllowed(url, ctx))).resolves.toBe('blocked_host');
+  });
+
+  it.each([
+    ['IPv4-mapped, dotted', '::ffff:169.254.169.254', '169.254.169.254'],
+    ['IPv4-mapped, hex', '::ffff:a9fe:a9fe', '169.254.169.254'],
+    ['IPv4-translated (RFC 2765)', '::ffff:0:a9fe:a9fe', '169.254.169.254'],
+    ['IPv4-compatible, dotted', '::169.254.169.254', '169.254.169.254'],
+    ['IPv4-compatible, hex', '::a9fe:a9fe', '169.254.169.254'],
+    ['NAT64 well-known prefix', '64:ff9b::a9fe:a9fe', '169.254.169.254'],
+    ['NAT64, dotted', '64:ff9b::169.254.169.254', '169.254.169.254'],
+    ['NAT64 local-use prefix', '64:ff9b:1::a9fe:a9fe', '169.254.169.254'],
+    ['6to4', '2002:a9fe:a9fe::1', '169.254.169.254'],
+    ['NAT64 to Alibaba', '64:ff9b::6464:64c8', '100.100.100.200'],
+    ['IPv4-mapped Oracle', '::ffff:c000:c0', '192.0.0.192'],
+  ])('unmaps %s before checking', async (_form, v6, v4) => {
+    expect(embeddedIpv4(v6)).toContain(v4);
+    await expect(codeOf(assertHostAllowed(`http://[${v6}]/`, ctx))).resolves.toBe('blocked_host');
+  });
+
+  it('finds both addresses of a Teredo address (server, and the obfuscated client)', () => {
+    // Teredo: 2001:0:<server v4>:<flags>:<port ^ 0xffff>:<client v4 ^ 0xffffffff>; client 169.254.169.254 → 5601:5601.
+    expect(embeddedIpv4('2001:0:4136:e378:8000:63bf:5601:5601')).toEqual(['65.54.227.120', '169.254.169.254']);
+  });
+
+  it('leaves loopback, private and ordinary IPv6 addresses alone', async () => {
+    for (const ok of ['http://[::1]:3100', 'http://[::]:1', 'http://[2001:db8::1]/', 'http://10.0.0.5/', 'http://[fd12:3456::1]/']) {
+      await expect(codeOf(assertHostAllowed(ok, ctx))).resolves.toBeUndefined();
+    }
+    expect(embeddedIpv4('::1')).toEqual([]);
+    expect(ipInCidr('64:ff9b::a00:5', '10.0.0.0/8')).toBe(true);
+  });
+});
+
+describe('guarded agents (every connection of every connector, issue 19.4)', () => {
+  let server: http.Server;
+  let port: number;
+  let hits = 0;
+  beforeAll(async () => {
+    server = http.createServer((_req, res) => {
+      hits++;
+      res.end('ok');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  const get = (host: string, agent: http.Agent) =>
+    new Promise<string>((resolve, reject) => {
+      const req = http.get({ host, port, path: '/', agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(String(res.statusCode)));
+      });
+      req.on('error', reject);
+    });
+
+  it('refuse a blocked literal address (which Node connects to without a lookup) and a name resolving to one', async () => {
+    const strict = { blockedCidrs: ['127.0.0.0/8', '::1/128'], blockedHosts: [] };
+    const { httpAgent } = guardedAgents(strict);
+    const before = hits;
+    await expect(codeOf(get('127.0.0.1', httpAgent))).resolves.toBe('blocked_host');
+    await expect(codeOf(get('localhost', httpAgent))).resolves.toBe('blocked_host');
+    expect(hits).toBe(before);
+  });
+
+  it('let allowed hosts through', async () => {
+    const { httpAgent } = guardedAgents(ctx);
+    await expect(get('127.0.0.1', httpAgent)).resolves.toBe('200');
   });
 });

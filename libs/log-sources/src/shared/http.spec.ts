@@ -1,3 +1,5 @@
+import { HttpService } from '@nestjs/axios';
+import axios from 'axios';
 import { LogSourceError } from '../connector';
 import { DEFAULT_BLOCKED_CIDRS, DEFAULT_BLOCKED_HOSTS } from './host-guard';
 import { errorDetail, httpJson, retryDelayMs } from './http';
@@ -96,11 +98,132 @@ describe('httpJson against a local server', () => {
     expect(server.requests).toHaveLength(2);
   });
 
-  it('retries 503 at most 3 times, then reports upstream_error', async () => {
+  it('retries 503 at most 4 times in all, then reports upstream_error', async () => {
     server.setHandler((_req, res) => send(res, 503, 'unavailable'));
-    const e = await failure(httpJson({ method: 'GET', url: `${server.url}/x`, timeoutMs: 5000, ctx }));
+    const e = await failure(httpJson({ method: 'GET', url: `${server.url}/x`, timeoutMs: 8000, ctx }));
     expect(e.code).toBe('upstream_error');
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it("honours Datadog's X-RateLimit-Reset (seconds until the reset) on a 429", async () => {
+    let n = 0;
+    const at: number[] = [];
+    server.setHandler((_req, res) => {
+      at.push(Date.now());
+      if (++n === 1)
+        send(
+          res,
+          429,
+          { errors: ['Too many requests'] },
+          {
+            'X-RateLimit-Limit': '300',
+            'X-RateLimit-Period': '3600',
+            'X-RateLimit-Remaining': '0',
+            'X-RateLimit-Reset': '1',
+            'X-RateLimit-Name': 'logs_query',
+          },
+        );
+      else send(res, 200, { n });
+    });
+    const r = await httpJson<{ n: number }>({
+      method: 'POST',
+      url: `${server.url}/api/v2/logs/events/search`,
+      body: {},
+      timeoutMs: 5000,
+      ctx,
+      platform: 'Datadog',
+    });
+    expect(r.data.n).toBe(2);
+    // The second request waited for the reset (1 s), not the 200 ms default backoff.
+    expect(at[1] - at[0]).toBeGreaterThanOrEqual(950);
+  });
+
+  it('treats a platform\'s own "slow down" status (Splunk\'s 503) as a rate limit, with backoff and Retry-After', async () => {
+    let n = 0;
+    server.setHandler((_req, res) => {
+      if (++n < 3)
+        send(
+          res,
+          503,
+          {
+            messages: [{ type: 'ERROR', text: 'Search not executed: The maximum number of concurrent historical searches on this instance has been reached.' }],
+          },
+          { 'Retry-After': '0' },
+        );
+      else send(res, 201, { sid: 'job-1' });
+    });
+    const r = await httpJson<{ sid: string }>({
+      method: 'POST',
+      url: `${server.url}/services/search/jobs`,
+      form: { search: 'search index=main' },
+      timeoutMs: 5000,
+      ctx,
+      rateLimitStatuses: [503],
+    });
+    expect(r.data.sid).toBe('job-1');
     expect(server.requests).toHaveLength(3);
+    server.setHandler((_req, res) => send(res, 503, { messages: [{ type: 'ERROR', text: 'Search not executed: quota reached' }] }, { 'Retry-After': '0' }));
+    const e = await failure(
+      httpJson({
+        method: 'POST',
+        url: `${server.url}/services/search/jobs`,
+        form: { a: 1 },
+        timeoutMs: 5000,
+        ctx,
+        rateLimitStatuses: [503],
+        maxTries: 2,
+        errorText: (d) => JSON.stringify(d),
+      }),
+    );
+    expect(e.code).toBe('rate_limited');
+    expect(e.message).toContain('quota reached');
+  });
+
+  it('takes each rate-limit wait off the wait budget, and stops with rate_limited (without sleeping) once it would run out', async () => {
+    let n = 0;
+    server.setHandler((_req, res) => (++n <= 2 ? send(res, 429, 'busy', { 'Retry-After': '1' }) : send(res, 200, { ok: true })));
+    const budget = { remainingMs: 2500 };
+    await httpJson({ method: 'GET', url: `${server.url}/x`, timeoutMs: 10_000, waitBudget: budget, ctx });
+    expect(budget.remainingMs).toBe(500);
+    server.setHandler((_req, res) => send(res, 429, 'busy', { 'Retry-After': '2' }));
+    const before = server.requests.length;
+    const e = await failure(httpJson({ method: 'GET', url: `${server.url}/x`, timeoutMs: 10_000, waitBudget: budget, ctx }));
+    expect(e.code).toBe('rate_limited');
+    expect(server.requests.length - before).toBe(1);
+    expect(budget.remainingMs).toBe(500);
+  });
+
+  it('sends form bodies (splunkd, OAuth) through the same client, with the same size cap', async () => {
+    server.setHandler((req, res) => send(res, 200, { got: req.body, type: req.headers['content-type'] }));
+    const r = await httpJson<{ got: string; type: string }>({
+      method: 'POST',
+      url: `${server.url}/f`,
+      form: { search: 'search index=main', count: 5 },
+      timeoutMs: 2000,
+      ctx,
+    });
+    expect(r.data).toEqual({ got: 'search=search+index%3Dmain&count=5', type: 'application/x-www-form-urlencoded' });
+    server.setHandler((_req, res) => send(res, 200, { results: 'z'.repeat(20_000) }));
+    const big = await failure(
+      httpJson({ method: 'POST', url: `${server.url}/f`, form: { a: 1 }, timeoutMs: 2000, ctx, platform: 'Splunk', maxBodyBytes: 10_000 }),
+    );
+    expect(big.code).toBe('upstream_error');
+    expect(big.message).toMatch(/Splunk answered with more than 10 KB for one request/);
+    const bigJson = await failure(httpJson({ method: 'GET', url: `${server.url}/f`, timeoutMs: 2000, ctx, maxBodyBytes: 10_000 }));
+    expect(bigJson.message).toMatch(/more than 10 KB/);
+  });
+
+  it('sends through the Nest HttpService it is given', async () => {
+    const instance = axios.create();
+    let seen = 0;
+    instance.interceptors.request.use((c) => {
+      seen++;
+      return c;
+    });
+    const http = new HttpService(instance as unknown as ConstructorParameters<typeof HttpService>[0]);
+    server.setHandler((_req, res) => send(res, 200, { ok: 1 }));
+    await httpJson({ method: 'GET', url: `${server.url}/x`, timeoutMs: 2000, ctx: { ...ctx, http } });
+    expect(seen).toBe(1);
   });
 
   it('gives up on a 429 whose Retry-After is past the deadline', async () => {
@@ -139,6 +262,21 @@ describe('httpJson against a local server', () => {
     const e = await failure(httpJson({ method: 'GET', url: `${server.url}/x`, timeoutMs: 1000, ctx }));
     expect(e.code).toBe('upstream_error');
     expect(e.message).toMatch(/redirected/);
+  });
+
+  it('never reaches the blocked host an allowed host redirects to (307 and 308 too, POST included)', async () => {
+    const target = await new LocalServer((_req, res) => send(res, 200, { access_token: 'stolen' })).start('127.0.0.2');
+    try {
+      const guarded = { blockedCidrs: [...DEFAULT_BLOCKED_CIDRS, '127.0.0.2/32'], blockedHosts: DEFAULT_BLOCKED_HOSTS };
+      for (const status of [301, 302, 303, 307, 308]) {
+        server.setHandler((_req, res) => send(res, status, '', { Location: `${target.url}/token` }));
+        const e = await failure(httpJson({ method: 'POST', url: `${server.url}/token`, body: {}, timeoutMs: 1000, ctx: guarded }));
+        expect([status, e.code]).toEqual([status, 'upstream_error']);
+      }
+      expect(target.requests).toHaveLength(0);
+    } finally {
+      await target.close();
+    }
   });
 
   it('reports connection refused as unreachable', async () => {

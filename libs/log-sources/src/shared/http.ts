@@ -1,10 +1,15 @@
-import axios, { AxiosError, type AxiosResponse } from 'axios';
-import { LogSourceError } from '../connector';
-import { assertHostAllowed, guardedLookup, redactUrl, type HostGuardContext } from './host-guard';
+import { HttpService } from '@nestjs/axios';
+import axios, { AxiosError, type AxiosRequestConfig, type AxiosResponse } from 'axios';
+import { firstValueFrom } from 'rxjs';
+import { LogSourceError, type WaitBudget } from '../connector';
+import { assertHostAllowed, guardedAgents, redactUrl, type HostGuardContext } from './host-guard';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD';
 
-export interface HttpJsonOptions {
+/** The guard context plus the Nest HTTP client the connectors share (tests and the bench may leave it out). */
+export type HttpContext = HostGuardContext & { http?: HttpService };
+
+export interface HttpRequestOptions {
   method: HttpMethod;
   url: string;
   headers?: Record<string, string | undefined>;
@@ -12,20 +17,36 @@ export interface HttpJsonOptions {
   params?: Record<string, string | number | boolean | undefined | Array<string | number>>;
   /** Sent as JSON. */
   body?: unknown;
+  /** Sent as application/x-www-form-urlencoded (splunkd's write endpoints, OAuth token requests). */
+  form?: Record<string, string | number> | URLSearchParams;
   /** Caller abort (e.g. the analysis deadline); reported as a timeout. */
   signal?: AbortSignal;
   /** Budget for this call, retries included. */
   timeoutMs: number;
   /** Optional absolute deadline (epoch ms) shared by several calls (a whole paged query); the earlier one wins. */
   deadline?: number;
-  ctx: HostGuardContext;
+  /**
+   * Time that may still be spent waiting on a platform's rate limit (the analysis's wait budget): each backoff takes
+   * its wait off it, and a rate-limit answer asking for more fails the call with `rate_limited` instead.
+   */
+  waitBudget?: WaitBudget;
+  ctx: HttpContext;
   /** Platform name shown in messages ("Loki", "Datadog"). */
   platform?: string;
   /** Platform-specific fix text appended to the 403 / 404 messages. */
   hints?: { forbidden?: string; notFound?: string };
-  /** Total attempts for 429 / 502 / 503 / 504 (default 3). */
+  /** Total attempts for rate-limit and 502 / 503 / 504 answers (default 4). */
   maxTries?: number;
+  /** Statuses that mean "slow down" on this platform besides 429 (Splunk: 503 when its search quota is full). */
+  rateLimitStatuses?: number[];
+  /** Largest answer accepted, in bytes (default 64 MB); a bigger one fails with a clear message. */
+  maxBodyBytes?: number;
+  /** Extract the platform's error text from a failed answer (default: common JSON error shapes). */
+  errorText?: (data: unknown) => string;
 }
+
+/** Kept for the connectors' signatures: a JSON request is a request. */
+export type HttpJsonOptions = HttpRequestOptions;
 
 export interface HttpJsonResponse<T> {
   status: number;
@@ -33,10 +54,25 @@ export interface HttpJsonResponse<T> {
   headers: Record<string, string>;
 }
 
-const RETRYABLE = new Set([429, 502, 503, 504]);
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
+export interface RawHttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
 
-/** Wait before retrying a 429: Retry-After (seconds or HTTP date), then X-RateLimit-Reset (seconds, or epoch seconds). */
+const RETRYABLE = new Set([429, 502, 503, 504]);
+export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+let fallbackHttp: HttpService | undefined;
+/** The HttpService for a context: the injected one, else one over a private axios instance (tests, bench, CLI). */
+function httpOf(ctx: HttpContext): HttpService {
+  if (ctx.http) return ctx.http;
+  // @nestjs/axios is typed against axios's ESM typings, this file against its CommonJS ones: the same instance.
+  fallbackHttp ??= new HttpService(axios.create() as unknown as ConstructorParameters<typeof HttpService>[0]);
+  return fallbackHttp;
+}
+
+/** Wait before retrying: Retry-After (seconds or HTTP date), then X-RateLimit-Reset (seconds, or epoch seconds). */
 export function retryDelayMs(headers: Record<string, string>, attempt: number, now = Date.now()): number {
   const retryAfter = headers['retry-after'];
   if (retryAfter) {
@@ -72,7 +108,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-function buildUrl(url: string, params: HttpJsonOptions['params']): string {
+function buildUrl(url: string, params: HttpRequestOptions['params']): string {
   const u = new URL(url);
   for (const [k, v] of Object.entries(params ?? {})) {
     if (v === undefined) continue;
@@ -144,11 +180,14 @@ export function errorDetail(data: unknown): string {
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
-function statusError(status: number, data: unknown, o: HttpJsonOptions, secrets: string[]): LogSourceError {
+function statusError(status: number, data: unknown, o: HttpRequestOptions, secrets: string[]): LogSourceError {
   const who = o.platform ?? 'The log platform';
   const where = redactUrl(o.url);
-  const detail = scrub(errorDetail(data), secrets);
+  const detail = scrub((o.errorText ?? errorDetail)(data), secrets);
   const tail = detail ? ` Platform said: ${detail}` : '';
+  if (status === 429 || (o.rateLimitStatuses ?? []).includes(status)) {
+    return new LogSourceError('rate_limited', `${who} is rate limiting requests (HTTP ${status}): retry later or lower the query volume.${tail}`);
+  }
   switch (status) {
     case 401:
       return new LogSourceError(
@@ -165,11 +204,12 @@ function statusError(status: number, data: unknown, o: HttpJsonOptions, secrets:
         'not_found',
         `${who} answered 404 Not Found at ${where} — wrong host or region: ${o.hints?.notFound ?? 'check the platform URL'}.${tail}`,
       );
-    case 429:
-      return new LogSourceError('rate_limited', `${who} is rate limiting requests (429 Too Many Requests): retry later or lower the query volume.${tail}`);
     default:
       if (status >= 300 && status < 400) {
-        return new LogSourceError('upstream_error', `${who} redirected ${where} (HTTP ${status}): enter the final URL as the host.`);
+        return new LogSourceError(
+          'upstream_error',
+          `${who} redirected ${where} (HTTP ${status}): redirects are not followed; enter the final URL as the host.`,
+        );
       }
       if (status >= 400 && status < 500) {
         return new LogSourceError('bad_request', `${who} refused the query (HTTP ${status}): check the sources entries.${tail}`);
@@ -178,7 +218,7 @@ function statusError(status: number, data: unknown, o: HttpJsonOptions, secrets:
   }
 }
 
-function timeoutError(o: HttpJsonOptions): LogSourceError {
+function timeoutError(o: HttpRequestOptions): LogSourceError {
   return new LogSourceError(
     'timeout',
     `${o.platform ?? 'The log platform'} did not answer within ${o.timeoutMs} ms — source unreachable: for a self-hosted source allow SigSentry's outbound IPs and check the host and port.`,
@@ -194,7 +234,7 @@ function findLogSourceError(e: unknown): LogSourceError | undefined {
   return undefined;
 }
 
-function networkError(e: unknown, o: HttpJsonOptions): LogSourceError {
+function networkError(e: unknown, o: HttpRequestOptions, maxBody: number): LogSourceError {
   const guard = findLogSourceError(e);
   if (guard) return guard;
   const code = (e as AxiosError).code ?? ((e as { cause?: NodeJS.ErrnoException }).cause?.code as string | undefined);
@@ -206,6 +246,12 @@ function networkError(e: unknown, o: HttpJsonOptions): LogSourceError {
     }
   })();
   const who = o.platform ?? 'The log platform';
+  if (/maxContentLength/i.test((e as Error).message ?? '')) {
+    return new LogSourceError(
+      'upstream_error',
+      `${who} answered with more than ${Math.round(maxBody / 1024)} KB for one request (the limit per answer): narrow the sources or the page size.`,
+    );
+  }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return new LogSourceError('unreachable', `Cannot resolve ${host} (${code}): check the ${who} URL.`);
   }
@@ -219,8 +265,7 @@ function networkError(e: unknown, o: HttpJsonOptions): LogSourceError {
   return new LogSourceError('unreachable', `Cannot reach ${who} at ${host} (${code ?? (e as Error).message ?? 'network error'}).`);
 }
 
-function parseBody(text: unknown, contentType: string | undefined): unknown {
-  if (typeof text !== 'string') return text;
+function parseBody(text: string, contentType: string | undefined): unknown {
   const t = text.trim();
   if (!t) return null;
   if ((contentType ?? '').includes('json') || t.startsWith('{') || t.startsWith('[')) {
@@ -233,64 +278,123 @@ function parseBody(text: unknown, contentType: string | undefined): unknown {
   return text;
 }
 
+function requestBody(o: HttpRequestOptions, headers: Record<string, string>): string | undefined {
+  if (o.form !== undefined) {
+    headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    const form = o.form instanceof URLSearchParams ? o.form : new URLSearchParams(Object.entries(o.form).map(([k, v]): [string, string] => [k, String(v)]));
+    return form.toString();
+  }
+  if (o.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    return JSON.stringify(o.body);
+  }
+  return undefined;
+}
+
 /**
- * One JSON request to a log platform: checks the host against the block list (again at connect time), retries 429 and
- * 502/503/504 within the deadline, and turns every failure into a LogSourceError whose message is user-facing and free of
- * credentials.
+ * One attempt through the Nest HttpService: the host checked by name first, every connection (redirects are never
+ * followed) through the guarded agents, the answer capped at `maxBodyBytes`. Network and guard failures become
+ * LogSourceErrors; any HTTP status is returned as is.
  */
-export async function httpJson<T = unknown>(o: HttpJsonOptions): Promise<HttpJsonResponse<T>> {
-  await assertHostAllowed(o.url, o.ctx);
+async function attempt(
+  o: HttpRequestOptions,
+  url: string,
+  headers: Record<string, string>,
+  data: string | undefined,
+  signal: AbortSignal,
+): Promise<RawHttpResponse> {
+  const maxBody = o.maxBodyBytes ?? MAX_BODY_BYTES;
+  const { httpAgent, httpsAgent } = guardedAgents(o.ctx);
+  const config: AxiosRequestConfig<string> = {
+    method: o.method,
+    url,
+    headers,
+    data,
+    signal,
+    responseType: 'text',
+    transformResponse: [(d: string) => d],
+    validateStatus: () => true,
+    maxRedirects: 0,
+    proxy: false,
+    maxContentLength: maxBody,
+    maxBodyLength: maxBody,
+    httpAgent,
+    httpsAgent,
+  };
+  let res: AxiosResponse<string>;
+  try {
+    res = await firstValueFrom(httpOf(o.ctx).request<string>(config));
+  } catch (e) {
+    if (signal.aborted || axios.isCancel(e)) throw timeoutError(o);
+    throw networkError(e, o, maxBody);
+  }
+  return { status: res.status, headers: lowerHeaders(res.headers), text: typeof res.data === 'string' ? res.data : '' };
+}
+
+/** The request's own deadline signal (timeoutMs / deadline, and the caller's signal). */
+function deadlineSignal(o: HttpRequestOptions): { signal: AbortSignal; deadline: number; done: () => void } {
   const started = Date.now();
   const deadline = Math.min(started + o.timeoutMs, o.deadline ?? Number.POSITIVE_INFINITY);
-  const timeoutCtl = new AbortController();
-  const timer = setTimeout(() => timeoutCtl.abort(new Error('deadline')), Math.max(0, deadline - started));
-  const signal = o.signal ? AbortSignal.any([o.signal, timeoutCtl.signal]) : timeoutCtl.signal;
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(new Error('deadline')), Math.max(0, deadline - started));
+  const signal = o.signal ? AbortSignal.any([o.signal, ctl.signal]) : ctl.signal;
+  return { signal, deadline, done: () => clearTimeout(timer) };
+}
+
+/** One request, one attempt, no status mapping (OAuth token exchange inside an SDK transport). */
+export async function httpRaw(o: HttpRequestOptions): Promise<RawHttpResponse> {
+  await assertHostAllowed(o.url, o.ctx);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(o.headers ?? {})) if (v !== undefined) headers[k] = v;
+  const data = requestBody(o, headers);
+  const d = deadlineSignal(o);
+  try {
+    return await attempt(o, buildUrl(o.url, o.params), headers, data, d.signal);
+  } finally {
+    d.done();
+  }
+}
+
+/**
+ * One JSON request to a log platform: the host guard on every connection, redirects refused, answers capped in size,
+ * rate-limit answers (429, the platform's own like Splunk's 503) and 502/503/504 retried with backoff honouring
+ * Retry-After / X-RateLimit-Reset within the deadline and the wait budget, and every failure turned into a
+ * LogSourceError whose message is user-facing and free of credentials.
+ */
+export async function httpJson<T = unknown>(o: HttpRequestOptions): Promise<HttpJsonResponse<T>> {
+  await assertHostAllowed(o.url, o.ctx);
   const headers: Record<string, string> = { Accept: 'application/json' };
   for (const [k, v] of Object.entries(o.headers ?? {})) if (v !== undefined) headers[k] = v;
-  if (o.body !== undefined) headers['Content-Type'] = 'application/json';
+  const data = requestBody(o, headers);
   const secrets = secretValues(headers);
   const url = buildUrl(o.url, o.params);
-  const maxTries = o.maxTries ?? 3;
+  const maxTries = o.maxTries ?? 4;
+  const rateLimits = new Set([429, ...(o.rateLimitStatuses ?? [])]);
+  const d = deadlineSignal(o);
   try {
-    for (let attempt = 0; ; attempt++) {
-      if (signal.aborted) throw timeoutError(o);
-      let res: AxiosResponse<string>;
-      try {
-        res = await axios.request<string>({
-          method: o.method,
-          url,
-          headers,
-          data: o.body === undefined ? undefined : JSON.stringify(o.body),
-          signal,
-          responseType: 'text',
-          transformResponse: [(d: string) => d],
-          validateStatus: () => true,
-          maxRedirects: 0,
-          proxy: false,
-          maxContentLength: MAX_BODY_BYTES,
-          lookup: guardedLookup(o.ctx),
-        });
-      } catch (e) {
-        if (signal.aborted || axios.isCancel(e)) throw timeoutError(o);
-        throw networkError(e, o);
-      }
-      const resHeaders = lowerHeaders(res.headers);
-      const data = parseBody(res.data, resHeaders['content-type']);
-      if (res.status >= 200 && res.status < 300) return { status: res.status, data: data as T, headers: resHeaders };
-      if (RETRYABLE.has(res.status) && attempt + 1 < maxTries) {
-        const wait = res.status === 429 ? retryDelayMs(resHeaders, attempt) : backoffMs(attempt);
-        if (Date.now() + wait < deadline) {
+    for (let n = 0; ; n++) {
+      if (d.signal.aborted) throw timeoutError(o);
+      const res = await attempt(o, url, headers, data, d.signal);
+      const body = parseBody(res.text, res.headers['content-type']);
+      if (res.status >= 200 && res.status < 300) return { status: res.status, data: body as T, headers: res.headers };
+      if (RETRYABLE.has(res.status) || rateLimits.has(res.status)) {
+        const limited = rateLimits.has(res.status);
+        const wait = limited || res.headers['retry-after'] ? retryDelayMs(res.headers, n) : backoffMs(n);
+        const end = Date.now() + wait;
+        const allowed = n + 1 < maxTries && end < d.deadline && (!limited || o.waitBudget === undefined || wait <= o.waitBudget.remainingMs);
+        if (allowed) {
+          if (limited && o.waitBudget) o.waitBudget.remainingMs -= wait;
           try {
-            await sleep(wait, signal);
+            await sleep(wait, d.signal);
           } catch {
             throw timeoutError(o);
           }
           continue;
         }
       }
-      throw statusError(res.status, data, o, secrets);
+      throw statusError(res.status, body, o, secrets);
     }
   } finally {
-    clearTimeout(timer);
+    d.done();
   }
 }

@@ -25,7 +25,8 @@ export class LocalServer {
     this.handler = h;
   }
 
-  async start(): Promise<this> {
+  /** Listens on `host` (another loopback address, e.g. 127.0.0.2, plays "a different machine" in SSRF tests). */
+  async start(host = '127.0.0.1'): Promise<this> {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -45,8 +46,8 @@ export class LocalServer {
         });
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => this.server!.listen(0, host, resolve));
+    this.url = `http://${host}:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
 

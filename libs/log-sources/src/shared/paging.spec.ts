@@ -57,7 +57,7 @@ describe('collectAcrossSources', () => {
     };
     const r = await collectAcrossSources({ sources: ['ok', 'bad', 'never'], limit: 10, fetchPage });
     expect(r.entries).toHaveLength(1);
-    expect(r.warnings?.[0]).toMatch(/^bad: Credentials were rejected \(stopped/);
+    expect(r.warnings?.[0]).toMatch(/^Credentials were rejected \(stopped; 1 lines collected\)/);
     await expect(collectAcrossSources({ sources: ['bad', 'ok'], limit: 10, fetchPage })).rejects.toMatchObject({ code: 'unauthorized' });
     await expect(collectAcrossSources({ sources: ['missing', 'b'], limit: 10, fetchPage: pager(data), strict: true })).rejects.toMatchObject({
       code: 'not_found',

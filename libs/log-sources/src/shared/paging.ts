@@ -1,5 +1,5 @@
 import type { LogEntry } from '@app/contracts';
-import { LogSourceError, type ConnectionTestResult, type LogQueryResult } from '../connector';
+import { LogSourceError, type ConnectionTestResult, type LogPage, type LogQueryResult } from '../connector';
 import { sortByTimestamp, TEST_SAMPLE_SIZE, TEST_WINDOW_MS, toSample } from './normalise';
 
 /** One page from one source. `next` undefined means this source is exhausted. */
@@ -53,29 +53,23 @@ export function decodeCursor<P>(cursor: string | undefined): CursorState<P> {
 }
 
 /**
- * Query each `sources` entry on its own, paging until every source is exhausted or `limit` entries are collected.
- * A failing entry becomes a warning (the others still answer); a connection-level failure (401, 403, timeout…) stops the
- * run, and is thrown when nothing was collected. Entries come back oldest first.
+ * Query each `sources` entry on its own, page by page as the platform answers, until every source is exhausted or
+ * `limit` entries were handed out. A failing entry becomes a warning (the others still answer); a connection-level
+ * failure (401, 403, timeout, rate limit…) stops the run and is thrown — after the pages already handed out, which the
+ * consumer keeps. Each page carries the cursor that resumes right after it.
  */
-export async function collectAcrossSources<P>(o: CollectOptions<P>): Promise<LogQueryResult> {
-  const entries: LogEntry[] = [];
-  const warnings: string[] = [];
+export async function* pagesAcrossSources<P>(o: CollectOptions<P>): AsyncGenerator<LogPage> {
   const errors: LogSourceError[] = [];
   const start = decodeCursor<P>(o.cursor);
-  let truncated = false;
-  let nextCursor: string | undefined;
+  let given = 0;
   let failedSources = 0;
 
-  outer: for (let s = start.s; s < o.sources.length; s++) {
+  for (let s = start.s; s < o.sources.length; s++) {
     const source = o.sources[s];
     let position: P | undefined = s === start.s ? start.p : undefined;
     for (;;) {
-      const remaining = o.limit - entries.length;
-      if (remaining <= 0) {
-        truncated = true;
-        nextCursor = encodeCursor({ s, p: position });
-        break outer;
-      }
+      const remaining = o.limit - given;
+      if (remaining <= 0) return;
       let page: SourcePage<P>;
       try {
         page = await o.fetchPage(source, position, remaining);
@@ -84,29 +78,90 @@ export async function collectAcrossSources<P>(o: CollectOptions<P>): Promise<Log
         if (o.strict) throw err;
         errors.push(err);
         failedSources++;
-        if (CONNECTION_CODES.has(err.code)) {
-          if (entries.length === 0) throw err;
-          warnings.push(`${source}: ${err.message} (stopped; ${entries.length} lines collected)`);
-          break outer;
-        }
-        warnings.push(`${source}: ${err.message}`);
+        const resume = encodeCursor<P>({ s: s + 1 });
+        if (CONNECTION_CODES.has(err.code)) throw err;
+        yield { entries: [], warnings: [`${source}: ${err.message}`], resume };
         break;
       }
-      if (page.warnings) warnings.push(...page.warnings.map((w) => `${source}: ${w}`));
-      const take = page.entries.slice(0, remaining);
-      entries.push(...take);
+      const take = page.entries.length > remaining ? page.entries.slice(0, remaining) : page.entries;
+      given += take.length;
+      const resume = page.next === undefined ? encodeCursor<P>({ s: s + 1 }) : encodeCursor<P>({ s, p: page.next });
+      yield { entries: take, ...(page.warnings?.length ? { warnings: page.warnings.map((w) => `${source}: ${w}`) } : {}), resume };
       if (page.next === undefined) break;
       position = page.next;
     }
-    if (entries.length >= o.limit && s + 1 < o.sources.length) {
-      truncated = true;
-      nextCursor = encodeCursor<P>({ s: s + 1 });
-      break;
-    }
   }
+  if (failedSources > 0 && failedSources === o.sources.length - start.s && given === 0) throw errors[0];
+}
 
-  if (failedSources > 0 && failedSources === o.sources.length - start.s && entries.length === 0) throw errors[0];
-  return { entries: sortByTimestamp(entries), truncated, ...(nextCursor ? { nextCursor } : {}), ...(warnings.length ? { warnings } : {}) };
+/**
+ * Pages collected into one result: at most `limit` entries, oldest first; `truncated` (with the cursor to resume) when
+ * the limit cut it and more was left.
+ */
+export async function collectPages(pages: AsyncIterable<LogPage>, limit: number, sourceCount?: number): Promise<LogQueryResult> {
+  const entries: LogEntry[] = [];
+  const warnings: string[] = [];
+  const it = pages[Symbol.asyncIterator]();
+  let resume: string | undefined;
+  let truncated = false;
+  const next = async (): Promise<IteratorResult<LogPage> | null> => {
+    try {
+      return await it.next();
+    } catch (e) {
+      // A connection-level failure after some pages: keep them and say where it stopped.
+      if (!(e instanceof LogSourceError) || entries.length === 0) throw e;
+      warnings.push(`${e.message} (stopped; ${entries.length} lines collected)`);
+      return null;
+    }
+  };
+  try {
+    for (;;) {
+      const step = await next();
+      if (step === null) break;
+      if (step.done) break;
+      const page = step.value;
+      if (page.warnings) warnings.push(...page.warnings);
+      const room = limit - entries.length;
+      if (page.entries.length > room) {
+        for (let i = 0; i < room; i++) entries.push(page.entries[i]);
+        truncated = true;
+        resume = undefined;
+        break;
+      }
+      for (const e of page.entries) entries.push(e);
+      resume = page.resume;
+      if (entries.length >= limit) {
+        if (resume !== undefined) {
+          truncated = sourceCount === undefined || decodeCursor(resume).s < sourceCount;
+        } else {
+          // No cursor to tell: look at what follows (a source without cursors, e.g. files).
+          for (;;) {
+            const more = await next();
+            if (more === null || more.done) break;
+            if (more.value.warnings) warnings.push(...more.value.warnings);
+            if (more.value.entries.length > 0) {
+              truncated = true;
+              break;
+            }
+          }
+        }
+        break;
+      }
+    }
+  } finally {
+    await it.return?.();
+  }
+  return {
+    entries: sortByTimestamp(entries),
+    truncated,
+    ...(truncated && resume ? { nextCursor: resume } : {}),
+    ...(warnings.length ? { warnings } : {}),
+  };
+}
+
+/** `pagesAcrossSources` collected (the result of a whole query, oldest first). */
+export function collectAcrossSources<P>(o: CollectOptions<P>): Promise<LogQueryResult> {
+  return collectPages(pagesAcrossSources(o), o.limit, o.sources.length);
 }
 
 /**
@@ -139,7 +194,16 @@ export async function runConnectionTest(
   }
 }
 
-/** The query deadline: LOG_SOURCE_TIMEOUT_MS from now. */
+/**
+ * The deadline of a whole query: LOG_SOURCE_TIMEOUT_MS from now — unless the caller passed its own signal, which then
+ * owns the query's deadline (the analysis collector counts only the time spent waiting on the source, not the
+ * engine's work between pages). Each request keeps its own LOG_SOURCE_TIMEOUT_MS either way.
+ */
+export function queryDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined): number | undefined {
+  return callerSignal ? undefined : deadlineFrom(timeoutMs);
+}
+
+/** LOG_SOURCE_TIMEOUT_MS from now. */
 export function deadlineFrom(timeoutMs: number): number {
   return Date.now() + timeoutMs;
 }

@@ -1,20 +1,36 @@
 import type { LogEntry } from '@app/contracts';
-import { ConnectionTestResult, LogQuery, LogQueryResult, LogSourceConfig, LogSourceConnector, LogSourceError, LogSourceTypeMetadata } from '../connector';
+import {
+  ConnectionTestResult,
+  LogPage,
+  LogQuery,
+  LogQueryResult,
+  LogSourceConfig,
+  LogSourceConnector,
+  LogSourceError,
+  LogSourceTypeMetadata,
+} from '../connector';
 import type { ConnectorContext, ConnectorFactory } from '../registry';
 import { assertHostAllowed } from '../shared/host-guard';
 import { httpJson } from '../shared/http';
 import { levelFromText, normaliseLevel, toIsoTimestamp } from '../shared/normalise';
-import { collectAcrossSources, deadlineFrom, pageSizeFrom, runConnectionTest } from '../shared/paging';
-import { postForm } from './splunk-form';
+import { collectPages, pageSizeFrom, pagesAcrossSources, queryDeadline, runConnectionTest } from '../shared/paging';
 
 const PLATFORM = 'Splunk';
 const HINTS = {
   forbidden: "the token's user needs the search capability and read access on the indexes in `sources`",
   notFound: 'check the Splunk REST URL (management port, usually https://<host>:8089)',
 };
+/**
+ * How splunkd answers, for the shared HTTP client: its error text is in `messages[].text`, and a 503 means the search
+ * concurrency quota is full ("Search not executed: The maximum number of concurrent … searches … has been reached") —
+ * a rate-limit answer, retried with backoff.
+ */
+const SPLUNK_HTTP = { platform: PLATFORM, hints: HINTS, rateLimitStatuses: [503], errorText: splunkMessage };
 /** Results fetched per GET of a job's results. */
 const DEFAULT_PAGE_SIZE = 5000;
 const MAX_PAGE = 50_000;
+/** Most events one search job keeps accessible (max_count). */
+const MAX_JOB_EVENTS = 10_000_000;
 /** Seconds splunkd keeps a finished job (we read it right away, so a short TTL avoids piling up jobs). */
 const JOB_TTL_SECONDS = 300;
 
@@ -80,24 +96,36 @@ export class SplunkConnector implements LogSourceConnector {
     await assertHostAllowed(base, this.ctx);
   }
 
-  async query(config: LogSourceConfig, query: LogQuery): Promise<LogQueryResult> {
+  query(config: LogSourceConfig, query: LogQuery): Promise<LogQueryResult> {
+    return collectPages(this.pages(config, query), query.limit, sourcesOf(config, query).length);
+  }
+
+  async *pages(config: LogSourceConfig, query: LogQuery): AsyncGenerator<LogPage> {
     const { base, token } = this.credentials(config);
-    const sources = (query.sources.length ? query.sources : config.sources).map((s) => s.trim()).filter(Boolean);
-    const limit = Math.max(0, Math.min(query.limit, this.ctx.maxLines));
-    const deadline = deadlineFrom(this.ctx.timeoutMs);
+    const sources = sourcesOf(config, query);
+    const limit = Math.max(0, query.limit);
+    const deadline = queryDeadline(this.ctx.timeoutMs, query.signal);
     const pageSize = pageSizeFrom(config.settings, MAX_PAGE, this.pageSize);
     const headers = { Authorization: `Bearer ${token}` };
-    const common = { signal: query.signal, timeoutMs: this.ctx.timeoutMs, deadline, ctx: this.ctx, platform: PLATFORM, hints: HINTS };
+    const common = {
+      signal: query.signal,
+      waitBudget: query.waitBudget,
+      timeoutMs: this.ctx.timeoutMs,
+      deadline,
+      ctx: this.ctx,
+      ...SPLUNK_HTTP,
+    };
 
     // One search job per `sources` line; its results are read page by page (offset/count).
-    return collectAcrossSources<SplunkPosition>({
+    yield* pagesAcrossSources<SplunkPosition>({
       sources,
       limit,
       cursor: query.cursor,
       fetchPage: async (source, position, max) => {
         let pos = position;
         if (!pos) {
-          const job = await postForm<{ sid?: string }>({
+          const { data: job } = await httpJson<{ sid?: string } | null>({
+            method: 'POST',
             url: `${base}/services/search/jobs`,
             form: {
               search: toSpl(source),
@@ -106,13 +134,13 @@ export class SplunkConnector implements LogSourceConnector {
               exec_mode: 'blocking',
               output_mode: 'json',
               // Keep every event we may read accessible (splunkd's default is 10 000).
-              max_count: Math.max(max, 1),
+              max_count: Math.min(Math.max(max, 1), MAX_JOB_EVENTS),
               timeout: JOB_TTL_SECONDS,
             },
             headers,
             ...common,
           });
-          if (!job.sid) throw new LogSourceError('upstream_error', 'Splunk created no search job (no sid in the answer).');
+          if (!job?.sid) throw new LogSourceError('upstream_error', 'Splunk created no search job (no sid in the answer).');
           pos = { sid: job.sid, offset: 0 };
         }
         const count = Math.min(pageSize, max);
@@ -146,8 +174,7 @@ export class SplunkConnector implements LogSourceConnector {
       signal,
       timeoutMs: this.ctx.timeoutMs,
       ctx: this.ctx,
-      platform: PLATFORM,
-      hints: HINTS,
+      ...SPLUNK_HTTP,
     });
     return (res.data?.entry ?? [])
       .map((e) => e.name)
@@ -165,6 +192,23 @@ export class SplunkConnector implements LogSourceConnector {
 }
 
 export const splunkConnector: ConnectorFactory = (ctx) => new SplunkConnector(ctx);
+
+function sourcesOf(config: LogSourceConfig, query: LogQuery): string[] {
+  return (query.sources.length ? query.sources : config.sources).map((s) => s.trim()).filter(Boolean);
+}
+
+/** First message text of a splunkd error body (`{"messages":[{"type":"ERROR","text":"..."}]}`). */
+export function splunkMessage(body: unknown): string {
+  if (typeof body === 'string') return body.replace(/\s+/g, ' ').trim().slice(0, 300);
+  const msgs = (body as { messages?: Array<{ text?: string }> } | null)?.messages;
+  const text = Array.isArray(msgs)
+    ? msgs
+        .map((m) => m?.text)
+        .filter(Boolean)
+        .join('; ')
+    : '';
+  return text.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
 
 /** `main` → `search index=main`; `index=x …` → `search index=x …`; `search …` and `| …` are used as written. */
 export function toSpl(source: string): string {

@@ -4,7 +4,10 @@
  * earliest_time, latest_time, exec_mode=blocking, output_mode=json, max_count → 201 {sid}), GET
  * /services/search/jobs/<sid>/results (offset/count paging, newest first as splunkd returns events) and GET
  * /services/data/indexes. SPL subset: `search` followed by field=value terms (index, source, sourcetype, host, `*`
- * wildcards) and bare words matched in _raw. Token auth (`Authorization: Bearer`) is checked.
+ * wildcards) and bare words matched in _raw. Token auth (`Authorization: Bearer`) is checked. With
+ * `maxConcurrentSearches`, a blocking job runs for `searchMs` and splunkd's search quota applies: a job created while
+ * that many are running is refused with 503 and splunkd's "Search not executed" message. `quotaTakenFor` refuses the
+ * first n job creations the same way (the quota is full of other users' searches when the analysis starts).
  */
 import { globToRegExp, send, type Handler, type RecordedRequest, type StandInLine } from '../shared/local-server.testing';
 
@@ -13,6 +16,12 @@ export interface SplunkStandInOptions {
   token: string;
   /** Index the events live in (default `main`). */
   index?: string;
+  /** Searches that may run at once (splunkd's concurrency quota); further job creations answer 503. */
+  maxConcurrentSearches?: number;
+  /** How long a blocking search runs before its POST answers (default 0). */
+  searchMs?: number;
+  /** The first n job creations find the quota taken by other users' searches (503). */
+  quotaTakenFor?: number;
 }
 
 type SplunkEvent = Record<string, string> & { _time: string; _raw: string };
@@ -27,7 +36,10 @@ function splunkTime(ms: number): string {
   return new Date(ms).toISOString().replace('Z', '+00:00');
 }
 
-export function splunkStandIn(o: SplunkStandInOptions): Handler & { events: SplunkEvent[]; jobs: Map<string, SplunkEvent[]> } {
+export function splunkStandIn(
+  o: SplunkStandInOptions,
+): Handler & { events: SplunkEvent[]; jobs: Map<string, SplunkEvent[]>; stats: { running: number; maxRunning: number; refused: number } } {
+  const stats = { running: 0, maxRunning: 0, refused: 0 };
   const index = o.index ?? 'main';
   const events: SplunkEvent[] = o.lines
     .map((l) => ({ l, ms: Date.parse(l.timestamp) }))
@@ -107,10 +119,25 @@ export function splunkStandIn(o: SplunkStandInOptions): Handler & { events: Splu
     if (!indexed && !terms.length) matched = [];
     const max = Number(form.get('max_count') ?? 10_000);
     const sid = `${nextSid++}.${jobs.size + 1}`;
-    // The job is done at once, as with exec_mode=blocking; a normal-mode client would poll the job first.
-    jobs.set(sid, matched.slice(0, max));
-    send(res, 201, { sid });
+    const quotaTaken = stats.refused < (o.quotaTakenFor ?? 0);
+    if (quotaTaken || (o.maxConcurrentSearches !== undefined && stats.running >= o.maxConcurrentSearches)) {
+      stats.refused++;
+      return messages(
+        res,
+        503,
+        'ERROR',
+        `Search not executed: The maximum number of concurrent historical searches on this instance has been reached., concurrency_category="historical", concurrency_context="instance-wide", current_concurrency=${o.maxConcurrentSearches ?? stats.running}, concurrency_limit=${o.maxConcurrentSearches ?? stats.running}`,
+      );
+    }
+    // exec_mode=blocking: the POST answers when the job is done (a normal-mode client would poll the job first).
+    stats.running++;
+    stats.maxRunning = Math.max(stats.maxRunning, stats.running);
+    setTimeout(() => {
+      stats.running--;
+      jobs.set(sid, matched.slice(0, max));
+      send(res, 201, { sid });
+    }, o.searchMs ?? 0);
   }
 
-  return Object.assign(handler, { events, jobs });
+  return Object.assign(handler, { events, jobs, stats });
 }

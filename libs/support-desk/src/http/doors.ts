@@ -87,6 +87,8 @@ export class AnswerInterceptor implements NestInterceptor {
 export interface RawDoorRequest extends Request {
   rawBody?: Buffer;
   rawBodyTooLarge?: boolean;
+  /** Over the limit, with a streaming verifier: did the signature match the whole body (hashed, never kept)? */
+  rawBodySignatureValid?: boolean;
   /** Set by the platform's signature guard. */
   signatureVerified?: boolean;
   /** Set by SessionCallerGuard. */

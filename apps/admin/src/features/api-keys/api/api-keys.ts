@@ -4,6 +4,13 @@ import { api } from '@/lib/api-client';
 
 export const apiKeyKeys = { list: ['api-keys', 'list'] as const };
 
+/** The key's creator as the list shows it, or what is known once they left the team. */
+export function creatorLabel(k: Pick<ApiKeyView, 'createdBy'>): string {
+  if (!k.createdBy) return '—';
+  if (k.createdBy.removed) return 'a removed member';
+  return k.createdBy.name || k.createdBy.email || '—';
+}
+
 export const useApiKeys = () => useQuery({ queryKey: apiKeyKeys.list, queryFn: () => api.get<ApiKeyView[]>('/v1/config/api-keys') });
 
 export function useApiKeyMutations() {

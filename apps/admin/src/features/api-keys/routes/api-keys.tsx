@@ -7,7 +7,7 @@ import { Dialog } from '@/components/ui/dialog';
 import { formatDateTime } from '@/lib/format';
 import { usePermissions } from '@/features/auth/permissions';
 import { useProjects } from '@/features/projects/api/projects';
-import { useApiKeyMutations, useApiKeys, validateKey } from '../api/api-keys';
+import { creatorLabel, useApiKeyMutations, useApiKeys, validateKey } from '../api/api-keys';
 
 const TYPE_HELP: Record<KeyType, string> = {
   secret: 'Server-side key for one project (ss_secret_…). Any permissions.',
@@ -89,6 +89,7 @@ export function ApiKeysRoute() {
               <th scope="col">Scope</th>
               <th scope="col">Permissions</th>
               <th scope="col">Created</th>
+              <th scope="col">Created by</th>
               <th scope="col">Last used</th>
               <th scope="col">Status</th>
               <th scope="col">
@@ -106,8 +107,15 @@ export function ApiKeysRoute() {
                 <td>{projectName(k.projectId)}</td>
                 <td className="small">{k.permissions.join(', ')}</td>
                 <td className="nowrap">{formatDateTime(k.createdAt)}</td>
+                <td data-testid="api-key-creator">{creatorLabel(k)}</td>
                 <td className="nowrap">{k.lastUsedAt ? formatDateTime(k.lastUsedAt) : <span className="muted">never</span>}</td>
-                <td>{k.revoked ? <Badge tone="neutral">revoked</Badge> : <Badge tone="success">active</Badge>}</td>
+                <td>
+                  {k.revoked ? (
+                    <Badge tone="neutral">{k.revokedReason === 'creator_removed' ? 'revoked: creator removed' : 'revoked'}</Badge>
+                  ) : (
+                    <Badge tone="success">active</Badge>
+                  )}
+                </td>
                 <td>
                   {can('apikey:write') && !k.revoked ? (
                     <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => setRevoking(k)} data-testid="api-key-revoke">

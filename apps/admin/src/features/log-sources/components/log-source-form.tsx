@@ -77,6 +77,11 @@ export function LogSourceForm(props: { projectId: string; types: LogSourceTypeMe
         </Field>
       </div>
       {type.setupHint ? <p className="hint setup-hint">{type.setupHint}</p> : null}
+      {props.existing?.folder ? (
+        <p className="hint" data-testid="log-source-form-folder">
+          This source reads the files in <code>{props.existing.folder}</code>; globs are relative to it.
+        </p>
+      ) : null}
       {mode === 'edit' && type.fields.some((f) => (f.location ?? 'credentials') === 'credentials') ? (
         <p className="hint">Saved credentials are never shown. Leave the credential fields empty to keep them; fill them all to replace them.</p>
       ) : null}

@@ -77,6 +77,11 @@ export function LogSourcesRoute() {
                       {s.sources.join(', ')}
                       {s.region ? ` · ${s.region}` : ''}
                     </div>
+                    {s.folder ? (
+                      <div className="small" data-testid="log-source-folder">
+                        Files are read from <code>{s.folder}</code>
+                      </div>
+                    ) : null}
                     <div className="small">
                       Last test:{' '}
                       {s.lastTestResult ? (

@@ -5,15 +5,16 @@ import { Dialog } from '@/components/ui/dialog';
 import { formatDateTime } from '@/lib/format';
 import { usePermissions } from '@/features/auth/permissions';
 import { EMAIL_RE, validatePassword } from '@/features/auth/validation';
-import { ASSIGNABLE_ROLES, canManageMember, type UserRole, type UserView } from '@app/contracts';
-import { useMembers, useTeamMutations } from '../api/team';
+import { ASSIGNABLE_ROLES, canManageMember, type TeamMemberView, type UserRole } from '@app/contracts';
+import { keyCount, useMembers, useTeamMutations } from '../api/team';
 
 export function TeamRoute() {
   const { can, me } = usePermissions();
   const members = useMembers();
   const { changeRole, remove } = useTeamMutations();
   const [adding, setAdding] = useState(false);
-  const [removing, setRemoving] = useState<UserView | null>(null);
+  const [removing, setRemoving] = useState<TeamMemberView | null>(null);
+  const [removed, setRemoved] = useState<string | null>(null);
   const manage = can('team:manage');
 
   return (
@@ -31,6 +32,11 @@ export function TeamRoute() {
       />
       {adding ? <AddMemberForm onDone={() => setAdding(false)} /> : null}
       {changeRole.error ? <ErrorBox error={changeRole.error} title="Role not changed" /> : null}
+      {removed ? (
+        <div className="alert alert-success" role="status" data-testid="member-removed">
+          {removed}
+        </div>
+      ) : null}
       {members.isPending ? (
         <Spinner />
       ) : members.error ? (
@@ -96,13 +102,27 @@ export function TeamRoute() {
       </p>
       <Dialog open={!!removing} title={`Remove ${removing?.name ?? ''}?`} onClose={() => setRemoving(null)} testId="member-remove-dialog">
         <p>Their access ends immediately. Their past activity is kept.</p>
+        {removing?.activeApiKeys ? (
+          <p data-testid="member-remove-keys">
+            The {keyCount(removing.activeApiKeys)} they created will be revoked: scripts using {removing.activeApiKeys === 1 ? 'it' : 'them'} stop working.
+          </p>
+        ) : null}
         {remove.error ? <ErrorBox error={remove.error} /> : null}
         <div className="form-actions">
           <button
             type="button"
             className="btn btn-danger"
             disabled={remove.isPending}
-            onClick={() => removing && remove.mutate(removing.id, { onSuccess: () => setRemoving(null) })}
+            onClick={() =>
+              removing &&
+              remove.mutate(removing.id, {
+                onSuccess: (m) => {
+                  setRemoving(null);
+                  const n = m?.revokedApiKeys ?? 0;
+                  setRemoved(`${m?.name ?? 'The member'} was removed${n ? `; ${keyCount(n)} revoked` : ''}.`);
+                },
+              })
+            }
             data-testid="member-remove-confirm"
           >
             Remove

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class SdkCompat1796166944793 implements MigrationInterface {
-  name = 'SdkCompat1796166944793';
+export class SdkCompat1796178481876 implements MigrationInterface {
+  name = 'SdkCompat1796178481876';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
