@@ -247,6 +247,10 @@ describe('SigSentry SDK against us, unchanged (multipart, streaming, result shap
         [[...base, ['screenshot', png(PDF, 'image/png', 'fake.png')]], 400, 'VALIDATION_ERROR', 'screenshot'],
         [[...base, ['screenshot', png(Buffer.alloc(0))]], 400, 'VALIDATION_ERROR', 'screenshot'],
         [[...base, ['screenshot', png(Buffer.concat([PNG, Buffer.alloc(MB10 + 1 - PNG.length)]))]], 413, 'FILE_TOO_LARGE', 'screenshot'],
+        // Text fields: the same rules as JSON (≤ 5,000 characters), and the parser's own bounds (256 KiB a field, 20 fields).
+        [[['description', 'x'.repeat(5001)], ...base.slice(1)], 400, 'VALIDATION_ERROR', 'description'],
+        [[['description', 'x'.repeat(300 * 1024)], ...base.slice(1)], 400, 'VALIDATION_ERROR', 'description'],
+        [[...base, ...Array.from({ length: 20 }, (_, i): [string, string] => [`f${i}`, 'x'])], 400, 'VALIDATION_ERROR', 'body'],
         [
           [
             ['description', 'd'],
@@ -419,6 +423,9 @@ describe('SigSentry SDK against us, unchanged (multipart, streaming, result shap
         ['data:image/png;base64,%%%', 400, 'VALIDATION_ERROR'],
         [`data:image/png;base64,${PDF.toString('base64')}`, 400, 'VALIDATION_ERROR'],
         [Buffer.alloc(MB10 + 3).toString('base64'), 413, 'FILE_TOO_LARGE'],
+        ['', 400, 'VALIDATION_ERROR'],
+        ['data:image/png;base64,', 400, 'VALIDATION_ERROR'],
+        [5, 400, 'VALIDATION_ERROR'],
       ] as const) {
         const r = await raw('POST', '/v1/analyses', e.owner, {
           headers: { 'x-project-id': e.projects.main },
@@ -586,7 +593,19 @@ describe('SigSentry SDK against us, unchanged (multipart, streaming, result shap
       expect(view.followUps.map((f: any) => f.found)).toEqual([true, true, true, false]);
       expect((await node(e.keys.pubA).getAnalysis(first)).data.followUps).toEqual([]);
       for (const q of ['', '   ', 'x'.repeat(2001)]) expect((await ask(q)).json.error.code).toBe('VALIDATION_ERROR');
-      expect((await raw('POST', `/v1/analyses/00000000-0000-4000-8000-000000000000/followup`, e.keys.secret, { body: { question: 'why?' } })).status).toBe(404);
+      // An unknown analysis is ANALYSIS_NOT_FOUND on every route under /v1/analyses/:id, for any caller.
+      const unknown = '00000000-0000-4000-8000-000000000000';
+      for (const [method, path, body] of [
+        ['POST', `/v1/analyses/${unknown}/followup`, { question: 'why?' }],
+        ['POST', `/v1/analyses/${unknown}/feedback`, { accuracy: 'correct' }],
+        ['GET', `/v1/analyses/${unknown}/similar`, undefined],
+        ['POST', `/v1/analyses/${unknown}/postmortem`, undefined],
+        ['GET', `/v1/analyses/${unknown}/screenshot`, undefined],
+        ['GET', '/v1/analyses/not-a-uuid/similar', undefined],
+      ] as const) {
+        const r = await raw(method, path, e.keys.secret, { body });
+        expect({ path, status: r.status, code: r.json?.error?.code }).toEqual({ path, status: 404, code: 'ANALYSIS_NOT_FOUND' });
+      }
     });
 
     it('postmortem of an analysis without a result is a 404 that says so', async () => {
