@@ -9,9 +9,9 @@ import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collectLogs } from '../libs/analysis/src/log-collector';
-import { createAnalyzer, generateScenario } from '../libs/analysis/src/engine';
-import { createLogSourceRegistry } from '../libs/log-sources/src/log-source-registry.factory';
+import { collectLogs } from '@app/analysis';
+import { createAnalyzer, generateScenario } from '@app/analysis/engine';
+import { createLogSourceRegistry } from '@app/log-sources';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const N = Number(process.env.BENCH_LINES ?? 1_000_000);

@@ -148,7 +148,7 @@ describe('graceful shutdown (SIGTERM/SIGINT)', () => {
       try {
         await waitFor(async () => (await state()).posts.some((p) => p.status === 'started' && p.attempts >= 1), 60000, 20);
       } catch (e) {
-        throw new Error(`${(e as Error).message}; state of conversation ${conversationId}: ${JSON.stringify(await state())}`);
+        throw new Error(`${(e as Error).message}; state of conversation ${conversationId}: ${JSON.stringify(await state())}`, { cause: e });
       }
     };
 

@@ -13,7 +13,7 @@
 // Env: DOCKER (client, default /usr/bin/docker when present), DEPLOY_TEST_RUN_ID (reuse base images within one CI run),
 // DEPLOY_TEST_KEEP_BASE=1 (keep the base images for the next run with the same id), DEPLOY_TEST_BURST (default 200).
 import { spawn, spawnSync } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';

@@ -303,7 +303,7 @@ describe('security: no secret in any response, log line, note or canvas through 
     const convs = JSON.stringify(s.sandbox.listConversations());
     expect(convs).toMatch(/app_package_code/); // our notes are there
     const found = Object.entries(secrets)
-      .filter(([name, v]) => v && convs.includes(v))
+      .filter(([, v]) => v && convs.includes(v))
       .map(([n]) => n);
     expect(found).toEqual([]);
   });

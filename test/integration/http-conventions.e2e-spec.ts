@@ -180,6 +180,7 @@ describe('/v1 conventions, docs, metrics, SPA', () => {
         [{ name: 'x', slug: 'ok', description: 'd'.repeat(1001) }, 'description'],
         [{ name: 'x', slug: 'ok', services: [{ aliases: ['a'] }] }, 'services.0.name'],
         [{ name: 'x', slug: 'ok', services: [{ name: 'a' }, { name: 'A' }] }, 'services'],
+        [{ name: 'x', slug: 'ok', services: [{ name: 'a', aliases: Array.from({ length: 101 }, (_, i) => `alias ${i}`) }] }, 'services.0.aliases'],
       ];
       for (const [body, field] of cases) {
         const r = await api(t.url, 'POST', '/v1/config/projects', { token: owner, body });
@@ -188,6 +189,14 @@ describe('/v1 conventions, docs, metrics, SPA', () => {
       }
       const ok = await api(t.url, 'POST', '/v1/config/projects', { token: owner, body: { name: 'ctx', slug: 'ctx', llmContext: 'c'.repeat(2000) } });
       expect(ok.status).toBe(201);
+      // A catalogue naming each service in many languages: up to 100 aliases per service.
+      const aliases = Array.from({ length: 100 }, (_, i) => `alias ${i}`);
+      const many = await api(t.url, 'POST', '/v1/config/projects', {
+        token: owner,
+        body: { name: 'ml', slug: 'ml', services: [{ name: 'payments', aliases }] },
+      });
+      expect(many.status).toBe(201);
+      expect(many.json.data.services[0].aliases).toHaveLength(100);
       const put = await api(t.url, 'PUT', `/v1/config/projects/${ok.json.data.id}`, { token: owner, body: { llmContext: null, slug: 'ctx-2' } });
       expect(put.status).toBe(200);
       expect(put.json.data).toMatchObject({ llmContext: null, slug: 'ctx-2', name: 'ctx' });

@@ -172,8 +172,7 @@ describe('log platforms: each connector created, tested, discovered and analysed
     for (const p of PLATFORMS) {
       const scenario = recentScenario(p.kind, p.seed);
       const lines = [...scenario.baseline, ...scenario.entries];
-      let server!: LocalServer;
-      server = await new LocalServer(p.handler(lines, () => server.url, scenario)).start();
+      const server: LocalServer = await new LocalServer(p.handler(lines, () => server.url, scenario)).start();
       const slug = `plat-${p.type.replace('_', '-')}`;
       const r = await api(t.url, 'POST', '/v1/config/projects', { token, body: { name: `Platform ${p.type}`, slug, services: scenario.services } });
       expect(r.status).toBe(201);

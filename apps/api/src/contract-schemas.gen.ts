@@ -574,13 +574,14 @@ export const CONTRACT_SCHEMAS: Record<string, Record<string, unknown>> = {
       summary: { type: 'string' },
       keywords: { type: 'array', items: { type: 'string' } },
       confidence: { type: 'number' },
+      language: { type: 'string', description: "ISO 639-1 code of the message's language, or `und` when it cannot be told." },
       model: { type: 'string', const: 'heuristic' },
       evidence: { type: 'array', items: { $ref: '#/components/schemas/TriageEvidence' } },
       id: { type: 'string' },
       createdAt: { type: 'string' },
       reason: { $ref: '#/components/schemas/TriageReason' },
     },
-    required: ['affectedService', 'confidence', 'createdAt', 'evidence', 'id', 'keywords', 'model', 'reason', 'severity', 'summary', 'window'],
+    required: ['affectedService', 'confidence', 'createdAt', 'evidence', 'id', 'keywords', 'language', 'model', 'reason', 'severity', 'summary', 'window'],
   },
   CreateAnalysisRequest: {
     type: 'object',
@@ -1011,12 +1012,48 @@ export const CONTRACT_SCHEMAS: Record<string, Record<string, unknown>> = {
     },
   },
   TemplateVariable: { type: 'string', enum: ['customer_name', 'conversation_id', 'severity', 'affected_service', 'summary', 'project_name', 'analysis_url'] },
+  TriageCorrection: {
+    type: 'object',
+    properties: {
+      id: { type: 'string', description: 'Stable id of the correction.' },
+      conversationId: {
+        type: 'string',
+        description: 'The corrected conversation\'s id; evidence cites it ("like conversation 123 that an agent marked high").',
+      },
+      text: { type: 'string', description: "The customer's text the triage read (first message, as triaged)." },
+      subject: { type: ['string', 'null'] },
+      severity: {
+        $ref: '#/components/schemas/Severity',
+        description: 'The severity the agent chose; absent = left as triaged (then `before.severity` counts as confirmed).',
+      },
+      affectedService: { type: ['string', 'null'], description: 'The service the agent chose; absent = left as triaged, `null` = no service.' },
+      before: {
+        type: 'object',
+        properties: { severity: { $ref: '#/components/schemas/Severity' }, affectedService: { type: ['string', 'null'] } },
+        required: ['severity', 'affectedService'],
+        description: 'What triage had said before the correction.',
+      },
+      createdAt: { type: 'string', description: 'ISO-8601; newer corrections win ties.' },
+    },
+    required: ['id', 'conversationId', 'text', 'createdAt'],
+    description:
+      'One agent correction of a triage, as the engine reads it (a labelled example of the project). Storage and HTTP keep more (who, when, undo); the engine needs only this.',
+  },
+  TriageCorrectionsSnapshot: {
+    type: 'object',
+    properties: {
+      corrections: { type: 'array', items: { $ref: '#/components/schemas/TriageCorrection' } },
+      removedWords: { type: 'array', items: { type: 'string' }, description: 'Learned words an admin removed; they are not learned again from this snapshot.' },
+    },
+    required: ['corrections'],
+    description: "A project's corrections at one moment: the same snapshot and input give the same triage.",
+  },
   TriageEvidence: {
     type: 'object',
     properties: {
       kind: {
         type: 'string',
-        enum: ['severity', 'service', 'window', 'keyword', 'confidence'],
+        enum: ['severity', 'service', 'window', 'keyword', 'confidence', 'language', 'correction'],
         description: 'What the signal decided: severity, service, window, ...',
       },
       signal: { type: 'string', description: 'Stable machine code of the signal, e.g. "breadth.everyone", "outage.down".' },
@@ -1045,6 +1082,12 @@ export const CONTRACT_SCHEMAS: Record<string, Record<string, unknown>> = {
     },
     required: ['text', 'createdAt', 'timezone', 'timeBufferHours'],
   },
+  TriageLearnedWord: {
+    type: 'object',
+    properties: { word: { type: 'string' }, service: { type: 'string' }, support: { type: 'number', description: 'How many corrections taught it.' } },
+    required: ['word', 'service', 'support'],
+    description: 'A word the engine learned from corrections: it now points to `service`.',
+  },
   TriageReason: { type: 'string', enum: ['created', 'customer_reply'] },
   TriageRequest: {
     type: 'object',
@@ -1067,10 +1110,11 @@ export const CONTRACT_SCHEMAS: Record<string, Record<string, unknown>> = {
       summary: { type: 'string' },
       keywords: { type: 'array', items: { type: 'string' } },
       confidence: { type: 'number' },
+      language: { type: 'string', description: "ISO 639-1 code of the message's language, or `und` when it cannot be told." },
       model: { type: 'string', const: 'heuristic' },
       evidence: { type: 'array', items: { $ref: '#/components/schemas/TriageEvidence' } },
     },
-    required: ['severity', 'affectedService', 'window', 'summary', 'keywords', 'confidence', 'model', 'evidence'],
+    required: ['severity', 'affectedService', 'window', 'summary', 'keywords', 'confidence', 'language', 'model', 'evidence'],
   },
   UpdateMemberRequest: { type: 'object', properties: { role: { $ref: '#/components/schemas/UserRole' } }, required: ['role'] },
   UserRole: { type: 'string', enum: ['owner', 'admin', 'member', 'viewer'] },

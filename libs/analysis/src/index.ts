@@ -7,3 +7,4 @@ export * from './engine';
 export * from './screenshots/screenshot.entity';
 export * from './feedback/feedback.entity';
 export * from './followup/followup.entity';
+export { collectLogs } from './log-collector';

@@ -1,5 +1,16 @@
 import type { Severity } from './severity';
 
+/**
+ * Below this confidence a triage is "low confidence": the note and the panel say so and the evidence shows why.
+ * It changes neither the auto-analysis gate nor grouping.
+ */
+export const LOW_CONFIDENCE_THRESHOLD = 0.5;
+
+/** True when a triage's confidence is below {@link LOW_CONFIDENCE_THRESHOLD}. */
+export function isLowConfidence(confidence: number): boolean {
+  return !(confidence >= LOW_CONFIDENCE_THRESHOLD);
+}
+
 export interface ServiceDefinition {
   name: string;
   aliases?: string[];
@@ -25,7 +36,7 @@ export interface TriageInput {
 
 export interface TriageEvidence {
   /** What the signal decided: severity, service, window, ... */
-  kind: 'severity' | 'service' | 'window' | 'keyword' | 'confidence';
+  kind: 'severity' | 'service' | 'window' | 'keyword' | 'confidence' | 'language' | 'correction';
   /** Stable machine code of the signal, e.g. "breadth.everyone", "outage.down". */
   signal: string;
   /** The words in the text that triggered it (verbatim excerpt). */
@@ -43,6 +54,8 @@ export interface TriageResult {
   summary: string;
   keywords: string[];
   confidence: number;
+  /** ISO 639-1 code of the message's language, or `und` when it cannot be told. */
+  language: string;
   model: 'heuristic';
   evidence: TriageEvidence[];
 }
@@ -59,4 +72,41 @@ export interface TriageRequest {
   timezone?: string;
   /** 1–24 */
   timeBufferHours?: number;
+}
+
+/**
+ * One agent correction of a triage, as the engine reads it (a labelled example of the project).
+ * Storage and HTTP keep more (who, when, undo); the engine needs only this.
+ */
+export interface TriageCorrection {
+  /** Stable id of the correction. */
+  id: string;
+  /** The corrected conversation's id; evidence cites it ("like conversation 123 that an agent marked high"). */
+  conversationId: string;
+  /** The customer's text the triage read (first message, as triaged). */
+  text: string;
+  subject?: string | null;
+  /** The severity the agent chose; absent = left as triaged (then `before.severity` counts as confirmed). */
+  severity?: Severity;
+  /** The service the agent chose; absent = left as triaged, `null` = no service. */
+  affectedService?: string | null;
+  /** What triage had said before the correction. */
+  before?: { severity: Severity; affectedService: string | null };
+  /** ISO-8601; newer corrections win ties. */
+  createdAt: string;
+}
+
+/** A project's corrections at one moment: the same snapshot and input give the same triage. */
+export interface TriageCorrectionsSnapshot {
+  corrections: TriageCorrection[];
+  /** Learned words an admin removed; they are not learned again from this snapshot. */
+  removedWords?: string[];
+}
+
+/** A word the engine learned from corrections: it now points to `service`. */
+export interface TriageLearnedWord {
+  word: string;
+  service: string;
+  /** How many corrections taught it. */
+  support: number;
 }

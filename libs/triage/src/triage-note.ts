@@ -1,4 +1,4 @@
-import type { TriageResult } from '@app/contracts';
+import { isLowConfidence, type TriageResult } from '@app/contracts';
 import { escapeHtml, formatWindow, pct } from '@app/support-desk';
 import type { IncidentRef } from './conversation-triaged.port';
 
@@ -19,7 +19,8 @@ export function triageNote(
     ? `<p>Changed after the customer's reply: severity ${escapeHtml(o.updated.previousSeverity.toUpperCase())} → <b>${escapeHtml(t.severity.toUpperCase())}</b>${o.updated.previousService !== t.affectedService ? `, service ${escapeHtml(o.updated.previousService ?? 'unknown')} → ${escapeHtml(t.affectedService ?? 'unknown')}` : ''}</p>`
     : '';
   const evidence = t.evidence
-    .filter((e) => e.kind === 'severity' || e.kind === 'service' || e.kind === 'window')
+    .filter((e) => e.kind === 'severity' || e.kind === 'service' || e.kind === 'window' || e.kind === 'confidence' || e.kind === 'correction')
+    .sort((a, b) => (a.kind === 'confidence' ? -1 : 0) - (b.kind === 'confidence' ? -1 : 0))
     .slice(0, 5)
     .map((e) => `<li>${escapeHtml(e.detail)}${e.match ? ` — “${escapeHtml(e.match.slice(0, 120))}”` : ''}</li>`)
     .join('');
@@ -29,7 +30,7 @@ export function triageNote(
   return [
     `<p><b>${title}</b></p>`,
     changed,
-    `<p>Severity: <b>${escapeHtml(t.severity.toUpperCase())}</b> · Service: <b>${escapeHtml(t.affectedService ?? 'unknown')}</b> · Confidence: ${pct(t.confidence)}</p>`,
+    `<p>Severity: <b>${escapeHtml(t.severity.toUpperCase())}</b> · Service: <b>${escapeHtml(t.affectedService ?? 'unknown')}</b> · Confidence: ${pct(t.confidence)}${isLowConfidence(t.confidence) ? ' (<b>low confidence</b>)' : ''}</p>`,
     incident,
     `<p>Suggested window: ${escapeHtml(formatWindow(t.window, o.timezone))}</p>`,
     t.summary ? `<p>Summary: ${escapeHtml(t.summary)}</p>` : '',

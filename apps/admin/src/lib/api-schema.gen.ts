@@ -905,6 +905,8 @@ export interface components {
       evidence: components['schemas']['TriageEvidence'][];
       id: string;
       keywords: string[];
+      /** @description ISO 639-1 code of the message's language, or `und` when it cannot be told. */
+      language: string;
       /** @constant */
       model: 'heuristic';
       reason: components['schemas']['TriageReason'];
@@ -1267,6 +1269,33 @@ export interface components {
     };
     /** @enum {string} */
     TemplateVariable: 'customer_name' | 'conversation_id' | 'severity' | 'affected_service' | 'summary' | 'project_name' | 'analysis_url';
+    /** @description One agent correction of a triage, as the engine reads it (a labelled example of the project). Storage and HTTP keep more (who, when, undo); the engine needs only this. */
+    TriageCorrection: {
+      /** @description The service the agent chose; absent = left as triaged, `null` = no service. */
+      affectedService?: string | null;
+      /** @description What triage had said before the correction. */
+      before?: {
+        affectedService: string | null;
+        severity: components['schemas']['Severity'];
+      };
+      /** @description The corrected conversation's id; evidence cites it ("like conversation 123 that an agent marked high"). */
+      conversationId: string;
+      /** @description ISO-8601; newer corrections win ties. */
+      createdAt: string;
+      /** @description Stable id of the correction. */
+      id: string;
+      /** @description The severity the agent chose; absent = left as triaged (then `before.severity` counts as confirmed). */
+      severity?: components['schemas']['Severity'];
+      subject?: string | null;
+      /** @description The customer's text the triage read (first message, as triaged). */
+      text: string;
+    };
+    /** @description A project's corrections at one moment: the same snapshot and input give the same triage. */
+    TriageCorrectionsSnapshot: {
+      corrections: components['schemas']['TriageCorrection'][];
+      /** @description Learned words an admin removed; they are not learned again from this snapshot. */
+      removedWords?: string[];
+    };
     TriageEvidence: {
       /** @description Human explanation. */
       detail: string;
@@ -1274,7 +1303,7 @@ export interface components {
        * @description What the signal decided: severity, service, window, ...
        * @enum {string}
        */
-      kind: 'severity' | 'service' | 'window' | 'keyword' | 'confidence';
+      kind: 'severity' | 'service' | 'window' | 'keyword' | 'confidence' | 'language' | 'correction';
       /** @description The words in the text that triggered it (verbatim excerpt). */
       match: string;
       /** @description Stable machine code of the signal, e.g. "breadth.everyone", "outage.down". */
@@ -1298,6 +1327,13 @@ export interface components {
       /** @description IANA time zone, e.g. "Europe/Paris". */
       timezone: string;
     };
+    /** @description A word the engine learned from corrections: it now points to `service`. */
+    TriageLearnedWord: {
+      service: string;
+      /** @description How many corrections taught it. */
+      support: number;
+      word: string;
+    };
     /** @enum {string} */
     TriageReason: 'created' | 'customer_reply';
     /** @description POST /v1/triage (contract §8). Defaults: `createdAt` now, `timezone` UTC, `timeBufferHours` 2. */
@@ -1316,6 +1352,8 @@ export interface components {
       confidence: number;
       evidence: components['schemas']['TriageEvidence'][];
       keywords: string[];
+      /** @description ISO 639-1 code of the message's language, or `und` when it cannot be told. */
+      language: string;
       /** @constant */
       model: 'heuristic';
       severity: components['schemas']['Severity'];

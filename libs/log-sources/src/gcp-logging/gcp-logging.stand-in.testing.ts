@@ -6,7 +6,7 @@
  */
 import { generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { decodeToken, encodeToken, send, type Handler, type RecordedRequest, type StandInLine } from '../shared/local-server.testing';
+import { decodeToken, encodeToken, type Handler, type RecordedRequest, type StandInLine } from '../shared/local-server.testing';
 
 export const GCP_LOGGING_READ_SCOPE = 'https://www.googleapis.com/auth/logging.read';
 

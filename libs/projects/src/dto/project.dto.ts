@@ -8,7 +8,7 @@ export { SLUG_RE };
 
 export class ServiceDto implements ServiceDefinition {
   @IsString() @MinLength(1) @MaxLength(100) name: string;
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(100, { each: true }) aliases?: string[];
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(100, { each: true }) aliases?: string[];
   @IsOptional() @IsBoolean() critical?: boolean;
 }
 

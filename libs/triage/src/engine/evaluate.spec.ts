@@ -26,6 +26,7 @@ const fake =
     summary: '',
     keywords: [],
     confidence: 0.5,
+    language: 'en',
     model: 'heuristic',
     evidence: [],
     ...map[input.text],

@@ -1,154 +1,276 @@
 /**
- * Affected-service detection: catalogue names and aliases (exact, separator-insensitive,
- * inflected, lightly misspelt), services seen in the project's logs, and a small built-in
- * concept lexicon ("charged twice" → the payment service) used only when the catalogue has a
- * service of that kind. Null when nothing fits.
+ * Affected-service detection, independent of severity: catalogue names and aliases in any
+ * language, matched with inflections (a language-neutral key: "Überweisungen" ~ "Überweisung",
+ * "alertas" ~ "alerts"), closed compounds ("Kartenzahlung" contains "Zahlung"), missing accents
+ * (folding), typos (one edit, through a deletion index that stays fast with 20,000 aliases),
+ * service names split in parts, concept words in seven languages (a service named "transfers"
+ * is what "virement" is about), words learned from agents' corrections, and services seen in
+ * the project's logs. Mentions near a failure count more. Null when nothing fits.
  */
 import type { ServiceDefinition, TriageEvidence } from '@app/contracts';
-import { editDistance, stem } from './text';
+import type { ConceptId } from './languages/pack';
+import { LANGUAGE_PACKS } from './languages/registry';
+import type { Reading } from './reading';
+import { editDistance, foldString } from './text';
 
-export interface ServiceIndex {
-  forms: ServiceForm[];
-  /** stemmed compact form → forms */
-  byCompact: Map<string, ServiceForm[]>;
-  fuzzy: ServiceForm[];
-  maxTokens: number;
-  critical: Set<string>;
-  names: string[];
-}
+type FormKind = 'name' | 'alias' | 'part' | 'logs' | 'concept' | 'learned';
 
-interface ServiceForm {
+interface Form {
   service: string;
-  tokens: string[];
-  compact: string;
+  /** Keys of the form's tokens. */
+  keys: string[];
   weight: number;
-  kind: 'name' | 'alias' | 'logs' | 'concept';
+  kind: FormKind;
   label: string;
 }
 
+export interface ServiceIndex {
+  /** first token key → forms starting with it */
+  byFirst: Map<string, Form[]>;
+  /** single-token forms by their compact key (also multi-token forms glued: "check out" → "checkout") */
+  byCompact: Map<string, Form[]>;
+  /** one-deletion variants of single-token keys → keys (typo matching) */
+  deletions: Map<string, string[]>;
+  /** keys long enough to look for inside compounds, by length (longest first) */
+  compoundKeys: Set<string>;
+  maxCompound: number;
+  critical: Set<string>;
+  names: string[];
+  nameSet: Set<string>;
+  /** first three letters of every key a glued word pair could form (cheap pre-check) */
+  gluedHeads: Set<string>;
+  /** token → what it matches on its own (memo; words repeat across messages) */
+  tokenMemo: Map<string, TokenMatch | null>;
+}
+
+interface TokenMatch {
+  forms: Form[];
+  kind: 'exact' | 'prefix' | 'compound' | 'fuzzy';
+  factor: number;
+}
+
 /** Suffixes that add nothing to a service name ("auth-service" is talked about as "auth"). */
-const GENERIC_SUFFIX = new Set(['service', 'svc', 'server', 'srv', 'app', 'backend', 'frontend', 'web', 'worker', 'api', 'ms', 'microservice', 'v1', 'v2']);
-
-/** Built-in concepts: words customers use → service kinds (matched on the service's name/aliases). */
-const CONCEPTS: { keys: RegExp; words: string[] }[] = [
-  {
-    keys: /pay|billing|stripe|charge/,
-    words: ['charged', 'charge', 'charges', 'refund', 'refunds', 'chargeback', 'overcharged', 'declined', 'credit card', 'card'],
-  },
-  { keys: /notif|e-?mail|mail|messag/, words: ['email', 'emails', 'mail', 'inbox', 'spam', 'newsletter', 'digest', 'sms', 'push'] },
-  { keys: /media|image|upload|asset|photo/, words: ['image', 'picture', 'photo', 'thumbnail', 'upload'] },
-  { keys: /profile|account|user/, words: ['display name', 'saved addresses', 'avatar', 'profile'] },
-  { keys: /auth|login|identity|sso|sign/, words: ['login', 'log in', 'sign in', 'password', '2fa', 'sso', 'logged out'] },
-  { keys: /checkout|cart|basket/, words: ['cart', 'basket', 'place order', 'check out'] },
-  { keys: /ship|deliver|logistic|fulfil/, words: ['parcel', 'carrier', 'tracking', 'delivery', 'shipment', 'label'] },
-  { keys: /inventor|stock/, words: ['stock', 'sku', 'oversell'] },
-  { keys: /search/, words: ['search'] },
-  { keys: /report|analytic/, words: ['report', 'export', 'chart', 'dashboard'] },
-];
-
-/** Common words one typo away from a service name ("stuck" ~ "stock"). Never fuzzy-matched. */
-const FUZZY_STOP = new Set([
-  'stuck',
-  'stack',
-  'stick',
-  'shock',
-  'start',
-  'state',
-  'store',
-  'share',
-  'short',
-  'sales',
-  'cards',
-  'check',
-  'admit',
-  'email',
-  'search',
-  'reach',
-  'repost',
-  'report',
-  'import',
-  'export',
-  'support',
-  'sport',
-  'profit',
-  'paying',
-  'playing',
-  'placement',
-  'tracing',
+const GENERIC_SUFFIX = new Set([
+  'service',
+  'services',
+  'svc',
+  'server',
+  'srv',
+  'backend',
+  'frontend',
+  'worker',
+  'ms',
+  'microservice',
+  'v1',
+  'v2',
+  'prod',
+  'api',
 ]);
+/** Parts of names that are too generic to stand for the service alone. */
+const GENERIC_PART = new Set([
+  'app',
+  'apps',
+  'web',
+  'api',
+  'user',
+  'users',
+  'data',
+  'portal',
+  'service',
+  'management',
+  'customer',
+  'partner',
+  'mobile',
+  'card',
+  'edge',
+  'scheduled',
+  'support',
+  'admin',
+  'system',
+  'center',
+  'centre',
+  'hub',
+  'panel',
+]);
+/** Common words one edit away from service words ("stuck" ~ "stock"); never matched by typo. */
+const FUZZY_STOP = new Set(
+  'stuck stack stick shock start state store share short sales cards check admit email search reach repost report import export support sport profit paying playing placement tracing there their where these those which while would could should about after again other under never every being having thing think thank thanks login logs sings signs lines times hours since month money order orders works worked words world point place plate price prize print ports posts'.split(
+    ' ',
+  ),
+);
+const ENDINGS = ['ing', 'en', 'es', 'er', 'os', 'as', 'e', 'a', 'o', 'i', 'n'];
+const keyMemo = new Map<string, string>();
+/**
+ * Words that name the medium more often than the broken part ("in the app it says…", "my card",
+ * "the site"): as a lone alias they weigh less.
+ */
+const GENERIC_WORDS = new Set(
+  'app apps application applications appli aplicacion aplicativo aplicacao applicazione phone telephone telefono telefoon handy celular telemovel portable mobile account accounts konto compte cuenta conta user users settings profile card cards karte carte tarjeta cartao carta kaart pas map board panel file files message messages system platform plattform plateforme plataforma piattaforma website site web page pagina seite data events interest goal pot code token build tablet iphone android browser screen'
+    .split(' ')
+    .map((w) => matchKey(w)),
+);
 
-function tokenize(s: string): string[] {
-  return (s.toLowerCase().match(/[a-z0-9]+/g) ?? []).map(normToken);
+/** A language-neutral matching key: folded, plural removed, then one inflection ending ("alertas" ~ "alerts"). */
+export function matchKey(token: string): string {
+  const hit = keyMemo.get(token);
+  if (hit !== undefined) return hit;
+  const k = computeKey(token);
+  if (keyMemo.size > 100_000) keyMemo.clear();
+  keyMemo.set(token, k);
+  return k;
 }
 
-function normToken(t: string): string {
-  if (t === 'into' || t === 'onto') return 'in';
-  return stem(t);
+function computeKey(token: string): string {
+  let w = token;
+  // Plurals first: -iones → -ion, -ões → -ão (folded: oes → ao), -aux → -au, -ies → -y, then a final s.
+  if (w.length > 6 && w.endsWith('iones')) w = w.slice(0, -2);
+  else if (w.length > 5 && w.endsWith('oes')) w = w.slice(0, -3) + 'ao';
+  else if (w.length > 4 && /[aeo]ux$/.test(w)) w = w.slice(0, -1);
+  else if (w.length > 4 && w.endsWith('ies')) w = w.slice(0, -3) + 'y';
+  else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) w = w.slice(0, -1);
+  for (const e of ENDINGS) {
+    // A single vowel (or n) only comes off a long word: "carta" stays, "alerta" → "alert".
+    if (w.endsWith(e) && w.length - e.length >= (e.length === 1 ? 5 : 4)) return w.slice(0, -e.length);
+  }
+  return w;
 }
 
-function addForm(forms: ServiceForm[], seen: Set<string>, service: string, text: string, weight: number, kind: ServiceForm['kind']) {
-  const tokens = tokenize(text);
-  if (tokens.length === 0) return;
-  const compact = tokens.join('');
-  if (compact.length < 2) return;
-  const key = service + '|' + compact;
-  if (seen.has(key)) return;
-  seen.add(key);
-  forms.push({ service, tokens, compact, weight, kind, label: text });
+function tokensOf(s: string): string[] {
+  return foldString(s).match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
-const indexCache = new WeakMap<object, ServiceIndex>();
+/** Concept words of every language, by concept, as key sequences. */
+const CONCEPT_FORMS: Map<ConceptId, string[][]> = (() => {
+  const m = new Map<ConceptId, string[][]>();
+  for (const p of LANGUAGE_PACKS) {
+    for (const [id, list] of Object.entries(p.concepts) as [ConceptId, readonly string[]][]) {
+      const arr = m.get(id) ?? [];
+      for (const w of list) {
+        const keys = tokensOf(w).map(matchKey);
+        if (keys.length) arr.push(keys);
+      }
+      m.set(id, arr);
+    }
+  }
+  return m;
+})();
 
-export function buildServiceIndex(services: ServiceDefinition[], seenInLogs: string[], llmContext: string | null | undefined): ServiceIndex {
-  const forms: ServiceForm[] = [];
+const CRITICAL_WORDS =
+  /\b(?:critical|core|most important|revenue|money|must never|business[- ]critical|key flows?|kritisch|critique|critico|critica|kritiek|essentiel|essencial|esencial|essenziale)\b/;
+const NOT_CRITICAL = /\b(?:not critical|non-critical|can wait|internal|low priority)\b/;
+
+export interface LearnedAlias {
+  word: string;
+  service: string;
+  support: number;
+}
+
+export function buildServiceIndex(
+  services: ServiceDefinition[],
+  seenInLogs: string[],
+  llmContext: string | null | undefined,
+  learned: readonly LearnedAlias[] = [],
+): ServiceIndex {
+  const forms: Form[] = [];
   const seen = new Set<string>();
   const critical = new Set<string>();
   const names: string[] = [];
+  const add = (service: string, text: string, weight: number, kind: FormKind) => {
+    const keys = tokensOf(text).map(matchKey);
+    if (keys.length === 0 || keys.join('').length < 2) return;
+    if (keys.length === 1 && GENERIC_WORDS.has(keys[0]) && kind !== 'learned') weight *= kind === 'concept' ? 0.2 : 0.5;
+    const k = `${service}|${keys.join(' ')}`;
+    if (seen.has(k)) return;
+    seen.add(k);
+    forms.push({ service, keys, weight, kind, label: text });
+  };
   const all: { name: string; aliases: string[]; kind: 'name' | 'logs' }[] = [];
-  for (const s of services) {
+  for (const s of services ?? []) {
     if (!s?.name) continue;
-    all.push({ name: s.name, aliases: s.aliases ?? [], kind: 'name' });
+    all.push({ name: s.name, aliases: Array.isArray(s.aliases) ? s.aliases.filter((a) => typeof a === 'string') : [], kind: 'name' });
     if (s.critical) critical.add(s.name);
   }
   const known = new Set(all.map((s) => s.name.toLowerCase()));
-  for (const n of seenInLogs) if (n && !known.has(n.toLowerCase())) all.push({ name: n, aliases: [], kind: 'logs' });
+  for (const n of seenInLogs ?? []) if (n && !known.has(n.toLowerCase())) all.push({ name: n, aliases: [], kind: 'logs' });
+  // Parts of names ("card-payments" → "payments") count when no other service shares them.
+  const partOwners = new Map<string, Set<string>>();
   for (const s of all) {
     names.push(s.name);
-    const w = s.kind === 'name' ? 1.2 : 0.9;
-    addForm(forms, seen, s.name, s.name, w, s.kind);
-    const parts = s.name
-      .toLowerCase()
-      .split(/[^a-z0-9]+/)
-      .filter(Boolean);
+    add(s.name, s.name, s.kind === 'name' ? 1 : 0.85, s.kind === 'name' ? 'name' : 'logs');
+    const parts = tokensOf(s.name);
     while (parts.length > 1 && GENERIC_SUFFIX.has(parts[parts.length - 1])) parts.pop();
-    if (parts.length >= 1 && parts.join('').length >= 3) addForm(forms, seen, s.name, parts.join(' '), w, s.kind);
-    for (const a of s.aliases) addForm(forms, seen, s.name, a, s.kind === 'name' ? 1 : 0.8, 'alias');
+    if (parts.length >= 1) add(s.name, parts.join(' '), s.kind === 'name' ? 1 : 0.85, s.kind === 'name' ? 'name' : 'logs');
+    for (const p of parts)
+      if (p.length >= 4 && !GENERIC_PART.has(p)) (partOwners.get(matchKey(p)) ?? partOwners.set(matchKey(p), new Set()).get(matchKey(p))!).add(s.name);
+    for (const a of s.aliases) add(s.name, a, 0.95, 'alias');
   }
-  // Concepts: only towards a service whose name or aliases are of that kind, and only one service per concept.
-  for (const c of CONCEPTS) {
-    const target = all.find((s) => c.keys.test(s.name.toLowerCase())) ?? all.find((s) => s.aliases.some((a) => c.keys.test(a.toLowerCase())));
-    if (!target) continue;
-    for (const w of c.words) addForm(forms, seen, target.name, w, 0.5, 'concept');
+  for (const [key, owners] of partOwners) if (owners.size === 1) add([...owners][0], key, 0.6, 'part');
+  for (const l of learned) add(l.service, l.word, 0.9, 'learned');
+  // Concepts: a concept word points to the one service whose name or aliases belong to that concept.
+  const keySets = new Map<string, Set<string>>();
+  for (const f of forms) {
+    if (f.kind === 'learned') continue;
+    const set = keySets.get(f.service) ?? new Set<string>();
+    set.add(f.keys.join(' '));
+    for (const k of f.keys) set.add(k);
+    keySets.set(f.service, set);
+  }
+  for (const [, variants] of CONCEPT_FORMS) {
+    const owners = new Set<string>();
+    for (const [svc, set] of keySets) if (variants.some((v) => set.has(v.join(' ')))) owners.add(svc);
+    if (owners.size !== 1) continue;
+    const svc = [...owners][0];
+    for (const v of variants) add(svc, v.join(' '), 0.45, 'concept');
   }
   // Critical paths named in the project's AI context ("Critical paths: checkout, payments and login").
   if (llmContext) {
-    for (const sentence of llmContext.toLowerCase().split(/[.!?\n;]+/)) {
-      if (!/\b(critical|core|most important|revenue|money|must never|business[- ]critical|key flows?)\b/.test(sentence)) continue;
-      if (/\b(not critical|non-critical|can wait|internal|low priority)\b/.test(sentence) && !/\bcritical paths?\b/.test(sentence)) continue;
-      const toks = tokenize(sentence);
-      for (const f of forms) if (f.kind !== 'concept' && containsSeq(toks, f.tokens)) critical.add(f.service);
+    for (const sentence of foldString(llmContext).split(/[.!?\n;]+/)) {
+      if (!CRITICAL_WORDS.test(sentence)) continue;
+      if (NOT_CRITICAL.test(sentence) && !/\bcritical paths?\b/.test(sentence)) continue;
+      const toks = (sentence.match(/[\p{L}\p{N}]+/gu) ?? []).map(matchKey);
+      for (const f of forms) if ((f.kind === 'name' || f.kind === 'alias') && containsSeq(toks, f.keys)) critical.add(f.service);
     }
   }
-  const byCompact = new Map<string, ServiceForm[]>();
-  let maxTokens = 1;
+  const byFirst = new Map<string, Form[]>();
+  const byCompact = new Map<string, Form[]>();
+  const deletions = new Map<string, string[]>();
+  const compoundKeys = new Set<string>();
+  let maxCompound = 0;
   for (const f of forms) {
-    const list = byCompact.get(f.compact) ?? [];
-    list.push(f);
-    byCompact.set(f.compact, list);
-    maxTokens = Math.max(maxTokens, Math.min(4, f.tokens.length));
+    push(byFirst, f.keys[0], f);
+    const compact = f.keys.length === 1 ? f.keys[0] : tokensOf(f.label).join('');
+    if (f.keys.length > 1) push(byCompact, compact, f);
+    if (f.keys.length === 1 && f.kind !== 'concept') {
+      const k = f.keys[0];
+      if (k.length >= 5 && !/\d/.test(k)) {
+        for (const d of deletionsOf(k)) {
+          const list = deletions.get(d);
+          if (!list) deletions.set(d, [k]);
+          else if (!list.includes(k)) list.push(k);
+        }
+      }
+      if (k.length >= 4) {
+        compoundKeys.add(k);
+        maxCompound = Math.max(maxCompound, k.length);
+      }
+    }
   }
-  const fuzzy = forms.filter((f) => f.kind !== 'concept' && f.compact.length >= 5);
-  return { forms, byCompact, fuzzy, maxTokens, critical, names };
+  const gluedHeads = new Set<string>();
+  for (const k of byCompact.keys()) gluedHeads.add(k.slice(0, 3));
+  for (const k of byFirst.keys()) gluedHeads.add(k.slice(0, 3));
+  return { byFirst, byCompact, deletions, compoundKeys, maxCompound, critical, names, nameSet: new Set(names), gluedHeads, tokenMemo: new Map() };
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
+
+function deletionsOf(k: string): string[] {
+  const out = [k];
+  for (let i = 0; i < k.length; i++) out.push(k.slice(0, i) + k.slice(i + 1));
+  return out;
 }
 
 function containsSeq(hay: string[], needle: string[]): boolean {
@@ -159,41 +281,68 @@ function containsSeq(hay: string[], needle: string[]): boolean {
   return false;
 }
 
-/** Caches the index per catalogue array so repeated calls with one context stay fast. */
-export function serviceIndexFor(services: ServiceDefinition[] | undefined, seen: string[] | undefined, llmContext: string | null | undefined): ServiceIndex {
-  const key = services ?? seen;
-  if (key) {
-    const hit = indexCache.get(key);
-    if (hit && (hit as ServiceIndex & { ctx?: unknown }).ctx === (llmContext ?? '') + '|' + (seen ?? []).join(',')) return hit;
+const identityCache = new WeakMap<object, { key: string; idx: ServiceIndex }>();
+const contentCache = new Map<string, ServiceIndex>();
+
+/** Caches the index per catalogue (by identity, then by content) so repeated calls stay fast. */
+export function serviceIndexFor(
+  services: ServiceDefinition[] | undefined,
+  seen: string[] | undefined,
+  llmContext: string | null | undefined,
+  learned: readonly LearnedAlias[] = [],
+  learnedKey?: string,
+): ServiceIndex {
+  const extra = `${llmContext ?? ''}\u0000${seen && seen.length ? seen.join(',') : ''}\u0000${learnedKey ?? learned.map((l) => `${l.word}>${l.service}`).join(',')}`;
+  const holder = services ?? seen;
+  if (holder) {
+    const hit = identityCache.get(holder);
+    if (hit && hit.key === extra) return hit.idx;
   }
-  const idx = buildServiceIndex(services ?? [], seen ?? [], llmContext);
-  if (key) {
-    (idx as ServiceIndex & { ctx?: unknown }).ctx = (llmContext ?? '') + '|' + (seen ?? []).join(',');
-    indexCache.set(key, idx);
+  const contentKey = `${JSON.stringify(services ?? [])}\u0000${extra}`;
+  let idx = contentCache.get(contentKey);
+  if (!idx) {
+    idx = buildServiceIndex(services ?? [], seen ?? [], llmContext, learned);
+    if (contentCache.size >= 32) contentCache.delete(contentCache.keys().next().value as string);
+    contentCache.set(contentKey, idx);
   }
+  if (holder) identityCache.set(holder, { key: extra, idx });
   return idx;
 }
 
 export interface ServiceMention {
   service: string;
   match: string;
-  kind: ServiceForm['kind'] | 'fuzzy';
-  /** char offset in the lower-cased text */
+  kind: FormKind | 'fuzzy' | 'compound';
+  /** Offset in `Reading.text`. */
   offset: number;
+  sentence: number;
   score: number;
 }
 
 interface Tok {
   raw: string;
-  norm: string;
+  key: string;
   start: number;
   end: number;
 }
 
-/** Words after "check out" that make it the verb ("check out our docs"). */
-const CHECK_OUT_VERB_NEXT = /^\s+(?:the|this|that|our|my|your|it|order|these|those|why|what|how|if|whether|a|an)\b/;
-
-const VERB_WORDS = new Set(['report', 'reports', 'reported', 'reporting', 'ship', 'ships', 'track', 'tracks', 'stocked', 'searched']);
+/** English verbs that look like service words ("customers report …", "check out our docs"). */
+const VERB_WORDS = new Set([
+  'report',
+  'reports',
+  'reported',
+  'reporting',
+  'ship',
+  'ships',
+  'track',
+  'tracks',
+  'stocked',
+  'searched',
+  'order',
+  'ordered',
+  'book',
+  'booked',
+]);
 const SUBJECT_BEFORE = new Set([
   'customer',
   'customers',
@@ -201,13 +350,7 @@ const SUBJECT_BEFORE = new Set([
   'users',
   'they',
   'people',
-  'merchant',
-  'merchants',
   'someone',
-  'few',
-  'several',
-  'many',
-  'some',
   'staff',
   'colleague',
   'colleagues',
@@ -215,14 +358,17 @@ const SUBJECT_BEFORE = new Set([
   'we',
   'also',
   'who',
-  'shopper',
-  'shoppers',
-  'client',
-  'clients',
   'to',
   'please',
   'and',
   'not',
+  'can',
+  'cannot',
+  'couldn',
+  'will',
+  'would',
+  'did',
+  'didn',
 ]);
 const OBJECT_AFTER = new Set([
   'that',
@@ -241,12 +387,17 @@ const OBJECT_AFTER = new Set([
   'this',
   'same',
   'back',
-  'to',
   'having',
   'being',
+  'our',
+  'my',
+  'your',
+  'dinner',
+  'lunch',
+  'food',
+  'anything',
 ]);
 
-/** "customers report the page is slow" uses "report" as a verb, not the reports service. */
 function isVerbUse(toks: Tok[], i: number): boolean {
   if (!VERB_WORDS.has(toks[i].raw)) return false;
   const prev = toks[i - 1]?.raw;
@@ -254,44 +405,141 @@ function isVerbUse(toks: Tok[], i: number): boolean {
   return (prev !== undefined && SUBJECT_BEFORE.has(prev)) || (next !== undefined && OBJECT_AFTER.has(next));
 }
 
-export function findServiceMentions(text: string, idx: ServiceIndex): ServiceMention[] {
-  const lower = text.toLowerCase();
+function sentenceOf(r: Reading, offset: number): number {
+  let lo = 0;
+  let hi = r.sentences.length - 1;
+  let ans = 0;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (r.sentences[mid].start <= offset) {
+      ans = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return ans;
+}
+
+export function findServiceMentions(r: Reading, idx: ServiceIndex): ServiceMention[] {
+  const f = r.folded.text;
   const toks: Tok[] = [];
-  const re = /[a-z0-9]+/g;
+  const re = /[\p{L}\p{N}]+/gu;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(lower))) toks.push({ raw: m[0], norm: normToken(m[0]), start: m.index, end: m.index + m[0].length });
+  while ((m = re.exec(f))) toks.push({ raw: m[0], key: matchKey(m[0]), start: m.index, end: m.index + m[0].length });
+  const compounds = r.packs[0]?.compounds ?? false;
   const out: ServiceMention[] = [];
+  const orig = (i: number) => r.folded.map[Math.min(i, r.folded.map.length - 1)];
+  const emit = (service: string, fs: number, fe: number, kind: ServiceMention['kind'], score: number) => {
+    const start = orig(fs);
+    const end = fe >= f.length ? r.text.length : orig(fe);
+    out.push({ service, match: r.text.slice(start, end), kind, offset: start, sentence: sentenceOf(r, start), score });
+  };
   for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
     let matched = false;
-    for (let n = Math.min(idx.maxTokens, toks.length - i); n >= 1 && !matched; n--) {
-      let compact = '';
-      for (let k = 0; k < n; k++) compact += toks[i + k].norm;
-      const hits = idx.byCompact.get(compact);
-      if (!hits) continue;
-      const surface = text.slice(toks[i].start, toks[i + n - 1].end);
-      if (n === 1 && isVerbUse(toks, i)) continue;
-      // Tokens glued by a separator other than space/hyphen/underscore ("/api/cart") still count.
-      if (n > 1 && /^check\W*out$/i.test(surface) && CHECK_OUT_VERB_NEXT.test(lower.slice(toks[i + n - 1].end))) continue;
-      for (const f of hits) out.push({ service: f.service, match: surface, kind: f.kind, offset: toks[i].start, score: f.weight });
-      matched = true;
-      i += n - 1;
+    // Multi-token and single-token forms starting here (longest first).
+    const cands = idx.byFirst.get(t.key);
+    if (cands) {
+      let bestLen = 0;
+      const found: Form[] = [];
+      for (const c of cands) {
+        const n = c.keys.length;
+        if (i + n > toks.length || n < bestLen) continue;
+        let ok = true;
+        for (let j = 1; j < n; j++) if (toks[i + j].key !== c.keys[j]) ok = false;
+        if (!ok) continue;
+        if (n > bestLen) {
+          bestLen = n;
+          found.length = 0;
+        }
+        found.push(c);
+      }
+      if (found.length && !(bestLen === 1 && isVerbUse(toks, i))) {
+        for (const c of found) emit(c.service, t.start, toks[i + bestLen - 1].end, c.kind, c.weight * (bestLen > 1 ? 1.05 : 1));
+        matched = true;
+        i += bestLen - 1;
+      }
     }
     if (matched) continue;
-    const t = toks[i].raw;
-    if (t.length >= 5 && !FUZZY_STOP.has(t) && !/\d/.test(t)) {
-      for (const f of idx.fuzzy) {
-        if (f.tokens.length !== 1) continue;
-        const max = f.compact.length >= 8 ? 2 : 1;
-        if (f.compact[0] !== t[0]) continue;
-        const d = Math.min(editDistance(t, f.compact, max), editDistance(toks[i].norm, f.compact, max));
-        if (d >= 1 && d <= max) {
-          out.push({ service: f.service, match: text.slice(toks[i].start, toks[i].end), kind: 'fuzzy', offset: toks[i].start, score: 0.7 * f.weight });
-          break;
-        }
+    // Two tokens glued ("check out" → checkout, "e mail" → email) or a multi-word alias written as one.
+    if (i + 1 < toks.length && idx.gluedHeads.has(t.raw.slice(0, 3))) {
+      const glued = matchKey(t.raw + toks[i + 1].raw);
+      const g = idx.byCompact.get(glued) ?? idx.byFirst.get(glued)?.filter((x) => x.keys.length === 1);
+      if (
+        g &&
+        g.length &&
+        !(t.raw === 'check' && /^\s+(?:the|this|that|our|my|your|it|these|those|why|what|how|if|whether|a|an)\b/.test(f.slice(toks[i + 1].end)))
+      ) {
+        for (const c of g) emit(c.service, t.start, toks[i + 1].end, c.kind, c.weight);
+        i++;
+        continue;
+      }
+    }
+    const tm = tokenMatch(t, idx, compounds);
+    if (!tm) continue;
+    const kind: ServiceMention['kind'] | null = tm.kind === 'compound' ? 'compound' : tm.kind === 'fuzzy' ? 'fuzzy' : null;
+    for (const c of tm.forms) emit(c.service, t.start, t.end, kind ?? c.kind, c.weight * tm.factor);
+  }
+  return out;
+}
+
+/** What one word matches on its own: a glued multi-word alias, an inflected key, a compound part, a typo. Memoised per index. */
+function tokenMatch(t: Tok, idx: ServiceIndex, compounds: boolean): TokenMatch | null {
+  const memoKey = compounds ? `${t.raw}\u0001` : t.raw;
+  const hit = idx.tokenMemo.get(memoKey);
+  if (hit !== undefined) return hit;
+  const result = computeTokenMatch(t, idx, compounds);
+  if (idx.tokenMemo.size > 50_000) idx.tokenMemo.clear();
+  idx.tokenMemo.set(memoKey, result);
+  return result;
+}
+
+function computeTokenMatch(t: Tok, idx: ServiceIndex, compounds: boolean): TokenMatch | null {
+  const single = idx.byCompact.get(t.key);
+  if (single) return { forms: single, kind: 'exact', factor: 1 };
+  if (t.raw.length < 4 || /\d/.test(t.raw)) return null;
+  // Inflected beyond the key ("deployments" ~ "deploy"): a known key plus a short ending.
+  for (let cut = t.key.length - 1; cut >= Math.max(4, t.key.length - 5); cut--) {
+    const head = t.key.slice(0, cut);
+    if (idx.compoundKeys.has(head)) {
+      const forms = (idx.byFirst.get(head) ?? []).filter((c) => c.keys.length === 1);
+      if (forms.length) return { forms, kind: 'prefix', factor: 0.85 };
+    }
+  }
+  // Closed compounds: a service word at the start or the end of a long word.
+  if ((compounds || t.raw.length >= 12) && t.raw.length >= 8) {
+    const part = compoundPart(t.raw, idx);
+    if (part) {
+      const forms = (idx.byFirst.get(part) ?? []).filter((c) => c.keys.length === 1 && c.kind !== 'concept');
+      if (forms.length) return { forms, kind: 'compound', factor: 0.8 };
+    }
+  }
+  // One typo.
+  if (t.raw.length >= 5 && !FUZZY_STOP.has(t.raw)) {
+    const keys = new Set<string>();
+    for (const d of deletionsOf(t.raw)) for (const k of idx.deletions.get(d) ?? []) keys.add(k);
+    for (const k of [...keys].sort()) {
+      if (k === t.raw || Math.abs(k.length - t.raw.length) > 1) continue;
+      if (editDistance(t.raw, k, 1) <= 1 || editDistance(t.key, k, 1) <= 1) {
+        const forms = (idx.byFirst.get(k) ?? []).filter((c) => c.keys.length === 1 && c.kind !== 'concept');
+        if (forms.length) return { forms, kind: 'fuzzy', factor: 0.6 };
       }
     }
   }
-  return out;
+  return null;
+}
+
+function compoundPart(word: string, idx: ServiceIndex): string | null {
+  // Longest known key at the start ("zahlungseingang" → "zahlung"), then at the end ("kartenzahlung" → "zahlung").
+  for (let len = Math.min(idx.maxCompound, word.length - 3); len >= 4; len--) {
+    const head = word.slice(0, len);
+    if (idx.compoundKeys.has(head)) return head;
+    if (head.endsWith('s') && idx.compoundKeys.has(head.slice(0, -1))) return head.slice(0, -1);
+  }
+  for (let len = Math.min(idx.maxCompound + 2, word.length - 3); len >= 4; len--) {
+    const tail = matchKey(word.slice(word.length - len));
+    if (idx.compoundKeys.has(tail)) return tail;
+  }
+  return null;
 }
 
 export interface ServiceDecision {
@@ -303,29 +551,49 @@ export interface ServiceDecision {
   strength: number;
 }
 
+const PROBLEM_CUES = ['failure', 'outage', 'slow', 'intermittent', 'dataWrong', 'blocked', 'security', 'money', 'http5xx', 'http4xx', 'errorCode'] as const;
+
 /**
- * Picks the service: sum of mention scores, boosted when the sentence carries a problem word and
- * when the mention is in the subject; ties go to the earliest mention.
+ * Picks the service: mention scores summed per service, doubled in a sentence that reports a
+ * problem, raised in the subject, lowered where the sentence says that part works.
  */
-export function decideService(mentions: ServiceMention[], idx: ServiceIndex, problemSpans: (offset: number) => number): ServiceDecision {
+export function decideService(r: Reading, mentions: ServiceMention[], idx: ServiceIndex): ServiceDecision {
   if (mentions.length === 0) return { service: null, critical: false, mentions, evidence: [], strength: 0 };
+  const problemSentences = new Map<number, number>();
+  for (const c of PROBLEM_CUES)
+    for (const h of r.byCue.get(c) ?? []) {
+      if (h.negated) continue;
+      problemSentences.set(h.sentence, Math.max(problemSentences.get(h.sentence) ?? 0, h.hedged ? 0.6 : 1));
+    }
+  const fineSentences = new Set<number>();
+  for (const c of ['partial', 'works', 'workaround'] as const) for (const h of r.byCue.get(c) ?? []) fineSentences.add(h.sentence);
   const totals = new Map<string, { score: number; first: number; best: ServiceMention; strong: boolean }>();
+  // The first sentence that reports a problem is usually the complaint itself.
+  let firstProblem = Infinity;
+  for (const [i, v] of problemSentences) if (v >= 1 && i < firstProblem) firstProblem = i;
   for (const mm of mentions) {
-    const s = mm.score * (1 + problemSpans(mm.offset));
+    let s = mm.score;
+    const p = problemSentences.get(mm.sentence) ?? 0;
+    s *= 1 + p;
+    if (mm.sentence === firstProblem) s *= 1.5;
+    if (mm.offset < r.subjectLength) s *= 1.3;
+    if (fineSentences.has(mm.sentence) && p === 0) s *= 0.6;
     const cur = totals.get(mm.service);
-    if (!cur) totals.set(mm.service, { score: s, first: mm.offset, best: mm, strong: mm.kind !== 'concept' });
+    const strong = mm.kind !== 'concept' && mm.kind !== 'part';
+    if (!cur) totals.set(mm.service, { score: s, first: mm.offset, best: mm, strong });
     else {
       cur.score += s;
-      if (mm.kind !== 'concept') cur.strong = true;
+      cur.strong ||= strong;
       if (mm.score > cur.best.score) cur.best = mm;
     }
   }
   const ranked = [...totals.entries()].sort((a, b) => b[1].score - a[1].score || a[1].first - b[1].first);
   const [name, top] = ranked[0];
   const second = ranked[1]?.[1].score ?? 0;
-  // A lone concept word ("card") is a hint, not a fact: require a bit more than one weak word.
-  if (!top.strong && top.score < 0.75) return { service: null, critical: false, mentions, evidence: [], strength: 0 };
+  // A lone weak word ("card", "app") is a hint, not a fact.
+  if (!top.strong && top.score < 0.5) return { service: null, critical: false, mentions, evidence: [], strength: 0 };
   const strength = Math.max(0.3, Math.min(1, (top.score - second) / Math.max(top.score, 1e-9) + (top.strong ? 0.2 : 0)));
+  const also = ranked.slice(1, 4).map((x) => x[0]);
   return {
     service: name,
     critical: idx.critical.has(name),
@@ -336,14 +604,7 @@ export function decideService(mentions: ServiceMention[], idx: ServiceIndex, pro
         kind: 'service',
         signal: `service.${top.best.kind}`,
         match: top.best.match,
-        detail: `"${top.best.match}" names ${name}${idx.critical.has(name) ? ' (critical)' : ''}${
-          ranked.length > 1
-            ? `; also mentioned: ${ranked
-                .slice(1, 4)
-                .map((r) => r[0])
-                .join(', ')}`
-            : ''
-        }`,
+        detail: `"${top.best.match}" ${top.best.kind === 'learned' ? 'was linked by agents to' : 'names'} ${name}${idx.critical.has(name) ? ' (critical)' : ''}${also.length ? `; also mentioned: ${also.join(', ')}` : ''}`,
         weight: Math.round(top.score * 100) / 100,
       },
     ],

@@ -1,338 +1,213 @@
 /**
- * Severity by the contract §8 rubric, from impact signals found in the text:
- *   info     nothing is broken: how-to, feature request, billing/account question, praise, docs typo
- *   low      one user, or minor, or a workaround exists, or a blip that is already over
- *   medium   a feature degraded or broken for some users; a money problem for one customer
- *   high     many users; a critical path partly down; a whole team unable to work
- *   critical a critical path down for everyone; security breach / data exposure; explicit revenue loss
+ * Severity by the contract §8 rubric: a learned model over the message's cues and words
+ * proposes, the rubric's hard rules dispose:
+ *   - a message to support is a report until shown otherwise: `info` needs positive evidence
+ *     (how-to, request, billing question, praise, docs, false alarm) — otherwise at least `low`;
+ *   - a stated data exposure is never below `high`.
+ * Evidence names the cues (with the words that triggered them) that moved the decision most.
  */
-import { SEVERITIES, type Severity, type TriageEvidence } from '@app/contracts';
-import type { Sentence } from './text';
-import * as S from './signals';
-
-export type Scope = 'all' | 'team' | 'many' | 'some' | 'partial' | 'one' | 'unknown';
-
-export interface SignalHit {
-  code: string;
-  match: string;
-  offset: number;
-  hedged: boolean;
-}
-
-export interface TextSignals {
-  problem: SignalHit[];
-  outage: SignalHit[];
-  failure: SignalHit[];
-  security: SignalHit[];
-  revenue: SignalHit[];
-  money: SignalHit[];
-  all: SignalHit[];
-  team: SignalHit[];
-  many: SignalHit[];
-  some: SignalHit[];
-  partial: SignalHit[];
-  one: SignalHit[];
-  urgency: SignalHit[];
-  over: SignalHit[];
-  ongoing: SignalHit[];
-  workaround: SignalHit[];
-  noWorkaround: SignalHit[];
-  minor: SignalHit[];
-  howto: SignalHit[];
-  request: SignalHit[];
-  billing: SignalHit[];
-  praise: SignalHit[];
-  docsTypo: SignalHit[];
-  errorCodes: SignalHit[];
-  conditional: boolean;
-  siteWide: boolean;
-  /** The lower-cased text the signals were read from. */
-  lower: string;
-}
-
-/** Sentence index lookup by offset. */
-function sentenceAt(sentences: Sentence[], offset: number): Sentence | undefined {
-  let found: Sentence | undefined;
-  for (const s of sentences) {
-    if (s.start <= offset) found = s;
-    else break;
-  }
-  return found;
-}
-
-function hedgedSentence(s: Sentence | undefined): boolean {
-  if (!s) return false;
-  S.HEARSAY.lastIndex = 0;
-  return s.question || S.HEARSAY.test(s.lower);
-}
-
-function collect(re: RegExp, lower: string, sentences: Sentence[], code: string, opts: { negatable?: boolean } = {}): SignalHit[] {
-  const out: SignalHit[] = [];
-  re.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(lower))) {
-    if (m[0].length === 0) {
-      re.lastIndex++;
-      continue;
-    }
-    if (opts.negatable) {
-      const before = lower.slice(Math.max(0, m.index - 24), m.index);
-      if (S.NEGATION_BEFORE.test(before)) continue;
-    }
-    out.push({ code, match: m[0], offset: m.index, hedged: hedgedSentence(sentenceAt(sentences, m.index)) });
-  }
-  return out;
-}
-
-export function extractSignals(lower: string, sentences: Sentence[]): TextSignals {
-  const all = collect(S.BREADTH_ALL, lower, sentences, 'breadth.all', { negatable: true }).filter(
-    (h) => !/^\s*else\b/.test(lower.slice(h.offset + h.match.length, h.offset + h.match.length + 6)),
-  );
-  const errorCodes: SignalHit[] = [];
-  S.ERROR_CODE.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = S.ERROR_CODE.exec(lower))) {
-    const around = lower.slice(Math.max(0, m.index - 30), m.index + 30);
-    // A bare number needs an error-ish neighbour ("500 error", "a 403", "throwing 500s", "http 503").
-    if (
-      !m[2] &&
-      !/(error|http|status|code|got|get|getting|gives?|giving|throw|return|respon|fail|bad gateway|internal|forbidden|not found|unauthori|unavailable|timeout|gateway|with an? |a \d|an? \d)/.test(
-        around,
-      )
-    )
-      continue;
-    errorCodes.push({
-      code: m[1][0] === '5' ? 'error.5xx' : 'error.4xx',
-      match: m[0],
-      offset: m.index,
-      hedged: hedgedSentence(sentenceAt(sentences, m.index)),
-    });
-  }
-  return {
-    problem: collect(S.PROBLEM, lower, sentences, 'problem', { negatable: true }),
-    outage: collect(S.OUTAGE, lower, sentences, 'outage', { negatable: true }),
-    failure: collect(S.FAILURE, lower, sentences, 'failure', { negatable: true }),
-    security: collect(S.SECURITY, lower, sentences, 'security', { negatable: true }),
-    revenue: collect(S.REVENUE, lower, sentences, 'revenue', { negatable: true }),
-    money: collect(S.MONEY, lower, sentences, 'money', { negatable: true }),
-    all,
-    team: collect(S.BREADTH_TEAM, lower, sentences, 'breadth.team'),
-    many: collect(S.BREADTH_MANY, lower, sentences, 'breadth.many', { negatable: true }),
-    some: collect(S.BREADTH_SOME, lower, sentences, 'breadth.some'),
-    partial: collect(S.PARTIAL, lower, sentences, 'breadth.partial'),
-    one: collect(S.BREADTH_ONE, lower, sentences, 'breadth.one'),
-    urgency: collect(S.URGENCY, lower, sentences, 'urgency'),
-    over: collect(S.OVER, lower, sentences, 'over', { negatable: true }),
-    ongoing: collect(S.ONGOING, lower, sentences, 'ongoing', { negatable: true }),
-    workaround: collect(S.WORKAROUND, lower, sentences, 'workaround', { negatable: true }),
-    noWorkaround: collect(S.NO_WORKAROUND, lower, sentences, 'workaround.none'),
-    minor: collect(S.MINOR, lower, sentences, 'minor'),
-    howto: collect(S.HOWTO, lower, sentences, 'info.howto'),
-    request: collect(S.REQUEST, lower, sentences, 'info.request'),
-    billing: collect(S.BILLING_ACCOUNT, lower, sentences, 'info.billing'),
-    praise: collect(S.PRAISE, lower, sentences, 'info.praise'),
-    docsTypo: collect(S.DOCS_TYPO, lower, sentences, 'info.docs_typo'),
-    errorCodes,
-    lower,
-    conditional: S.CONDITIONAL.test(lower),
-    siteWide: S.SITE_WIDE.test(lower),
-  };
-}
+import { LOW_CONFIDENCE_THRESHOLD, SEVERITY_ORDER, type Severity, type TriageEvidence } from '@app/contracts';
+import { FAILURE_CUES, INFO_CUES, type FeatureVector } from './model/features';
+import { predict, type SeverityModel } from './model/model';
+import type { AnyCue, CueHit, Reading } from './reading';
 
 export interface SeverityDecision {
   severity: Severity;
-  scope: Scope;
-  evidence: TriageEvidence[];
-  /** 0–1 strength/agreement of the signals. */
   confidence: number;
-  /** True when nothing is broken (info). */
-  noIncident: boolean;
+  probs: Record<Severity, number>;
+  evidence: TriageEvidence[];
 }
 
-const rank = (s: Severity) => SEVERITIES.indexOf(s);
-const at = (i: number): Severity => SEVERITIES[Math.max(0, Math.min(SEVERITIES.length - 1, i))];
+const CUE_LABEL: Partial<Record<AnyCue, string>> = {
+  failure: 'something does not work',
+  outage: 'down / unavailable',
+  slow: 'slow or delayed',
+  intermittent: 'intermittent',
+  dataWrong: 'wrong or duplicated data',
+  blocked: 'people blocked from working',
+  all: 'everyone affected',
+  team: 'a whole team affected',
+  many: 'many affected',
+  some: 'some affected',
+  one: 'one person or item',
+  partial: 'only a segment; the rest works',
+  othersToo: 'others report the same',
+  statusPage: 'status page / others confirm an incident',
+  security: 'security breach or data exposure',
+  phishing: 'phishing or suspicious message',
+  revenue: 'explicit revenue loss',
+  money: 'a money problem',
+  impact: 'business impact',
+  over: 'already over',
+  workaround: 'a workaround exists',
+  minor: 'minor',
+  hearsay: 'hearsay or a question',
+  howto: 'a how-to question',
+  request: 'a feature request',
+  billing: 'a billing or account question',
+  praise: 'praise',
+  docs: 'documentation',
+  falseAlarm: 'a false alarm',
+  works: 'it works',
+  urgency: 'urgent tone (ignored by the rubric)',
+  http5xx: 'HTTP 5xx status',
+  http4xx: 'HTTP 4xx status',
+  errorCode: 'pasted error code',
+  stackTrace: 'stack trace',
+  shouting: 'ALL CAPS',
+  exclaim: 'exclamation marks',
+  question: 'a question',
+  plainQuestion: 'a question that reports nothing broken',
+  emojiGood: 'positive emoji',
+  emojiBad: 'negative emoji',
+  percent: 'a share of traffic or users',
+  amount: 'an amount of money',
+};
 
-function ev(code: string, hit: SignalHit | undefined, detail: string, weight?: number): TriageEvidence {
-  return { kind: 'severity', signal: code, match: hit?.match ?? '', detail, ...(weight !== undefined ? { weight } : {}) };
+function cueOf(feature: string): AnyCue[] {
+  const m = /^(?:c|s|q|subj|n|neg):(.+)$/.exec(feature);
+  if (m) return [m[1] as AnyCue];
+  const pair = /^(?:F|noF|crit|outage|money|security|revenue|over|falseAlarm)\*(.+)$/.exec(feature);
+  if (pair) {
+    const head = feature.split('*')[0];
+    const first = head === 'F' || head === 'crit' || head === 'noF' ? [] : [head as AnyCue];
+    return [...first, pair[1] as AnyCue].filter((c) => c in CUE_LABEL);
+  }
+  if (feature === 'any:failure' || feature === 'any:failureStated' || feature === 'failureOnly') return ['failure', 'outage', 'slow', 'http5xx', 'errorCode'];
+  if (feature === 'any:info' || feature === 'infoOnly') return [...INFO_CUES];
+  return [];
 }
 
-/** Problem words that are part of an info phrase do not count ("typo in the docs"). */
-function realProblems(sig: TextSignals): SignalHit[] {
-  return sig.problem.filter((p) => !sig.docsTypo.some((d) => p.offset >= d.offset && p.offset < d.offset + d.match.length));
+function firstLive(r: Reading, cue: AnyCue): CueHit | undefined {
+  return (r.byCue.get(cue) ?? []).find((h) => !h.negated);
 }
 
-export function decideSeverity(sig: TextSignals, service: { name: string | null; critical: boolean }): SeverityDecision {
+export function decideSeverity(r: Reading, v: FeatureVector, model: SeverityModel): SeverityDecision {
+  const pred = predict(model, v);
+  const classes = model.classes;
+  const p = [...pred.probs];
   const evidence: TriageEvidence[] = [];
-  const problems = [...realProblems(sig), ...sig.errorCodes];
-  const firstHand = problems.filter((p) => !p.hedged);
-  const infoHits = [...sig.howto, ...sig.request, ...sig.billing, ...sig.praise, ...sig.docsTypo];
-
-  // 1. Security / data exposure trumps everything.
-  const sec = sig.security.find((h) => !h.hedged) ?? sig.security[0];
-  if (sec) {
-    evidence.push(ev('security.exposure', sec, 'security breach or data exposure → critical', 4));
-    return { severity: 'critical', scope: 'unknown', evidence, confidence: sec.hedged ? 0.6 : 0.9, noIncident: false };
+  const has = (cues: readonly AnyCue[], stated = false) => cues.some((c) => (r.byCue.get(c) ?? []).some((h) => !h.negated && (!stated || !h.hedged)));
+  const infoIdx = classes.indexOf('info');
+  let capped = false;
+  // A report until shown otherwise.
+  if (!has(INFO_CUES)) {
+    if (p[infoIdx] > 0) capped = argmax(p) === infoIdx;
+    p[infoIdx] = 0;
+    if (capped)
+      evidence.push({
+        kind: 'severity',
+        signal: 'rule.report-until-shown',
+        match: '',
+        detail: 'no how-to, request, billing, praise or false-alarm cue: read as a report (at least low)',
+      });
   }
-
-  // 2. Nothing broken → info.
-  const docsOnly = sig.docsTypo.length > 0 && sig.outage.length === 0 && !sig.failure.some((f) => !f.hedged);
-  if (problems.length === 0 || docsOnly) {
-    const cue = infoHits[0];
-    evidence.push(
-      cue
-        ? ev(cue.code, cue, 'no problem reported; how-to, request, account question or praise → info', 0)
-        : ev('info.no_problem', undefined, 'no problem words found → info', 0),
-    );
-    return { severity: 'info', scope: 'unknown', evidence, confidence: cue ? 0.85 : 0.5, noIncident: true };
+  // Stated "down for everyone" (or a whole team unable to work) is never below high, whatever came before.
+  const stated = (c: AnyCue) => (r.byCue.get(c) ?? []).filter((h) => !h.negated && !h.hedged);
+  const broad = [...stated('all'), ...stated('team')];
+  const outageStated = stated('outage');
+  const failureStated = [...stated('failure'), ...stated('blocked')];
+  const broadOutage = broad.length > 0 && (outageStated.length > 0 || failureStated.some((f) => broad.some((b) => b.sentence === f.sentence)));
+  if (broadOutage) {
+    for (const s of ['info', 'low', 'medium'] as const) p[classes.indexOf(s)] = 0;
+    const b = broad[0];
+    evidence.push({ kind: 'severity', signal: 'rule.broad-outage', match: b.match, detail: 'stated as broken for everyone (or a whole team): at least high' });
   }
-  // A how-to/praise message whose only "problem" words sit in questions stays info ("can I see failed orders?").
-  if (firstHand.length === 0 && infoHits.length > 0 && sig.outage.length === 0) {
-    evidence.push(ev(infoHits[0].code, infoHits[0], 'question or request without a reported failure → info', 0));
-    return { severity: 'info', scope: 'unknown', evidence, confidence: 0.6, noIncident: true };
+  // A stated data exposure is never below high.
+  const security = (r.byCue.get('security') ?? []).find((h) => !h.negated && !h.hedged);
+  if (security) {
+    for (const s of ['info', 'low', 'medium'] as const) p[classes.indexOf(s)] = 0;
   }
+  // Nothing recognised at all (empty, an emoji, an unknown language without codes): the most likely level of a report.
+  const anyCue =
+    has(FAILURE_CUES) || has(INFO_CUES) || has(['security', 'money', 'revenue', 'outage', 'all', 'team', 'many', 'some', 'minor', 'over', 'workaround']);
+  if (!anyCue) {
+    for (let i = 0; i < p.length; i++) if (classes[i] !== 'low') p[i] *= 0.2;
+  }
+  const sum = p.reduce((a, b) => a + b, 0) || 1;
+  const norm = p.map((x) => x / sum);
+  const chosen = argmax(norm);
+  const severity = classes[chosen];
+  let confidence = norm[chosen];
+  // The probability mass the rules removed is doubt the model had.
+  confidence *= Math.min(1, sum + 0.15);
+  if (capped) confidence = Math.min(confidence, LOW_CONFIDENCE_THRESHOLD - 0.05);
+  if (!has(FAILURE_CUES) && !has(INFO_CUES) && !has(['security', 'money', 'revenue'])) confidence = Math.min(confidence, 0.45);
 
-  const hedged = firstHand.length === 0;
-  const pick = (hits: SignalHit[]) => hits.find((h) => !h.hedged) ?? hits[0];
-
-  // 3. Scope (breadth of impact).
-  let scope: Scope = 'unknown';
-  let scopeHit: SignalHit | undefined;
-  const order: [Scope, SignalHit[]][] = [
-    ['all', sig.all],
-    ['team', sig.team],
-    ['many', sig.many],
-    ['some', sig.some],
-    ['partial', sig.partial],
-    ['one', sig.one],
-  ];
-  for (const [name, hits] of order) {
-    if (hits.length > 0) {
-      scope = name;
-      scopeHit = pick(hits);
+  // Evidence: the cues that pushed towards the chosen level the most.
+  const scored = pred.contributions
+    .map((c) => {
+      const others = c.value.filter((_, i) => i !== chosen);
+      return { feature: c.feature, margin: c.value[chosen] - others.reduce((a, b) => a + b, 0) / others.length };
+    })
+    .filter((c) => c.margin > 0.05 && c.feature !== 'bias')
+    .sort((a, b) => b.margin - a.margin);
+  const used = new Set<string>();
+  for (const s of scored) {
+    if (evidence.length >= 5) break;
+    if (s.feature.startsWith('w:')) {
+      const word = s.feature.slice(2);
+      if (used.has(`w:${word}`)) continue;
+      used.add(`w:${word}`);
+      const at = r.folded.text.indexOf(word);
+      const match = at >= 0 ? r.text.slice(r.folded.map[at], r.folded.map[Math.min(at + word.length, r.folded.map.length - 1)]) : word;
+      evidence.push({
+        kind: 'severity',
+        signal: 'model.word',
+        match,
+        detail: `the word "${match}" weighs towards ${severity} in the trained model`,
+        weight: round(s.margin),
+      });
+      continue;
+    }
+    for (const cue of cueOf(s.feature)) {
+      const hit = firstLive(r, cue);
+      if (!hit || used.has(cue)) continue;
+      used.add(cue);
+      evidence.push({
+        kind: 'severity',
+        signal: `cue.${cue}`,
+        match: hit.match,
+        detail: `${CUE_LABEL[cue] ?? cue}${hit.lang !== 'und' && hit.lang !== r.language.code ? ` (${hit.lang})` : ''}`,
+        weight: round(s.margin),
+      });
       break;
     }
   }
-  // Percentages: ≥ 25 % is "many", below is "some".
-  const pct = scope === 'unknown' || scope === 'one' || scope === 'partial' ? /\b(\d{1,3}) ?%/.exec(sig.lower) : null;
-  if (pct) {
-    const v = Number(pct[1]);
-    scope = v >= 100 ? 'all' : v >= 25 ? 'many' : 'some';
-    scopeHit = { code: 'breadth.percent', match: pct[0], offset: pct.index, hedged: false };
+  if (security && !used.has('security'))
+    evidence.push({ kind: 'severity', signal: 'rule.security', match: security.match, detail: 'stated data exposure or breach: at least high' });
+  if (evidence.length === 0)
+    evidence.push({ kind: 'severity', signal: 'model.prior', match: '', detail: `no decisive cue; ${severity} is the most likely level` });
+  confidence = Math.round(Math.max(0.05, Math.min(0.99, confidence)) * 100) / 100;
+  if (confidence < LOW_CONFIDENCE_THRESHOLD) {
+    const ranked = norm.map((x, i) => [x, i] as const).sort((a, b) => b[0] - a[0]);
+    const runnerUp = classes[ranked[1][1]];
+    evidence.push({
+      kind: 'confidence',
+      signal: 'confidence.low',
+      match: '',
+      detail: capped
+        ? 'low confidence: the text reads like a question or remark, but nothing says nothing is broken'
+        : !has(FAILURE_CUES) && !has(INFO_CUES)
+          ? 'low confidence: no problem words and no question or request words were recognised'
+          : `low confidence: ${severity} (${Math.round(norm[chosen] * 100)} %) vs ${runnerUp} (${Math.round(ranked[1][0] * 100)} %)`,
+    });
   }
-
-  const outage = pick(sig.outage);
-  const failure = pick(sig.failure) ?? sig.errorCodes.find((e) => e.code === 'error.5xx');
-  const critical = service.critical || (service.name === null && !!outage && sig.siteWide);
-  const fiveXX = sig.errorCodes.find((e) => e.code === 'error.5xx');
-
-  let level: number;
-  let why: string;
-  switch (scope) {
-    case 'all':
-      if ((outage || failure) && critical) {
-        level = 4;
-        why = 'critical path failing for everyone → critical';
-      } else {
-        level = 3;
-        why = 'everyone affected on a non-critical feature → high';
-      }
-      break;
-    case 'team':
-      level = 3;
-      why = 'a whole team unable to work → high';
-      break;
-    case 'many':
-      level = 3;
-      why = 'many users affected → high';
-      break;
-    case 'partial':
-      if (critical && failure) {
-        level = 3;
-        why = 'a critical path partly down → high';
-      } else {
-        level = 2;
-        why = 'a feature broken for a segment of users → medium';
-      }
-      break;
-    case 'some':
-      level = 2;
-      why = 'some users affected → medium';
-      break;
-    case 'one':
-      level = 1;
-      why = 'a single user or item affected → low';
-      break;
-    default:
-      if (outage) {
-        level = critical ? 4 : 3;
-        why = critical ? 'a critical path is down → critical' : 'a feature is down → high';
-      } else if (critical && failure && !sig.conditional) {
-        level = 3;
-        why = 'a critical path failing (breadth unstated) → high';
-      } else {
-        level = 2;
-        why = 'a feature degraded or broken (breadth unstated) → medium';
-      }
-  }
-  evidence.push(ev(scopeHit ? scopeHit.code : 'breadth.unstated', scopeHit ?? outage ?? failure ?? firstHand[0], why, level));
-  if (outage) evidence.push(ev('outage.down', outage, 'outage wording', 1));
-  if (fiveXX) evidence.push(ev('error.5xx', fiveXX, 'server error code', 1));
-  else if (sig.errorCodes[0]) evidence.push(ev('error.4xx', sig.errorCodes[0], 'client error code (weaker than 5xx)', 0));
-  if (service.critical)
-    evidence.push({ kind: 'severity', signal: 'service.critical', match: service.name ?? '', detail: 'service is a critical path', weight: 1 });
-
-  // 4. Money problem for one customer → at least medium.
-  const money = pick(sig.money);
-  if (money && level < 2) {
-    level = 2;
-    evidence.push(ev('money.customer', money, 'a money problem for one customer → medium', 2));
-  }
-
-  // 5. Explicit revenue loss → critical.
-  const revenue = pick(sig.revenue);
-  if (revenue && !revenue.hedged) {
-    level = 4;
-    evidence.push(ev('money.revenue_loss', revenue, 'explicit revenue loss → critical', 4));
-  }
-
-  // 6. Dampeners: minor, workaround, already over, hearsay/question.
-  const ongoing = sig.ongoing.length > 0;
-  const broad = scope === 'all' || scope === 'team' || scope === 'many';
-  const minor = pick(sig.minor);
-  if (minor && level > 1 && !revenue) {
-    level = broad ? level - 1 : 1;
-    evidence.push(ev('minor', minor, 'minor / cosmetic', -1));
-  }
-  const workaround = sig.noWorkaround.length === 0 ? pick(sig.workaround) : undefined;
-  if (workaround && level > 1 && !revenue) {
-    level = broad ? level - 1 : 1;
-    evidence.push(ev('workaround', workaround, 'a workaround exists', -1));
-  }
-  const over = pick(sig.over);
-  if (over && !ongoing && level > 1 && !revenue) {
-    level = 1;
-    evidence.push(ev('over', over, 'a blip that is already over → low', -2));
-  }
-  if (hedged && level > 1) {
-    level = Math.max(1, level - 2);
-    evidence.push(ev('hedged', problems[0], 'only asked or heard, not observed first-hand', -2));
-  }
-  const urgency = pick(sig.urgency);
-  if (urgency) evidence.push(ev('urgency', urgency, 'urgency wording (raises confidence)', 0));
-
-  level = Math.max(1, level);
-  // Confidence: agreement and explicitness of the signals.
-  let confidence = 0.45;
-  if (scopeHit) confidence += 0.15;
-  if (outage || fiveXX) confidence += 0.1;
-  if (service.name) confidence += 0.1;
-  if (urgency && level >= 3) confidence += 0.05;
-  if (revenue) confidence += 0.1;
-  if (hedged) confidence -= 0.2;
-  if ((minor || workaround || over) && broad) confidence -= 0.1;
-  if (infoHits.length > 0) confidence -= 0.05;
-  confidence = Math.max(0.2, Math.min(0.95, confidence));
-  return { severity: at(level), scope, evidence, confidence, noIncident: false };
+  const probs = Object.fromEntries(classes.map((c, i) => [c, Math.round(norm[i] * 1000) / 1000])) as Record<Severity, number>;
+  return { severity, confidence, probs, evidence };
 }
 
-export { rank as severityRank };
+function argmax(a: number[]): number {
+  let best = 0;
+  for (let i = 1; i < a.length; i++) if (a[i] > a[best]) best = i;
+  return best;
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+/** Distance in levels between two severities. */
+export function levelDistance(a: Severity, b: Severity): number {
+  return Math.abs(SEVERITY_ORDER[a] - SEVERITY_ORDER[b]);
+}

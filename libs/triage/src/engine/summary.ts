@@ -1,5 +1,6 @@
 /** One-sentence summary and salient keywords. */
-import type { Sentence } from './text';
+import { LANGUAGE_PACKS } from './languages/registry';
+import { foldString, type Sentence } from './text';
 
 const GREETING =
   /^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|bonjour|hallo|hola|greetings)\b[^,.!?]{0,30}[,.!?-]*\s*|(?:hope (?:you'?re|you are|all is) (?:well|good)[^.!?]*[.!?]\s*)|(?:so,?\s+))+/i;
@@ -35,6 +36,7 @@ const STOP = new Set(
     'kind bit lot lots well sure think know let make makes made look looks looking want need needs keep keeps'
   ).split(/\s+/),
 );
+for (const p of LANGUAGE_PACKS) for (const w of p.stopwords) STOP.add(w);
 
 export function keywords(lower: string, fixed: string[], max = 8): string[] {
   const out: string[] = [];
@@ -47,12 +49,12 @@ export function keywords(lower: string, fixed: string[], max = 8): string[] {
   };
   for (const f of fixed) push(f);
   const counts = new Map<string, { n: number; first: number }>();
-  const re = /[a-z][a-z0-9'-]{3,}/g;
+  const re = /\p{L}[\p{L}\p{N}'-]{3,}/gu;
   let m: RegExpExecArray | null;
   let i = 0;
   while ((m = re.exec(lower))) {
     const w = m[0].replace(/'s$/, '').replace(/^-+|-+$/g, '');
-    if (w.length < 4 || STOP.has(w) || w.includes("'")) continue;
+    if (w.length < 4 || STOP.has(foldString(w)) || w.includes("'")) continue;
     const c = counts.get(w);
     if (c) c.n++;
     else counts.set(w, { n: 1, first: i++ });

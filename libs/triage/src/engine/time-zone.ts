@@ -38,19 +38,33 @@ export interface WallTime {
   minute: number;
 }
 
-/** The wall-clock time in `tz` at instant `ms`. */
-export function wallTime(tz: string, ms: number): WallTime {
+interface Parts extends WallTime {
+  second: number;
+}
+const partsCache = new Map<string, Parts>();
+
+function partsAt(tz: string, ms: number): Parts {
+  const key = `${tz}|${ms}`;
+  const hit = partsCache.get(key);
+  if (hit) return hit;
   const parts = formatter(tz).formatToParts(new Date(ms));
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
-  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour') % 24, minute: get('minute') };
+  const v = { year: get('year'), month: get('month'), day: get('day'), hour: get('hour') % 24, minute: get('minute'), second: get('second') };
+  if (partsCache.size > 2048) partsCache.clear();
+  partsCache.set(key, v);
+  return v;
+}
+
+/** The wall-clock time in `tz` at instant `ms`. */
+export function wallTime(tz: string, ms: number): WallTime {
+  const p = partsAt(tz, ms);
+  return { year: p.year, month: p.month, day: p.day, hour: p.hour, minute: p.minute };
 }
 
 /** Offset of `tz` from UTC in minutes at instant `ms` (Paris in winter: +60). */
 export function offsetMinutes(tz: string, ms: number): number {
-  const w = wallTime(tz, ms);
-  const parts = formatter(tz).formatToParts(new Date(ms));
-  const sec = Number(parts.find((p) => p.type === 'second')?.value ?? 0);
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, sec);
+  const w = partsAt(tz, ms);
+  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
   return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60000);
 }
 

@@ -19,10 +19,11 @@ describe('triage — must-pass examples', () => {
     expect(r.evidence.some((e) => e.kind === 'window' && e.match === '9am')).toBe(true);
   });
 
-  it('"How do I export a CSV?" → info, no service, buffer window', () => {
+  it('"How do I export a CSV?" → info, its service (found independently of severity), buffer window', () => {
     const r = run('How do I export a CSV?');
     expect(r.severity).toBe('info');
-    expect(r.affectedService).toBeNull();
+    expect(r.affectedService).toBe('reports');
+    expect(r.language).toBe('en');
     expect(r.window).toEqual({ start: '2026-03-10T07:30:00.000Z', end: createdAt });
   });
 });
@@ -58,7 +59,7 @@ describe('triage — severity rubric rows', () => {
     const asked = run('A colleague mentioned checkout might be down? Is there an incident?');
     expect(stated.severity).toBe('critical');
     expect(['low', 'medium']).toContain(asked.severity);
-    expect(asked.evidence.some((e) => e.signal === 'hedged')).toBe(true);
+    expect(asked.evidence.some((e) => e.signal === 'cue.hearsay' || e.signal === 'cue.question')).toBe(true);
   });
 
   it('negation: "not down" does not count as an outage', () => {

@@ -75,3 +75,39 @@ describe('computeWindow (contract §8)', () => {
     expect(iso(w.start)).toBe('2026-03-10T13:55:00.000Z');
   });
 });
+
+describe('computeWindow in many languages', () => {
+  // 2026-10-14 10:00 in Paris/Berlin/Madrid/Amsterdam/Rome/Lisbon(09:00) — CEST (UTC+2), WEST (UTC+1).
+  const created = Date.parse('2026-10-14T08:00:00Z');
+  it.each([
+    ['Seit 9 Uhr geht die Kasse nicht', 'Europe/Berlin', '2026-10-14T06:55:00.000Z'],
+    ['Depuis 8h45 plus rien ne passe', 'Europe/Paris', '2026-10-14T06:40:00.000Z'],
+    ['Desde las 9:30 no funciona el pago', 'Europe/Madrid', '2026-10-14T07:25:00.000Z'],
+    ['desde as 8h o pix não funciona', 'Europe/Lisbon', '2026-10-14T06:55:00.000Z'],
+    ['Sinds 9:15 werkt inloggen niet', 'Europe/Amsterdam', '2026-10-14T07:10:00.000Z'],
+    ['Dalle 9:30 il carrello non va', 'Europe/Rome', '2026-10-14T07:25:00.000Z'],
+    ['Sinds 8 uur vanochtend ligt alles plat', 'Europe/Amsterdam', '2026-10-14T05:55:00.000Z'],
+  ])('%s (%s) → %s', (text, tz, start) => {
+    expect(iso(computeWindow(text, created, tz, 2).start)).toBe(start);
+  });
+
+  it.each([
+    ['Seit zwei Stunden kommen keine Mails an', 125],
+    ['Depuis une heure le site est en panne', 65],
+    ['No funciona desde hace 20 minutos', 25],
+    ['O app está fora do ar há 40 minutos', 45],
+    ['Sinds een kwartier ligt alles eruit', 20],
+    ['Non funziona da due ore', 125],
+    ['vor 30 Minuten ist es abgestürzt', 35],
+    ['it has been like this for about an hour and a half', 95],
+  ])('%s → createdAt − %i min', (text, minutes) => {
+    expect(computeWindow(text, created, 'Europe/Paris', 2).start).toBe(created - minutes * MIN);
+  });
+
+  it.each(['Diese Woche war es langsam', 'La semaine dernière ça a planté une fois', 'Todos los días a las 6 se envía el informe', 'Funziona di nuovo adesso'])(
+    '"%s" does not move the window',
+    (text) => {
+      expect(computeWindow(text, created, 'Europe/Paris', 2).source).toBe('buffer');
+    },
+  );
+});

@@ -63,7 +63,6 @@ const hex = (r: Rand, n: number) => {
   return s.slice(0, n);
 };
 const uuid = (r: Rand) => `${hex(r, 8)}-${hex(r, 4)}-4${hex(r, 3)}-a${hex(r, 3)}-${hex(r, 12)}`;
-const ip = (r: Rand) => `10.${int(r, 0, 255)}.${int(r, 0, 255)}.${int(r, 1, 254)}`;
 
 const FRONT = ['api-gateway', 'edge-proxy', 'web-bff', 'public-api'];
 const MID = ['checkout-api', 'orders-service', 'cart-service', 'booking-api', 'subscriptions-api'];
@@ -126,15 +125,15 @@ function callerMsgs(target: string, style: 'timeout' | 'error' | 'auth'): Msg[] 
   if (style === 'timeout')
     return [
       (r) => `call to ${target} timed out after ${int(r, 5000, 30000)}ms (request ${uuid(r)})`,
-      (r) => `upstream request timeout calling ${target}: 504 Gateway Timeout`,
+      () => `upstream request timeout calling ${target}: 504 Gateway Timeout`,
       (r) => `deadline exceeded waiting for ${target} response (${int(r, 5, 30)}s)`,
     ];
   if (style === 'auth')
-    return [(r) => `${target} rejected token for request ${uuid(r)}: 401 Unauthorized`, (r) => `login failed: ${target} unavailable (status 503)`];
+    return [(r) => `${target} rejected token for request ${uuid(r)}: 401 Unauthorized`, () => `login failed: ${target} unavailable (status 503)`];
   return [
     (r) => `POST ${pick(r, PATHS)} failed: ${target} responded 500 after ${int(r, 20, 900)}ms`,
     (r) => `upstream ${target} returned 502 Bad Gateway for request ${uuid(r)}`,
-    (r) => `error calling ${target}: HTTP 503 Service Unavailable`,
+    () => `error calling ${target}: HTTP 503 Service Unavailable`,
   ];
 }
 
@@ -197,7 +196,7 @@ function buildChain(kind: ScenarioKind, r: Rand): Chain {
         category: 'authentication',
         originMsgs: [
           (r) => `failed to validate token: identity provider https://${idp} returned 503 (kid ${hex(r, 8)})`,
-          (r) => `JWKS fetch from https://${idp}/.well-known/jwks.json failed: status 503`,
+          () => `JWKS fetch from https://${idp}/.well-known/jwks.json failed: status 503`,
           (r) => `OIDC token exchange failed for client ${hex(r, 10)}: identity provider unavailable`,
         ],
         callers: [
@@ -244,7 +243,7 @@ function buildChain(kind: ScenarioKind, r: Rand): Chain {
           (r) => `container ${s}-${hex(r, 5)} killed: OOMKilled (memory limit ${pick(r, ['512Mi', '1Gi', '2Gi'])})`,
         ],
         callers: [
-          { name: front, msgs: [(r) => `upstream ${s} connection reset by peer (request ${uuid(r)})`, (r) => `${s} responded 502 Bad Gateway after restart`] },
+          { name: front, msgs: [(r) => `upstream ${s} connection reset by peer (request ${uuid(r)})`, () => `${s} responded 502 Bad Gateway after restart`] },
         ],
       };
     }
