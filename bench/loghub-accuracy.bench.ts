@@ -4,8 +4,7 @@
  * Usage: npm run bench -- loghub-accuracy   (LOGHUB_DEBUG=1 and system names as extra args print the misgroupings). */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { groupingAccuracy, groupingF1, LOGHUB_SYSTEMS, parseStructuredCsv, parsingAccuracy, type LabelledLine } from '../libs/analysis/src/engine/loghub';
-import { mineAll } from '../libs/analysis/src/engine/mine-all';
+import { groupingAccuracy, groupingF1, LOGHUB_SYSTEMS, mineAll, parseStructuredCsv, parsingAccuracy, type LabelledLine } from '@app/analysis/engine';
 
 const repoRoot = path.resolve(__dirname, '..');
 const dir = path.resolve(repoRoot, '..', 'shared', 'datasets', 'loghub-2k');

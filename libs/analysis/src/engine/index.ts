@@ -20,8 +20,9 @@ export { createAnalyzer, type Analyzer, type AnalyzerOptions, type AnalyzerStats
 export { createLineSampler, LevelCounts, type LineSampler } from './sampling';
 export { maskSecrets, createSecretMasker, MASK, type SecretMaskingOptions } from './redact';
 export { classifyMessage, ACTIONS, type Classification } from './classify';
-export { maskMessage, maskToken, tokenize, WILDCARD } from './masking';
+export { maskMessage, maskToken, maskedTokens, tokenize, WILDCARD } from './masking';
+export { MaskedVocabulary, MASKED_TOKEN_SLOTS } from './token-ids';
 export { SignatureMiner, DEFAULT_MINER_OPTIONS, type MinedSignature, type SignatureMinerOptions } from './signature-miner';
 export { mineAll, type BatchSignature } from './mine-all';
-export { groupingAccuracy, parsingAccuracy, groupingF1, parseCsv, parseStructuredCsv, LOGHUB_SYSTEMS } from './loghub';
+export { groupingAccuracy, parsingAccuracy, groupingF1, parseCsv, parseStructuredCsv, LOGHUB_SYSTEMS, type LabelledLine } from './loghub';
 export { generateScenario, generateMessages, SCENARIO_KINDS, type Scenario, type ScenarioKind } from './scenarios/incident-generator';

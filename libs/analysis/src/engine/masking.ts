@@ -175,15 +175,39 @@ function isSpace(c: number): boolean {
   );
 }
 
-const F_DIGIT = 1;
+export const F_DIGIT = 1;
 /** `@`, `/`, `\`, `<`: a token that may be an e-mail, URL, path or already hold a wildcard. */
 const F_SPECIAL = 2;
 /** `t`/`f` (a boolean may be inside) or `-` (a UUID may be inside). */
 const F_MAYBE = 4;
-const F_NONDIGIT = 8;
+export const F_NONDIGIT = 8;
+/** Scanner-only classes: whitespace ends a token; `-`, `:` and `=` may start what the line rules rewrite. */
+export const C_SPACE = 16;
+export const C_DETECT = 32;
+/** Neither a letter nor a digit (nor whitespace). */
+export const F_PUNCT = 64;
+
+/** The scanner's class of each Latin-1 character (one table look-up per character). */
+export const CHAR_CLASS = (() => {
+  const t = new Uint8Array(256);
+  for (let c = 0; c < 256; c++) {
+    if (isSpace(c)) t[c] = C_SPACE;
+    else if (c >= 48 && c <= 57) t[c] = F_DIGIT;
+    else {
+      let k = F_NONDIGIT;
+      if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122))) k |= F_PUNCT;
+      if (c === 64 || c === 47 || c === 92 || c === 60) k |= F_SPECIAL;
+      else if (c === 116 || c === 84 || c === 102 || c === 70) k |= F_MAYBE;
+      else if (c === 45 || c === 58) k |= F_MAYBE | C_DETECT;
+      else if (c === 61) k |= C_DETECT;
+      t[c] = k;
+    }
+  }
+  return t;
+})();
 
 /** Masks one token given the flags the scanner collected: cheap answers first, the full rules otherwise. */
-function maskScanned(tok: string, flags: number, work: TokenizerWork | undefined): string {
+export function maskScanned(tok: string, flags: number, work: TokenizerWork | undefined): string {
   if (tok.length > MAX_TOKEN_CHARS) return WILDCARD;
   if ((flags & (F_DIGIT | F_SPECIAL | F_MAYBE)) === 0) return tok;
   if ((flags & (F_DIGIT | F_NONDIGIT)) === F_DIGIT) return WILDCARD;
@@ -192,7 +216,7 @@ function maskScanned(tok: string, flags: number, work: TokenizerWork | undefined
   return maskToken(tok);
 }
 
-function applyLineRules(trimmed: string): string {
+export function applyLineRules(trimmed: string): string {
   let t = trimmed;
   if (t.length > 9 && HAS_DIGIT.test(t)) t = t.replace(DATETIME, WILDCARD);
   if (t.includes('=')) t = t.replace(KEYED_QUOTE, (m, qc: string, inner: string) => (inner === '' ? m : `=${qc}${WILDCARD}${qc}`));
@@ -200,28 +224,23 @@ function applyLineRules(trimmed: string): string {
 }
 
 /**
- * Splits a message on whitespace and masks each token, in one pass over the characters (linear: the message is
- * capped at MAX_LINE_CHARS, each token's checks are linear or bounded by MAX_TOKEN_CHARS).
+ * The last scan's tokens: start, end and flags (reused buffers; a line of MAX_LINE_CHARS characters has at most
+ * MAX_LINE_CHARS / 2 + 1 tokens, and the line rules never add tokens).
  */
-export function maskedTokens(message: string, work?: TokenizerWork, seps?: string[]): string[] {
-  const s = message.length > MAX_LINE_CHARS ? message.slice(0, MAX_LINE_CHARS) : message;
-  const out = scanTokens(s, work, seps, true);
-  if (out !== null) return out;
-  // The line has a date/time or a quoted value after `=`: rewrite those first, then split.
-  const t = applyLineRules(s.trim());
-  if (work) work.chars += t.length;
-  if (seps) seps.length = 0;
-  return scanTokens(t, work, seps, false)!;
-}
+export const TOKEN_SLOTS = (MAX_LINE_CHARS >> 1) + 1;
+const tokStart = new Int32Array(TOKEN_SLOTS);
+const tokEnd = new Int32Array(TOKEN_SLOTS);
+const tokFlags = new Int32Array(TOKEN_SLOTS);
 
 /**
- * One pass: splits on whitespace, collects each token's flags and masks it. With `detect`, gives up (null) as
- * soon as it sees what the line rules rewrite: `=` before a quote, a time `d:dd` or a date `dddd-dd`.
+ * One pass over the characters: splits on whitespace and records each token's bounds, flags and hash in the
+ * buffers above; returns the token count (token-ids.ts has the same loop over bytes). With `detect`, gives up (-1) as soon as it sees what the line rules
+ * rewrite: `=` before a quote, a time `d:dd` or a date `dddd-dd`.
  */
-function scanTokens(s: string, work: TokenizerWork | undefined, seps: string[] | undefined, detect: boolean): string[] | null {
+function scanLine(s: string, work: TokenizerWork | undefined, detect: boolean): number {
   const len = s.length;
   if (work) work.chars += len;
-  const out: string[] = [];
+  let n = 0;
   let i = 0;
   while (i < len && isSpace(s.charCodeAt(i))) i++;
   while (i < len) {
@@ -229,30 +248,58 @@ function scanTokens(s: string, work: TokenizerWork | undefined, seps: string[] |
     let flags = 0;
     for (; i < len; i++) {
       const c = s.charCodeAt(i);
-      if (c >= 48 && c <= 57) flags |= F_DIGIT;
-      else if (c <= 32 && isSpace(c)) break;
-      else {
-        flags |= F_NONDIGIT;
-        if (c === 64 || c === 47 || c === 92 || c === 60) flags |= F_SPECIAL;
-        else if (c === 116 || c === 84 || c === 102 || c === 70) flags |= F_MAYBE;
-        else if (c === 45 || c === 58) {
-          flags |= F_MAYBE;
-          if (detect && i > start) {
-            const a = s.charCodeAt(i - 1);
-            const b = s.charCodeAt(i + 1);
-            const b2 = s.charCodeAt(i + 2);
-            if (a >= 48 && a <= 57 && b >= 48 && b <= 57 && b2 >= 48 && b2 <= 57) return null;
-          }
-        } else if (c === 61 && detect) {
+      const k = c < 256 ? CHAR_CLASS[c] : isSpace(c) ? C_SPACE : F_NONDIGIT;
+      if (k & C_SPACE) break;
+      flags |= k;
+      if (k & C_DETECT && detect) {
+        if (c === 61) {
           const d = s.charCodeAt(i + 1);
-          if (d === 34 || d === 39) return null;
-        } else if (c >= 160 && isSpace(c)) break;
+          if (d === 34 || d === 39) return -1;
+        } else if (i > start) {
+          const a = s.charCodeAt(i - 1);
+          const b = s.charCodeAt(i + 1);
+          const b2 = s.charCodeAt(i + 2);
+          if (a >= 48 && a <= 57 && b >= 48 && b <= 57 && b2 >= 48 && b2 <= 57) return -1;
+        }
       }
     }
-    out.push(maskScanned(s.slice(start, i), flags, work));
-    const ws = i;
+    if (n === tokStart.length) throw new Error('token buffer overflow');
+    tokStart[n] = start;
+    tokEnd[n] = i;
+    tokFlags[n] = flags;
+    n++;
     while (i < len && isSpace(s.charCodeAt(i))) i++;
-    if (seps && i < len) seps.push(s.slice(ws, i));
+  }
+  return n;
+}
+
+/** The text the last scanMessage() scanned (the token bounds index into it). */
+let scannedText = '';
+
+/** Scans a message (capped at MAX_LINE_CHARS), rewriting dates and quoted values first when it has any; returns the token count. */
+function scanMessage(message: string, work: TokenizerWork | undefined): number {
+  const s = message.length > MAX_LINE_CHARS ? message.slice(0, MAX_LINE_CHARS) : message;
+  scannedText = s;
+  const n = scanLine(s, work, true);
+  if (n >= 0) return n;
+  // The line has a date/time or a quoted value after `=`: rewrite those first, then split.
+  const t = applyLineRules(s.trim());
+  if (work) work.chars += t.length;
+  scannedText = t;
+  return scanLine(t, work, false);
+}
+
+/**
+ * Splits a message on whitespace and masks each token, in one pass over the characters (linear: the message is
+ * capped at MAX_LINE_CHARS, each token's checks are linear or bounded by MAX_TOKEN_CHARS).
+ */
+export function maskedTokens(message: string, work?: TokenizerWork, seps?: string[]): string[] {
+  const n = scanMessage(message, work);
+  const text = scannedText;
+  const out = new Array<string>(n);
+  for (let k = 0; k < n; k++) {
+    out[k] = maskScanned(text.slice(tokStart[k], tokEnd[k]), tokFlags[k], work);
+    if (seps && k + 1 < n) seps.push(text.slice(tokEnd[k], tokStart[k + 1]));
   }
   return out;
 }

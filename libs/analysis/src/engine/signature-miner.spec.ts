@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { mineAll } from './mine-all';
 import { mergeToken, SignatureMiner } from './signature-miner';
 
@@ -111,5 +112,43 @@ describe('SignatureMiner', () => {
     const out = mineAll(['addr fe80::1c3f:22ff:fe01:ab12 up', 'addr 2001:db8:0:0:0:0:2:1 up', 'addr ::ffff:10.0.0.1 up']);
     expect(new Set(out.map((o) => o.clusterId)).size).toBe(1);
     expect(out[0].template).toBe('addr <*> up');
+  });
+  it("absorbs quantities' conversions over token ids exactly as the string rules do", () => {
+    // resolve() of an unknown cluster renders the line through the string rules; add() mines it through token ids.
+    const piece = fc.constantFrom(
+      '12',
+      '1.5',
+      '(3',
+      '(3)',
+      '(3),',
+      '(4.5',
+      'KB',
+      'KB)',
+      'KB),',
+      'MB)',
+      'ms',
+      '(20ms)',
+      '(20ms),',
+      's',
+      's)',
+      'bytes',
+      'sent,',
+      '(x)',
+      '(',
+      ')',
+      '<*>',
+      'to',
+      '(1/2)',
+      'done.',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 10 }), (words) => {
+        const line = words.join(' ');
+        const m = new SignatureMiner();
+        expect(m.add(line).template).toBe(m.resolve(line, -1).template);
+      }),
+      { numRuns: 500 },
+    );
+    expect(new SignatureMiner().add('got 1234 bytes (1.2 KB) and 5 s (5000ms), done').template).toBe('got <*> bytes and <*> s, done');
   });
 });

@@ -7,6 +7,11 @@
  * total are capped (least recently used evicted), and the exact-match cache is cleared when full.
  */
 import { maskedTokens, PIECE_SPLIT, WILDCARD } from './masking';
+import { KIND_PAREN_VALUE, KIND_WILDCARD, MASKED_TOKEN_SLOTS, MaskedVocabulary } from './token-ids';
+
+/** Local copies (imported bindings are accessors in CommonJS output). */
+const PAREN_VALUE = KIND_PAREN_VALUE;
+const HAS_WILDCARD = KIND_WILDCARD;
 
 /**
  * The printed form of a template: tokens joined by single spaces (whitespace runs are not part of an
@@ -30,7 +35,10 @@ export interface SignatureMinerOptions {
   maxClustersPerGroup?: number;
   /** Clusters kept in total. */
   maxClusters?: number;
-  /** Exact-message cache entries (0: no cache; every line is tokenised and searched). */
+  /**
+   * Exact-message cache entries (0: no cache; every line is tokenised and searched). Small by default: it catches
+   * bursts of the same line, while a big table of mostly unique messages costs more in memory look-ups than it saves.
+   */
   maxCacheEntries?: number;
   /**
    * A variable position that only ever took this many distinct words is
@@ -40,18 +48,27 @@ export interface SignatureMinerOptions {
   maxSplitValues?: number;
   /** Distinct values tracked per variable position before it is considered high-cardinality. */
   maxTrackedValues?: number;
+  /** Distinct masked tokens held before the token vocabulary is rebuilt from the clusters' own tokens. */
+  maxVocabulary?: number;
 }
 
 interface Cluster {
   id: number;
+  /** The template's tokens, and the same as vocabulary ids (compared by id while mining). */
   tokens: string[];
+  ids: number[];
   size: number;
   lastUsed: number;
-  /** Token count and first-token key of its group. */
-  group: [number, string];
+  /** Vocabulary id of its group's first-token key (the group is also keyed by tokens.length). */
+  firstKey: number;
+  /** Dropped from the miner (cache entries may still point at it). */
+  evicted: boolean;
   template: string | null;
-  /** Per position: values seen where the template became variable (undefined: constant; null: too many values). */
-  variants: Array<Map<string, number> | null | undefined>;
+  /**
+   * Per position: the distinct values (vocabulary ids) seen since the template became variable there (undefined:
+   * constant; null: more than maxTrackedValues).
+   */
+  variants: Array<number[] | null | undefined>;
   /** Refined sub-clusters (see resolve()): value tuple → sub index. */
   subs?: Map<string, number>;
 }
@@ -60,9 +77,10 @@ export const DEFAULT_MINER_OPTIONS: Required<SignatureMinerOptions> = {
   similarityThreshold: 0.5,
   maxClustersPerGroup: 512,
   maxClusters: 50_000,
-  maxCacheEntries: 200_000,
+  maxCacheEntries: 4096,
   maxSplitValues: 4,
   maxTrackedValues: 8,
+  maxVocabulary: 1 << 18,
 };
 
 /**
@@ -224,6 +242,21 @@ function mergeTemplates(members: ReadonlyArray<readonly string[]>): string {
   return renderTemplate(out);
 }
 
+/** Token classes absorbQuantities() tests, per vocabulary id (see SignatureMiner.absorbClass). */
+const Q_KNOWN = 1;
+const Q_RUN = 2;
+const Q_UNIT = 4;
+/** `)` and trailing punctuation at the end, and a unit word. */
+const Q_CLOSES_UNIT = 8;
+/** `(<*>)` and trailing punctuation. */
+const Q_PAREN_CLOSED = 16;
+/** `(<*>`. */
+const Q_PAREN_OPEN = 32;
+const CLOSES = /\)[,.;:]*$/;
+const PAREN_CLOSED = /^\(<\*>\)[,.;:]*$/;
+const PAREN_OPEN = '(<*>';
+const TRAILING_PUNCT = /[,.;:]*$/;
+
 /**
  * A quantity's conversion in parentheses after it — `1234 bytes (1.2 KB)`, `5 s (5000ms)` — is part of that
  * quantity: the parenthesised group (variables and units only) is dropped, its trailing punctuation kept.
@@ -237,11 +270,11 @@ function absorbQuantities(tokens: string[]): string[] {
     const afterUnit = UNIT_WORD.test(prev) && i >= 2 && isRunToken(tokens[i - 2]);
     if (!(isRunToken(prev) || afterUnit)) continue;
     let end = -1;
-    if (afterUnit && /^\(<\*>\)[,.;:]*$/.test(t)) end = i;
-    else if (/^\(<\*>$/.test(t) && i + 1 < tokens.length && /\)[,.;:]*$/.test(tokens[i + 1]) && UNIT_WORD.test(tokens[i + 1])) end = i + 1;
+    if (afterUnit && PAREN_CLOSED.test(t)) end = i;
+    else if (t === PAREN_OPEN && i + 1 < tokens.length && CLOSES.test(tokens[i + 1]) && UNIT_WORD.test(tokens[i + 1])) end = i + 1;
     if (end < 0) continue;
     if (!out) out = tokens.slice(0, i);
-    const tail = /[,.;:]*$/.exec(tokens[end])![0];
+    const tail = TRAILING_PUNCT.exec(tokens[end])![0];
     if (tail) out[out.length - 1] += tail;
     for (let k = end + 1; k < tokens.length; k++) out.push(tokens[k]);
     return absorbQuantities(out);
@@ -249,11 +282,65 @@ function absorbQuantities(tokens: string[]): string[] {
   return out ?? tokens;
 }
 
+/**
+ * Exact-message cache: message → the cluster it joined and its token ids (kept in one arena, no object per entry).
+ * Emptied when full.
+ */
+class ExactCache {
+  private readonly index = new Map<string, number>();
+  readonly clusters: Cluster[] = [];
+  readonly idsAt: number[] = [];
+  ids = new Int32Array(1024);
+  private used = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  /** The entry of a message, or -1. */
+  get(message: string): number {
+    return this.index.get(message) ?? -1;
+  }
+
+  /** Stores an entry; `entry` is the message's current entry (whose cluster was evicted), or -1. */
+  set(message: string, cluster: Cluster, ids: Int32Array, n: number, entry: number): void {
+    if (this.index.size >= this.capacity) this.clear();
+    else if (entry >= 0) {
+      // The same message has the same tokens: overwrite in place.
+      this.clusters[entry] = cluster;
+      for (let i = 0; i < n; i++) this.ids[this.idsAt[entry] + i] = ids[i];
+      return;
+    }
+    if (this.used + n > this.ids.length) {
+      const a = new Int32Array(Math.max(this.ids.length * 2, this.used + n));
+      a.set(this.ids.subarray(0, this.used));
+      this.ids = a;
+    }
+    for (let i = 0; i < n; i++) this.ids[this.used + i] = ids[i];
+    this.index.set(message, this.clusters.length);
+    this.clusters.push(cluster);
+    this.idsAt.push(this.used);
+    this.used += n;
+  }
+
+  clear(): void {
+    this.index.clear();
+    this.clusters.length = 0;
+    this.idsAt.length = 0;
+    this.used = 0;
+  }
+}
+
 export class SignatureMiner {
   private readonly opts: Required<SignatureMinerOptions>;
-  private readonly groups = new Map<number, Map<string, Cluster[]>>();
+  /** Candidate clusters by token count, then by first-token key (a vocabulary id). */
+  private groups: Array<Map<number, Cluster[]> | undefined> = [];
   private readonly byId = new Map<number, Cluster>();
-  private readonly cache = new Map<string, { cluster: Cluster; tokens: string[] }>();
+  private readonly cache: ExactCache;
+  private vocab = new MaskedVocabulary();
+  private vocabLimit: number;
+  /** Per vocabulary id: its Q_* classes, 0 until computed. */
+  private absorbClasses = new Uint8Array(1024);
+  /** The current line's token ids (reused). */
+  private readonly lineIds = new Int32Array(MASKED_TOKEN_SLOTS);
   private nextId = 1;
   private tick = 0;
   private readonly merges = new Map<number, MinedSignature>();
@@ -262,6 +349,8 @@ export class SignatureMiner {
 
   constructor(options: SignatureMinerOptions = {}) {
     this.opts = { ...DEFAULT_MINER_OPTIONS, ...options };
+    this.vocabLimit = this.opts.maxVocabulary;
+    this.cache = new ExactCache(this.opts.maxCacheEntries);
   }
 
   get clusterCount(): number {
@@ -327,16 +416,17 @@ export class SignatureMiner {
     const res: number[] = [];
     const max = this.opts.maxSplitValues;
     for (let i = 0; i < c.variants.length; i++) {
-      const m = c.variants[i];
-      if (!m || m.size > max) continue;
+      const ids = c.variants[i];
+      if (!ids || ids.length > max) continue;
+      const m = ids.map((id) => this.vocab.text[id]);
       // The word after `user`, `account`, `host`... names an entity: a variable however few values it took.
       if (i > 0 && NAME_KEYWORD.test(c.tokens[i - 1])) continue;
       // Units after a number (`KB`, `B`, `ms`) are part of the quantity.
       let units = true;
-      for (const val of m.keys()) if (!UNIT_WORD.test(val)) units = false;
+      for (const val of m) if (!UNIT_WORD.test(val)) units = false;
       if (units) continue;
       let ok = true;
-      for (const val of m.keys()) {
+      for (const val of m) {
         if (!splittable(val)) {
           ok = false;
           break;
@@ -393,65 +483,157 @@ export class SignatureMiner {
     return c.template;
   }
 
+  /** The current line's masked tokens as vocabulary ids in lineIds, quantities' conversions absorbed; returns the count. */
+  private lineTokens(message: string): number {
+    const n = this.vocab.tokenIds(message, this.lineIds);
+    return this.vocab.parenAfterFirst ? this.absorbIds(n) : n;
+  }
+
+  /** absorbQuantities() over the ids in lineIds[0, n) (the token classes it tests looked up once per vocabulary id). */
+  private absorbIds(n: number): number {
+    const vocab = this.vocab;
+    const ids = this.lineIds;
+    for (let i = 1; i < n; i++) {
+      const t = ids[i];
+      if ((vocab.kind[t] & PAREN_VALUE) === 0) continue;
+      const prev = this.absorbClass(ids[i - 1]);
+      const afterUnit = (prev & Q_UNIT) !== 0 && i >= 2 && (this.absorbClass(ids[i - 2]) & Q_RUN) !== 0;
+      if (!((prev & Q_RUN) !== 0 || afterUnit)) continue;
+      const own = this.absorbClass(t);
+      let end = -1;
+      if (afterUnit && (own & Q_PAREN_CLOSED) !== 0) end = i;
+      else if ((own & Q_PAREN_OPEN) !== 0 && i + 1 < n && (this.absorbClass(ids[i + 1]) & Q_CLOSES_UNIT) !== 0) end = i + 1;
+      if (end < 0) continue;
+      const tail = TRAILING_PUNCT.exec(vocab.text[ids[end]])![0];
+      if (tail) ids[i - 1] = vocab.idOf(vocab.text[ids[i - 1]] + tail);
+      const drop = end - i + 1;
+      for (let k = end + 1; k < n; k++) ids[k - drop] = ids[k];
+      n -= drop;
+      i = 0; // start over, as absorbQuantities() does after each absorption
+    }
+    return n;
+  }
+
+  /** The Q_* classes of a vocabulary id (computed on first use, kept until the vocabulary is rebuilt). */
+  private absorbClass(id: number): number {
+    if (id >= this.absorbClasses.length) {
+      const a = new Uint8Array(Math.max(id + 1, this.absorbClasses.length * 2));
+      a.set(this.absorbClasses);
+      this.absorbClasses = a;
+    }
+    let q = this.absorbClasses[id];
+    if (q === 0) {
+      const t = this.vocab.text[id];
+      q = Q_KNOWN;
+      if (isRunToken(t)) q |= Q_RUN;
+      if (UNIT_WORD.test(t)) {
+        q |= Q_UNIT;
+        if (CLOSES.test(t)) q |= Q_CLOSES_UNIT;
+      }
+      if (PAREN_CLOSED.test(t)) q |= Q_PAREN_CLOSED;
+      if (t === PAREN_OPEN) q |= Q_PAREN_OPEN;
+      this.absorbClasses[id] = q;
+    }
+    return q;
+  }
+
+  /**
+   * Keeps the vocabulary bounded: when it holds many more tokens than the clusters use, a fresh one is built from
+   * the clusters' tokens (ids are only compared with each other, so renumbering changes no result).
+   */
+  private compactVocabulary(): void {
+    const vocab = new MaskedVocabulary();
+    this.groups = [];
+    this.cache.clear();
+    this.absorbClasses = new Uint8Array(1024);
+    const old = this.vocab.text;
+    for (const c of this.byId.values()) {
+      for (let i = 0; i < c.tokens.length; i++) c.ids[i] = vocab.idOf(c.tokens[i]);
+      for (const tracked of c.variants) if (tracked) for (let k = 0; k < tracked.length; k++) tracked[k] = vocab.idOf(old[tracked[k]]);
+      const n = c.tokens.length;
+      const first = n ? c.ids[0] : 0;
+      c.firstKey = n && vocab.kind[first] & HAS_WILDCARD ? 0 : first;
+      this.groupOf(n, c.firstKey).push(c);
+    }
+    this.vocab = vocab;
+    // When the clusters alone hold many tokens, wait until the vocabulary doubles again (amortised).
+    this.vocabLimit = Math.max(this.opts.maxVocabulary, 2 * vocab.size);
+  }
+
+  private groupOf(n: number, firstKey: number): Cluster[] {
+    let byFirst = this.groups[n];
+    if (!byFirst) this.groups[n] = byFirst = new Map();
+    let group = byFirst.get(firstKey);
+    if (!group) byFirst.set(firstKey, (group = []));
+    return group;
+  }
+
   private addCluster(message: string): Cluster {
     this.linesSeen++;
     this.mergesDirty = true;
     const tick = ++this.tick;
     const useCache = this.opts.maxCacheEntries > 0;
+    let hit = -1;
     if (useCache) {
-      const hit = this.cache.get(message);
-      if (hit && this.byId.get(hit.cluster.id) === hit.cluster && hit.cluster.tokens.length === hit.tokens.length) {
-        const c = hit.cluster;
-        c.size++;
-        c.lastUsed = tick;
-        const v = c.variants;
-        for (let i = 0; i < v.length; i++) {
-          const tracked = v[i];
-          if (tracked) this.track(v, i, tracked, hit.tokens[i]);
+      hit = this.cache.get(message);
+      if (hit >= 0) {
+        const c = this.cache.clusters[hit];
+        if (!c.evicted) {
+          c.size++;
+          c.lastUsed = tick;
+          const v = c.variants;
+          const at = this.cache.idsAt[hit];
+          const lineIds = this.cache.ids;
+          for (let i = 0; i < v.length; i++) {
+            const tracked = v[i];
+            if (tracked) this.track(v, i, tracked, lineIds[at + i]);
+          }
+          return c;
         }
-        return c;
       }
     }
-    const tokens = absorbQuantities(maskedTokens(message));
-    const n = tokens.length;
-    const first = n ? tokens[0] : '';
-    const firstKey = first.includes(WILDCARD) ? WILDCARD : first;
-    let byFirst = this.groups.get(n);
-    if (!byFirst) this.groups.set(n, (byFirst = new Map()));
-    let group = byFirst.get(firstKey);
-    if (!group) byFirst.set(firstKey, (group = []));
+    if (this.vocab.size > this.vocabLimit) {
+      this.compactVocabulary(); // empties the cache
+      hit = -1;
+    }
+    const vocab = this.vocab;
+    const ids = this.lineIds;
+    const n = this.lineTokens(message);
+    const first = n ? ids[0] : 0;
+    const firstKey = n && vocab.kind[first] & HAS_WILDCARD ? 0 : first;
+    const group = this.groupOf(n, firstKey);
     let best: Cluster | null = null;
-    let bestSim = -1;
+    let bestEq = -1;
     for (let g = 0; g < group.length; g++) {
       const c = group[g];
-      const t = c.tokens;
+      const t = c.ids;
       let eq = 0;
-      for (let i = 0; i < n; i++) if (t[i] === tokens[i]) eq++;
-      const sim = n === 0 ? 1 : eq / n;
-      if (sim > bestSim || (sim === bestSim && best !== null && c.size > best.size)) {
-        bestSim = sim;
+      for (let i = 0; i < n; i++) if (t[i] === ids[i]) eq++;
+      // Same token count within a group: more equal positions is a higher similarity.
+      if (eq > bestEq || (eq === bestEq && best !== null && c.size > best.size)) {
+        bestEq = eq;
         best = c;
       }
     }
     let cluster: Cluster;
-    if (best && bestSim >= this.opts.similarityThreshold) {
+    if (best && (n === 0 ? 1 : bestEq / n) >= this.opts.similarityThreshold) {
       cluster = best;
       let changed = false;
-      const t = cluster.tokens;
+      const t = cluster.ids;
+      const ts = cluster.tokens;
       const v = cluster.variants;
+      const text = vocab.text;
       for (let i = 0; i < n; i++) {
         const tracked = v[i];
-        if (tracked) this.track(v, i, tracked, tokens[i]);
-        if (t[i] !== tokens[i]) {
-          if (tracked === undefined) {
-            const m0 = new Map<string, number>();
-            m0.set(t[i], cluster.size);
-            m0.set(tokens[i], 1);
-            v[i] = m0;
-          }
-          const m = mergeToken(t[i], tokens[i]);
-          if (m !== t[i]) {
-            t[i] = m;
+        const id = ids[i];
+        if (tracked) this.track(v, i, tracked, id);
+        if (t[i] !== id) {
+          if (tracked === undefined) v[i] = [t[i], id];
+          if (t[i] === 0) continue; // a wildcard absorbs anything (mergeToken's first answer)
+          const m = mergeToken(ts[i], text[id]);
+          if (m !== ts[i]) {
+            ts[i] = m;
+            t[i] = vocab.idOf(m);
             changed = true;
           }
         }
@@ -459,7 +641,23 @@ export class SignatureMiner {
       if (changed) cluster.template = null;
       cluster.size++;
     } else {
-      cluster = { id: this.nextId++, tokens: tokens.slice(), size: 1, lastUsed: tick, group: [n, firstKey], template: null, variants: new Array(n) };
+      const tokens: string[] = [];
+      const cids: number[] = [];
+      for (let i = 0; i < n; i++) {
+        tokens.push(vocab.text[ids[i]]);
+        cids.push(ids[i]);
+      }
+      cluster = {
+        id: this.nextId++,
+        tokens,
+        ids: cids,
+        size: 1,
+        lastUsed: tick,
+        firstKey,
+        evicted: false,
+        template: null,
+        variants: new Array(n),
+      };
       group.push(cluster);
       this.byId.set(cluster.id, cluster);
       if (group.length > this.opts.maxClustersPerGroup) this.evictFrom(group);
@@ -467,23 +665,22 @@ export class SignatureMiner {
     }
     cluster.lastUsed = tick;
     if (useCache) {
-      if (this.cache.size >= this.opts.maxCacheEntries) this.cache.clear();
-      this.cache.set(message, { cluster, tokens });
+      this.cache.set(message, cluster, ids, n, hit);
     }
     return cluster;
   }
 
-  private track(v: Cluster['variants'], i: number, tracked: Map<string, number>, k: string): void {
-    const cnt = tracked.get(k);
-    if (cnt !== undefined) tracked.set(k, cnt + 1);
-    else if (tracked.size >= this.opts.maxTrackedValues) v[i] = null;
-    else tracked.set(k, 1);
+  private track(v: Cluster['variants'], i: number, tracked: number[], id: number): void {
+    for (let k = 0; k < tracked.length; k++) if (tracked[k] === id) return;
+    if (tracked.length >= this.opts.maxTrackedValues) v[i] = null;
+    else tracked.push(id);
   }
 
   private evictFrom(group: Cluster[]): void {
     let idx = 0;
     for (let i = 1; i < group.length; i++) if (group[i].lastUsed < group[idx].lastUsed) idx = i;
     const [gone] = group.splice(idx, 1);
+    gone.evicted = true;
     this.byId.delete(gone.id);
   }
 
@@ -493,13 +690,14 @@ export class SignatureMiner {
     const drop = Math.max(1, Math.floor(all.length / 10));
     for (let i = 0; i < drop; i++) {
       const c = all[i];
+      c.evicted = true;
       this.byId.delete(c.id);
-      const byFirst = this.groups.get(c.group[0]);
-      const g = byFirst?.get(c.group[1]);
+      const byFirst = this.groups[c.tokens.length];
+      const g = byFirst?.get(c.firstKey);
       if (byFirst && g) {
         const k = g.indexOf(c);
         if (k >= 0) g.splice(k, 1);
-        if (g.length === 0) byFirst.delete(c.group[1]);
+        if (g.length === 0) byFirst.delete(c.firstKey);
       }
     }
   }

@@ -1,0 +1,378 @@
+/**
+ * Masked tokens as small integers, for a miner that compares tokens by id instead of by string.
+ *
+ * A message is scanned once as bytes (ASCII text, copied with TextEncoder.encodeInto), and each token is looked up
+ * by a hash of its characters in a table of tokens already masked, so no string is made for a token seen before.
+ * The masking rules (masking.ts) run once per distinct *digit-blind* token: every digit counts as `1` (a `0` before
+ * `x`/`X` stays `0`, a hex prefix). The rules only ever look at digits as a class (`\d`, `[0-9a-f]`, how many
+ * of them) apart from that `0x` prefix, so a token and its digit-blind form take the same path through them; when
+ * the digit-blind form's mask keeps no digit (`blk_<*>`, `port:<*>`), that mask is the token's mask too. When it
+ * keeps digits (`ssh2`, `eth0.<*>`), the token itself is masked and remembered. Lines that are not ASCII take the
+ * string path (maskedTokens) and give the same ids.
+ */
+import {
+  applyLineRules,
+  C_DETECT,
+  C_SPACE,
+  CHAR_CLASS,
+  F_DIGIT,
+  F_NONDIGIT,
+  F_PUNCT,
+  MAX_LINE_CHARS,
+  MAX_TOKEN_CHARS,
+  maskedTokens,
+  maskScanned,
+  TOKEN_SLOTS,
+  WILDCARD,
+} from './masking';
+
+// Module-local copies of the scanner's table and flags: imported bindings are read through accessors in CommonJS
+// output, too slow for a loop over every character.
+const CLASS: Uint8Array = CHAR_CLASS;
+const DIGIT = F_DIGIT;
+const NONDIGIT = F_NONDIGIT;
+const PUNCT = F_PUNCT;
+const SPACE = C_SPACE;
+const DETECT = C_DETECT;
+const LINE_CHARS = MAX_LINE_CHARS;
+const TOKEN_CHARS = MAX_TOKEN_CHARS;
+
+/** Masked-token kinds (see MaskedVocabulary.kind). */
+export const KIND_WILDCARD = 1;
+/** `(` followed by a wildcard: a quantity's conversion may start here (see the miner's absorbQuantities). */
+export const KIND_PAREN_VALUE = 2;
+/** The most tokens a message has (the size of a buffer for MaskedVocabulary.tokenIds). */
+export const MASKED_TOKEN_SLOTS = TOKEN_SLOTS;
+
+const HAS_DIGIT = /\d/;
+
+/** The current line as bytes (ASCII), eight zero bytes after its end (the scanner looks a few bytes ahead). */
+const BYTES = new Uint8Array(LINE_CHARS + 8);
+/** The digit-blind form of BYTES, filled by the scanner. */
+const BLIND = new Uint8Array(LINE_CHARS + 8);
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Copies an ASCII string into BYTES; false when it is not ASCII (or too long), BYTES then undefined. */
+function loadAscii(s: string): boolean {
+  const len = s.length;
+  if (len > LINE_CHARS) return false;
+  const r = encoder.encodeInto(s, BYTES);
+  if (r.read !== len || r.written !== len) return false;
+  for (let i = len; i < len + 8; i++) BYTES[i] = 0;
+  return true;
+}
+
+const tokStart = new Int32Array(TOKEN_SLOTS);
+const tokEnd = new Int32Array(TOKEN_SLOTS);
+const tokFlags = new Int32Array(TOKEN_SLOTS);
+const tokHash = new Int32Array(TOKEN_SLOTS);
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Whether BYTES[p, p + 3) is a month's abbreviation (Jan ... Dec, as the line rules spell them). */
+function isMonthAt(p: number): boolean {
+  const a = BYTES[p];
+  const b = BYTES[p + 1];
+  const c = BYTES[p + 2];
+  switch (a) {
+    case 74: // J: Jan Jun Jul
+      return (b === 97 && c === 110) || (b === 117 && (c === 110 || c === 108));
+    case 70: // Feb
+      return b === 101 && c === 98;
+    case 77: // Mar May
+      return b === 97 && (c === 114 || c === 121);
+    case 65: // Apr Aug
+      return (b === 112 && c === 114) || (b === 117 && c === 103);
+    case 83: // Sep
+      return b === 101 && c === 112;
+    case 79: // Oct
+      return b === 99 && c === 116;
+    case 78: // Nov
+      return b === 111 && c === 118;
+    case 68: // Dec
+      return b === 101 && c === 99;
+    default:
+      return false;
+  }
+}
+
+/** A `0` (which may start a hex prefix): ENTRY's flag for the rare branch. */
+const ZERO = 128;
+/**
+ * Per byte: its class (CHAR_CLASS bits, below ZERO), ZERO for `0`, and its digit-blind code in bits 8-15 (`1` for
+ * every digit; a `0` is decided by the next byte). One look-up per character.
+ */
+const ENTRY = (() => {
+  const t = new Int32Array(256);
+  for (let c = 0; c < 256; c++) t[c] = CLASS[c] | (c === 48 ? ZERO : 0) | ((c >= 48 && c <= 57 ? 49 : c) << 8);
+  return t;
+})();
+
+/**
+ * masking.ts's scanLine over BYTES[0, len): token bounds, flags and the hash of the digit-blind characters (BLIND
+ * filled on the way); -1 with `detect` when the line rules must rewrite the line first.
+ */
+function scanBytes(len: number, detect: boolean): number {
+  const s = BYTES;
+  let n = 0;
+  let i = 0;
+  /** Whether a month name starts before monthFrom. */
+  let month = false;
+  let monthFrom = 0;
+  while (i < len && CLASS[s[i]] & SPACE) i++;
+  while (i < len) {
+    const start = i;
+    let flags = 0;
+    let h = 0x811c9dc5 | 0;
+    for (; i < len; i++) {
+      const c = s[i];
+      const e = ENTRY[c];
+      let b = e >> 8;
+      if (e & (SPACE | DETECT | ZERO)) {
+        if (e & SPACE) break;
+        if (e & ZERO) {
+          const x = s[i + 1];
+          if (x === 120 || x === 88) b = 48;
+        } else if (detect) {
+          // What the line rules rewrite (masking.ts applyLineRules): `key="..."`, a date `dddd-dd-dd`, a time
+          // `d:dd` after a month name. (The string scanner gives up on any `d-dd` or `d:dd`; when the rules would
+          // change nothing, both ways give the same tokens.)
+          if (c === 61) {
+            const d = s[i + 1];
+            if (d === 34 || d === 39) return -1;
+          } else if (isDigit(s[i - 1]) && isDigit(s[i + 1]) && isDigit(s[i + 2]) && i > start) {
+            if (c === 45) {
+              if (i - 4 >= start && isDigit(s[i - 2]) && isDigit(s[i - 3]) && isDigit(s[i - 4]) && s[i + 3] === 45 && isDigit(s[i + 4]) && isDigit(s[i + 5]))
+                return -1;
+            } else {
+              for (; !month && monthFrom + 2 < i; monthFrom++) month = isMonthAt(monthFrom);
+              if (month) return -1;
+            }
+          }
+        }
+      }
+      flags |= e;
+      BLIND[i] = b;
+      h = Math.imul(h ^ b, 0x01000193);
+    }
+    tokStart[n] = start;
+    tokEnd[n] = i;
+    tokFlags[n] = flags & (ZERO - 1);
+    tokHash[n] = h;
+    n++;
+    while (i < len && CLASS[s[i]] & SPACE) i++;
+  }
+  return n;
+}
+
+/**
+ * An open-addressing table from a token's bytes (hash + span of `src`) to a positive int. The keys live in one byte
+ * arena. It doubles up to MEMO_MAX_SLOTS, then is emptied when half full: it only remembers work, so losing it
+ * changes no result.
+ */
+const MEMO_MIN_SLOTS = 1 << 11;
+const MEMO_MAX_SLOTS = 1 << 16;
+class TokenMemo {
+  /** Per slot, side by side (one cache line per probe): hash, value (0: empty slot), key offset in the arena, key length. */
+  private table = new Int32Array(MEMO_MIN_SLOTS * 4);
+  private arena = new Uint8Array(MEMO_MIN_SLOTS * 8);
+  private arenaUsed = 0;
+  private count = 0;
+
+  /** The value stored for src[start, start + len), or 0. */
+  get(h: number, src: Uint8Array, start: number, len: number): number {
+    const table = this.table;
+    const mask = (table.length >> 2) - 1;
+    const arena = this.arena;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const p = slot << 2;
+      const v = table[p + 1];
+      if (v === 0) return 0;
+      if (table[p] !== h || table[p + 3] !== len) continue;
+      const at = table[p + 2];
+      let j = 0;
+      while (j < len && arena[at + j] === src[start + j]) j++;
+      if (j === len) return v;
+    }
+  }
+
+  set(h: number, src: Uint8Array, start: number, len: number, value: number): void {
+    if (this.count >= this.table.length >> 3) this.grow();
+    if (this.arenaUsed + len > this.arena.length) {
+      const a = new Uint8Array(Math.max(this.arena.length * 2, this.arenaUsed + len));
+      a.set(this.arena);
+      this.arena = a;
+    }
+    const arena = this.arena;
+    for (let j = 0, at = this.arenaUsed; j < len; j++) arena[at + j] = src[start + j];
+    this.place(h, value, this.arenaUsed, len);
+    this.arenaUsed += len;
+  }
+
+  private place(h: number, value: number, at: number, len: number): void {
+    const table = this.table;
+    const mask = (table.length >> 2) - 1;
+    let slot = h & mask;
+    while (table[(slot << 2) + 1] !== 0) slot = (slot + 1) & mask;
+    const p = slot << 2;
+    table[p] = h;
+    table[p + 1] = value;
+    table[p + 2] = at;
+    table[p + 3] = len;
+    this.count++;
+  }
+
+  private grow(): void {
+    const old = this.table;
+    const slots = old.length >> 2;
+    this.count = 0;
+    if (slots >= MEMO_MAX_SLOTS) {
+      this.table = new Int32Array(old.length);
+      this.arenaUsed = 0;
+      return;
+    }
+    this.table = new Int32Array(old.length * 2);
+    for (let p = 0; p < old.length; p += 4) if (old[p + 1] !== 0) this.place(old[p], old[p + 1], old[p + 2], old[p + 3]);
+  }
+}
+
+/**
+ * For a token of letters and at least one digit in BYTES[start, end), what maskToken() decides: a keyword with one
+ * digit (`ssh2`, `log4j`: two letters first, a single digit) stays, unless it is a hex word of 8 or more characters;
+ * anything else (`9fef4401dd8f`, `node129`, `12ms`, `0x1f`) is a value.
+ */
+function keywordWithDigit(start: number, end: number): boolean {
+  if (!isLetter(BYTES[start]) || !isLetter(BYTES[start + 1])) return false;
+  let digits = 0;
+  let hex = true;
+  for (let i = start; i < end; i++) {
+    const c = BYTES[i];
+    if (c >= 48 && c <= 57) digits++;
+    else if (!((c >= 97 && c <= 102) || (c >= 65 && c <= 70))) hex = false;
+  }
+  return digits === 1 && !(hex && end - start >= 8);
+}
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+function hashBytes(src: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ src[i], 0x01000193);
+  return h;
+}
+
+/** In the blind memo: the token's mask keeps digits, look the token itself up in the exact memo. */
+const DIGITS_KEPT = -1;
+
+/**
+ * Ids of masked tokens: id 0 is the wildcard, every other masked token gets the next id the first time it is seen;
+ * the same masked text always has the same id.
+ */
+export class MaskedVocabulary {
+  /** Masked token text by id. */
+  readonly text: string[] = [WILDCARD];
+  /** KIND_* bits by id. */
+  kind = new Uint8Array(1024);
+  private readonly ids = new Map<string, number>([[WILDCARD, 0]]);
+  /** Digit-blind token → masked id + 1, or DIGITS_KEPT. */
+  private readonly blind = new TokenMemo();
+  /** Token → masked id + 1, for tokens whose mask keeps digits. */
+  private readonly exact = new TokenMemo();
+
+  constructor() {
+    this.kind[0] = KIND_WILDCARD;
+  }
+
+  get size(): number {
+    return this.text.length;
+  }
+
+  /** The id of a masked token, assigned on first sight. */
+  idOf(masked: string): number {
+    let id = this.ids.get(masked);
+    if (id === undefined) {
+      id = this.text.length;
+      this.text.push(masked);
+      this.ids.set(masked, id);
+      if (id === this.kind.length) {
+        const k = new Uint8Array(id * 2);
+        k.set(this.kind);
+        this.kind = k;
+      }
+      let kind = 0;
+      if (masked.includes(WILDCARD)) {
+        kind |= KIND_WILDCARD;
+        if (masked.charCodeAt(0) === 40) kind |= KIND_PAREN_VALUE;
+      }
+      this.kind[id] = kind;
+    }
+    return id;
+  }
+
+  /** Whether a token after the first of the last tokenIds() line may be a KIND_PAREN_VALUE one (starts with `(`). */
+  parenAfterFirst = false;
+
+  /** Splits and masks a message exactly like maskedTokens(), writing the masked tokens' ids into `out`; returns their count. */
+  tokenIds(message: string, out: Int32Array): number {
+    this.parenAfterFirst = true;
+    let text = message.length > LINE_CHARS ? message.slice(0, LINE_CHARS) : message;
+    if (!loadAscii(text)) return this.idsOfStrings(message, out);
+    let n = scanBytes(text.length, true);
+    if (n < 0) {
+      // A date/time or a quoted value after `=`: the line rules rewrite the line first.
+      text = applyLineRules(text.trim());
+      if (!loadAscii(text)) return this.idsOfStrings(message, out);
+      n = scanBytes(text.length, false);
+    }
+    let paren = false;
+    for (let k = 0; k < n; k++) {
+      const start = tokStart[k];
+      if (BYTES[start] === 40 && k > 0) paren = true;
+      const end = tokEnd[k];
+      const len = end - start;
+      const flags = tokFlags[k];
+      if (len > TOKEN_CHARS || (flags & (DIGIT | NONDIGIT)) === DIGIT) {
+        out[k] = 0;
+        continue;
+      }
+      if ((flags & (DIGIT | PUNCT)) === DIGIT) {
+        // Letters and digits only (hex ids, `node129`, `ssh2`): a value unless a keyword with one digit.
+        out[k] = keywordWithDigit(start, end) ? this.exactId(text, start, end, flags) : 0;
+        continue;
+      }
+      const h = tokHash[k];
+      let v = this.blind.get(h, BLIND, start, len);
+      if (v === 0) {
+        const key = (flags & DIGIT) === 0 ? text.slice(start, end) : decoder.decode(BLIND.subarray(start, end));
+        const masked = maskScanned(key, flags, undefined);
+        v = (flags & DIGIT) === 0 || !HAS_DIGIT.test(masked) ? this.idOf(masked) + 1 : DIGITS_KEPT;
+        this.blind.set(h, BLIND, start, len, v);
+      }
+      out[k] = v === DIGITS_KEPT ? this.exactId(text, start, end, flags) : v - 1;
+    }
+    this.parenAfterFirst = paren;
+    return n;
+  }
+
+  /** The id of the mask of text[start, end) (in BYTES), remembered by the token itself. */
+  private exactId(text: string, start: number, end: number, flags: number): number {
+    const h = hashBytes(BYTES, start, end);
+    let v = this.exact.get(h, BYTES, start, end - start);
+    if (v === 0) {
+      v = this.idOf(maskScanned(text.slice(start, end), flags, undefined)) + 1;
+      this.exact.set(h, BYTES, start, end - start, v);
+    }
+    return v - 1;
+  }
+
+  /** The string path, for lines that are not ASCII. */
+  private idsOfStrings(message: string, out: Int32Array): number {
+    const tokens = maskedTokens(message);
+    for (let k = 0; k < tokens.length; k++) out[k] = this.idOf(tokens[k]);
+    return tokens.length;
+  }
+}
