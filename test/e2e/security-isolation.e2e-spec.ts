@@ -146,6 +146,15 @@ const ROUTES: Record<string, RouteClass> = {
   'GET /v1/support-desk/conversations/:bindingId/:conversationId/canvas': { kind: 'resource', perms: ['analysis:read'] },
 
   'POST /v1/triage': { kind: 'tenant', perms: ['analysis:read'], body: () => ({ text: 'Checkout is down for everyone since 9am' }) },
+  'POST /v1/support-desk/conversations/:bindingId/:conversationId/triage-feedback': {
+    kind: 'resource',
+    perms: ['analysis:create'],
+    body: () => ({ severity: 'low', affectedService: null }),
+  },
+  'GET /v1/triage/feedback': { kind: 'tenant', perms: ['analysis:read'], project: true },
+  'GET /v1/triage/feedback/stats': { kind: 'tenant', perms: ['analysis:read'], project: true },
+  'DELETE /v1/triage/feedback/:id': { kind: 'resource', perms: ['analysis:create'], project: true },
+  'DELETE /v1/triage/feedback/learned-words/:word': { kind: 'resource', perms: ['analysis:create'], project: true },
 };
 
 const isWrite = (key: string) => !key.startsWith('GET ');
@@ -162,7 +171,7 @@ describe('security: tenant isolation and roles over every /v1 route', () => {
   let s: IntercomStack;
   const ctx: Ctx = { projectA: '', projectA2: '', projectA2Slug: 'alpha-two', projectB: '', n: 0 };
   /** A's resource ids by route parameter owner. */
-  const A = { keyId: '', memberId: '', logSourceId: '', analysisId: '', bindingId: '', conversationId: '' };
+  const A = { keyId: '', memberId: '', logSourceId: '', analysisId: '', bindingId: '', conversationId: '', correctionId: '' };
   const aCallers: Caller[] = [];
   const bCallers: Caller[] = [];
   let routeKeys: string[] = [];
@@ -185,6 +194,7 @@ describe('security: tenant isolation and roles over every /v1 route', () => {
     if (key.includes('/team/members/')) return A.memberId;
     if (key.includes('/log-sources/')) return A.logSourceId;
     if (key.includes('/analyses/')) return A.analysisId;
+    if (key.includes('/triage/feedback/')) return A.correctionId;
     if (key.includes('/support-desk/')) return A.bindingId;
     return '';
   };
@@ -213,6 +223,7 @@ describe('security: tenant isolation and roles over every /v1 route', () => {
       api(url(), 'GET', '/v1/config/support-desk', { token: s.token, headers: h }),
       api(url(), 'GET', '/v1/analyses?limit=100', { token: s.token, headers: h }),
       api(url(), 'GET', `/v1/support-desk/conversations/${A.bindingId}`, { token: s.token }),
+      api(url(), 'GET', '/v1/triage/feedback', { token: s.token, headers: h }),
     ]);
     for (const r of parts) expect(r.status).toBe(200);
     const strip = (v: any): any =>
@@ -326,6 +337,13 @@ describe('security: tenant isolation and roles over every /v1 route', () => {
         (await api(url(), 'GET', `/v1/support-desk/conversations/${A.bindingId}/${A.conversationId}`, { token: ownerA })).json?.data?.triages?.length > 0,
       20000,
     );
+    // An agent's correction of that triage (B must not undo it).
+    const fb = await api(url(), 'POST', `/v1/support-desk/conversations/${A.bindingId}/${A.conversationId}/triage-feedback`, {
+      token: ownerA,
+      body: { severity: 'critical', affectedService: 'checkout' },
+    });
+    expect(fb.status).toBe(201);
+    A.correctionId = fb.json.data.feedback.id;
     const an = await api(url(), 'POST', '/v1/analyses', {
       token: ownerA,
       headers: { 'x-project-id': ctx.projectA },

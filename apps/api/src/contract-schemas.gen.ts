@@ -1012,6 +1012,17 @@ export const CONTRACT_SCHEMAS: Record<string, Record<string, unknown>> = {
     },
   },
   TemplateVariable: { type: 'string', enum: ['customer_name', 'conversation_id', 'severity', 'affected_service', 'summary', 'project_name', 'analysis_url'] },
+  TriageAgreementRow: {
+    type: 'object',
+    properties: {
+      key: { type: ['string', 'null'], description: 'A severity, a service name, or `null` (no service), or an ISO week start (YYYY-MM-DD) for `overTime`.' },
+      triaged: { type: 'number' },
+      corrected: { type: 'number' },
+      agreement: { type: ['number', 'null'], description: '(triaged − corrected) / triaged; null when nothing was triaged.' },
+    },
+    required: ['key', 'triaged', 'corrected', 'agreement'],
+    description: 'One row of the agreement: conversations triaged with this value, and how many agents changed.',
+  },
   TriageCorrection: {
     type: 'object',
     properties: {
@@ -1063,6 +1074,108 @@ export const CONTRACT_SCHEMAS: Record<string, Record<string, unknown>> = {
     },
     required: ['kind', 'signal', 'match', 'detail'],
   },
+  TriageFeedbackAuthor: {
+    type: 'object',
+    properties: { kind: { type: 'string', enum: ['user', 'api_key', 'intercom_admin'] }, id: { type: ['string', 'null'] }, name: { type: ['string', 'null'] } },
+    required: ['kind', 'id', 'name'],
+    description: 'Who corrected: a SigSentry user (SPA, API) or an Intercom admin (Canvas panel).',
+  },
+  TriageFeedbackRequest: {
+    type: 'object',
+    properties: { severity: { $ref: '#/components/schemas/Severity' }, affectedService: { type: ['string', 'null'], maxLength: 100 } },
+    description:
+      "POST /v1/support-desk/conversations/:bindingId/:conversationId/triage-feedback — an agent's correction. An omitted field means unchanged; `affectedService: null` means no service; at least one field (else 400 `EMPTY_CORRECTION`); a service outside the project's catalogue is 400 `UNKNOWN_SERVICE`.",
+  },
+  TriageFeedbackResult: {
+    type: 'object',
+    properties: {
+      feedback: { $ref: '#/components/schemas/TriageFeedbackView' },
+      triage: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          severity: { $ref: '#/components/schemas/Severity' },
+          affectedService: { type: ['string', 'null'] },
+          evidence: { type: 'array', items: { $ref: '#/components/schemas/TriageEvidence' } },
+        },
+        required: ['id', 'severity', 'affectedService', 'evidence'],
+      },
+      attributes: {
+        type: 'object',
+        properties: { written: { type: 'array', items: { type: 'string' } }, dropped: { type: 'array', items: { type: 'string' } } },
+        required: ['written', 'dropped'],
+        description: 'Attribute names written on the conversation, and mapped ones that could not be.',
+      },
+    },
+    required: ['feedback', 'triage', 'attributes'],
+    description: "The answer to a correction: the stored correction, the conversation's new triage and the attributes written.",
+  },
+  TriageFeedbackStats: {
+    type: 'object',
+    properties: {
+      triaged: { type: 'number', description: 'Conversations of the project triaged at least once.' },
+      corrected: { type: 'number', description: 'Of those, conversations with a standing (not undone) correction that changed severity or service.' },
+      agreement: { type: ['number', 'null'] },
+      bySeverity: {
+        type: 'array',
+        items: { $ref: '#/components/schemas/TriageAgreementRow' },
+        description: 'Per severity triage chose (severity changed by an agent counts as a disagreement).',
+      },
+      byService: {
+        type: 'array',
+        items: { $ref: '#/components/schemas/TriageAgreementRow' },
+        description: 'Per service triage chose (service changed by an agent counts as a disagreement).',
+      },
+      overTime: {
+        type: 'array',
+        items: { $ref: '#/components/schemas/TriageAgreementRow' },
+        description: "Per ISO week of the conversation's first triage, oldest first (at most the last 26 weeks).",
+      },
+      corrections: {
+        type: 'object',
+        properties: { standing: { type: 'number' }, undone: { type: 'number' }, used: { type: 'number' }, max: { type: 'number' } },
+        required: ['standing', 'undone', 'used', 'max'],
+      },
+      learnedWords: { type: 'array', items: { $ref: '#/components/schemas/TriageLearnedWord' } },
+      removedWords: { type: 'array', items: { type: 'string' }, description: 'Learned words an admin removed (they are not learned again).' },
+    },
+    required: ['triaged', 'corrected', 'agreement', 'bySeverity', 'byService', 'overTime', 'corrections', 'learnedWords', 'removedWords'],
+    description: 'GET /v1/triage/feedback/stats — how often agents left triage as it was, and what it learned.',
+  },
+  TriageFeedbackView: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      bindingId: { type: 'string' },
+      conversationId: { type: 'string' },
+      subject: { type: ['string', 'null'] },
+      excerpt: { type: 'string', description: "The start of the customer's text as triaged (the stored example holds all of it)." },
+      before: {
+        type: 'object',
+        properties: { severity: { $ref: '#/components/schemas/Severity' }, affectedService: { type: ['string', 'null'] } },
+        required: ['severity', 'affectedService'],
+        description: 'What triage said.',
+      },
+      after: {
+        type: 'object',
+        properties: { severity: { $ref: '#/components/schemas/Severity' }, affectedService: { type: ['string', 'null'] } },
+        required: ['severity', 'affectedService'],
+        description: 'What the conversation says after the correction.',
+      },
+      set: {
+        type: 'object',
+        properties: { severity: { type: 'boolean' }, affectedService: { type: 'boolean' } },
+        required: ['severity', 'affectedService'],
+        description: 'Which fields the agent set (an unset field was left as triaged).',
+      },
+      author: { $ref: '#/components/schemas/TriageFeedbackAuthor' },
+      createdAt: { type: 'string' },
+      undoneAt: { type: ['string', 'null'], description: 'Set once the correction is undone (DELETE /v1/triage/feedback/:id): it no longer teaches.' },
+      undoneBy: { anyOf: [{ $ref: '#/components/schemas/TriageFeedbackAuthor' }, { type: 'null' }] },
+    },
+    required: ['id', 'bindingId', 'conversationId', 'subject', 'excerpt', 'before', 'after', 'set', 'author', 'createdAt', 'undoneAt', 'undoneBy'],
+    description: 'A stored correction: a labelled example of its project (contract §5 "triage that learns").',
+  },
   TriageInput: {
     type: 'object',
     properties: {
@@ -1088,7 +1201,17 @@ export const CONTRACT_SCHEMAS: Record<string, Record<string, unknown>> = {
     required: ['word', 'service', 'support'],
     description: 'A word the engine learned from corrections: it now points to `service`.',
   },
-  TriageReason: { type: 'string', enum: ['created', 'customer_reply'] },
+  TriageReason: {
+    type: 'string',
+    enum: ['created', 'customer_reply', 'correction', 'correction_undo'],
+    description: '`correction`: an agent corrected the triage; `correction_undo`: that correction was undone.',
+  },
+  TriageRemovedWord: {
+    type: 'object',
+    properties: { word: { type: 'string' }, removedAt: { type: 'string' } },
+    required: ['word', 'removedAt'],
+    description: 'DELETE /v1/triage/feedback/learned-words/:word',
+  },
   TriageRequest: {
     type: 'object',
     properties: {

@@ -4,7 +4,7 @@ import { IdempotencyKeyEntity, RateLimitCounterEntity } from '@app/core';
 import { LogSourceEntity, LogSourceSlotEntity } from '@app/log-sources';
 import { ProjectEntity } from '@app/projects';
 import { BindingEntity, OAuthStateEntity, PostEntity, SupportDeskEventEntity } from '@app/support-desk';
-import { TriageEntity } from '@app/triage';
+import { TriageCorrectionEntity, TriageEntity, TriageRemovedWordEntity } from '@app/triage';
 
 /** Every TypeORM entity of the product; migrations must match them (test/integration/migrations-queue-bootstrap.e2e-spec.ts). */
 export const ENTITIES: Function[] = [
@@ -23,6 +23,8 @@ export const ENTITIES: Function[] = [
   OAuthStateEntity,
   SupportDeskEventEntity,
   TriageEntity,
+  TriageCorrectionEntity,
+  TriageRemovedWordEntity,
   PostEntity,
   AnalysisScreenshotEntity,
   AnalysisFeedbackEntity,

@@ -117,7 +117,8 @@ export interface ConversationSummary {
   analysisCount: number;
 }
 
-export type TriageReason = 'created' | 'customer_reply';
+/** `correction`: an agent corrected the triage; `correction_undo`: that correction was undone. */
+export type TriageReason = 'created' | 'customer_reply' | 'correction' | 'correction_undo';
 
 export interface ConversationTriage extends TriageResult {
   id: string;

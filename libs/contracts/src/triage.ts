@@ -110,3 +110,85 @@ export interface TriageLearnedWord {
   /** How many corrections taught it. */
   support: number;
 }
+
+/**
+ * POST /v1/support-desk/conversations/:bindingId/:conversationId/triage-feedback — an agent's correction.
+ * An omitted field means unchanged; `affectedService: null` means no service; at least one field (else 400
+ * `EMPTY_CORRECTION`); a service outside the project's catalogue is 400 `UNKNOWN_SERVICE`.
+ */
+export interface TriageFeedbackRequest {
+  severity?: Severity;
+  /** @maxLength 100 */
+  affectedService?: string | null;
+}
+
+/** Who corrected: a SigSentry user (SPA, API) or an Intercom admin (Canvas panel). */
+export interface TriageFeedbackAuthor {
+  kind: 'user' | 'api_key' | 'intercom_admin';
+  id: string | null;
+  name: string | null;
+}
+
+/** A stored correction: a labelled example of its project (contract §5 "triage that learns"). */
+export interface TriageFeedbackView {
+  id: string;
+  bindingId: string;
+  conversationId: string;
+  subject: string | null;
+  /** The start of the customer's text as triaged (the stored example holds all of it). */
+  excerpt: string;
+  /** What triage said. */
+  before: { severity: Severity; affectedService: string | null };
+  /** What the conversation says after the correction. */
+  after: { severity: Severity; affectedService: string | null };
+  /** Which fields the agent set (an unset field was left as triaged). */
+  set: { severity: boolean; affectedService: boolean };
+  author: TriageFeedbackAuthor;
+  createdAt: string;
+  /** Set once the correction is undone (DELETE /v1/triage/feedback/:id): it no longer teaches. */
+  undoneAt: string | null;
+  undoneBy: TriageFeedbackAuthor | null;
+}
+
+/** The answer to a correction: the stored correction, the conversation's new triage and the attributes written. */
+export interface TriageFeedbackResult {
+  feedback: TriageFeedbackView;
+  triage: { id: string; severity: Severity; affectedService: string | null; evidence: TriageEvidence[] };
+  /** Attribute names written on the conversation, and mapped ones that could not be. */
+  attributes: { written: string[]; dropped: string[] };
+}
+
+/** One row of the agreement: conversations triaged with this value, and how many agents changed. */
+export interface TriageAgreementRow {
+  /** A severity, a service name, or `null` (no service), or an ISO week start (YYYY-MM-DD) for `overTime`. */
+  key: string | null;
+  triaged: number;
+  corrected: number;
+  /** (triaged − corrected) / triaged; null when nothing was triaged. */
+  agreement: number | null;
+}
+
+/** GET /v1/triage/feedback/stats — how often agents left triage as it was, and what it learned. */
+export interface TriageFeedbackStats {
+  /** Conversations of the project triaged at least once. */
+  triaged: number;
+  /** Of those, conversations with a standing (not undone) correction that changed severity or service. */
+  corrected: number;
+  agreement: number | null;
+  /** Per severity triage chose (severity changed by an agent counts as a disagreement). */
+  bySeverity: TriageAgreementRow[];
+  /** Per service triage chose (service changed by an agent counts as a disagreement). */
+  byService: TriageAgreementRow[];
+  /** Per ISO week of the conversation's first triage, oldest first (at most the last 26 weeks). */
+  overTime: TriageAgreementRow[];
+  corrections: { standing: number; undone: number; used: number; max: number };
+  learnedWords: TriageLearnedWord[];
+  /** Learned words an admin removed (they are not learned again). */
+  removedWords: string[];
+}
+
+/** DELETE /v1/triage/feedback/learned-words/:word */
+export interface TriageRemovedWord {
+  word: string;
+  removedAt: string;
+}

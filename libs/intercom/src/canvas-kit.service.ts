@@ -6,9 +6,23 @@ import { ProjectEntity } from '@app/projects';
 import type { Principal } from '@app/accounts';
 import { AppError } from '@app/core';
 import { BindingEntity, BindingsService, LiveBindings } from '@app/support-desk';
-import { TriageRecords } from '@app/triage';
+import { TriageFeedbackService, TriageRecords } from '@app/triage';
+import type { TriageFeedbackRequest } from '@app/contracts';
 import { intercomId } from './intercom.provider';
-import { buildPanel, CanvasResponse, isFinished, PanelAnalysis, PanelView, RUN_AGAIN_ID, RUN_ANALYSIS_ID, REFRESH_ID } from './canvas';
+import {
+  buildPanel,
+  CANCEL_CORRECTION_ID,
+  CanvasResponse,
+  CORRECT_TRIAGE_ID,
+  isFinished,
+  PanelAnalysis,
+  PanelView,
+  readCorrectionForm,
+  RUN_AGAIN_ID,
+  RUN_ANALYSIS_ID,
+  REFRESH_ID,
+  SAVE_CORRECTION_ID,
+} from './canvas';
 
 type Json = Record<string, any>;
 
@@ -28,6 +42,7 @@ export class CanvasKitService {
     private readonly bindings: BindingsService,
     private readonly live: LiveBindings,
     private readonly triages: TriageRecords,
+    private readonly feedback: TriageFeedbackService,
   ) {}
 
   private async binding(workspaceId: unknown): Promise<BindingEntity | null> {
@@ -61,6 +76,9 @@ export class CanvasKitService {
     const stored = this.storedData(body);
     const component = String(body?.component_id ?? '');
     const mine = typeof stored.analysisId === 'string' ? await this.sidebarAnalysis(b, conversationId, stored.analysisId) : null;
+    if (component === CORRECT_TRIAGE_ID) return this.panel(b, conversationId, mine, { correcting: true });
+    if (component === CANCEL_CORRECTION_ID) return this.panel(b, conversationId, mine, {});
+    if (component === SAVE_CORRECTION_ID) return this.saveCorrection(b, conversationId, mine, body);
 
     if (mine) {
       if (!isFinished(mine.status as any) || component !== RUN_AGAIN_ID) return this.panel(b, conversationId, mine, {});
@@ -74,6 +92,20 @@ export class CanvasKitService {
     }
     if (component === REFRESH_ID) return this.panel(b, conversationId, null, { nonce: true });
     return this.panel(b, conversationId, null, { nonce: true, message: 'That action is not available any more: the panel was refreshed.' });
+  }
+
+  /** "Correct triage" from the panel: the author is the Intercom admin who submitted it; a refusal keeps the form open. */
+  private async saveCorrection(b: BindingEntity, conversationId: string, mine: AnalysisEntity | null, body: Json): Promise<CanvasResponse> {
+    const form = readCorrectionForm(body?.input_values) as TriageFeedbackRequest;
+    const admin = { kind: 'intercom_admin' as const, id: intercomId(body?.admin?.id), name: body?.admin?.name ? String(body.admin.name).slice(0, 100) : null };
+    try {
+      const r = await this.feedback.correct(b, conversationId, form, admin);
+      const message = `Triage corrected: ${r.triage.severity}, ${r.triage.affectedService ?? 'no service'}.`;
+      return this.panel(b, conversationId, mine, { message });
+    } catch (e) {
+      if (e instanceof AppError) return this.panel(b, conversationId, mine, { correcting: true, message: e.message, messageStyle: 'error' });
+      throw e;
+    }
   }
 
   /** The canvas the SPA previews for a conversation of a binding of the caller (no panel-started analysis). */
@@ -162,7 +194,7 @@ export class CanvasKitService {
     b: BindingEntity,
     conversationId: string | null,
     mine: AnalysisEntity | null,
-    o: { nonce?: boolean; message?: string },
+    o: { nonce?: boolean; message?: string; messageStyle?: 'muted' | 'error'; correcting?: boolean },
   ): Promise<CanvasResponse> {
     if (b.status === 'needs_reinstall')
       return buildPanel({ state: 'needs_reinstall', timezone: b.timezone, triage: null, analyses: [], sidebarAnalysis: null });
@@ -200,6 +232,8 @@ export class CanvasKitService {
       sidebarAnalysis: mine ? item(mine) : null,
       canRunAgain: !!conversationId,
       ...(o.message ? { message: o.message } : {}),
+      ...(o.messageStyle ? { messageStyle: o.messageStyle } : {}),
+      ...(triage ? { services: (project.services ?? []).map((x) => x.name), correcting: !!o.correcting } : {}),
     };
     const canvas = buildPanel(view);
     if (o.nonce && !mine) canvas.canvas.stored_data = { ...(canvas.canvas.stored_data ?? {}), panelNonce: randomBytes(9).toString('base64url') };

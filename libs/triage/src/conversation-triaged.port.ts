@@ -8,10 +8,10 @@ export interface TriagedConversation {
   bindingId: string;
   platform: string;
   conversationId: string;
-  /** The stored triage (table `triages`) and why it was made. */
+  /** The stored triage (table `triages`) and why it was made (`correction`/`correction_undo`: an agent's correction). */
   triageId: string;
-  reason: 'created' | 'customer_reply';
-  /** True when an earlier triage of this conversation exists (a customer reply re-triaged it). */
+  reason: 'created' | 'customer_reply' | 'correction' | 'correction_undo';
+  /** True when an earlier triage of this conversation exists (a customer reply re-triaged it, or an agent corrected it). */
   isUpdate: boolean;
   subject: string | null;
   customerName: string | null;

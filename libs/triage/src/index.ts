@@ -7,3 +7,6 @@ export * from './triage-note';
 export * from './conversation-triaged.port';
 export * from './jobs/conversation-plan';
 export * from './jobs/conversation-triage.job';
+export * from './feedback/triage-feedback.entities';
+export * from './feedback/triage-feedback.service';
+export * from './feedback/keep-correction';

@@ -5,6 +5,7 @@ import { CurrentPrincipal, RateCategory, RequirePermissions } from '@app/account
 import type { Principal } from '@app/accounts';
 import { ProjectsService } from '@app/projects';
 import { TriageRequestDto } from './dto/triage.dto';
+import { ProjectCorrections } from './feedback/project-corrections';
 import { TriageService } from './triage.service';
 
 @ApiTags('triage')
@@ -13,9 +14,13 @@ export class TriageController {
   constructor(
     private readonly triage: TriageService,
     private readonly projects: ProjectsService,
+    private readonly corrections: ProjectCorrections,
   ) {}
 
-  /** Triage a text (contract §8). With a project (key or X-Project-Id) its service catalogue and AI context are used. */
+  /**
+   * Triage a text (contract §8). With a project (key or X-Project-Id) its service catalogue, AI context and agents'
+   * corrections are used.
+   */
   @Post()
   @HttpCode(200)
   @RateCategory('read')
@@ -24,6 +29,7 @@ export class TriageController {
   async run(@CurrentPrincipal() p: Principal, @Body() dto: TriageRequestDto, @Headers('x-project-id') projectId?: string) {
     const id = p.keyProjectId ?? projectId;
     const project = id ? await this.projects.get(p, id) : null;
-    return this.triage.run({ ...dto, services: project?.services, llmContext: project?.llmContext });
+    const corrections = project ? await this.corrections.forProject(project.id) : null;
+    return this.triage.run({ ...dto, services: project?.services, llmContext: project?.llmContext, corrections });
   }
 }

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { TriageResult } from '@app/contracts';
+import type { TriageReason, TriageResult } from '@app/contracts';
 
 /** A triage of a conversation (the first one, and one per customer reply). */
 @Entity('triages')
@@ -11,7 +11,7 @@ export class TriageEntity {
   @Column({ type: 'uuid' }) bindingId: string;
   @Column({ type: 'varchar', length: 64 }) conversationId: string;
   @Index({ unique: true }) @Column({ type: 'uuid' }) eventId: string;
-  @Column({ type: 'varchar', length: 16 }) reason: 'created' | 'customer_reply';
+  @Column({ type: 'varchar', length: 16 }) reason: TriageReason;
   @Column({ type: 'varchar', length: 500, nullable: true }) subject: string | null;
   @Column({ type: 'varchar', length: 255, nullable: true }) customerName: string | null;
   /** The conversation text the triage read (customer parts only), for later re-triage. */

@@ -6,16 +6,32 @@ import { ConversationTriagedPort } from './conversation-triaged.port';
 import { ConversationsController } from './conversations.controller';
 import { ConversationsService } from './conversations.service';
 import { ConversationTriageJob } from './jobs/conversation-triage.job';
+import { ProjectCorrections } from './feedback/project-corrections';
+import { TriageFeedbackController } from './feedback/triage-feedback.controller';
+import { TriageFeedbackService } from './feedback/triage-feedback.service';
+import { ConversationAutoAnalysis } from './jobs/conversation-auto-analysis';
 import { TriageController } from './triage.controller';
 import { TriageRecords } from './triage-records.service';
 import { TriageService } from './triage.service';
 
-/** Triage: the pure engine's Nest face, POST /v1/triage, and the conversation-triage job with its records. */
+/**
+ * Triage: the pure engine's Nest face, POST /v1/triage, the conversation-triage job with its records, and agents'
+ * corrections (triage that learns).
+ */
 @Module({
   imports: [ProjectsModule, SupportDeskModule, AnalysisModule],
-  controllers: [TriageController, ConversationsController],
-  providers: [TriageService, TriageRecords, ConversationsService, ConversationTriagedPort, ConversationTriageJob],
-  exports: [TriageService, TriageRecords, ConversationTriagedPort],
+  controllers: [TriageController, ConversationsController, TriageFeedbackController],
+  providers: [
+    TriageService,
+    TriageRecords,
+    ConversationsService,
+    ConversationTriagedPort,
+    ConversationTriageJob,
+    ConversationAutoAnalysis,
+    ProjectCorrections,
+    TriageFeedbackService,
+  ],
+  exports: [TriageService, TriageRecords, ConversationTriagedPort, TriageFeedbackService],
 })
 export class TriageModule implements OnModuleInit {
   constructor(

@@ -15,6 +15,7 @@ import { NewAnalysisRoute } from '@/features/analyses/routes/analysis-new';
 import { AnalysisDetailRoute } from '@/features/analyses/routes/analysis-detail';
 import { ApiKeysRoute } from '@/features/api-keys/routes/api-keys';
 import { TeamRoute } from '@/features/team/routes/team';
+import { TriageLearningRoute } from '@/features/triage-feedback/routes/triage-learning';
 import { AuthGate } from './auth-gate';
 
 export function AppRoutes() {
@@ -35,6 +36,7 @@ export function AppRoutes() {
           <Route path="analyses" element={<AnalysesListRoute />} />
           <Route path="analyses/new" element={<NewAnalysisRoute />} />
           <Route path="analyses/:id" element={<AnalysisDetailRoute />} />
+          <Route path="triage" element={<TriageLearningRoute />} />
           <Route path="*" element={<NotFound />} />
         </Route>
         <Route path="/settings" element={<Navigate to="/settings/api-keys" replace />} />

@@ -464,6 +464,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/support-desk/conversations/{bindingId}/{conversationId}/triage-feedback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['TriageFeedbackController_correct'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/support-desk/intercom/install': {
     parameters: {
       query?: never;
@@ -522,6 +538,70 @@ export interface paths {
     get?: never;
     put?: never;
     post: operations['TriageController_run'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/triage/feedback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['TriageFeedbackController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/triage/feedback/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['TriageFeedbackController_undo'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/triage/feedback/learned-words/{word}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['TriageFeedbackController_removeWord'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/triage/feedback/stats': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['TriageFeedbackController_stats'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1269,6 +1349,15 @@ export interface components {
     };
     /** @enum {string} */
     TemplateVariable: 'customer_name' | 'conversation_id' | 'severity' | 'affected_service' | 'summary' | 'project_name' | 'analysis_url';
+    /** @description One row of the agreement: conversations triaged with this value, and how many agents changed. */
+    TriageAgreementRow: {
+      /** @description (triaged − corrected) / triaged; null when nothing was triaged. */
+      agreement: number | null;
+      corrected: number;
+      /** @description A severity, a service name, or `null` (no service), or an ISO week start (YYYY-MM-DD) for `overTime`. */
+      key: string | null;
+      triaged: number;
+    };
     /** @description One agent correction of a triage, as the engine reads it (a labelled example of the project). Storage and HTTP keep more (who, when, undo); the engine needs only this. */
     TriageCorrection: {
       /** @description The service the agent chose; absent = left as triaged, `null` = no service. */
@@ -1311,6 +1400,85 @@ export interface components {
       /** @description Effect on the decision (e.g. severity points); optional. */
       weight?: number;
     };
+    /** @description Who corrected: a SigSentry user (SPA, API) or an Intercom admin (Canvas panel). */
+    TriageFeedbackAuthor: {
+      id: string | null;
+      /** @enum {string} */
+      kind: 'user' | 'api_key' | 'intercom_admin';
+      name: string | null;
+    };
+    /** @description POST /v1/support-desk/conversations/:bindingId/:conversationId/triage-feedback — an agent's correction. An omitted field means unchanged; `affectedService: null` means no service; at least one field (else 400 `EMPTY_CORRECTION`); a service outside the project's catalogue is 400 `UNKNOWN_SERVICE`. */
+    TriageFeedbackRequest: {
+      affectedService?: string | null;
+      severity?: components['schemas']['Severity'];
+    };
+    /** @description The answer to a correction: the stored correction, the conversation's new triage and the attributes written. */
+    TriageFeedbackResult: {
+      /** @description Attribute names written on the conversation, and mapped ones that could not be. */
+      attributes: {
+        dropped: string[];
+        written: string[];
+      };
+      feedback: components['schemas']['TriageFeedbackView'];
+      triage: {
+        affectedService: string | null;
+        evidence: components['schemas']['TriageEvidence'][];
+        id: string;
+        severity: components['schemas']['Severity'];
+      };
+    };
+    /** @description GET /v1/triage/feedback/stats — how often agents left triage as it was, and what it learned. */
+    TriageFeedbackStats: {
+      agreement: number | null;
+      /** @description Per service triage chose (service changed by an agent counts as a disagreement). */
+      byService: components['schemas']['TriageAgreementRow'][];
+      /** @description Per severity triage chose (severity changed by an agent counts as a disagreement). */
+      bySeverity: components['schemas']['TriageAgreementRow'][];
+      /** @description Of those, conversations with a standing (not undone) correction that changed severity or service. */
+      corrected: number;
+      corrections: {
+        max: number;
+        standing: number;
+        undone: number;
+        used: number;
+      };
+      learnedWords: components['schemas']['TriageLearnedWord'][];
+      /** @description Per ISO week of the conversation's first triage, oldest first (at most the last 26 weeks). */
+      overTime: components['schemas']['TriageAgreementRow'][];
+      /** @description Learned words an admin removed (they are not learned again). */
+      removedWords: string[];
+      /** @description Conversations of the project triaged at least once. */
+      triaged: number;
+    };
+    /** @description A stored correction: a labelled example of its project (contract §5 "triage that learns"). */
+    TriageFeedbackView: {
+      /** @description What the conversation says after the correction. */
+      after: {
+        affectedService: string | null;
+        severity: components['schemas']['Severity'];
+      };
+      author: components['schemas']['TriageFeedbackAuthor'];
+      /** @description What triage said. */
+      before: {
+        affectedService: string | null;
+        severity: components['schemas']['Severity'];
+      };
+      bindingId: string;
+      conversationId: string;
+      createdAt: string;
+      /** @description The start of the customer's text as triaged (the stored example holds all of it). */
+      excerpt: string;
+      id: string;
+      /** @description Which fields the agent set (an unset field was left as triaged). */
+      set: {
+        affectedService: boolean;
+        severity: boolean;
+      };
+      subject: string | null;
+      /** @description Set once the correction is undone (DELETE /v1/triage/feedback/:id): it no longer teaches. */
+      undoneAt: string | null;
+      undoneBy: components['schemas']['TriageFeedbackAuthor'] | null;
+    };
     TriageInput: {
       context?: {
         llmContext?: string | null;
@@ -1334,8 +1502,16 @@ export interface components {
       support: number;
       word: string;
     };
-    /** @enum {string} */
-    TriageReason: 'created' | 'customer_reply';
+    /**
+     * @description `correction`: an agent corrected the triage; `correction_undo`: that correction was undone.
+     * @enum {string}
+     */
+    TriageReason: 'created' | 'customer_reply' | 'correction' | 'correction_undo';
+    /** @description DELETE /v1/triage/feedback/learned-words/:word */
+    TriageRemovedWord: {
+      removedAt: string;
+      word: string;
+    };
     /** @description POST /v1/triage (contract §8). Defaults: `createdAt` now, `timezone` UTC, `timeBufferHours` 2. */
     TriageRequest: {
       /** @description ISO-8601 date-time */
@@ -2931,6 +3107,50 @@ export interface operations {
       };
     };
   };
+  TriageFeedbackController_correct: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        bindingId: string;
+        conversationId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TriageFeedbackRequest'];
+      };
+    };
+    responses: {
+      /** @description TriageFeedbackResult */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['TriageFeedbackResult'];
+            /** @enum {boolean} */
+            success: true;
+          };
+        };
+      };
+      /** @description Error (the /v1 envelope) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: components['schemas']['ApiErrorBody'];
+            /** @enum {boolean} */
+            success: false;
+          };
+        };
+      };
+    };
+  };
   IntercomController_startInstall: {
     parameters: {
       query: {
@@ -3134,6 +3354,161 @@ export interface operations {
         content: {
           'application/json': {
             data: components['schemas']['TriageResult'];
+            /** @enum {boolean} */
+            success: true;
+          };
+        };
+      };
+      /** @description Error (the /v1 envelope) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: components['schemas']['ApiErrorBody'];
+            /** @enum {boolean} */
+            success: false;
+          };
+        };
+      };
+    };
+  };
+  TriageFeedbackController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description TriageFeedbackView */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              items: components['schemas']['TriageFeedbackView'][];
+              pagination: components['schemas']['PaginationMeta'];
+            };
+            /** @enum {boolean} */
+            success: true;
+          };
+        };
+      };
+      /** @description Error (the /v1 envelope) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: components['schemas']['ApiErrorBody'];
+            /** @enum {boolean} */
+            success: false;
+          };
+        };
+      };
+    };
+  };
+  TriageFeedbackController_undo: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description TriageFeedbackView */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['TriageFeedbackView'];
+            /** @enum {boolean} */
+            success: true;
+          };
+        };
+      };
+      /** @description Error (the /v1 envelope) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: components['schemas']['ApiErrorBody'];
+            /** @enum {boolean} */
+            success: false;
+          };
+        };
+      };
+    };
+  };
+  TriageFeedbackController_removeWord: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        word: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description TriageRemovedWord */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['TriageRemovedWord'];
+            /** @enum {boolean} */
+            success: true;
+          };
+        };
+      };
+      /** @description Error (the /v1 envelope) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: components['schemas']['ApiErrorBody'];
+            /** @enum {boolean} */
+            success: false;
+          };
+        };
+      };
+    };
+  };
+  TriageFeedbackController_stats: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description TriageFeedbackStats */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['TriageFeedbackStats'];
             /** @enum {boolean} */
             success: true;
           };

@@ -96,7 +96,32 @@ export interface ImageComponent {
   align?: ImageAlign;
   rounded?: boolean;
 }
-export type CanvasComponent = TextComponent | ButtonComponent | ListComponent | DataTableComponent | DividerComponent | SpacerComponent | ImageComponent;
+/** A choice of 2–10 options; its value comes back in the submit's `input_values[id]`. */
+export interface DropdownComponent {
+  type: 'dropdown';
+  id: string;
+  label?: string;
+  options: Array<{ type: 'option'; id: string; text: string }>;
+  value?: string;
+}
+/** A one-line text field; its value comes back in the submit's `input_values[id]`. */
+export interface InputComponent {
+  type: 'input';
+  id: string;
+  label?: string;
+  placeholder?: string;
+  value?: string;
+}
+export type CanvasComponent =
+  | TextComponent
+  | ButtonComponent
+  | ListComponent
+  | DataTableComponent
+  | DividerComponent
+  | SpacerComponent
+  | ImageComponent
+  | DropdownComponent
+  | InputComponent;
 
 export type StoredData = Record<string, unknown>;
 
@@ -294,6 +319,29 @@ export class CanvasBuilder {
     const c: ButtonComponent = { type: 'button', id: this.claim(id), label: l, action };
     if (opts.style && opts.style !== 'primary') c.style = opts.style;
     if (opts.disabled) c.disabled = true;
+    this.components.push(c);
+    return this;
+  }
+
+  /** A dropdown of 2–10 options (`id` → shown text); `value` preselects one. */
+  dropdown(id: string, label: string, options: Array<{ id: string; text: string }>, value?: string): this {
+    if (options.length < 2 || options.length > 10) throw new CanvasBuildError(`dropdown '${id}' needs 2 to 10 options`);
+    const c: DropdownComponent = {
+      type: 'dropdown',
+      id: this.claim(id),
+      label: truncate(cleanText(label), CANVAS_TEXT_LIMITS.label),
+      options: options.map((o) => ({ type: 'option', id: o.id, text: truncate(cleanText(o.text), CANVAS_TEXT_LIMITS.label) || o.id })),
+    };
+    if (value !== undefined && options.some((o) => o.id === value)) c.value = value;
+    this.components.push(c);
+    return this;
+  }
+
+  /** A one-line text input. */
+  input(id: string, label: string, opts: { placeholder?: string; value?: string } = {}): this {
+    const c: InputComponent = { type: 'input', id: this.claim(id), label: truncate(cleanText(label), CANVAS_TEXT_LIMITS.label) };
+    if (opts.placeholder) c.placeholder = truncate(cleanText(opts.placeholder), CANVAS_TEXT_LIMITS.label);
+    if (opts.value) c.value = truncate(cleanText(opts.value), CANVAS_TEXT_LIMITS.value);
     this.components.push(c);
     return this;
   }

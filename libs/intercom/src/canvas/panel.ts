@@ -9,7 +9,19 @@ import type { CanvasResponse, ListItemInput } from './canvas-builder';
 export const RUN_ANALYSIS_ID = 'run_analysis';
 export const REFRESH_ID = 'refresh';
 export const RUN_AGAIN_ID = 'run_again';
+/** "Correct triage" (issue 12): opens the form; the form saves or cancels. Its inputs come back in `input_values`. */
+export const CORRECT_TRIAGE_ID = 'correct_triage';
+export const SAVE_CORRECTION_ID = 'save_correction';
+export const CANCEL_CORRECTION_ID = 'cancel_correction';
+export const CORRECTION_INPUTS = { severity: 'triage_severity', service: 'triage_service' } as const;
+/** Option ids of the correction form: keep = unchanged, none = no service, `service:<name>` = that service. */
+export const KEEP_OPTION = 'keep';
+export const NO_SERVICE_OPTION = 'none';
+export const SERVICE_OPTION_PREFIX = 'service:';
+/** Up to this many services the form offers a dropdown (Canvas Kit allows 10 options); beyond, a text field. */
+export const CORRECTION_DROPDOWN_SERVICES = 8;
 export const PANEL_COMPONENT_IDS = { runAnalysis: RUN_ANALYSIS_ID, refresh: REFRESH_ID, runAgain: RUN_AGAIN_ID } as const;
+export const CORRECTION_COMPONENT_IDS = { correctTriage: CORRECT_TRIAGE_ID, save: SAVE_CORRECTION_ID, cancel: CANCEL_CORRECTION_ID } as const;
 export type PanelComponentId = (typeof PANEL_COMPONENT_IDS)[keyof typeof PANEL_COMPONENT_IDS];
 
 /** Recent analyses listed before "and N more" (the builder trims further if 64 KB would be exceeded). */
@@ -58,6 +70,9 @@ export interface PanelView {
   messageStyle?: 'muted' | 'error';
   /** ISO-8601 "now"; when given, times under 48 h are relative ("5 min ago"), else absolute */
   now?: string;
+  /** The project's service names: shown, the panel offers "Correct triage"; with `correcting`, the form is open. */
+  services?: string[];
+  correcting?: boolean;
 }
 
 const FINISHED: PanelAnalysisStatus[] = ['complete', 'partial', 'failed'];
@@ -217,6 +232,12 @@ export function buildPanel(view: PanelView): CanvasResponse {
       { field: 'Confidence', value: formatConfidence(t.confidence) },
     ]);
     if (t.summary?.trim()) b.text(t.summary, { style: 'muted', max: 500 });
+    if (view.services && view.correcting) {
+      correctionForm(b, view.services);
+      if (view.sidebarAnalysis) b.storedData({ analysisId: view.sidebarAnalysis.id });
+      return b.build();
+    }
+    if (view.services && canRun) b.submitButton(CORRECT_TRIAGE_ID, 'Correct triage', { style: 'secondary' });
   }
 
   // ---- the analysis this panel started, or the button to start one
@@ -245,4 +266,41 @@ export function buildPanel(view: PanelView): CanvasResponse {
 
   if (mine) b.storedData({ analysisId: mine.id });
   return b.build();
+}
+
+/** The "Correct triage" form: severity and service, each "keep as triaged" by default. */
+function correctionForm(b: CanvasBuilder, services: string[]): void {
+  b.dropdown(
+    CORRECTION_INPUTS.severity,
+    'Severity',
+    [{ id: KEEP_OPTION, text: 'Keep as triaged' }, ...['critical', 'high', 'medium', 'low', 'info'].map((s) => ({ id: s, text: cap(s) }))],
+    KEEP_OPTION,
+  );
+  if (services.length <= CORRECTION_DROPDOWN_SERVICES)
+    b.dropdown(
+      CORRECTION_INPUTS.service,
+      'Service',
+      [
+        { id: KEEP_OPTION, text: 'Keep as triaged' },
+        { id: NO_SERVICE_OPTION, text: 'No service' },
+        ...services.map((s) => ({ id: `${SERVICE_OPTION_PREFIX}${s}`, text: s })),
+      ],
+      KEEP_OPTION,
+    );
+  else b.input(CORRECTION_INPUTS.service, 'Service', { placeholder: 'A service name, "none", or empty to keep' });
+  b.submitButton(SAVE_CORRECTION_ID, 'Save correction');
+  b.submitButton(CANCEL_CORRECTION_ID, 'Cancel', { style: 'secondary' });
+}
+
+/** What a submitted correction form asks for (omitted = unchanged; null service = no service). */
+export function readCorrectionForm(inputValues: unknown): { severity?: string; affectedService?: string | null } {
+  const v = inputValues && typeof inputValues === 'object' && !Array.isArray(inputValues) ? (inputValues as Record<string, unknown>) : {};
+  const out: { severity?: string; affectedService?: string | null } = {};
+  const sev = typeof v[CORRECTION_INPUTS.severity] === 'string' ? (v[CORRECTION_INPUTS.severity] as string) : KEEP_OPTION;
+  if (sev && sev !== KEEP_OPTION) out.severity = sev;
+  const svc = typeof v[CORRECTION_INPUTS.service] === 'string' ? (v[CORRECTION_INPUTS.service] as string).trim() : '';
+  if (svc === NO_SERVICE_OPTION || svc.toLowerCase() === 'none') out.affectedService = null;
+  else if (svc.startsWith(SERVICE_OPTION_PREFIX)) out.affectedService = svc.slice(SERVICE_OPTION_PREFIX.length);
+  else if (svc && svc !== KEEP_OPTION) out.affectedService = svc;
+  return out;
 }

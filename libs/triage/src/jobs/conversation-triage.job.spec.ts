@@ -11,6 +11,8 @@ import { ConversationTriagedPort, type TriageDecision, type TriagedConversation 
 import type { TriageEntity } from '../triage.entity';
 import type { NewTriage, TriageRecords } from '../triage-records.service';
 import { TriageService } from '../triage.service';
+import type { ProjectCorrections } from '../feedback/project-corrections';
+import { ConversationAutoAnalysis } from './conversation-auto-analysis';
 import { ConversationTriageJob } from './conversation-triage.job';
 
 const binding = {
@@ -91,7 +93,14 @@ function setup(opts: { decision?: TriageDecision | Error } = {}) {
     seam,
     posts as unknown as PostService,
     attributes as unknown as AttributesService,
-    analyses as unknown as AnalysesService,
+    new ConversationAutoAnalysis(
+      analyses as unknown as AnalysesService,
+      attributes as unknown as AttributesService,
+      {
+        publicUrl: 'https://ss.example',
+      } as AppConfig,
+    ),
+    { forProject: async () => null, standingFor: async () => [] } as unknown as ProjectCorrections,
     { publicUrl: 'https://ss.example' } as AppConfig,
   );
   return { job, calls, notes, seen };

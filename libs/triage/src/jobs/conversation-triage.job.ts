@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { TriageResult } from '@app/contracts';
-import { AnalysesService } from '@app/analysis';
 import { APP_CONFIG, JobQueue, type AppConfig, type JobContext } from '@app/core';
 import { ProjectsService, type ProjectEntity } from '@app/projects';
 import {
@@ -21,7 +20,10 @@ import { triageNote } from '../triage-note';
 import { TriageRecords } from '../triage-records.service';
 import type { TriageEntity } from '../triage.entity';
 import { TriageService } from '../triage.service';
-import { autoAnalysisWindow, bindingGate, followUp, onFailure, triageStep } from './conversation-plan';
+import { ProjectCorrections } from '../feedback/project-corrections';
+import { agentLabels, keepAgentLabels } from '../feedback/keep-correction';
+import { ConversationAutoAnalysis } from './conversation-auto-analysis';
+import { bindingGate, followUp, onFailure, triageStep } from './conversation-plan';
 
 /**
  * The conversation-triage job (queue `support-desk.event`, declared by support-desk): triage a new conversation or a
@@ -41,7 +43,8 @@ export class ConversationTriageJob implements OnModuleInit {
     private readonly seam: ConversationTriagedPort,
     private readonly posts: PostService,
     private readonly attributes: AttributesService,
-    private readonly analyses: AnalysesService,
+    private readonly autoAnalysis: ConversationAutoAnalysis,
+    private readonly corrections: ProjectCorrections,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -103,12 +106,16 @@ export class ConversationTriageJob implements OnModuleInit {
         const seen = prior.text;
         const parts = this.events.customerParts(b, event).filter((x) => x.text && !seen.includes(x.text));
         const text = [seen, ...parts.map((x) => x.text)].filter(Boolean).join('\n\n');
-        triage = await this.store(b, project, event.id, conversationId, 'customer_reply', {
-          subject: prior.subject,
-          text,
-          createdAt: prior.conversationCreatedAt,
-          customerName: prior.customerName,
-        });
+        const newText = parts.map((x) => x.text).join('\n\n');
+        triage = await this.store(
+          b,
+          project,
+          event.id,
+          conversationId,
+          'customer_reply',
+          { subject: prior.subject, text, createdAt: prior.conversationCreatedAt, customerName: prior.customerName },
+          newText,
+        );
         break;
       }
       case 'fresh': {
@@ -151,7 +158,7 @@ export class ConversationTriageJob implements OnModuleInit {
         attempt,
       );
     }
-    if (plan.autoAnalysis) await this.autoAnalysis(b, project, conversationId, triage, attempt);
+    if (plan.autoAnalysis) await this.autoAnalysis.start(b, project, conversationId, triage, attempt);
     return { status: 'processed', note: null };
   }
 
@@ -200,16 +207,27 @@ export class ConversationTriageJob implements OnModuleInit {
     conversationId: string,
     reason: 'created' | 'customer_reply',
     conv: { subject: string | null; text: string; createdAt: Date; customerName: string | null },
+    /** A re-triage: the customer's new text (a corrected conversation keeps the agent's labels unless it raises severity). */
+    newText?: string,
   ): Promise<TriageEntity> {
-    const result: TriageResult = this.triage.run({
-      text: conv.text || '(no text: the message has only attachments)',
+    const request = {
       subject: conv.subject,
       createdAt: conv.createdAt,
       timezone: b.timezone,
       timeBufferHours: b.timeBufferHours,
       services: project.services,
       llmContext: project.llmContext,
+    };
+    let result: TriageResult = this.triage.run({
+      ...request,
+      text: conv.text || '(no text: the message has only attachments)',
+      corrections: await this.corrections.forProject(project.id),
     });
+    if (newText !== undefined) {
+      const agent = agentLabels(await this.corrections.standingFor(b.id, conversationId));
+      const newTextSeverity = agent && newText.trim() ? this.triage.run({ ...request, subject: null, text: newText }).severity : null;
+      result = keepAgentLabels(result, agent, newTextSeverity);
+    }
     return this.records.store({
       tenantId: b.tenantId,
       projectId: b.projectId,
@@ -223,27 +241,5 @@ export class ConversationTriageJob implements OnModuleInit {
       conversationCreatedAt: conv.createdAt,
       result,
     });
-  }
-
-  /** The conversation's auto-analysis, created at most once; its dashboard link goes into `analysis_url`. */
-  private async autoAnalysis(b: BindingEntity, project: ProjectEntity, conversationId: string, triage: TriageEntity, attempt: { final: boolean }) {
-    const { start, end } = autoAnalysisWindow(triage.result.window, b.timeBufferHours, Date.now());
-    const description = [triage.subject, triage.result.summary].filter(Boolean).join(' — ').slice(0, 5000) || `Conversation ${conversationId}`;
-    const analysis = await this.analyses.createOncePerConversation({
-      tenantId: b.tenantId,
-      projectId: b.projectId,
-      description,
-      timeStart: start,
-      timeEnd: end,
-      trigger: 'support_desk',
-      triggeredBy: `support_desk:${b.id}`,
-      bindingId: b.id,
-      conversationId,
-      metadata: { ticketId: conversationId, platform: b.platform, ticketUrl: conversationUrl(this.config.publicUrl, project.slug, b.id, conversationId) },
-    });
-    if (analysis) {
-      this.logger.log({ event: 'pipeline.analysis_started', analysisId: analysis.id, conversationId }, 'auto-analysis created');
-      await this.attributes.write(b, conversationId, { analysis_url: this.analyses.analysisUrl(analysis, project.slug) }, attempt);
-    }
   }
 }

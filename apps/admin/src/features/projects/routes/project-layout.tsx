@@ -37,6 +37,7 @@ export function ProjectLayout() {
           <NavLink to={`${base}/log-sources`}>Log sources</NavLink>
           <NavLink to={`${base}/support-desk`}>Support desk</NavLink>
           <NavLink to={`${base}/analyses`}>Analyses</NavLink>
+          <NavLink to={`${base}/triage`}>Triage learning</NavLink>
         </nav>
       </div>
       <Outlet />

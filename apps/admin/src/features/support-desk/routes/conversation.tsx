@@ -5,6 +5,7 @@ import { useCurrentProject } from '@/features/projects/project-context';
 import type { ConversationTriage as Triage } from '@app/contracts';
 import { useConversation, useConversationCanvas } from '../api/bindings';
 import { CanvasRenderer } from '../components/canvas-renderer';
+import { CorrectTriage } from '@/features/triage-feedback/components/correct-triage';
 
 /** In-app path for an analysis URL from the API (absolute links to our own origin become SPA links). */
 function analysisHref(url: string, slug: string, id: string): string {
@@ -79,6 +80,7 @@ export function ConversationRoute() {
               </section>
               <section aria-labelledby="tr-title">
                 <h2 id="tr-title">Triage history</h2>
+                {conv.data.triages[0] ? <CorrectTriage bindingId={bindingId} conversationId={conversationId} current={conv.data.triages[0]} /> : null}
                 {conv.data.triages.length === 0 ? <p className="muted">Not triaged.</p> : conv.data.triages.map((t) => <TriageCard key={t.id} triage={t} />)}
               </section>
             </>
@@ -94,6 +96,13 @@ export function ConversationRoute() {
   );
 }
 
+const REASON_LABEL: Record<Triage['reason'], string> = {
+  created: 'New conversation',
+  customer_reply: 'Customer reply',
+  correction: 'Corrected by an agent',
+  correction_undo: 'Correction undone',
+};
+
 function TriageCard({ triage: t }: { triage: Triage }) {
   return (
     <article className="card" data-testid="triage-card">
@@ -102,7 +111,7 @@ function TriageCard({ triage: t }: { triage: Triage }) {
           <SeverityBadge severity={t.severity} /> {t.affectedService ?? 'no service identified'}
         </h3>
         <span className="small muted">
-          {t.reason === 'created' ? 'New conversation' : 'Customer reply'} · {formatDateTime(t.createdAt)}
+          {REASON_LABEL[t.reason] ?? t.reason} · {formatDateTime(t.createdAt)}
         </span>
       </div>
       <p>{t.summary}</p>

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class SdkCompat1796178481876 implements MigrationInterface {
-  name = 'SdkCompat1796178481876';
+export class SdkCompat1796182635713 implements MigrationInterface {
+  name = 'SdkCompat1796182635713';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
