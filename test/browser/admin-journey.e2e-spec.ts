@@ -9,44 +9,18 @@
  * Screenshots of every step: test-artifacts/browser/*.png (gitignored).
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { generateScenario, type Scenario } from '@app/analysis/testing';
 import { api, OWNER } from '../helpers/app';
 import { IntercomStack, startIntercomStack, waitFor } from '../helpers/intercom';
+import { BROWSER_REQUIRED as REQUIRED, CHROMIUM, CHROMIUM_ARGS, NO_BROWSER } from './chromium';
 
 const ROOT = resolve(__dirname, '..', '..');
 const PUBLIC_DIR = join(ROOT, 'apps', 'api', 'public');
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'browser');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-/** Debian's chromium; CHROMIUM_PATH, when set, is the only candidate. null when none is installed. */
-function findChromium(): string | null {
-  const candidates = process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
-  for (const p of candidates) {
-    try {
-      accessSync(p, constants.X_OK);
-      return p;
-    } catch {
-      /* next */
-    }
-  }
-  return null;
-}
-
-const CHROMIUM = findChromium();
-const REQUIRED = process.env.REQUIRE_BROWSER === '1';
-const NO_BROWSER = `no Chromium found (looked at ${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium, /usr/bin/chromium-browser'}; install Debian's with \`apt-get install chromium\`)`;
 
 if (!CHROMIUM) {
   if (REQUIRED) {

@@ -115,6 +115,18 @@ const ROUTES: Record<string, RouteClass> = {
   },
   'GET /v1/analyses': { kind: 'tenant', perms: ['analysis:read'], project: true, publicKey: true },
   'GET /v1/analyses/:id': { kind: 'resource', perms: ['analysis:read'], project: true, publicKey: true },
+  // ss_pub_ keys pass the guard on these, then see only analyses created with that same key (404 otherwise).
+  'GET /v1/analyses/:id/screenshot': { kind: 'resource', perms: ['analysis:read'], project: true, publicKey: true },
+  'GET /v1/analyses/:id/similar': { kind: 'resource', perms: ['analysis:read'], project: true, publicKey: true },
+  'POST /v1/analyses/:id/postmortem': { kind: 'resource', perms: ['analysis:read'], project: true, publicKey: true },
+  'POST /v1/analyses/:id/feedback': {
+    kind: 'resource',
+    perms: ['analysis:read'],
+    project: true,
+    publicKey: true,
+    body: () => ({ accuracy: 'incorrect', comment: 'rated by someone else' }),
+  },
+  'POST /v1/analyses/:id/followup': { kind: 'resource', perms: ['analysis:create'], project: true, publicKey: true, body: () => ({ question: 'why?' }) },
 
   'GET /v1/config/support-desk': { kind: 'tenant', perms: ['config:read'], project: true },
   'GET /v1/config/support-desk/:id': { kind: 'resource', perms: ['config:read'], project: true },
@@ -537,6 +549,9 @@ describe('security: tenant isolation and roles over every /v1 route', () => {
     const viewer = aCallers.find((c) => c.role === 'viewer')!;
     const readPosts = new Set([
       'POST /v1/triage',
+      // Rating an analysis and generating its postmortem need analysis:read only (reference §5.2).
+      'POST /v1/analyses/:id/feedback',
+      'POST /v1/analyses/:id/postmortem',
       'POST /v1/config/support-desk/:id/template-preview',
       'POST /v1/config/log-sources/:id/test',
       'POST /v1/auth/logout',

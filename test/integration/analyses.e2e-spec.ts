@@ -4,26 +4,16 @@
  * Stand-ins: local node:http servers as Loki — one that never answers, one that answers 401.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AnalysesService } from '@app/analysis';
 import { generateScenario, Scenario } from '@app/analysis/testing';
 import { api, login, startTestApp, TestApp } from '../helpers/app';
+import { listen, ndjson } from '../helpers/incident-logs';
 
 const TERMINAL = ['complete', 'partial', 'failed'];
-
-function ndjson(entries: Scenario['entries']): string {
-  return entries.map((e) => JSON.stringify({ timestamp: e.timestamp, level: e.level, service: e.service, message: e.message })).join('\n') + '\n';
-}
-
-async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; url: string }> {
-  const server = createServer(handler);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
 
 describe('analyses: /v1/analyses and the analysis pipeline', () => {
   let t: TestApp;
@@ -110,7 +100,7 @@ describe('analyses: /v1/analyses and the analysis pipeline', () => {
     }
   });
 
-  it('analyses a generated incident from a file source: 202 pending, then complete with the right origin and category', async () => {
+  it('analyses a generated incident from a file source: 202 with the finished analysis (synchronous wait), the right origin and category', async () => {
     const r = await call('POST', '/v1/analyses', projects.default.id, {
       description: 'Checkout errors since the afternoon',
       ...window(),
@@ -118,8 +108,10 @@ describe('analyses: /v1/analyses and the analysis pipeline', () => {
     });
     expect(r.status).toBe(202);
     const created = r.json.data;
+    // A quick analysis finishes within ANALYSIS_SYNC_WAIT_MS (default 10 s): the 202 carries it, result included.
     expect(created).toMatchObject({
-      status: 'pending',
+      analysisId: created.id,
+      status: 'complete',
       trigger: 'dashboard',
       metadata: { ticketId: 'ZD-1' },
       timeStart: scenario.window.start,
@@ -297,7 +289,7 @@ describe('analyses: /v1/analyses and the analysis pipeline', () => {
     const eveProject = signup.json.data.project.id;
     const r = await call('GET', `/v1/analyses/${mine}`, eveProject, undefined, {}, eve);
     expect(r.status).toBe(404);
-    expect(r.json.error.code).toBe('NOT_FOUND');
+    expect(r.json.error.code).toBe('ANALYSIS_NOT_FOUND');
     expect((await call('GET', '/v1/analyses', eveProject, undefined, {}, eve)).json.data.pagination.total).toBe(0);
     expect((await call('GET', `/v1/analyses/${mine}`, projects.default.id, undefined, {}, eve)).status).toBe(404);
     // Same tenant, other project: not visible either.

@@ -12,7 +12,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AuthService } from '@app/accounts';
 import type { AppConfig } from '@app/core';
-import { createValidationPipe, requestIdMiddleware, httpMetricsMiddleware, PgBossQueue, QuietStartupLogger } from '@app/core';
+import { corsMiddleware, createValidationPipe, requestIdMiddleware, httpMetricsMiddleware, OpenStreams, PgBossQueue, QuietStartupLogger } from '@app/core';
 import { AppModule } from './app.module';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
@@ -88,6 +88,8 @@ export async function createApp(o: CreateAppOptions): Promise<StartedApp> {
   // First: every response (SPA, body-parser errors included) carries X-Request-Id; pino-http reuses req.id.
   app.use(requestIdMiddleware);
   app.use(securityHeadersMiddleware({ https: config.publicUrl.startsWith('https:') }));
+  // CORS before anything that can answer /v1: preflights need no authentication, errors carry the grant too.
+  app.use(corsMiddleware(config.corsOrigins));
   app.use(httpMetricsMiddleware);
   app.use(cookieParser());
   // Webhook bodies over the limit are never kept: their signature is computed as they stream (contract §6: 401 first).
@@ -138,6 +140,8 @@ export async function createApp(o: CreateAppOptions): Promise<StartedApp> {
       'shutting down: no new requests or jobs; finishing in-flight ones',
     );
     await queue.stopWorkers();
+    // Event streams end now with an event telling the caller to poll, instead of holding the drain until the deadline.
+    app.get(OpenStreams).closeAll();
     const http = await drainHttp(server, deadline);
     // Running jobs get what is left of the grace period; any still running then is released back to the queue.
     await queue.stop(deadline - Date.now());

@@ -1,5 +1,5 @@
 import { ApiKeyEntity, LoginKnownAddressEntity, SessionEntity, TenantEntity, UserEntity } from '@app/accounts';
-import { AnalysisEntity } from '@app/analysis';
+import { AnalysisEntity, AnalysisFeedbackEntity, AnalysisFollowUpEntity, AnalysisScreenshotEntity } from '@app/analysis';
 import { IdempotencyKeyEntity, RateLimitCounterEntity } from '@app/core';
 import { LogSourceEntity, LogSourceSlotEntity } from '@app/log-sources';
 import { ProjectEntity } from '@app/projects';
@@ -29,4 +29,7 @@ export const ENTITIES: Function[] = [
   PostEntity,
   HandledUnitEntity,
   ...INCIDENT_ENTITIES,
+  AnalysisScreenshotEntity,
+  AnalysisFeedbackEntity,
+  AnalysisFollowUpEntity,
 ];

@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { checkAnalysisWindow } from '@app/contracts';
-import type { AnalysisSummaryView, AnalysisTrigger, AnalysisView, ConversationAnalysis } from '@app/contracts';
-import type { Principal, ProjectContext } from '@app/accounts';
+import type { AnalysisRecordFields, AnalysisSummaryView, AnalysisTrigger, ConversationAnalysis } from '@app/contracts';
 import { APP_CONFIG, AppError, page, Page, JobQueue } from '@app/core';
-import type { AppConfig } from '@app/core';
+import type { AppConfig, UploadedFileData } from '@app/core';
+import { analysisNotFound, type AnalysisScope } from './analysis-scope';
 import { AnalysisEntity } from './analysis.entity';
 import { ANALYSIS_RUN_QUEUE, type AnalysisRunJob } from './analysis.queues';
+import { ScreenshotsService } from './screenshots/screenshots.service';
 
 export interface CreateAnalysisInput {
   tenantId: string;
@@ -53,6 +54,7 @@ export class AnalysesService {
     private readonly ds: DataSource,
     private readonly queue: JobQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly screenshots: ScreenshotsService,
   ) {}
 
   /**
@@ -128,13 +130,16 @@ export class AnalysesService {
     return `${this.config.publicUrl.replace(/\/+$/, '')}/projects/${encodeURIComponent(projectSlug)}/analyses/${analysis.id}`;
   }
 
-  /** POST /v1/analyses: validates the body against the rules and the request's project. */
+  /**
+   * POST /v1/analyses (JSON or multipart): checks the body against the rules and the request's project, then creates
+   * the analysis, its job and its screenshot in one transaction. Nothing is written when anything is invalid.
+   */
   async createFromApi(
-    principal: Principal,
-    project: ProjectContext,
-    dto: { description: string; timeStart: string; timeEnd: string; metadata?: unknown; projectId?: string },
-  ): Promise<AnalysisView> {
-    if (dto.projectId !== undefined && dto.projectId !== project.id)
+    scope: AnalysisScope,
+    dto: { description: string; timeStart: string; timeEnd: string; metadata?: unknown; projectId?: string; screenshot?: string },
+    file?: UploadedFileData,
+  ): Promise<AnalysisEntity> {
+    if (dto.projectId !== undefined && dto.projectId !== scope.projectId)
       throw new AppError('WRONG_PROJECT', 'projectId does not match the project of this request');
     const metadata = checkMetadata(dto.metadata);
     const timeStart = new Date(dto.timeStart);
@@ -143,22 +148,29 @@ export class AnalysesService {
     if (windowErrors.length) {
       throw new AppError('INVALID_TIME_RANGE', windowErrors.map((e) => `${e.field}: ${e.message}`).join('; '), { fields: windowErrors });
     }
-    const isKey = principal.kind === 'apiKey';
-    const row = await this.createAnalysis({
-      tenantId: project.tenantId,
-      projectId: project.id,
-      description: dto.description.trim(),
-      timeStart,
-      timeEnd,
-      trigger: isKey ? 'api' : 'dashboard',
-      triggeredBy: isKey ? `key:${principal.keyId}` : principal.userId ? `user:${principal.userId}` : null,
-      metadata,
+    const shot = await this.screenshots.check({ file, dataUrl: dto.screenshot });
+    const isKey = scope.kind === 'apiKey';
+    return this.ds.transaction(async (m) => {
+      const row = await this.createAnalysis(
+        {
+          tenantId: scope.tenantId,
+          projectId: scope.projectId,
+          description: dto.description.trim(),
+          timeStart,
+          timeEnd,
+          trigger: isKey ? 'api' : 'dashboard',
+          triggeredBy: scope.actor,
+          metadata,
+        },
+        m,
+      );
+      if (shot) await this.screenshots.store(m, row.id, shot);
+      return row;
     });
-    return this.view(row, project.slug);
   }
 
   async list(
-    project: ProjectContext,
+    scope: AnalysisScope,
     q: { page: number; limit: number; status?: string; severity?: string; fromDate?: string; toDate?: string },
   ): Promise<Page<AnalysisSummaryView>> {
     const from = q.fromDate ? new Date(q.fromDate) : null;
@@ -171,7 +183,8 @@ export class AnalysesService {
       .createQueryBuilder('a')
       .select(['a.id', 'a.status', 'a.severity', 'a.createdAt', 'a.timeStart', 'a.timeEnd', 'a.description', 'a.trigger'])
       .addSelect(`a.result->>'summary'`, 'summary')
-      .where('a.tenantId = :tenantId AND a.projectId = :projectId', { tenantId: project.tenantId, projectId: project.id });
+      .where('a.tenantId = :tenantId AND a.projectId = :projectId', { tenantId: scope.tenantId, projectId: scope.projectId });
+    if (scope.onlyTriggeredBy) qb.andWhere('a.triggeredBy = :triggeredBy', { triggeredBy: scope.onlyTriggeredBy });
     if (q.status) qb.andWhere('a.status = :status', { status: q.status });
     if (q.severity) qb.andWhere('a.severity = :severity', { severity: q.severity });
     if (from) qb.andWhere('a.createdAt >= :from', { from });
@@ -198,17 +211,19 @@ export class AnalysesService {
     return page(items, total, q.page, q.limit);
   }
 
-  async get(project: ProjectContext, id: string): Promise<AnalysisView> {
-    const row = UUID.test(id)
-      ? await this.ds.getRepository(AnalysisEntity).findOne({ where: { id, tenantId: project.tenantId, projectId: project.id } })
-      : null;
-    if (!row) throw new AppError('NOT_FOUND', 'Analysis not found');
-    return this.view(row, project.slug);
+  /** The analysis if this caller may see it; 404 ANALYSIS_NOT_FOUND otherwise (another tenant, project or key). */
+  async findScoped(scope: AnalysisScope, id: string): Promise<AnalysisEntity> {
+    const where: Record<string, string> = { id, tenantId: scope.tenantId, projectId: scope.projectId };
+    if (scope.onlyTriggeredBy) where.triggeredBy = scope.onlyTriggeredBy;
+    const row = UUID.test(id) ? await this.ds.getRepository(AnalysisEntity).findOne({ where }) : null;
+    if (!row) throw analysisNotFound();
+    return row;
   }
 
-  view(a: AnalysisEntity, projectSlug: string): AnalysisView {
+  view(a: AnalysisEntity, projectSlug: string): AnalysisRecordFields {
     return {
       id: a.id,
+      analysisId: a.id,
       projectId: a.projectId,
       status: a.status,
       severity: a.severity,

@@ -4,4 +4,7 @@ export * from './analyses.service';
 export * from './analysis.queues';
 export * from './analysis-finished.port';
 export * from './engine';
+export * from './screenshots/screenshot.entity';
+export * from './feedback/feedback.entity';
+export * from './followup/followup.entity';
 export { collectLogs } from './log-collector';

@@ -92,6 +92,11 @@ export interface CreateAnalysisRequest {
   timeEnd: string;
   metadata?: Record<string, string>;
   projectId?: string;
+  /**
+   * JSON bodies only: a PNG, JPEG or WebP screenshot (≤ 10 MB) as a base64 data URL. Multipart bodies (the SDK's) send it
+   * as a file part named `screenshot` instead.
+   */
+  screenshot?: string;
 }
 
 export interface AnalysisSummaryView {

@@ -13,3 +13,4 @@ export * from './log-sources';
 export * from './template';
 export * from './support-desk';
 export * from './incidents';
+export * from './analysis-sdk';

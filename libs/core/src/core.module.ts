@@ -7,6 +7,7 @@ import { ConfigModule } from './config/config.module';
 import { SecretBox } from './crypto/secret-box';
 import { HealthController } from './health/health.controller';
 import { pinoHttpOptions } from './logging/logging';
+import { OpenStreams } from './http/open-streams';
 import { JobQueue } from './queue/job-queue';
 
 export interface CoreModuleOptions {
@@ -45,8 +46,9 @@ export class CoreModule {
       providers: [
         { provide: JobQueue, useValue: o.queue },
         { provide: SecretBox, useValue: new SecretBox(o.config.encryptionKey, o.config.encryptionKeyPrevious) },
+        OpenStreams,
       ],
-      exports: [JobQueue, SecretBox, TypeOrmModule],
+      exports: [JobQueue, SecretBox, TypeOrmModule, OpenStreams],
     };
   }
 }

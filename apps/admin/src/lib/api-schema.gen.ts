@@ -32,6 +32,86 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/analyses/{id}/feedback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['AnalysesController_giveFeedback'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/analyses/{id}/followup': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['AnalysesController_followUp'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/analyses/{id}/postmortem': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['AnalysesController_postmortem'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/analyses/{id}/screenshot': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['AnalysesController_screenshot'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/analyses/{id}/similar': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['AnalysesController_similar'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/auth/login': {
     parameters: {
       query?: never;
@@ -630,6 +710,128 @@ export interface components {
   schemas: {
     /** @enum {string} */
     ActionType: 'fix' | 'investigate' | 'mitigate' | 'escalate';
+    /** @description Feedback as listed on the record: who rated it ("user" with the name, or "key" with its name). */
+    AnalysisFeedbackEntry: {
+      accuracy: components['schemas']['FeedbackAccuracy'];
+      analysisId: string;
+      by: {
+        /** @enum {string} */
+        kind: 'user' | 'key';
+        name: string | null;
+      };
+      comment: string | null;
+      id: string;
+      recordedAt: string;
+    };
+    /** @description POST /v1/analyses/:id/feedback answer (one per analysis and key or user; re-rating replaces it). */
+    AnalysisFeedbackView: {
+      accuracy: components['schemas']['FeedbackAccuracy'];
+      analysisId: string;
+      comment: string | null;
+      id: string;
+      recordedAt: string;
+    };
+    /** @description GET /v1/analyses/:id data: the record, the result under `result`, and the result's fields on the record itself. */
+    AnalysisRecord: {
+      affectedServices?: {
+        errorCount: number;
+        firstSeen: string;
+        lastSeen: string;
+        role: components['schemas']['ServiceRole'];
+        serviceName: string;
+      }[];
+      /** @description = id (the SDK reads analysisId on the create answer). */
+      analysisId: string;
+      completedAt: string | null;
+      confidence?: number;
+      createdAt: string;
+      description: string;
+      error?: {
+        code: string;
+        message: string;
+      };
+      feedback: components['schemas']['AnalysisFeedbackEntry'][];
+      followUps: components['schemas']['FollowUpView'][];
+      id: string;
+      /** @description The log lines behind the top signatures (the SDK's shape), most relevant first: at most 5 per signature and 50 per analysis, secrets and personal data masked. Absent on results stored before it existed. */
+      logEvidence: components['schemas']['LogEvidence'][];
+      logsScanned?: number;
+      metadata: {
+        [key: string]: string;
+      };
+      partialReasons: string[];
+      processingTimeMs: number | null;
+      projectId: string;
+      /** @description Ids of earlier analyses of the project whose error signatures overlap this one's. */
+      relatedIncidents: string[];
+      result: components['schemas']['AnalysisResult'] | null;
+      rootCause?: {
+        category: components['schemas']['RootCauseCategory'];
+        description: string;
+        errorType: string;
+        service: string;
+      };
+      screenshot: components['schemas']['AnalysisScreenshotInfo'] | null;
+      severity: components['schemas']['Severity'] | null;
+      /** @description Top error signatures found (our extension). */
+      signatures?: {
+        baselineCount: number;
+        count: number;
+        isNew: boolean;
+        score: number;
+        service: string;
+        template: string;
+      }[];
+      status: components['schemas']['AnalysisStatus'];
+      suggestedActions?: {
+        action: string;
+        priority: number;
+        rationale: string;
+        type: components['schemas']['ActionType'];
+      }[];
+      summary?: string;
+      timeEnd: string;
+      timeline?: {
+        isRootCause: boolean;
+        level: components['schemas']['LogLevel'];
+        message: string;
+        service: string;
+        timestamp: string;
+      }[];
+      timeStart: string;
+      timeWindow?: {
+        end: string;
+        start: string;
+      };
+      trigger: components['schemas']['AnalysisTrigger'];
+      url: string;
+    };
+    /** @description The analysis's own fields, as every answer about one analysis carries them. */
+    AnalysisRecordFields: {
+      /** @description = id (the SDK reads analysisId on the create answer). */
+      analysisId: string;
+      completedAt: string | null;
+      createdAt: string;
+      description: string;
+      error?: {
+        code: string;
+        message: string;
+      };
+      id: string;
+      metadata: {
+        [key: string]: string;
+      };
+      partialReasons: string[];
+      processingTimeMs: number | null;
+      projectId: string;
+      result: components['schemas']['AnalysisResult'] | null;
+      severity: components['schemas']['Severity'] | null;
+      status: components['schemas']['AnalysisStatus'];
+      timeEnd: string;
+      timeStart: string;
+      trigger: components['schemas']['AnalysisTrigger'];
+      url: string;
+    };
     AnalysisResult: {
       affectedServices: {
         errorCount: number;
@@ -677,8 +879,20 @@ export interface components {
         start: string;
       };
     };
+    AnalysisScreenshotInfo: {
+      /** @enum {string} */
+      mimeType: 'image/png' | 'image/jpeg' | 'image/webp';
+      sizeBytes: number;
+      /** @description GET this path (with the same credentials) for the image. */
+      url: string;
+    };
     /** @enum {string} */
     AnalysisStatus: 'pending' | 'processing' | 'complete' | 'partial' | 'failed';
+    /**
+     * @description Public stages of a streamed analysis (SDK `AnalysisStage`).
+     * @enum {string}
+     */
+    AnalysisStreamStage: 'received' | 'processing' | 'complete' | 'failed';
     AnalysisSummaryView: {
       createdAt: string;
       description: string;
@@ -909,6 +1123,8 @@ export interface components {
         [key: string]: string;
       };
       projectId?: string;
+      /** @description JSON bodies only: a PNG, JPEG or WebP screenshot (≤ 10 MB) as a base64 data URL. Multipart bodies (the SDK's) send it as a file part named `screenshot` instead. */
+      screenshot?: string;
       /** @description ISO-8601 */
       timeEnd: string;
       /** @description ISO-8601 */
@@ -975,10 +1191,34 @@ export interface components {
       name: string;
       type: string;
     };
+    /** @enum {string} */
+    FeedbackAccuracy: 'correct' | 'partially_correct' | 'incorrect';
+    /** @description POST /v1/analyses/:id/feedback body. */
+    FeedbackRequest: {
+      accuracy: components['schemas']['FeedbackAccuracy'];
+      /** @description At most FEEDBACK_COMMENT_MAX characters. */
+      comment?: string;
+    };
     /** @description The /v1 envelope and list shapes (contract §4). */
     FieldError: {
       field: string;
       message: string;
+    };
+    /** @description POST /v1/analyses/:id/followup body. */
+    FollowUpRequest: {
+      /** @description 1–FOLLOW_UP_QUESTION_MAX characters. */
+      question: string;
+    };
+    /** @description POST /v1/analyses/:id/followup answer: facts from the analysis's own evidence, or a plain "found nothing". */
+    FollowUpView: {
+      additionalEvidence: components['schemas']['LogEvidence'][];
+      analysisId: string;
+      answer: string;
+      createdAt: string;
+      /** @description False when nothing in the analysis's evidence matched the question. */
+      found: boolean;
+      id: string;
+      question: string;
     };
     HealthCheck: {
       code: components['schemas']['HealthCheckCode'];
@@ -1278,6 +1518,11 @@ export interface components {
     Permission: 'analysis:read' | 'analysis:create' | 'config:read' | 'config:write' | 'apikey:write' | 'team:read' | 'team:manage' | 'project:delete';
     /** @enum {string} */
     PostingMode: 'internal' | 'public' | 'both';
+    /** @description POST /v1/analyses/:id/postmortem answer (GitHub-flavoured Markdown built from the result). */
+    PostmortemView: {
+      analysisId: string;
+      markdown: string;
+    };
     ProjectInput: {
       description?: string | null;
       llmContext?: string | null;
@@ -1341,6 +1586,17 @@ export interface components {
       email: string;
       name: string;
       password: string;
+    };
+    /** @description GET /v1/analyses/:id/similar items, most similar first. */
+    SimilarAnalysis: {
+      createdAt: string;
+      /** @description The latest feedback given on that analysis, if any. */
+      feedbackAccuracy: components['schemas']['FeedbackAccuracy'] | null;
+      id: string;
+      severity: string | null;
+      /** @description 0–1, from the overlap of error signatures (and the root cause). */
+      similarity: number;
+      summary: string | null;
     };
     /** @description GET /v1/team/members: a member and the working API keys they created (removing them revokes those). */
     TeamMemberView: {
@@ -1667,17 +1923,67 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': components['schemas']['CreateAnalysisRequest'];
+        'multipart/form-data': components['schemas']['CreateAnalysisRequest'];
       };
     };
     responses: {
-      /** @description AnalysisView */
+      /** @description AnalysisRecord */
       202: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/json': {
-            data: components['schemas']['AnalysisView'];
+            data: components['schemas']['AnalysisRecord'];
+            /** @enum {boolean} */
+            success: true;
+          };
+          'text/event-stream': {
+            data: components['schemas']['AnalysisRecord'];
+            /** @enum {boolean} */
+            success: true;
+          };
+        };
+      };
+      /** @description Error (the /v1 envelope) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: components['schemas']['ApiErrorBody'];
+            /** @enum {boolean} */
+            success: false;
+          };
+          'text/event-stream': {
+            error: components['schemas']['ApiErrorBody'];
+            /** @enum {boolean} */
+            success: false;
+          };
+        };
+      };
+    };
+  };
+  AnalysesController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description AnalysisRecord */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['AnalysisRecord'];
             /** @enum {boolean} */
             success: true;
           };
@@ -1698,7 +2004,93 @@ export interface operations {
       };
     };
   };
-  AnalysesController_get: {
+  AnalysesController_giveFeedback: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FeedbackRequest'];
+      };
+    };
+    responses: {
+      /** @description AnalysisFeedbackView */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['AnalysisFeedbackView'];
+            /** @enum {boolean} */
+            success: true;
+          };
+        };
+      };
+      /** @description Error (the /v1 envelope) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: components['schemas']['ApiErrorBody'];
+            /** @enum {boolean} */
+            success: false;
+          };
+        };
+      };
+    };
+  };
+  AnalysesController_followUp: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FollowUpRequest'];
+      };
+    };
+    responses: {
+      /** @description FollowUpView */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['FollowUpView'];
+            /** @enum {boolean} */
+            success: true;
+          };
+        };
+      };
+      /** @description Error (the /v1 envelope) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: components['schemas']['ApiErrorBody'];
+            /** @enum {boolean} */
+            success: false;
+          };
+        };
+      };
+    };
+  };
+  AnalysesController_postmortem: {
     parameters: {
       query?: never;
       header?: never;
@@ -1709,14 +2101,72 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description AnalysisView */
+      /** @description PostmortemView */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/json': {
-            data: components['schemas']['AnalysisView'];
+            data: components['schemas']['PostmortemView'];
+            /** @enum {boolean} */
+            success: true;
+          };
+        };
+      };
+      /** @description Error (the /v1 envelope) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: components['schemas']['ApiErrorBody'];
+            /** @enum {boolean} */
+            success: false;
+          };
+        };
+      };
+    };
+  };
+  AnalysesController_screenshot: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  AnalysesController_similar: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description SimilarAnalysis */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['SimilarAnalysis'][];
             /** @enum {boolean} */
             success: true;
           };

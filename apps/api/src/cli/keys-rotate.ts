@@ -1,5 +1,5 @@
 /**
- * `npm run -s keys:rotate` (contract §1): re-encrypts every stored secret (Intercom tokens, log-source credentials)
+ * `npm run -s keys:rotate` (contract §1): re-encrypts every stored secret (Intercom tokens, log-source credentials, analysis screenshots)
  * from ENCRYPTION_KEY_PREVIOUS to ENCRYPTION_KEY, in one transaction; safe to run again. Prints one line per sealed
  * column to stdout; errors go to stderr with exit code 1 (2 for a configuration problem). docs/deploy.md has the
  * whole procedure.

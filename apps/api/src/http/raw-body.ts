@@ -77,6 +77,14 @@ export function rawBodyMiddleware(limit: number, opts: RawBodyOptions = {}) {
   };
 }
 
+/**
+ * Routes whose JSON body may be larger than the default: POST /v1/analyses carries a screenshot (≤ 10 MB) as a base64
+ * data URL when sent as JSON (the dashboard's way: cookie-authenticated writes must be JSON).
+ */
+export const LARGE_JSON_ROUTES: Array<{ method: string; path: RegExp; limit: number }> = [
+  { method: 'POST', path: /^\/v1\/analyses\/?$/, limit: 15 * 1024 * 1024 },
+];
+
 /** The body-parser-shaped error for a JSON body nested too deep: the exception filter answers 400 VALIDATION_ERROR. */
 export class JsonTooDeepError extends Error {
   readonly status = 400;
@@ -92,11 +100,14 @@ export class JsonTooDeepError extends Error {
  * body nested deeper than MAX_JSON_DEPTH is refused here (400), before validation or the database walks it.
  */
 export function parsedBodyMiddleware(limit: number) {
-  const j = json({ limit, type: ['application/json', 'application/*+json'] });
+  const types = ['application/json', 'application/*+json'];
+  const j = json({ limit, type: types });
+  const large = LARGE_JSON_ROUTES.map((r) => ({ ...r, parse: json({ limit: r.limit, type: types }) }));
   const f = urlencoded({ limit, extended: false });
   return (req: Request, res: Response, next: NextFunction) => {
     if (RAW_BODY_PREFIXES.some((p) => req.path.startsWith(p))) return next();
-    j(req, res, (err?: unknown) => {
+    const parse = large.find((r) => r.method === req.method && r.path.test(req.path))?.parse ?? j;
+    parse(req, res, (err?: unknown) => {
       if (err) return next(err);
       if (jsonDepthExceeds(req.body)) return next(new JsonTooDeepError());
       f(req, res, next);

@@ -115,7 +115,10 @@ export class AuthService {
   /** Resolves a bearer token or cookie value to a principal, or throws the right 401. */
   async resolve(token: string, viaCookie: boolean): Promise<Principal> {
     if (/^(tb_|ss_live_)/.test(token))
-      throw new AppError('KEY_FORMAT_DEPRECATED', 'This key format is no longer accepted: create an ss_secret_ or ss_org_ key');
+      throw new AppError(
+        'KEY_FORMAT_DEPRECATED',
+        'This key format is no longer accepted: create an ss_pub_ key for browser use (the SigSentry SDK), or an ss_secret_ or ss_org_ key for servers',
+      );
     if (/^ss_(pub|secret|org)_/.test(token)) return this.resolveKey(token);
     const session = await this.ds.getRepository(SessionEntity).findOne({ where: { tokenHash: sha256Hex(token), expiresAt: MoreThan(new Date()) } });
     if (!session) throw new AppError('UNAUTHORIZED', 'Session expired or invalid: log in again');

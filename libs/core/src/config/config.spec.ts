@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanStalePid } from '../database/embedded';
-import { ConfigError, loadConfig, parseKey32 } from './config';
+import { ConfigError, loadConfig, parseCorsOrigins, parseKey32 } from './config';
 
 const HEX = 'c'.repeat(64);
 const DB = 'postgres://u:p@db:5432/sigsentry';
@@ -176,5 +176,30 @@ describe('cleanStalePid', () => {
     expect(existsSync(pidFile)).toBe(true);
     writeFileSync(pidFile, 'garbage\n');
     expect(cleanStalePid(dir)).toBe(true);
+  });
+});
+
+describe('CORS_ORIGINS and ANALYSIS_SYNC_WAIT_MS', () => {
+  const base = { DATABASE_URL: DB, ENCRYPTION_KEY: HEX, SESSION_SECRET: HEX };
+  it('defaults to * and 10 s', () => {
+    const c = loadConfig(base);
+    expect(c.corsOrigins).toBe('*');
+    expect(c.analysisSyncWaitMs).toBe(10000);
+    expect(parseCorsOrigins(' * ')).toBe('*');
+  });
+  it('takes a comma-separated list of origins, normalised (case, default port, trailing slash), without duplicates', () => {
+    expect(loadConfig({ ...base, CORS_ORIGINS: 'https://App.example.com/, http://localhost:5173,https://app.example.com:443' }).corsOrigins).toEqual([
+      'https://app.example.com',
+      'http://localhost:5173',
+    ]);
+  });
+  it('refuses anything that is not an origin, with a clear message', () => {
+    for (const bad of ['app.example.com', 'https://a.example/path', 'ftp://a.example', '*,https://a.example', 'https://u:p@a.example', ' , ']) {
+      expect(() => loadConfig({ ...base, CORS_ORIGINS: bad })).toThrow(/CORS_ORIGINS/);
+    }
+  });
+  it('accepts 0 (answer at once) and refuses negative or non-integer waits', () => {
+    expect(loadConfig({ ...base, ANALYSIS_SYNC_WAIT_MS: '0' }).analysisSyncWaitMs).toBe(0);
+    for (const bad of ['-1', '1.5', 'soon', '600001']) expect(() => loadConfig({ ...base, ANALYSIS_SYNC_WAIT_MS: bad })).toThrow(/ANALYSIS_SYNC_WAIT_MS/);
   });
 });

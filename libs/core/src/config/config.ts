@@ -58,6 +58,10 @@ export interface AppConfig {
   bodyLimitBytes: number;
   /** SHUTDOWN_GRACE_SECONDS: on SIGTERM/SIGINT, how long in-flight requests and running jobs may take to finish. */
   shutdownGraceMs: number;
+  /** CORS_ORIGINS: origins allowed to call /v1 with an API key from a browser; '*' = any. */
+  corsOrigins: '*' | string[];
+  /** ANALYSIS_SYNC_WAIT_MS: how long POST /v1/analyses waits for a terminal status before answering. */
+  analysisSyncWaitMs: number;
 }
 
 export class ConfigError extends Error {
@@ -94,6 +98,30 @@ function bool(env: NodeJS.ProcessEnv, name: string, def: boolean): boolean {
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
   throw new ConfigError(`${name} must be true or false (got "${raw}")`);
+}
+
+/** CORS_ORIGINS: `*` or a comma-separated list of origins (`scheme://host[:port]`, nothing else). */
+export function parseCorsOrigins(raw: string | undefined): '*' | string[] {
+  const v = (raw ?? '').trim();
+  if (v === '' || v === '*') return '*';
+  const out: string[] = [];
+  for (const item of v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    let u: URL;
+    try {
+      u = new URL(item);
+    } catch {
+      throw new ConfigError(`CORS_ORIGINS: "${item}" is not an origin (expected scheme://host[:port], e.g. https://app.example.com)`);
+    }
+    if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.pathname !== '/' || u.search || u.hash || u.username || u.password) {
+      throw new ConfigError(`CORS_ORIGINS: "${item}" is not an origin (expected scheme://host[:port] without a path, e.g. https://app.example.com)`);
+    }
+    if (!out.includes(u.origin)) out.push(u.origin);
+  }
+  if (!out.length) throw new ConfigError('CORS_ORIGINS must be * or a comma-separated list of origins');
+  return out;
 }
 
 /** TRUST_PROXY (contract §2): a hop count, or comma-separated proxy addresses/CIDRs/names, checked by proxy-addr. */
@@ -252,5 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTTY: bo
     embeddedPgPort: env.EMBEDDED_PG_PORT ? int(env, 'EMBEDDED_PG_PORT', 0, 1, 65535) : null,
     bodyLimitBytes: 1024 * 1024,
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_SECONDS', 10, 1, 3600) * 1000,
+    corsOrigins: parseCorsOrigins(env.CORS_ORIGINS),
+    analysisSyncWaitMs: int(env, 'ANALYSIS_SYNC_WAIT_MS', 10000, 0, 600000),
   };
 }

@@ -3,7 +3,8 @@ import { SecretBox } from './secret-box';
 
 /**
  * A column that holds SecretBox output. Found by convention, so a new one is rotated without being registered here:
- * an entity property whose name ends in `Sealed` (`tokenSealed`, `credentialsSealed`).
+ * an entity property whose name ends in `Sealed` (`tokenSealed`, `credentialsSealed`; `imageSealed` holds the binary
+ * form, `bytea`).
  */
 export interface SealedColumn {
   table: string;
@@ -55,24 +56,25 @@ export async function rotateSealedSecrets(ds: DataSource, keys: { current: Buffe
   return ds.transaction(async (m) => {
     const report: RotationReport = { columns: [], rotated: 0, alreadyCurrent: 0 };
     for (const col of sealedColumns(ds)) {
-      const rows: Array<{ id: string; sealed: string }> = await m.query(
+      const rows: Array<{ id: string; sealed: string | Buffer }> = await m.query(
         `SELECT ${q(col.primaryKey)} AS id, ${q(col.column)} AS sealed FROM ${q(col.table)} WHERE ${q(col.column)} IS NOT NULL ORDER BY 1 FOR UPDATE`,
       );
       const entry = { ...col, rotated: 0, alreadyCurrent: 0 };
       for (const row of rows) {
-        if (to.isCurrent(row.sealed)) {
+        const bytes = Buffer.isBuffer(row.sealed);
+        if (bytes ? to.isCurrentBytes(row.sealed as Buffer) : to.isCurrent(row.sealed as string)) {
           entry.alreadyCurrent++;
           continue;
         }
-        let plain: string;
+        let resealed: string | Buffer;
         try {
-          plain = from.open(row.sealed);
+          resealed = bytes ? to.sealBytes(from.openBytes(row.sealed as Buffer)) : to.seal(from.open(row.sealed as string));
         } catch {
           throw new KeyRotationError(
             `${col.table}.${col.column} of row ${row.id} opens with neither ENCRYPTION_KEY nor ENCRYPTION_KEY_PREVIOUS; nothing was changed`,
           );
         }
-        await m.query(`UPDATE ${q(col.table)} SET ${q(col.column)} = $1 WHERE ${q(col.primaryKey)} = $2`, [to.seal(plain), row.id]);
+        await m.query(`UPDATE ${q(col.table)} SET ${q(col.column)} = $1 WHERE ${q(col.primaryKey)} = $2`, [resealed, row.id]);
         entry.rotated++;
       }
       report.columns.push(entry);

@@ -22,3 +22,21 @@ describe('SecretBox during a key rotation', () => {
     expect(() => new SecretBox(B, Buffer.alloc(31))).toThrow(/previous key must be 32 bytes/);
   });
 });
+
+describe('SecretBox bytes (screenshots) during a key rotation', () => {
+  it('opens bytes sealed with the previous key, tells which key they are on, rejects other keys and tampering', () => {
+    const plain = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(2000, 0xab)]);
+    const old = new SecretBox(A).sealBytes(plain);
+    expect(old.includes(plain.subarray(0, 8))).toBe(false);
+    const box = new SecretBox(B, A);
+    expect(box.openBytes(old).equals(plain)).toBe(true);
+    expect(box.isCurrentBytes(old)).toBe(false);
+    const fresh = box.sealBytes(plain);
+    expect(box.isCurrentBytes(fresh)).toBe(true);
+    expect(() => new SecretBox(A).openBytes(fresh)).toThrow();
+    const tampered = Buffer.from(fresh);
+    tampered[tampered.length - 1] ^= 1;
+    expect(() => box.openBytes(tampered)).toThrow();
+    expect(() => box.openBytes(Buffer.from('short'))).toThrow(/malformed/);
+  });
+});

@@ -39,6 +39,33 @@ export class SecretBox {
     }
   }
 
+  /** Binary form for large values (screenshots): `0x01 | iv (12) | tag (16) | ciphertext`. */
+  sealBytes(plain: Buffer): Buffer {
+    const iv = randomBytes(12);
+    const c = createCipheriv('aes-256-gcm', this.key, iv);
+    const ct = Buffer.concat([c.update(plain), c.final()]);
+    return Buffer.concat([Buffer.from([1]), iv, c.getAuthTag(), ct]);
+  }
+
+  openBytes(sealed: Buffer): Buffer {
+    if (!this.previousKey) return openBytesWith(this.key, sealed);
+    try {
+      return openBytesWith(this.key, sealed);
+    } catch {
+      return openBytesWith(this.previousKey, sealed);
+    }
+  }
+
+  /** isCurrent for the binary form. */
+  isCurrentBytes(sealed: Buffer): boolean {
+    try {
+      openBytesWith(this.key, sealed);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   sealJson(value: unknown): string {
     return this.seal(JSON.stringify(value));
   }
@@ -46,6 +73,13 @@ export class SecretBox {
   openJson<T>(sealed: string): T {
     return JSON.parse(this.open(sealed)) as T;
   }
+}
+
+function openBytesWith(key: Buffer, sealed: Buffer): Buffer {
+  if (sealed.length < 29 || sealed[0] !== 1) throw new Error('malformed sealed bytes');
+  const d = createDecipheriv('aes-256-gcm', key, sealed.subarray(1, 13));
+  d.setAuthTag(sealed.subarray(13, 29));
+  return Buffer.concat([d.update(sealed.subarray(29)), d.final()]);
 }
 
 function openWith(key: Buffer, sealed: string): string {

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { sendErrorEvent, streamsErrors } from '../http/event-stream';
 import { AppError, ERROR_STATUS } from './error-codes';
 
 /** Maps every error to the /v1 envelope. 500s are opaque and carry the request id. */
@@ -32,7 +33,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       status = exception.status;
       body =
         status === 413
-          ? { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is larger than the 1 MB limit' }
+          ? { code: 'PAYLOAD_TOO_LARGE', message: `Request body is larger than the ${limitText(exception)} limit` }
           : status === 415
             ? { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Unsupported body charset or encoding' }
             : exception.type === 'entity.too.deep'
@@ -54,8 +55,19 @@ export class AllExceptionsFilter implements ExceptionFilter {
       res.status(404).type('text/plain').send('Not found');
       return;
     }
+    // A caller that negotiated an event stream (contract §12) gets the error as an `error` event.
+    if (streamsErrors(req)) {
+      sendErrorEvent(res, status, body);
+      return;
+    }
     res.status(status).json({ success: false, error: body });
   }
+}
+
+function limitText(e: object): string {
+  const raw = (e as { limit?: unknown }).limit;
+  const limit = typeof raw === 'number' ? raw : 1024 * 1024;
+  return limit % (1024 * 1024) === 0 ? `${limit / (1024 * 1024)} MB` : `${limit} bytes`;
 }
 
 function isBodyParserError(e: unknown): e is { status: number; type: string } {

@@ -4,6 +4,7 @@ import { formatDateTime, formatDuration, formatPercent, formatSpan } from '@/lib
 import { useCurrentProject } from '@/features/projects/project-context';
 import type { AnalysisResult } from '@app/contracts';
 import { isRunning, useAnalysis } from '../api/analyses';
+import { FeedbackPanel, LogEvidencePanel, RelatedPanel, ScreenshotPanel } from '../components/analysis-extras';
 import { logsScannedHint } from '../window';
 
 const PARTIAL_TEXT: Record<string, string> = {
@@ -81,7 +82,11 @@ export function AnalysisDetailRoute() {
       {a.status === 'partial' ? (
         <Notice kind="warning">Partial result: {(a.partialReasons ?? []).map((r) => PARTIAL_TEXT[r] ?? r).join('; ') || 'some sources did not answer'}.</Notice>
       ) : null}
+      {a.screenshot ? <ScreenshotPanel projectId={project.id} analysisId={a.id} info={a.screenshot} /> : null}
       {a.result ? <ResultView r={a.result} /> : null}
+      <LogEvidencePanel lines={a.logEvidence ?? []} />
+      <RelatedPanel ids={a.relatedIncidents ?? []} base={base} />
+      <FeedbackPanel projectId={project.id} analysisId={a.id} entries={a.feedback ?? []} finished={!isRunning(a.status)} />
     </>
   );
 }

@@ -5,7 +5,8 @@ import { ErrorBox, Notice, PageHeader } from '@/components/ui/feedback';
 import { formatSpan } from '@/lib/format';
 import { usePermissions } from '@/features/auth/permissions';
 import { useCurrentProject } from '@/features/projects/project-context';
-import { useCreateAnalysis } from '../api/analyses';
+import { readFileAsDataUrl, useCreateAnalysis } from '../api/analyses';
+import { checkScreenshotFile, formatBytes } from '../evidence';
 import { DESCRIPTION_MAX, PRESETS, fromLocalInput, presetWindow, toLocalInput, validateDescription, validateWindow, type PresetKey } from '../window';
 
 export function NewAnalysisRoute() {
@@ -18,6 +19,7 @@ export function NewAnalysisRoute() {
   const [from, setFrom] = useState(() => toLocalInput(presetWindow('1h').start));
   const [to, setTo] = useState(() => toLocalInput(new Date()));
   const [errors, setErrors] = useState<FieldErrors>({});
+  const [screenshot, setScreenshot] = useState<File | null>(null);
 
   if (!can('analysis:create')) return <Notice kind="warning">Running analyses needs the analysis:create permission.</Notice>;
 
@@ -26,14 +28,24 @@ export function NewAnalysisRoute() {
     const now = new Date();
     const win = mode === 'custom' ? { start: fromLocalInput(from), end: fromLocalInput(to) } : presetWindow(mode, now);
     const w = validateWindow(win.start, win.end, now);
-    const local: FieldErrors = { description: validateDescription(description), timeStart: w.start, timeEnd: w.end };
+    const local: FieldErrors = {
+      description: validateDescription(description),
+      timeStart: w.start,
+      timeEnd: w.end,
+      screenshot: screenshot ? checkScreenshotFile(screenshot) : undefined,
+    };
     setErrors(local);
     if (Object.values(local).some(Boolean)) return;
     try {
-      const a = await mut.mutateAsync({ description: description.trim(), timeStart: win.start!.toISOString(), timeEnd: win.end!.toISOString() });
+      const a = await mut.mutateAsync({
+        description: description.trim(),
+        timeStart: win.start!.toISOString(),
+        timeEnd: win.end!.toISOString(),
+        ...(screenshot ? { screenshot: await readFileAsDataUrl(screenshot) } : {}),
+      });
       navigate(`/projects/${project.slug}/analyses/${a.id}`);
     } catch (err) {
-      setErrors(mergeFieldErrors({}, err, ['description', 'timeStart', 'timeEnd']));
+      setErrors(mergeFieldErrors({}, err, ['description', 'timeStart', 'timeEnd', 'screenshot']));
     }
   }
 
@@ -134,6 +146,25 @@ export function NewAnalysisRoute() {
             services usually mean two incidents: narrow the window.
           </p>
         </fieldset>
+        <Field
+          label="Screenshot (optional)"
+          error={errors.screenshot}
+          hint={screenshot ? `${screenshot.name}, ${formatBytes(screenshot.size)}` : 'PNG, JPEG or WebP, at most 10 MB: what the customer saw.'}
+        >
+          {(p) => (
+            <input
+              {...p}
+              type="file"
+              accept="image/png,image/jpeg,image/webp"
+              onChange={(e) => {
+                const file = e.target.files?.[0] ?? null;
+                setScreenshot(file);
+                setErrors((prev) => ({ ...prev, screenshot: file ? checkScreenshotFile(file) : undefined }));
+              }}
+              data-testid="analysis-screenshot"
+            />
+          )}
+        </Field>
         {mut.error ? <ErrorBox error={mut.error} /> : null}
         <div className="form-actions">
           <button type="submit" className="btn btn-primary" disabled={mut.isPending} data-testid="analysis-submit">
