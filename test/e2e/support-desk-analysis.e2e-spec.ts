@@ -73,7 +73,10 @@ describe('support-desk auto-analysis over a file source', () => {
     await db.connect();
     const queue = new PgBossQueue(s.app.dbUrl, { worker: false });
     try {
-      // As if the analysis had finished before an upgrade: its note was never posted, its job is of the old format.
+      // As if the analysis had finished before an upgrade (then analyses belonged to one conversation, not to an
+      // incident): its note was never posted, its job is of the old format.
+      const binding = (await db.query(`SELECT id FROM support_desk_bindings LIMIT 1`)).rows[0].id as string;
+      await db.query(`UPDATE analyses SET "conversationId" = $1, "bindingId" = $2 WHERE id = $3`, [conversationId, binding, analysisId]);
       await db.query(`DELETE FROM support_desk_posts WHERE "conversationId" = $1 AND purpose LIKE 'analysis:%'`, [conversationId]);
       await queue.start();
       await queue.enqueue('support-desk.analysis-finished', { analysisId });

@@ -121,7 +121,7 @@ describe('buildPanel', () => {
     };
     const r = buildPanel(base({ incident, analyses: [analysis('a1')], now: '2026-11-24T13:05:00.000Z' }));
     expect(buttons(r)).toEqual([NOT_THIS_INCIDENT_ID, RUN_ANALYSIS_ID]);
-    expect(texts(r)).toContain('[INC-7 · checkout \\[errors\\]](https://sigsentry.test/projects/shop/incidents/i7)');
+    expect(texts(r)).toContain('[INC-7 · checkout (errors)](https://sigsentry.test/projects/shop/incidents/i7)');
     const tables = comps(r).filter((c): c is DataTableComponent => c.type === 'data-table');
     expect(tables[1].items).toEqual([
       { type: 'field-value', field: 'Conversations', value: '42' },
