@@ -166,10 +166,10 @@ describe('triage pipeline: notes, posting modes, attributes, auto-analyze gate',
       (x: any) => x.topic === 'conversation.user.created' && x.outcome === 'delivered' && s.sandbox.getConversation(id) && true,
       10000,
     );
-    await waitFor(async () => ourParts(s.sandbox.getConversation(id), 'note').length >= 1);
+    await waitFor(async () => triageNotes(s.sandbox.getConversation(id)).length >= 1);
     s.sandbox.redeliver(d.notificationId!);
     await new Promise((r) => setTimeout(r, 500));
-    expect(ourParts(s.sandbox.getConversation(id), 'note')).toHaveLength(1);
+    expect(triageNotes(s.sandbox.getConversation(id))).toHaveLength(1);
     s.sandbox.customerReply(id, 'Update: now search is completely down for all our users, nobody can search at all');
     await waitFor(async () => triageNotes(s.sandbox.getConversation(id)).length >= 2, 15000);
     const notes = triageNotes(s.sandbox.getConversation(id));
