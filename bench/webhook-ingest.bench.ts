@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { freePort } from '@app/core/database/embedded';
+import { freePort } from '@app/core';
 import { CLIENT_SECRET, sleep, startCluster } from '../test/stress/cluster';
 
 const autocannon = require('autocannon');

@@ -269,7 +269,7 @@ export class SandboxCore {
   async setWebhookSettings(s: { url?: string | null; topics?: string[] }, validate = false): Promise<WebhookSettings> {
     if (s.topics && !s.topics.every((t) => typeof t === 'string')) throw new ApiError(400, 'parameter_invalid', 'topics must be strings');
     if (validate && s.url) {
-      let ok = false;
+      let ok: boolean;
       try {
         const res = await fetch(s.url, { method: 'HEAD', signal: AbortSignal.timeout(this.opts.deliveryTimeoutMs ?? 5000) });
         ok = res.ok;

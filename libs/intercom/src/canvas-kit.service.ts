@@ -18,6 +18,7 @@ import {
   isFinished,
   NOT_THIS_INCIDENT_ID,
   PanelAnalysis,
+  type PanelAnalysisStatus,
   PanelView,
   readCorrectionForm,
   RUN_AGAIN_ID,
@@ -26,6 +27,7 @@ import {
   SAVE_CORRECTION_ID,
 } from './canvas';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Canvas Kit request bodies are Intercom's JSON, read field by field with checks
 type Json = Record<string, any>;
 
 const FINISH_WAIT_MS = 1200;
@@ -84,7 +86,7 @@ export class CanvasKitService {
     if (component === SAVE_CORRECTION_ID) return this.saveCorrection(b, conversationId, mine, body);
 
     if (mine) {
-      if (!isFinished(mine.status as any) || component !== RUN_AGAIN_ID) return this.panel(b, conversationId, mine, {});
+      if (!isFinished(mine.status as PanelAnalysisStatus) || component !== RUN_AGAIN_ID) return this.panel(b, conversationId, mine, {});
       const next = await this.startOrFind(b, conversationId, `after:${mine.id}`, body);
       return this.panel(b, conversationId, await this.settle(next), {});
     }
@@ -173,7 +175,7 @@ export class CanvasKitService {
       const project = await m.getRepository(ProjectEntity).findOneOrFail({ where: { id: b.projectId } });
       const created = Number(body?.conversation?.created_at);
       const anchor = triage ? new Date(triage.result.window.end) : Number.isFinite(created) && created > 0 ? new Date(created * 1000) : new Date();
-      let end = anchor.getTime() > Date.now() ? new Date() : anchor;
+      const end = anchor.getTime() > Date.now() ? new Date() : anchor;
       let start = triage ? new Date(triage.result.window.start) : new Date(end.getTime() - b.timeBufferHours * 3_600_000);
       if (end.getTime() - start.getTime() > 24 * 3_600_000) start = new Date(end.getTime() - 24 * 3_600_000);
       if (start.getTime() >= end.getTime()) start = new Date(end.getTime() - b.timeBufferHours * 3_600_000);
@@ -206,7 +208,7 @@ export class CanvasKitService {
   private async settle(a: AnalysisEntity): Promise<AnalysisEntity> {
     const until = Date.now() + FINISH_WAIT_MS;
     let cur = a;
-    while (!isFinished(cur.status as any) && Date.now() < until) {
+    while (!isFinished(cur.status as PanelAnalysisStatus) && Date.now() < until) {
       await new Promise((r) => setTimeout(r, 100));
       cur = (await this.ds.getRepository(AnalysisEntity).findOne({ where: { id: a.id } })) ?? cur;
     }

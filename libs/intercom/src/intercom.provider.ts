@@ -21,6 +21,7 @@ import { IntercomApi, IntercomApiError, TOKEN_REFUSED_CODES, versionFeatures } f
 import { htmlToText } from './html-text';
 import { CUSTOMER_AUTHOR_TYPES, INTERCOM_TOPICS, TOPIC_ACTIONS } from './intercom.topics';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Intercom's JSON (webhooks, REST answers), read field by field with checks
 type Json = Record<string, any>;
 type Headers = Record<string, string | string[] | undefined>;
 

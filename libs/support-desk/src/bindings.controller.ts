@@ -30,7 +30,7 @@ export class BindingsController {
   @RequirePermissions('config:write')
   @ApiContract({ body: 'BindingUpdate', data: 'BindingView' })
   async update(@CurrentProject() project: ProjectContext, @Param('id') id: string, @Body() dto: UpdateBindingDto) {
-    return this.bindings.update(await this.bindings.find(project.tenantId, project.id, id), dto as any);
+    return this.bindings.update(await this.bindings.find(project.tenantId, project.id, id), dto);
   }
 
   @Delete(':id')

@@ -186,7 +186,7 @@ export class IngestService {
       return await this.insertGroup(items);
     } catch (e) {
       if (items.length === 1) {
-        if (e instanceof QueryFailedError && (e as any).driverError?.code === '23505') return [null];
+        if (e instanceof QueryFailedError && (e.driverError as { code?: string } | undefined)?.code === '23505') return [null];
         throw e;
       }
       const out: Array<string | null | Error> = [];
@@ -210,6 +210,7 @@ export class IngestService {
         .createQueryBuilder()
         .insert()
         .into(SupportDeskEventEntity)
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the rows are the entity's columns; TypeORM's insert type wants its deep-partial form
         .values(items.map(({ units: _units, ...columns }) => columns) as any[])
         .orIgnore()
         .returning(['id', 'notificationId'])

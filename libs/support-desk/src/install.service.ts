@@ -176,7 +176,7 @@ export class InstallService {
           }),
         );
       } catch (e) {
-        if (e instanceof QueryFailedError && (e as any).driverError?.code === '23505') {
+        if (e instanceof QueryFailedError && (e.driverError as { code?: string } | undefined)?.code === '23505') {
           throw new InstallError(
             `This ${provider.displayName} workspace is already connected to another SigSentry project. Disconnect it there first, then install again.`,
           );

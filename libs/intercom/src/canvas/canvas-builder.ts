@@ -141,6 +141,7 @@ export class CanvasBuildError extends Error {
 // ---------------------------------------------------------------- text helpers
 
 // C0/C1 controls (tab/newline handled separately), bidi overrides/isolates, zero-width chars, BOM
+// eslint-disable-next-line no-control-regex -- this pattern exists to remove control and direction characters from user text
 const CONTROL_RE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
 
 /** Removes control/invisible characters, folds tabs and line breaks into spaces, collapses runs of spaces. */
@@ -435,7 +436,7 @@ export class CanvasBuilder {
   }
 
   private uniqueId(base: string): string {
-    let b =
+    const b =
       String(base ?? '')
         .replace(/[^A-Za-z0-9_.:-]/g, '-')
         .slice(0, CANVAS_TEXT_LIMITS.id - 6) || 'item';

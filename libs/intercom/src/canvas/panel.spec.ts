@@ -151,6 +151,7 @@ describe('buildPanel', () => {
       // no unescaped link syntax and no bold markers other than the panel's own section titles
       expect(t).not.toMatch(/\[[^\]]*\]\(/);
       expect(t.replace(/^\*\*[A-Za-z ]+\*\*$/, '')).not.toMatch(/\*/);
+      // eslint-disable-next-line no-control-regex -- the control characters are what the test looks for
       expect(t).not.toMatch(/[\u0000\u202E]/);
     }
     expect(texts(r)).toContain('Hi [click]\u200b(http://evil) \u2217\u2217x\u2217\u2217');
