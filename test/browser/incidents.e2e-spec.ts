@@ -6,23 +6,16 @@
  * No Chromium → skipped with a printed reason, or FAILS when REQUIRE_BROWSER=1.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { api, OWNER } from '../helpers/app';
 import { installThroughConsent, IntercomStack, startIntercomStack, waitFor } from '../helpers/intercom';
 import { SHOP_SERVICES } from '../helpers/outage-logs';
+import { CHROMIUM } from './chromium';
 
 const ROOT = resolve(__dirname, '..', '..');
 const PUBLIC_DIR = join(ROOT, 'apps', 'api', 'public');
-const CHROMIUM = (process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : ['/usr/bin/chromium', '/usr/bin/chromium-browser']).find((p) => {
-  try {
-    accessSync(p, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-});
 if (!CHROMIUM && process.env.REQUIRE_BROWSER !== '1') {
   process.stderr.write('\n[incidents browser] SKIPPED: no Chromium found. Set REQUIRE_BROWSER=1 to make this a failure.\n');
 }

@@ -4,18 +4,9 @@
  * Real: our app (api + worker) on a real PostgreSQL, the triage pipeline, Chromium (system binary) showing the
  * sandbox's inbox. Stand-in: the Intercom sandbox (apps/intercom-sandbox).
  */
-import { accessSync, constants } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { installThroughConsent, IntercomStack, startIntercomStack } from '../helpers/intercom';
-
-const CHROMIUM = (process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : ['/usr/bin/chromium', '/usr/bin/chromium-browser']).find((p) => {
-  try {
-    accessSync(p, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-});
+import { CHROMIUM } from './chromium';
 
 if (!CHROMIUM && process.env.REQUIRE_BROWSER !== '1') {
   process.stderr.write('\n[sandbox-live-inbox] SKIPPED: no Chromium found. Set REQUIRE_BROWSER=1 to make this a failure.\n');

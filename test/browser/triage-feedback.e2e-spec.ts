@@ -5,28 +5,16 @@
  * REQUIRE_BROWSER=1, like the admin journey).
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { api, OWNER } from '../helpers/app';
 import { installThroughConsent, IntercomStack, startIntercomStack, waitFor } from '../helpers/intercom';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium';
 
 const ROOT = resolve(__dirname, '..', '..');
 const PUBLIC_DIR = join(ROOT, 'apps', 'api', 'public');
-
-function findChromium(): string | null {
-  for (const p of process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : ['/usr/bin/chromium', '/usr/bin/chromium-browser']) {
-    try {
-      accessSync(p, constants.X_OK);
-      return p;
-    } catch {
-      /* next */
-    }
-  }
-  return null;
-}
-const CHROMIUM = findChromium();
 
 async function expectText(l: Locator, re: RegExp, timeout = 15_000) {
   const until = Date.now() + timeout;
@@ -86,7 +74,7 @@ async function expectText(l: Locator, re: RegExp, timeout = 15_000) {
     userDataDir = mkdtempSync(join(tmpdir(), 'ss-chromium-'));
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
+      args: CHROMIUM_ARGS,
       headless: true,
       viewport: { width: 1280, height: 900 },
     });
