@@ -90,6 +90,8 @@ function timeout<T>(p: Promise<T>, ms: number): Promise<T> {
 export class IngestService {
   private readonly logger = new Logger('webhook');
   private readonly batcher = new GroupCommitter<EventRow, string | null>((items) => this.recordGroup(items));
+  /** When this process last moved each binding's `lastEventAt` (ms). */
+  private readonly lastEventWritten = new Map<string, number>();
 
   constructor(
     private readonly ds: DataSource,
@@ -243,7 +245,12 @@ export class IngestService {
         .map((a) => ({ data: { eventId: a.id } as SupportDeskEventJob, requestId: a.it.requestId ?? undefined }));
       // One statement for the whole group's jobs, in the same transaction as the rows.
       await this.queue.enqueueMany(SUPPORT_DESK_EVENT_QUEUE.name, jobs, { manager: m });
+      // `lastEventAt` moves at most once a minute: skip the statement for bindings this process moved less than a minute ago.
+      const now = Date.now();
+      for (const id of bindings) if (now - (this.lastEventWritten.get(id) ?? 0) < 60_000) bindings.delete(id);
       if (bindings.size) {
+        for (const id of bindings) this.lastEventWritten.set(id, now);
+        if (this.lastEventWritten.size > 10_000) this.lastEventWritten.clear();
         await m.query(
           `UPDATE support_desk_bindings SET "lastEventAt" = now() WHERE id = ANY($1::uuid[]) AND ("lastEventAt" IS NULL OR "lastEventAt" < now() - interval '1 minute')`,
           [[...bindings]],
