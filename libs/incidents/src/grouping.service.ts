@@ -42,8 +42,7 @@ export class IncidentGrouping implements ConversationTriagedHandler {
     )
       return PER_CONVERSATION;
     // Read before the lock what does not change under it.
-    const stored =
-      c.text ?? (await this.ds.getRepository(TriageEntity).findOne({ where: { id: c.triageId }, select: { id: true, text: true } }))?.text;
+    const stored = c.text ?? (await this.ds.getRepository(TriageEntity).findOne({ where: { id: c.triageId }, select: { id: true, text: true } }))?.text;
     const text = `${c.subject ?? ''}\n${stored ?? c.result.summary}`;
     const linked = await this.mutex.run(c.projectId, () =>
       this.ds.transaction(async (m) => {
@@ -61,8 +60,7 @@ export class IncidentGrouping implements ConversationTriagedHandler {
       }),
     );
     if (!linked) return PER_CONVERSATION;
-    const slug =
-      c.projectSlug ?? (await this.ds.getRepository(ProjectEntity).findOne({ where: { id: c.projectId }, select: { id: true, slug: true } }))?.slug;
+    const slug = c.projectSlug ?? (await this.ds.getRepository(ProjectEntity).findOne({ where: { id: c.projectId }, select: { id: true, slug: true } }))?.slug;
     return {
       incident: {
         id: linked.id,
