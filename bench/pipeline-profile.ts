@@ -5,7 +5,8 @@
  * 1 api + 1 worker process (each profiled through its inspector during the burst only) on embedded PostgreSQL with pg_stat_statements, the Intercom
  * sandbox in this process. A burst of PROFILE_BURST conversations (default 300); then it prints, per conversation:
  * the CPU time of each process (api, worker, PostgreSQL, this process = sandbox + relays), the SQL statements by
- * calls and time, and the hottest functions and packages of the api and worker profiles.
+ * calls and time, and the hottest functions and packages of the api and worker profiles. PROFILE_CPU=0 skips the
+ * profilers (their sampling costs CPU of its own): then the CPU figures are the pipeline's alone.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { AppProcess, sleep, startCluster, v1 } from '../test/stress/cluster';
 
 const BURST = Number(process.env.PROFILE_BURST ?? 300);
 const TICK = 100; // USER_HZ
+const PROFILE = process.env.PROFILE_CPU !== '0';
 
 function procCpuMs(pid: number, withChildren = false): number {
   try {
@@ -123,7 +125,7 @@ function summariseProfile(p: CpuProfile, label: string) {
 }
 
 async function main() {
-  process.env.SS_CHILD_NODE_OPTIONS = '--inspect=127.0.0.1:0';
+  if (PROFILE) process.env.SS_CHILD_NODE_OPTIONS = '--inspect=127.0.0.1:0';
   const c = await startCluster({ apis: 1, workers: 1, env: { LOG_LEVEL: process.env.PROFILE_LOG_LEVEL ?? 'warn' } });
   const db = new Client({ connectionString: c.pg.url });
   const profiles: CpuProfile[] = [];
@@ -149,7 +151,7 @@ async function main() {
       ['postgres', () => postgresCpuMs(dataDir)],
       ['bench (sandbox, relays)', () => procCpuMs(process.pid)],
     ];
-    const profs = [await profiler(c.apis[0]), await profiler(c.workers[0])];
+    const profs = PROFILE ? [await profiler(c.apis[0]), await profiler(c.workers[0])] : [];
     const before = procs.map(([, f]) => f());
     const noted = new Set<string>();
     const store = c.sandbox.store as any;

@@ -227,6 +227,9 @@ describe('Intercom connection: OAuth install, signed webhooks, disconnect', () =
   });
 
   it('disconnects: the token is revoked, deliveries stop, later events are 200 and not acted on, history stays', async () => {
+    // The earlier tests' conversations settle first: a note posted just before the disconnect is rightly delivered.
+    await waitFor(async () => (await sql(s, `SELECT count(*)::int AS n FROM support_desk_events WHERE status = 'received'`))[0].n === 0);
+    await new Promise((r) => setTimeout(r, 300));
     const d = await api(s.app.url, 'DELETE', `/v1/config/support-desk/${bindingId}`, { token: s.token, headers: { 'x-project-id': s.projectId } });
     expect(d.status).toBe(200);
     expect(d.json.data).toMatchObject({ status: 'inactive', inactiveReason: 'disconnected', subscriptions: { events: [], topics: [] } });

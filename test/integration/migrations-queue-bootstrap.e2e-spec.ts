@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { AuthService } from '@app/accounts';
-import { loadConfig, freePort, PgBossQueue } from '@app/core';
+import { loadConfig, freePort, PgBossQueue, workerShape } from '@app/core';
 import { ENTITIES } from '../../apps/api/src/entities';
 import { MIGRATIONS } from '../../apps/api/src/migrations';
 import { createApp, runMigrations } from '../../apps/api/src/bootstrap';
@@ -110,6 +110,60 @@ describe('enqueue inside a database transaction', () => {
     } finally {
       await worker.stop();
     }
+  });
+  it('a batched queue runs a batch concurrently and settles each job on its own: only the failed one is retried', async () => {
+    const def = { name: 'spec-batch', batchSize: 4, concurrency: 4, retryLimit: 2, retryDelaySeconds: 1 };
+    queue.define(def);
+    await queue.stop();
+    await queue.start(); // creates the new queue (no worker in this instance)
+    await queue.enqueueMany(
+      'spec-batch',
+      Array.from({ length: 9 }, (_, x) => ({ data: { x } })),
+    );
+    const worker = new PgBossQueue(db.url, { worker: true, pollSeconds: 0.5 });
+    worker.define(def);
+    const attempts: Array<{ x: number; retry: number }> = [];
+    let running = 0;
+    let most = 0;
+    let done!: () => void;
+    const finished = new Promise<void>((r) => (done = r));
+    worker.handle<{ x: number }>('spec-batch', async (data, ctx) => {
+      attempts.push({ x: data.x, retry: ctx.retryCount });
+      running++;
+      most = Math.max(most, running);
+      await new Promise((r) => setTimeout(r, 50));
+      running--;
+      if (data.x === 3 && ctx.retryCount === 0) throw new Error('first attempt of job 3 fails');
+      if (attempts.length === 10) done();
+    });
+    await worker.start();
+    try {
+      await finished;
+      await new Promise((r) => setTimeout(r, 300)); // the batch settles after its handler
+      const byX = new Map<number, number[]>();
+      for (const a of attempts) byX.set(a.x, [...(byX.get(a.x) ?? []), a.retry]);
+      expect([...byX.keys()].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(byX.get(3)).toEqual([0, 1]);
+      for (const x of [0, 1, 2, 4, 5, 6, 7, 8]) expect(byX.get(x)).toEqual([0]);
+      expect(most).toBeGreaterThan(1);
+      const states = (await ds.query(`SELECT data->>'x' AS x, state FROM pgboss.job WHERE name = 'spec-batch' ORDER BY 1`)) as Array<{
+        x: string;
+        state: string;
+      }>;
+      expect(states.map((r) => r.state)).toEqual(Array(9).fill('completed'));
+    } finally {
+      await worker.stop();
+    }
+  });
+});
+
+describe("how a queue's concurrency is spread over workers", () => {
+  it('batchSize jobs per fetch, as many workers as concurrency needs; defaults 4 and 1; never more per batch than concurrency', () => {
+    expect(workerShape(undefined)).toEqual({ workers: 4, batchSize: 1 });
+    expect(workerShape({ name: 'q', concurrency: 8, batchSize: 4 })).toEqual({ workers: 2, batchSize: 4 });
+    expect(workerShape({ name: 'q', concurrency: 6, batchSize: 4 })).toEqual({ workers: 2, batchSize: 4 });
+    expect(workerShape({ name: 'q', concurrency: 2, batchSize: 8 })).toEqual({ workers: 1, batchSize: 2 });
+    expect(workerShape({ name: 'q', concurrency: 0, batchSize: 0 })).toEqual({ workers: 1, batchSize: 1 });
   });
 });
 

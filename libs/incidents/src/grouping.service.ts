@@ -42,8 +42,8 @@ export class IncidentGrouping implements ConversationTriagedHandler {
     )
       return PER_CONVERSATION;
     // Read before the lock what does not change under it.
-    const triage = await this.ds.getRepository(TriageEntity).findOne({ where: { id: c.triageId }, select: { id: true, text: true } });
-    const text = `${c.subject ?? ''}\n${triage?.text ?? c.result.summary}`;
+    const stored = c.text ?? (await this.ds.getRepository(TriageEntity).findOne({ where: { id: c.triageId }, select: { id: true, text: true } }))?.text;
+    const text = `${c.subject ?? ''}\n${stored ?? c.result.summary}`;
     const linked = await this.mutex.run(c.projectId, () =>
       this.ds.transaction(async (m) => {
         await lockProject(m, c.projectId);
@@ -60,12 +60,12 @@ export class IncidentGrouping implements ConversationTriagedHandler {
       }),
     );
     if (!linked) return PER_CONVERSATION;
-    const project = await this.ds.getRepository(ProjectEntity).findOne({ where: { id: c.projectId }, select: { id: true, slug: true } });
+    const slug = c.projectSlug ?? (await this.ds.getRepository(ProjectEntity).findOne({ where: { id: c.projectId }, select: { id: true, slug: true } }))?.slug;
     return {
       incident: {
         id: linked.id,
         title: linked.title,
-        url: incidentUrl(this.config.publicUrl, project?.slug ?? 'default', linked.id),
+        url: incidentUrl(this.config.publicUrl, slug ?? 'default', linked.id),
         ref: incidentRef(linked.number),
         conversationCount: linked.conversationCount,
         firstSeenAt: linked.firstSeenAt.toISOString(),

@@ -16,6 +16,7 @@ export const INCIDENT_ANALYSIS_POST_QUEUE = declareQueue<IncidentAnalysisPostPay
   retryDelaySeconds: 1,
   retryBackoff: true,
   concurrency: 4,
+  batchSize: 4,
   expireInSeconds: 120,
   heartbeatSeconds: 10,
 });
@@ -31,6 +32,7 @@ export const INCIDENT_UPDATE_QUEUE = declareQueue<IncidentUpdateDeliveryPayload>
   retryDelaySeconds: 1,
   retryBackoff: true,
   concurrency: 4,
+  batchSize: 4,
   expireInSeconds: 120,
   heartbeatSeconds: 10,
 });

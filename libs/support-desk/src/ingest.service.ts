@@ -90,6 +90,8 @@ function timeout<T>(p: Promise<T>, ms: number): Promise<T> {
 export class IngestService {
   private readonly logger = new Logger('webhook');
   private readonly batcher = new GroupCommitter<EventRow, string | null>((items) => this.recordGroup(items));
+  /** When this process last moved each binding's `lastEventAt` (ms). */
+  private readonly lastEventWritten = new Map<string, number>();
 
   constructor(
     private readonly ds: DataSource,
@@ -203,21 +205,34 @@ export class IngestService {
 
   private async insertGroup(items: EventRow[]): Promise<Array<string | null>> {
     return this.ds.transaction(async (m) => {
-      // updateEntity(false): TypeORM would otherwise copy the RETURNING rows back into `values` BY POSITION, and rows
-      // skipped by ON CONFLICT shift that mapping (found by the stress test: with redeliveries in a group, later
-      // items got another item's notificationId, and a recorded event lost its job). Map by notification id instead.
-      const inserted = await m
-        .createQueryBuilder()
-        .insert()
-        .into(SupportDeskEventEntity)
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the rows are the entity's columns; TypeORM's insert type wants its deep-partial form
-        .values(items.map(({ units: _units, ...columns }) => columns) as any[])
-        .orIgnore()
-        .returning(['id', 'notificationId'])
-        .updateEntity(false)
-        .execute();
+      // One statement for the group's rows (column arrays, unnested). RETURNING rows are mapped back by notification id,
+      // never by position: rows skipped by ON CONFLICT (redeliveries, also within one group) would shift a positional
+      // mapping (found by the stress test: a recorded event lost its job).
+      const col = <K extends keyof EventColumns>(k: K) => items.map((it) => it[k]);
+      const inserted: Array<{ id: string; notificationId: string }> = await m.query(
+        `INSERT INTO support_desk_events (platform, "notificationId", topic, event, action, "workspaceId", "bindingId", "conversationId", payload, "requestId", status, "processedAt")
+         SELECT p, n, t, e, a, w, b, c, d::jsonb, r, s, x
+         FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::uuid[], $8::varchar[], $9::text[], $10::varchar[], $11::varchar[], $12::timestamptz[])
+           AS u(p, n, t, e, a, w, b, c, d, r, s, x)
+         ON CONFLICT DO NOTHING
+         RETURNING id, "notificationId"`,
+        [
+          col('platform'),
+          col('notificationId'),
+          col('topic'),
+          col('event'),
+          col('action'),
+          col('workspaceId'),
+          col('bindingId'),
+          col('conversationId'),
+          items.map((it) => JSON.stringify(it.payload)),
+          col('requestId'),
+          col('status'),
+          col('processedAt'),
+        ],
+      );
       const byNotification = new Map<string, string>();
-      for (const r of (inserted.raw ?? []) as Array<{ id: string; notificationId: string }>) byNotification.set(r.notificationId, r.id);
+      for (const r of inserted) byNotification.set(r.notificationId, r.id);
       const out: Array<string | null> = [];
       const bindings = new Set<string>();
       const acting: Array<{ id: string; it: EventRow }> = [];
@@ -243,7 +258,12 @@ export class IngestService {
         .map((a) => ({ data: { eventId: a.id } as SupportDeskEventJob, requestId: a.it.requestId ?? undefined }));
       // One statement for the whole group's jobs, in the same transaction as the rows.
       await this.queue.enqueueMany(SUPPORT_DESK_EVENT_QUEUE.name, jobs, { manager: m });
+      // `lastEventAt` moves at most once a minute: skip the statement for bindings this process moved less than a minute ago.
+      const now = Date.now();
+      for (const id of bindings) if (now - (this.lastEventWritten.get(id) ?? 0) < 60_000) bindings.delete(id);
       if (bindings.size) {
+        for (const id of bindings) this.lastEventWritten.set(id, now);
+        if (this.lastEventWritten.size > 10_000) this.lastEventWritten.clear();
         await m.query(
           `UPDATE support_desk_bindings SET "lastEventAt" = now() WHERE id = ANY($1::uuid[]) AND ("lastEventAt" IS NULL OR "lastEventAt" < now() - interval '1 minute')`,
           [[...bindings]],

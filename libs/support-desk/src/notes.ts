@@ -3,18 +3,37 @@ import { escapeHtml } from './templates/reply-template';
 
 /** Readable HTML notes (internal). Every value from users or logs is escaped. */
 
+const zoneFormats = new Map<string, Intl.DateTimeFormat | null>();
+
+/** One formatter per time zone (building an Intl.DateTimeFormat costs far more than formatting); null: unknown zone. */
+function zoneFormat(timeZone: string): Intl.DateTimeFormat | null {
+  let f = zoneFormats.get(timeZone);
+  if (f === undefined) {
+    try {
+      f = new Intl.DateTimeFormat('en-GB', {
+        timeZone,
+        year: 'numeric',
+        month: 'short',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      });
+    } catch {
+      f = null;
+    }
+    if (zoneFormats.size >= 1000) zoneFormats.clear();
+    zoneFormats.set(timeZone, f);
+  }
+  return f;
+}
+
 export function formatInZone(iso: string, timeZone: string): string {
   const d = new Date(iso);
+  const f = zoneFormat(timeZone);
+  if (!f) return d.toISOString();
   try {
-    return new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: 'short',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    }).format(d);
+    return f.format(d);
   } catch {
     return d.toISOString();
   }

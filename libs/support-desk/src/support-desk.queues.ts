@@ -18,7 +18,8 @@ export const SUPPORT_DESK_EVENT_QUEUE = declareQueue<SupportDeskEventJob>({
   retryLimit: 6,
   retryDelaySeconds: 1,
   retryBackoff: true,
-  concurrency: 8,
+  concurrency: 16,
+  batchSize: 8,
   expireInSeconds: 120,
   heartbeatSeconds: 10,
 });
@@ -40,6 +41,7 @@ export const ANALYSIS_POST_QUEUE = declareQueue<AnalysisPostJob>({
   retryDelaySeconds: 1,
   retryBackoff: true,
   concurrency: 4,
+  batchSize: 4,
   expireInSeconds: 120,
   heartbeatSeconds: 10,
 });

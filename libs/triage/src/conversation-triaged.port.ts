@@ -17,6 +17,9 @@ export interface TriagedConversation {
   customerName: string | null;
   conversationCreatedAt: Date;
   result: TriageResult;
+  /** The stored triage's text and the project's slug, when the caller has them at hand (the handler reads them otherwise). */
+  text?: string;
+  projectSlug?: string;
 }
 
 /** An incident a conversation was linked to, as the triage note names it. */

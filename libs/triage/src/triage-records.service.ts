@@ -27,11 +27,6 @@ export class TriageRecords implements ConversationFactsSource {
     return this.ds.getRepository(TriageEntity);
   }
 
-  /** The triage stored for this event (a retried job finds it). */
-  byEvent(eventId: string): Promise<TriageEntity | null> {
-    return this.repo.findOne({ where: { eventId } });
-  }
-
   /** The newest triage of a conversation. */
   latest(bindingId: string, conversationId: string): Promise<TriageEntity | null> {
     return this.repo.findOne({ where: { bindingId, conversationId }, order: { createdAt: 'DESC' } });
@@ -51,9 +46,25 @@ export class TriageRecords implements ConversationFactsSource {
     return this.repo.find({ where: { bindingId, conversationId }, order: { createdAt: 'DESC' } });
   }
 
+  /**
+   * The triage stored for this event (a retried job finds it) and the conversation's newest triage, in one read.
+   */
+  async forEvent(eventId: string, bindingId: string, conversationId: string): Promise<{ stored: TriageEntity | null; latest: TriageEntity | null }> {
+    const rows = await this.repo
+      .createQueryBuilder('t')
+      .where('t.bindingId = :b AND t.conversationId = :c', { b: bindingId, c: conversationId })
+      .andWhere(
+        '(t.eventId = :e OR t.id = (SELECT l.id FROM triages l WHERE l."bindingId" = :b AND l."conversationId" = :c ORDER BY l."createdAt" DESC LIMIT 1))',
+        { e: eventId },
+      )
+      .orderBy('t.createdAt', 'DESC')
+      .getMany();
+    return { stored: rows.find((r) => r.eventId === eventId) ?? null, latest: rows[0] ?? null };
+  }
+
   /** Stores the triage of an event once (unique on the event): a retried job gets the row stored the first time. */
   async store(t: NewTriage): Promise<TriageEntity> {
-    await this.repo
+    const inserted = await this.repo
       .createQueryBuilder()
       .insert()
       .values({
@@ -65,8 +76,12 @@ export class TriageRecords implements ConversationFactsSource {
         affectedService: t.result.affectedService,
       })
       .orIgnore()
+      .returning('*')
+      .updateEntity(false)
       .execute();
-    return this.repo.findOneOrFail({ where: { eventId: t.eventId } });
+    const row = (inserted.raw as TriageEntity[] | undefined)?.[0];
+    // Inserted now: the row came back; stored by an earlier attempt: read it.
+    return row ? this.repo.create(row) : this.repo.findOneOrFail({ where: { eventId: t.eventId } });
   }
 
   /** support-desk's ConversationFactsPort: what its public reply may say about the conversation. */

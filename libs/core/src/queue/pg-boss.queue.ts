@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { JobWithMetadata, PgBoss } from 'pg-boss' with { 'resolution-mode': 'import' };
+import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss' with { 'resolution-mode': 'import' };
 import { EnqueueOptions, JobHandler, JobQueue, QueueDefinition } from './job-queue';
 
 type PgBossT = PgBoss;
@@ -18,6 +18,16 @@ function managerDb(manager: EntityManager) {
       return { rows: Array.isArray(r) ? r : [] };
     },
   };
+}
+
+/**
+ * How a queue's concurrency is spread over pg-boss workers: `batchSize` jobs per fetch, and as many workers as it takes
+ * to run `concurrency` jobs at once.
+ */
+export function workerShape(def: QueueDefinition | undefined): { workers: number; batchSize: number } {
+  const concurrency = Math.max(1, def?.concurrency ?? 4);
+  const batchSize = Math.max(1, Math.min(def?.batchSize ?? 1, concurrency));
+  return { workers: Math.ceil(concurrency / batchSize), batchSize };
 }
 
 /**
@@ -86,34 +96,42 @@ export class PgBossQueue extends JobQueue {
     if (this.opts.worker) {
       for (const [name, handler] of this.handlers) {
         const def = this.defs.get(name);
+        const { workers, batchSize } = workerShape(def);
         await this.boss.work(
           name,
           {
-            localConcurrency: def?.concurrency ?? 4,
-            batchSize: 1,
+            localConcurrency: workers,
+            batchSize,
+            // A full batch means more may be waiting: fetch again at once (a short one falls back to NOTIFY + polling).
+            burstWhenBatchFull: batchSize > 1,
+            perJobResults: true,
             pollingIntervalSeconds: this.opts.pollSeconds ?? 1,
             notifyPollingIntervalSeconds: this.opts.pollSeconds ?? 1,
             includeMetadata: true,
           },
-          async (jobs: JobWithMetadata<Record<string, unknown>>[]) => {
-            for (const job of jobs) {
-              this.running++;
-              try {
-                await handler(job.data, {
-                  id: job.id,
-                  retryCount: job.retryCount ?? 0,
-                  requestId: typeof job.data?.__requestId === 'string' ? job.data.__requestId : undefined,
-                  signal: job.signal,
-                });
-              } finally {
-                this.running--;
-              }
-            }
-          },
+          (jobs: JobWithMetadata<Record<string, unknown>>[]) => Promise.all(jobs.map((job) => this.runOne(handler, job))),
         );
       }
     }
     this.started = true;
+  }
+
+  /** One job of a batch: settles on its own, so a failure retries only this job (the error is its output). */
+  private async runOne(handler: JobHandler<unknown>, job: JobWithMetadata<Record<string, unknown>>): Promise<JobResult> {
+    this.running++;
+    try {
+      await handler(job.data, {
+        id: job.id,
+        retryCount: job.retryCount ?? 0,
+        requestId: typeof job.data?.__requestId === 'string' ? job.data.__requestId : undefined,
+        signal: job.signal,
+      });
+      return { id: job.id, status: 'completed' };
+    } catch (e) {
+      return { id: job.id, status: 'failed', output: e instanceof Error ? e : new Error(String(e)) };
+    } finally {
+      this.running--;
+    }
   }
 
   /** Shutdown, first step: this process takes no new job (running ones go on; enqueueing still works). */

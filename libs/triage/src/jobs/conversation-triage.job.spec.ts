@@ -48,8 +48,8 @@ function setup(opts: { decision?: TriageDecision | Error } = {}) {
     }),
   };
   const records = {
-    byEvent: async () => stored,
-    latest: async () => null,
+    // The stored triage of the event is also the conversation's newest (as the table answers).
+    forEvent: async () => ({ stored, latest: stored }),
     before: async () => null,
     store: async (t: NewTriage) => {
       calls.push('store');

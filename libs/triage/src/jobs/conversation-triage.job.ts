@@ -89,8 +89,7 @@ export class ConversationTriageJob implements OnModuleInit {
     attempt: { final: boolean },
   ): Promise<{ status: 'processed' | 'ignored'; note: string | null }> {
     const conversationId = event.conversationId!;
-    const stored = await this.records.byEvent(event.id);
-    const previous = await this.records.latest(b.id, conversationId);
+    const { stored, latest: previous } = await this.records.forEvent(event.id, b.id, conversationId);
     const step = triageStep(event.action as 'triage' | 'retriage' | 'record', !!stored, !!previous);
     let triage: TriageEntity;
     let prior: TriageEntity | null = null;
@@ -140,6 +139,8 @@ export class ConversationTriageJob implements OnModuleInit {
       customerName: triage.customerName,
       conversationCreatedAt: triage.conversationCreatedAt,
       result: triage.result,
+      text: triage.text,
+      projectSlug: project.slug,
     });
     const plan = followUp({
       postingMode: b.postingMode,
