@@ -116,7 +116,10 @@ const publicReplies = (conv: any) => (conv.conversation_parts?.conversation_part
     // Update all customers: each linked conversation gets it once, escaped; the page shows the progress.
     const message = 'A fix for <b>checkout</b> is rolling out.';
     await page.getByTestId('incident-update-message').fill(message);
+    const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/v1/incidents/${inc.id}/updates`));
     await page.getByTestId('incident-update-submit').click();
+    // One Idempotency-Key per message: a resend after a lost answer finds this update instead of sending another.
+    expect((await sent).headers()['idempotency-key']).toMatch(/^[0-9a-f]{32}$/);
     await page.getByTestId('incident-update-progress').filter({ hasText: '2 of 2 posted' }).first().waitFor({ timeout: 30_000 });
     for (const id of checkout.slice(1)) {
       const replies = publicReplies(s.sandbox.getConversation(id)).filter((p: any) => p.body.includes('is rolling out'));

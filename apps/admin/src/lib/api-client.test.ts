@@ -90,6 +90,15 @@ describe('createApiClient', () => {
     expect(JSON.parse(init.body as string)).toEqual({ name: 'x' });
   });
 
+  it('sends Idempotency-Key when given, and none otherwise', async () => {
+    const f = fakeFetch(202, { success: true, data: { id: 'u1' } });
+    const client = createApiClient(f.impl);
+    await client.post('/v1/incidents/i1/updates', { message: 'x' }, { projectId: 'p', idempotencyKey: 'k-1' });
+    await client.post('/v1/incidents/i1/updates', { message: 'x' }, { projectId: 'p' });
+    expect((f.calls[0].init.headers as Record<string, string>)['Idempotency-Key']).toBe('k-1');
+    expect((f.calls[1].init.headers as Record<string, string>)['Idempotency-Key']).toBeUndefined();
+  });
+
   it('sends no body nor content type on GET', async () => {
     const f = fakeFetch(200, { success: true, data: [] });
     await createApiClient(f.impl).get('/v1/config/projects', { query: { page: 1 } });

@@ -44,6 +44,8 @@ export interface RequestOptions {
   projectId?: string;
   query?: Record<string, string | number | undefined | null>;
   signal?: AbortSignal;
+  /** Sent as Idempotency-Key: the server answers a repeat of this create with the first answer instead of acting twice. */
+  idempotencyKey?: string;
 }
 
 type Fetch = typeof fetch;
@@ -107,6 +109,7 @@ export function createApiClient(fetchImpl: Fetch = (...a) => fetch(...a)) {
     const method = opts.method ?? 'GET';
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (opts.projectId) headers['X-Project-Id'] = opts.projectId;
+    if (opts.idempotencyKey) headers['Idempotency-Key'] = opts.idempotencyKey;
     let body: string | undefined;
     // Every write, DELETE included, is JSON: the server refuses cookie-authenticated writes without it (CSRF rule).
     if (opts.body !== undefined || method !== 'GET') {

@@ -79,8 +79,10 @@ export function useIncidentMutations(projectId: string, id: string) {
       onSuccess: (d) => refresh(d),
     }),
     sendUpdate: useMutation({
-      // The form is disabled while this runs, so one click sends one update.
-      mutationFn: (input: IncidentUpdateRequest) => api.post<IncidentUpdateAccepted>(`/v1/incidents/${id}/updates`, input, { projectId }),
+      // The form is disabled while this runs, and it sends one Idempotency-Key per message: a resend after a lost
+      // answer (or a second click) finds the first update instead of reaching every customer twice.
+      mutationFn: ({ key, ...input }: IncidentUpdateRequest & { key: string }) =>
+        api.post<IncidentUpdateAccepted>(`/v1/incidents/${id}/updates`, input, { projectId, idempotencyKey: key }),
       onSuccess: () => refresh(),
     }),
   };

@@ -1,7 +1,12 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { Field } from '@/components/ui/field';
 import { ErrorBox } from '@/components/ui/feedback';
 import { MESSAGE_MAX, messageError } from '../incident-view';
+
+/** 128 random bits as hex (crypto.randomUUID exists only in secure contexts; a LAN install may be served over http). */
+function randomKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 /** The message to every customer of the incident (plain text; the server escapes it and renders the binding's template). */
 export function UpdateForm(props: {
@@ -10,17 +15,21 @@ export function UpdateForm(props: {
   error: unknown;
   initial?: string;
   testId: string;
-  onSubmit: (message: string) => void;
+  /** `key`: the same for resends of the same message from this form, new when the message changed. */
+  onSubmit: (message: string, key: string) => void;
   onCancel?: () => void;
 }) {
   const [message, setMessage] = useState(props.initial ?? '');
   const [touched, setTouched] = useState(false);
+  const sent = useRef<{ message: string; key: string } | null>(null);
   const error = touched ? messageError(message) : undefined;
   function submit(e: FormEvent) {
     e.preventDefault();
     setTouched(true);
     if (messageError(message)) return;
-    props.onSubmit(message.trim());
+    const text = message.trim();
+    if (sent.current?.message !== text) sent.current = { message: text, key: randomKey() };
+    props.onSubmit(text, sent.current.key);
   }
   return (
     <form onSubmit={submit} noValidate data-testid={props.testId}>

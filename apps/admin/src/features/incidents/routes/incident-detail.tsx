@@ -213,7 +213,7 @@ function Actions({ incident: inc }: { incident: IncidentDetail }) {
           pending={m.sendUpdate.isPending}
           error={m.sendUpdate.error}
           testId="incident-update"
-          onSubmit={(message) => m.sendUpdate.mutate({ message }, { onSuccess: (r) => setSentId(r.id) })}
+          onSubmit={(message, key) => m.sendUpdate.mutate({ message, key }, { onSuccess: (r) => setSentId(r.id) })}
         />
       ) : (
         <p className="muted">The incident is resolved; reopen it to send another update.</p>
@@ -253,9 +253,9 @@ function Actions({ incident: inc }: { incident: IncidentDetail }) {
           pending={m.sendUpdate.isPending}
           error={m.sendUpdate.error}
           testId="incident-resolve-update"
-          onSubmit={(message) =>
+          onSubmit={(message, key) =>
             m.sendUpdate.mutate(
-              { message, resolve: true },
+              { message, resolve: true, key },
               {
                 onSuccess: (r) => {
                   setSentId(r.id);
