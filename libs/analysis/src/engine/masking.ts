@@ -26,6 +26,47 @@ const KEYED_QUOTE = /=(["'])([^"'\n]*?)\1/g;
 const HAS_DIGIT = /\d/;
 /** Punctuation that separates the pieces of a token (dot leaders like `......` included). */
 export const PIECE_SPLIT = /((?:[=:,;()[\]{}|"'@#/\\]|<(?!\*>)|(?<!<\*)>|\.{2,})+)/;
+
+/** Characters that are a separator on their own (PIECE_SPLIT's class), by code. */
+const SEPARATOR = (() => {
+  const t = new Uint8Array(128);
+  for (const ch of '=:,;()[]{}|"\'@#/\\') t[ch.charCodeAt(0)] = 1;
+  return t;
+})();
+
+/** The length of the separator that starts at t[i] (PIECE_SPLIT's alternatives), or 0. */
+function separatorAt(t: string, i: number): number {
+  const c = t.charCodeAt(i);
+  if (c < 128 && SEPARATOR[c]) return 1;
+  if (c === 60) return t.charCodeAt(i + 1) === 42 && t.charCodeAt(i + 2) === 62 ? 0 : 1; // `<`, not of `<*>`
+  if (c === 62) return i >= 2 && t.charCodeAt(i - 2) === 60 && t.charCodeAt(i - 1) === 42 ? 0 : 1; // `>`, not of `<*>`
+  if (c === 46 && t.charCodeAt(i + 1) === 46) {
+    let j = i + 2;
+    while (t.charCodeAt(j) === 46) j++;
+    return j - i;
+  }
+  return 0;
+}
+
+/** `t.split(PIECE_SPLIT)` in one pass without a regex: pieces at even indexes, the separator runs between them at odd ones. */
+export function splitPieces(t: string): string[] {
+  const out: string[] = [];
+  let from = 0;
+  let i = 0;
+  while (i < t.length) {
+    let k = separatorAt(t, i);
+    if (k === 0) {
+      i++;
+      continue;
+    }
+    let j = i + k;
+    while (j < t.length && (k = separatorAt(t, j)) > 0) j += k;
+    out.push(t.slice(from, i), t.slice(i, j));
+    from = i = j;
+  }
+  out.push(t.slice(from));
+  return out;
+}
 const HEX_WORD = /^[0-9a-fA-F]{8,}$/;
 const NUMBER = /^[-+]?\d+(?:[.,]\d+)*$/;
 
@@ -38,7 +79,31 @@ const NAME_DOT_NUMBER = /^([A-Za-z][\w-]*\.)(\d+)$/;
 const NAME_DASH_VALUE = /^([A-Za-z]{2,}-)([A-Za-z]*\d[\w-]*)$/;
 /** Boolean literals are values (`setLightsOn(true)`, `cancelPeek: false`). */
 const BOOLEAN = /^(?:true|false)$/i;
-const BOOLEAN_PIECE = /(?:^|[^A-Za-z])(?:true|false)(?:$|[^A-Za-z])/i;
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+/** Whether `t` holds `true` or `false` (any case) not inside a longer word: one pass over the characters, no regex. */
+function hasBooleanPiece(t: string): boolean {
+  const len = t.length;
+  for (let i = 0; i + 4 <= len; i++) {
+    const c = t.charCodeAt(i) | 32;
+    if ((c !== 116 && c !== 102) || (i > 0 && isAsciiLetter(t.charCodeAt(i - 1)))) continue;
+    let end = -1;
+    if (c === 116) {
+      if ((t.charCodeAt(i + 1) | 32) === 114 && (t.charCodeAt(i + 2) | 32) === 117 && (t.charCodeAt(i + 3) | 32) === 101) end = i + 4;
+    } else if (
+      i + 5 <= len &&
+      (t.charCodeAt(i + 1) | 32) === 97 &&
+      (t.charCodeAt(i + 2) | 32) === 108 &&
+      (t.charCodeAt(i + 3) | 32) === 115 &&
+      (t.charCodeAt(i + 4) | 32) === 101
+    )
+      end = i + 5;
+    if (end >= 0 && (end === len || !isAsciiLetter(t.charCodeAt(end)))) return true;
+  }
+  return false;
+}
 
 function subwordIsValue(p: string): boolean {
   if (!HAS_DIGIT.test(p)) return false;
@@ -124,8 +189,8 @@ export function maskToken(token: string): string {
   let t = token;
   if (t.length >= 36 && t.includes('-')) t = t.replace(UUID, WILDCARD);
   if (t.length >= 7 && hasThreeDots(t)) t = t.replace(IP_VALUE, WILDCARD);
-  if (!HAS_DIGIT.test(t) && !BOOLEAN_PIECE.test(t)) return t;
-  const parts = t.split(PIECE_SPLIT);
+  if (!HAS_DIGIT.test(t) && !hasBooleanPiece(t)) return t;
+  const parts = splitPieces(t);
   let out = '';
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i];
@@ -211,7 +276,7 @@ export function maskScanned(tok: string, flags: number, work: TokenizerWork | un
   if (tok.length > MAX_TOKEN_CHARS) return WILDCARD;
   if ((flags & (F_DIGIT | F_SPECIAL | F_MAYBE)) === 0) return tok;
   if ((flags & (F_DIGIT | F_NONDIGIT)) === F_DIGIT) return WILDCARD;
-  if ((flags & (F_DIGIT | F_SPECIAL)) === 0 && !(tok.length >= 36 && tok.includes('-')) && !BOOLEAN_PIECE.test(tok)) return tok;
+  if ((flags & (F_DIGIT | F_SPECIAL)) === 0 && !(tok.length >= 36 && tok.includes('-')) && !hasBooleanPiece(tok)) return tok;
   if (work) work.chars += tok.length;
   return maskToken(tok);
 }

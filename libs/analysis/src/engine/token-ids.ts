@@ -59,7 +59,11 @@ const BLIND32 = new Int32Array(BLIND.buffer);
 const KEY = new Uint8Array(MAX_TOKEN_CHARS + 8);
 const KEY32 = new Int32Array(KEY.buffer);
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+
+/** The ASCII bytes src[start, end) as a string (short keys: cheaper than a TextDecoder call). */
+function asciiString(src: Uint8Array, start: number, end: number): string {
+  return String.fromCharCode.apply(null, src.subarray(start, end) as unknown as number[]);
+}
 
 /** Copies an ASCII string into BYTES; false when it is not ASCII (or too long), BYTES then undefined. */
 function loadAscii(s: string): boolean {
@@ -188,15 +192,22 @@ function scanBytes(len: number, detect: boolean): number {
  * int. The keys live in one word arena. It doubles up to MEMO_MAX_SLOTS, then is emptied when half full: it only remembers work, so losing it
  * changes no result.
  */
-const MEMO_MIN_SLOTS = 1 << 11;
+/** Initial slots: the digit-blind memo holds most distinct tokens, the exact one only tokens whose mask keeps digits. */
+const BLIND_SLOTS = 1 << 10;
+const EXACT_SLOTS = 1 << 7;
 const MEMO_MAX_SLOTS = 1 << 16;
 class TokenMemo {
   /** Per slot, side by side (one cache line per probe): hash, value (0: empty slot), key offset in the arena, key length. */
-  private table = new Int32Array(MEMO_MIN_SLOTS * 4);
-  private arena = new Int32Array(MEMO_MIN_SLOTS * 2);
+  private table: Int32Array;
+  private arena: Int32Array;
   /** Words of the arena in use. */
   private arenaUsed = 0;
   private count = 0;
+
+  constructor(slots: number) {
+    this.table = new Int32Array(slots * 4);
+    this.arena = new Int32Array(slots * 2);
+  }
 
   /** The value stored for the key of `len` bytes at word `at` of src, or 0. */
   get(h: number, src: Int32Array, at: number, len: number): number {
@@ -304,9 +315,9 @@ export class MaskedVocabulary {
   kind = new Uint8Array(1024);
   private readonly ids = new Map<string, number>([[WILDCARD, 0]]);
   /** Digit-blind token → masked id + 1, or DIGITS_KEPT. */
-  private readonly blind = new TokenMemo();
+  private readonly blind = new TokenMemo(BLIND_SLOTS);
   /** Token → masked id + 1, for tokens whose mask keeps digits. */
-  private readonly exact = new TokenMemo();
+  private readonly exact = new TokenMemo(EXACT_SLOTS);
 
   constructor() {
     this.kind[0] = KIND_WILDCARD;
@@ -373,7 +384,7 @@ export class MaskedVocabulary {
       const at = tokKey[k];
       let v = this.blind.get(h, BLIND32, at >> 2, len);
       if (v === 0) {
-        const key = (flags & DIGIT) === 0 ? text.slice(start, end) : decoder.decode(BLIND.subarray(at, at + len));
+        const key = (flags & DIGIT) === 0 ? text.slice(start, end) : asciiString(BLIND, at, at + len);
         const masked = maskScanned(key, flags, undefined);
         v = (flags & DIGIT) === 0 || !HAS_DIGIT.test(masked) ? this.idOf(masked) + 1 : DIGITS_KEPT;
         this.blind.set(h, BLIND32, at >> 2, len, v);
