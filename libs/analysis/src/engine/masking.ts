@@ -137,7 +137,7 @@ const CLOSERS = ')]}"\'>,.;:';
  */
 function unwrap(token: string): [string, string, string] {
   let p = 0;
-  const call = CALL_PREFIX.exec(token);
+  const call = token.indexOf('(') > 0 ? CALL_PREFIX.exec(token) : null;
   if (call) p = call[0].length;
   while (p < token.length && OPENERS.includes(token[p])) p++;
   let e = token.length;
@@ -154,7 +154,14 @@ function isWholeValue(core: string): boolean {
   }
   if (c0 === 48 && HEX_PREFIXED.test(core)) return true;
   if (((c0 >= 48 && c0 <= 57) || c0 === 43 || c0 === 45) && NUM_UNIT.test(core)) return true;
-  return core.includes(':') && (HOST_PORT.test(core) || isIpv6(core));
+  if (!core.includes(':')) return false;
+  // HOST_PORT ends in a port's digit; IPV6 starts with a hex digit or `:`.
+  const last = core.charCodeAt(core.length - 1);
+  return (last >= 48 && last <= 57 && HOST_PORT.test(core)) || (isHexDigitOrColon(c0) && isIpv6(core));
+}
+
+function isHexDigitOrColon(c: number): boolean {
+  return (c >= 48 && c <= 58) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 }
 
 /** An IPv6 address (hex groups, `::` compression, an IPv4 tail): one value, however many groups it shows. */
@@ -166,9 +173,19 @@ function isIpv6(core: string): boolean {
   return core.includes('::') || colons >= 5;
 }
 
-function hasThreeDots(t: string): boolean {
+/** What an IPv4 address needs: three dots, one of them between two digits (IP_VALUE is tried only then). */
+function mayHoldIpv4(t: string): boolean {
   let k = 0;
-  for (let i = t.indexOf('.'); i >= 0; i = t.indexOf('.', i + 1)) if (++k === 3) return true;
+  let digitDot = false;
+  for (let i = t.indexOf('.'); i >= 0; i = t.indexOf('.', i + 1)) {
+    k++;
+    if (!digitDot) {
+      const a = t.charCodeAt(i - 1);
+      const b = t.charCodeAt(i + 1);
+      digitDot = a >= 48 && a <= 57 && b >= 48 && b <= 57;
+    }
+    if (k >= 3 && digitDot) return true;
+  }
   return false;
 }
 
@@ -176,7 +193,8 @@ function hasThreeDots(t: string): boolean {
 export function maskToken(token: string): string {
   if (token.length === 0) return token;
   if (token === WILDCARD) return token;
-  const q = QUOTED.exec(token);
+  const c0 = token.charCodeAt(0);
+  const q = c0 === 34 || c0 === 39 || c0 === 96 ? QUOTED.exec(token) : null;
   if (q) {
     // A quoted value is masked like the bare value (a quoted path or number is a variable, a quoted name is not).
     const inner = maskToken(q[2]);
@@ -188,7 +206,7 @@ export function maskToken(token: string): string {
   if (isWholeValue(token)) return WILDCARD;
   let t = token;
   if (t.length >= 36 && t.includes('-')) t = t.replace(UUID, WILDCARD);
-  if (t.length >= 7 && hasThreeDots(t)) t = t.replace(IP_VALUE, WILDCARD);
+  if (t.length >= 7 && mayHoldIpv4(t)) t = t.replace(IP_VALUE, WILDCARD);
   if (!HAS_DIGIT.test(t) && !hasBooleanPiece(t)) return t;
   const parts = splitPieces(t);
   let out = '';
