@@ -24,20 +24,34 @@ const HOST_PORT = /^(?:[A-Za-z0-9][\w-]*(?:\.[\w-]+)+|[A-Za-z][\w-]*\d[\w-]*):\d
 /** key="quoted value, possibly with spaces" — the value is a variable. */
 const KEYED_QUOTE = /=(["'])([^"'\n]*?)\1/g;
 const HAS_DIGIT = /\d/;
+/** HAS_DIGIT.test(s) as a loop over the characters. */
+function hasDigit(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
+}
+/** Whether `t` has at least `n` dashes (a UUID has four). */
+function hasDashes(t: string, n: number): boolean {
+  for (let i = t.indexOf('-'); i >= 0; i = t.indexOf('-', i + 1)) if (--n === 0) return true;
+  return false;
+}
 /** Punctuation that separates the pieces of a token (dot leaders like `......` included). */
 export const PIECE_SPLIT = /((?:[=:,;()[\]{}|"'@#/\\]|<(?!\*>)|(?<!<\*)>|\.{2,})+)/;
 
-/** Characters that are a separator on their own (PIECE_SPLIT's class), by code. */
+/** Per ASCII code: 1 for a separator on its own (PIECE_SPLIT's class), 2 for `<`, `>` and `.` (one may start a separator). */
 const SEPARATOR = (() => {
   const t = new Uint8Array(128);
   for (const ch of '=:,;()[]{}|"\'@#/\\') t[ch.charCodeAt(0)] = 1;
+  for (const ch of '<>.') t[ch.charCodeAt(0)] = 2;
   return t;
 })();
 
 /** The length of the separator that starts at t[i] (PIECE_SPLIT's alternatives), or 0. */
 function separatorAt(t: string, i: number): number {
   const c = t.charCodeAt(i);
-  if (c < 128 && SEPARATOR[c]) return 1;
+  if (c < 128 && SEPARATOR[c] === 1) return 1;
   if (c === 60) return t.charCodeAt(i + 1) === 42 && t.charCodeAt(i + 2) === 62 ? 0 : 1; // `<`, not of `<*>`
   if (c === 62) return i >= 2 && t.charCodeAt(i - 2) === 60 && t.charCodeAt(i - 1) === 42 ? 0 : 1; // `>`, not of `<*>`
   if (c === 46 && t.charCodeAt(i + 1) === 46) {
@@ -54,7 +68,8 @@ export function splitPieces(t: string): string[] {
   let from = 0;
   let i = 0;
   while (i < t.length) {
-    let k = separatorAt(t, i);
+    const c = t.charCodeAt(i);
+    let k = c < 128 && SEPARATOR[c] !== 0 ? separatorAt(t, i) : 0;
     if (k === 0) {
       i++;
       continue;
@@ -106,7 +121,7 @@ function hasBooleanPiece(t: string): boolean {
 }
 
 function subwordIsValue(p: string): boolean {
-  if (!HAS_DIGIT.test(p)) return false;
+  if (!hasDigit(p)) return false;
   if (NUMBER.test(p) || HEX_WORD.test(p)) return true;
   return !ONE_DIGIT_WORD.test(p);
 }
@@ -114,7 +129,7 @@ function subwordIsValue(p: string): boolean {
 /** True when a word (no punctuation) is a value rather than a keyword. */
 function isValuePiece(p: string): boolean {
   if (p === '') return false;
-  if (!HAS_DIGIT.test(p)) return false;
+  if (!hasDigit(p)) return false;
   if (NUMBER.test(p)) return true;
   if (HEX_WORD.test(p)) return true;
   if (ONE_DIGIT_WORD.test(p)) return false;
@@ -205,9 +220,9 @@ export function maskToken(token: string): string {
   if (w[1] !== '' && (w[0] !== '' || w[2] !== '') && !(w[2] === '.' && PATH.test(w[1])) && isWholeValue(w[1])) return w[0] + WILDCARD + w[2];
   if (isWholeValue(token)) return WILDCARD;
   let t = token;
-  if (t.length >= 36 && t.includes('-')) t = t.replace(UUID, WILDCARD);
+  if (t.length >= 36 && hasDashes(t, 4)) t = t.replace(UUID, WILDCARD);
   if (t.length >= 7 && mayHoldIpv4(t)) t = t.replace(IP_VALUE, WILDCARD);
-  if (!HAS_DIGIT.test(t) && !hasBooleanPiece(t)) return t;
+  if (!hasDigit(t) && !hasBooleanPiece(t)) return t;
   const parts = splitPieces(t);
   let out = '';
   for (let i = 0; i < parts.length; i++) {
