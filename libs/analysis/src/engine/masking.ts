@@ -25,7 +25,7 @@ const HOST_PORT = /^(?:[A-Za-z0-9][\w-]*(?:\.[\w-]+)+|[A-Za-z][\w-]*\d[\w-]*):\d
 const KEYED_QUOTE = /=(["'])([^"'\n]*?)\1/g;
 const HAS_DIGIT = /\d/;
 /** HAS_DIGIT.test(s) as a loop over the characters. */
-function hasDigit(s: string): boolean {
+export function hasDigit(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 48 && c <= 57) return true;

@@ -18,6 +18,7 @@ import {
   F_DIGIT,
   F_NONDIGIT,
   F_PUNCT,
+  hasDigit,
   MAX_LINE_CHARS,
   MAX_TOKEN_CHARS,
   maskedTokens,
@@ -43,8 +44,6 @@ export const KIND_WILDCARD = 1;
 export const KIND_PAREN_VALUE = 2;
 /** The most tokens a message has (the size of a buffer for MaskedVocabulary.tokenIds). */
 export const MASKED_TOKEN_SLOTS = TOKEN_SLOTS;
-
-const HAS_DIGIT = /\d/;
 
 /** The current line as bytes (ASCII), eight zero bytes after its end (the scanner looks a few bytes ahead). */
 const BYTES = new Uint8Array(LINE_CHARS + 8);
@@ -386,7 +385,7 @@ export class MaskedVocabulary {
       if (v === 0) {
         const key = (flags & DIGIT) === 0 ? text.slice(start, end) : asciiString(BLIND, at, at + len);
         const masked = maskScanned(key, flags, undefined);
-        v = (flags & DIGIT) === 0 || !HAS_DIGIT.test(masked) ? this.idOf(masked) + 1 : DIGITS_KEPT;
+        v = (flags & DIGIT) === 0 || !hasDigit(masked) ? this.idOf(masked) + 1 : DIGITS_KEPT;
         this.blind.set(h, BLIND32, at >> 2, len, v);
       }
       out[k] = v === DIGITS_KEPT ? this.exactId(text, start, end, flags) : v - 1;
