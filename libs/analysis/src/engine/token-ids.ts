@@ -6,7 +6,7 @@
  * The masking rules (masking.ts) run once per distinct *digit-blind* token: every digit counts as `1` (a `0` before
  * `x`/`X` stays `0`, a hex prefix). The rules only ever look at digits as a class (`\d`, `[0-9a-f]`, how many
  * of them) apart from that `0x` prefix, so a token and its digit-blind form take the same path through them; when
- * the digit-blind form's mask keeps no digit (`blk_<*>`, `port:<*>`), that mask is the token's mask too. When it
+ * the mask keeps no digit (`blk_<*>`, `port:<*>`), it is the mask of every token of that digit-blind form. When it
  * keeps digits (`ssh2`, `eth0.<*>`), the token itself is masked and remembered. Lines that are not ASCII take the
  * string path (maskedTokens) and give the same ids.
  */
@@ -58,11 +58,6 @@ const BLIND32 = new Int32Array(BLIND.buffer);
 const KEY = new Uint8Array(MAX_TOKEN_CHARS + 8);
 const KEY32 = new Int32Array(KEY.buffer);
 const encoder = new TextEncoder();
-
-/** The ASCII bytes src[start, end) as a string (short keys: cheaper than a TextDecoder call). */
-function asciiString(src: Uint8Array, start: number, end: number): string {
-  return String.fromCharCode.apply(null, src.subarray(start, end) as unknown as number[]);
-}
 
 /** Copies an ASCII string into BYTES; false when it is not ASCII (or too long), BYTES then undefined. */
 function loadAscii(s: string): boolean {
@@ -383,8 +378,9 @@ export class MaskedVocabulary {
       const at = tokKey[k];
       let v = this.blind.get(h, BLIND32, at >> 2, len);
       if (v === 0) {
-        const key = (flags & DIGIT) === 0 ? text.slice(start, end) : asciiString(BLIND, at, at + len);
-        const masked = maskScanned(key, flags, undefined);
+        // The first token of a digit-blind form is masked itself: it takes the same path through the rules as its
+        // digit-blind form, so its mask is that form's mask when it keeps no digit, and keeps digits when that does.
+        const masked = maskScanned(text.slice(start, end), flags, undefined);
         v = (flags & DIGIT) === 0 || !hasDigit(masked) ? this.idOf(masked) + 1 : DIGITS_KEPT;
         this.blind.set(h, BLIND32, at >> 2, len, v);
       }
