@@ -608,7 +608,14 @@ export class SignatureMiner {
       const c = group[g];
       const t = c.ids;
       let eq = 0;
-      for (let i = 0; i < n; i++) if (t[i] === ids[i]) eq++;
+      // A cluster with more than n - bestEq differing positions cannot reach bestEq: stop comparing it.
+      let slack = n - bestEq;
+      let i = 0;
+      for (; i < n; i++) {
+        if (t[i] === ids[i]) eq++;
+        else if (--slack < 0) break;
+      }
+      if (i < n) continue;
       // Same token count within a group: more equal positions is a higher similarity.
       if (eq > bestEq || (eq === bestEq && best !== null && c.size > best.size)) {
         bestEq = eq;
