@@ -120,19 +120,26 @@ function hasBooleanPiece(t: string): boolean {
   return false;
 }
 
+// Each pattern below is tried only when the piece's first character and length allow it.
+function mayBeNumber(c0: number): boolean {
+  return (c0 >= 48 && c0 <= 57) || c0 === 43 || c0 === 45;
+}
+
 function subwordIsValue(p: string): boolean {
   if (!hasDigit(p)) return false;
-  if (NUMBER.test(p) || HEX_WORD.test(p)) return true;
-  return !ONE_DIGIT_WORD.test(p);
+  const c0 = p.charCodeAt(0);
+  if ((mayBeNumber(c0) && NUMBER.test(p)) || (p.length >= 8 && HEX_WORD.test(p))) return true;
+  return !(isAsciiLetter(c0) && ONE_DIGIT_WORD.test(p));
 }
 
 /** True when a word (no punctuation) is a value rather than a keyword. */
 function isValuePiece(p: string): boolean {
   if (p === '') return false;
   if (!hasDigit(p)) return false;
-  if (NUMBER.test(p)) return true;
-  if (HEX_WORD.test(p)) return true;
-  if (ONE_DIGIT_WORD.test(p)) return false;
+  const c0 = p.charCodeAt(0);
+  if (mayBeNumber(c0) && NUMBER.test(p)) return true;
+  if (p.length >= 8 && HEX_WORD.test(p)) return true;
+  if (isAsciiLetter(c0) && ONE_DIGIT_WORD.test(p)) return false;
   // snake_case identifiers: a value only when one of their parts is (blk_123, jk2_init is a keyword).
   if (p.includes('_')) {
     for (const w of p.split('_')) if (subwordIsValue(w)) return true;
@@ -229,9 +236,9 @@ export function maskToken(token: string): string {
     const p = parts[i];
     if (i % 2 === 1) out += p;
     else if (isValuePiece(p)) {
-      const nd = NAME_DOT_NUMBER.exec(p) ?? NAME_DASH_VALUE.exec(p);
+      const nd = isAsciiLetter(p.charCodeAt(0)) ? (NAME_DOT_NUMBER.exec(p) ?? NAME_DASH_VALUE.exec(p)) : null;
       out += nd ? nd[1] + WILDCARD : WILDCARD;
-    } else if (BOOLEAN.test(p)) out += WILDCARD;
+    } else if ((p.length === 4 || p.length === 5) && BOOLEAN.test(p)) out += WILDCARD;
     else out += p;
   }
   return out;
