@@ -1,4 +1,4 @@
-import { MAX_LINE_CHARS, MAX_TOKEN_CHARS, maskedTokens, maskMessage, maskToken, WILDCARD } from './masking';
+import { MAX_LINE_CHARS, MAX_TOKEN_CHARS, maskedTokens, maskMessage, maskToken, PIECE_SPLIT, splitPieces, WILDCARD } from './masking';
 
 describe('masking', () => {
   it.each([
@@ -80,5 +80,34 @@ describe('tokenising long lines (linear work, counted)', () => {
 
   it('masks a token longer than MAX_TOKEN_CHARS as one variable', () => {
     expect(maskedTokens(`blob ${'Ab'.repeat(MAX_TOKEN_CHARS)} end`)).toEqual(['blob', WILDCARD, 'end']);
+  });
+
+  it.each([
+    ['uid=1000'],
+    ['a..b...c'],
+    ['.a.'],
+    ['..'],
+    ['x<*>y'],
+    ['<*>>'],
+    ['<<*>'],
+    ['*>a'],
+    ['a<b>c'],
+    ['(uid=<*>),'],
+    ['"k":[1,{2}]|@#/\\'],
+    [''],
+    ['é:ü'],
+  ])('splitPieces(%j) gives the parts of the PIECE_SPLIT regex', (t) => {
+    expect(splitPieces(t)).toEqual(t.split(PIECE_SPLIT));
+  });
+
+  it.each([
+    ['visible=true', 'visible=<*>'],
+    ['(FALSE)', '(<*>)'],
+    ['trueish', 'trueish'],
+    ['untrue', 'untrue'],
+    ['is_true', 'is_true'],
+    ['flag:false;', 'flag:<*>;'],
+  ])('masks a boolean only where it is a piece of its own: %s', (t, masked) => {
+    expect(maskToken(t)).toBe(masked);
   });
 });

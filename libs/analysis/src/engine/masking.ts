@@ -24,8 +24,64 @@ const HOST_PORT = /^(?:[A-Za-z0-9][\w-]*(?:\.[\w-]+)+|[A-Za-z][\w-]*\d[\w-]*):\d
 /** key="quoted value, possibly with spaces" — the value is a variable. */
 const KEYED_QUOTE = /=(["'])([^"'\n]*?)\1/g;
 const HAS_DIGIT = /\d/;
+/** HAS_DIGIT.test(s) as a loop over the characters. */
+export function hasDigit(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
+}
+/** Whether `t` has at least `n` dashes (a UUID has four). */
+function hasDashes(t: string, n: number): boolean {
+  for (let i = t.indexOf('-'); i >= 0; i = t.indexOf('-', i + 1)) if (--n === 0) return true;
+  return false;
+}
 /** Punctuation that separates the pieces of a token (dot leaders like `......` included). */
 export const PIECE_SPLIT = /((?:[=:,;()[\]{}|"'@#/\\]|<(?!\*>)|(?<!<\*)>|\.{2,})+)/;
+
+/** Per ASCII code: 1 for a separator on its own (PIECE_SPLIT's class), 2 for `<`, `>` and `.` (one may start a separator). */
+const SEPARATOR = (() => {
+  const t = new Uint8Array(128);
+  for (const ch of '=:,;()[]{}|"\'@#/\\') t[ch.charCodeAt(0)] = 1;
+  for (const ch of '<>.') t[ch.charCodeAt(0)] = 2;
+  return t;
+})();
+
+/** The length of the separator that starts at t[i] (PIECE_SPLIT's alternatives), or 0. */
+function separatorAt(t: string, i: number): number {
+  const c = t.charCodeAt(i);
+  if (c < 128 && SEPARATOR[c] === 1) return 1;
+  if (c === 60) return t.charCodeAt(i + 1) === 42 && t.charCodeAt(i + 2) === 62 ? 0 : 1; // `<`, not of `<*>`
+  if (c === 62) return i >= 2 && t.charCodeAt(i - 2) === 60 && t.charCodeAt(i - 1) === 42 ? 0 : 1; // `>`, not of `<*>`
+  if (c === 46 && t.charCodeAt(i + 1) === 46) {
+    let j = i + 2;
+    while (t.charCodeAt(j) === 46) j++;
+    return j - i;
+  }
+  return 0;
+}
+
+/** `t.split(PIECE_SPLIT)` in one pass without a regex: pieces at even indexes, the separator runs between them at odd ones. */
+export function splitPieces(t: string): string[] {
+  const out: string[] = [];
+  let from = 0;
+  let i = 0;
+  while (i < t.length) {
+    const c = t.charCodeAt(i);
+    let k = c < 128 && SEPARATOR[c] !== 0 ? separatorAt(t, i) : 0;
+    if (k === 0) {
+      i++;
+      continue;
+    }
+    let j = i + k;
+    while (j < t.length && (k = separatorAt(t, j)) > 0) j += k;
+    out.push(t.slice(from, i), t.slice(i, j));
+    from = i = j;
+  }
+  out.push(t.slice(from));
+  return out;
+}
 const HEX_WORD = /^[0-9a-fA-F]{8,}$/;
 const NUMBER = /^[-+]?\d+(?:[.,]\d+)*$/;
 
@@ -38,21 +94,52 @@ const NAME_DOT_NUMBER = /^([A-Za-z][\w-]*\.)(\d+)$/;
 const NAME_DASH_VALUE = /^([A-Za-z]{2,}-)([A-Za-z]*\d[\w-]*)$/;
 /** Boolean literals are values (`setLightsOn(true)`, `cancelPeek: false`). */
 const BOOLEAN = /^(?:true|false)$/i;
-const BOOLEAN_PIECE = /(?:^|[^A-Za-z])(?:true|false)(?:$|[^A-Za-z])/i;
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+/** Whether `t` holds `true` or `false` (any case) not inside a longer word: one pass over the characters, no regex. */
+function hasBooleanPiece(t: string): boolean {
+  const len = t.length;
+  for (let i = 0; i + 4 <= len; i++) {
+    const c = t.charCodeAt(i) | 32;
+    if ((c !== 116 && c !== 102) || (i > 0 && isAsciiLetter(t.charCodeAt(i - 1)))) continue;
+    let end = -1;
+    if (c === 116) {
+      if ((t.charCodeAt(i + 1) | 32) === 114 && (t.charCodeAt(i + 2) | 32) === 117 && (t.charCodeAt(i + 3) | 32) === 101) end = i + 4;
+    } else if (
+      i + 5 <= len &&
+      (t.charCodeAt(i + 1) | 32) === 97 &&
+      (t.charCodeAt(i + 2) | 32) === 108 &&
+      (t.charCodeAt(i + 3) | 32) === 115 &&
+      (t.charCodeAt(i + 4) | 32) === 101
+    )
+      end = i + 5;
+    if (end >= 0 && (end === len || !isAsciiLetter(t.charCodeAt(end)))) return true;
+  }
+  return false;
+}
+
+// Each pattern below is tried only when the piece's first character and length allow it.
+function mayBeNumber(c0: number): boolean {
+  return (c0 >= 48 && c0 <= 57) || c0 === 43 || c0 === 45;
+}
 
 function subwordIsValue(p: string): boolean {
-  if (!HAS_DIGIT.test(p)) return false;
-  if (NUMBER.test(p) || HEX_WORD.test(p)) return true;
-  return !ONE_DIGIT_WORD.test(p);
+  if (!hasDigit(p)) return false;
+  const c0 = p.charCodeAt(0);
+  if ((mayBeNumber(c0) && NUMBER.test(p)) || (p.length >= 8 && HEX_WORD.test(p))) return true;
+  return !(isAsciiLetter(c0) && ONE_DIGIT_WORD.test(p));
 }
 
 /** True when a word (no punctuation) is a value rather than a keyword. */
 function isValuePiece(p: string): boolean {
   if (p === '') return false;
-  if (!HAS_DIGIT.test(p)) return false;
-  if (NUMBER.test(p)) return true;
-  if (HEX_WORD.test(p)) return true;
-  if (ONE_DIGIT_WORD.test(p)) return false;
+  if (!hasDigit(p)) return false;
+  const c0 = p.charCodeAt(0);
+  if (mayBeNumber(c0) && NUMBER.test(p)) return true;
+  if (p.length >= 8 && HEX_WORD.test(p)) return true;
+  if (isAsciiLetter(c0) && ONE_DIGIT_WORD.test(p)) return false;
   // snake_case identifiers: a value only when one of their parts is (blk_123, jk2_init is a keyword).
   if (p.includes('_')) {
     for (const w of p.split('_')) if (subwordIsValue(w)) return true;
@@ -72,7 +159,7 @@ const CLOSERS = ')]}"\'>,.;:';
  */
 function unwrap(token: string): [string, string, string] {
   let p = 0;
-  const call = CALL_PREFIX.exec(token);
+  const call = token.indexOf('(') > 0 ? CALL_PREFIX.exec(token) : null;
   if (call) p = call[0].length;
   while (p < token.length && OPENERS.includes(token[p])) p++;
   let e = token.length;
@@ -89,7 +176,14 @@ function isWholeValue(core: string): boolean {
   }
   if (c0 === 48 && HEX_PREFIXED.test(core)) return true;
   if (((c0 >= 48 && c0 <= 57) || c0 === 43 || c0 === 45) && NUM_UNIT.test(core)) return true;
-  return core.includes(':') && (HOST_PORT.test(core) || isIpv6(core));
+  if (!core.includes(':')) return false;
+  // HOST_PORT ends in a port's digit; IPV6 starts with a hex digit or `:`.
+  const last = core.charCodeAt(core.length - 1);
+  return (last >= 48 && last <= 57 && HOST_PORT.test(core)) || (isHexDigitOrColon(c0) && isIpv6(core));
+}
+
+function isHexDigitOrColon(c: number): boolean {
+  return (c >= 48 && c <= 58) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 }
 
 /** An IPv6 address (hex groups, `::` compression, an IPv4 tail): one value, however many groups it shows. */
@@ -101,9 +195,19 @@ function isIpv6(core: string): boolean {
   return core.includes('::') || colons >= 5;
 }
 
-function hasThreeDots(t: string): boolean {
+/** What an IPv4 address needs: three dots, one of them between two digits (IP_VALUE is tried only then). */
+function mayHoldIpv4(t: string): boolean {
   let k = 0;
-  for (let i = t.indexOf('.'); i >= 0; i = t.indexOf('.', i + 1)) if (++k === 3) return true;
+  let digitDot = false;
+  for (let i = t.indexOf('.'); i >= 0; i = t.indexOf('.', i + 1)) {
+    k++;
+    if (!digitDot) {
+      const a = t.charCodeAt(i - 1);
+      const b = t.charCodeAt(i + 1);
+      digitDot = a >= 48 && a <= 57 && b >= 48 && b <= 57;
+    }
+    if (k >= 3 && digitDot) return true;
+  }
   return false;
 }
 
@@ -111,7 +215,8 @@ function hasThreeDots(t: string): boolean {
 export function maskToken(token: string): string {
   if (token.length === 0) return token;
   if (token === WILDCARD) return token;
-  const q = QUOTED.exec(token);
+  const c0 = token.charCodeAt(0);
+  const q = c0 === 34 || c0 === 39 || c0 === 96 ? QUOTED.exec(token) : null;
   if (q) {
     // A quoted value is masked like the bare value (a quoted path or number is a variable, a quoted name is not).
     const inner = maskToken(q[2]);
@@ -122,18 +227,18 @@ export function maskToken(token: string): string {
   if (w[1] !== '' && (w[0] !== '' || w[2] !== '') && !(w[2] === '.' && PATH.test(w[1])) && isWholeValue(w[1])) return w[0] + WILDCARD + w[2];
   if (isWholeValue(token)) return WILDCARD;
   let t = token;
-  if (t.length >= 36 && t.includes('-')) t = t.replace(UUID, WILDCARD);
-  if (t.length >= 7 && hasThreeDots(t)) t = t.replace(IP_VALUE, WILDCARD);
-  if (!HAS_DIGIT.test(t) && !BOOLEAN_PIECE.test(t)) return t;
-  const parts = t.split(PIECE_SPLIT);
+  if (t.length >= 36 && hasDashes(t, 4)) t = t.replace(UUID, WILDCARD);
+  if (t.length >= 7 && mayHoldIpv4(t)) t = t.replace(IP_VALUE, WILDCARD);
+  if (!hasDigit(t) && !hasBooleanPiece(t)) return t;
+  const parts = splitPieces(t);
   let out = '';
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i];
     if (i % 2 === 1) out += p;
     else if (isValuePiece(p)) {
-      const nd = NAME_DOT_NUMBER.exec(p) ?? NAME_DASH_VALUE.exec(p);
+      const nd = isAsciiLetter(p.charCodeAt(0)) ? (NAME_DOT_NUMBER.exec(p) ?? NAME_DASH_VALUE.exec(p)) : null;
       out += nd ? nd[1] + WILDCARD : WILDCARD;
-    } else if (BOOLEAN.test(p)) out += WILDCARD;
+    } else if ((p.length === 4 || p.length === 5) && BOOLEAN.test(p)) out += WILDCARD;
     else out += p;
   }
   return out;
@@ -211,7 +316,7 @@ export function maskScanned(tok: string, flags: number, work: TokenizerWork | un
   if (tok.length > MAX_TOKEN_CHARS) return WILDCARD;
   if ((flags & (F_DIGIT | F_SPECIAL | F_MAYBE)) === 0) return tok;
   if ((flags & (F_DIGIT | F_NONDIGIT)) === F_DIGIT) return WILDCARD;
-  if ((flags & (F_DIGIT | F_SPECIAL)) === 0 && !(tok.length >= 36 && tok.includes('-')) && !BOOLEAN_PIECE.test(tok)) return tok;
+  if ((flags & (F_DIGIT | F_SPECIAL)) === 0 && !(tok.length >= 36 && tok.includes('-')) && !hasBooleanPiece(tok)) return tok;
   if (work) work.chars += tok.length;
   return maskToken(tok);
 }

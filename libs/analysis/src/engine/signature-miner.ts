@@ -6,7 +6,7 @@
  * its template turns differing positions into `<*>`. Memory is bounded: clusters per group and in
  * total are capped (least recently used evicted), and the exact-match cache is cleared when full.
  */
-import { maskedTokens, PIECE_SPLIT, WILDCARD } from './masking';
+import { maskedTokens, splitPieces, WILDCARD } from './masking';
 import { KIND_PAREN_VALUE, KIND_WILDCARD, MASKED_TOKEN_SLOTS, MaskedVocabulary } from './token-ids';
 
 /** Local copies (imported bindings are accessors in CommonJS output). */
@@ -162,8 +162,8 @@ export function mergeToken(a: string, b: string): string {
   const bw = b.includes(WILDCARD);
   if (aw && !bw && instanceOf(a, b)) return a;
   if (bw && !aw && instanceOf(b, a)) return b;
-  const pa = a.split(PIECE_SPLIT);
-  const pb = b.split(PIECE_SPLIT);
+  const pa = splitPieces(a);
+  const pb = splitPieces(b);
   if (pa.length !== pb.length || pa.length === 1) return mergeByEnds(a, b);
   let out = '';
   for (let i = 0; i < pa.length; i++) {
@@ -608,7 +608,14 @@ export class SignatureMiner {
       const c = group[g];
       const t = c.ids;
       let eq = 0;
-      for (let i = 0; i < n; i++) if (t[i] === ids[i]) eq++;
+      // A cluster with more than n - bestEq differing positions cannot reach bestEq: stop comparing it.
+      let slack = n - bestEq;
+      let i = 0;
+      for (; i < n; i++) {
+        if (t[i] === ids[i]) eq++;
+        else if (--slack < 0) break;
+      }
+      if (i < n) continue;
       // Same token count within a group: more equal positions is a higher similarity.
       if (eq > bestEq || (eq === bestEq && best !== null && c.size > best.size)) {
         bestEq = eq;

@@ -6,7 +6,7 @@
  * The masking rules (masking.ts) run once per distinct *digit-blind* token: every digit counts as `1` (a `0` before
  * `x`/`X` stays `0`, a hex prefix). The rules only ever look at digits as a class (`\d`, `[0-9a-f]`, how many
  * of them) apart from that `0x` prefix, so a token and its digit-blind form take the same path through them; when
- * the digit-blind form's mask keeps no digit (`blk_<*>`, `port:<*>`), that mask is the token's mask too. When it
+ * the mask keeps no digit (`blk_<*>`, `port:<*>`), it is the mask of every token of that digit-blind form. When it
  * keeps digits (`ssh2`, `eth0.<*>`), the token itself is masked and remembered. Lines that are not ASCII take the
  * string path (maskedTokens) and give the same ids.
  */
@@ -18,6 +18,7 @@ import {
   F_DIGIT,
   F_NONDIGIT,
   F_PUNCT,
+  hasDigit,
   MAX_LINE_CHARS,
   MAX_TOKEN_CHARS,
   maskedTokens,
@@ -44,14 +45,19 @@ export const KIND_PAREN_VALUE = 2;
 /** The most tokens a message has (the size of a buffer for MaskedVocabulary.tokenIds). */
 export const MASKED_TOKEN_SLOTS = TOKEN_SLOTS;
 
-const HAS_DIGIT = /\d/;
-
 /** The current line as bytes (ASCII), eight zero bytes after its end (the scanner looks a few bytes ahead). */
 const BYTES = new Uint8Array(LINE_CHARS + 8);
-/** The digit-blind form of BYTES, filled by the scanner. */
-const BLIND = new Uint8Array(LINE_CHARS + 8);
+/**
+ * The digit-blind form of each token, filled by the scanner: token k at byte tokKey[k] (a multiple of 4), zero
+ * bytes after it up to the next multiple of 4, so that token keys compare four bytes at a time (BLIND32). A token of
+ * L characters takes at most L + 3 bytes and is followed by at least one space in the line.
+ */
+const BLIND = new Uint8Array(LINE_CHARS * 4 + 16);
+const BLIND32 = new Int32Array(BLIND.buffer);
+/** A token's own bytes, aligned and zero-padded like BLIND (see keyOf). */
+const KEY = new Uint8Array(MAX_TOKEN_CHARS + 8);
+const KEY32 = new Int32Array(KEY.buffer);
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 /** Copies an ASCII string into BYTES; false when it is not ASCII (or too long), BYTES then undefined. */
 function loadAscii(s: string): boolean {
@@ -67,6 +73,8 @@ const tokStart = new Int32Array(TOKEN_SLOTS);
 const tokEnd = new Int32Array(TOKEN_SLOTS);
 const tokFlags = new Int32Array(TOKEN_SLOTS);
 const tokHash = new Int32Array(TOKEN_SLOTS);
+/** Where token k's digit-blind key starts in BLIND (a multiple of 4). */
+const tokKey = new Int32Array(TOKEN_SLOTS);
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -122,9 +130,12 @@ function scanBytes(len: number, detect: boolean): number {
   /** Whether a month name starts before monthFrom. */
   let month = false;
   let monthFrom = 0;
+  /** The next key's byte in BLIND. */
+  let w = 0;
   while (i < len && CLASS[s[i]] & SPACE) i++;
   while (i < len) {
     const start = i;
+    const key = w;
     let flags = 0;
     let h = 0x811c9dc5 | 0;
     for (; i < len; i++) {
@@ -155,9 +166,11 @@ function scanBytes(len: number, detect: boolean): number {
         }
       }
       flags |= e;
-      BLIND[i] = b;
+      BLIND[w++] = b;
       h = Math.imul(h ^ b, 0x01000193);
     }
+    while (w & 3) BLIND[w++] = 0;
+    tokKey[n] = key;
     tokStart[n] = start;
     tokEnd[n] = i;
     tokFlags[n] = flags & (ZERO - 1);
@@ -169,47 +182,57 @@ function scanBytes(len: number, detect: boolean): number {
 }
 
 /**
- * An open-addressing table from a token's bytes (hash + span of `src`) to a positive int. The keys live in one byte
- * arena. It doubles up to MEMO_MAX_SLOTS, then is emptied when half full: it only remembers work, so losing it
+ * An open-addressing table from a token's bytes (hash + a key of `src`: 4-byte words, zero-padded) to a positive
+ * int. The keys live in one word arena. It doubles up to MEMO_MAX_SLOTS, then is emptied when half full: it only remembers work, so losing it
  * changes no result.
  */
-const MEMO_MIN_SLOTS = 1 << 11;
+/** Initial slots: the digit-blind memo holds most distinct tokens, the exact one only tokens whose mask keeps digits. */
+const BLIND_SLOTS = 1 << 10;
+const EXACT_SLOTS = 1 << 7;
 const MEMO_MAX_SLOTS = 1 << 16;
 class TokenMemo {
   /** Per slot, side by side (one cache line per probe): hash, value (0: empty slot), key offset in the arena, key length. */
-  private table = new Int32Array(MEMO_MIN_SLOTS * 4);
-  private arena = new Uint8Array(MEMO_MIN_SLOTS * 8);
+  private table: Int32Array;
+  private arena: Int32Array;
+  /** Words of the arena in use. */
   private arenaUsed = 0;
   private count = 0;
 
-  /** The value stored for src[start, start + len), or 0. */
-  get(h: number, src: Uint8Array, start: number, len: number): number {
+  constructor(slots: number) {
+    this.table = new Int32Array(slots * 4);
+    this.arena = new Int32Array(slots * 2);
+  }
+
+  /** The value stored for the key of `len` bytes at word `at` of src, or 0. */
+  get(h: number, src: Int32Array, at: number, len: number): number {
     const table = this.table;
     const mask = (table.length >> 2) - 1;
     const arena = this.arena;
+    const words = (len + 3) >> 2;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const p = slot << 2;
       const v = table[p + 1];
       if (v === 0) return 0;
       if (table[p] !== h || table[p + 3] !== len) continue;
-      const at = table[p + 2];
+      const to = table[p + 2];
       let j = 0;
-      while (j < len && arena[at + j] === src[start + j]) j++;
-      if (j === len) return v;
+      while (j < words && arena[to + j] === src[at + j]) j++;
+      if (j === words) return v;
     }
   }
 
-  set(h: number, src: Uint8Array, start: number, len: number, value: number): void {
+  set(h: number, src: Int32Array, at: number, len: number, value: number): void {
     if (this.count >= this.table.length >> 3) this.grow();
-    if (this.arenaUsed + len > this.arena.length) {
-      const a = new Uint8Array(Math.max(this.arena.length * 2, this.arenaUsed + len));
+    const words = (len + 3) >> 2;
+    if (this.arenaUsed + words > this.arena.length) {
+      const a = new Int32Array(Math.max(this.arena.length * 2, this.arenaUsed + words));
       a.set(this.arena);
       this.arena = a;
     }
     const arena = this.arena;
-    for (let j = 0, at = this.arenaUsed; j < len; j++) arena[at + j] = src[start + j];
+    for (let j = 0, to = this.arenaUsed; j < words; j++) arena[to + j] = src[at + j];
     this.place(h, value, this.arenaUsed, len);
-    this.arenaUsed += len;
+    this.arenaUsed += words;
   }
 
   private place(h: number, value: number, at: number, len: number): void {
@@ -259,9 +282,16 @@ function isLetter(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
-function hashBytes(src: Uint8Array, start: number, end: number): number {
+/** Copies BYTES[start, end) into KEY (zero-padded to a multiple of 4) and returns its hash. */
+function keyOf(start: number, end: number): number {
   let h = 0x811c9dc5 | 0;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ src[i], 0x01000193);
+  let w = 0;
+  for (let i = start; i < end; i++) {
+    const c = BYTES[i];
+    KEY[w++] = c;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  while (w & 3) KEY[w++] = 0;
   return h;
 }
 
@@ -279,9 +309,9 @@ export class MaskedVocabulary {
   kind = new Uint8Array(1024);
   private readonly ids = new Map<string, number>([[WILDCARD, 0]]);
   /** Digit-blind token → masked id + 1, or DIGITS_KEPT. */
-  private readonly blind = new TokenMemo();
+  private readonly blind = new TokenMemo(BLIND_SLOTS);
   /** Token → masked id + 1, for tokens whose mask keeps digits. */
-  private readonly exact = new TokenMemo();
+  private readonly exact = new TokenMemo(EXACT_SLOTS);
 
   constructor() {
     this.kind[0] = KIND_WILDCARD;
@@ -345,12 +375,14 @@ export class MaskedVocabulary {
         continue;
       }
       const h = tokHash[k];
-      let v = this.blind.get(h, BLIND, start, len);
+      const at = tokKey[k];
+      let v = this.blind.get(h, BLIND32, at >> 2, len);
       if (v === 0) {
-        const key = (flags & DIGIT) === 0 ? text.slice(start, end) : decoder.decode(BLIND.subarray(start, end));
-        const masked = maskScanned(key, flags, undefined);
-        v = (flags & DIGIT) === 0 || !HAS_DIGIT.test(masked) ? this.idOf(masked) + 1 : DIGITS_KEPT;
-        this.blind.set(h, BLIND, start, len, v);
+        // The first token of a digit-blind form is masked itself: it takes the same path through the rules as its
+        // digit-blind form, so its mask is that form's mask when it keeps no digit, and keeps digits when that does.
+        const masked = maskScanned(text.slice(start, end), flags, undefined);
+        v = (flags & DIGIT) === 0 || !hasDigit(masked) ? this.idOf(masked) + 1 : DIGITS_KEPT;
+        this.blind.set(h, BLIND32, at >> 2, len, v);
       }
       out[k] = v === DIGITS_KEPT ? this.exactId(text, start, end, flags) : v - 1;
     }
@@ -360,11 +392,11 @@ export class MaskedVocabulary {
 
   /** The id of the mask of text[start, end) (in BYTES), remembered by the token itself. */
   private exactId(text: string, start: number, end: number, flags: number): number {
-    const h = hashBytes(BYTES, start, end);
-    let v = this.exact.get(h, BYTES, start, end - start);
+    const h = keyOf(start, end);
+    let v = this.exact.get(h, KEY32, 0, end - start);
     if (v === 0) {
       v = this.idOf(maskScanned(text.slice(start, end), flags, undefined)) + 1;
-      this.exact.set(h, BYTES, start, end - start, v);
+      this.exact.set(h, KEY32, 0, end - start, v);
     }
     return v - 1;
   }
