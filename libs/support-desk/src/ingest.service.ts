@@ -203,74 +203,77 @@ export class IngestService {
     }
   }
 
-  private async insertGroup(items: EventRow[]): Promise<Array<string | null>> {
-    return this.ds.transaction(async (m) => {
-      // One statement for the group's rows (column arrays, unnested). RETURNING rows are mapped back by notification id,
-      // never by position: rows skipped by ON CONFLICT (redeliveries, also within one group) would shift a positional
-      // mapping (found by the stress test: a recorded event lost its job).
-      const col = <K extends keyof EventColumns>(k: K) => items.map((it) => it[k]);
-      const inserted: Array<{ id: string; notificationId: string }> = await m.query(
-        `INSERT INTO support_desk_events (platform, "notificationId", topic, event, action, "workspaceId", "bindingId", "conversationId", payload, "requestId", status, "processedAt")
-         SELECT p, n, t, e, a, w, b, c, d::jsonb, r, s, x
-         FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::uuid[], $8::varchar[], $9::text[], $10::varchar[], $11::varchar[], $12::timestamptz[])
-           AS u(p, n, t, e, a, w, b, c, d, r, s, x)
-         ON CONFLICT DO NOTHING
-         RETURNING id, "notificationId"`,
-        [
-          col('platform'),
-          col('notificationId'),
-          col('topic'),
-          col('event'),
-          col('action'),
-          col('workspaceId'),
-          col('bindingId'),
-          col('conversationId'),
-          items.map((it) => JSON.stringify(it.payload)),
-          col('requestId'),
-          col('status'),
-          col('processedAt'),
-        ],
+  private insertGroup(items: EventRow[]): Promise<Array<string | null>> {
+    // Events only recorded (our own notes' webhooks, agents' replies) bring no job and no unit: their one INSERT needs
+    // no transaction (two round trips fewer); the rest commit row, units and job together.
+    if (items.every((it) => it.action === 'record')) return this.writeGroup(this.ds.manager, items);
+    return this.ds.transaction((m) => this.writeGroup(m, items));
+  }
+
+  private async writeGroup(m: EntityManager, items: EventRow[]): Promise<Array<string | null>> {
+    // One statement for the group's rows (column arrays, unnested). RETURNING rows are mapped back by notification id,
+    // never by position: rows skipped by ON CONFLICT (redeliveries, also within one group) would shift a positional
+    // mapping (found by the stress test: a recorded event lost its job).
+    const col = <K extends keyof EventColumns>(k: K) => items.map((it) => it[k]);
+    const inserted: Array<{ id: string; notificationId: string }> = await m.query(
+      `INSERT INTO support_desk_events (platform, "notificationId", topic, event, action, "workspaceId", "bindingId", "conversationId", payload, "requestId", status, "processedAt")
+       SELECT p, n, t, e, a, w, b, c, d::jsonb, r, s, x
+       FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::uuid[], $8::varchar[], $9::text[], $10::varchar[], $11::varchar[], $12::timestamptz[])
+         AS u(p, n, t, e, a, w, b, c, d, r, s, x)
+       ON CONFLICT DO NOTHING
+       RETURNING id, "notificationId"`,
+      [
+        col('platform'),
+        col('notificationId'),
+        col('topic'),
+        col('event'),
+        col('action'),
+        col('workspaceId'),
+        col('bindingId'),
+        col('conversationId'),
+        items.map((it) => JSON.stringify(it.payload)),
+        col('requestId'),
+        col('status'),
+        col('processedAt'),
+      ],
+    );
+    const byNotification = new Map<string, string>();
+    for (const r of inserted) byNotification.set(r.notificationId, r.id);
+    const out: Array<string | null> = [];
+    const bindings = new Set<string>();
+    const acting: Array<{ id: string; it: EventRow }> = [];
+    for (const it of items) {
+      const id = byNotification.get(it.notificationId) ?? null;
+      // The first request of a notification id in the group owns the row; a duplicate in the same group gets null.
+      byNotification.delete(it.notificationId);
+      out.push(id);
+      if (!id) continue;
+      bindings.add(it.bindingId);
+      if (it.action !== 'record') acting.push({ id, it });
+    }
+    const handledBefore = await this.claimUnits(m, acting);
+    if (handledBefore.length) {
+      // Everything these events bring was handled already (reconciliation came first, or the other way round).
+      await m.query(`UPDATE support_desk_events SET action = 'record', status = 'processed', "processedAt" = now() WHERE id = ANY($1::uuid[])`, [
+        handledBefore,
+      ]);
+    }
+    const skip = new Set(handledBefore);
+    const jobs = acting.filter((a) => !skip.has(a.id)).map((a) => ({ data: { eventId: a.id } as SupportDeskEventJob, requestId: a.it.requestId ?? undefined }));
+    // One statement for the whole group's jobs, in the same transaction as the rows.
+    await this.queue.enqueueMany(SUPPORT_DESK_EVENT_QUEUE.name, jobs, { manager: m });
+    // `lastEventAt` moves at most once a minute: skip the statement for bindings this process moved less than a minute ago.
+    const now = Date.now();
+    for (const id of bindings) if (now - (this.lastEventWritten.get(id) ?? 0) < 60_000) bindings.delete(id);
+    if (bindings.size) {
+      for (const id of bindings) this.lastEventWritten.set(id, now);
+      if (this.lastEventWritten.size > 10_000) this.lastEventWritten.clear();
+      await m.query(
+        `UPDATE support_desk_bindings SET "lastEventAt" = now() WHERE id = ANY($1::uuid[]) AND ("lastEventAt" IS NULL OR "lastEventAt" < now() - interval '1 minute')`,
+        [[...bindings]],
       );
-      const byNotification = new Map<string, string>();
-      for (const r of inserted) byNotification.set(r.notificationId, r.id);
-      const out: Array<string | null> = [];
-      const bindings = new Set<string>();
-      const acting: Array<{ id: string; it: EventRow }> = [];
-      for (const it of items) {
-        const id = byNotification.get(it.notificationId) ?? null;
-        // The first request of a notification id in the group owns the row; a duplicate in the same group gets null.
-        byNotification.delete(it.notificationId);
-        out.push(id);
-        if (!id) continue;
-        bindings.add(it.bindingId);
-        if (it.action !== 'record') acting.push({ id, it });
-      }
-      const handledBefore = await this.claimUnits(m, acting);
-      if (handledBefore.length) {
-        // Everything these events bring was handled already (reconciliation came first, or the other way round).
-        await m.query(`UPDATE support_desk_events SET action = 'record', status = 'processed', "processedAt" = now() WHERE id = ANY($1::uuid[])`, [
-          handledBefore,
-        ]);
-      }
-      const skip = new Set(handledBefore);
-      const jobs = acting
-        .filter((a) => !skip.has(a.id))
-        .map((a) => ({ data: { eventId: a.id } as SupportDeskEventJob, requestId: a.it.requestId ?? undefined }));
-      // One statement for the whole group's jobs, in the same transaction as the rows.
-      await this.queue.enqueueMany(SUPPORT_DESK_EVENT_QUEUE.name, jobs, { manager: m });
-      // `lastEventAt` moves at most once a minute: skip the statement for bindings this process moved less than a minute ago.
-      const now = Date.now();
-      for (const id of bindings) if (now - (this.lastEventWritten.get(id) ?? 0) < 60_000) bindings.delete(id);
-      if (bindings.size) {
-        for (const id of bindings) this.lastEventWritten.set(id, now);
-        if (this.lastEventWritten.size > 10_000) this.lastEventWritten.clear();
-        await m.query(
-          `UPDATE support_desk_bindings SET "lastEventAt" = now() WHERE id = ANY($1::uuid[]) AND ("lastEventAt" IS NULL OR "lastEventAt" < now() - interval '1 minute')`,
-          [[...bindings]],
-        );
-      }
-      return out;
-    });
+    }
+    return out;
   }
 
   /**
