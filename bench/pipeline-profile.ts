@@ -8,44 +8,11 @@
  * calls and time, and the hottest functions and packages of the api and worker profiles. PROFILE_CPU=0 skips the
  * profilers (their sampling costs CPU of its own): then the CPU figures are the pipeline's alone.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Client } from 'pg';
-import { AppProcess, sleep, startCluster, v1 } from '../test/stress/cluster';
+import { AppProcess, postgresCpuMs, procCpuMs, sleep, startCluster, v1 } from '../test/stress/cluster';
 
 const BURST = Number(process.env.PROFILE_BURST ?? 300);
-const TICK = 100; // USER_HZ
 const PROFILE = process.env.PROFILE_CPU !== '0';
-
-function procCpuMs(pid: number, withChildren = false): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const parts = f.slice(f.lastIndexOf(')') + 2).split(' ');
-    // fields after the command: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14)
-    const t = Number(parts[11]) + Number(parts[12]) + (withChildren ? Number(parts[13]) + Number(parts[14]) : 0);
-    return (t * 1000) / TICK;
-  } catch {
-    return 0;
-  }
-}
-
-/** The postmaster listening on `port` and its live children: total CPU ms (reaped backends count in the parent). */
-function postgresCpuMs(dataDir: string): number {
-  const pidFile = join(dataDir, 'pg', 'postmaster.pid');
-  const master = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  let total = procCpuMs(master, true);
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const f = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(f.slice(f.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === master) total += procCpuMs(Number(d));
-    } catch {
-      /* gone */
-    }
-  }
-  return total;
-}
 
 interface ProfileNode {
   id: number;

@@ -12,7 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { freePort } from '@app/core';
-import { CLIENT_SECRET, percentile, sleep, startCluster, v1 } from '../test/stress/cluster';
+import { CLIENT_SECRET, percentile, postgresCpuMs, procCpuMs, sleep, startCluster, v1 } from '../test/stress/cluster';
 
 const RATE = Number(process.env.BENCH_RATE ?? 20);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -127,6 +127,14 @@ async function main() {
     };
 
     const results: Record<string, { steady: PhaseResult; burst: PhaseResult }> = {};
+    // CPU (ms) of each process of the app's pipeline, to tell a burst that waits from one that is CPU-bound.
+    const cpu = () => ({
+      api: procCpuMs(c.apis[0].proc.pid!),
+      worker: procCpuMs(c.workers[0].proc.pid!),
+      PostgreSQL: postgresCpuMs(c.pg.dir),
+      'sandbox + relays (this process)': procCpuMs(process.pid),
+    });
+    let burstCpu: Record<string, number> | null = null;
     for (const [name, targets] of [
       ['bare node:http + HMAC + note', [`http://127.0.0.1:${bport}`]],
       ['app (api + worker)', appTargets],
@@ -138,7 +146,12 @@ async function main() {
       await sleep(500);
       const s = await steady();
       await sleep(1000);
+      const before = cpu();
       const b = await burst();
+      if (targets === appTargets) {
+        const after = cpu();
+        burstCpu = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, (v - before[k as keyof typeof before]) / BURST]));
+      }
       await sleep(1000);
       results[name] = { steady: s, burst: b };
     }
@@ -159,6 +172,15 @@ async function main() {
       `app/bare: burst drain ${((drain(appR.burst) / drain(bareR.burst)) * 100).toFixed(0)} % · steady p95 ${percentile(appR.steady.lat, 95)} vs ${percentile(bareR.steady.lat, 95)} ms\n`,
     );
     process.stdout.write(`RSS: api ${c.apis[0].rssMb()} MB, worker ${c.workers[0].rssMb()} MB\n`);
+    if (burstCpu) {
+      const total = Object.values(burstCpu).reduce((a, v) => a + v, 0);
+      const cores = require('node:os').cpus().length;
+      process.stdout.write(
+        `CPU per conversation in the app's burst: ${Object.entries(burstCpu)
+          .map(([k, v]) => `${k} ${v.toFixed(1)} ms`)
+          .join(' · ')} = ${total.toFixed(1)} ms → at most ~${Math.round((cores * 1000) / total)} conversations/s on ${cores} cores\n`,
+      );
+    }
   } finally {
     bare.kill();
     await c.stop();

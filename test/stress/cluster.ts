@@ -7,7 +7,7 @@
  * load balancer) and one in front of the sandbox's REST API (counts what the workers ask Intercom and what it answers).
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, createServer, IncomingMessage, request, Server, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -59,6 +59,40 @@ export async function startPg(): Promise<RestartablePg> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/* ---------------------------------------------------------------- CPU accounting (Linux /proc) */
+
+const TICK = 100; // USER_HZ
+
+/** CPU time (ms) a process has used, from /proc; with its reaped children when asked; 0 when it is gone. */
+export function procCpuMs(pid: number, withChildren = false): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const parts = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    // fields after the command: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14)
+    const t = Number(parts[11]) + Number(parts[12]) + (withChildren ? Number(parts[13]) + Number(parts[14]) : 0);
+    return (t * 1000) / TICK;
+  } catch {
+    return 0;
+  }
+}
+
+/** The embedded postmaster of `dataDir` and its live children: total CPU ms (reaped backends count in the parent). */
+export function postgresCpuMs(dataDir: string): number {
+  const master = Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  let total = procCpuMs(master, true);
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const f = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(f.slice(f.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === master) total += procCpuMs(Number(d));
+    } catch {
+      /* gone */
+    }
+  }
+  return total;
 }
 
 /* ---------------------------------------------------------------- app processes */
