@@ -9,7 +9,42 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
+/**
+ * A TCP port free to listen on. Chosen below the kernel's ephemeral range when it can be read (Linux): a port the OS
+ * hands out for listening on port 0 comes from the range outgoing connections use too, so between our check and the
+ * real `listen` an outgoing connection (a database client, an HTTP call) could take it (EADDRINUSE). Below the range
+ * only another listener can, and the check binds every address as the app does.
+ */
 export async function freePort(): Promise<number> {
+  const low = ephemeralLow();
+  if (low !== null && low > 12_000) {
+    for (let i = 0; i < 50; i++) {
+      const port = 10_000 + Math.floor(Math.random() * (low - 10_000));
+      if (await canListen(port)) return port;
+    }
+  }
+  return osAssignedPort();
+}
+
+/** The low end of the kernel's ephemeral port range, or null when it cannot be read. */
+function ephemeralLow(): number | null {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 0 ? low : null;
+  } catch {
+    return null;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, () => s.close(() => resolve(true)));
+  });
+}
+
+function osAssignedPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
