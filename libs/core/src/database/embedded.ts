@@ -13,17 +13,32 @@ export interface EmbeddedDatabase {
  * A TCP port free to listen on. Chosen below the kernel's ephemeral range when it can be read (Linux): a port the OS
  * hands out for listening on port 0 comes from the range outgoing connections use too, so between our check and the
  * real `listen` an outgoing connection (a database client, an HTTP call) could take it (EADDRINUSE). Below the range
- * only another listener can, and the check binds every address as the app does.
+ * only another listener can, and the check binds every address as the app does. Never a port the Fetch standard
+ * blocks (`fetch` and browsers refuse it with "bad port").
  */
 export async function freePort(): Promise<number> {
   const low = ephemeralLow();
   if (low !== null && low > 12_000) {
     for (let i = 0; i < 50; i++) {
       const port = 10_000 + Math.floor(Math.random() * (low - 10_000));
-      if (await canListen(port)) return port;
+      if (!isFetchBlockedPort(port) && (await canListen(port))) return port;
     }
   }
   return osAssignedPort();
+}
+
+/**
+ * The Fetch standard's "bad ports" (https://fetch.spec.whatwg.org/#port-blocking): Node's fetch (undici) and every
+ * browser refuse to connect to them, so a test server must never listen on one.
+ */
+const FETCH_BLOCKED_PORTS = new Set([
+  0, 1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137,
+  139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049,
+  3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+]);
+
+export function isFetchBlockedPort(port: number): boolean {
+  return FETCH_BLOCKED_PORTS.has(port);
 }
 
 /** The low end of the kernel's ephemeral port range, or null when it cannot be read. */
