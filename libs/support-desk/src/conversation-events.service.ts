@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ProjectEntity } from '@app/projects';
 import { BindingClients } from './binding-client';
 import { RetryLater } from './post.service';
 import { ConversationContext, NormalizedPart, ProviderError, SupportDeskRegistry } from './provider';
@@ -7,11 +8,15 @@ import { BindingEntity, SupportDeskEventEntity } from './support-desk.entities';
 
 export type EventOutcome = 'processed' | 'ignored' | 'failed';
 
-/** A recorded event still to act on, with its binding (null when the binding is gone). */
+/** A recorded event still to act on, with its binding (null when the binding is gone) and the binding's project. */
 export interface OpenEvent {
   event: Pick<SupportDeskEventEntity, 'id' | 'action' | 'conversationId' | 'payload' | 'requestId' | 'topic'>;
   binding: BindingEntity | null;
+  /** The binding's project; null when the binding or its project is gone. */
+  project: ProjectEntity | null;
 }
+
+type EventWithContext = SupportDeskEventEntity & { binding?: BindingEntity | null; project?: ProjectEntity | null };
 
 /**
  * The recorded conversation events, as the feature that acts on them (triage) sees them: load one, read its
@@ -25,12 +30,21 @@ export class ConversationEventsService {
     private readonly clients: BindingClients,
   ) {}
 
-  /** The event and its binding; null when the event is unknown or already done (processed or ignored). */
+  /**
+   * The event with its binding and project (one read: this runs once per conversation job); null when the event is
+   * unknown or already done (processed or ignored).
+   */
   async open(eventId: string): Promise<OpenEvent | null> {
-    const event = await this.ds.getRepository(SupportDeskEventEntity).findOne({ where: { id: eventId } });
-    if (!event || event.status === 'processed' || event.status === 'ignored') return null;
-    const binding = await this.ds.getRepository(BindingEntity).findOne({ where: { id: event.bindingId } });
-    return { event, binding };
+    const row: EventWithContext | null = await this.ds
+      .getRepository(SupportDeskEventEntity)
+      .createQueryBuilder('e')
+      .leftJoinAndMapOne('e.binding', BindingEntity, 'b', 'b.id = e.bindingId')
+      .leftJoinAndMapOne('e.project', ProjectEntity, 'p', 'p.id = b.projectId')
+      .where('e.id = :eventId', { eventId })
+      .getOne();
+    if (!row || row.status === 'processed' || row.status === 'ignored') return null;
+    const { binding = null, project = null, ...event } = row;
+    return { event, binding, project };
   }
 
   async finish(eventId: string, outcome: EventOutcome, note: string | null = null): Promise<void> {

@@ -5,7 +5,6 @@
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '@app/core';
 import type { AnalysesService } from '@app/analysis';
-import type { ProjectsService } from '@app/projects';
 import type { AttributesService, BindingEntity, ConversationEventsService, PostService } from '@app/support-desk';
 import { ConversationTriagedPort, type TriageDecision, type TriagedConversation } from '../conversation-triaged.port';
 import type { TriageEntity } from '../triage.entity';
@@ -33,8 +32,9 @@ function setup(opts: { decision?: TriageDecision | Error } = {}) {
   const notes: string[] = [];
   const seen: TriagedConversation[] = [];
   let stored: TriageEntity | null = null;
+  const project = { id: 'p1', slug: 'default', name: 'Default', services: [{ name: 'checkout', critical: true }], llmContext: null };
   const events = {
-    open: async () => ({ event: { id: 'e1', action: 'triage', conversationId: 'c1', payload: {}, requestId: null, topic: 't' }, binding }),
+    open: async () => ({ event: { id: 'e1', action: 'triage', conversationId: 'c1', payload: {}, requestId: null, topic: 't' }, binding, project }),
     finish: async (_id: string, status: string) => void calls.push(`finish:${status}`),
     customerParts: () => [],
     conversation: async () => ({
@@ -56,9 +56,6 @@ function setup(opts: { decision?: TriageDecision | Error } = {}) {
       stored = { ...t, id: 'tr1', severity: t.result.severity, affectedService: t.result.affectedService, createdAt: new Date() } as TriageEntity;
       return stored;
     },
-  };
-  const projects = {
-    findById: async () => ({ id: 'p1', slug: 'default', name: 'Default', services: [{ name: 'checkout', critical: true }], llmContext: null }),
   };
   const posts = {
     post: async (_b: unknown, _c: string, purpose: string, _v: string, render: (ref: string) => { html: string }) => {
@@ -88,7 +85,6 @@ function setup(opts: { decision?: TriageDecision | Error } = {}) {
     {} as never,
     events as unknown as ConversationEventsService,
     records as unknown as TriageRecords,
-    projects as unknown as ProjectsService,
     new TriageService(),
     seam,
     posts as unknown as PostService,
