@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, MoreThanOrEqual, LessThanOrEqual, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { incidentRef, SEVERITY_ORDER } from '@app/contracts';
 import { AnalysisEntity, TERMINAL_STATUSES } from '@app/analysis';
 import { APP_CONFIG, type AppConfig } from '@app/core';
@@ -122,7 +122,7 @@ export class IncidentGrouping implements ConversationTriagedHandler {
     const { before } = await joined(m, inc, link);
     await addEvent(m, inc.id, 'linked', `Conversation ${c.conversationId} (${c.result.severity}) linked: ${d.reason}`);
     if (d.action === 'join' && escalated(before, inc.severity)) await addEvent(m, inc.id, 'escalated', `Severity ${before} → ${inc.severity}`);
-    await this.afterLink(m, inc, [link]);
+    await this.afterLink(m, inc, [link], c.trackerTickets === undefined ? undefined : new Map([[c.bindingId, c.trackerTickets]]));
     this.logger.log({ event: 'incidents.linked', incidentId: inc.id, conversationId: c.conversationId, action: d.action }, 'conversation linked');
     return inc;
   }
@@ -142,8 +142,11 @@ export class IncidentGrouping implements ConversationTriagedHandler {
     }
   }
 
-  /** After conversations joined: the analysis (start it, or post the finished one to them) and the tracker ticket. */
-  async afterLink(m: EntityManager, inc: IncidentEntity, rows: IncidentConversationEntity[]): Promise<void> {
+  /**
+   * After conversations joined: the analysis (start it, or post the finished one to them) and the tracker ticket.
+   * `mirrors`: which of their bindings mirror incidents to tracker tickets, where the caller knows (the rest are read).
+   */
+  async afterLink(m: EntityManager, inc: IncidentEntity, rows: IncidentConversationEntity[], mirrors?: ReadonlyMap<string, boolean>): Promise<void> {
     const latest = inc.analysisId ? await m.getRepository(AnalysisEntity).findOne({ where: { id: inc.analysisId } }) : null;
     // Finished: they get it now. Running: they get it when it finishes (the listener takes the same lock).
     if (latest && TERMINAL_STATUSES.includes(latest.status)) await this.analyses.enqueuePosts(m, inc, latest.id, rows);
@@ -152,6 +155,7 @@ export class IncidentGrouping implements ConversationTriagedHandler {
       m,
       inc,
       rows.map((r) => r.bindingId),
+      mirrors,
     );
   }
 
@@ -183,22 +187,33 @@ export class IncidentGrouping implements ConversationTriagedHandler {
     return inc;
   }
 
-  /** The project's open incidents that saw a conversation within the window of `at`, with their recent members' terms. */
+  /**
+   * The project's open incidents that saw a conversation within the window of `at`, with their recent members' terms
+   * and windows (one read: this runs for every conversation that may join an incident).
+   */
   private async openIncidents(m: EntityManager, projectId: string, at: number): Promise<{ open: OpenIncident[]; entities: IncidentEntity[] }> {
     const windowMs = this.config.incidentWindowMinutes * MINUTE;
-    const incidents = await m.getRepository(IncidentEntity).find({
-      where: { projectId, status: 'open', lastSeenAt: MoreThanOrEqual(new Date(at - windowMs)), firstSeenAt: LessThanOrEqual(new Date(at + windowMs)) },
-    });
-    if (!incidents.length) return { open: [], entities: [] };
-    const members: Array<{ incidentId: string; terms: string[]; windowStart: Date; windowEnd: Date }> = await m.query(
-      `SELECT "incidentId", terms, "windowStart", "windowEnd" FROM (
-         SELECT "incidentId", terms, "windowStart", "windowEnd", row_number() OVER (PARTITION BY "incidentId" ORDER BY "seenAt" DESC) AS rn
-         FROM incident_conversations WHERE "incidentId" = ANY($1) AND status = 'linked'
-       ) x WHERE rn <= $2`,
-      [incidents.map((i) => i.id), MEMBERS_COMPARED],
-    );
+    const { entities: incidents, raw } = await m
+      .getRepository(IncidentEntity)
+      .createQueryBuilder('i')
+      .addSelect(
+        `(SELECT coalesce(json_agg(json_build_array(x.terms, x."windowStart", x."windowEnd")), '[]'::json) FROM (
+           SELECT ic.terms, ic."windowStart", ic."windowEnd" FROM incident_conversations ic
+           WHERE ic."incidentId" = i.id AND ic.status = 'linked' ORDER BY ic."seenAt" DESC LIMIT :compared
+         ) x)`,
+        'members',
+      )
+      .where('i.projectId = :projectId AND i.status = :open AND i.lastSeenAt >= :from AND i.firstSeenAt <= :to', {
+        projectId,
+        open: 'open',
+        from: new Date(at - windowMs),
+        to: new Date(at + windowMs),
+        compared: MEMBERS_COMPARED,
+      })
+      .getRawAndEntities<{ i_id: string; members: Array<[string[], string, string]> }>();
+    const membersOf = new Map(raw.map((r) => [r.i_id, r.members]));
     const open = incidents.map((i) => {
-      const mine = members.filter((r) => r.incidentId === i.id);
+      const mine = membersOf.get(i.id) ?? [];
       return {
         id: i.id,
         ref: incidentRef(i.number),
@@ -206,10 +221,10 @@ export class IncidentGrouping implements ConversationTriagedHandler {
         firstSeenAt: i.firstSeenAt.getTime(),
         lastSeenAt: i.lastSeenAt.getTime(),
         window: {
-          start: Math.min(...mine.map((r) => new Date(r.windowStart).getTime()), i.firstSeenAt.getTime()),
-          end: Math.max(...mine.map((r) => new Date(r.windowEnd).getTime()), i.lastSeenAt.getTime()),
+          start: Math.min(...mine.map(([, start]) => Date.parse(start)), i.firstSeenAt.getTime()),
+          end: Math.max(...mine.map(([, , end]) => Date.parse(end)), i.lastSeenAt.getTime()),
         },
-        members: mine.map((r) => r.terms),
+        members: mine.map(([t]) => t),
         signatures: i.signatureTerms ?? [],
       };
     });
