@@ -10,15 +10,17 @@ import { INCIDENT_TRACKER_QUEUE, type IncidentTrackerSyncPayload } from './incid
 export class IncidentTrackers {
   constructor(private readonly queue: JobQueue) {}
 
-  async sync(m: EntityManager, inc: IncidentEntity, bindingIds: string[]): Promise<void> {
+  /** `mirrors`: whether a binding mirrors incidents, where the caller already knows (those bindings are not read). */
+  async sync(m: EntityManager, inc: IncidentEntity, bindingIds: string[], mirrors: ReadonlyMap<string, boolean> = new Map()): Promise<void> {
     const ids = [...new Set(bindingIds)];
-    if (!ids.length) return;
-    const bindings = await m.getRepository(BindingEntity).find({ where: { id: In(ids) } });
-    for (const b of bindings.filter((x) => x.trackerTickets?.enabled)) {
+    const unknown = ids.filter((id) => !mirrors.has(id));
+    const read = unknown.length ? await m.getRepository(BindingEntity).find({ where: { id: In(unknown) } }) : [];
+    const mirroring = [...ids.filter((id) => mirrors.get(id) === true), ...read.filter((x) => x.trackerTickets?.enabled).map((x) => x.id)];
+    for (const bindingId of mirroring) {
       await this.queue.enqueue<IncidentTrackerSyncPayload>(
         INCIDENT_TRACKER_QUEUE.name,
-        { incidentId: inc.id, bindingId: b.id },
-        { manager: m, singletonKey: `${inc.id}:${b.id}` },
+        { incidentId: inc.id, bindingId },
+        { manager: m, singletonKey: `${inc.id}:${bindingId}` },
       );
     }
   }

@@ -20,6 +20,8 @@ export interface TriagedConversation {
   /** The stored triage's text and the project's slug, when the caller has them at hand (the handler reads them otherwise). */
   text?: string;
   projectSlug?: string;
+  /** Whether the conversation's binding mirrors incidents to tracker tickets, when the caller has the binding at hand. */
+  trackerTickets?: boolean;
 }
 
 /** An incident a conversation was linked to, as the triage note names it. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { TriageResult } from '@app/contracts';
 import { APP_CONFIG, JobQueue, type AppConfig, type JobContext } from '@app/core';
-import { ProjectsService, type ProjectEntity } from '@app/projects';
+import type { ProjectEntity } from '@app/projects';
 import {
   AttributesService,
   BindingEntity,
@@ -38,7 +38,6 @@ export class ConversationTriageJob implements OnModuleInit {
     private readonly queue: JobQueue,
     private readonly events: ConversationEventsService,
     private readonly records: TriageRecords,
-    private readonly projects: ProjectsService,
     private readonly triage: TriageService,
     private readonly seam: ConversationTriagedPort,
     private readonly posts: PostService,
@@ -67,7 +66,7 @@ export class ConversationTriageJob implements OnModuleInit {
     const gate = bindingGate(open.binding);
     if (!gate.go) return this.events.finish(event.id, 'ignored', gate.note);
     const b = open.binding!;
-    const project = await this.projects.findById(b.projectId);
+    const project = open.project;
     if (!project) throw new Error(`project ${b.projectId} of binding ${b.id} not found`);
     try {
       const outcome = await this.run(b, project, event, { final });
@@ -141,6 +140,7 @@ export class ConversationTriageJob implements OnModuleInit {
       result: triage.result,
       text: triage.text,
       projectSlug: project.slug,
+      trackerTickets: !!b.trackerTickets?.enabled,
     });
     const plan = followUp({
       postingMode: b.postingMode,
