@@ -142,6 +142,22 @@ describe('incidents: grouping, one analysis, posting, API', () => {
     expect(again.incident?.id).toBe(id);
     expect((await db.query(`SELECT count(*)::int AS n FROM incident_conversations WHERE "incidentId" = $1`, [id])).rows[0].n).toBe(36);
     expect((await db.query(`SELECT count(*)::int AS n FROM incidents WHERE service = 'notifications'`)).rows[0].n).toBe(1);
+    // A critical one joins: linked, then escalated (in that order on the timeline), counted, its row stored whole.
+    const critical = arrival(36);
+    critical.result = { ...critical.result, severity: 'critical' };
+    expect((await port.conversationTriaged({ ...critical, trackerTickets: false })).incident?.id).toBe(id);
+    const detail = (await v1('GET', `/v1/incidents/${id}`)).json.data;
+    expect(detail).toMatchObject({ severity: 'critical', conversationCount: 37 });
+    const kinds = detail.timeline.map((e: any) => `${e.kind}:${e.detail}`);
+    const linkedAt = kinds.indexOf(
+      'linked:Conversation burst-36 (critical) linked: ' + detail.conversations.find((c: any) => c.conversationId === 'burst-36').reason,
+    );
+    expect(linkedAt).toBeGreaterThanOrEqual(0);
+    expect(kinds.indexOf('escalated:Severity medium → critical')).toBe(linkedAt + 1);
+    const row = (await db.query(`SELECT status, "linkedBy", severity, terms, "triageId" FROM incident_conversations WHERE "conversationId" = 'burst-36'`))
+      .rows[0];
+    expect(row).toMatchObject({ status: 'linked', linkedBy: 'auto', severity: 'critical', triageId: critical.triageId });
+    expect(row.terms.length).toBeGreaterThan(0);
     await v1('PUT', `/v1/incidents/${id}`, { status: 'resolved' });
   }, 60000);
 

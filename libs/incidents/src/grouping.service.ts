@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { incidentRef, SEVERITY_ORDER } from '@app/contracts';
+import { incidentRef, SEVERITY_ORDER, type Severity } from '@app/contracts';
 import { AnalysisEntity, TERMINAL_STATUSES } from '@app/analysis';
 import { APP_CONFIG, type AppConfig } from '@app/core';
 import { ProjectEntity } from '@app/projects';
@@ -10,7 +10,7 @@ import { IncidentAnalyses } from './incident-analyses.service';
 import { IncidentTrackers } from './incident-trackers.service';
 import { KeyedMutex } from './keyed-mutex';
 import { IncidentConversationEntity, IncidentEntity } from './incident.entities';
-import { addEvent, escalated, joined, lockProject, recompute } from './incident-tx';
+import { addEvent, escalated, insertJoined, joined, lockProject, recompute } from './incident-tx';
 import { incidentUrl } from './links';
 
 /** Members per open incident the grouping compares with (the most recent ones). */
@@ -112,16 +112,21 @@ export class IncidentGrouping implements ConversationTriagedHandler {
       unlinkedAt: null,
       unlinkedBy: null,
     });
-    if (row) await repo.save(link);
-    else await repo.insert(link);
-    // Moved from a resolved incident (a new report in an old conversation): that one loses it.
-    if (wasLinkedElsewhere && wasLinkedElsewhere !== inc.id) {
-      const old = await m.getRepository(IncidentEntity).findOneBy({ id: wasLinkedElsewhere });
-      if (old) await recompute(m, old);
+    const timeline = (before: Severity) => [
+      { kind: 'linked' as const, detail: `Conversation ${c.conversationId} (${c.result.severity}) linked: ${d.reason}` },
+      ...(d.action === 'join' && escalated(before, inc.severity) ? [{ kind: 'escalated' as const, detail: `Severity ${before} → ${inc.severity}` }] : []),
+    ];
+    if (!row) await insertJoined(m, inc, link, timeline);
+    else {
+      await repo.save(link);
+      // Moved from a resolved incident (a new report in an old conversation): that one loses it.
+      if (wasLinkedElsewhere && wasLinkedElsewhere !== inc.id) {
+        const old = await m.getRepository(IncidentEntity).findOneBy({ id: wasLinkedElsewhere });
+        if (old) await recompute(m, old);
+      }
+      const { before } = await joined(m, inc, link);
+      for (const e of timeline(before)) await addEvent(m, inc.id, e.kind, e.detail);
     }
-    const { before } = await joined(m, inc, link);
-    await addEvent(m, inc.id, 'linked', `Conversation ${c.conversationId} (${c.result.severity}) linked: ${d.reason}`);
-    if (d.action === 'join' && escalated(before, inc.severity)) await addEvent(m, inc.id, 'escalated', `Severity ${before} → ${inc.severity}`);
     await this.afterLink(m, inc, [link], c.trackerTickets === undefined ? undefined : new Map([[c.bindingId, c.trackerTickets]]));
     this.logger.log({ event: 'incidents.linked', incidentId: inc.id, conversationId: c.conversationId, action: d.action }, 'conversation linked');
     return inc;

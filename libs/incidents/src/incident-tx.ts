@@ -49,6 +49,70 @@ export async function joined(
   inc: IncidentEntity,
   row: Pick<IncidentConversationEntity, 'severity' | 'seenAt' | 'service'>,
 ): Promise<{ before: Severity }> {
+  const before = applyJoin(inc, row);
+  await m.getRepository(IncidentEntity).update(
+    { id: inc.id },
+    {
+      conversationCount: inc.conversationCount,
+      severity: inc.severity,
+      firstSeenAt: inc.firstSeenAt,
+      lastSeenAt: inc.lastSeenAt,
+      service: inc.service,
+      title: inc.title,
+    },
+  );
+  return { before };
+}
+
+/**
+ * A new conversation joined: inserts its link row, saves what the incident derives from it (as `joined`) and adds
+ * the timeline events, in one statement (this runs for every conversation of an outage). Sets `link.id`.
+ */
+export async function insertJoined(
+  m: EntityManager,
+  inc: IncidentEntity,
+  link: IncidentConversationEntity,
+  events: (before: Severity) => Array<{ kind: IncidentEventKind; detail: string }>,
+): Promise<{ before: Severity }> {
+  const before = applyJoin(inc, link);
+  const timeline = events(before);
+  const [insert, params] = m
+    .getRepository(IncidentConversationEntity)
+    .createQueryBuilder()
+    .insert()
+    .values(link)
+    .updateEntity(false)
+    .returning(['id'])
+    .getQueryAndParameters();
+  const p = (i: number) => `$${params.length + i}`;
+  const rows: Array<{ id: string }> = await m.query(
+    `WITH l AS (${insert}),
+     u AS (UPDATE incidents SET "conversationCount" = ${p(1)}, severity = ${p(2)}, "firstSeenAt" = ${p(3)}, "lastSeenAt" = ${p(4)},
+             service = ${p(5)}, title = ${p(6)}, "updatedAt" = CURRENT_TIMESTAMP WHERE id = ${p(7)}),
+     e AS (INSERT INTO incident_events ("incidentId", at, kind, detail)
+             SELECT ${p(7)}, ${p(8)}::timestamptz + (x.o - 1) * interval '1 millisecond', x.kind, x.detail
+             FROM unnest(${p(9)}::varchar[], ${p(10)}::varchar[]) WITH ORDINALITY AS x(kind, detail, o))
+     SELECT id FROM l`,
+    [
+      ...params,
+      inc.conversationCount,
+      inc.severity,
+      inc.firstSeenAt,
+      inc.lastSeenAt,
+      inc.service,
+      inc.title,
+      inc.id,
+      new Date(),
+      timeline.map((e) => e.kind),
+      timeline.map((e) => e.detail.slice(0, 1000)),
+    ],
+  );
+  link.id = rows[0].id;
+  return { before };
+}
+
+/** What an incident derives from one more conversation, applied to it in memory; returns the severity it had. */
+function applyJoin(inc: IncidentEntity, row: Pick<IncidentConversationEntity, 'severity' | 'seenAt' | 'service'>): Severity {
   const before = inc.severity;
   inc.conversationCount += 1;
   if (inc.conversationCount === 1) {
@@ -62,18 +126,7 @@ export async function joined(
   }
   if (!inc.service && row.service) inc.service = row.service;
   if (inc.titleSetBy === 'auto') inc.title = incidentTitle(inc.service, inc.category);
-  await m.getRepository(IncidentEntity).update(
-    { id: inc.id },
-    {
-      conversationCount: inc.conversationCount,
-      severity: inc.severity,
-      firstSeenAt: inc.firstSeenAt,
-      lastSeenAt: inc.lastSeenAt,
-      service: inc.service,
-      title: inc.title,
-    },
-  );
-  return { before };
+  return before;
 }
 
 export const escalated = (before: Severity, after: Severity) => SEVERITY_ORDER[after] > SEVERITY_ORDER[before];
