@@ -93,7 +93,14 @@ function summariseProfile(p: CpuProfile, label: string) {
 
 async function main() {
   if (PROFILE) process.env.SS_CHILD_NODE_OPTIONS = '--inspect=127.0.0.1:0';
-  const c = await startCluster({ apis: 1, workers: 1, env: { LOG_LEVEL: process.env.PROFILE_LOG_LEVEL ?? 'warn' } });
+  const c = await startCluster({
+    apis: 1,
+    workers: 1,
+    env: {
+      LOG_LEVEL: process.env.PROFILE_LOG_LEVEL ?? 'warn',
+      ...(process.env.DATABASE_PREPARED_STATEMENTS ? { DATABASE_PREPARED_STATEMENTS: process.env.DATABASE_PREPARED_STATEMENTS } : {}),
+    },
+  });
   const db = new Client({ connectionString: c.pg.url });
   const profiles: CpuProfile[] = [];
   try {

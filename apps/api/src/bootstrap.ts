@@ -75,7 +75,7 @@ export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
 export async function createApp(o: CreateAppOptions): Promise<StartedApp> {
   const { config } = o;
   const worker = config.role !== 'api';
-  const queue = new PgBossQueue(o.databaseUrl, { worker });
+  const queue = new PgBossQueue(o.databaseUrl, { worker, preparedStatements: config.databasePreparedStatements });
   const root = AppModule.forRoot({ config, databaseUrl: o.databaseUrl, queue, entities: ENTITIES, migrations: MIGRATIONS, logStream: o.logStream });
   const app = await NestFactory.create<NestExpressApplication>(
     o.extraModules?.length ? { module: class RootWithExtras {}, imports: [root, ...o.extraModules] } : root,

@@ -9,6 +9,7 @@ import { HealthController } from './health/health.controller';
 import { pinoHttpOptions } from './logging/logging';
 import { OpenStreams } from './http/open-streams';
 import { JobQueue } from './queue/job-queue';
+import { PreparingClient } from './database/prepared-statements';
 
 export interface CoreModuleOptions {
   config: AppConfig;
@@ -36,7 +37,12 @@ export class CoreModule {
           migrations: o.migrations,
           synchronize: false,
           migrationsRun: false,
-          extra: { max: 20, connectionTimeoutMillis: 2000, statement_timeout: 30000 },
+          extra: {
+            max: 20,
+            connectionTimeoutMillis: 2000,
+            statement_timeout: 30000,
+            ...(o.config.databasePreparedStatements ? { Client: PreparingClient } : {}),
+          },
           retryAttempts: 3,
           retryDelay: 500,
         }),

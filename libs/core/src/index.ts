@@ -10,6 +10,7 @@ export * from './http/idempotency.interceptor';
 export * from './queue/job-queue';
 export * from './health/metrics';
 export * from './database/embedded';
+export * from './database/prepared-statements';
 export * from './errors/http-exception.filter';
 export * from './http/envelope.interceptor';
 export * from './http/http-state.entities';

@@ -119,6 +119,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...base, INTERCOM_CLIENT_ID: 'id' })).toThrow(/INTERCOM_CLIENT_SECRET is required/);
     expect(() => loadConfig({ ...base, ADMIN_PASSWORD: 'short' })).toThrow(/ADMIN_PASSWORD must be at least 8/);
     expect(loadConfig({ ...base, ALLOW_SIGNUP: 'true' }).allowSignup).toBe(true);
+    expect(() => loadConfig({ ...base, DATABASE_PREPARED_STATEMENTS: 'sometimes' })).toThrow(/DATABASE_PREPARED_STATEMENTS must be true or false/);
+    expect(loadConfig(base).databasePreparedStatements).toBe(true);
+    expect(loadConfig({ ...base, DATABASE_PREPARED_STATEMENTS: 'false' }).databasePreparedStatements).toBe(false);
     expect(() => loadConfig({ ...base, LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT must be pretty or json \(got "xml"\)/);
   });
 

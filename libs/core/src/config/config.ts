@@ -11,6 +11,8 @@ export interface AppConfig {
   port: number;
   publicUrl: string;
   databaseUrl: string | null;
+  /** DATABASE_PREPARED_STATEMENTS: repeated statements run prepared on each connection (off behind a transaction-mode pooler). */
+  databasePreparedStatements: boolean;
   embedded: boolean;
   dataDir: string;
   role: Role;
@@ -237,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTTY: bo
     port,
     publicUrl,
     databaseUrl,
+    databasePreparedStatements: bool(env, 'DATABASE_PREPARED_STATEMENTS', true),
     embedded,
     dataDir,
     role,

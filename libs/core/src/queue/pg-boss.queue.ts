@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss' with { 'resolution-mode': 'import' };
 import { EnqueueOptions, JobHandler, JobQueue, QueueDefinition } from './job-queue';
+import { PreparingClient } from '../database/prepared-statements';
 
 type PgBossT = PgBoss;
 
@@ -44,7 +45,12 @@ export class PgBossQueue extends JobQueue {
 
   constructor(
     private readonly databaseUrl: string,
-    private readonly opts: { worker: boolean; pollSeconds?: number; schema?: string },
+    private readonly opts: {
+      worker: boolean;
+      pollSeconds?: number;
+      schema?: string;
+      /** DATABASE_PREPARED_STATEMENTS (default on) */ preparedStatements?: boolean;
+    },
   ) {
     super();
   }
@@ -69,6 +75,8 @@ export class PgBossQueue extends JobQueue {
       useListenNotify: true,
       max: 10,
       application_name: 'sigsentry-queue',
+      // Its claims, completions and inserts are the same few texts all day: prepared once per connection.
+      ...(this.opts.preparedStatements === false ? {} : { Client: PreparingClient }),
       // Expiry and heartbeat checks run in the supervise pass (default every 60 s): a job whose worker was killed
       // would wait up to expireInSeconds + 60 s. Check every 5 s so a lost job is retried within seconds.
       superviseIntervalSeconds: 5,
