@@ -3,7 +3,8 @@
  * instant stand-in) in this process. For each new conversation (= one signed conversation.user.created webhook) the
  * time from the sandbox sending the webhook to the triage note being stored by the sandbox's reply endpoint.
  *
- * Each phase runs twice in the same run, against the same sandbox and relays:
+ * No recording relay sits in the path (the sandbox delivers to the api and the app calls the sandbox directly): their
+ * CPU would count against the same 2 cores. Each phase runs twice in the same run, against the same sandbox:
  *   - bare ceiling: a node:http server that checks the HMAC and posts a note straight back (no database, no queue);
  *   - the app: verify ▸ record row + job ▸ worker ▸ triage ▸ note.
  * Phases: a steady stream at BENCH_RATE/s for BENCH_SECONDS (p50/p95/p99), then a burst of BENCH_BURST conversations
@@ -19,7 +20,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const BURST = Number(process.env.BENCH_BURST ?? 300);
 const MESSAGES = ['Checkout fails with a 500 error for me', 'How do I export a CSV?', 'Login is down for all our team since 9am'];
 
-/** The ceiling: verify the signature, answer 200, post a note through the same REST relay. Nothing else. */
+/** The ceiling: verify the signature, answer 200, post a note to the same sandbox. Nothing else. */
 const BARE = `
 const { createServer, request, Agent } = require('node:http');
 const { createHmac, timingSafeEqual } = require('node:crypto');
@@ -62,7 +63,7 @@ const fmt = (lat: number[]) =>
 
 async function main() {
   process.stdout.write('starting PostgreSQL, 1 api + 1 worker process and the Intercom sandbox; installing a binding through OAuth…\n');
-  const c = await startCluster({ apis: 1, workers: 1, env: { LOG_LEVEL: 'warn' } });
+  const c = await startCluster({ apis: 1, workers: 1, direct: true, env: { LOG_LEVEL: 'warn' } });
   const bport = await freePort();
   const ws = c.sandbox.workspaces()[0];
   const bare = spawn(process.execPath, ['-e', BARE], {
@@ -70,14 +71,13 @@ async function main() {
       PATH: process.env.PATH ?? '',
       SECRET: CLIENT_SECRET,
       PORT: String(bport),
-      API: c.rest.url,
+      API: c.intercomApiUrl,
       TOKEN: c.sandbox.install(ws.id_code),
       ADMIN: ws.admins[0].id,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((r) => bare.stdout!.once('data', () => r()));
-  const appTargets = [...c.webhooks.targets];
   try {
     await v1(c, 'PUT', `/v1/config/support-desk/${c.bindingId}`, { autoAnalyzeThreshold: 'disabled' });
     const sentAt = new Map<string, number>();
@@ -132,14 +132,14 @@ async function main() {
       api: procCpuMs(c.apis[0].proc.pid!),
       worker: procCpuMs(c.workers[0].proc.pid!),
       PostgreSQL: postgresCpuMs(c.pg.dir),
-      'sandbox + relays (this process)': procCpuMs(process.pid),
+      'sandbox (this process)': procCpuMs(process.pid),
     });
     let burstCpu: Record<string, number> | null = null;
-    for (const [name, targets] of [
-      ['bare node:http + HMAC + note', [`http://127.0.0.1:${bport}`]],
-      ['app (api + worker)', appTargets],
+    for (const [name, target] of [
+      ['bare node:http + HMAC + note', `http://127.0.0.1:${bport}/webhooks/intercom`],
+      ['app (api + worker)', c.webhookUrl],
     ] as const) {
-      c.webhooks.targets.splice(0, c.webhooks.targets.length, ...targets);
+      await c.sandbox.setWebhookSettings({ url: target }, false);
       const warm: string[] = [];
       for (let i = 0; i < 10; i++) warm.push(create());
       await collect(warm, 30_000);
@@ -148,7 +148,7 @@ async function main() {
       await sleep(1000);
       const before = cpu();
       const b = await burst();
-      if (targets === appTargets) {
+      if (target === c.webhookUrl) {
         const after = cpu();
         burstCpu = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, (v - before[k as keyof typeof before]) / BURST]));
       }

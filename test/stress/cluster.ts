@@ -265,6 +265,10 @@ export interface Cluster {
   workers: AppProcess[];
   env: Record<string, string>;
   publicUrl: string;
+  /** Where the app's Intercom calls go: the REST relay, or the sandbox itself with `direct`. */
+  intercomApiUrl: string;
+  /** Where the sandbox delivers webhooks: the webhook relay, or the first api with `direct`. */
+  webhookUrl: string;
   token: string;
   projectId: string;
   bindingId: string;
@@ -278,6 +282,11 @@ export interface ClusterOptions {
   workers?: number;
   env?: Record<string, string>;
   sandbox?: Partial<Parameters<typeof startSandbox>[0]>;
+  /**
+   * No recording relay in the path: the sandbox delivers webhooks straight to the first api and the app calls the
+   * sandbox directly (benchmarks of one api, where the relays' own CPU would count against the machine).
+   */
+  direct?: boolean;
 }
 
 export async function startCluster(o: ClusterOptions = {}): Promise<Cluster> {
@@ -289,12 +298,13 @@ export async function startCluster(o: ClusterOptions = {}): Promise<Cluster> {
     apiPorts.map((p) => `http://127.0.0.1:${p}`),
     { parseWebhooks: true },
   );
+  const webhookUrl = o.direct ? `${publicUrl}/webhooks/intercom` : `${webhooks.url}/webhooks/intercom`;
   const sandbox = await startSandbox({
     port: 0,
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
     redirectUris: [`${publicUrl}/oauth/intercom/callback`],
-    webhookUrl: `${webhooks.url}/webhooks/intercom`,
+    webhookUrl,
     uninstallUrl: `${publicUrl}/webhooks/intercom/uninstall`,
     canvasInitializeUrl: `${publicUrl}/canvas-kit/intercom/initialize`,
     canvasSubmitUrl: `${publicUrl}/canvas-kit/intercom/submit`,
@@ -303,6 +313,7 @@ export async function startCluster(o: ClusterOptions = {}): Promise<Cluster> {
     ...o.sandbox,
   });
   const rest = await startRelay([sandbox.url]);
+  const intercomApiUrl = o.direct ? sandbox.url : rest.url;
   const env: Record<string, string> = {
     DATABASE_URL: pg.url,
     ENCRYPTION_KEY,
@@ -314,7 +325,7 @@ export async function startCluster(o: ClusterOptions = {}): Promise<Cluster> {
     LOG_LEVEL: 'warn',
     INTERCOM_CLIENT_ID: CLIENT_ID,
     INTERCOM_CLIENT_SECRET: CLIENT_SECRET,
-    INTERCOM_API_URL: rest.url,
+    INTERCOM_API_URL: intercomApiUrl,
     INTERCOM_OAUTH_URL: `${sandbox.url}/oauth`,
     ...o.env,
   };
@@ -329,6 +340,8 @@ export async function startCluster(o: ClusterOptions = {}): Promise<Cluster> {
     workers,
     env,
     publicUrl,
+    intercomApiUrl,
+    webhookUrl,
     token: '',
     projectId: '',
     bindingId: '',
