@@ -4,6 +4,11 @@
  */
 import { createHmac } from 'node:crypto';
 import { Client } from 'pg';
+import { DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { entityRows } from '@app/core';
+import { ProjectEntity } from '@app/projects';
+import { BindingEntity, SupportDeskEventEntity } from '@app/support-desk';
+import { TriageEntity } from '@app/triage';
 import { api } from '../helpers/app';
 import { CLIENT_SECRET, installThroughConsent, IntercomStack, startIntercomStack, waitFor } from '../helpers/intercom';
 
@@ -332,5 +337,22 @@ describe('triage pipeline: notes, posting modes, attributes, auto-analyze gate',
     const analyses = await analysesFor(id);
     expect(analyses[0].status).toBe('failed');
     expect(parts.find((p: any) => p.part_type === 'comment').body).toContain(`/analyses/${analyses[0].id}`);
+  });
+
+  it('the hot reads written in plain SQL (entityRows) give exactly the entities TypeORM find gives, on every row this run stored', async () => {
+    const ds = s.app.app.get(DataSource);
+    const entities = [SupportDeskEventEntity, BindingEntity, ProjectEntity, TriageEntity] as const;
+    for (const entity of entities) {
+      const rows = entityRows(ds, entity as EntityTarget<ObjectLiteral>, 'x');
+      const raw: Array<Record<string, unknown>> = await ds.query(`SELECT ${rows.columns} FROM ${rows.table} x ORDER BY x.id`);
+      expect(raw.length).toBeGreaterThan(0);
+      const viaFind = await ds.getRepository(entity as EntityTarget<ObjectLiteral>).find({ order: { id: 'ASC' } });
+      expect(raw.map((r) => rows.read(r))).toEqual(viaFind);
+      expect(raw.map((r) => rows.read(r)!.constructor)).toEqual(viaFind.map((e) => e.constructor));
+    }
+    // A LEFT JOIN that finds nothing reads as null, not as an empty entity.
+    const b = entityRows(ds, BindingEntity, 'b');
+    const [missed] = await ds.query(`SELECT ${b.columns} FROM (SELECT 1) one LEFT JOIN ${b.table} b ON false`);
+    expect(b.read(missed)).toBeNull();
   });
 });

@@ -11,6 +11,7 @@ export * from './queue/job-queue';
 export * from './health/metrics';
 export * from './database/embedded';
 export * from './database/prepared-statements';
+export * from './database/entity-rows';
 export * from './errors/http-exception.filter';
 export * from './http/envelope.interceptor';
 export * from './http/http-state.entities';

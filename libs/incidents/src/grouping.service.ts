@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { incidentRef, SEVERITY_ORDER, type Severity } from '@app/contracts';
 import { AnalysisEntity, TERMINAL_STATUSES } from '@app/analysis';
-import { APP_CONFIG, type AppConfig } from '@app/core';
+import { APP_CONFIG, entityRows, type AppConfig } from '@app/core';
 import { ProjectEntity } from '@app/projects';
 import { PER_CONVERSATION, TriageEntity, type ConversationTriagedHandler, type TriageDecision, type TriagedConversation } from '@app/triage';
 import { decide, incidentTitle, terms, type Arrival, type OpenIncident } from './engine';
@@ -47,7 +47,12 @@ export class IncidentGrouping implements ConversationTriagedHandler {
     const linked = await this.mutex.run(c.projectId, () =>
       this.ds.transaction(async (m) => {
         await lockProject(m, c.projectId);
-        const row = await m.getRepository(IncidentConversationEntity).findOne({ where: { bindingId: c.bindingId, conversationId: c.conversationId } });
+        const l = entityRows(m.connection, IncidentConversationEntity, 'l');
+        const [raw] = await m.query(`SELECT ${l.columns} FROM ${l.table} l WHERE l."bindingId" = $1 AND l."conversationId" = $2`, [
+          c.bindingId,
+          c.conversationId,
+        ]);
+        const row = raw ? l.read(raw) : null;
         // An agent said "not this incident": the conversation keeps its own path, never linked again automatically.
         if (row?.status === 'unlinked') return null;
         const current = row ? await m.getRepository(IncidentEntity).findOne({ where: { id: row.incidentId } }) : null;

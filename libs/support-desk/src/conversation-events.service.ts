@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { entityRows } from '@app/core';
 import { ProjectEntity } from '@app/projects';
 import { BindingClients } from './binding-client';
 import { RetryLater } from './post.service';
@@ -15,8 +16,6 @@ export interface OpenEvent {
   /** The binding's project; null when the binding or its project is gone. */
   project: ProjectEntity | null;
 }
-
-type EventWithContext = SupportDeskEventEntity & { binding?: BindingEntity | null; project?: ProjectEntity | null };
 
 /**
  * The recorded conversation events, as the feature that acts on them (triage) sees them: load one, read its
@@ -35,20 +34,21 @@ export class ConversationEventsService {
    * unknown or already done (processed or ignored).
    */
   async open(eventId: string): Promise<OpenEvent | null> {
-    const row: EventWithContext | null = await this.ds
-      .getRepository(SupportDeskEventEntity)
-      .createQueryBuilder('e')
-      .leftJoinAndMapOne('e.binding', BindingEntity, 'b', 'b.id = e.bindingId')
-      .leftJoinAndMapOne('e.project', ProjectEntity, 'p', 'p.id = b.projectId')
-      .where('e.id = :eventId', { eventId })
-      .getOne();
-    if (!row || row.status === 'processed' || row.status === 'ignored') return null;
-    const { binding = null, project = null, ...event } = row;
-    return { event, binding, project };
+    const e = entityRows(this.ds, SupportDeskEventEntity, 'e');
+    const b = entityRows(this.ds, BindingEntity, 'b');
+    const p = entityRows(this.ds, ProjectEntity, 'p');
+    const [row] = await this.ds.query(
+      `SELECT ${e.columns}, ${b.columns}, ${p.columns} FROM ${e.table} e
+       LEFT JOIN ${b.table} b ON b.id = e."bindingId" LEFT JOIN ${p.table} p ON p.id = b."projectId" WHERE e.id = $1`,
+      [eventId],
+    );
+    const event = row ? e.read(row) : null;
+    if (!event || event.status === 'processed' || event.status === 'ignored') return null;
+    return { event, binding: b.read(row), project: p.read(row) };
   }
 
   async finish(eventId: string, outcome: EventOutcome, note: string | null = null): Promise<void> {
-    await this.ds.getRepository(SupportDeskEventEntity).update({ id: eventId }, { status: outcome, note, processedAt: new Date() });
+    await this.ds.query(`UPDATE support_desk_events SET status = $2, note = $3, "processedAt" = $4 WHERE id = $1`, [eventId, outcome, note, new Date()]);
   }
 
   /** The customer parts this event carries (for a re-triage), already filtered by author. */

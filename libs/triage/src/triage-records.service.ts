@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { entityRows } from '@app/core';
 import type { Severity, TriageResult } from '@app/contracts';
 import type { ConversationFacts, ConversationFactsSource } from '@app/support-desk';
 import { TriageEntity } from './triage.entity';
@@ -50,15 +51,14 @@ export class TriageRecords implements ConversationFactsSource {
    * The triage stored for this event (a retried job finds it) and the conversation's newest triage, in one read.
    */
   async forEvent(eventId: string, bindingId: string, conversationId: string): Promise<{ stored: TriageEntity | null; latest: TriageEntity | null }> {
-    const rows = await this.repo
-      .createQueryBuilder('t')
-      .where('t.bindingId = :b AND t.conversationId = :c', { b: bindingId, c: conversationId })
-      .andWhere(
-        '(t.eventId = :e OR t.id = (SELECT l.id FROM triages l WHERE l."bindingId" = :b AND l."conversationId" = :c ORDER BY l."createdAt" DESC LIMIT 1))',
-        { e: eventId },
-      )
-      .orderBy('t.createdAt', 'DESC')
-      .getMany();
+    const t = entityRows(this.ds, TriageEntity, 't');
+    const raw: Array<Record<string, unknown>> = await this.ds.query(
+      `SELECT ${t.columns} FROM ${t.table} t WHERE t."bindingId" = $1 AND t."conversationId" = $2
+         AND (t."eventId" = $3 OR t.id = (SELECT l.id FROM ${t.table} l WHERE l."bindingId" = $1 AND l."conversationId" = $2 ORDER BY l."createdAt" DESC LIMIT 1))
+       ORDER BY t."createdAt" DESC`,
+      [bindingId, conversationId, eventId],
+    );
+    const rows = raw.map((r) => t.read(r)!);
     return { stored: rows.find((r) => r.eventId === eventId) ?? null, latest: rows[0] ?? null };
   }
 
