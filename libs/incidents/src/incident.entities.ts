@@ -39,9 +39,11 @@ export class IncidentEntity {
  */
 @Entity('incident_conversations')
 @Index('uq_incident_conversation', ['bindingId', 'conversationId'], { unique: true })
+/** An incident's conversations, most recent first (grouping compares an arrival with the latest ones only). */
+@Index('idx_incident_conversations_recent', ['incidentId', 'seenAt'])
 export class IncidentConversationEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
-  @Index() @Column({ type: 'uuid' }) incidentId: string;
+  @Column({ type: 'uuid' }) incidentId: string;
   @Column({ type: 'uuid' }) tenantId: string;
   @Column({ type: 'uuid' }) projectId: string;
   @Column({ type: 'uuid' }) bindingId: string;
