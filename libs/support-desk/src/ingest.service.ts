@@ -107,29 +107,30 @@ export class IngestService {
     try {
       payload = JSON.parse(body.toString('utf8'));
     } catch {
-      return this.refuse(platform, 400, 'malformed', 'body is not JSON');
+      return this.refuse(platform, 400, 'malformed', 'body is not JSON', requestId);
     }
     let ev: NormalizedEvent;
     try {
       ev = provider.normalizeEvent(payload, null);
     } catch (e) {
-      return this.refuse(platform, 400, 'malformed', e instanceof ProviderError ? e.message : 'not a notification');
+      return this.refuse(platform, 400, 'malformed', e instanceof ProviderError ? e.message : 'not a notification', requestId);
     }
-    if (ev.kind === 'ping') return this.refuse(platform, 200, 'ping', 'ping acknowledged');
-    if (ev.kind === 'unknown' || ev.action === 'ignore') return this.refuse(platform, 200, 'unknown_topic', `topic ${ev.topic} not handled`);
+    if (ev.kind === 'ping') return this.refuse(platform, 200, 'ping', 'ping acknowledged', requestId);
+    if (ev.kind === 'unknown' || ev.action === 'ignore') return this.refuse(platform, 200, 'unknown_topic', `topic ${ev.topic} not handled`, requestId);
 
     try {
       return await timeout(this.record(platform, provider, payload, ev, requestId), DB_DEADLINE_MS);
     } catch (e) {
-      this.logger.error({ event: 'webhook.db_unavailable', err: (e as Error).message }, 'could not record webhook');
-      return this.refuse(platform, 503, 'db_unavailable', 'database unavailable, retry later');
+      this.logger.error({ event: 'webhook.db_unavailable', requestId, err: (e as Error).message }, 'could not record webhook');
+      return this.refuse(platform, 503, 'db_unavailable', 'database unavailable, retry later', requestId);
     }
   }
 
   private async record(platform: string, provider: SupportDeskProvider, payload: unknown, ev: NormalizedEvent, requestId: string): Promise<Answer> {
     const binding = (await this.live.byWorkspaceForIngest(platform, ev.workspaceId))[0] as BindingEntity | undefined;
-    if (!binding) return this.refuse(platform, 200, 'unknown_workspace', 'unknown or inactive workspace');
-    if (!binding.subscriptions.topics.includes(ev.topic)) return this.refuse(platform, 200, 'topic_not_subscribed', `topic ${ev.topic} not subscribed`);
+    if (!binding) return this.refuse(platform, 200, 'unknown_workspace', 'unknown or inactive workspace', requestId);
+    if (!binding.subscriptions.topics.includes(ev.topic))
+      return this.refuse(platform, 200, 'topic_not_subscribed', `topic ${ev.topic} not subscribed`, requestId);
     // Dispatch on the topic and the new parts' authors, with the binding known (our own parts never trigger anything).
     const decided = provider.normalizeEvent(payload, binding);
     const action = decided.action === 'ignore' ? 'record' : decided.action;
@@ -148,9 +149,9 @@ export class IngestService {
       processedAt: action === 'record' ? new Date() : null,
       units: action === 'record' ? [] : decided.units,
     });
-    if (!eventId) return this.refuse(platform, 200, 'duplicate', `duplicate notification ${ev.notificationId}`);
+    if (!eventId) return this.refuse(platform, 200, 'duplicate', `duplicate notification ${ev.notificationId}`, requestId);
     webhookEvents.inc({ platform, outcome: 'recorded' });
-    this.logger.log({ event: 'webhook.recorded', eventId, topic: ev.topic, action, bindingId: binding.id }, 'webhook recorded');
+    this.logger.log({ event: 'webhook.recorded', requestId, eventId, topic: ev.topic, action, bindingId: binding.id }, 'webhook recorded');
     return Answer.json(200, { received: true });
   }
 
@@ -301,12 +302,13 @@ export class IngestService {
 
   /**
    * A webhook not recorded (also the signature guard's refusals): counted by outcome, logged as
-   * `webhook.<outcome>`, answered `{received: true, ignored}` below 400 and `{error}` above.
+   * `webhook.<outcome>` (with the request id: the webhook door has no per-request logger), answered
+   * `{received: true, ignored}` below 400 and `{error}` above.
    */
-  refuse(platform: string, status: number, outcome: string, detail: string): Answer {
+  refuse(platform: string, status: number, outcome: string, detail: string, requestId?: string): Answer {
     webhookEvents.inc({ platform, outcome });
     const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'log';
-    this.logger[level]({ event: `webhook.${outcome}`, detail }, `webhook ${outcome}`);
+    this.logger[level]({ event: `webhook.${outcome}`, requestId, detail }, `webhook ${outcome}`);
     return Answer.json(status, status < 400 ? { received: true, ignored: outcome } : { error: detail });
   }
 }
