@@ -94,7 +94,7 @@ describe('webhook door: POST /webhooks/<platform> before the app middleware', ()
     for (const [id, headers, sent, status, event] of cases) {
       const r = await post('/webhooks/intercom', sent, { ...headers, 'x-request-id': id });
       expect([id, r.status, r.headers.get('x-request-id')]).toEqual([id, status, id]);
-      expect((await r.json()).error).toEqual(expect.any(String));
+      expect(((await r.json()) as { error: unknown }).error).toEqual(expect.any(String));
       const lines = logLines(id);
       expect([id, lines.map((l) => l.event)]).toEqual([id, [event]]);
       expect(lines[0].requestId).toBe(id);
@@ -140,7 +140,7 @@ describe('webhook door: ROLE=worker', () => {
         body,
       });
       expect(r.status).toBe(404);
-      expect((await r.json()).error.code).toBe('NOT_FOUND');
+      expect(((await r.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
     } finally {
       await app.stop();
     }
