@@ -7,11 +7,9 @@ import {
   AnswerFilter,
   AnswerInterceptor,
   CallerOf,
-  IngestService,
   OAuthCallback,
   OAuthDoors,
   RawBodyOf,
-  RequestId,
   SessionCallerGuard,
   SignatureVerified,
   UninstallService,
@@ -23,7 +21,10 @@ import { IntercomSigned } from './intercom-signature.guard';
 
 const PLATFORM = 'intercom';
 
-/** Intercom's doors: install (OAuth), the webhook receiver and the uninstall notice. DTO in, answer out. */
+/**
+ * Intercom's doors: install (OAuth), the webhook URL check (HEAD) and the uninstall notice. DTO in, answer out.
+ * `POST /webhooks/intercom` itself is served by support-desk's WebhookDoor, mounted before Nest's router (apps/api).
+ */
 @ApiTags('intercom')
 @Controller()
 @UseFilters(AnswerFilter)
@@ -31,7 +32,6 @@ const PLATFORM = 'intercom';
 export class IntercomController {
   constructor(
     private readonly oauth: OAuthDoors,
-    private readonly ingest: IngestService,
     private readonly uninstall: UninstallService,
   ) {}
 
@@ -66,14 +66,6 @@ export class IntercomController {
   @ApiExcludeEndpoint()
   head() {
     return '';
-  }
-
-  @Post('webhooks/intercom')
-  @HttpCode(200)
-  @IntercomSigned('webhook')
-  @ApiExcludeEndpoint()
-  webhook(@RawBodyOf() raw: RawBody, @RequestId() requestId: string): Promise<Answer> {
-    return this.ingest.ingest(PLATFORM, raw.body ?? Buffer.alloc(0), requestId);
   }
 
   @Post('webhooks/intercom/uninstall')

@@ -7,6 +7,7 @@ export * from './binding-client';
 export * from './live-bindings.service';
 export * from './oauth-doors.service';
 export * from './http/doors';
+export * from './http/webhook-door';
 export * from './install.service';
 export * from './ingest.service';
 export * from './uninstall.service';

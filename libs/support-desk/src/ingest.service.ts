@@ -82,6 +82,42 @@ function timeout<T>(p: Promise<T>, ms: number): Promise<T> {
   });
 }
 
+const unitKey = (bindingId: string, conversationId: string, unit: string) => `${bindingId}\n${conversationId}\n${unit}`;
+
+/**
+ * The units a group's acting events (not only recorded, with a conversation) would claim, in group order; of several
+ * requests with one notification id only the first (the one that can own the row) claims.
+ */
+function unitKeys(items: EventRow[]): Array<{ platform: string; notificationId: string; bindingId: string; conversationId: string; unit: string }> {
+  const keys = [];
+  const seen = new Set<string>();
+  for (const it of items) {
+    const first = !seen.has(`${it.platform}\n${it.notificationId}`);
+    seen.add(`${it.platform}\n${it.notificationId}`);
+    if (first && it.action !== 'record' && it.conversationId)
+      for (const unit of it.units ?? [])
+        keys.push({ platform: it.platform, notificationId: it.notificationId, bindingId: it.bindingId, conversationId: it.conversationId, unit });
+  }
+  return keys;
+}
+
+/**
+ * Unit ownership: the first event (in group order) to bring a unit this group claimed owns it. Answers the ids of the
+ * events that brought units but own none of them (all handled before): they are only recorded.
+ */
+function eventsOwningNoUnit(acting: Array<{ id: string; it: EventRow }>, claimed: Set<string>): string[] {
+  const bringing = new Set<string>();
+  const owners = new Set<string>();
+  for (const { id, it } of acting) {
+    if (!it.conversationId) continue;
+    for (const u of it.units ?? []) {
+      bringing.add(id);
+      if (claimed.delete(unitKey(it.bindingId, it.conversationId, u))) owners.add(id);
+    }
+  }
+  return [...bringing].filter((id) => !owners.has(id));
+}
+
 /**
  * Record ▸ enqueue ▸ answer (contract §6), after the platform's signature guard verified the raw bytes. The event row
  * and its job are committed in one transaction; redeliveries are no-ops thanks to the unique notification id.
@@ -107,29 +143,30 @@ export class IngestService {
     try {
       payload = JSON.parse(body.toString('utf8'));
     } catch {
-      return this.refuse(platform, 400, 'malformed', 'body is not JSON');
+      return this.refuse(platform, 400, 'malformed', 'body is not JSON', requestId);
     }
     let ev: NormalizedEvent;
     try {
       ev = provider.normalizeEvent(payload, null);
     } catch (e) {
-      return this.refuse(platform, 400, 'malformed', e instanceof ProviderError ? e.message : 'not a notification');
+      return this.refuse(platform, 400, 'malformed', e instanceof ProviderError ? e.message : 'not a notification', requestId);
     }
-    if (ev.kind === 'ping') return this.refuse(platform, 200, 'ping', 'ping acknowledged');
-    if (ev.kind === 'unknown' || ev.action === 'ignore') return this.refuse(platform, 200, 'unknown_topic', `topic ${ev.topic} not handled`);
+    if (ev.kind === 'ping') return this.refuse(platform, 200, 'ping', 'ping acknowledged', requestId);
+    if (ev.kind === 'unknown' || ev.action === 'ignore') return this.refuse(platform, 200, 'unknown_topic', `topic ${ev.topic} not handled`, requestId);
 
     try {
       return await timeout(this.record(platform, provider, payload, ev, requestId), DB_DEADLINE_MS);
     } catch (e) {
-      this.logger.error({ event: 'webhook.db_unavailable', err: (e as Error).message }, 'could not record webhook');
-      return this.refuse(platform, 503, 'db_unavailable', 'database unavailable, retry later');
+      this.logger.error({ event: 'webhook.db_unavailable', requestId, err: (e as Error).message }, 'could not record webhook');
+      return this.refuse(platform, 503, 'db_unavailable', 'database unavailable, retry later', requestId);
     }
   }
 
   private async record(platform: string, provider: SupportDeskProvider, payload: unknown, ev: NormalizedEvent, requestId: string): Promise<Answer> {
     const binding = (await this.live.byWorkspaceForIngest(platform, ev.workspaceId))[0] as BindingEntity | undefined;
-    if (!binding) return this.refuse(platform, 200, 'unknown_workspace', 'unknown or inactive workspace');
-    if (!binding.subscriptions.topics.includes(ev.topic)) return this.refuse(platform, 200, 'topic_not_subscribed', `topic ${ev.topic} not subscribed`);
+    if (!binding) return this.refuse(platform, 200, 'unknown_workspace', 'unknown or inactive workspace', requestId);
+    if (!binding.subscriptions.topics.includes(ev.topic))
+      return this.refuse(platform, 200, 'topic_not_subscribed', `topic ${ev.topic} not subscribed`, requestId);
     // Dispatch on the topic and the new parts' authors, with the binding known (our own parts never trigger anything).
     const decided = provider.normalizeEvent(payload, binding);
     const action = decided.action === 'ignore' ? 'record' : decided.action;
@@ -148,9 +185,9 @@ export class IngestService {
       processedAt: action === 'record' ? new Date() : null,
       units: action === 'record' ? [] : decided.units,
     });
-    if (!eventId) return this.refuse(platform, 200, 'duplicate', `duplicate notification ${ev.notificationId}`);
+    if (!eventId) return this.refuse(platform, 200, 'duplicate', `duplicate notification ${ev.notificationId}`, requestId);
     webhookEvents.inc({ platform, outcome: 'recorded' });
-    this.logger.log({ event: 'webhook.recorded', eventId, topic: ev.topic, action, bindingId: binding.id }, 'webhook recorded');
+    this.logger.log({ event: 'webhook.recorded', requestId, eventId, topic: ev.topic, action, bindingId: binding.id }, 'webhook recorded');
     return Answer.json(200, { received: true });
   }
 
@@ -211,34 +248,59 @@ export class IngestService {
   }
 
   private async writeGroup(m: EntityManager, items: EventRow[]): Promise<Array<string | null>> {
-    // One statement for the group's rows (column arrays, unnested). RETURNING rows are mapped back by notification id,
-    // never by position: rows skipped by ON CONFLICT (redeliveries, also within one group) would shift a positional
-    // mapping (found by the stress test: a recorded event lost its job).
+    // ONE statement for the group's rows (column arrays, unnested) and the units they bring (a round trip fewer per
+    // group: under a burst the group's round trips, not the bytes, set the ingest rate). RETURNING rows are mapped back
+    // by notification id, never by position: rows skipped by ON CONFLICT (redeliveries, also within one group) would
+    // shift a positional mapping (found by the stress test: a recorded event lost its job). Units are claimed only for
+    // rows this statement inserted (joined on the inserted rows), so a redelivery claims nothing.
     const col = <K extends keyof EventColumns>(k: K) => items.map((it) => it[k]);
-    const inserted: Array<{ id: string; notificationId: string }> = await m.query(
-      `INSERT INTO support_desk_events (platform, "notificationId", topic, event, action, "workspaceId", "bindingId", "conversationId", payload, "requestId", status, "processedAt")
-       SELECT p, n, t, e, a, w, b, c, d::jsonb, r, s, x
-       FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::uuid[], $8::varchar[], $9::text[], $10::varchar[], $11::varchar[], $12::timestamptz[])
-         AS u(p, n, t, e, a, w, b, c, d, r, s, x)
-       ON CONFLICT DO NOTHING
-       RETURNING id, "notificationId"`,
-      [
-        col('platform'),
-        col('notificationId'),
-        col('topic'),
-        col('event'),
-        col('action'),
-        col('workspaceId'),
-        col('bindingId'),
-        col('conversationId'),
-        items.map((it) => JSON.stringify(it.payload)),
-        col('requestId'),
-        col('status'),
-        col('processedAt'),
-      ],
-    );
+    const keys = unitKeys(items);
+    const rows: Array<{ id: string | null; notificationId: string | null; bindingId: string | null; conversationId: string | null; unit: string | null }> =
+      await m.query(
+        `WITH ins AS (
+           INSERT INTO support_desk_events (platform, "notificationId", topic, event, action, "workspaceId", "bindingId", "conversationId", payload, "requestId", status, "processedAt")
+           SELECT p, n, t, e, a, w, b, c, d::jsonb, r, s, x
+           FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::uuid[], $8::varchar[], $9::text[], $10::varchar[], $11::varchar[], $12::timestamptz[])
+             AS u(p, n, t, e, a, w, b, c, d, r, s, x)
+           ON CONFLICT DO NOTHING
+           RETURNING id, platform, "notificationId"
+         ), claimed AS (
+           INSERT INTO support_desk_handled_units ("bindingId", "conversationId", unit)
+           SELECT k.b, k.c, k.u
+           FROM unnest($13::varchar[], $14::varchar[], $15::uuid[], $16::varchar[], $17::varchar[]) AS k(p, n, b, c, u)
+             JOIN ins ON ins.platform = k.p AND ins."notificationId" = k.n
+           ON CONFLICT DO NOTHING
+           RETURNING "bindingId", "conversationId", unit
+         )
+         SELECT id::text AS id, "notificationId", NULL::text AS "bindingId", NULL::text AS "conversationId", NULL::text AS unit FROM ins
+         UNION ALL
+         SELECT NULL, NULL, "bindingId"::text, "conversationId", unit FROM claimed`,
+        [
+          col('platform'),
+          col('notificationId'),
+          col('topic'),
+          col('event'),
+          col('action'),
+          col('workspaceId'),
+          col('bindingId'),
+          col('conversationId'),
+          items.map((it) => JSON.stringify(it.payload)),
+          col('requestId'),
+          col('status'),
+          col('processedAt'),
+          keys.map((k) => k.platform),
+          keys.map((k) => k.notificationId),
+          keys.map((k) => k.bindingId),
+          keys.map((k) => k.conversationId),
+          keys.map((k) => k.unit),
+        ],
+      );
     const byNotification = new Map<string, string>();
-    for (const r of inserted) byNotification.set(r.notificationId, r.id);
+    const claimed = new Set<string>();
+    for (const r of rows) {
+      if (r.id && r.notificationId) byNotification.set(r.notificationId, r.id);
+      else claimed.add(unitKey(r.bindingId!, r.conversationId!, r.unit!));
+    }
     const out: Array<string | null> = [];
     const bindings = new Set<string>();
     const acting: Array<{ id: string; it: EventRow }> = [];
@@ -251,7 +313,7 @@ export class IngestService {
       bindings.add(it.bindingId);
       if (it.action !== 'record') acting.push({ id, it });
     }
-    const handledBefore = await this.claimUnits(m, acting);
+    const handledBefore = eventsOwningNoUnit(acting, claimed);
     if (handledBefore.length) {
       // Everything these events bring was handled already (reconciliation came first, or the other way round).
       await m.query(`UPDATE support_desk_events SET action = 'record', status = 'processed', "processedAt" = now() WHERE id = ANY($1::uuid[])`, [
@@ -277,36 +339,14 @@ export class IngestService {
   }
 
   /**
-   * Claims the units of these events (one statement for the group): the first event to bring a unit owns it. Answers
-   * the ids of the events that brought units but own none of them (all handled before): they are only recorded.
-   */
-  private async claimUnits(m: EntityManager, acting: Array<{ id: string; it: EventRow }>): Promise<string[]> {
-    const keys: Array<[string, string, string, string]> = [];
-    for (const { id, it } of acting) if (it.conversationId) for (const u of it.units ?? []) keys.push([id, it.bindingId, it.conversationId, u]);
-    if (!keys.length) return [];
-    const rows: Array<{ bindingId: string; conversationId: string; unit: string }> = await m.query(
-      `INSERT INTO support_desk_handled_units ("bindingId", "conversationId", unit)
-       SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[]) ON CONFLICT DO NOTHING
-       RETURNING "bindingId", "conversationId", unit`,
-      [keys.map((k) => k[1]), keys.map((k) => k[2]), keys.map((k) => k[3])],
-    );
-    const claimed = new Set(rows.map((r) => `${r.bindingId}\n${r.conversationId}\n${r.unit}`));
-    const owners = new Set<string>();
-    for (const [id, b, c, u] of keys) {
-      const key = `${b}\n${c}\n${u}`;
-      if (claimed.delete(key)) owners.add(id);
-    }
-    return [...new Set(keys.map((k) => k[0]))].filter((id) => !owners.has(id));
-  }
-
-  /**
    * A webhook not recorded (also the signature guard's refusals): counted by outcome, logged as
-   * `webhook.<outcome>`, answered `{received: true, ignored}` below 400 and `{error}` above.
+   * `webhook.<outcome>` (with the request id: the webhook door has no per-request logger), answered
+   * `{received: true, ignored}` below 400 and `{error}` above.
    */
-  refuse(platform: string, status: number, outcome: string, detail: string): Answer {
+  refuse(platform: string, status: number, outcome: string, detail: string, requestId?: string): Answer {
     webhookEvents.inc({ platform, outcome });
     const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'log';
-    this.logger[level]({ event: `webhook.${outcome}`, detail }, `webhook ${outcome}`);
+    this.logger[level]({ event: `webhook.${outcome}`, requestId, detail }, `webhook ${outcome}`);
     return Answer.json(status, status < 400 ? { received: true, ignored: outcome } : { error: detail });
   }
 }

@@ -17,6 +17,7 @@ import { ReconcileService } from './reconcile.service';
 import { SupportDeskRegistry } from './provider';
 import { ANALYSIS_POST_QUEUE, SUPPORT_DESK_EVENT_QUEUE } from './support-desk.queues';
 import { UninstallService } from './uninstall.service';
+import { WebhookDoor } from './http/webhook-door';
 
 /**
  * The port to support platforms (architecture.md): bindings, install, ingest, posting, attributes, templates and the
@@ -30,6 +31,7 @@ const SERVICES = [
   OAuthDoors,
   InstallService,
   IngestService,
+  WebhookDoor,
   UninstallService,
   PostService,
   AttributesService,

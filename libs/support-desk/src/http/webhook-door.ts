@@ -1,0 +1,95 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { httpDuration } from '@app/core';
+import { IngestService } from '../ingest.service';
+import { SupportDeskProvider, SupportDeskRegistry } from '../provider';
+import type { RawDoorRequest } from './doors';
+
+/** Why a webhook is refused before its body is parsed (contract §6: signature first, then size). */
+export interface SignatureRefusal {
+  status: 401 | 413;
+  outcome: 'signature_invalid' | 'too_large';
+  detail: string;
+}
+
+/**
+ * The signature check of a platform's webhook, over the exact bytes received, in the contract's order: header missing
+ * or malformed → 401 (before the body counts); over the limit → 401 when the signature computed as it streamed does
+ * not match, else 413; then the signature over the body kept → 401 on a mismatch. Null: verified.
+ */
+export function webhookSignatureRefusal(
+  provider: Pick<SupportDeskProvider, 'webhookSignatureHeader' | 'verifyWebhook'>,
+  req: Pick<RawDoorRequest, 'headers' | 'rawBody' | 'rawBodyTooLarge' | 'rawBodySignatureValid'>,
+): SignatureRefusal | null {
+  const header = provider.webhookSignatureHeader(req.headers);
+  if (header !== 'present') return { status: 401, outcome: 'signature_invalid', detail: `signature ${header}` };
+  if (req.rawBodyTooLarge === true) {
+    // Over the limit the body was not kept, but its signature was computed as it streamed (the raw-body reader).
+    if (req.rawBodySignatureValid === false) return { status: 401, outcome: 'signature_invalid', detail: 'signature mismatch' };
+    return { status: 413, outcome: 'too_large', detail: 'body over 1 MB' };
+  }
+  if (!provider.verifyWebhook(req.rawBody ?? Buffer.alloc(0), req.headers)) return { status: 401, outcome: 'signature_invalid', detail: 'signature mismatch' };
+  return null;
+}
+
+/** Reads a signed door's raw body onto the request (rawBody / rawBodyTooLarge / rawBodySignatureValid), then next(). */
+export type RawBodyReader = (req: Request, res: Response, next: (err?: unknown) => void) => void;
+
+const WEBHOOK_PATH = /^\/webhooks\/([a-z0-9-]+)\/?$/;
+
+/**
+ * `POST /webhooks/<platform>` (contract §6) served by one handler mounted on the HTTP adapter before every other
+ * middleware and Nest's router: a machine-to-machine POST needs no security headers, CORS, cookies, body parser,
+ * per-request logger or guard chain, and this door is the hot path under a burst. It keeps what the contract asks:
+ * X-Request-Id (set by the request-id middleware before it), the raw-body reader's limit and streaming signature,
+ * the signature check above, IngestService's answers, the HTTP metrics, and a log line (with the request id) for
+ * every refusal or failure.
+ */
+@Injectable()
+export class WebhookDoor {
+  private readonly logger = new Logger('webhook');
+
+  constructor(
+    private readonly registry: SupportDeskRegistry,
+    private readonly ingest: IngestService,
+  ) {}
+
+  /** The platform whose webhook this request is, or null (then the request goes on to the app's other routes). */
+  platformOf(method: string, path: string): string | null {
+    if (method !== 'POST') return null;
+    const platform = WEBHOOK_PATH.exec(path)?.[1];
+    return platform && this.registry.list().some((p) => p.platform === platform) ? platform : null;
+  }
+
+  /** Express middleware: serves platform webhooks, passes everything else on. */
+  middleware(readRawBody: RawBodyReader): (req: Request, res: Response, next: NextFunction) => void {
+    return (req, res, next) => {
+      const platform = this.platformOf(req.method, req.path);
+      if (!platform) return next();
+      const started = process.hrtime.bigint();
+      res.once('finish', () =>
+        httpDuration.observe(
+          { method: 'POST', route: `/webhooks/${platform}`, status: String(res.statusCode) },
+          Number(process.hrtime.bigint() - started) / 1e9,
+        ),
+      );
+      readRawBody(req, res, (err?: unknown) => (err ? next(err) : void this.handle(platform, req as RawDoorRequest, res)));
+    };
+  }
+
+  /** Verify ▸ record ▸ answer. Never throws: an unexpected error is logged with the request id and answered 500. */
+  async handle(platform: string, req: RawDoorRequest, res: Response): Promise<void> {
+    const requestId = String((req as { id?: unknown }).id ?? '');
+    try {
+      const refusal = webhookSignatureRefusal(this.registry.get(platform), req);
+      const answer = refusal
+        ? this.ingest.refuse(platform, refusal.status, refusal.outcome, refusal.detail, requestId)
+        : await this.ingest.ingest(platform, req.rawBody ?? Buffer.alloc(0), requestId);
+      res.status(answer.status).json(answer.body);
+    } catch (e) {
+      this.logger.error({ event: 'webhook.failed', requestId, err: e instanceof Error ? e.message : String(e) }, 'webhook failed');
+      if (!res.headersSent)
+        res.status(500).json({ success: false, error: { code: 'INTERNAL_ERROR', message: 'Internal server error', details: { requestId } } });
+    }
+  }
+}
