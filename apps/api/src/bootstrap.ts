@@ -17,7 +17,7 @@ import { AppModule } from './app.module';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { buildOpenApiDocument } from './openapi';
-import { SupportDeskRegistry, WebhookDoor } from '@app/support-desk';
+import { WebhookDoor } from '@app/support-desk';
 import { parsedBodyMiddleware, rawBodyMiddleware } from './http/raw-body';
 import { securityHeadersMiddleware } from './http/security-headers';
 import { spaMiddleware } from './http/spa';
@@ -88,17 +88,13 @@ export async function createApp(o: CreateAppOptions): Promise<StartedApp> {
   // First: every response (SPA, body-parser errors included) carries X-Request-Id; pino-http reuses req.id.
   app.use(requestIdMiddleware);
   // Webhook bodies over the limit are never kept: their signature is computed as they stream (contract §6: 401 first).
-  const registry = app.get(SupportDeskRegistry, { strict: false });
+  const webhooks = app.get(WebhookDoor, { strict: false });
   const rawBody = rawBodyMiddleware(config.bodyLimitBytes, {
-    verifierFor: (req) => {
-      const platform = /^\/webhooks\/([a-z0-9-]+)\/?$/.exec(req.path)?.[1];
-      const provider = platform ? registry.list().find((p) => p.platform === platform) : undefined;
-      return provider?.webhookStreamVerifier?.(req.headers) ?? null;
-    },
+    verifierFor: (req) => webhooks.providerAt(req.path)?.webhookStreamVerifier?.(req.headers) ?? null,
   });
   // Then the platforms' webhooks (POST /webhooks/<platform>, the hot machine-to-machine path): served here by one
   // handler, without the browser-facing middleware below, pino-http's per-request logger or Nest's router.
-  if (config.role !== 'worker') app.use(app.get(WebhookDoor, { strict: false }).middleware(rawBody));
+  if (config.role !== 'worker') app.use(webhooks.middleware(rawBody));
   app.use(securityHeadersMiddleware({ https: config.publicUrl.startsWith('https:') }));
   // CORS before anything that can answer /v1: preflights need no authentication, errors carry the grant too.
   app.use(corsMiddleware(config.corsOrigins));

@@ -56,9 +56,13 @@ export class WebhookDoor {
 
   /** The platform whose webhook this request is, or null (then the request goes on to the app's other routes). */
   platformOf(method: string, path: string): string | null {
-    if (method !== 'POST') return null;
+    return method === 'POST' ? (this.providerAt(path)?.platform ?? null) : null;
+  }
+
+  /** The registered platform whose webhook path `path` is (`/webhooks/<platform>`, trailing slash allowed), if any. */
+  providerAt(path: string): SupportDeskProvider | undefined {
     const platform = WEBHOOK_PATH.exec(path)?.[1];
-    return platform && this.registry.list().some((p) => p.platform === platform) ? platform : null;
+    return platform ? this.registry.list().find((p) => p.platform === platform) : undefined;
   }
 
   /** Express middleware: serves platform webhooks, passes everything else on. */
