@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServiceDefinition, Severity } from '@app/contracts';
-import type { ConceptId } from '../src/engine/languages/pack';
+import { CONCEPT_IDS, type ConceptId } from '../src/engine/languages/pack';
 import { LANGUAGE_PACKS } from '../src/engine/languages/registry';
 
 export const GENERATOR_SEED = 20261201;
@@ -84,38 +84,8 @@ export function mulberry32(seed: number): () => number {
 }
 
 const CRITICAL: ReadonlySet<ConceptId> = new Set(['auth', 'payment', 'checkout', 'transfer', 'deploy', 'database', 'card', 'api', 'delivery']);
-const SERVICE_CONCEPTS: readonly ConceptId[] = [
-  'auth',
-  'payment',
-  'checkout',
-  'notification',
-  'export',
-  'report',
-  'dashboard',
-  'search',
-  'billing',
-  'delivery',
-  'tracking',
-  'transfer',
-  'card',
-  'mobile',
-  'api',
-  'deploy',
-  'database',
-  'dns',
-  'upload',
-  'calendar',
-  'messaging',
-  'account',
-  'sync',
-  'payout',
-  'promotion',
-  'inventory',
-  'statement',
-  'savings',
-  'atm',
-  'identity',
-];
+/** Concepts a service can be named after: every concept but log wording (a log source, not a service). Same order. */
+const SERVICE_CONCEPTS: readonly ConceptId[] = CONCEPT_IDS.filter((c) => c !== 'logs');
 
 /** Recipes: the rubric's reasons, each a list of slot choices (a `|` between slots = one of them; `?` = sometimes). */
 const RECIPES: { label: Severity; name: string; parts: string[]; critical?: boolean; noncritical?: boolean; ops?: boolean }[] = [
