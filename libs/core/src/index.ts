@@ -12,6 +12,7 @@ export * from './health/metrics';
 export * from './database/embedded';
 export * from './database/prepared-statements';
 export * from './database/entity-rows';
+export * from './time/zone-format';
 export * from './errors/http-exception.filter';
 export * from './http/envelope.interceptor';
 export * from './http/http-state.entities';

@@ -1,36 +1,22 @@
 import type { AnalysisResult } from '@app/contracts';
+import { zoneFormatter } from '@app/core';
 import { escapeHtml } from './templates/reply-template';
 
 /** Readable HTML notes (internal). Every value from users or logs is escaped. */
 
-const zoneFormats = new Map<string, Intl.DateTimeFormat | null>();
-
-/** One formatter per time zone (building an Intl.DateTimeFormat costs far more than formatting); null: unknown zone. */
-function zoneFormat(timeZone: string): Intl.DateTimeFormat | null {
-  let f = zoneFormats.get(timeZone);
-  if (f === undefined) {
-    try {
-      f = new Intl.DateTimeFormat('en-GB', {
-        timeZone,
-        year: 'numeric',
-        month: 'short',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-      });
-    } catch {
-      f = null;
-    }
-    if (zoneFormats.size >= 1000) zoneFormats.clear();
-    zoneFormats.set(timeZone, f);
-  }
-  return f;
-}
+/** How notes show a moment: "02 Dec 2026, 09:30" in the binding's time zone. */
+const NOTE_TIME: Readonly<Intl.DateTimeFormatOptions> = {
+  year: 'numeric',
+  month: 'short',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+};
 
 export function formatInZone(iso: string, timeZone: string): string {
   const d = new Date(iso);
-  const f = zoneFormat(timeZone);
+  const f = zoneFormatter('en-GB', NOTE_TIME, timeZone);
   if (!f) return d.toISOString();
   try {
     return f.format(d);

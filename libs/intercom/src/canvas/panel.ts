@@ -2,6 +2,7 @@
  * The SigSentry sidebar panel (contract §10, issue #7): a pure function from what the service loaded to a
  * Canvas Kit response. No I/O; time zone formatting with Intl.
  */
+import { zoneFormatter } from '@app/core';
 import { CanvasBuilder, bold, link, md } from './canvas-builder';
 import type { CanvasResponse, ListItemInput } from './canvas-builder';
 
@@ -114,43 +115,14 @@ const TRIGGER_LABEL: Record<string, string> = {
 
 const cap = (s: string) => (s ? s[0].toUpperCase() + s.slice(1) : s);
 
-const zoneCache = new Map<string, string>();
-function validZone(tz: string): string {
-  let z = zoneCache.get(tz);
-  if (z === undefined) {
-    try {
-      new Intl.DateTimeFormat('en-GB', { timeZone: tz });
-      z = tz;
-    } catch {
-      z = 'UTC';
-    }
-    if (zoneCache.size > 500) zoneCache.clear();
-    zoneCache.set(tz, z);
-  }
-  return z;
-}
+const TIME: Readonly<Intl.DateTimeFormatOptions> = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+const DAY_TIME: Readonly<Intl.DateTimeFormatOptions> = { day: 'numeric', month: 'short', year: 'numeric', ...TIME };
 
-const fmtCache = new Map<string, Intl.DateTimeFormat>();
-function formatter(tz: string, withDate: boolean): Intl.DateTimeFormat {
-  const key = `${tz}|${withDate}`;
-  let f = fmtCache.get(key);
-  if (!f) {
-    if (fmtCache.size > 500) fmtCache.clear();
-    f = makeFormatter(tz, withDate);
-    fmtCache.set(key, f);
-  }
-  return f;
-}
+/** The zone itself when Intl knows it, else UTC. */
+const validZone = (tz: string): string => (zoneFormatter('en-GB', TIME, tz) ? tz : 'UTC');
 
-function makeFormatter(tz: string, withDate: boolean): Intl.DateTimeFormat {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone: tz,
-    ...(withDate ? { day: 'numeric', month: 'short', year: 'numeric' } : {}),
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
-}
+/** Callers pass a zone validZone accepted. */
+const formatter = (tz: string, withDate: boolean): Intl.DateTimeFormat => zoneFormatter('en-GB', withDate ? DAY_TIME : TIME, tz)!;
 
 const dayKey = (d: Date, tz: string) => formatter(tz, true).format(d).split(',')[0];
 
