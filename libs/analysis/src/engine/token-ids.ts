@@ -45,7 +45,7 @@ export const KIND_PAREN_VALUE = 2;
 /** The most tokens a message has (the size of a buffer for MaskedVocabulary.tokenIds). */
 export const MASKED_TOKEN_SLOTS = TOKEN_SLOTS;
 
-/** The current line as bytes (ASCII), eight zero bytes after its end (the scanner looks a few bytes ahead). */
+/** The current line as bytes (ASCII), a space and seven zero bytes after its end (the scanner looks a few bytes ahead). */
 const BYTES = new Uint8Array(LINE_CHARS + 8);
 /**
  * The digit-blind form of each token, filled by the scanner: token k at byte tokKey[k] (a multiple of 4), zero
@@ -59,20 +59,30 @@ const KEY = new Uint8Array(MAX_TOKEN_CHARS + 8);
 const KEY32 = new Int32Array(KEY.buffer);
 const encoder = new TextEncoder();
 
+/** The hash of `words` 4-byte words of src from word `at` (a multiply-xor per word, then the bits mixed down). */
+function hashWords(src: Int32Array, at: number, words: number): number {
+  let h = words;
+  for (let j = at, end = at + words; j < end; j++) h = Math.imul(h ^ src[j], 0x9e3779b1);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x85ebca6b);
+  return h ^ (h >>> 13);
+}
+
 /** Copies an ASCII string into BYTES; false when it is not ASCII (or too long), BYTES then undefined. */
 function loadAscii(s: string): boolean {
   const len = s.length;
   if (len > LINE_CHARS) return false;
   const r = encoder.encodeInto(s, BYTES);
   if (r.read !== len || r.written !== len) return false;
-  for (let i = len; i < len + 8; i++) BYTES[i] = 0;
+  // A space ends the last token (the scanner's loop looks for nothing else), zero bytes after it.
+  BYTES[len] = 32;
+  for (let i = len + 1; i < len + 8; i++) BYTES[i] = 0;
   return true;
 }
 
 const tokStart = new Int32Array(TOKEN_SLOTS);
 const tokEnd = new Int32Array(TOKEN_SLOTS);
 const tokFlags = new Int32Array(TOKEN_SLOTS);
-const tokHash = new Int32Array(TOKEN_SLOTS);
 /** Where token k's digit-blind key starts in BLIND (a multiple of 4). */
 const tokKey = new Int32Array(TOKEN_SLOTS);
 
@@ -124,61 +134,77 @@ const ENTRY = (() => {
  * filled on the way); -1 with `detect` when the line rules must rewrite the line first.
  */
 function scanBytes(len: number, detect: boolean): number {
+  // Locals for the tables: the loop then keeps them (and their bounds) in registers.
   const s = BYTES;
+  const entry = ENTRY;
+  const blind = BLIND;
   let n = 0;
   let i = 0;
-  /** Whether a month name starts before monthFrom. */
-  let month = false;
-  let monthFrom = 0;
+  monthSeen = false;
+  monthFrom = 0;
   /** The next key's byte in BLIND. */
   let w = 0;
-  while (i < len && CLASS[s[i]] & SPACE) i++;
+  while (i < len && entry[s[i]] & SPACE) i++;
   while (i < len) {
     const start = i;
     const key = w;
     let flags = 0;
-    let h = 0x811c9dc5 | 0;
-    for (; i < len; i++) {
-      const c = s[i];
-      const e = ENTRY[c];
-      let b = e >> 8;
-      if (e & (SPACE | DETECT | ZERO)) {
-        if (e & SPACE) break;
-        if (e & ZERO) {
-          const x = s[i + 1];
-          if (x === 120 || x === 88) b = 48;
-        } else if (detect) {
-          // What the line rules rewrite (masking.ts applyLineRules): `key="..."`, a date `dddd-dd-dd`, a time
-          // `d:dd` after a month name. (The string scanner gives up on any `d-dd` or `d:dd`; when the rules would
-          // change nothing, both ways give the same tokens.)
-          if (c === 61) {
-            const d = s[i + 1];
-            if (d === 34 || d === 39) return -1;
-          } else if (isDigit(s[i - 1]) && isDigit(s[i + 1]) && isDigit(s[i + 2]) && i > start) {
-            if (c === 45) {
-              if (i - 4 >= start && isDigit(s[i - 2]) && isDigit(s[i - 3]) && isDigit(s[i - 4]) && s[i + 3] === 45 && isDigit(s[i + 4]) && isDigit(s[i + 5]))
-                return -1;
-            } else {
-              for (; !month && monthFrom + 2 < i; monthFrom++) month = isMonthAt(monthFrom);
-              if (month) return -1;
-            }
-          }
-        }
-      }
+    // The hot loop: a space ends the token (BYTES[len] is one); `0` and what the line rules rewrite are looked at
+    // once the token is complete (rareBytes).
+    for (;;) {
+      const e = entry[s[i]];
+      if (e & SPACE) break;
       flags |= e;
-      BLIND[w++] = b;
-      h = Math.imul(h ^ b, 0x01000193);
+      blind[w] = e >> 8;
+      w = (w + 1) | 0;
+      i = (i + 1) | 0;
     }
-    while (w & 3) BLIND[w++] = 0;
+    if (flags & (ZERO | DETECT) && rareBytes(start, i, key, flags, detect)) return -1;
+    while (w & 3) blind[w++] = 0;
     tokKey[n] = key;
     tokStart[n] = start;
     tokEnd[n] = i;
     tokFlags[n] = flags & (ZERO - 1);
-    tokHash[n] = h;
     n++;
-    while (i < len && CLASS[s[i]] & SPACE) i++;
+    while (i < len && entry[s[i]] & SPACE) i++;
   }
   return n;
+}
+
+/** Whether a month name starts in BYTES before monthFrom (scanBytes' state for rareBytes). */
+let monthSeen = false;
+let monthFrom = 0;
+
+/**
+ * The token BYTES[start, end) (its digit-blind key at BLIND[key]) has a `0`, or a `-`, `:` or `=`: a `0` before `x`/`X`
+ * keeps its `0` in the key (a hex prefix), and with `detect`, true when what the line rules (masking.ts
+ * applyLineRules) rewrite starts in it: `key="..."`, a date `dddd-dd-dd`, a time `d:dd` after a month name. (The
+ * string scanner gives up on any `d-dd` or `d:dd`; when the rules would change nothing, both ways give the same
+ * tokens.) Kept out of scanBytes' loop, which stays small.
+ */
+function rareBytes(start: number, end: number, key: number, flags: number, detect: boolean): boolean {
+  const s = BYTES;
+  if (flags & ZERO) for (let i = start; i < end; i++) if (s[i] === 48 && (s[i + 1] | 32) === 120) BLIND[key + i - start] = 48;
+  if (detect === true && flags & DETECT)
+    for (let i = start; i < end; i++) {
+      const c = s[i];
+      if ((c === 45 || c === 58 || c === 61) && lineRuleAt(i, start)) return true;
+    }
+  return false;
+}
+
+function lineRuleAt(i: number, start: number): boolean {
+  const s = BYTES;
+  const c = s[i];
+  if (c === 61) {
+    const d = s[i + 1];
+    return d === 34 || d === 39;
+  }
+  if (!(i > start && isDigit(s[i - 1]) && isDigit(s[i + 1]) && isDigit(s[i + 2]))) return false;
+  if (c === 45)
+    return i - 4 >= start && isDigit(s[i - 2]) && isDigit(s[i - 3]) && isDigit(s[i - 4]) && s[i + 3] === 45 && isDigit(s[i + 4]) && isDigit(s[i + 5]);
+  for (; !monthSeen && monthFrom + 2 < i; monthFrom++) monthSeen = isMonthAt(monthFrom);
+  return monthSeen;
 }
 
 /**
@@ -284,15 +310,10 @@ function isLetter(c: number): boolean {
 
 /** Copies BYTES[start, end) into KEY (zero-padded to a multiple of 4) and returns its hash. */
 function keyOf(start: number, end: number): number {
-  let h = 0x811c9dc5 | 0;
   let w = 0;
-  for (let i = start; i < end; i++) {
-    const c = BYTES[i];
-    KEY[w++] = c;
-    h = Math.imul(h ^ c, 0x01000193);
-  }
+  for (let i = start; i < end; i++) KEY[w++] = BYTES[i];
   while (w & 3) KEY[w++] = 0;
-  return h;
+  return hashWords(KEY32, 0, w >> 2);
 }
 
 /** In the blind memo: the token's mask keeps digits, look the token itself up in the exact memo. */
@@ -374,15 +395,15 @@ export class MaskedVocabulary {
         out[k] = keywordWithDigit(start, end) ? this.exactId(text, start, end, flags) : 0;
         continue;
       }
-      const h = tokHash[k];
-      const at = tokKey[k];
-      let v = this.blind.get(h, BLIND32, at >> 2, len);
+      const at = tokKey[k] >> 2;
+      const h = hashWords(BLIND32, at, (len + 3) >> 2);
+      let v = this.blind.get(h, BLIND32, at, len);
       if (v === 0) {
         // The first token of a digit-blind form is masked itself: it takes the same path through the rules as its
         // digit-blind form, so its mask is that form's mask when it keeps no digit, and keeps digits when that does.
         const masked = maskScanned(text.slice(start, end), flags, undefined);
         v = (flags & DIGIT) === 0 || !hasDigit(masked) ? this.idOf(masked) + 1 : DIGITS_KEPT;
-        this.blind.set(h, BLIND32, at >> 2, len, v);
+        this.blind.set(h, BLIND32, at, len, v);
       }
       out[k] = v === DIGITS_KEPT ? this.exactId(text, start, end, flags) : v - 1;
     }
