@@ -48,7 +48,7 @@ export const MASKED_TOKEN_SLOTS = TOKEN_SLOTS;
 /** The current line as bytes (ASCII), a space and seven zero bytes after its end (the scanner looks a few bytes ahead). */
 const BYTES = new Uint8Array(LINE_CHARS + 8);
 /**
- * The digit-blind form of each token, filled by the scanner: token k at byte tokKey[k] (a multiple of 4), zero
+ * The digit-blind form of each token, filled by the scanner: token k at the byte TOK gives (a multiple of 4), zero
  * bytes after it up to the next multiple of 4, so that token keys compare four bytes at a time (BLIND32). A token of
  * L characters takes at most L + 3 bytes and is followed by at least one space in the line.
  */
@@ -80,11 +80,11 @@ function loadAscii(s: string): boolean {
   return true;
 }
 
-const tokStart = new Int32Array(TOKEN_SLOTS);
-const tokEnd = new Int32Array(TOKEN_SLOTS);
-const tokFlags = new Int32Array(TOKEN_SLOTS);
-/** Where token k's digit-blind key starts in BLIND (a multiple of 4). */
-const tokKey = new Int32Array(TOKEN_SLOTS);
+/**
+ * The scanned tokens, four ints each (one array: one bounds check for the four): start, end, flags, and where the
+ * token's digit-blind key starts in BLIND (a multiple of 4).
+ */
+const TOK = new Int32Array(TOKEN_SLOTS * 4);
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -138,6 +138,7 @@ function scanBytes(len: number, detect: boolean): number {
   const s = BYTES;
   const entry = ENTRY;
   const blind = BLIND;
+  const tok = TOK;
   let n = 0;
   let i = 0;
   monthSeen = false;
@@ -161,10 +162,11 @@ function scanBytes(len: number, detect: boolean): number {
     }
     if (flags & (ZERO | DETECT) && rareBytes(start, i, key, flags, detect)) return -1;
     while (w & 3) blind[w++] = 0;
-    tokKey[n] = key;
-    tokStart[n] = start;
-    tokEnd[n] = i;
-    tokFlags[n] = flags & (ZERO - 1);
+    const t = n << 2;
+    tok[t] = start;
+    tok[t + 1] = i;
+    tok[t + 2] = flags & (ZERO - 1);
+    tok[t + 3] = key;
     n++;
     while (i < len && entry[s[i]] & SPACE) i++;
   }
@@ -203,7 +205,13 @@ function lineRuleAt(i: number, start: number): boolean {
   if (!(i > start && isDigit(s[i - 1]) && isDigit(s[i + 1]) && isDigit(s[i + 2]))) return false;
   if (c === 45)
     return i - 4 >= start && isDigit(s[i - 2]) && isDigit(s[i - 3]) && isDigit(s[i - 4]) && s[i + 3] === 45 && isDigit(s[i + 4]) && isDigit(s[i + 5]);
-  for (; !monthSeen && monthFrom + 2 < i; monthFrom++) monthSeen = isMonthAt(monthFrom);
+  if (!monthSeen) {
+    // Every position up to i - 3 once per line (locals in the loop, the state written back once).
+    let p = monthFrom;
+    while (p + 2 < i && !isMonthAt(p)) p++;
+    monthSeen = p + 2 < i;
+    monthFrom = monthSeen ? p + 1 : p;
+  }
   return monthSeen;
 }
 
@@ -381,11 +389,12 @@ export class MaskedVocabulary {
     }
     let paren = false;
     for (let k = 0; k < n; k++) {
-      const start = tokStart[k];
+      const t = k << 2;
+      const start = TOK[t];
       if (BYTES[start] === 40 && k > 0) paren = true;
-      const end = tokEnd[k];
+      const end = TOK[t + 1];
       const len = end - start;
-      const flags = tokFlags[k];
+      const flags = TOK[t + 2];
       if (len > TOKEN_CHARS || (flags & (DIGIT | NONDIGIT)) === DIGIT) {
         out[k] = 0;
         continue;
@@ -395,7 +404,7 @@ export class MaskedVocabulary {
         out[k] = keywordWithDigit(start, end) ? this.exactId(text, start, end, flags) : 0;
         continue;
       }
-      const at = tokKey[k] >> 2;
+      const at = TOK[t + 3] >> 2;
       const h = hashWords(BLIND32, at, (len + 3) >> 2);
       let v = this.blind.get(h, BLIND32, at, len);
       if (v === 0) {
