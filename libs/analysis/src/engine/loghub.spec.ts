@@ -1,7 +1,59 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import fc from 'fast-check';
 import { groupingAccuracy, LOGHUB_SYSTEMS, parseCsv, parseStructuredCsv, parsingAccuracy } from './loghub';
 import { mineAll } from './mine-all';
+
+/** The CSV parser as first written (a character at a time): the reference parseCsv must agree with on any text. */
+function referenceCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let inQuotes = false;
+  let i = 0;
+  const n = text.length;
+  if (text.charCodeAt(0) === 0xfeff) i = 1;
+  while (i < n) {
+    const ch = text[i];
+    if (inQuotes) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i += 2;
+          continue;
+        }
+        inQuotes = false;
+        i++;
+        continue;
+      }
+      field += ch;
+      i++;
+      continue;
+    }
+    if (ch === '"' && field === '') {
+      inQuotes = true;
+      i++;
+    } else if (ch === ',') {
+      row.push(field);
+      field = '';
+      i++;
+    } else if (ch === '\r' || ch === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i += ch === '\r' && text[i + 1] === '\n' ? 2 : 1;
+    } else {
+      field += ch;
+      i++;
+    }
+  }
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
 
 describe('loghub helpers', () => {
   it('parses CSV with quoted commas, escaped quotes and CRLF', () => {
@@ -10,6 +62,19 @@ describe('loghub helpers', () => {
       ['1', 'x, y', 'say "hi"'],
       ['2', '', 'z'],
     ]);
+  });
+
+  it('parses any text into the same rows as the character-at-a-time reference (quotes, escapes, CR/LF, BOM)', () => {
+    const piece = fc.constantFrom('a', 'bc', ',', '"', '""', '\r', '\n', '\r\n', ' ', '\ufeff', 'é');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (p) => {
+        const text = p.join('');
+        expect(parseCsv(text)).toEqual(referenceCsv(text));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(parseCsv('\ufeff"a""b",c\n"x\ny"')).toEqual([['a"b', 'c'], ['x\ny']]);
+    expect(parseCsv('')).toEqual([]);
   });
 
   it('reads Content, EventId and EventTemplate by header name', () => {
