@@ -18,7 +18,9 @@ export const SUPPORT_DESK_EVENT_QUEUE = declareQueue<SupportDeskEventJob>({
   retryLimit: 6,
   retryDelaySeconds: 1,
   retryBackoff: true,
-  concurrency: 16,
+  // Jobs wait mostly on the database and Intercom: in a burst of 300 on 2 cores, 32 at once drained 105–110/s
+  // against 94–98/s with 16 (bench webhook-to-note, quiet, alternating).
+  concurrency: 32,
   batchSize: 8,
   expireInSeconds: 120,
   heartbeatSeconds: 10,
