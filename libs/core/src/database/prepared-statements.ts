@@ -6,7 +6,7 @@ export const MAX_PREPARED_PER_CONNECTION = 200;
 /** Longer statement texts (bulk inserts whose text grows with the row count) are never prepared. */
 export const MAX_PREPARED_TEXT = 8_000;
 /** A text is prepared on its second use on a connection, so one-off statements take no slot. */
-const SEEN_LIMIT = 1_000;
+const SEEN_LIMIT = MAX_PREPARED_PER_CONNECTION; // texts seen once are kept as keys: bounded like the prepared ones (≤ 1.6 MB)
 
 /** The server refuses a prepared plan whose result columns changed under it (a migration ran): SQLSTATE 0A000. */
 const PLAN_CHANGED = /cached plan must not change result type/;
