@@ -2,13 +2,14 @@
  * Webhook ingest throughput (issue #9): the real app (ROLE=api, its own process, embedded PostgreSQL, a binding
  * installed through OAuth) verifying X-Hub-Signature and recording row + job in one transaction, side by side with a
  * bare node:http server that only checks the signature. Fixed rates 200/s and 1000/s, then the maximum. Prints
- * requests/s, p50/p99, non-2xx, the app/bare ratio and the app's RSS under load. Never fails on a timing.
+ * requests/s, p50/p99, non-2xx, the app/bare ratio, the app's RSS under load, and the CPU time per request of each
+ * process at max (server, PostgreSQL, autocannon in this process): where a webhook's cost goes. Never fails on a timing.
  * Env: BENCH_SECONDS (per step, default 8).
  */
 import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { freePort } from '@app/core';
-import { CLIENT_SECRET, sleep, startCluster } from '../test/stress/cluster';
+import { CLIENT_SECRET, postgresCpuMs, procCpuMs, sleep, startCluster } from '../test/stress/cluster';
 
 const autocannon = require('autocannon');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -105,9 +106,17 @@ interface Step {
   non2xx: number;
   errors: number;
   rssMb?: number | null;
+  /** CPU µs per answered request, by process, over the step (server, PostgreSQL, this process = autocannon). */
+  cpu?: Array<[string, number]>;
 }
 
-async function load(url: string, rate: number | null, rss?: () => number | null): Promise<Omit<Step, 'target' | 'rate'>> {
+async function load(
+  url: string,
+  rate: number | null,
+  rss?: () => number | null,
+  cpu: Array<[string, () => number]> = [],
+): Promise<Omit<Step, 'target' | 'rate'>> {
+  const cpu0 = cpu.map(([, f]) => f());
   let maxRss: number | null = null;
   const timer = rss
     ? setInterval(() => {
@@ -135,7 +144,10 @@ async function load(url: string, rate: number | null, rss?: () => number | null)
     ],
   });
   if (timer) clearInterval(timer);
+  const answered = result.requests.total || 1;
+  const cpuUs: Array<[string, number]> = cpu.map(([name, f], i) => [name, ((f() - cpu0[i]) * 1000) / answered]);
   return {
+    cpu: cpuUs,
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -167,7 +179,13 @@ async function main() {
         ['bare node:http + HMAC', bareUrl],
         ['app (verify + record + enqueue)', app.url],
       ] as const) {
-        const r = await load(url, rate, target.startsWith('app') ? () => app.rssMb() : undefined);
+        const isApp = target.startsWith('app');
+        const cpu: Array<[string, () => number]> = [
+          [isApp ? 'api' : 'bare', () => procCpuMs(isApp ? app.proc.pid! : bare.pid!)],
+          ...(isApp ? [['PostgreSQL', () => postgresCpuMs(c.pg.dir)] as [string, () => number]] : []),
+          ['autocannon', () => procCpuMs(process.pid)],
+        ];
+        const r = await load(url, rate, isApp ? () => app.rssMb() : undefined, cpu);
         steps.push({ target, rate: rate ? `${rate}/s` : 'max', ...r });
         await sleep(500);
       }
@@ -186,6 +204,9 @@ async function main() {
     const appMax = steps.find((s) => s.rate === 'max' && s.target.startsWith('app'))!;
     process.stdout.write(
       `ratio app/bare at max: ${((appMax.rps / bareMax.rps) * 100).toFixed(1)} % (${appMax.rps.toFixed(0)} vs ${bareMax.rps.toFixed(0)} req/s); app ready after the run: ${rows}\n`,
+    );
+    process.stdout.write(
+      `CPU per request at max (µs): ${[bareMax, appMax].map((s) => `${s.target.split(' (')[0]}: ${(s.cpu ?? []).map(([n, v]) => `${n} ${v.toFixed(0)}`).join(' · ')}`).join('; ')}\n`,
     );
     const recorded = await fetch(`${c.publicUrl}/metrics`)
       .then((r) => r.text())
