@@ -31,7 +31,10 @@ describe('ingest: one group, one statement for rows and units', () => {
     units,
   });
   const record = (ev: NormalizedEvent) => ingest.recordReconciled('intercom', binding, { id: ev.notificationId, test: true }, ev);
-  /** Two commits running (the committer's concurrency) make everything submitted next wait and leave as ONE group. */
+  /**
+   * Commits running (the committer runs one at a time; two fillers keep this true if it ever runs more) make everything
+   * submitted next wait and leave as ONE group.
+   */
   const oneGroup = async <T>(fn: () => Promise<T>[]): Promise<T[]> => {
     const fillers = [record(event(`filler-${Math.random()}`, 'f1', [])), record(event(`filler-${Math.random()}`, 'f2', []))];
     const results = await Promise.all(fn());

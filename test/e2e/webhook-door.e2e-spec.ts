@@ -122,6 +122,24 @@ describe('webhook door: POST /webhooks/<platform> before the app middleware', ()
     expect(await u.json()).toEqual({ received: true });
   });
 
+  it('stores the body as received (key order, spacing, big numbers kept by jsonb as sent)', async () => {
+    const body = notification('door-raw').replace('"type":"notification_event"', '"type": "notification_event", "big": 12345678901234567890123');
+    const r = await post('/webhooks/intercom', body, { 'x-hub-signature': hub(body) });
+    expect([r.status, await r.json()]).toEqual([200, { received: true }]);
+    const rows = (await db.query(`SELECT payload->>'big' AS big, payload->'data'->'item'->>'id' AS item FROM support_desk_events WHERE "notificationId" = $1`, ['door-raw'])).rows;
+    expect(rows).toEqual([{ big: '12345678901234567890123', item: '4343' }]);
+  });
+
+  it('records a body with a NUL or a lone surrogate (refused by jsonb as sent): U+FFFD in their place, nothing lost', async () => {
+    // JSON.stringify writes NUL as \u0000 and a lone surrogate as \ud83d: valid JSON that PostgreSQL's jsonb refuses.
+    const body = notification('door-nul').replace('<p>hello</p>', '<p>he\\u0000llo \\ud83d and \\ud83d\\ude00</p>');
+    expect(body).toContain('\\u0000');
+    const r = await post('/webhooks/intercom', body, { 'x-hub-signature': hub(body) });
+    expect([r.status, await r.json()]).toEqual([200, { received: true }]);
+    const rows = (await db.query(`SELECT payload->'data'->'item'->'source'->>'body' AS body FROM support_desk_events WHERE "notificationId" = $1`, ['door-nul'])).rows;
+    expect(rows).toEqual([{ body: '<p>he\uFFFDllo \uFFFD and 😀</p>' }]);
+  });
+
   it('counts the door’s answers in the HTTP metrics under its route', async () => {
     const metrics = await (await fetch(`${s.app.url}/metrics`)).text();
     expect(metrics).toMatch(/sigsentry_http_request_duration_seconds_count\{[^}]*route="\/webhooks\/intercom"[^}]*status="200"[^}]*\} [1-9]/);
