@@ -60,18 +60,19 @@ describe('webhookSignatureRefusal (contract §6 order: signature, then size)', (
 describe('WebhookDoor', () => {
   const registry = new SupportDeskRegistry();
   registry.register(provider as unknown as SupportDeskProvider);
-  /** An Express-shaped response that records what the door answered. */
+  /** A Node-shaped response (writeHead + end, as the door writes) that records what the door answered. */
   const response = () => {
     const sent: { status?: number; body?: unknown } = {};
     const res = {
       headersSent: false,
-      status(s: number) {
+      writeHead(s: number, headers: Record<string, string | number>) {
         sent.status = s;
+        expect(headers['Content-Type']).toBe('application/json; charset=utf-8');
+        res.headersSent = true;
         return res;
       },
-      json(b: unknown) {
-        sent.body = b;
-        res.headersSent = true;
+      end(text: string) {
+        sent.body = JSON.parse(text);
         return res;
       },
     };

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { httpDuration } from '@app/core';
 import { IngestService } from '../ingest.service';
@@ -34,6 +35,16 @@ export function webhookSignatureRefusal(
 
 /** Reads a signed door's raw body onto the request (rawBody / rawBodyTooLarge / rawBodySignatureValid), then next(). */
 export type RawBodyReader = (req: Request, res: Response, next: (err?: unknown) => void) => void;
+
+/**
+ * Writes a JSON answer on the plain Node response, as Express's `res.json` would (same content type and length) but
+ * without its ETag hash and send() checks: a platform never revalidates a webhook answer.
+ */
+function writeJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
 
 const WEBHOOK_PATH = /^\/webhooks\/([a-z0-9-]+)\/?$/;
 
@@ -89,11 +100,11 @@ export class WebhookDoor {
       const answer = refusal
         ? this.ingest.refuse(platform, refusal.status, refusal.outcome, refusal.detail, requestId)
         : await this.ingest.ingest(platform, req.rawBody ?? Buffer.alloc(0), requestId);
-      res.status(answer.status).json(answer.body);
+      writeJson(res, answer.status, answer.body);
     } catch (e) {
       this.logger.error({ event: 'webhook.failed', requestId, err: e instanceof Error ? e.message : String(e) }, 'webhook failed');
       if (!res.headersSent)
-        res.status(500).json({ success: false, error: { code: 'INTERNAL_ERROR', message: 'Internal server error', details: { requestId } } });
+        writeJson(res, 500, { success: false, error: { code: 'INTERNAL_ERROR', message: 'Internal server error', details: { requestId } } });
     }
   }
 }
