@@ -72,7 +72,9 @@ export class PgBossQueue extends JobQueue {
     this.boss = new PgBossClass({
       connectionString: this.databaseUrl,
       schema: this.opts.schema ?? 'pgboss',
-      useListenNotify: true,
+      // Only a process that works jobs listens: every NOTIFY (one per committed group of jobs) signals each listening
+      // backend, and an api process has nothing to wake.
+      useListenNotify: !!this.opts.worker,
       max: 10,
       application_name: 'sigsentry-queue',
       // Its claims, completions and inserts are the same few texts all day: prepared once per connection.
