@@ -126,7 +126,9 @@ describe('webhook door: POST /webhooks/<platform> before the app middleware', ()
     const body = notification('door-raw').replace('"type":"notification_event"', '"type": "notification_event", "big": 12345678901234567890123');
     const r = await post('/webhooks/intercom', body, { 'x-hub-signature': hub(body) });
     expect([r.status, await r.json()]).toEqual([200, { received: true }]);
-    const rows = (await db.query(`SELECT payload->>'big' AS big, payload->'data'->'item'->>'id' AS item FROM support_desk_events WHERE "notificationId" = $1`, ['door-raw'])).rows;
+    const rows = (
+      await db.query(`SELECT payload->>'big' AS big, payload->'data'->'item'->>'id' AS item FROM support_desk_events WHERE "notificationId" = $1`, ['door-raw'])
+    ).rows;
     expect(rows).toEqual([{ big: '12345678901234567890123', item: '4343' }]);
   });
 
@@ -136,7 +138,9 @@ describe('webhook door: POST /webhooks/<platform> before the app middleware', ()
     expect(body).toContain('\\u0000');
     const r = await post('/webhooks/intercom', body, { 'x-hub-signature': hub(body) });
     expect([r.status, await r.json()]).toEqual([200, { received: true }]);
-    const rows = (await db.query(`SELECT payload->'data'->'item'->'source'->>'body' AS body FROM support_desk_events WHERE "notificationId" = $1`, ['door-nul'])).rows;
+    const rows = (
+      await db.query(`SELECT payload->'data'->'item'->'source'->>'body' AS body FROM support_desk_events WHERE "notificationId" = $1`, ['door-nul'])
+    ).rows;
     expect(rows).toEqual([{ body: '<p>he\uFFFDllo \uFFFD and 😀</p>' }]);
   });
 
