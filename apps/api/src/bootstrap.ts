@@ -12,12 +12,21 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AuthService } from '@app/accounts';
 import type { AppConfig } from '@app/core';
-import { corsMiddleware, createValidationPipe, requestIdMiddleware, httpMetricsMiddleware, OpenStreams, PgBossQueue, QuietStartupLogger } from '@app/core';
+import {
+  corsMiddleware,
+  createValidationPipe,
+  requestIdMiddleware,
+  httpMetricsMiddleware,
+  OpenStreams,
+  PgBossQueue,
+  QuietStartupLogger,
+  requestPath,
+} from '@app/core';
 import { AppModule } from './app.module';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { buildOpenApiDocument } from './openapi';
-import { WebhookDoor } from '@app/support-desk';
+import { WebhookDoor, type RawBodyReader, type RequestListener } from '@app/support-desk';
 import { parsedBodyMiddleware, rawBodyMiddleware } from './http/raw-body';
 import { securityHeadersMiddleware } from './http/security-headers';
 import { spaMiddleware } from './http/spa';
@@ -90,11 +99,10 @@ export async function createApp(o: CreateAppOptions): Promise<StartedApp> {
   // Webhook bodies over the limit are never kept: their signature is computed as they stream (contract §6: 401 first).
   const webhooks = app.get(WebhookDoor, { strict: false });
   const rawBody = rawBodyMiddleware(config.bodyLimitBytes, {
-    verifierFor: (req) => webhooks.providerAt(req.path)?.webhookStreamVerifier?.(req.headers) ?? null,
+    verifierFor: (req) => webhooks.providerAt(requestPath(req))?.webhookStreamVerifier?.(req.headers) ?? null,
   });
-  // Then the platforms' webhooks (POST /webhooks/<platform>, the hot machine-to-machine path): served here by one
-  // handler, without the browser-facing middleware below, pino-http's per-request logger or Nest's router.
-  if (config.role !== 'worker') app.use(webhooks.middleware(rawBody));
+  // The platforms' webhooks (POST /webhooks/<platform>, the hot machine-to-machine path) are served by the HTTP
+  // server's request listener itself, ahead of Express: see serveWebhooksFirst below.
   app.use(securityHeadersMiddleware({ https: config.publicUrl.startsWith('https:') }));
   // CORS before anything that can answer /v1: preflights need no authentication, errors carry the grant too.
   app.use(corsMiddleware(config.corsOrigins));
@@ -118,6 +126,7 @@ export async function createApp(o: CreateAppOptions): Promise<StartedApp> {
   // No app.enableShutdownHooks(): Nest's own signal handlers would close the server and the pool at once. main.ts
   // handles SIGTERM/SIGINT and calls close() below, which drains first.
 
+  if (config.role !== 'worker') serveWebhooksFirst(app.getHttpServer() as Server, webhooks, rawBody);
   const ds = app.get(DataSource);
   guardPoolClients(ds);
   await runMigrations(ds);
@@ -157,6 +166,20 @@ export async function createApp(o: CreateAppOptions): Promise<StartedApp> {
 }
 
 /** Live count of requests being served (for the shutdown log). */
+/**
+ * Puts the webhook door in front of Express on the HTTP server: the door answers `POST /webhooks/<platform>` itself
+ * (request id, raw body and its streaming signature, signature check, ingest, metrics) without Express's routing,
+ * the browser-facing middleware, pino-http's per-request logger or Nest's router; every other request goes to the
+ * Express application as before. The listener takes Express's place, so listeners added later (the in-flight count)
+ * see every request.
+ */
+function serveWebhooksFirst(server: Server, webhooks: WebhookDoor, rawBody: RawBodyReader): void {
+  const express = server.listeners('request');
+  if (express.length !== 1) throw new Error(`expected one request listener (Express) on the HTTP server, found ${express.length}`);
+  server.removeListener('request', express[0] as RequestListener);
+  server.on('request', webhooks.listener(rawBody, express[0] as RequestListener));
+}
+
 function countInFlight(server: Server): () => number {
   let n = 0;
   server.on('request', (_req, res) => {

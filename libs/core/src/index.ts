@@ -29,3 +29,4 @@ export * from './http/open-streams';
 export * from './http/client-address';
 export * from './http/json-depth';
 export * from './http/rate-counters';
+export * from './http/request-path';

@@ -1,6 +1,7 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { json, urlencoded } from 'express';
-import { jsonDepthExceeds, MAX_JSON_DEPTH } from '@app/core';
+import { jsonDepthExceeds, MAX_JSON_DEPTH, requestPath } from '@app/core';
 
 /** Routes whose signatures are computed over the exact bytes received: they get the raw body, unparsed. */
 export const RAW_BODY_PREFIXES = ['/webhooks/', '/canvas-kit/'];
@@ -11,7 +12,7 @@ export interface StreamingVerifier {
   matches(): boolean;
 }
 
-export interface RawRequest extends Request {
+export interface RawRequest extends IncomingMessage {
   rawBody?: Buffer;
   rawBodyTooLarge?: boolean;
   /**
@@ -23,7 +24,7 @@ export interface RawRequest extends Request {
 
 export interface RawBodyOptions {
   /** The streaming verifier for this request, or null (asked once, when the body first goes over the limit). */
-  verifierFor?: (req: Request) => StreamingVerifier | null;
+  verifierFor?: (req: IncomingMessage) => StreamingVerifier | null;
   /** Past this many bytes nothing more is read: 413 and the connection is closed. */
   hardCap?: number;
 }
@@ -36,8 +37,9 @@ export interface RawBodyOptions {
  */
 export function rawBodyMiddleware(limit: number, opts: RawBodyOptions = {}) {
   const hardCap = opts.hardCap ?? 64 * limit;
-  return (req: RawRequest, res: Response, next: NextFunction) => {
-    if (!RAW_BODY_PREFIXES.some((p) => req.path.startsWith(p)) || req.method === 'GET' || req.method === 'HEAD') return next();
+  return (req: RawRequest, res: ServerResponse, next: (err?: unknown) => void) => {
+    const path = requestPath(req);
+    if (!RAW_BODY_PREFIXES.some((p) => path.startsWith(p)) || req.method === 'GET' || req.method === 'HEAD') return next();
     let chunks: Buffer[] = [];
     let size = 0;
     let verifier: StreamingVerifier | null = null;
@@ -58,10 +60,9 @@ export function rawBodyMiddleware(limit: number, opts: RawBodyOptions = {}) {
         stopped = true;
         req.off('data', onData);
         req.pause();
-        res
-          .status(413)
-          .set('Connection', 'close')
-          .json({ error: `body over ${Math.floor(hardCap / 1048576)} MB: not read` });
+        const text = JSON.stringify({ error: `body over ${Math.floor(hardCap / 1048576)} MB: not read` });
+        res.writeHead(413, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), Connection: 'close' });
+        res.end(text);
         return;
       }
       verifier?.update(c);
