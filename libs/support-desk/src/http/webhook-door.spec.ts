@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Answer } from './doors';
 import { webhookSignatureRefusal, WebhookDoor } from './webhook-door';
 import type { IngestService } from '../ingest.service';
@@ -62,9 +62,16 @@ describe('WebhookDoor', () => {
   registry.register(provider as unknown as SupportDeskProvider);
   /** A Node-shaped response (writeHead + end, as the door writes) that records what the door answered. */
   const response = () => {
-    const sent: { status?: number; body?: unknown } = {};
+    const sent: { status?: number; body?: unknown; headers: Record<string, unknown> } = { headers: {} };
     const res = {
       headersSent: false,
+      statusCode: 200,
+      setHeader(k: string, v: unknown) {
+        sent.headers[k.toLowerCase()] = v;
+      },
+      once() {
+        return res;
+      },
       writeHead(s: number, headers: Record<string, string | number>) {
         sent.status = s;
         expect(headers['Content-Type']).toBe('application/json; charset=utf-8');
@@ -76,7 +83,7 @@ describe('WebhookDoor', () => {
         return res;
       },
     };
-    return { res: res as unknown as Response, sent };
+    return { res: res as unknown as ServerResponse, sent };
   };
 
   it('knows its paths: POST /webhooks/<registered platform>, with or without a trailing slash', () => {
@@ -101,7 +108,7 @@ describe('WebhookDoor', () => {
       res,
     );
     expect(calls).toEqual([['hub', body, 'rid-1']]);
-    expect(sent).toEqual({ status: 200, body: { received: true } });
+    expect(sent).toEqual({ status: 200, body: { received: true }, headers: {} });
   });
 
   it('answers a refused signature through IngestService.refuse (counted and logged) without ingesting', async () => {
@@ -115,7 +122,7 @@ describe('WebhookDoor', () => {
     const { res, sent } = response();
     await new WebhookDoor(registry, ingest).handle('hub', { id: 'rid-2', headers: {}, rawBody: Buffer.from('{}') } as unknown as RawDoorRequest, res);
     expect(refused).toEqual([['hub', 401, 'signature_invalid', 'signature missing', 'rid-2']]);
-    expect(sent).toEqual({ status: 401, body: { error: 'signature missing' } });
+    expect(sent).toEqual({ status: 401, body: { error: 'signature missing' }, headers: {} });
   });
 
   it('answers an unexpected failure 500 INTERNAL_ERROR with the request id (no internals), never throws', async () => {
@@ -136,6 +143,40 @@ describe('WebhookDoor', () => {
     expect(sent).toEqual({
       status: 500,
       body: { success: false, error: { code: 'INTERNAL_ERROR', message: 'Internal server error', details: { requestId: 'rid-3' } } },
+      headers: {},
     });
+  });
+
+  it('as the server listener: hands every request but POST /webhooks/<platform> to the app, untouched', () => {
+    const door = new WebhookDoor(registry, {} as IngestService);
+    const toApp: string[] = [];
+    const read = () => {
+      throw new Error('must not read the body');
+    };
+    const listener = door.listener(read, (req) => toApp.push(`${req.method} ${req.url}`));
+    for (const [method, url] of [
+      ['GET', '/webhooks/hub'],
+      ['POST', '/webhooks/other'],
+      ['POST', '/webhooks/hub/uninstall'],
+      ['POST', '/v1/analyses'],
+    ])
+      listener({ method, url, headers: {} } as unknown as IncomingMessage, response().res as unknown as ServerResponse);
+    expect(toApp).toEqual(['GET /webhooks/hub', 'POST /webhooks/other', 'POST /webhooks/hub/uninstall', 'POST /v1/analyses']);
+  });
+
+  it('as the server listener: a body that cannot be read (client gone) is answered 400 with the request id, not lost silently', () => {
+    const door = new WebhookDoor(registry, {} as IngestService);
+    const { res, sent } = response();
+    const listener = door.listener(
+      (_req, _res, next) => next(new Error('aborted')),
+      () => {
+        throw new Error('must not reach the app');
+      },
+    );
+    listener(
+      { method: 'POST', url: '/webhooks/hub?x=1', headers: { 'x-request-id': 'rid-4' } } as unknown as IncomingMessage,
+      res as unknown as ServerResponse,
+    );
+    expect(sent).toEqual({ status: 400, body: { error: 'body could not be read' }, headers: { 'x-request-id': 'rid-4' } });
   });
 });
