@@ -9,7 +9,8 @@
  *   # instructions per line = (Collected of cg.20 - Collected of cg.0) / (20 × distinct lines)
  *
  * --single-threaded: V8 compiles and collects garbage on the main thread, so when optimised code arrives no longer
- * depends on how valgrind schedules threads (two runs then differ by ~0.2 % instead of ~10 %); the code is the same.
+ * depends on how valgrind schedules threads (figures of the same code then agree within ~1.5 % instead of ~10 %); the
+ * code is the same.
  * The warm-up passes take the miner's functions through every tier (after one pass, 10 more still cost ~20 % extra).
  */
 import { readFileSync } from 'node:fs';
