@@ -73,6 +73,17 @@ interface Cluster {
   subs?: Map<string, number>;
 }
 
+/**
+ * Variants of a new cluster: n positions, none tracked, as a packed array of undefined (`new Array(n)` has holes and
+ * starts with small-integer elements: every cluster's array would change kind on its first tracked position, and the
+ * loop over them would check two kinds and holes).
+ */
+function untracked(n: number): Cluster['variants'] {
+  const v: Cluster['variants'] = [];
+  for (let i = 0; i < n; i++) v.push(undefined);
+  return v;
+}
+
 export const DEFAULT_MINER_OPTIONS: Required<SignatureMinerOptions> = {
   similarityThreshold: 0.5,
   maxClustersPerGroup: 512,
@@ -633,7 +644,8 @@ export class SignatureMiner {
       for (let i = 0; i < n; i++) {
         const tracked = v[i];
         const id = ids[i];
-        if (tracked) this.track(v, i, tracked, id);
+        // Compared with both, not tested for truth: a test of a value of three types costs a dozen comparisons.
+        if (tracked !== undefined && tracked !== null) this.track(v, i, tracked, id);
         if (t[i] !== id) {
           if (tracked === undefined) v[i] = [t[i], id];
           if (t[i] === 0) continue; // a wildcard absorbs anything (mergeToken's first answer)
@@ -663,7 +675,7 @@ export class SignatureMiner {
         firstKey,
         evicted: false,
         template: null,
-        variants: new Array(n),
+        variants: untracked(n),
       };
       group.push(cluster);
       this.byId.set(cluster.id, cluster);

@@ -128,6 +128,12 @@ describe('MaskedVocabulary (token ids)', () => {
       '2024-01-02 x2024-01-02 2024-01-0 1-22 12-345',
       'a-1 -1 1- -- :: == =',
       '\t 0x1\t12:34 \tMar\t5 06:07 ',
+      // The date pattern takes a month that ends its token after a word boundary (lower-case letters may follow it).
+      'xJan 1 10:11 Janx 1 10:11',
+      'JanX 1 10:11 Jan1 2 10:11 _Jan 3 10:11',
+      '(Jan 1 10:11 a,Mar 5 06:07 Jan. 1 10:11',
+      'Sun Jul 17 04:35:47 2005 then Sep 9 1:23',
+      'Decembers 24 23:59 jan 1 00:00',
     ];
     const v = new MaskedVocabulary();
     for (const l of lines) expect(viaIds(v, l)).toEqual(maskedTokens(l));

@@ -119,13 +119,18 @@ function isMonthAt(p: number): boolean {
 
 /** A `0` (which may start a hex prefix): ENTRY's flag for the rare branch. */
 const ZERO = 128;
+/** `x` or `X` (a hex prefix needs one after its `0`), and `=`: which of rareBytes' checks a token needs. */
+const HEX_X = 1 << 16;
+const EQUALS = 1 << 17;
 /**
- * Per byte: its class (CHAR_CLASS bits, below ZERO), ZERO for `0`, and its digit-blind code in bits 8-15 (`1` for
- * every digit; a `0` is decided by the next byte). One look-up per character.
+ * Per byte: its class (CHAR_CLASS bits, below ZERO), ZERO for `0`, its digit-blind code in bits 8-15 (`1` for every
+ * digit; a `0` is decided by the next byte) and HEX_X or EQUALS above them (the Uint8Array store of the code keeps
+ * its low byte). One look-up per character.
  */
 const ENTRY = (() => {
   const t = new Int32Array(256);
-  for (let c = 0; c < 256; c++) t[c] = CLASS[c] | (c === 48 ? ZERO : 0) | ((c >= 48 && c <= 57 ? 49 : c) << 8);
+  for (let c = 0; c < 256; c++)
+    t[c] = CLASS[c] | (c === 48 ? ZERO : 0) | ((c >= 48 && c <= 57 ? 49 : c) << 8) | ((c | 32) === 120 ? HEX_X : 0) | (c === 61 ? EQUALS : 0);
   return t;
 })();
 
@@ -142,13 +147,15 @@ function scanBytes(len: number, detect: boolean): number {
   let n = 0;
   let i = 0;
   monthSeen = false;
-  monthFrom = 0;
+  monthTok = 0;
   /** The next key's byte in BLIND. */
   let w = 0;
   while (i < len && entry[s[i]] & SPACE) i++;
   while (i < len) {
     const start = i;
     const key = w;
+    /** BLIND's byte for BYTES[i] in this token (one counter in the loop instead of two). */
+    const toKey = (key - start) | 0;
     let flags = 0;
     // The hot loop: a space ends the token (BYTES[len] is one); `0` and what the line rules rewrite are looked at
     // once the token is complete (rareBytes).
@@ -156,46 +163,69 @@ function scanBytes(len: number, detect: boolean): number {
       const e = entry[s[i]];
       if (e & SPACE) break;
       flags |= e;
-      blind[w] = e >> 8;
-      w = (w + 1) | 0;
+      blind[(i + toKey) | 0] = e >> 8;
       i = (i + 1) | 0;
     }
-    if (flags & (ZERO | DETECT) && rareBytes(start, i, key, flags, detect)) return -1;
-    while (w & 3) blind[w++] = 0;
+    w = (i + toKey) | 0;
+    if (flags & (ZERO | DETECT) && rareBytes(start, i, key, flags, detect, n)) return -1;
+    // Zero bytes up to the next multiple of 4 (three stores whatever the length: no loop to mispredict).
+    blind[w] = 0;
+    blind[w + 1] = 0;
+    blind[w + 2] = 0;
+    w = (w + 3) & ~3;
     const t = n << 2;
     tok[t] = start;
-    tok[t + 1] = i;
-    tok[t + 2] = flags & (ZERO - 1);
-    tok[t + 3] = key;
+    tok[t | 1] = i;
+    tok[t | 2] = flags & (ZERO - 1);
+    tok[t | 3] = key;
     n++;
     while (i < len && entry[s[i]] & SPACE) i++;
   }
   return n;
 }
 
-/** Whether a month name starts in BYTES before monthFrom (scanBytes' state for rareBytes). */
+/** Whether one of the line's tokens before monthTok ends in a month name (scanBytes' state for rareBytes). */
 let monthSeen = false;
-let monthFrom = 0;
+let monthTok = 0;
 
 /**
  * The token BYTES[start, end) (its digit-blind key at BLIND[key]) has a `0`, or a `-`, `:` or `=`: a `0` before `x`/`X`
  * keeps its `0` in the key (a hex prefix), and with `detect`, true when what the line rules (masking.ts
- * applyLineRules) rewrite starts in it: `key="..."`, a date `dddd-dd-dd`, a time `d:dd` after a month name. (The
+ * applyLineRules) rewrite starts in it: `key="..."`, a date `dddd-dd-dd`, a time `d:dd` after a token ending in a month name. (The
  * string scanner gives up on any `d-dd` or `d:dd`; when the rules would change nothing, both ways give the same
  * tokens.) Kept out of scanBytes' loop, which stays small.
  */
-function rareBytes(start: number, end: number, key: number, flags: number, detect: boolean): boolean {
+function rareBytes(start: number, end: number, key: number, flags: number, detect: boolean, tokens: number): boolean {
   const s = BYTES;
-  if (flags & ZERO) for (let i = start; i < end; i++) if (s[i] === 48 && (s[i + 1] | 32) === 120) BLIND[key + i - start] = 48;
-  if (detect === true && flags & DETECT)
+  if (flags & ZERO && flags & HEX_X) for (let i = start; i < end; i++) if (s[i] === 48 && (s[i + 1] | 32) === 120) BLIND[key + i - start] = 48;
+  // A date or a time needs digits around its `-` or `:`; a quoted value needs an `=`.
+  if (detect === true && flags & DETECT && flags & (DIGIT | EQUALS))
     for (let i = start; i < end; i++) {
       const c = s[i];
-      if ((c === 45 || c === 58 || c === 61) && lineRuleAt(i, start)) return true;
+      if ((c === 45 || c === 58 || c === 61) && lineRuleAt(i, start, tokens)) return true;
     }
   return false;
 }
 
-function lineRuleAt(i: number, start: number): boolean {
+/**
+ * Whether the token BYTES[start, end) ends in a month name the way the line rules' date pattern takes one: at a word
+ * boundary, `Jan` ... `Dec` then lower-case letters only up to the whitespace after the token (`MONTH[a-z]*\s+`).
+ * The pattern can only match from such a token, so a time in a line without one leaves the line as it is.
+ */
+function endsInMonth(start: number, end: number): boolean {
+  const s = BYTES;
+  let p = end - 1;
+  while (p >= start && s[p] >= 97 && s[p] <= 122) p--;
+  // s[p]: the month's capital; before it the token's start or a character that is not a word character.
+  if (p < start || end - p < 3 || !isMonthAt(p)) return false;
+  return p === start || !isWordByte(s[p - 1]);
+}
+function isWordByte(c: number): boolean {
+  return isLetter(c) || isDigit(c) || c === 95;
+}
+
+/** Whether what the line rules rewrite starts at BYTES[i] of the token from `start`, after `tokens` scanned tokens. */
+function lineRuleAt(i: number, start: number, tokens: number): boolean {
   const s = BYTES;
   const c = s[i];
   if (c === 61) {
@@ -206,11 +236,11 @@ function lineRuleAt(i: number, start: number): boolean {
   if (c === 45)
     return i - 4 >= start && isDigit(s[i - 2]) && isDigit(s[i - 3]) && isDigit(s[i - 4]) && s[i + 3] === 45 && isDigit(s[i + 4]) && isDigit(s[i + 5]);
   if (!monthSeen) {
-    // Every position up to i - 3 once per line (locals in the loop, the state written back once).
-    let p = monthFrom;
-    while (p + 2 < i && !isMonthAt(p)) p++;
-    monthSeen = p + 2 < i;
-    monthFrom = monthSeen ? p + 1 : p;
+    // Every earlier token once per line (a local in the loop, the state written back once).
+    let k = monthTok;
+    while (k < tokens && !endsInMonth(TOK[k << 2], TOK[(k << 2) + 1])) k++;
+    monthSeen = k < tokens;
+    monthTok = k;
   }
   return monthSeen;
 }
@@ -243,14 +273,15 @@ class TokenMemo {
     const mask = (table.length >> 2) - 1;
     const arena = this.arena;
     const words = (len + 3) >> 2;
+    // `| 0` on the indexes: int32 arithmetic, no overflow checks.
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const p = slot << 2;
-      const v = table[p + 1];
+      const v = table[p | 1];
       if (v === 0) return 0;
-      if (table[p] !== h || table[p + 3] !== len) continue;
-      const to = table[p + 2];
+      if (table[p] !== h || table[p | 3] !== len) continue;
+      const to = table[p | 2];
       let j = 0;
-      while (j < words && arena[to + j] === src[at + j]) j++;
+      while (j < words && arena[(to + j) | 0] === src[(at + j) | 0]) j = (j + 1) | 0;
       if (j === words) return v;
     }
   }
@@ -392,9 +423,9 @@ export class MaskedVocabulary {
       const t = k << 2;
       const start = TOK[t];
       if (BYTES[start] === 40 && k > 0) paren = true;
-      const end = TOK[t + 1];
-      const len = end - start;
-      const flags = TOK[t + 2];
+      const end = TOK[t | 1];
+      const len = (end - start) | 0;
+      const flags = TOK[t | 2];
       if (len > TOKEN_CHARS || (flags & (DIGIT | NONDIGIT)) === DIGIT) {
         out[k] = 0;
         continue;
@@ -404,7 +435,7 @@ export class MaskedVocabulary {
         out[k] = keywordWithDigit(start, end) ? this.exactId(text, start, end, flags) : 0;
         continue;
       }
-      const at = TOK[t + 3] >> 2;
+      const at = TOK[t | 3] >> 2;
       const h = hashWords(BLIND32, at, (len + 3) >> 2);
       let v = this.blind.get(h, BLIND32, at, len);
       if (v === 0) {
@@ -414,7 +445,7 @@ export class MaskedVocabulary {
         v = (flags & DIGIT) === 0 || !hasDigit(masked) ? this.idOf(masked) + 1 : DIGITS_KEPT;
         this.blind.set(h, BLIND32, at, len, v);
       }
-      out[k] = v === DIGITS_KEPT ? this.exactId(text, start, end, flags) : v - 1;
+      out[k] = v === DIGITS_KEPT ? this.exactId(text, start, end, flags) : (v - 1) | 0;
     }
     this.parenAfterFirst = paren;
     return n;
