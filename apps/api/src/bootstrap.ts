@@ -165,7 +165,6 @@ export async function createApp(o: CreateAppOptions): Promise<StartedApp> {
   };
 }
 
-/** Live count of requests being served (for the shutdown log). */
 /**
  * Puts the webhook door in front of Express on the HTTP server: the door answers `POST /webhooks/<platform>` itself
  * (request id, raw body and its streaming signature, signature check, ingest, metrics) without Express's routing,
@@ -180,6 +179,7 @@ function serveWebhooksFirst(server: Server, webhooks: WebhookDoor, rawBody: RawB
   server.on('request', webhooks.listener(rawBody, express[0] as RequestListener));
 }
 
+/** Live count of requests being served (for the shutdown log). */
 function countInFlight(server: Server): () => number {
   let n = 0;
   server.on('request', (_req, res) => {
