@@ -45,7 +45,7 @@ async function restart(s: IntercomStack): Promise<StartedApp> {
 async function jobStatesFor(dbUrl: string, conversationId: string): Promise<string[]> {
   const rows = await sql(
     dbUrl,
-    `SELECT j.state FROM pgboss.job j JOIN support_desk_events e ON e.id::text = j.data->>'eventId' WHERE e."conversationId" = $1 AND e.action <> 'record'`,
+    `SELECT j.state FROM pgboss.job j JOIN support_desk_events e ON j.data->'eventIds' ? e.id::text WHERE e."conversationId" = $1 AND e.action <> 'record'`,
     [conversationId],
   );
   return rows.map((r) => r.state);

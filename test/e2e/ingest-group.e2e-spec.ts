@@ -1,6 +1,7 @@
 /*
  * Ingest group commit (issue 16, "Ingest"): the events of one group are written by one statement that inserts the rows
- * and claims the customer content (units) they bring, then their jobs, in one transaction. What one group must keep:
+ * and claims the customer content (units) they bring, then the jobs that bring them (up to 25 events a job), in one
+ * transaction. What one group must keep:
  * a notification id twice → one row, one job, the second request told "duplicate"; two events bringing the same unit
  * → the first owns it, the other is only recorded (no job); units handled before (reconciliation first) → only
  * recorded; a record-only event → a row, no job, no unit. Nothing is lost: every event that owns content has its job.
@@ -47,8 +48,9 @@ describe('ingest: one group, one statement for rows and units', () => {
       action: string;
       status: string;
     }>;
+  /** Jobs that bring this event (a job brings the acting events of its group: `eventIds`). */
   const jobsFor = async (eventId: string) =>
-    Number((await db.query(`SELECT count(*) AS n FROM pgboss.job WHERE name = 'support-desk.event' AND data->>'eventId' = $1`, [eventId])).rows[0].n);
+    Number((await db.query(`SELECT count(*) AS n FROM pgboss.job WHERE name = 'support-desk.event' AND data->'eventIds' ? $1`, [eventId])).rows[0].n);
 
   beforeAll(async () => {
     s = await startIntercomStack({ ROLE: 'api' });
@@ -100,5 +102,18 @@ describe('ingest: one group, one statement for rows and units', () => {
     // The record-only event claimed nothing: the acting one owns the unit.
     expect(await row('grp-act')).toEqual([{ id: b, action: 'triage', status: 'received' }]);
     expect([await jobsFor(a!), await jobsFor(b!)]).toEqual([0, 1]);
+  });
+
+  it('a large group: its acting events share jobs of at most 25, each event in exactly one', async () => {
+    const ids = await oneGroup(() => Array.from({ length: 60 }, (_, i) => record(event(`grp-many-${i}`, `c-many-${i}`, [`m${i}`]))));
+    expect(ids.every((id) => typeof id === 'string')).toBe(true);
+    const jobs = (await db.query(`SELECT data FROM pgboss.job WHERE name = 'support-desk.event' AND data->'eventIds' ?| $1::text[]`, [ids])).rows.map(
+      (r: { data: { eventIds: string[] } }) => r.data.eventIds,
+    );
+    expect(jobs.every((j) => j.length >= 1 && j.length <= 25)).toBe(true);
+    // One group: 3 jobs (the 60 and maybe the second filler, 25 + 25 + the rest).
+    expect(jobs).toHaveLength(3);
+    const brought = jobs.flat().filter((id) => ids.includes(id));
+    expect(brought.sort()).toEqual([...(ids as string[])].sort());
   });
 });

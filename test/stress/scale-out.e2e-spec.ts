@@ -201,7 +201,7 @@ describe(`scale-out and faults (STRESS_N=${N})`, () => {
       const s = await settle(ids, budget(M), 'worker kill');
       const recovered = (Date.now() - killedAt) / 1000;
       const jobs = await db.query(
-        `SELECT state, count(*)::int AS n, max(retry_count)::int AS retries FROM pgboss.job j JOIN support_desk_events e ON e.id::text = j.data->>'eventId'
+        `SELECT state, count(*)::int AS n, max(retry_count)::int AS retries FROM pgboss.job j JOIN support_desk_events e ON j.data->'eventIds' ? e.id::text
         WHERE j.name = 'support-desk.event' AND e."conversationId" = ANY($1) GROUP BY state`,
         [ids],
       );

@@ -8,9 +8,27 @@ import { RetryLater } from './post.service';
  * Short jobs (a few platform calls): a killed worker's job is picked up again after a 10 s heartbeat miss.
  */
 
-/** A recorded conversation event to act on (enqueued with its row, in the ingest transaction). Handled by triage. */
+/**
+ * Recorded conversation events to act on, enqueued with their rows in the ingest transaction: ONE job for every event
+ * of a commit group that needs acting on (a job costs PostgreSQL about as much as the event row itself: its insert
+ * maintains four indexes and a foreign key, so one job per webhook was a third of ingest's database time). Handled by
+ * triage, each event on its own: an event of a group that fails goes on alone as a job of its own, with `tried`
+ * (the attempts it already had) so that it gets no more attempts in all than one event's job.
+ * `eventId` is the shape of jobs enqueued before groups (one event per job); it is still handled.
+ */
 export interface SupportDeskEventJob {
-  eventId: string;
+  eventIds?: string[];
+  /** Attempts the events already had in an earlier job (a group's event that failed there). */
+  tried?: number;
+  /** One event (the shape before groups). */
+  eventId?: string;
+}
+
+/** The event ids a job brings, in order, or null when it brings none that could be an id (a bad job). */
+export function eventIdsOf(job: Partial<SupportDeskEventJob> | null | undefined): string[] | null {
+  const ids = Array.isArray(job?.eventIds) ? job.eventIds : job?.eventId !== undefined ? [job.eventId] : [];
+  const valid = ids.filter((id): id is string => typeof id === 'string' && id.length > 0);
+  return valid.length && valid.length === ids.length ? [...new Set(valid)] : null;
 }
 
 export const SUPPORT_DESK_EVENT_QUEUE = declareQueue<SupportDeskEventJob>({

@@ -27,14 +27,18 @@ const binding = {
   publicReplyTemplate: null,
 } as unknown as BindingEntity;
 
-function setup(opts: { decision?: TriageDecision | Error } = {}) {
+function setup(opts: { decision?: TriageDecision | Error; failing?: Set<string> } = {}) {
   const calls: string[] = [];
   const notes: string[] = [];
   const seen: TriagedConversation[] = [];
   let stored: TriageEntity | null = null;
   const project = { id: 'p1', slug: 'default', name: 'Default', services: [{ name: 'checkout', critical: true }], llmContext: null };
   const events = {
-    open: async () => ({ event: { id: 'e1', action: 'triage', conversationId: 'c1', payload: {}, requestId: null, topic: 't' }, binding, project }),
+    open: async (id: string) => {
+      calls.push(`open:${id}`);
+      if (opts.failing?.has(id)) throw new Error(`database lost while opening ${id}`);
+      return { event: { id, action: 'triage', conversationId: 'c1', payload: {}, requestId: null, topic: 't' }, binding, project };
+    },
     finish: async (_id: string, status: string) => void calls.push(`finish:${status}`),
     customerParts: () => [],
     conversation: async () => ({
@@ -81,8 +85,10 @@ function setup(opts: { decision?: TriageDecision | Error } = {}) {
       },
     });
   }
+  const enqueued: Array<{ queue: string; data: unknown; opts: unknown }> = [];
+  const queue = { enqueue: async (q: string, data: unknown, o: unknown) => (enqueued.push({ queue: q, data, opts: o }), 'job-2') };
   const job = new ConversationTriageJob(
-    {} as never,
+    queue as never,
     events as unknown as ConversationEventsService,
     records as unknown as TriageRecords,
     new TriageService(),
@@ -99,7 +105,7 @@ function setup(opts: { decision?: TriageDecision | Error } = {}) {
     { forProject: async () => null, standingFor: async () => [] } as unknown as ProjectCorrections,
     { publicUrl: 'https://ss.example' } as AppConfig,
   );
-  return { job, calls, notes, seen };
+  return { job, calls, notes, seen, enqueued };
 }
 
 const attempt = { id: 'j1', retryCount: 0 };
@@ -110,6 +116,7 @@ describe('ConversationTriageJob and the incidents seam', () => {
     const { job, calls, notes } = setup();
     await job.handle({ eventId: 'e1' }, attempt);
     expect(calls).toEqual([
+      'open:e1',
       'store',
       'post:triage:note',
       'attributes:severity,affected_service,confidence,summary',
@@ -124,7 +131,7 @@ describe('ConversationTriageJob and the incidents seam', () => {
   it('calls the seam after the triage is stored and before anything is posted, with the stored triage', async () => {
     const { job, calls, seen } = setup({ decision: { incident: null, autoAnalysis: 'per_conversation' } });
     await job.handle({ eventId: 'e1' }, attempt);
-    expect(calls.slice(0, 3)).toEqual(['store', 'seam', 'post:triage:note']);
+    expect(calls.slice(0, 4)).toEqual(['open:e1', 'store', 'seam', 'post:triage:note']);
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ bindingId: 'b1', conversationId: 'c1', triageId: 'tr1', reason: 'created', isUpdate: false, customerName: 'Joe' });
     expect(seen[0].result.affectedService).toBe('checkout');
@@ -135,13 +142,55 @@ describe('ConversationTriageJob and the incidents seam', () => {
       decision: { incident: { id: 'inc-1', title: 'Checkout <outage>', url: 'https://ss.example/incidents/inc-1' }, autoAnalysis: 'per_incident' },
     });
     await job.handle({ eventId: 'e1' }, attempt);
-    expect(calls).toEqual(['store', 'seam', 'post:triage:note', 'attributes:severity,affected_service,confidence,summary', 'finish:processed']);
+    expect(calls).toEqual(['open:e1', 'store', 'seam', 'post:triage:note', 'attributes:severity,affected_service,confidence,summary', 'finish:processed']);
     expect(notes[0]).toContain('Incident: <a href="https://ss.example/incidents/inc-1">Checkout &lt;outage&gt;</a>');
   });
 
   it('posts nothing when the seam fails: the attempt fails and is retried with the triage kept', async () => {
     const { job, calls } = setup({ decision: new Error('incidents unavailable') });
     await expect(job.handle({ eventId: 'e1' }, attempt)).rejects.toThrow('incidents unavailable');
-    expect(calls).toEqual(['store', 'seam']);
+    expect(calls).toEqual(['open:e1', 'store', 'seam']);
+  });
+});
+
+describe('ConversationTriageJob: a job that brings several events (one ingest group)', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('handles every event of the job', async () => {
+    const { job, calls, enqueued } = setup();
+    await job.handle({ eventIds: ['e1', 'e2', 'e3'] }, attempt);
+    expect(calls.filter((c) => c.startsWith('open:')).sort()).toEqual(['open:e1', 'open:e2', 'open:e3']);
+    expect(calls.filter((c) => c === 'finish:processed')).toHaveLength(3);
+    expect(enqueued).toEqual([]);
+  });
+
+  it('an event that fails goes on alone as a job of its own, carrying its attempt; the others are done and the job succeeds', async () => {
+    const { job, calls, enqueued } = setup({ failing: new Set(['e2']) });
+    await job.handle({ eventIds: ['e1', 'e2', 'e3'] }, attempt);
+    expect(calls.filter((c) => c === 'finish:processed')).toHaveLength(2);
+    expect(enqueued).toEqual([{ queue: 'support-desk.event', data: { eventIds: ['e2'], tried: 1 }, opts: { startAfterSeconds: 1 } }]);
+  });
+
+  it('a split event counts the attempts it had: with them it reaches its last attempt as a one-event job would', async () => {
+    // retryLimit 6. Not the last attempt (tried 1 + retryCount 4): the failure is rethrown, the queue retries.
+    const early = setup({ decision: new Error('incidents unavailable') });
+    await expect(early.job.handle({ eventIds: ['e1'], tried: 1 }, { id: 'j2', retryCount: 4 })).rejects.toThrow('incidents unavailable');
+    // The last one (tried 1 + retryCount 5): the event is marked failed instead, and the job ends.
+    const last = setup({ decision: new Error('incidents unavailable') });
+    await last.job.handle({ eventIds: ['e1'], tried: 1 }, { id: 'j2', retryCount: 5 });
+    expect(last.calls).toContain('finish:failed');
+  });
+
+  it('on the last attempt of a group the job fails with the first failure (nothing is split)', async () => {
+    const { job, calls, enqueued } = setup({ failing: new Set(['e1']) });
+    await expect(job.handle({ eventIds: ['e1', 'e2'] }, { id: 'j1', retryCount: 6 })).rejects.toThrow('database lost while opening e1');
+    expect(calls).toContain('finish:processed');
+    expect(enqueued).toEqual([]);
+  });
+
+  it('a job without valid event ids is dropped, touching nothing', async () => {
+    const { job, calls } = setup();
+    for (const bad of [{}, { eventIds: [] }, { eventIds: ['e1', 7] }, { eventId: '' }, null] as never[]) await job.handle(bad, attempt);
+    expect(calls).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import pLimit from 'p-limit';
 import type { TriageResult } from '@app/contracts';
 import { APP_CONFIG, JobQueue, type AppConfig, type JobContext } from '@app/core';
 import type { ProjectEntity } from '@app/projects';
@@ -8,6 +9,7 @@ import {
   ConversationEventsService,
   countedAttempt,
   conversationUrl,
+  eventIdsOf,
   OpenEvent,
   PostService,
   renderPublicReply,
@@ -26,13 +28,22 @@ import { ConversationAutoAnalysis } from './conversation-auto-analysis';
 import { bindingGate, followUp, onFailure, triageStep } from './conversation-plan';
 
 /**
- * The conversation-triage job (queue `support-desk.event`, declared by support-desk): triage a new conversation or a
- * customer reply, store it, ask the incidents seam, post per posting mode, write the mapped attributes and start the
- * auto-analysis. Idempotent: a retried attempt re-reads what is stored and does nothing that is already done.
+ * Events this process handles at once, over all of the queue's jobs (a job brings up to a whole ingest group): the
+ * queue's own concurrency, measured for one event per job (SUPPORT_DESK_EVENT_QUEUE).
+ */
+const EVENTS_AT_ONCE = SUPPORT_DESK_EVENT_QUEUE.concurrency ?? 32;
+
+/**
+ * The conversation-triage job (queue `support-desk.event`, declared by support-desk): for each event it brings, triage
+ * a new conversation or a customer reply, store it, ask the incidents seam, post per posting mode, write the mapped
+ * attributes and start the auto-analysis. Idempotent: a retried attempt re-reads what is stored and does nothing that
+ * is already done. A job of one event fails and is retried by the queue; in a job of several, each event settles on
+ * its own and one that fails goes on alone, as a job of its own (SupportDeskEventJob).
  */
 @Injectable()
 export class ConversationTriageJob implements OnModuleInit {
   private readonly logger = new Logger('pipeline');
+  private readonly limit = pLimit(EVENTS_AT_ONCE);
 
   constructor(
     private readonly queue: JobQueue,
@@ -48,18 +59,43 @@ export class ConversationTriageJob implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.queue.handle<Partial<SupportDeskEventJob>>(SUPPORT_DESK_EVENT_QUEUE.name, (job, ctx) =>
-      countedAttempt(SUPPORT_DESK_EVENT_QUEUE.name, this.logger, () => this.handle(job, ctx)),
-    );
+    this.queue.handle<Partial<SupportDeskEventJob>>(SUPPORT_DESK_EVENT_QUEUE.name, (job, ctx) => this.handle(job, ctx));
   }
 
   async handle(job: Partial<SupportDeskEventJob>, ctx: JobContext): Promise<void> {
-    const eventId = job?.eventId;
-    if (typeof eventId !== 'string' || !eventId) {
-      this.logger.warn({ event: 'pipeline.bad_job' }, 'event job without an eventId; dropped');
+    const ids = eventIdsOf(job);
+    if (!ids) {
+      this.logger.warn({ event: 'pipeline.bad_job' }, 'event job without valid event ids; dropped');
       return;
     }
-    const final = ctx.retryCount >= (SUPPORT_DESK_EVENT_QUEUE.retryLimit ?? 0);
+    const tried = Number.isInteger(job.tried) && job.tried! > 0 ? job.tried! : 0;
+    const final = ctx.retryCount + tried >= (SUPPORT_DESK_EVENT_QUEUE.retryLimit ?? 0);
+    const one = (id: string) => this.limit(() => countedAttempt(SUPPORT_DESK_EVENT_QUEUE.name, this.logger, () => this.handleEvent(id, final)));
+    if (ids.length === 1) return one(ids[0]);
+    const settled = await Promise.allSettled(ids.map(one));
+    const failed = ids.flatMap((id, i) => (settled[i].status === 'rejected' ? [{ id, reason: (settled[i] as PromiseRejectedResult).reason }] : []));
+    if (!failed.length) return;
+    // The last attempt: the job fails as one event's would (the others are done).
+    if (final) throw failed[0].reason;
+    // Each failed event goes on alone, retried like any other; if this enqueue fails, the whole job is retried (the
+    // events already done are skipped: `open` answers null for them).
+    const attempts = ctx.retryCount + tried + 1;
+    await Promise.all(
+      failed.map(({ id }) =>
+        this.queue.enqueue(
+          SUPPORT_DESK_EVENT_QUEUE.name,
+          { eventIds: [id], tried: attempts },
+          { startAfterSeconds: SUPPORT_DESK_EVENT_QUEUE.retryDelaySeconds ?? 1 },
+        ),
+      ),
+    );
+    this.logger.warn(
+      { event: 'pipeline.events_split', jobId: ctx.id, eventIds: failed.map((f) => f.id) },
+      'events of a job failed; each goes on as a job of its own',
+    );
+  }
+
+  private async handleEvent(eventId: string, final: boolean): Promise<void> {
     const open = await this.events.open(eventId);
     if (!open) return;
     const { event } = open;
