@@ -1,6 +1,6 @@
 /*
  * Ingest group commit (issue 16, "Ingest"): the events of one group are written by one statement that inserts the rows
- * and claims the customer content (units) they bring, then the jobs that bring them (up to 25 events a job), in one
+ * and claims the customer content (units) they bring, then the jobs that bring them (up to 50 events a job), in one
  * transaction. What one group must keep:
  * a notification id twice → one row, one job, the second request told "duplicate"; two events bringing the same unit
  * → the first owns it, the other is only recorded (no job); units handled before (reconciliation first) → only
@@ -104,14 +104,14 @@ describe('ingest: one group, one statement for rows and units', () => {
     expect([await jobsFor(a!), await jobsFor(b!)]).toEqual([0, 1]);
   });
 
-  it('a large group: its acting events share jobs of at most 25, each event in exactly one', async () => {
-    const ids = await oneGroup(() => Array.from({ length: 60 }, (_, i) => record(event(`grp-many-${i}`, `c-many-${i}`, [`m${i}`]))));
+  it('a large group: its acting events share jobs of at most 50, each event in exactly one', async () => {
+    const ids = await oneGroup(() => Array.from({ length: 120 }, (_, i) => record(event(`grp-many-${i}`, `c-many-${i}`, [`m${i}`]))));
     expect(ids.every((id) => typeof id === 'string')).toBe(true);
     const jobs = (await db.query(`SELECT data FROM pgboss.job WHERE name = 'support-desk.event' AND data->'eventIds' ?| $1::text[]`, [ids])).rows.map(
       (r: { data: { eventIds: string[] } }) => r.data.eventIds,
     );
-    expect(jobs.every((j) => j.length >= 1 && j.length <= 25)).toBe(true);
-    // One group: 3 jobs (the 60 and maybe the second filler, 25 + 25 + the rest).
+    expect(jobs.every((j) => j.length >= 1 && j.length <= 50)).toBe(true);
+    // One group: 3 jobs (the 120 and maybe the second filler: 50 + 50 + the rest).
     expect(jobs).toHaveLength(3);
     const brought = jobs.flat().filter((id) => ids.includes(id));
     expect(brought.sort()).toEqual([...(ids as string[])].sort());

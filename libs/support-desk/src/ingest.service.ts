@@ -20,12 +20,12 @@ const DB_DEADLINE_MS = 2000;
 const GROUP_CONCURRENCY = 1;
 const GROUP_MAX = 200;
 /**
- * Events per job: a group's events share jobs (a job's insert costs PostgreSQL about as much as an event row), at most
- * this many each, so that a large group still spreads over several jobs and workers. With one job per webhook the
- * ingest bench recorded 2.0–2.2k webhooks/s at max with ≈ 220 µs of PostgreSQL CPU per webhook; with one per group,
- * 2.5–2.8k/s and ≈ 150 µs (same machine, alternating runs).
+ * Events per job: a group's acting events share jobs (a job's insert costs PostgreSQL about as much as an event row:
+ * pg-boss's job table has four indexes and a foreign key), at most this many each, so that a large group still spreads
+ * over several jobs and workers. `bench/webhook-ingest` at max, alternating runs on one machine (2 Dec): PostgreSQL
+ * CPU per webhook 214–249 µs with one job per webhook, 157–217 with 25 events a job, 163–173 with one job per group.
  */
-const EVENTS_PER_JOB = 25;
+const EVENTS_PER_JOB = 50;
 
 type EventRow = Omit<EventColumns, 'payload'> & {
   /**
