@@ -13,7 +13,7 @@ import { startTestApp } from '../helpers/app';
 import { CLIENT_SECRET, installThroughConsent, IntercomStack, startIntercomStack } from '../helpers/intercom';
 
 const WS = 'sbx12345';
-const hub = (body: string) => `sha1=${createHmac('sha1', CLIENT_SECRET).update(body).digest('hex')}`;
+const hub = (body: string | Buffer) => `sha1=${createHmac('sha1', CLIENT_SECRET).update(body).digest('hex')}`;
 
 function notification(id: string, topic = 'conversation.admin.noted') {
   const now = Math.floor(Date.now() / 1000);
@@ -39,7 +39,7 @@ function notification(id: string, topic = 'conversation.admin.noted') {
 describe('webhook door: POST /webhooks/<platform> before the app middleware', () => {
   let s: IntercomStack;
   let db: Client;
-  const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+  const post = (path: string, body: string | Buffer, headers: Record<string, string> = {}) =>
     fetch(`${s.app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   const logLines = (requestId: string) =>
     s.app.logs
@@ -122,14 +122,30 @@ describe('webhook door: POST /webhooks/<platform> before the app middleware', ()
     expect(await u.json()).toEqual({ received: true });
   });
 
-  it('stores the body as received (key order, spacing, big numbers kept by jsonb as sent)', async () => {
+  it('stores the body as received, byte for byte (key order, spacing, big numbers), still queryable as JSON', async () => {
     const body = notification('door-raw').replace('"type":"notification_event"', '"type": "notification_event", "big": 12345678901234567890123');
     const r = await post('/webhooks/intercom', body, { 'x-hub-signature': hub(body) });
     expect([r.status, await r.json()]).toEqual([200, { received: true }]);
     const rows = (
-      await db.query(`SELECT payload->>'big' AS big, payload->'data'->'item'->>'id' AS item FROM support_desk_events WHERE "notificationId" = $1`, ['door-raw'])
+      await db.query(
+        `SELECT payload::text AS text, payload->>'big' AS big, payload->'data'->'item'->>'id' AS item FROM support_desk_events WHERE "notificationId" = $1`,
+        ['door-raw'],
+      )
     ).rows;
-    expect(rows).toEqual([{ big: '12345678901234567890123', item: '4343' }]);
+    expect(rows).toEqual([{ text: body, big: '12345678901234567890123', item: '4343' }]);
+  });
+
+  it('records a body that is not valid UTF-8 (signed as sent): U+FFFD in place of the bad bytes, nothing lost', async () => {
+    const text = notification('door-latin1').replace('<p>hello</p>', '<p>caf@</p>');
+    // A client that sent Latin-1: "é" as the single byte 0xE9, which is no UTF-8 sequence.
+    const body = Buffer.from(text);
+    body[body.indexOf('@')] = 0xe9;
+    const r = await post('/webhooks/intercom', body, { 'x-hub-signature': hub(body) });
+    expect([r.status, await r.json()]).toEqual([200, { received: true }]);
+    const rows = (
+      await db.query(`SELECT payload->'data'->'item'->'source'->>'body' AS body FROM support_desk_events WHERE "notificationId" = $1`, ['door-latin1'])
+    ).rows;
+    expect(rows).toEqual([{ body: '<p>caf\uFFFD</p>' }]);
   });
 
   it('records a body with a NUL or a lone surrogate (refused by jsonb as sent): U+FFFD in their place, nothing lost', async () => {

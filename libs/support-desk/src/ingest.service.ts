@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { isUtf8 } from 'node:buffer';
 import { DataSource, QueryFailedError } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { webhookEvents, JobQueue } from '@app/core';
@@ -29,11 +30,11 @@ const EVENTS_PER_JOB = 50;
 
 type EventRow = Omit<EventColumns, 'payload'> & {
   /**
-   * The payload as JSON text: a webhook's body as received (already parsed once to check it; serialising the parsed
-   * object again would cost the api as much as parsing), a reconciled event's payload serialised once; cleaned of
-   * what jsonb refuses (storableJson).
+   * The payload as UTF-8 JSON text: a webhook's body as received (already parsed once to check it; serialising the
+   * parsed object again would cost the api as much as parsing), a reconciled event's payload serialised once; cleaned
+   * of what jsonb refuses (storableJson, see payloadBytes).
    */
-  payloadJson: string;
+  payloadBytes: Buffer;
   /** The customer content the event brings (ConversationUnit keys): it is handled once, by this event or an earlier one. */
   units?: string[];
 };
@@ -101,6 +102,15 @@ function timeout<T>(p: Promise<T>, ms: number): Promise<T> {
       (e) => (clearTimeout(t), reject(e)),
     );
   });
+}
+
+/**
+ * The bytes to store for a webhook's payload: the body as received when it is valid UTF-8 and jsonb-safe as it is
+ * (storableJson), else the text it was parsed from (invalid UTF-8 read as U+FFFD), cleaned where needed, encoded.
+ */
+function payloadBytes(payload: unknown, body: Buffer, text: string): Buffer {
+  const stored = storableJson(payload, text);
+  return stored === text && isUtf8(body) ? body : Buffer.from(stored);
 }
 
 const unitKey = (bindingId: string, conversationId: string, unit: string) => `${bindingId}\n${conversationId}\n${unit}`;
@@ -177,7 +187,7 @@ export class IngestService {
     if (ev.kind === 'unknown' || ev.action === 'ignore') return this.refuse(platform, 200, 'unknown_topic', `topic ${ev.topic} not handled`, requestId);
 
     try {
-      return await timeout(this.record(platform, provider, payload, text, ev, requestId), DB_DEADLINE_MS);
+      return await timeout(this.record(platform, provider, payload, body, text, ev, requestId), DB_DEADLINE_MS);
     } catch (e) {
       this.logger.error({ event: 'webhook.db_unavailable', requestId, err: (e as Error).message }, 'could not record webhook');
       return this.refuse(platform, 503, 'db_unavailable', 'database unavailable, retry later', requestId);
@@ -188,7 +198,8 @@ export class IngestService {
     platform: string,
     provider: SupportDeskProvider,
     payload: unknown,
-    payloadJson: string,
+    body: Buffer,
+    text: string,
     ev: NormalizedEvent,
     requestId: string,
   ): Promise<Answer> {
@@ -208,7 +219,7 @@ export class IngestService {
       workspaceId: ev.workspaceId,
       bindingId: binding.id,
       conversationId: ev.conversationId,
-      payloadJson: storableJson(payload, payloadJson),
+      payloadBytes: payloadBytes(payload, body, text),
       requestId,
       status: action === 'record' ? 'processed' : 'received',
       processedAt: action === 'record' ? new Date() : null,
@@ -235,7 +246,7 @@ export class IngestService {
       workspaceId: ev.workspaceId,
       bindingId: binding.id,
       conversationId: ev.conversationId,
-      payloadJson: storableJson(payload),
+      payloadBytes: Buffer.from(storableJson(payload)),
       requestId: null,
       status: ev.action === 'ignore' || ev.action === 'record' ? 'processed' : 'received',
       processedAt: ev.action === 'ignore' || ev.action === 'record' ? new Date() : null,
@@ -284,16 +295,21 @@ export class IngestService {
     // rows this statement inserted (joined on the inserted rows), so a redelivery claims nothing.
     const col = <K extends keyof EventRow>(k: K) => items.map((it) => it[k]);
     const keys = unitKeys(items);
+    const offsets = { starts: [] as number[], lengths: [] as number[] };
+    for (let at = 1, i = 0; i < items.length; at += items[i].payloadBytes.length, i++) {
+      offsets.starts.push(at);
+      offsets.lengths.push(items[i].payloadBytes.length);
+    }
     const rows: Array<{ id: string | null; notificationId: string | null; bindingId: string | null; conversationId: string | null; unit: string | null }> =
       await m.query(
         `WITH ins AS (
            INSERT INTO support_desk_events (platform, "notificationId", topic, event, action, "workspaceId", "bindingId", "conversationId", payload, "requestId", status, "processedAt")
-           SELECT p, n, t, e, a, w, b, c, d, r, s, x
+           SELECT p, n, t, e, a, w, b, c, convert_from(substring($9::bytea FROM o FOR l), 'UTF8')::json, r, s, x
            FROM ROWS FROM (
              unnest($1::varchar[]), unnest($2::varchar[]), unnest($3::varchar[]), unnest($4::varchar[]), unnest($5::varchar[]),
-             unnest($6::varchar[]), unnest($7::uuid[]), unnest($8::varchar[]), jsonb_array_elements($9::jsonb),
+             unnest($6::varchar[]), unnest($7::uuid[]), unnest($8::varchar[]), unnest($18::int[]), unnest($19::int[]),
              unnest($10::varchar[]), unnest($11::varchar[]), unnest($12::timestamptz[])
-           ) AS u(p, n, t, e, a, w, b, c, d, r, s, x)
+           ) AS u(p, n, t, e, a, w, b, c, o, l, r, s, x)
            ON CONFLICT DO NOTHING
            RETURNING id, platform, "notificationId"
          ), claimed AS (
@@ -316,9 +332,9 @@ export class IngestService {
           col('workspaceId'),
           col('bindingId'),
           col('conversationId'),
-          // The payloads as ONE JSON array (each is JSON text already): a text[] parameter would escape every quote of
-          // every payload here and unescape it again in the database.
-          `[${items.map((it) => it.payloadJson).join(',')}]`,
+          // The payloads as ONE binary parameter, cut by offset and length in the database: the bytes go as they are
+          // (no text[] escaping of every quote here and unescaping there, no JSON array to parse as a whole).
+          Buffer.concat(items.map((it) => it.payloadBytes)),
           col('requestId'),
           col('status'),
           col('processedAt'),
@@ -327,6 +343,8 @@ export class IngestService {
           keys.map((k) => k.bindingId),
           keys.map((k) => k.conversationId),
           keys.map((k) => k.unit),
+          offsets.starts,
+          offsets.lengths,
         ],
       );
     const byNotification = new Map<string, string>();

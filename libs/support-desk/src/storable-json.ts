@@ -1,8 +1,10 @@
 /**
- * JSON text for a `jsonb` column. PostgreSQL's jsonb refuses two things JSON allows: the NUL character (`\u0000`, it
- * cannot be held in text) and a lone surrogate escape (`\ud800` not followed by its pair). A signed webhook carrying
- * either (a customer's message pasted from a binary file, a client that cut a string mid-emoji) would be refused by
- * the database and lost. Such text is re-serialised with NUL and lone surrogates replaced by U+FFFD in every key and
+ * JSON text PostgreSQL can hold as jsonb. Its jsonb refuses two things JSON allows: the NUL character (`\u0000`, it
+ * cannot be held in text) and a lone surrogate escape (`\ud800` not followed by its pair). Event payloads are stored
+ * as `json` (kept as text), which takes them, but the text a job reads out of them goes on into text columns (a
+ * triage's text), the `->>` operator refuses them, and the column must stay convertible to jsonb: a signed webhook
+ * carrying either (a customer's message pasted from a binary file, a client that cut a string mid-emoji) would fail
+ * later instead of being handled. Such text is re-serialised with NUL and lone surrogates replaced by U+FFFD in every key and
  * string; any other text is stored exactly as received (parsing it again here would cost as much as the first parse).
  */
 

@@ -121,7 +121,8 @@ export class SupportDeskEventEntity {
   @Column({ type: 'varchar', length: 128 }) workspaceId: string;
   @Index() @Column({ type: 'uuid' }) bindingId: string;
   @Column({ type: 'varchar', length: 64, nullable: true }) conversationId: string | null;
-  @Column({ type: 'jsonb' }) payload: unknown;
+  /** The notification as received (`json`: its text, not parsed into jsonb; see migration EventPayloadJson). */
+  @Column({ type: 'json' }) payload: unknown;
   @Column({ type: 'varchar', length: 128, nullable: true }) requestId: string | null;
   @Column({ type: 'varchar', length: 16, default: 'received' }) status: 'received' | 'processed' | 'ignored' | 'failed';
   @Column({ type: 'varchar', length: 500, nullable: true }) note: string | null;
