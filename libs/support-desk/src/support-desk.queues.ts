@@ -9,9 +9,9 @@ import { RetryLater } from './post.service';
  */
 
 /**
- * Recorded conversation events to act on, enqueued with their rows in the ingest transaction: ONE job for every event
- * of a commit group that needs acting on (a job costs PostgreSQL about as much as the event row itself: its insert
- * maintains four indexes and a foreign key, so one job per webhook was a third of ingest's database time). Handled by
+ * Recorded conversation events to act on, enqueued with their rows in the ingest transaction: the events of a commit
+ * group that need acting on share jobs, up to 50 a job (a job costs PostgreSQL about as much as the event row itself:
+ * its insert maintains four indexes and a foreign key, so one job per webhook was a third of ingest's database time). Handled by
  * triage, each event on its own: an event of a group that fails goes on alone as a job of its own, with `tried`
  * (the attempts it already had) so that it gets no more attempts in all than one event's job.
  * `eventId` is the shape of jobs enqueued before groups (one event per job); it is still handled.
