@@ -41,6 +41,15 @@ describe('webhook door: POST /webhooks/<platform> before the app middleware', ()
   let db: Client;
   const post = (path: string, body: string | Buffer, headers: Record<string, string> = {}) =>
     fetch(`${s.app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  /** Posts a signed webhook, expects it recorded (200), and answers the stored message body(ies) of its notification id. */
+  const signedAndStoredBody = async (body: string | Buffer, notificationId: string) => {
+    const r = await post('/webhooks/intercom', body, { 'x-hub-signature': hub(body) });
+    expect([r.status, await r.json()]).toEqual([200, { received: true }]);
+    const rows = await db.query(`SELECT payload->'data'->'item'->'source'->>'body' AS body FROM support_desk_events WHERE "notificationId" = $1`, [
+      notificationId,
+    ]);
+    return rows.rows.map((row: { body: string }) => row.body);
+  };
   const logLines = (requestId: string) =>
     s.app.logs
       .filter((l) => l.includes(requestId))
@@ -140,24 +149,14 @@ describe('webhook door: POST /webhooks/<platform> before the app middleware', ()
     // A client that sent Latin-1: "é" as the single byte 0xE9, which is no UTF-8 sequence.
     const body = Buffer.from(text);
     body[body.indexOf('@')] = 0xe9;
-    const r = await post('/webhooks/intercom', body, { 'x-hub-signature': hub(body) });
-    expect([r.status, await r.json()]).toEqual([200, { received: true }]);
-    const rows = (
-      await db.query(`SELECT payload->'data'->'item'->'source'->>'body' AS body FROM support_desk_events WHERE "notificationId" = $1`, ['door-latin1'])
-    ).rows;
-    expect(rows).toEqual([{ body: '<p>caf\uFFFD</p>' }]);
+    expect(await signedAndStoredBody(body, 'door-latin1')).toEqual(['<p>caf\uFFFD</p>']);
   });
 
   it('records a body with a NUL or a lone surrogate (refused by jsonb as sent): U+FFFD in their place, nothing lost', async () => {
     // JSON.stringify writes NUL as \u0000 and a lone surrogate as \ud83d: valid JSON that PostgreSQL's jsonb refuses.
     const body = notification('door-nul').replace('<p>hello</p>', '<p>he\\u0000llo \\ud83d and \\ud83d\\ude00</p>');
     expect(body).toContain('\\u0000');
-    const r = await post('/webhooks/intercom', body, { 'x-hub-signature': hub(body) });
-    expect([r.status, await r.json()]).toEqual([200, { received: true }]);
-    const rows = (
-      await db.query(`SELECT payload->'data'->'item'->'source'->>'body' AS body FROM support_desk_events WHERE "notificationId" = $1`, ['door-nul'])
-    ).rows;
-    expect(rows).toEqual([{ body: '<p>he\uFFFDllo \uFFFD and 😀</p>' }]);
+    expect(await signedAndStoredBody(body, 'door-nul')).toEqual(['<p>he\uFFFDllo \uFFFD and 😀</p>']);
   });
 
   it('counts the door’s answers in the HTTP metrics under its route', async () => {
